@@ -1,0 +1,19 @@
+// `bun run build`: compile dist/dqctl, one self-contained executable (Parquet WASM embedded, no .env/bunfig autoload).
+import pkg from "./package.json" with { type: "json" };
+
+const result = await Bun.build({
+  entrypoints: ["./src/cli.ts"],
+  minify: true,
+  sourcemap: "none",
+  define: { "process.env.DQCTL_BUILD": JSON.stringify(pkg.version) },
+  compile: {
+    outfile: "./dist/dqctl",
+    autoloadDotenv: false,
+    autoloadBunfig: false,
+  },
+});
+if (!result.success) {
+  for (const log of result.logs) console.error(log);
+  process.exit(1);
+}
+console.error(`built dist/dqctl ${pkg.version}`);

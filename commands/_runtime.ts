@@ -1,0 +1,130 @@
+// Shared command plumbing: resolve flags + config into a RunContext, and render results.
+import Table from "cli-table3";
+import { type ConsolaInstance, createConsola } from "consola";
+import { loadConfig } from "../src/config/load.ts";
+import type { Config } from "../src/config/schema.ts";
+import type { Logger, Progress, RunContext } from "../src/context.ts";
+import { ConfigError } from "../src/errors.ts";
+import { loadReferenceFor } from "../src/pipeline/reference.ts";
+import { parseDuration } from "../src/lakehouse/lock.ts";
+import { buildSummary, type FailOn, newRunId, type StepResult, type Summary, toJson } from "../src/report/summary.ts";
+
+/** Parsed global flags (citty gives strings and booleans). */
+export interface GlobalFlags {
+  lakehouse?: string;
+  config?: string;
+  json?: boolean;
+  "fail-on-quality"?: string;
+  now?: string;
+  "wait-lock"?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+/** A command invocation's resolved context. */
+export interface Invocation {
+  command: string;
+  ctx: RunContext;
+  config: Config;
+  json: boolean;
+  failOn: FailOn;
+  started: Date;
+  consola: ConsolaInstance;
+}
+
+/** Resolve flags, environment and config into a RunContext (flags override config). */
+export function setup(command: string, flags: GlobalFlags): Invocation {
+  const consola = createConsola({ stdout: process.stderr, stderr: process.stderr, level: flags.quiet ? 0 : flags.verbose ? 4 : 3 });
+  const { config } = loadConfig(flags.config);
+  const started = new Date();
+  let now = started;
+  if (flags.now !== undefined) {
+    now = new Date(flags.now);
+    if (Number.isNaN(now.getTime())) throw new ConfigError(`--now: "${flags.now}" is not an ISO-8601 time`, "write e.g. --now 2026-11-22T10:15:00Z");
+  }
+  const failRaw = flags["fail-on-quality"];
+  if (failRaw !== undefined && failRaw !== "error" && failRaw !== "warning") {
+    throw new ConfigError(`--fail-on-quality: "${failRaw}" is not error or warning`, "use --fail-on-quality or --fail-on-quality=warning");
+  }
+  let waitLockMs = 0;
+  if (flags["wait-lock"] !== undefined) {
+    const ms = parseDuration(flags["wait-lock"]);
+    if (ms === undefined) throw new ConfigError(`--wait-lock: "${flags["wait-lock"]}" is not a duration`, "write e.g. --wait-lock 30s or 5m");
+    waitLockMs = ms;
+  }
+  const log: Logger = { info: (m) => consola.info(m), warn: (m) => consola.warn(m), debug: (m) => consola.debug(m) };
+  const ctx: RunContext = {
+    config,
+    lakehouse: flags.lakehouse ?? process.env.DQCTL_LAKEHOUSE ?? config.lakehouse ?? "data/lakehouse",
+    now,
+    log,
+    progress: flags.quiet ? silent : makeProgress(consola),
+    waitLockMs,
+    runId: newRunId(now),
+    reference: loadReferenceFor(config),
+  };
+  return { command, ctx, config, json: flags.json === true, failOn: failRaw as FailOn, started, consola };
+}
+
+const silent: Progress = { start() {}, tick() {}, done() {} };
+
+function makeProgress(consola: ConsolaInstance): Progress {
+  const tty = process.stderr.isTTY === true;
+  let label = "";
+  let total = 0;
+  let n = 0;
+  let lastPct = -1;
+  return {
+    start(l, t) {
+      label = l;
+      total = t;
+      n = 0;
+      lastPct = -1;
+      if (!tty && t > 0) consola.info(`${label}: ${t} series`);
+    },
+    tick(k = 1) {
+      n += k;
+      if (!total) return;
+      const pct = Math.floor((n / total) * 100);
+      if (pct === lastPct) return;
+      lastPct = pct;
+      if (tty) {
+        const width = 30;
+        const fill = Math.round((n / total) * width);
+        process.stderr.write(`\r${label} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ${n}/${total}`);
+      }
+    },
+    done() {
+      if (tty && total) process.stderr.write("\n");
+    },
+  };
+}
+
+/** Render a step's result on stdout (JSON or tables) and return the exit code. */
+export function finish(inv: Invocation, step: StepResult, render?: (s: Summary) => string): number {
+  const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
+  if (inv.json) process.stdout.write(`${toJson(summary)}\n`);
+  else process.stdout.write(render ? render(summary) : renderSummary(summary));
+  for (const e of summary.errors ?? []) if (!inv.json) inv.consola.error(e.message);
+  return summary.exitCode;
+}
+
+/** The default human rendering: a table of series and one of findings. */
+export function renderSummary(s: Summary): string {
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const style = color ? {} : { head: [], border: [] };
+  let out = "";
+  if (s.symbols.length) {
+    const t = new Table({ head: ["symbol", "interval", "profile", "status", "rows", "start", "end", "quality"], style });
+    for (const r of s.symbols) t.push([r.symbol, r.interval, r.profile, r.status, r.rows, r.start?.slice(0, 16) ?? "-", r.end?.slice(0, 16) ?? "-", r.qualityScore ?? "-"]);
+    out += `${t.toString()}\n`;
+  }
+  if (s.findings.length) {
+    const t = new Table({ head: ["severity", "code", "symbol", "interval", "message"], style, wordWrap: true, colWidths: [10, 20, 22, 9, 60] });
+    for (const f of s.findings) t.push([f.severity, f.code, f.symbol ?? "", f.interval ?? "", f.message]);
+    out += `${t.toString()}\n`;
+  }
+  const counts = Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(", ");
+  out += `${s.command}: ${s.status} (${counts}) in ${s.durationMs} ms, exit ${s.exitCode}\n`;
+  return out;
+}

@@ -1,0 +1,20 @@
+import { iso } from "../model/finding.ts";
+import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+
+/** `duplicate_rows`: the same timestamp stored more than once. */
+export const duplicateRows: Check = {
+  code: "duplicate_rows",
+  run(input, opts) {
+    const ts = input.raw.timestamp;
+    const seen = new Map<number, number>();
+    for (let i = 0; i < ts.length; i++) seen.set(ts[i]!, (seen.get(ts[i]!) ?? 0) + 1);
+    if (seen.size === ts.length) return [];
+    const repeated = [...seen].filter(([, c]) => c > 1).sort((a, b) => a[0] - b[0]);
+    const extra = ts.length - seen.size;
+    return [
+      finding(input, "duplicate_rows", opts.severity("warning"), `${extra} duplicate rows at ${repeated.length} timestamps`, { duplicateRows: extra, timestamps: repeated.length }, {
+        timestamps: repeated.slice(0, MAX_EVIDENCE).map(([t, c]) => ({ timestamp: iso(t), count: c })),
+      }),
+    ];
+  },
+};

@@ -1,0 +1,80 @@
+import type { Calendar } from "../calendar/types.ts";
+import type { Config } from "../config/schema.ts";
+import { ConfigError } from "../errors.ts";
+import type { Bars } from "../model/bars.ts";
+import type { Finding, Severity } from "../model/finding.ts";
+import type { Interval } from "../model/interval.ts";
+import type { Profile } from "../model/profile.ts";
+
+/** What every check sees: the bars of one series, its calendar and the pinned "now". */
+export interface CheckInput {
+  symbol: string;
+  interval: Interval;
+  profile: Profile;
+  /** Rows as stored (may be unsorted or repeated: that is what duplicate_rows/unsorted look at). */
+  raw: Bars;
+  /** Sorted, unique rows (last row wins on a repeated timestamp). */
+  bars: Bars;
+  calendar: Calendar;
+  nowMs: number;
+  /** Recorded start of history, if known (no gap is expected before it). */
+  genesisMs?: number;
+  /** Optional audit window (coverage). */
+  fromMs?: number;
+  toMs?: number;
+}
+
+/** Typed access to `checks.<code>.*` in the config, with defaults; bad values are config errors naming the key. */
+export interface CheckOptions {
+  readonly enabled: boolean;
+  /** The configured base severity, or `dflt`. */
+  severity(dflt: Severity): Severity;
+  number(key: string, dflt: number): number;
+  strings(key: string, dflt: readonly string[]): readonly string[];
+}
+
+/** A pure check: bars and a calendar in, findings out. No I/O. */
+export interface Check {
+  readonly code: string;
+  run(input: CheckInput, opts: CheckOptions): Finding[];
+}
+
+/** Resolve the options of check `code` from the config. */
+export function checkOptions(config: Config, code: string): CheckOptions {
+  const raw = (config.checks?.[code] ?? {}) as Record<string, unknown>;
+  const where = `config checks.${code}`;
+  return {
+    enabled: raw.severity !== "off",
+    severity: (dflt) => (raw.severity === "warning" || raw.severity === "error" ? raw.severity : dflt),
+    number(key, dflt) {
+      const v = raw[key];
+      if (v === undefined) return dflt;
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new ConfigError(`${where}.${key}: expected a number, got ${JSON.stringify(v)}`);
+      return v;
+    },
+    strings(key, dflt) {
+      const v = raw[key];
+      if (v === undefined) return dflt;
+      if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new ConfigError(`${where}.${key}: expected a list of strings`);
+      return v as string[];
+    },
+  };
+}
+
+/** Build a finding for a series. */
+export function finding(
+  input: Pick<CheckInput, "symbol" | "interval">,
+  code: string,
+  severity: Severity,
+  message: string,
+  metrics?: Record<string, number>,
+  details?: Record<string, unknown>,
+): Finding {
+  const f: Finding = { code, severity, symbol: input.symbol, interval: input.interval, message };
+  if (metrics) f.metrics = metrics;
+  if (details) f.details = details;
+  return f;
+}
+
+/** Cap on evidence rows listed in `details` (counts in `metrics` are always complete). */
+export const MAX_EVIDENCE = 50;

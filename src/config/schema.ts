@@ -1,0 +1,44 @@
+import * as v from "valibot";
+import { PROFILES } from "../model/profile.ts";
+
+const CheckOptions = v.looseObject({
+  severity: v.optional(v.picklist(["warning", "error", "off"])),
+});
+
+const VendorOptions = v.object({
+  baseUrl: v.optional(v.pipe(v.string(), v.url())),
+  apiKey: v.optional(v.string()),
+  timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  totalTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  retries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  rateLimitPerMinute: v.optional(v.pipe(v.number(), v.minValue(0))),
+  concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  batchSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+});
+
+const Instrument = v.object({
+  profile: v.optional(v.picklist(PROFILES)),
+  assetClass: v.optional(v.string()),
+  tickers: v.optional(v.record(v.string(), v.string())),
+  tickSize: v.optional(v.number()),
+  stablecoin: v.optional(v.boolean()),
+});
+
+/** The config file (`dqctl.config.json`): every key optional; flags override it. */
+export const ConfigSchema = v.strictObject({
+  $schema: v.optional(v.string()),
+  lakehouse: v.optional(v.string()),
+  interval: v.optional(v.string()),
+  referenceDir: v.optional(v.string()),
+  checks: v.optional(v.record(v.string(), CheckOptions)),
+  vendors: v.optional(v.record(v.string(), VendorOptions)),
+  instruments: v.optional(v.record(v.string(), Instrument)),
+  stablecoins: v.optional(v.array(v.string())),
+  freshness: v.optional(v.record(v.picklist(PROFILES), v.pipe(v.number(), v.minValue(0)))),
+  lineage: v.optional(v.looseObject({})),
+});
+
+export type Config = v.InferOutput<typeof ConfigSchema>;
+export type VendorConfig = v.InferOutput<typeof VendorOptions>;
+export type InstrumentConfig = v.InferOutput<typeof Instrument>;
+export type CheckConfig = v.InferOutput<typeof CheckOptions>;

@@ -1,0 +1,29 @@
+import type { Config } from "./config/schema.ts";
+
+/** Where the core sends human-readable progress; commands back it with consola on stderr. */
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  debug(msg: string): void;
+}
+
+/** Progress reporting for long loops (a bar on a TTY, plain lines otherwise, nothing when quiet). */
+export interface Progress {
+  start(label: string, total: number): void;
+  tick(n?: number): void;
+  done(): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, debug() {} };
+export const silentProgress: Progress = { start() {}, tick() {}, done() {} };
+
+/** Everything a pipeline step needs from the outside world, resolved once by the command layer. */
+export interface RunContext {
+  config: Config;
+  lakehouse: string;
+  now: Date;
+  log: Logger;
+  progress: Progress;
+  waitLockMs: number;
+  runId: string;
+}

@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from "node:fs";
+import * as v from "valibot";
+import { InputError } from "../errors.ts";
+import { writeJsonAtomic } from "./atomic.ts";
+
+const EntrySchema = v.object({
+  symbol: v.string(),
+  interval: v.string(),
+  profile: v.string(),
+  path: v.string(),
+  rows: v.number(),
+  start: v.nullable(v.string()),
+  end: v.nullable(v.string()),
+  genesis: v.nullable(v.string()),
+  sha256: v.string(),
+  source: v.string(),
+  ingestedAt: v.string(),
+  qualityScore: v.nullable(v.number()),
+});
+const CatalogSchema = v.object({ schema: v.literal("dqctl.catalog/v1"), entries: v.array(EntrySchema) });
+
+export type CatalogEntry = v.InferOutput<typeof EntrySchema>;
+export type CatalogDoc = v.InferOutput<typeof CatalogSchema>;
+
+/** Key of one series in the catalog. */
+export function seriesKey(symbol: string, interval: string): string {
+  return `${symbol}@${interval}`;
+}
+
+/** catalog.json: one entry per stored series. */
+export class Catalog {
+  private readonly entries = new Map<string, CatalogEntry>();
+  constructor(readonly path: string) {}
+
+  /** Load from disk (an absent file is an empty catalog; a malformed one is an input error). */
+  static load(path: string): Catalog {
+    const cat = new Catalog(path);
+    if (!existsSync(path)) return cat;
+    const doc = parseJsonFile(path, CatalogSchema, "delete it and run `dqctl ingest` to rebuild the catalog");
+    for (const e of doc.entries) cat.entries.set(seriesKey(e.symbol, e.interval), e);
+    return cat;
+  }
+
+  get(symbol: string, interval: string): CatalogEntry | undefined {
+    return this.entries.get(seriesKey(symbol, interval));
+  }
+
+  set(entry: CatalogEntry): void {
+    this.entries.set(seriesKey(entry.symbol, entry.interval), entry);
+  }
+
+  all(): CatalogEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.symbol.localeCompare(b.symbol) || a.interval.localeCompare(b.interval));
+  }
+
+  save(): void {
+    writeJsonAtomic(this.path, { schema: "dqctl.catalog/v1", entries: this.all() } satisfies CatalogDoc);
+  }
+}
+
+/** Read and validate a JSON file, naming the file and the first bad field in errors. */
+export function parseJsonFile<S extends v.GenericSchema>(path: string, schema: S, advice: string): v.InferOutput<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new InputError(`${path}: malformed JSON (${(err as Error).message})`, advice, { cause: err });
+  }
+  return validate(schema, raw, path, advice, InputError);
+}
+
+/** Validate `raw`, turning the first issue into one line naming file and field path. */
+export function validate<S extends v.GenericSchema>(
+  schema: S,
+  raw: unknown,
+  where: string,
+  advice: string,
+  Err: new (m: string, a?: string) => Error,
+): v.InferOutput<S> {
+  const res = v.safeParse(schema, raw);
+  if (res.success) return res.output;
+  const issue = res.issues[0]!;
+  const field = v.getDotPath(issue) ?? "(root)";
+  throw new Err(`${where}: field ${field}: ${issue.message}`, advice);
+}

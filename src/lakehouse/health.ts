@@ -1,0 +1,64 @@
+import { existsSync } from "node:fs";
+import * as v from "valibot";
+import { writeJsonAtomic } from "./atomic.ts";
+import { parseJsonFile } from "./catalog.ts";
+
+const IntervalHealth = v.object({
+  status: v.string(),
+  rows: v.number(),
+  audit_hash: v.nullable(v.string()),
+  reasons: v.array(v.string()),
+  qualityScore: v.nullable(v.number()),
+});
+const EntrySchema = v.object({
+  status: v.string(),
+  last_audit: v.nullable(v.string()),
+  last_repair: v.nullable(v.string()),
+  audit_hash: v.nullable(v.string()),
+  gaps_filled: v.number(),
+  is_toxic: v.boolean(),
+  reasons: v.array(v.string()),
+  quarantined: v.optional(v.array(v.string())),
+  intervals: v.optional(v.record(v.string(), IntervalHealth)),
+});
+const RegistrySchema = v.record(v.string(), EntrySchema);
+
+export type HealthEntry = v.InferOutput<typeof EntrySchema>;
+export type IntervalHealthEntry = v.InferOutput<typeof IntervalHealth>;
+
+/** foundation_health.json: per symbol status, last audit and repair, toxicity and its reasons. */
+export class HealthRegistry {
+  private constructor(
+    readonly path: string,
+    private readonly data: Record<string, HealthEntry>,
+  ) {}
+
+  static load(path: string): HealthRegistry {
+    if (!existsSync(path)) return new HealthRegistry(path, {});
+    return new HealthRegistry(path, parseJsonFile(path, RegistrySchema, "fix or delete it; `dqctl audit` rebuilds it"));
+  }
+
+  get(symbol: string): HealthEntry | undefined {
+    return this.data[symbol];
+  }
+
+  /** The entry for `symbol`, created empty when absent. */
+  ensure(symbol: string): HealthEntry {
+    this.data[symbol] ??= { status: "unknown", last_audit: null, last_repair: null, audit_hash: null, gaps_filled: 0, is_toxic: false, reasons: [] };
+    return this.data[symbol];
+  }
+
+  isToxic(symbol: string): boolean {
+    return this.data[symbol]?.is_toxic === true;
+  }
+
+  symbols(): string[] {
+    return Object.keys(this.data).sort();
+  }
+
+  save(): void {
+    const sorted: Record<string, HealthEntry> = {};
+    for (const k of this.symbols()) sorted[k] = this.data[k]!;
+    writeJsonAtomic(this.path, sorted);
+  }
+}

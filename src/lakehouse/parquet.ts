@@ -1,0 +1,137 @@
+// The only module that touches parquet-wasm. The WASM is instantiated lazily, on the first read or write.
+import * as arrow from "apache-arrow";
+import { parquetWasmBytes } from "#runtime/wasm.ts";
+import { InputError } from "../errors.ts";
+import { allocBars, type Bars, BAR_COLUMNS, barCount } from "../model/bars.ts";
+
+type ParquetWasm = typeof import("parquet-wasm/esm");
+let pq: ParquetWasm | undefined;
+
+async function wasm(): Promise<ParquetWasm> {
+  if (!pq) {
+    const mod = await import("parquet-wasm/esm");
+    mod.initSync({ module: parquetWasmBytes() as BufferSource });
+    pq = mod;
+  }
+  return pq;
+}
+
+/** Load the Parquet engine ahead of a hot loop (reads and writes then stay synchronous). */
+export async function initParquet(): Promise<void> {
+  await wasm();
+}
+
+function engine(): ParquetWasm {
+  if (!pq) throw new Error("initParquet() must be awaited before synchronous Parquet calls");
+  return pq;
+}
+
+const FIELDS = [
+  new arrow.Field("timestamp", new arrow.TimestampMillisecond("UTC"), false),
+  ...BAR_COLUMNS.slice(1).map((c) => new arrow.Field(c, new arrow.Float64(), false)),
+];
+const SCHEMA = new arrow.Schema(FIELDS);
+
+/** Encode bars as a snappy Parquet file with the lakehouse schema. */
+export function encodeBars(bars: Bars): Uint8Array {
+  const p = engine();
+  const n = barCount(bars);
+  const ts = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) ts[i] = BigInt(bars.timestamp[i]!);
+  const children = [
+    arrow.makeData({ type: FIELDS[0]!.type as arrow.TimestampMillisecond, length: n, nullCount: 0, data: ts }),
+    ...BAR_COLUMNS.slice(1).map((c) => arrow.makeData({ type: new arrow.Float64(), length: n, nullCount: 0, data: bars[c] })),
+  ];
+  const struct = arrow.makeData({ type: new arrow.Struct(FIELDS), length: n, nullCount: 0, children });
+  const table = new arrow.Table(SCHEMA, [new arrow.RecordBatch(SCHEMA, struct)]);
+  const wasmTable = p.Table.fromIPCStream(arrow.tableToIPC(table, "stream"));
+  const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
+  return p.writeParquet(wasmTable, props);
+}
+
+/** Decode a lakehouse Parquet file; `label` names it in errors. Rows are returned as stored (not re-sorted). */
+export function decodeBars(bytes: Uint8Array, label: string): Bars {
+  const p = engine();
+  if (bytes.length < 12 || !isParquetMagic(bytes)) {
+    throw new InputError(`${label}: not a Parquet file (no PAR1 magic, file is ${bytes.length} bytes)`, "delete it and re-ingest the symbol");
+  }
+  let table: arrow.Table;
+  try {
+    table = arrow.tableFromIPC(p.readParquet(bytes).intoIPCStream());
+  } catch (err) {
+    throw new InputError(`${label}: parquet unreadable (${errText(err)}; file is ${bytes.length} bytes)`, "delete it and re-ingest the symbol", { cause: err });
+  }
+  return tableToBars(table, label);
+}
+
+/** Convert an Arrow table with the lakehouse columns into bars, checking names and types. */
+export function tableToBars(table: arrow.Table, label: string): Bars {
+  const names = table.schema.fields.map((f) => f.name);
+  const missing = BAR_COLUMNS.filter((c) => !names.includes(c));
+  if (missing.length) {
+    throw new InputError(`${label}: wrong columns (missing ${missing.join(", ")}; found ${names.join(", ") || "none"})`, "a lakehouse file needs timestamp, open, high, low, close, volume");
+  }
+  const n = table.numRows;
+  const out = allocBars(n);
+  const tsField = table.schema.fields.find((f) => f.name === "timestamp")!;
+  const tsScale = timestampScale(tsField.type, label);
+  copyColumn(table.getChild("timestamp")!, out.timestamp, tsScale, label, "timestamp");
+  for (const c of BAR_COLUMNS.slice(1)) {
+    const field = table.schema.fields.find((f) => f.name === c)!;
+    if (!arrow.DataType.isFloat(field.type) && !arrow.DataType.isInt(field.type)) {
+      throw new InputError(`${label}: column ${c} has type ${field.type}, expected DOUBLE`, "rewrite the file with float64 OHLCV columns");
+    }
+    copyColumn(table.getChild(c)!, out[c], 1, label, c);
+  }
+  return out;
+}
+
+function timestampScale(type: arrow.DataType, label: string): number {
+  if (arrow.DataType.isTimestamp(type)) {
+    return [1000, 1, 1e-3, 1e-6][type.unit]!; // SECOND, MILLISECOND, MICROSECOND, NANOSECOND → ms
+  }
+  if (arrow.DataType.isInt(type)) return 1;
+  throw new InputError(`${label}: column timestamp has type ${type}, expected TIMESTAMP(MILLIS, UTC)`, "rewrite the file with an int64 millisecond timestamp");
+}
+
+function copyColumn(vec: arrow.Vector, dst: Float64Array, scale: number, label: string, name: string): void {
+  let k = 0;
+  for (const data of vec.data) {
+    const vals = data.values as ArrayLike<number | bigint>;
+    const nullable = data.nullCount > 0;
+    for (let i = 0; i < data.length; i++) {
+      if (nullable && !data.getValid(i)) {
+        if (name === "timestamp") throw new InputError(`${label}: null timestamp at row ${k + 1}`, "remove rows without a timestamp");
+        dst[k++] = Number.NaN;
+        continue;
+      }
+      const v = vals[i + data.offset]!;
+      dst[k++] = (typeof v === "bigint" ? Number(v) : v) * scale;
+    }
+  }
+}
+
+function isParquetMagic(b: Uint8Array): boolean {
+  const head = b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
+  const n = b.length;
+  const tail = b[n - 4] === 0x50 && b[n - 3] === 0x41 && b[n - 2] === 0x52 && b[n - 1] === 0x31;
+  return head && tail;
+}
+
+function errText(err: unknown): string {
+  const s = err instanceof Error ? err.message : String(err);
+  return s.split("\n")[0]!.slice(0, 200);
+}
+
+/** Read any Parquet file into an Arrow table (for the file vendor's generic inputs). */
+export async function readArrowTable(bytes: Uint8Array, label: string): Promise<arrow.Table> {
+  const p = await wasm();
+  if (bytes.length < 12 || !isParquetMagic(bytes)) {
+    throw new InputError(`${label}: not a Parquet file (no PAR1 magic, file is ${bytes.length} bytes)`, "check the file or convert it to CSV");
+  }
+  try {
+    return arrow.tableFromIPC(p.readParquet(bytes).intoIPCStream());
+  } catch (err) {
+    throw new InputError(`${label}: parquet unreadable (${errText(err)})`, "check the file or convert it to CSV", { cause: err });
+  }
+}

@@ -1,0 +1,61 @@
+import { ConfigError } from "../errors.ts";
+import type { Interval } from "./interval.ts";
+import { type Profile, profileForExchange } from "./profile.ts";
+
+/** A parsed dqctl symbol id `EXCHANGE:TICKER`. */
+export interface SymbolId {
+  id: string;
+  exchange: string;
+  ticker: string;
+}
+
+const SAFE = /^[A-Za-z0-9._!:-]+$/;
+
+/** Validate a symbol id before it touches a path: letters, digits and `._-!:`, no `..`, no `/`. */
+export function parseSymbol(raw: string): SymbolId {
+  const s = raw.trim();
+  if (!s || !SAFE.test(s) || s.includes("..")) {
+    throw new ConfigError(`invalid symbol "${raw}"`, "use EXCHANGE:TICKER with letters, digits and . _ - ! only (e.g. BINANCE:BTCUSDT)");
+  }
+  const idx = s.indexOf(":");
+  if (idx <= 0 || idx === s.length - 1 || s.indexOf(":", idx + 1) !== -1) {
+    throw new ConfigError(`invalid symbol "${raw}": expected EXCHANGE:TICKER`, "write it as e.g. NASDAQ:AAPL or BINANCE:BTCUSDT");
+  }
+  const exchange = s.slice(0, idx).toUpperCase();
+  const ticker = s.slice(idx + 1).toUpperCase();
+  return { id: `${exchange}:${ticker}`, exchange, ticker };
+}
+
+/** Parse a comma-separated list of symbols, dropping repeats. */
+export function parseSymbolList(raw: string): SymbolId[] {
+  const seen = new Set<string>();
+  const out: SymbolId[] = [];
+  for (const part of raw.split(",")) {
+    if (!part.trim()) continue;
+    const sym = parseSymbol(part);
+    if (!seen.has(sym.id)) {
+      seen.add(sym.id);
+      out.push(sym);
+    }
+  }
+  return out;
+}
+
+/** File stem used by the lakehouse and the file vendor: `EXCHANGE_TICKER_interval`. */
+export function fileStem(sym: SymbolId, interval: Interval): string {
+  return `${sym.exchange}_${sym.ticker.replaceAll(":", "_")}_${interval}`;
+}
+
+/** The profile of a symbol: an override wins, else the exchange decides (unknown exchanges are crypto-like 24/7 only when overridden). */
+export function resolveProfile(sym: SymbolId, overrides?: Record<string, { profile?: string | undefined } | undefined>): Profile {
+  const o = overrides?.[sym.id]?.profile;
+  if (o) return o as Profile;
+  const p = profileForExchange(sym.exchange);
+  if (!p) {
+    throw new ConfigError(
+      `${sym.id}: unknown exchange "${sym.exchange}", no profile`,
+      `set instruments["${sym.id}"].profile to crypto, equity, futures or forex in the config`,
+    );
+  }
+  return p;
+}

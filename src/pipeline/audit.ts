@@ -1,0 +1,139 @@
+import { resolveCheckOptions } from "../checks/index.ts";
+import { finding } from "../checks/types.ts";
+import type { RunContext } from "../context.ts";
+import { DqError } from "../errors.ts";
+import { initParquet } from "../lakehouse/parquet.ts";
+import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
+import { type Bars, barCount } from "../model/bars.ts";
+import type { Finding } from "../model/finding.ts";
+import type { Interval } from "../model/interval.ts";
+import type { SymbolId } from "../model/symbol.ts";
+import type { StepResult, SymbolReport } from "../report/summary.ts";
+import { assess } from "./assess.ts";
+import { resolveTargets, type Target } from "./targets.ts";
+
+export interface AuditOptions {
+  symbols?: SymbolId[];
+  interval?: Interval;
+  fromMs?: number;
+  toMs?: number;
+  /** Skip writing foundation_health.json and the catalog scores (read-only audit). */
+  readOnly?: boolean;
+}
+
+/** One audited series (kept small: bars are dropped after checking so memory stays flat). */
+export interface AuditedSeries {
+  target: Target;
+  report: SymbolReport;
+  findings: Finding[];
+  sha256: string | null;
+  toxic: boolean;
+}
+
+const STATUSES = ["healthy", "degraded", "stale", "missing", "toxic"] as const;
+
+/** The health gate over the lakehouse: every check on every series, statuses, registry update. */
+export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promise<StepResult & { series: AuditedSeries[] }> {
+  const lh = new Lakehouse(ctx.lakehouse);
+  lh.assertExists();
+  const options = resolveCheckOptions(ctx.config);
+  const catalog = lh.loadCatalog();
+  const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval);
+  await initParquet();
+
+  const series: AuditedSeries[] = [];
+  ctx.progress.start("audit", targets.length);
+  for (const t of targets) {
+    series.push(auditOne(ctx, lh, t, options, opts));
+    ctx.progress.tick();
+  }
+  ctx.progress.done();
+
+  if (!opts.readOnly && targets.length) await recordAudit(ctx, lh, series);
+  return summarise(ctx, lh, series);
+}
+
+function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: ReturnType<typeof resolveCheckOptions>, opts: AuditOptions): AuditedSeries {
+  const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
+  let stored;
+  try {
+    stored = lh.readSync(t.sym, t.interval);
+  } catch (err) {
+    if (!(err instanceof DqError)) throw err;
+    const f = finding(base, "unreadable", "error", err.message, undefined, { path: lh.pathFor(t.sym, t.interval) });
+    return { target: t, findings: [f], sha256: null, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
+  }
+  if (!stored) {
+    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}`, undefined, { path: lh.pathFor(t.sym, t.interval) });
+    return { target: t, findings: [f], sha256: null, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
+  }
+  const a = assess(ctx, t, stored.bars, options, opts);
+  const bars: Bars = a.bars;
+  return {
+    target: t,
+    findings: a.findings,
+    sha256: stored.sha256,
+    toxic: a.toxic,
+    report: { ...base, status: a.status, rows: barCount(bars), ...seriesRange(bars), qualityScore: a.qualityScore },
+  };
+}
+
+async function recordAudit(ctx: RunContext, lh: Lakehouse, series: AuditedSeries[]): Promise<void> {
+  const lock = await lh.lock("audit", ctx.waitLockMs, (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`));
+  try {
+    const health = lh.loadHealth();
+    const catalog = lh.loadCatalog();
+    const now = ctx.now.toISOString();
+    const bySymbol = new Map<string, AuditedSeries[]>();
+    for (const s of series) bySymbol.set(s.target.sym.id, [...(bySymbol.get(s.target.sym.id) ?? []), s]);
+    for (const [symbol, list] of bySymbol) {
+      const e = health.ensure(symbol);
+      const quarantinedToxic = e.is_toxic && (e.quarantined?.length ?? 0) > 0;
+      e.intervals ??= {};
+      for (const s of list) {
+        e.intervals[s.target.interval] = {
+          status: s.report.status,
+          rows: s.report.rows,
+          audit_hash: s.sha256,
+          reasons: [...new Set(s.findings.map((f) => f.code))],
+          qualityScore: s.report.qualityScore,
+        };
+        const entry = catalog.get(symbol, s.target.interval);
+        if (entry && s.sha256 === entry.sha256) entry.qualityScore = s.report.qualityScore;
+      }
+      const all = Object.values(e.intervals);
+      e.status = worstStatus(all.map((i) => i.status));
+      e.reasons = [...new Set(all.flatMap((i) => i.reasons))].sort();
+      e.audit_hash = sha256(all.map((i) => i.audit_hash ?? "-").join(","));
+      e.last_audit = now;
+      // An ingest-time quarantine stays toxic until a forced re-ingest clears it; the audit only adds marks.
+      e.is_toxic = quarantinedToxic || list.some((s) => s.toxic);
+      if (e.is_toxic) e.status = "toxic";
+    }
+    health.save();
+    catalog.save();
+  } finally {
+    lock.release();
+  }
+}
+
+const STATUS_ORDER = ["healthy", "degraded", "stale", "toxic", "missing"];
+function worstStatus(list: string[]): string {
+  return list.reduce((w, s) => (STATUS_ORDER.indexOf(s) > STATUS_ORDER.indexOf(w) ? s : w), "healthy");
+}
+
+function summarise(_ctx: RunContext, lh: Lakehouse, series: AuditedSeries[]): StepResult & { series: AuditedSeries[] } {
+  const counts: Record<string, number> = { symbols: series.length };
+  for (const s of STATUSES) counts[s] = 0;
+  for (const s of series) counts[s.report.status] = (counts[s.report.status] ?? 0) + 1;
+  const health = lh.loadHealth();
+  const quarantine = health
+    .symbols()
+    .filter((s) => (health.get(s)?.quarantined?.length ?? 0) > 0)
+    .map((s) => ({ symbol: s, files: health.get(s)!.quarantined!, isToxic: health.get(s)!.is_toxic }));
+  for (const s of series) {
+    const q = health.get(s.target.sym.id)?.quarantined;
+    if (q?.length) s.report.quarantined = q.length;
+  }
+  return { counts, symbols: series.map((s) => s.report), findings: series.flatMap((s) => s.findings), extra: { quarantine }, series };
+}

@@ -1,0 +1,3 @@
+declare module "#runtime/wasm.ts" {
+  export function parquetWasmBytes(): Uint8Array;
+}

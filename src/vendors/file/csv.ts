@@ -1,0 +1,57 @@
+/** One parsed CSV record with its 1-based line number. */
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+/** Parse RFC 4180 CSV (quoted fields, doubled quotes, CRLF). Blank lines are skipped. Throws on an unterminated quote. */
+export function parseCsv(text: string, onError: (line: number, msg: string) => never): CsvRecord[] {
+  const out: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = "";
+  let inQuotes = false;
+  let line = 1;
+  let recordLine = 1;
+  let sawAny = false;
+  const endRecord = () => {
+    fields.push(field);
+    if (!(fields.length === 1 && fields[0] === "" && !sawAny)) out.push({ line: recordLine, fields });
+    fields = [];
+    field = "";
+    sawAny = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuotes = false;
+      } else {
+        if (ch === "\n") line++;
+        field += ch;
+      }
+      continue;
+    }
+    if (ch === '"') {
+      inQuotes = true;
+      sawAny = true;
+    } else if (ch === ",") {
+      fields.push(field);
+      field = "";
+      sawAny = true;
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else {
+      field += ch;
+      sawAny = true;
+    }
+  }
+  if (inQuotes) onError(recordLine, "unterminated quoted field");
+  if (field !== "" || fields.length || sawAny) endRecord();
+  return out;
+}

@@ -120,7 +120,7 @@ export function renderSummary(s: Summary): string {
     out += `${t.toString()}\n`;
   }
   if (s.findings.length) {
-    const t = new Table({ head: ["severity", "code", "symbol", "interval", "message"], style, wordWrap: true, colWidths: [10, 20, 22, 9, 60] });
+    const t = new Table({ head: ["severity", "code", "symbol", "interval", "message"], style, wordWrap: true, colWidths: [10, 20, 22, 10, 60] });
     for (const f of s.findings) t.push([f.severity, f.code, f.symbol ?? "", f.interval ?? "", f.message]);
     out += `${t.toString()}\n`;
   }

@@ -11,6 +11,7 @@ const load = <T>(p: Promise<{ default: T }>) => p.then((m) => m.default as Comma
 export const SUBCOMMANDS: Record<string, { lazy: Lazy; description: string }> = {
   ingest: { lazy: () => load(import("./ingest.ts")), description: "Fetch bars from a vendor into the lakehouse (idempotent, atomic)" },
   audit: { lazy: () => load(import("./audit.ts")), description: "The health gate over the lakehouse" },
+  snapshot: { lazy: () => load(import("./snapshot.ts")), description: "Copy what a run reads into an immutable run folder with a returns matrix; `snapshot verify DIR` proves it unchanged" },
   schema: { lazy: () => load(import("./schema.ts")), description: "Print the JSON Schema of the --json summary" },
 };
 

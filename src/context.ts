@@ -1,3 +1,4 @@
+import type { ReferenceOverrides } from "./calendar/reference.ts";
 import type { Config } from "./config/schema.ts";
 
 /** Where the core sends human-readable progress; commands back it with consola on stderr. */
@@ -26,4 +27,6 @@ export interface RunContext {
   progress: Progress;
   waitLockMs: number;
   runId: string;
+  /** Holidays and session overrides from config/reference (absent: the built-in rules). */
+  reference?: ReferenceOverrides;
 }

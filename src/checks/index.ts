@@ -1,4 +1,5 @@
 import type { Config } from "../config/schema.ts";
+import { ConfigError } from "../errors.ts";
 import type { Finding } from "../model/finding.ts";
 import { badValue } from "./bad_value.ts";
 import { duplicateRows } from "./duplicate_rows.ts";
@@ -7,13 +8,45 @@ import { noData } from "./no_data.ts";
 import { ohlcInconsistent } from "./ohlc_inconsistent.ts";
 import { type Check, type CheckInput, type CheckOptions, checkOptions } from "./types.ts";
 import { unsorted } from "./unsorted.ts";
+import { coverage } from "./coverage.ts";
+import { falseTick } from "./false_tick.ts";
+import { gap } from "./gap.ts";
+import { offCalendar } from "./off_calendar.ts";
+import { priceStall } from "./price_stall.ts";
+import { stale } from "./stale.ts";
+import { toxicReturn } from "./toxic_return.ts";
+import { volumeSpike } from "./volume_spike.ts";
 
 /** Every series check, in report order. */
-export const ALL_CHECKS: readonly Check[] = [noData, duplicateRows, unsorted, badValue, ohlcInconsistent, flatPrices];
+export const ALL_CHECKS: readonly Check[] = [
+  noData,
+  stale,
+  gap,
+  coverage,
+  offCalendar,
+  duplicateRows,
+  unsorted,
+  badValue,
+  ohlcInconsistent,
+  flatPrices,
+  toxicReturn,
+  volumeSpike,
+  priceStall,
+  falseTick,
+];
+
+/** Codes configurable under `checks.<code>` that are not series checks of their own. */
+export const EXTRA_CODES = ["missing", "unreadable", "quality_score"] as const;
 
 /** Options of every check, resolved once per run (config errors surface before any file is read). */
 export function resolveCheckOptions(config: Config, checks: readonly Check[] = ALL_CHECKS): Map<string, CheckOptions> {
-  return new Map(checks.map((c) => [c.code, checkOptions(config, c.code)]));
+  const map = new Map(checks.map((c) => [c.code, checkOptions(config, c.code)]));
+  for (const code of EXTRA_CODES) map.set(code, checkOptions(config, code));
+  const known = new Set(map.keys());
+  for (const code of Object.keys(config.checks ?? {})) {
+    if (!known.has(code)) throw new ConfigError(`config checks.${code}: unknown check`, `use one of ${[...known].sort().join(", ")}`);
+  }
+  return map;
 }
 
 /** Run the enabled checks over one series. */

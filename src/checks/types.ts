@@ -22,6 +22,8 @@ export interface CheckInput {
   /** Optional audit window (coverage). */
   fromMs?: number;
   toMs?: number;
+  /** Instrument marked `stablecoin: true` in config (exempt from price_stall). */
+  stablecoin?: boolean;
 }
 
 /** Typed access to `checks.<code>.*` in the config, with defaults; bad values are config errors naming the key. */

@@ -33,8 +33,6 @@ export const ConfigSchema = v.strictObject({
   checks: v.optional(v.record(v.string(), CheckOptions)),
   vendors: v.optional(v.record(v.string(), VendorOptions)),
   instruments: v.optional(v.record(v.string(), Instrument)),
-  stablecoins: v.optional(v.array(v.string())),
-  freshness: v.optional(v.record(v.picklist(PROFILES), v.pipe(v.number(), v.minValue(0)))),
   lineage: v.optional(v.looseObject({})),
 });
 

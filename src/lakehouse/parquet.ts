@@ -49,6 +49,44 @@ export function encodeBars(bars: Bars): Uint8Array {
   return p.writeParquet(wasmTable, props);
 }
 
+/** One nullable DOUBLE column of the returns matrix: `valid[i]` is 0 where the cell is null. */
+export interface MatrixColumnData {
+  name: string;
+  values: Float64Array;
+  valid: Uint8Array;
+}
+
+/** Encode the returns matrix: timestamp TIMESTAMP(MILLIS, UTC) plus one nullable DOUBLE column per symbol, snappy. */
+export function encodeMatrix(timestamps: Float64Array, columns: readonly MatrixColumnData[]): Uint8Array {
+  const p = engine();
+  const n = timestamps.length;
+  const fields = [FIELDS[0]!, ...columns.map((c) => new arrow.Field(c.name, new arrow.Float64(), true))];
+  const schema = new arrow.Schema(fields);
+  const ts = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) ts[i] = BigInt(timestamps[i]!);
+  const children: arrow.Data[] = [arrow.makeData({ type: FIELDS[0]!.type as arrow.TimestampMillisecond, length: n, nullCount: 0, data: ts })];
+  for (const c of columns) {
+    const { bitmap, nulls } = packValidity(c.valid, n);
+    children.push(arrow.makeData({ type: new arrow.Float64(), length: n, nullCount: nulls, data: c.values, ...(nulls ? { nullBitmap: bitmap } : {}) }));
+  }
+  const struct = arrow.makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children });
+  const table = new arrow.Table(schema, [new arrow.RecordBatch(schema, struct)]);
+  const wasmTable = p.Table.fromIPCStream(arrow.tableToIPC(table, "stream"));
+  const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
+  return p.writeParquet(wasmTable, props);
+}
+
+// Arrow validity bitmaps are LSB-first bits, one per row.
+function packValidity(valid: Uint8Array, n: number): { bitmap: Uint8Array; nulls: number } {
+  const bitmap = new Uint8Array(Math.ceil(n / 8));
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (valid[i]) bitmap[i >> 3]! |= 1 << (i & 7);
+    else nulls++;
+  }
+  return { bitmap, nulls };
+}
+
 /** Decode a lakehouse Parquet file; `label` names it in errors. Rows are returned as stored (not re-sorted). */
 export function decodeBars(bytes: Uint8Array, label: string): Bars {
   const p = engine();

@@ -1,18 +1,21 @@
-import { resolveCheckOptions } from "../checks/index.ts";
+import { calendarFor } from "../calendar/index.ts";
+import { duplicateRows } from "../checks/duplicate_rows.ts";
+import { resolveCheckOptions, runChecks } from "../checks/index.ts";
+import { unsorted } from "../checks/unsorted.ts";
 import type { RunContext } from "../context.ts";
 import { DqError } from "../errors.ts";
 import type { Catalog } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse, seriesRange } from "../lakehouse/store.ts";
-import { barCount, barsEqual, mergeBars } from "../model/bars.ts";
+import { barCount, barsEqual, mergeBars, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult, SymbolReport } from "../report/summary.ts";
 import { latencySummary } from "../report/latency.ts";
 import type { FetchRequest, Vendor } from "../vendors/types.ts";
-import { assess } from "./assess.ts";
+import { assess, checkInput } from "./assess.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface IngestOptions {
@@ -95,22 +98,26 @@ async function ingestOne(
     const msg = `${opts.vendor.name} returned no bars for ${t.sym.id} ${t.interval}${fetched.ticker ? ` (${fetched.ticker})` : ""}`;
     return { outcome: "no_data", findings: [{ code: "no_data", severity: options.get("no_data")!.severity("error"), ...base, message: msg, metrics: { rows: 0 } }] };
   }
+  // Repeated or descending rows in what the vendor sent are reported, then normalised away.
+  const incoming = normalizeBars(fetched.bars);
+  const rawFindings = runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.profile, ctx.reference)), options, [duplicateRows, unsorted]);
   const stored = lh.readSync(t.sym, t.interval);
-  const merged = stored ? mergeBars(stored.bars, fetched.bars) : fetched.bars;
+  const merged = stored ? mergeBars(stored.bars, incoming) : incoming;
   const verdict = assess(ctx, t, merged, options);
+  verdict.findings.unshift(...rawFindings);
   const now = ctx.now.toISOString();
   const entry = health.ensure(t.sym.id);
 
   if (verdict.toxic) {
     // The golden file stays byte-identical; the incoming series is kept as evidence.
     const toxic = verdict.findings.filter((f) => f.toxic && f.severity === "error");
-    const path = await lh.quarantine(t.sym, t.interval, fetched.bars, { symbol: t.sym.id, interval: t.interval, vendor: opts.vendor.name, quarantinedAt: now, reasons: toxic }, now);
+    const path = await lh.quarantine(t.sym, t.interval, incoming, { symbol: t.sym.id, interval: t.interval, vendor: opts.vendor.name, quarantinedAt: now, reasons: toxic }, now);
     entry.is_toxic = true;
     entry.status = "toxic";
     entry.reasons = [...new Set([...entry.reasons, ...toxic.map((f) => f.code)])].sort();
     entry.quarantined = [...(entry.quarantined ?? []), path];
     ctx.log.warn(`${t.sym.id} ${t.interval}: toxic (${toxic.map((f) => f.code).join(", ")}), quarantined to ${path}`);
-    return { outcome: "quarantined", findings: verdict.findings, report: { ...base, status: "toxic", rows: barCount(fetched.bars), ...seriesRange(fetched.bars), qualityScore: verdict.qualityScore, quarantined: path } };
+    return { outcome: "quarantined", findings: verdict.findings, report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: path } };
   }
 
   let outcome: Outcome = "unchanged";

@@ -2,8 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../../config/schema.ts";
 import { InputError } from "../../errors.ts";
-import { allocBars, type Bars, normalizeBars, sliceBars } from "../../model/bars.ts";
-import { intervalMs } from "../../model/interval.ts";
+import { allocBars, type Bars, sliceBars, takeRows } from "../../model/bars.ts";
 import { fileStem, type SymbolId } from "../../model/symbol.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
 import { type Cell, type RawTable, readTable } from "./table.ts";
@@ -63,12 +62,12 @@ export function fileVendor(ctx: VendorContext): Vendor {
 }
 
 function window(bars: Bars, req: FetchRequest): Bars {
-  const ts = bars.timestamp;
-  let from = 0;
-  let to = ts.length;
-  if (req.fromMs !== undefined) while (from < to && ts[from]! < req.fromMs) from++;
-  if (req.toMs !== undefined) while (to > from && ts[to - 1]! > req.toMs) to--;
-  return from === 0 && to === ts.length ? bars : sliceBars(bars, from, to);
+  if (req.fromMs === undefined && req.toMs === undefined) return bars;
+  const lo = req.fromMs ?? -Infinity;
+  const hi = req.toMs ?? Infinity;
+  const keep: number[] = [];
+  for (let i = 0; i < bars.timestamp.length; i++) if (bars.timestamp[i]! >= lo && bars.timestamp[i]! <= hi) keep.push(i);
+  return keep.length === bars.timestamp.length ? bars : takeRows(bars, keep);
 }
 
 function findColumn(t: RawTable, names: readonly string[]): number {
@@ -91,7 +90,6 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
   if (aliases && symCol < 0) throw new InputError(`${t.label}: a single-file source needs a symbol column`, "add a symbol column, or use a folder of <EXCHANGE>_<TICKER>_<interval> files");
 
   const daily = req.interval === "1d";
-  const step = intervalMs(req.interval);
   const out = allocBars(t.rows);
   let k = 0;
   for (let r = 0; r < t.rows; r++) {
@@ -100,7 +98,6 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
     let ts = typeof rawTs === "string" || typeof rawTs === "number" || typeof rawTs === "bigint" ? parseTimestamp(rawTs) : Number.NaN;
     if (!Number.isFinite(ts)) throw new InputError(`${t.where(r)}: column ${t.names[tsCol]}: ${JSON.stringify(rawTs)} is not a timestamp`, "use ISO-8601 or epoch seconds/milliseconds");
     if (daily) ts = Math.floor(ts / 86_400_000) * 86_400_000; // daily bars are labelled with their date at 00:00 UTC
-    else if (ts % step !== 0) ts = ts - (((ts % step) + step) % step);
     const close = num(t, closeCol, r, true);
     out.timestamp[k] = ts;
     out.close[k] = close;
@@ -110,7 +107,8 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
     out.volume[k] = cols.volume >= 0 ? num(t, cols.volume, r) : 0;
     k++;
   }
-  return normalizeBars(sliceBars(out, 0, k));
+  // Rows stay in file order: ingest reports repeated and descending timestamps before it normalises.
+  return sliceBars(out, 0, k);
 }
 
 function num(t: RawTable, c: number, r: number, required = false): number {

@@ -1,0 +1,47 @@
+import { align, type MissingRange, seriesWindow } from "../calendar/align.ts";
+import { iso } from "../model/finding.ts";
+import { intervalMs } from "../model/interval.ts";
+import { type Check, type CheckInput, finding } from "./types.ts";
+
+const DAY_MS = 86_400_000;
+
+/** Missing ranges of a series between its first bar (or earlier genesis) and its last bar, newest first. */
+export function missingRanges(input: Pick<CheckInput, "bars" | "calendar" | "interval" | "genesisMs">): MissingRange[] {
+  const ts = input.bars.timestamp;
+  const w = seriesWindow(ts, input.genesisMs);
+  if (!w) return [];
+  return align(input.calendar, input.interval, ts, w.fromMs, w.toMs).missing.reverse();
+}
+
+/**
+ * `gap`: expected bars absent inside the series. Every missing range is listed exactly (repair refetches them).
+ * A gap "spans" (to − from + one interval) of calendar time; one longer than `maxGapDays` (5) makes it an error.
+ */
+export const gap: Check = {
+  code: "gap",
+  run(input, opts) {
+    const ranges = missingRanges(input);
+    if (ranges.length === 0) return [];
+    const step = intervalMs(input.interval);
+    const maxGapMs = opts.number("maxGapDays", 5) * DAY_MS;
+    let missingBars = 0;
+    let longestMs = 0;
+    for (const r of ranges) {
+      missingBars += r.bars;
+      longestMs = Math.max(longestMs, r.toMs - r.fromMs + step);
+    }
+    const base = opts.severity("warning");
+    const severity = longestMs > maxGapMs ? "error" : base;
+    const n = ranges.length;
+    return [
+      finding(
+        input,
+        "gap",
+        severity,
+        `${missingBars} missing bar${missingBars === 1 ? "" : "s"} in ${n} gap${n === 1 ? "" : "s"}`,
+        { missingBars, gaps: n, longestGapDays: Math.round((longestMs / DAY_MS) * 100) / 100 },
+        { ranges: ranges.map((r) => ({ from: iso(r.fromMs), to: iso(r.toMs), bars: r.bars })) },
+      ),
+    ];
+  },
+};

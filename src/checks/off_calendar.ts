@@ -1,0 +1,20 @@
+import { align } from "../calendar/align.ts";
+import { iso } from "../model/finding.ts";
+import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+
+/** `off_calendar`: bars whose open the calendar does not expect (weekend padding, holidays, off-grid times). */
+export const offCalendar: Check = {
+  code: "off_calendar",
+  run(input, opts) {
+    const ts = input.bars.timestamp;
+    if (ts.length === 0) return [];
+    const off = align(input.calendar, input.interval, ts, ts[0]!, ts[ts.length - 1]!).offCalendar;
+    if (off.length === 0) return [];
+    const n = off.length;
+    return [
+      finding(input, "off_calendar", opts.severity("warning"), `${n} bar${n === 1 ? "" : "s"} outside the ${input.profile} calendar`, { bars: n }, {
+        timestamps: off.slice(0, MAX_EVIDENCE).map(iso),
+      }),
+    ];
+  },
+};

@@ -1,0 +1,79 @@
+import { iso } from "../model/finding.ts";
+import { type Check, type CheckInput, finding, MAX_EVIDENCE } from "./types.ts";
+
+/** Default stablecoin assets (option `stablecoins`): a pair whose base is one of these is exempt from price_stall. */
+export const DEFAULT_STABLECOINS: readonly string[] = ["USDT", "USDC", "DAI", "FDUSD", "TUSD", "USDP", "BUSD", "PYUSD", "USDE"];
+
+// Fiat quotes a stablecoin base trades against (USDCEUR, USDTTRY): the remainder of the ticker must be one
+// of these or a stablecoin, so a prefix match alone ("USDE" + "UR") does not exempt an unrelated ticker.
+const FIAT_QUOTES = new Set(["USD", "EUR", "GBP", "TRY", "BRL", "ARS", "JPY", "AUD", "CAD", "CHF", "MXN", "NGN", "UAH", "ZAR", "IDR", "PLN", "RUB", "KRW", "INR"]);
+
+
+/**
+ * True when `symbol` (EXCHANGE:TICKER or a bare ticker) is a stablecoin or a pair whose base asset
+ * is one: USDT, USDCUSDT, FDUSDUSDT, USDC-USD, USDTTRY; not BTCUSDT (the stablecoin is the quote).
+ */
+export function isStablecoin(symbol: string, list: readonly string[] = DEFAULT_STABLECOINS): boolean {
+  const colon = symbol.lastIndexOf(":");
+  // Drop contract suffixes (BTCUSDT.P) and separators (USDC-USD, USDC/USDT) before matching.
+  const ticker = symbol.slice(colon + 1).toUpperCase().split(".")[0]!.replace(/[-_/]/g, "");
+  const coins = new Set(list.map((s) => s.toUpperCase()));
+  if (coins.has(ticker)) return true;
+  for (const base of coins) {
+    if (!base || !ticker.startsWith(base)) continue;
+    const quote = ticker.slice(base.length);
+    if (coins.has(quote) || FIAT_QUOTES.has(quote)) return true;
+  }
+  return false;
+}
+
+/** One run of zero close changes: `length` zero changes spanning length + 1 bars, bar indexes [from, to]. */
+export interface StallRun {
+  from: number;
+  to: number;
+  length: number;
+  price: number;
+}
+
+/** Runs of at least `minRun` consecutive zero close changes; non-finite or non-positive closes break a run (bad_value owns them). */
+export function stallRuns(close: ArrayLike<number>, minRun = 3): StallRun[] {
+  const runs: StallRun[] = [];
+  let start = -1; // index of the first bar of the current run
+  const flush = (end: number) => {
+    if (start >= 0 && end - start >= minRun) runs.push({ from: start, to: end, length: end - start, price: close[start]! });
+    start = -1;
+  };
+  for (let i = 1; i < close.length; i++) {
+    const p = close[i - 1]!;
+    const x = close[i]!;
+    if (x === p && x > 0 && x !== Infinity) {
+      if (start < 0) start = i - 1;
+    } else flush(i - 1);
+  }
+  flush(close.length - 1);
+  return runs;
+}
+
+/** `price_stall`: ≥ `minRun` (3) consecutive zero close changes; error and toxic when the series ends stalled, warning earlier; stablecoins exempt. */
+export const priceStall: Check = {
+  code: "price_stall",
+  run(input, opts) {
+    if (input.stablecoin === true) return [];
+    if (isStablecoin(input.symbol, opts.strings("stablecoins", DEFAULT_STABLECOINS))) return [];
+    const minRun = Math.max(1, Math.floor(opts.number("minRun", 3)));
+    const b = input.bars;
+    const runs = stallRuns(b.close, minRun);
+    if (!runs.length) return [];
+    const last = runs[runs.length - 1]!;
+    // A feed frozen now is a zombie asset; one that froze and recovered is only a blemish in its history.
+    const endsStalled = last.to === b.close.length - 1;
+    const longest = runs.reduce((m, r) => Math.max(m, r.length), 0);
+    const evidence = runs.slice(-MAX_EVIDENCE).map((r) => ({ from: iso(b.timestamp[r.from]!), to: iso(b.timestamp[r.to]!), length: r.length, price: r.price }));
+    const message = endsStalled
+      ? `close unchanged at ${last.price} for the last ${last.length} changes (since ${iso(b.timestamp[last.from]!)})`
+      : `${runs.length} stalls of ${minRun}+ zero close changes (longest ${longest})`;
+    const f = finding(input, "price_stall", endsStalled ? "error" : opts.severity("warning"), message, { runs: runs.length, longest, minRun }, { runs: evidence });
+    if (endsStalled) f.toxic = true;
+    return [f];
+  },
+};

@@ -1,0 +1,57 @@
+import { iso } from "../model/finding.ts";
+import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+
+/** A close usable as a ratio operand: finite and positive (anything else is bad_value's finding). */
+function usable(x: number): boolean {
+  return x > 0 && x !== Infinity;
+}
+
+/**
+ * True when the move `prev → curr` is toxic: curr/prev > maxRatio, or prev/curr > maxRatio.
+ * The drop side divides the other way round so both sides compare against the same exact
+ * number: `curr/prev < 1/maxRatio` would compare against a rounded 1/6 and break the mirror.
+ */
+export function isToxicMove(prev: number, curr: number, maxRatio = 6): boolean {
+  return curr / prev > maxRatio || prev / curr > maxRatio;
+}
+
+/** `toxic_return`: a close-to-close ratio above `maxRatio` (default 6, a +500 % move) or below 1/maxRatio; error, asset toxic. */
+export const toxicReturn: Check = {
+  code: "toxic_return",
+  run(input, opts) {
+    const maxRatio = opts.number("maxRatio", 6);
+    const b = input.bars;
+    const c = b.close;
+    const moves: Record<string, unknown>[] = [];
+    let count = 0;
+    let maxSeen = -Infinity;
+    let minSeen = Infinity;
+    for (let i = 1; i < c.length; i++) {
+      const prev = c[i - 1]!;
+      const curr = c[i]!;
+      if (!usable(prev) || !usable(curr)) continue;
+      const ratio = curr / prev;
+      if (ratio > maxSeen) maxSeen = ratio;
+      if (ratio < minSeen) minSeen = ratio;
+      if (!isToxicMove(prev, curr, maxRatio)) continue;
+      count++;
+      if (moves.length < MAX_EVIDENCE) moves.push({ timestamp: iso(b.timestamp[i]!), prevClose: prev, close: curr, ratio });
+    }
+    if (!count) return [];
+    const f = finding(
+      input,
+      "toxic_return",
+      opts.severity("error"),
+      `${count} close-to-close moves beyond ×${maxRatio} or ÷${maxRatio} (ratios ${fmt(minSeen)}–${fmt(maxSeen)})`,
+      // The extremes cover every usable pair, so a reader sees how far past the threshold the series went.
+      { moves: count, maxRatio: maxSeen, minRatio: minSeen, threshold: maxRatio },
+      { moves },
+    );
+    f.toxic = true;
+    return [f];
+  },
+};
+
+function fmt(x: number): string {
+  return x >= 1 ? x.toPrecision(4) : x.toPrecision(3);
+}

@@ -1,0 +1,221 @@
+// The alpha-cycle contract (seed 002 §1.2, §3.3): copy exactly what a run reads into an immutable run folder.
+// No vendor is ever created here, so a snapshot cannot touch the network.
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { calendarFor } from "../calendar/index.ts";
+import type { RunContext } from "../context.ts";
+import { ConfigError, InputError } from "../errors.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../lakehouse/atomic.ts";
+import { decodeBars, encodeMatrix, initParquet } from "../lakehouse/parquet.ts";
+import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
+import { normalizeBars } from "../model/bars.ts";
+import type { Finding } from "../model/finding.ts";
+import type { Interval } from "../model/interval.ts";
+import type { SymbolId } from "../model/symbol.ts";
+import type { StepResult, SymbolReport } from "../report/summary.ts";
+import { VERSION } from "../version.ts";
+import { type AuditedSeries, runAudit } from "./audit.ts";
+import { buildReturnsMatrix, type MatrixMember } from "./returns-matrix.ts";
+import { MANIFEST_FILE, MANIFEST_SCHEMA_ID, type Manifest, type ManifestEntry, snapshotIdOf } from "./verify.ts";
+
+/** What to snapshot and where. */
+export interface SnapshotOptions {
+  /** The series to copy; absent: every catalog entry of the interval. */
+  symbols?: SymbolId[];
+  interval?: Interval;
+  runId: string;
+  /** Parent of run folders (e.g. artifacts/runs). */
+  out: string;
+}
+
+export const MATRIX_FILE = "returns_matrix.parquet";
+const RUN_ID = /^[A-Za-z0-9._-]+$/;
+const READ_ONLY = 0o444;
+
+/** Why an asset may not enter a snapshot (empty when it may). */
+function blockReasons(s: AuditedSeries, registryToxic: boolean): string[] {
+  const reasons: string[] = [];
+  const st = s.report.status;
+  if (st === "missing") reasons.push(s.findings.some((f) => f.code === "unreadable") ? "unreadable" : "missing");
+  else if (st === "toxic") reasons.push("toxic");
+  else if (st === "stale") reasons.push("stale");
+  else if (s.report.rows === 0) reasons.push("no_data");
+  if (registryToxic && !reasons.includes("toxic")) reasons.push("registry_toxic");
+  return reasons;
+}
+
+function blockedFinding(s: AuditedSeries, reasons: string[]): Finding {
+  const causes = s.findings.filter((f) => f.severity === "error").map((f) => ({ code: f.code, message: f.message }));
+  const why = causes[0]?.message ?? (reasons.includes("registry_toxic") ? "foundation_health.json marks it toxic" : reasons.join(", "));
+  return {
+    code: "snapshot_blocked",
+    severity: "error",
+    symbol: s.target.sym.id,
+    interval: s.target.interval,
+    message: `${s.target.sym.id} ${s.target.interval}: ${reasons.join(", ")}: ${why}`,
+    details: { reason: reasons[0], reasons, status: s.report.status, causes },
+  };
+}
+
+/** Snapshot the series into `<out>/<runId>`: fail fast on missing, stale or toxic assets (exit 2, nothing written), else copy, hash and build the returns matrix. */
+export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promise<StepResult> {
+  if (!RUN_ID.test(opts.runId) || opts.runId.startsWith(".")) {
+    throw new ConfigError(`invalid run id "${opts.runId}"`, "use letters, digits and . _ - only, not starting with a dot (e.g. 2026-11-22-alpha)");
+  }
+  const outDir = resolve(opts.out);
+  const runDir = join(outDir, opts.runId);
+  const refuseExisting = () => {
+    if (existsSync(runDir)) throw new ConfigError(`run folder already exists: ${runDir}`, "a snapshot is never overwritten: choose a new --run-id");
+  };
+  refuseExisting();
+  const interval = opts.interval ?? "1d";
+  const lh = new Lakehouse(ctx.lakehouse);
+  // One column and one file per symbol: repeats would collide in the matrix and the manifest.
+  const symbols = opts.symbols?.filter((s, i, all) => all.findIndex((x) => x.id === s.id) === i);
+  const audit = await runAudit(ctx, { ...(symbols ? { symbols } : {}), interval, readOnly: true });
+  if (!audit.series.length) throw new ConfigError(`nothing to snapshot: the catalog has no ${interval} series`, "pass --symbols or --candidates, or ingest first");
+
+  const health = lh.loadHealth();
+  const blocked: Finding[] = [];
+  for (const s of audit.series) {
+    const reasons = blockReasons(s, health.isToxic(s.target.sym.id));
+    if (reasons.length) blocked.push(blockedFinding(s, reasons));
+  }
+  if (blocked.length) {
+    ctx.log.warn(`snapshot ${opts.runId} aborted: ${blocked.length} of ${audit.series.length} assets not fit; nothing written`);
+    return {
+      counts: { symbols: audit.series.length, blocked: blocked.length, copied: 0 },
+      symbols: audit.series.map((s) => s.report),
+      findings: blocked,
+      extra: { snapshot: { runId: opts.runId, dir: runDir, written: false } },
+      exitCode: 2,
+    };
+  }
+
+  mkdirSync(outDir, { recursive: true });
+  // Build under a hidden temp folder beside the target and rename at the end: a crash never leaves a half snapshot under the run id.
+  const tmp = mkdtempSync(join(outDir, `.${opts.runId}.tmp-`));
+  try {
+    const built = await writeRunFolder(ctx, lh, audit.series, interval, opts.runId, tmp);
+    refuseExisting(); // another process may have taken the run id meanwhile
+    renameSync(tmp, runDir);
+    syncDir(outDir);
+    ctx.log.info(`snapshot ${opts.runId}: ${audit.series.length} series, matrix ${built.matrixRows} rows → ${runDir}`);
+    const reports: SymbolReport[] = audit.series.map((s) => ({ ...s.report, file: `data/${lh.fileName(s.target.sym, interval)}`, gapsFilled: built.manifest.gapsFilled[s.target.sym.id] ?? 0 }));
+    const gapsFilled = Object.values(built.manifest.gapsFilled).reduce((a, b) => a + b, 0);
+    return {
+      counts: { symbols: audit.series.length, blocked: 0, copied: audit.series.length, gapsFilled, matrixRows: built.matrixRows },
+      symbols: reports,
+      findings: audit.findings,
+      extra: {
+        snapshot: {
+          runId: opts.runId,
+          dir: runDir,
+          written: true,
+          snapshotId: built.manifest.snapshotId,
+          manifest: join(runDir, MANIFEST_FILE),
+          matrix: { path: join(runDir, MATRIX_FILE), rows: built.matrixRows, columns: audit.series.length },
+          gapsFilled: built.manifest.gapsFilled,
+        },
+      },
+    };
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Copy the series, build the matrix and write the manifest into `dir` (the temp folder). */
+async function writeRunFolder(ctx: RunContext, lh: Lakehouse, series: AuditedSeries[], interval: Interval, runId: string, dir: string) {
+  await initParquet();
+  mkdirSync(join(dir, "data"));
+  const entries: ManifestEntry[] = [];
+  const members: MatrixMember[] = [];
+  ctx.progress.start("snapshot", series.length);
+  for (const s of series) {
+    const { sym, profile } = s.target;
+    const src = lh.pathFor(sym, interval);
+    // Read once: the bytes hashed are the bytes decoded and the bytes copied (never a link to the lakehouse).
+    const bytes = readFileSync(src);
+    const hash = sha256(bytes);
+    if (hash !== s.sha256) {
+      throw new InputError(`${sym.id} ${interval}: ${src} changed while the snapshot was being taken`, "run the snapshot again once the writer has finished");
+    }
+    const raw = decodeBars(bytes, `${sym.id} ${interval}: ${src}`);
+    const bars = normalizeBars(raw);
+    const rel = `data/${lh.fileName(sym, interval)}`;
+    writeReadOnly(join(dir, rel), bytes);
+    const range = seriesRange(bars);
+    entries.push({
+      path: rel,
+      kind: "series",
+      symbol: sym.id,
+      interval,
+      profile,
+      sha256: hash,
+      size: bytes.length,
+      rows: raw.timestamp.length,
+      first: range.start,
+      last: range.end,
+      source: s.target.entry ?? null,
+    });
+    members.push({ name: sym.id, timestamps: bars.timestamp, closes: bars.close, calendar: calendarFor(profile, ctx.reference) });
+    ctx.progress.tick();
+  }
+  ctx.progress.done();
+
+  // Columns in symbol order so the same inputs always give the same matrix bytes (and snapshot id).
+  members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const matrix = buildReturnsMatrix(members, interval);
+  const matrixBytes = encodeMatrix(matrix.timestamps, matrix.columns);
+  writeReadOnly(join(dir, MATRIX_FILE), matrixBytes);
+  const n = matrix.timestamps.length;
+  entries.push({
+    path: MATRIX_FILE,
+    kind: "returns_matrix",
+    interval,
+    sha256: sha256(matrixBytes),
+    size: matrixBytes.length,
+    rows: n,
+    first: n ? new Date(matrix.timestamps[0]!).toISOString() : null,
+    last: n ? new Date(matrix.timestamps[n - 1]!).toISOString() : null,
+    columns: matrix.columns.map((c) => c.name),
+    offCalendar: Object.fromEntries(matrix.columns.map((c) => [c.name, c.offCalendar])),
+  });
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const manifest: Manifest = {
+    schema: MANIFEST_SCHEMA_ID,
+    snapshotId: snapshotIdOf(entries),
+    runId,
+    created: ctx.now.toISOString(),
+    tool: { name: "dqctl", version: VERSION },
+    lakehouse: lh.root,
+    interval,
+    symbols: members.map((m) => m.name),
+    gapsFilled: Object.fromEntries(matrix.columns.map((c) => [c.name, c.gapsFilled])),
+    files: entries,
+  };
+  const manifestPath = join(dir, MANIFEST_FILE);
+  writeJsonAtomic(manifestPath, manifest);
+  chmodSync(manifestPath, READ_ONLY);
+  return { manifest, matrixRows: n };
+}
+
+function writeReadOnly(path: string, bytes: Uint8Array): void {
+  writeFileAtomic(path, bytes);
+  chmodSync(path, READ_ONLY);
+}
+
+function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* some platforms cannot fsync a directory; the rename is still atomic */
+  }
+}

@@ -1,0 +1,43 @@
+import { ConfigError } from "../errors.ts";
+import { alphaVantageVendor } from "./alphavantage.ts";
+import { binanceVendor } from "./binance.ts";
+import { fredVendor } from "./fred.ts";
+import { tradingviewVendor } from "./tradingview/ws.ts";
+import type { Vendor, VendorContext } from "./types.ts";
+import { yahooVendor } from "./yahoo.ts";
+
+/** Builds one vendor instance (its HTTP client, limits and caches live as long as the instance). */
+export type VendorFactory = (ctx: VendorContext) => Vendor;
+
+/**
+ * Every vendor `--vendor` accepts, by name. The network vendors are registered here; the lead registers
+ * the `file` vendor (src/vendors/file) by adding `file: fileVendor` below or with `VENDORS.file = …`.
+ */
+export const VENDORS: Record<string, VendorFactory> = {
+  yahoo: (ctx) => yahooVendor(ctx),
+  binance: (ctx) => binanceVendor(ctx),
+  alphavantage: (ctx) => alphaVantageVendor(ctx),
+  fred: (ctx) => fredVendor(ctx),
+  tradingview: (ctx) => tradingviewVendor(ctx),
+  // ── file vendor goes here ──
+};
+
+/** Names accepted by createVendor (registry plus `extra`). */
+export function vendorNames(extra: Record<string, VendorFactory> = {}): string[] {
+  return [...new Set([...Object.keys(VENDORS), ...Object.keys(extra)])];
+}
+
+/** Create the vendor called `name` (`extra` adds or replaces factories); an unknown name is a ConfigError listing the valid ones. */
+export function createVendor(name: string, ctx: VendorContext, extra: Record<string, VendorFactory> = {}): Vendor {
+  const key = name.trim().toLowerCase().replace(/[_-]/g, "");
+  const factory = extra[key] ?? VENDORS[key];
+  if (!factory) {
+    throw new ConfigError(`unknown vendor "${name}"`, `use one of ${vendorNames(extra).join(", ")}`);
+  }
+  return factory(ctx);
+}
+
+export { mapLimit, mapLimitSettled, chunks, Semaphore, RateLimiter } from "./limits.ts";
+export { vendorSettings, NETWORK_VENDORS, type VendorSettings } from "./settings.ts";
+export { toVendorTicker, fromVendorTicker } from "./tickers.ts";
+export { createScreener, screen, type ScreenOptions, type ScreenRow } from "./tradingview/screener.ts";

@@ -1,0 +1,292 @@
+/**
+ * TradingView chart WebSocket history collector and the `tradingview` bar vendor.
+ *
+ * One collection: connect, subscribe (`create_series`), merge every `timescale_update`/`du` by timestamp,
+ * ask for older bars (`request_more_data`) after each `series_completed` until the window start is covered.
+ * End of history: a completed chunk that added no bars, or `idlePackets` packets in a row without new bars.
+ * A dropped or silent socket is reopened with backoff and resubscribed for everything held so far (merging by
+ * timestamp keeps bars unique). When the total timeout or the reconnect budget runs out, the bars gathered are
+ * returned with `partial: true`; only a collection with no bars at all fails.
+ */
+import type { Logger } from "../../context.ts";
+import { silentLogger } from "../../context.ts";
+import { VendorError } from "../../errors.ts";
+import { intervalMs } from "../../model/interval.ts";
+import { dailyLabel } from "../daily.ts";
+import { describeRequest } from "../http.ts";
+import { sleep } from "../limits.ts";
+import { BarBuilder, clipBars } from "../rows.ts";
+import { vendorSettings } from "../settings.ts";
+import { toVendorTicker } from "../tickers.ts";
+import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
+import { decodeFrames, encodeFrame, encodeMessage, extractBars, isHeartbeat, parseMessage, sessionId, subscribeMessages, type TvBar, TV_RESOLUTION } from "./protocol.ts";
+
+/** Knobs of one history collection. */
+export interface TvHistoryOptions {
+  url: string;
+  symbol: string;
+  resolution: string;
+  /** Stop asking for older bars once a bar at or before this time (ms) is held. */
+  fromMs?: number;
+  authToken?: string;
+  /** Bars asked for by create_series (default 5000) and by each request_more_data (default 5000). */
+  initialBars?: number;
+  moreBars?: number;
+  totalTimeoutMs: number;
+  /** A socket with no packet for this long is treated as dropped (default 20 s). */
+  silenceMs?: number;
+  /** Packets in a row without new bars that mean end of history (default 6). */
+  idlePackets?: number;
+  /** Reconnects allowed after a drop (default 4). */
+  maxReconnects?: number;
+  backoffBaseMs?: number;
+  what: string;
+  vendorSymbol?: string;
+  log?: Logger;
+  signal?: AbortSignal;
+}
+
+/** What a collection gathered. */
+export interface TvHistory {
+  bars: TvBar[];
+  partial: boolean;
+  /** Exchange time zone from `symbol_resolved`, when sent. */
+  timezone?: string;
+  reconnects: number;
+  heartbeatsEchoed: number;
+}
+
+type Outcome = { kind: "done" } | { kind: "dropped"; why: string } | { kind: "fatal"; error: VendorError } | { kind: "timeout" };
+
+const ORIGIN = { Origin: "https://www.tradingview.com" };
+
+function openSocket(url: string): WebSocket {
+  try {
+    // Bun and Node accept headers here; TradingView wants its own Origin. Others throw, and get a plain socket.
+    return new (WebSocket as unknown as new (u: string, o: unknown) => WebSocket)(url, { headers: ORIGIN });
+  } catch {
+    return new WebSocket(url);
+  }
+}
+
+/** Collect history over the chart WebSocket (see the module comment for the end, drop and timeout rules). */
+export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
+  const log = o.log ?? silentLogger;
+  const rows = new Map<number, TvBar>();
+  const initial = o.initialBars ?? 5000;
+  const more = o.moreBars ?? 5000;
+  const silenceMs = o.silenceMs ?? 20_000;
+  const idleLimit = o.idlePackets ?? 6;
+  const maxReconnects = o.maxReconnects ?? 4;
+  const fail = (m: string, advice?: string) => new VendorError(`tradingview ${o.what}: ${m}`, "tradingview", o.vendorSymbol, undefined, reconnects + 1, advice);
+  let timezone: string | undefined;
+  let reconnects = 0;
+  let heartbeatsEchoed = 0;
+  let timedOut = false;
+  const deadline = AbortSignal.timeout(o.totalTimeoutMs);
+  const stop = o.signal ? AbortSignal.any([deadline, o.signal]) : deadline;
+
+  const earliest = () => {
+    let min = Number.POSITIVE_INFINITY;
+    for (const t of rows.keys()) if (t < min) min = t;
+    return min;
+  };
+
+  const connection = () =>
+    new Promise<Outcome>((resolve) => {
+      const ws = openSocket(o.url);
+      const cs = sessionId();
+      let settled = false;
+      let idle = 0;
+      let heldAtRequest = rows.size;
+      let silence: ReturnType<typeof setTimeout> | undefined;
+      const finish = (out: Outcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(silence);
+        stop.removeEventListener("abort", onStop);
+        try {
+          ws.close();
+        } catch {}
+        resolve(out);
+      };
+      const onStop = () => finish({ kind: "timeout" });
+      if (stop.aborted) return finish({ kind: "timeout" });
+      stop.addEventListener("abort", onStop, { once: true });
+      const armSilence = () => {
+        clearTimeout(silence);
+        silence = setTimeout(() => finish({ kind: "dropped", why: `silent for ${silenceMs} ms` }), silenceMs);
+      };
+      const send = (frame: string) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+      };
+      const noProgress = () => {
+        if (++idle >= idleLimit) finish({ kind: "done" });
+      };
+      const onChunkComplete = () => {
+        const added = rows.size - heldAtRequest;
+        if (added === 0 || (o.fromMs !== undefined && earliest() <= o.fromMs)) return finish({ kind: "done" });
+        heldAtRequest = rows.size;
+        idle = 0;
+        send(encodeMessage("request_more_data", [cs, "sds_1", more]));
+      };
+
+      ws.addEventListener("open", () => {
+        armSilence();
+        // Resubscribing after a drop asks for everything already held plus a fresh chunk, so nothing is lost.
+        for (const f of subscribeMessages(cs, o.symbol, o.resolution, initial + rows.size, o.authToken ?? "unauthorized_user_token")) send(f);
+      });
+      ws.addEventListener("message", (ev: MessageEvent) => {
+        if (settled) return;
+        armSilence();
+        const data = typeof ev.data === "string" ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer);
+        const frames = decodeFrames(data);
+        if (!frames.length) return noProgress();
+        for (const payload of frames) {
+          if (settled) return;
+          if (isHeartbeat(payload)) {
+            send(encodeFrame(payload));
+            heartbeatsEchoed++;
+            noProgress();
+            continue;
+          }
+          const msg = parseMessage(payload);
+          if (!msg) continue; // the session-info packet
+          switch (msg.m) {
+            case "symbol_resolved": {
+              const tz = (msg.p[2] as { timezone?: unknown } | undefined)?.timezone;
+              if (typeof tz === "string") timezone = tz;
+              break;
+            }
+            case "series_loading":
+              break;
+            case "timescale_update":
+            case "du": {
+              const before = rows.size;
+              let changed = false;
+              for (const b of extractBars(msg, "sds_1")) {
+                const t = b[0] * 1000;
+                const prev = rows.get(t);
+                if (!prev || prev.some((x, i) => x !== b[i])) changed = true;
+                rows.set(t, b);
+              }
+              if (rows.size > before || (changed && msg.m === "du")) idle = 0;
+              else noProgress();
+              break;
+            }
+            case "series_completed":
+              onChunkComplete();
+              break;
+            case "symbol_error":
+              return finish({ kind: "fatal", error: fail(`symbol_error: ${JSON.stringify(msg.p.slice(1)).slice(0, 160)}`, "check the symbol id (EXCHANGE:TICKER as TradingView names it)") });
+            case "series_error":
+              return finish({ kind: "fatal", error: fail(`series_error: ${JSON.stringify(msg.p.slice(1)).slice(0, 160)}`, "check the interval and the symbol's history") });
+            case "critical_error":
+            case "protocol_error":
+              return finish({ kind: "fatal", error: fail(`${msg.m}: ${JSON.stringify(msg.p).slice(0, 160)}`) });
+            default:
+              noProgress();
+          }
+        }
+      });
+      ws.addEventListener("error", () => finish({ kind: "dropped", why: "socket error" }));
+      ws.addEventListener("close", (ev: CloseEvent) => finish({ kind: "dropped", why: `socket closed (code ${ev.code})` }));
+    });
+
+  const result = (partial: boolean): TvHistory => ({
+    bars: [...rows.values()].sort((a, b) => a[0] - b[0]),
+    partial,
+    ...(timezone ? { timezone } : {}),
+    reconnects,
+    heartbeatsEchoed,
+  });
+
+  for (;;) {
+    const out = await connection();
+    if (out.kind === "done") return result(false);
+    if (out.kind === "fatal") throw out.error;
+    if (out.kind === "timeout") {
+      if (o.signal?.aborted) throw o.signal.reason;
+      timedOut = true;
+    } else if (reconnects >= maxReconnects) {
+      if (rows.size) {
+        log.warn(`tradingview ${o.what}: ${out.why}, reconnects exhausted; keeping ${rows.size} bars as partial`);
+        return result(true);
+      }
+      throw fail(`${out.why}; gave up after ${reconnects + 1} connections`);
+    }
+    if (timedOut) {
+      if (rows.size) {
+        log.warn(`tradingview ${o.what}: total timeout of ${o.totalTimeoutMs} ms; keeping ${rows.size} bars as partial`);
+        return result(true);
+      }
+      throw fail(`no bars before the total timeout of ${o.totalTimeoutMs} ms`, "raise vendors.tradingview.totalTimeoutMs or retry later");
+    }
+    reconnects++;
+    const delay = Math.round((o.backoffBaseMs ?? 500) * 2 ** (reconnects - 1) * (0.5 + Math.random() * 0.5));
+    log.debug(`tradingview ${o.what}: ${(out as { why: string }).why}; reconnect ${reconnects}/${maxReconnects} in ${delay} ms (${rows.size} bars held)`);
+    try {
+      await sleep(delay, stop);
+    } catch {
+      if (o.signal?.aborted) throw o.signal.reason;
+      timedOut = true;
+      if (rows.size) return result(true);
+      throw fail(`no bars before the total timeout of ${o.totalTimeoutMs} ms`, "raise vendors.tradingview.totalTimeoutMs or retry later");
+    }
+  }
+}
+
+/** Options for tests and embedding. */
+export interface TradingViewOptions {
+  now?: () => number;
+  silenceMs?: number;
+  idlePackets?: number;
+  initialBars?: number;
+  moreBars?: number;
+}
+
+/** Session date for daily bars: TradingView stamps Globex and FX days at the evening open, hence the 16:00 roll. */
+const EVENING_ROLL_HOUR = 16;
+const PROFILE_ZONE = { equity: "America/New_York", futures: "America/Chicago", forex: "America/New_York", crypto: "UTC" } as const;
+
+/** The `tradingview` bar vendor over the chart WebSocket (URL from vendors.tradingview.baseUrl or DQCTL_TRADINGVIEW_WS_URL). */
+export function tradingviewVendor(ctx: VendorContext, opts: TradingViewOptions = {}): Vendor {
+  const settings = vendorSettings("tradingview", ctx);
+  const now = opts.now ?? Date.now;
+  return {
+    name: "tradingview",
+    async fetch(req: FetchRequest, signal?: AbortSignal): Promise<FetchResult> {
+      const t0 = performance.now();
+      const ticker = toVendorTicker("tradingview", req.symbol, ctx.config);
+      const what = describeRequest(ticker, req);
+      const step = intervalMs(req.interval);
+      const want = req.fromMs === undefined ? 5000 : Math.ceil((now() - req.fromMs) / step) + 10;
+      const h = await collectHistory({
+        url: settings.baseUrl,
+        symbol: ticker,
+        resolution: TV_RESOLUTION[req.interval],
+        ...(req.fromMs !== undefined ? { fromMs: req.fromMs } : {}),
+        ...(settings.apiKey ? { authToken: settings.apiKey } : {}),
+        initialBars: opts.initialBars ?? Math.max(10, Math.min(5000, want)),
+        moreBars: opts.moreBars ?? 5000,
+        totalTimeoutMs: settings.totalTimeoutMs,
+        silenceMs: opts.silenceMs ?? settings.timeoutMs,
+        idlePackets: opts.idlePackets ?? 6,
+        maxReconnects: settings.retries,
+        backoffBaseMs: settings.backoffBaseMs,
+        what,
+        vendorSymbol: req.symbol.id,
+        log: ctx.log,
+        ...(signal ? { signal } : {}),
+      });
+      const zone = h.timezone ?? PROFILE_ZONE[req.profile];
+      const out = new BarBuilder(h.bars.length);
+      for (const [t, o, hi, l, c, vol] of h.bars) {
+        const ms = t * 1000;
+        out.push(req.interval === "1d" ? dailyLabel(ms, { zone, eveningRollHour: EVENING_ROLL_HOUR }) : ms, o, hi, l, c, vol);
+      }
+      const bars = clipBars(out.build(), req.fromMs, req.toMs);
+      return { bars, ticker, ...(h.partial ? { partial: true } : {}), latencyMs: performance.now() - t0 };
+    },
+  };
+}

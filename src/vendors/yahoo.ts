@@ -1,0 +1,166 @@
+/**
+ * Yahoo Finance chart API (`/v8/finance/chart/{ticker}`).
+ *
+ * Decisions:
+ * - A bar with any of open/high/low/close null is dropped, not patched: Yahoo emits such rows for minutes
+ *   without trades and for corrupted days, and an invented price is worse than a gap the gap check reports.
+ *   A null volume alone keeps the bar with volume 0 (Yahoo has no volume for FX and indices).
+ * - 4h is refused: Yahoo has no native 4h bars, and building them from 1h would have to invent an anchoring
+ *   (UTC or session open) the calendars may not expect. Use 1h here, or binance/tradingview for 4h.
+ * - Prices are Yahoo's `quote` (split-adjusted, not dividend-adjusted); `adjclose` is ignored.
+ * - Intraday look-back limits (1m: 30 days back, 7 per request; 5m–30m: 60 days; 1h: 730 days): a request
+ *   reaching further back is clamped and marked `capped`.
+ */
+import * as v from "valibot";
+import { ConfigError, VendorError } from "../errors.ts";
+import { allocBars, type Bars } from "../model/bars.ts";
+import type { Interval } from "../model/interval.ts";
+import { dailyLabel } from "./daily.ts";
+import { createHttpClient, describeRequest, type HttpClient, type HttpClientOptions, parseBody } from "./http.ts";
+import { mapLimit } from "./limits.ts";
+import { BarBuilder, clipBars, concatBars } from "./rows.ts";
+import { vendorSettings } from "./settings.ts";
+import { toVendorTicker } from "./tickers.ts";
+import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
+
+const DAY = 86_400_000;
+/** yfinance's "max" start (1900-01-01 minus a little): Yahoo serves history back to the 1960s. */
+const YAHOO_EPOCH_MS = -2_208_994_789_000;
+
+const INTERVAL_PARAM: Record<Interval, string | undefined> = { "1m": "1m", "5m": "5m", "15m": "15m", "30m": "30m", "1h": "1h", "4h": undefined, "1d": "1d" };
+
+/** Yahoo's intraday limits: how far back it serves, and how much one request may span (days). */
+export const YAHOO_LIMITS: Partial<Record<Interval, { backDays: number; perRequestDays: number }>> = {
+  "1m": { backDays: 30, perRequestDays: 7 },
+  "5m": { backDays: 60, perRequestDays: 60 },
+  "15m": { backDays: 60, perRequestDays: 60 },
+  "30m": { backDays: 60, perRequestDays: 60 },
+  "1h": { backDays: 730, perRequestDays: 730 },
+};
+
+/** Request windows `[fromMs, toMs)` for one fetch, and whether the look-back limit clipped it. */
+export function yahooWindows(interval: Interval, fromMs: number | undefined, toMs: number | undefined, now: number): { windows: [number, number][]; capped: boolean } {
+  const end = Math.min(toMs ?? now, now) + 1;
+  const limit = YAHOO_LIMITS[interval];
+  if (!limit) {
+    // Daily: one request; pad a day each side because Yahoo stamps daily bars at the session open or local midnight.
+    const from = fromMs ?? YAHOO_EPOCH_MS;
+    return { windows: from < end ? [[from - DAY, end + DAY]] : [], capped: false };
+  }
+  // Keep a minute's margin so the request never lands just outside Yahoo's window.
+  const earliest = now - limit.backDays * DAY + 60_000;
+  const wanted = fromMs ?? earliest;
+  const capped = wanted < earliest;
+  const from = Math.max(wanted, earliest);
+  const windows: [number, number][] = [];
+  const span = limit.perRequestDays * DAY;
+  for (let s = from; s < end; s += span) windows.push([s, Math.min(s + span, end)]);
+  return { windows, capped };
+}
+
+const Num = v.nullable(v.number());
+const Series = v.optional(v.array(Num));
+const ChartBody = v.object({
+  chart: v.object({
+    result: v.nullable(
+      v.array(
+        v.object({
+          meta: v.looseObject({ exchangeTimezoneName: v.optional(v.string()), gmtoffset: v.optional(v.number()) }),
+          timestamp: v.optional(v.array(v.number())),
+          indicators: v.object({ quote: v.array(v.object({ open: Series, high: Series, low: Series, close: Series, volume: Series })) }),
+        }),
+      ),
+    ),
+    error: v.nullable(v.looseObject({ code: v.optional(v.string()), description: v.optional(v.string()) })),
+  }),
+});
+
+/** Options for tests and embedding. */
+export interface YahooOptions {
+  now?: () => number;
+  http?: Partial<HttpClientOptions>;
+}
+
+const HEADERS = {
+  // Yahoo answers 429 to library user agents; a browser-like one is what every client sends.
+  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
+};
+
+/** Convert one chart body into bars (daily timestamps relabelled to the exchange-local session date). */
+export function parseYahooChart(body: unknown, req: FetchRequest, what: string): { bars: Bars; dropped: number } {
+  const parsed = parseBody(ChartBody, body, "yahoo", what, req.symbol.id);
+  const { result, error } = parsed.chart;
+  if (error) {
+    throw new VendorError(`yahoo ${what}: ${[error.code, error.description].filter(Boolean).join(": ") || "error"}`, "yahoo", req.symbol.id);
+  }
+  const r = result?.[0];
+  if (!r) return { bars: allocBars(0), dropped: 0 };
+  const ts = r.timestamp ?? [];
+  const q = r.indicators.quote[0] ?? {};
+  if (!ts.length) {
+    if (q.close?.length) throw drift(what, req, "chart.result.0.timestamp missing while quote arrays hold values");
+    return { bars: allocBars(0), dropped: 0 };
+  }
+  for (const k of ["open", "high", "low", "close"] as const) {
+    const col = q[k];
+    if (!col) throw drift(what, req, `chart.result.0.indicators.quote.0.${k} missing`);
+    if (col.length !== ts.length) throw drift(what, req, `quote.${k} has ${col.length} values for ${ts.length} timestamps`);
+  }
+  const daily = req.interval === "1d";
+  const label = { zone: r.meta.exchangeTimezoneName, gmtOffsetSec: r.meta.gmtoffset };
+  const out = new BarBuilder(ts.length);
+  let dropped = 0;
+  for (let i = 0; i < ts.length; i++) {
+    const o = q.open![i];
+    const h = q.high![i];
+    const l = q.low![i];
+    const c = q.close![i];
+    if (o == null || h == null || l == null || c == null) {
+      dropped++;
+      continue;
+    }
+    const t = ts[i]! * 1000;
+    out.push(daily ? dailyLabel(t, label) : t, o, h, l, c, q.volume?.[i] ?? 0);
+  }
+  return { bars: out.build(), dropped };
+}
+
+function drift(what: string, req: FetchRequest, detail: string): VendorError {
+  return new VendorError(`yahoo ${what}: unexpected response shape (schema drift): ${detail}`, "yahoo", req.symbol.id, undefined, undefined, "the vendor changed its response format; update dqctl or switch vendor");
+}
+
+/** The Yahoo vendor: one HTTP client (limits shared by every request of this instance). */
+export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor {
+  const settings = vendorSettings("yahoo", ctx);
+  const client: HttpClient = createHttpClient(settings, { log: ctx.log, headers: HEADERS, ...opts.http });
+  const now = opts.now ?? Date.now;
+  return {
+    name: "yahoo",
+    async fetch(req: FetchRequest, signal?: AbortSignal): Promise<FetchResult> {
+      const t0 = performance.now();
+      const param = INTERVAL_PARAM[req.interval];
+      if (!param) {
+        throw new ConfigError(`yahoo does not serve ${req.interval} bars (${req.symbol.id})`, "use --interval 1h with yahoo, or --vendor binance or tradingview for 4h");
+      }
+      const ticker = toVendorTicker("yahoo", req.symbol, ctx.config);
+      const what = describeRequest(ticker, req);
+      const { windows, capped } = yahooWindows(req.interval, req.fromMs, req.toMs, now());
+      let dropped = 0;
+      const parts = await mapLimit(windows, settings.concurrency, async ([from, to]) => {
+        const res = await client.json({
+          url: `${settings.baseUrl}/v8/finance/chart/${encodeURIComponent(ticker)}`,
+          query: { period1: Math.floor(from / 1000), period2: Math.ceil(to / 1000), interval: param, includePrePost: "false", events: "div,splits" },
+          what,
+          symbol: req.symbol.id,
+          ...(signal ? { signal } : {}),
+        });
+        const p = parseYahooChart(res.body, req, what);
+        dropped += p.dropped;
+        return p.bars;
+      });
+      if (dropped) ctx.log.debug(`yahoo ${what}: dropped ${dropped} bars with null prices`);
+      const bars = clipBars(concatBars(parts), req.fromMs, req.toMs);
+      return { bars, ticker, ...(capped ? { capped } : {}), latencyMs: performance.now() - t0 };
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { describe, expect, test } from "bun:test";
+import { coverage, coverageRatio } from "../../../src/checks/coverage.ts";
+import { gap, missingRanges } from "../../../src/checks/gap.ts";
+import { offCalendar } from "../../../src/checks/off_calendar.ts";
+import { freshness, stale } from "../../../src/checks/stale.ts";
+import { inputFor, opts, T } from "./_helpers.ts";
+
+const H = 3_600_000;
+const DAY = 86_400_000;
+const hours = (from: string, n: number, skip: number[] = []) =>
+  Array.from({ length: n }, (_, i) => T(from) + i * H).filter((_, i) => !skip.includes(i));
+
+describe("gap", () => {
+  test("lists each missing range exactly, newest first", () => {
+    const f = gap.run(inputFor("crypto", "1h", hours("2024-03-01", 48, [3, 10, 11, 12])), opts());
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toBe("4 missing bars in 2 gaps");
+    expect(f[0]!.severity).toBe("warning");
+    expect(f[0]!.metrics).toMatchObject({ missingBars: 4, gaps: 2 });
+    expect(f[0]!.details!.ranges).toEqual([
+      { from: "2024-03-01T10:00:00.000Z", to: "2024-03-01T12:00:00.000Z", bars: 3 },
+      { from: "2024-03-01T03:00:00.000Z", to: "2024-03-01T03:00:00.000Z", bars: 1 },
+    ]);
+  });
+
+  test("weekends and holidays are not gaps for equities", () => {
+    const days = ["2024-03-27", "2024-03-28", "2024-04-01", "2024-04-02"].map(T);
+    expect(gap.run(inputFor("equity", "1d", days), opts())).toEqual([]);
+    const f = gap.run(inputFor("equity", "1d", [T("2024-03-27"), T("2024-04-02")]), opts());
+    expect(f[0]!.details!.ranges).toEqual([{ from: "2024-03-28T00:00:00.000Z", to: "2024-04-01T00:00:00.000Z", bars: 2 }]);
+  });
+
+  test("a gap spanning more than 5 days is an error (maxGapDays configurable)", () => {
+    const days = Array.from({ length: 30 }, (_, i) => T("2024-03-01") + i * DAY);
+    const six = days.filter((_, i) => i < 10 || i >= 16);
+    expect(gap.run(inputFor("crypto", "1d", six), opts())[0]!.severity).toBe("error");
+    const five = days.filter((_, i) => i < 10 || i >= 15);
+    expect(gap.run(inputFor("crypto", "1d", five), opts())[0]!.severity).toBe("warning");
+    expect(gap.run(inputFor("crypto", "1d", five), opts({ maxGapDays: 4 }))[0]!.severity).toBe("error");
+  });
+
+  test("genesis earlier than the first bar opens the window; bars before genesis are never expected", () => {
+    const ts = hours("2024-03-01T05:00:00Z", 10);
+    expect(missingRanges(inputFor("crypto", "1h", ts, { genesisMs: T("2024-03-01T02:00:00Z") }))).toEqual([
+      { fromMs: T("2024-03-01T02:00:00Z"), toMs: T("2024-03-01T04:00:00Z"), bars: 3 },
+    ]);
+    expect(missingRanges(inputFor("crypto", "1h", ts, { genesisMs: T("2024-03-01T08:00:00Z") }))).toEqual([]);
+  });
+});
+
+describe("coverage", () => {
+  test("observed ÷ expected, off-calendar bars do not count", () => {
+    const ts = [...hours("2024-03-01", 10, [1, 2]), T("2024-03-01T09:30:00Z")];
+    expect(coverageRatio(inputFor("crypto", "1h", ts))).toEqual({ observed: 8, expected: 10, ratio: 0.8 });
+    const f = coverage.run(inputFor("crypto", "1h", ts), opts());
+    expect(f[0]!.severity).toBe("warning");
+    expect(f[0]!.metrics).toEqual({ coverage: 0.8, observed: 8, expected: 10 });
+  });
+
+  test("the audit window counts missing bars before the first and after the last bar", () => {
+    const input = inputFor("crypto", "1h", hours("2024-03-01T02:00:00Z", 4), { fromMs: T("2024-03-01"), toMs: T("2024-03-01T07:00:00Z") });
+    expect(coverageRatio(input)).toEqual({ observed: 4, expected: 8, ratio: 0.5 });
+    expect(coverage.run(input, opts())[0]!.severity).toBe("error");
+    expect(coverage.run(inputFor("crypto", "1h", hours("2024-03-01", 10)), opts())).toEqual([]);
+  });
+});
+
+describe("stale and freshness", () => {
+  const ts = hours("2024-03-01", 24);
+  test("crypto: the last bar may trail the last completed bar by 24 h", () => {
+    const ok = inputFor("crypto", "1h", ts, { nowMs: T("2024-03-03T00:00:00Z") });
+    expect(stale.run(ok, opts())).toEqual([]);
+    expect(freshness(ok)).toBe(1);
+    const late = inputFor("crypto", "1h", ts, { nowMs: T("2024-03-03T12:00:00Z") });
+    const f = stale.run(late, opts());
+    expect(f[0]!.severity).toBe("error");
+    expect(f[0]!.metrics).toEqual({ ageHours: 37, lagHours: 36, allowanceHours: 24 });
+    expect(f[0]!.details).toEqual({ lastBar: "2024-03-01T23:00:00.000Z", lastExpected: "2024-03-03T11:00:00.000Z" });
+    expect(freshness(late)).toBeCloseTo(0.5, 10);
+    expect(freshness(inputFor("crypto", "1h", ts, { nowMs: T("2024-03-04T12:00:00Z") }))).toBe(0);
+    expect(stale.run(late, opts({ allowanceHours: 48 }))).toEqual([]);
+    expect(stale.run(late, opts({ allowanceHours: 48, cryptoAllowanceHours: 1 }))).toHaveLength(1);
+  });
+
+  test("equity: only the last completed session must be there, not the one in progress", () => {
+    const tue = [T("2024-03-11T13:30:00Z"), T("2024-03-11T19:59:00Z")];
+    // Tuesday 15:00 New York: Monday's session is the last completed one.
+    expect(stale.run(inputFor("equity", "1m", tue, { nowMs: T("2024-03-12T19:00:00Z") }), opts())).toEqual([]);
+    const f = stale.run(inputFor("equity", "1m", tue, { nowMs: T("2024-03-12T20:00:00Z") }), opts());
+    expect(f[0]!.details).toEqual({ lastBar: "2024-03-11T19:59:00.000Z", lastExpected: "2024-03-12T19:59:00.000Z" });
+    // Over a weekend and Good Friday, Thursday's bar is still fresh on Sunday.
+    expect(stale.run(inputFor("equity", "1d", [T("2024-03-28")], { nowMs: T("2024-03-31T12:00:00Z") }), opts())).toEqual([]);
+    const d = inputFor("equity", "1d", [T("2024-03-28")], { nowMs: T("2024-04-01T20:00:00Z") });
+    expect(stale.run(d, opts())).toHaveLength(1);
+    expect(freshness(d)).toBe(0);
+    expect(freshness(inputFor("equity", "1m", [T("2024-03-12T19:58:00Z")], { nowMs: T("2024-03-12T21:00:00Z") }))).toBeCloseTo(1 - 1 / 1440, 10);
+  });
+});
+
+describe("off_calendar", () => {
+  test("weekend padding and off-grid bars are flagged with evidence", () => {
+    const ts = ["2024-03-08", "2024-03-09", "2024-03-10", "2024-03-11"].map(T).concat(T("2024-03-11T12:00:00Z"));
+    const f = offCalendar.run(inputFor("equity", "1d", ts), opts());
+    expect(f[0]!.metrics).toEqual({ bars: 3 });
+    expect(f[0]!.details!.timestamps).toEqual(["2024-03-09T00:00:00.000Z", "2024-03-10T00:00:00.000Z", "2024-03-11T12:00:00.000Z"]);
+    expect(offCalendar.run(inputFor("equity", "1d", [T("2024-03-08"), T("2024-03-11")]), opts())).toEqual([]);
+  });
+});

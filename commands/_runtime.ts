@@ -105,7 +105,8 @@ export function finish(inv: Invocation, step: StepResult, render?: (s: Summary) 
   const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
   if (inv.json) process.stdout.write(`${toJson(summary)}\n`);
   else process.stdout.write(render ? render(summary) : renderSummary(summary));
-  for (const e of summary.errors ?? []) if (!inv.json) inv.consola.error(e.message);
+  // Operational failures of single series: one line each on stderr, whatever the output mode.
+  for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${e.message}\n`);
   return summary.exitCode;
 }
 

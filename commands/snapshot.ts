@@ -11,10 +11,12 @@ const verify = defineCommand({
   meta: { name: "verify", description: "Recompute every hash of a run folder: exit 0 when intact, 2 naming each changed, missing or added file" },
   args: {
     ...globalArgs,
-    dir: { type: "positional", description: "The run folder (e.g. artifacts/runs/<run-id>)", valueHint: "DIR", required: true },
+    // Not `required`: citty's own error would surface as an unexpected one; ours says what to do (exit 3).
+    dir: { type: "positional", description: "The run folder (e.g. artifacts/runs/<run-id>)", valueHint: "DIR", required: false },
   },
   run({ args }) {
     const inv = setup("snapshot verify", args);
+    if (!args.dir) throw new ConfigError("no run folder given", "write `dqctl snapshot verify artifacts/runs/<run-id>`");
     const { intact: _intact, ...step } = verifySnapshot(args.dir);
     return finish(inv, step);
   },

@@ -43,8 +43,14 @@ export function resolveCheckOptions(config: Config, checks: readonly Check[] = A
   const map = new Map(checks.map((c) => [c.code, checkOptions(config, c.code)]));
   for (const code of EXTRA_CODES) map.set(code, checkOptions(config, code));
   const known = new Set(map.keys());
-  for (const code of Object.keys(config.checks ?? {})) {
+  for (const [code, opts] of Object.entries(config.checks ?? {})) {
     if (!known.has(code)) throw new ConfigError(`config checks.${code}: unknown check`, `use one of ${[...known].sort().join(", ")}`);
+    // Options are read lazily by the checks; validate their types now so a typo fails before any file is read.
+    for (const [key, value] of Object.entries(opts)) {
+      if (key === "severity") continue;
+      const ok = (typeof value === "number" && Number.isFinite(value)) || (Array.isArray(value) && value.every((x) => typeof x === "string"));
+      if (!ok) throw new ConfigError(`config checks.${code}.${key}: expected a number, got ${JSON.stringify(value)}`, "fix that value in the config file");
+    }
   }
   return map;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
 import { type Bars, barCount } from "../model/bars.ts";
@@ -50,10 +50,15 @@ export class Lakehouse {
     mkdirSync(this.root, { recursive: true });
   }
 
-  /** Take the single-writer lock. */
-  lock(command: string, waitMs: number, onWait?: (h: LockHolder) => void): Promise<Lock> {
+  /** Take the single-writer lock, then sweep temp files a killed writer left (only the holder writes, so none is live). */
+  async lock(command: string, waitMs: number, onWait?: (h: LockHolder) => void): Promise<Lock> {
     this.ensure();
-    return acquireLock(this.root, command, waitMs, onWait);
+    const lock = await acquireLock(this.root, command, waitMs, onWait);
+    for (const dir of [this.root, this.quarantineDir]) {
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir)) if (f.startsWith(".") && f.endsWith(".tmp")) rmSync(join(dir, f), { force: true });
+    }
+    return lock;
   }
 
   fileName(sym: SymbolId, interval: Interval): string {

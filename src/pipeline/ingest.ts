@@ -56,7 +56,6 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         if (!(err instanceof DqError)) throw err;
         outcomes.failed++;
         errors.push({ message: err.oneLine(), symbol: t.sym.id });
-        ctx.log.warn(err.oneLine());
       }
       ctx.progress.tick();
     }

@@ -28,6 +28,7 @@ export interface SnapshotOptions {
   out: string;
 }
 
+/** The returns matrix's file name inside a run folder. */
 export const MATRIX_FILE = "returns_matrix.parquet";
 const RUN_ID = /^[A-Za-z0-9._-]+$/;
 const READ_ONLY = 0o444;
@@ -95,6 +96,7 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   mkdirSync(outDir, { recursive: true });
   // Build under a hidden temp folder beside the target and rename at the end: a crash never leaves a half snapshot under the run id.
   const tmp = mkdtempSync(join(outDir, `.${opts.runId}.tmp-`));
+  chmodSync(tmp, 0o755); // mkdtemp makes it private; a run folder is read by other users and CI jobs
   try {
     const built = await writeRunFolder(ctx, lh, audit.series, interval, opts.runId, tmp);
     refuseExisting(); // another process may have taken the run id meanwhile

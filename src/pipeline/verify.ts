@@ -8,7 +8,9 @@ import { sha256 } from "../lakehouse/store.ts";
 import type { Finding } from "../model/finding.ts";
 import type { StepResult } from "../report/summary.ts";
 
+/** Schema id written into every manifest.json. */
 export const MANIFEST_SCHEMA_ID = "dqctl.snapshot/v1";
+/** The manifest's file name inside a run folder (the one file it does not list). */
 export const MANIFEST_FILE = "manifest.json";
 
 const Sha = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "expected a sha256 hex digest"));

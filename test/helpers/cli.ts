@@ -1,5 +1,6 @@
 // Spawn dqctl as a user would: the compiled binary when built (CI builds it first), else the sources under Bun.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -49,3 +50,16 @@ export function assertSummary(doc: unknown): any {
   if (!validateSummary(doc)) throw new Error(`summary fails the JSON Schema: ${ajv.errorsText(validateSummary.errors)}`);
   return doc;
 }
+
+/** sha256 of every file in a folder (recursively), to prove nothing changed. */
+export function treeHash(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(root)) return out;
+  for (const e of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const p = join(e.parentPath, e.name);
+    out[p.slice(root.length)] = createHash("sha256").update(readFileSync(p)).digest("hex");
+  }
+  return out;
+}
+

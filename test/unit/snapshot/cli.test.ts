@@ -79,9 +79,12 @@ describe("dqctl snapshot (CLI, no network)", () => {
     expect(noId.stderr).toContain("--run-id");
   });
 
-  test("verify on a folder without a manifest exits 3", async () => {
+  test("verify without a run folder, or on a folder without a manifest, exits 3", async () => {
     const r = await dq(["snapshot", "verify", "data/lakehouse"], dir);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("no manifest.json");
+    const none = await dq(["snapshot", "verify"], dir);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain("no run folder given");
   });
 });

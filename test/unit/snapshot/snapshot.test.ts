@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "../../../src/errors.ts";
+import { ConfigError, InputError } from "../../../src/errors.ts";
+import { encodeBars, initParquet } from "../../../src/lakehouse/parquet.ts";
 import { HealthRegistry } from "../../../src/lakehouse/health.ts";
 import { sha256 } from "../../../src/lakehouse/store.ts";
 import { parseSymbol, parseSymbolList } from "../../../src/model/symbol.ts";
@@ -31,6 +32,10 @@ describe("snapshot", () => {
     expect(tree(run)).toEqual(["data", "data/BINANCE_BTCUSDT_1d.parquet", "data/NASDAQ_AAPL_1d.parquet", "manifest.json", "returns_matrix.parquet"]);
     expect(tree(outDir())).toEqual(tree(run).map((p) => `r1/${p}`).concat("r1").sort()); // no temp folder left behind
 
+    expect(statSync(run).mode & 0o777).toBe(0o755);
+    for (const f of ["data/BINANCE_BTCUSDT_1d.parquet", "data/NASDAQ_AAPL_1d.parquet", "returns_matrix.parquet", "manifest.json"]) {
+      expect(statSync(join(run, f)).mode & 0o777).toBe(0o444);
+    }
     for (const f of ["data/BINANCE_BTCUSDT_1d.parquet", "data/NASDAQ_AAPL_1d.parquet"]) {
       const st = statSync(join(run, f));
       expect(st.mode & 0o777).toBe(0o444);
@@ -49,6 +54,7 @@ describe("snapshot", () => {
     expect(aapl.source).toEqual(lh.loadCatalog().get("NASDAQ:AAPL", "1d"));
     expect(m.files[2]).toMatchObject({ kind: "returns_matrix", rows: 25, columns: ["BINANCE:BTCUSDT", "NASDAQ:AAPL"] });
     expect(m.snapshotId).toBe(sha256(canonicalJson(m.files)));
+    expect(snapshotIdOf([...m.files].reverse())).toBe(m.snapshotId); // entries are sorted before hashing
     expect((res.extra!.snapshot as { snapshotId: string }).snapshotId).toBe(m.snapshotId);
 
     const before = tree(run).map((p) => (statSync(join(run, p)).isFile() ? sha256(readFileSync(join(run, p))) : p));
@@ -123,6 +129,30 @@ describe("snapshot", () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain(join(outDir(), "r"));
     expect(readFileSync(join(outDir(), "r/manifest.json")).equals(manifest)).toBe(true);
+  });
+
+  test("a lakehouse file rewritten mid-snapshot aborts (InputError) and leaves neither a run folder nor a temp folder", async () => {
+    await buildLakehouse(lakeDir(), pair());
+    const ctx = contextFor(lakeDir(), PAIR_NOW);
+    let armed = false;
+    let rewrote = false;
+    ctx.progress = {
+      start: (label) => void (armed = label === "snapshot"),
+      tick: () => {
+        // After the first copy, a writer replaces the second series (as a concurrent ingest would).
+        if (armed && !rewrote) {
+          rewrote = true;
+          writeFileSync(join(lakeDir(), "NASDAQ_AAPL_1d.parquet"), encodeBars(walkBars(days("2024-03-04", "2024-03-28", true), 42)));
+        }
+      },
+      done: () => {},
+    };
+    await initParquet();
+    const err = await runSnapshot(ctx, { symbols: SYMBOLS, runId: "r", out: outDir() }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toContain("NASDAQ:AAPL 1d");
+    expect(err.message).toContain("changed while the snapshot was being taken");
+    expect(readdirSync(outDir())).toEqual([]);
   });
 
   test("run ids that are not a plain folder name are refused", async () => {

@@ -121,7 +121,8 @@ export async function startTradingView(fixtureNames = ["tradingview_AAPL_1d.json
             ws.send(encodeMessage("symbol_resolved", [cs, "sds_sym_1", hit.resolved]));
           } else if (msg.m === "create_series") {
             if (!c.bars.length) continue;
-            if (msg.p[4] === "7") {
+            // The recordings are daily: any other resolution is refused as TradingView refuses unsupported ones.
+            if (msg.p[4] !== "1D") {
               ws.send(encodeMessage("series_error", [cs, "sds_1", "s1", "resolution not supported"]));
               continue;
             }

@@ -1,0 +1,58 @@
+/** The per-vendor limits, against a real server: concurrency never exceeded, rate limit spaced, and worth it. */
+import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
+import { HttpClient } from "../../src/vendors/http.ts";
+import { mapLimit } from "../../src/vendors/limits.ts";
+import { yahooVendor } from "../../src/vendors/yahoo.ts";
+import { ctxFor, request } from "./harness.ts";
+import type { TestServer } from "./servers/http.ts";
+import { startYahoo } from "./servers/yahoo.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startYahoo();
+});
+afterAll(() => server.stop());
+beforeEach(() => {
+  server.peakInFlight = 0;
+  server.latencyMs = 0;
+  server.requests.length = 0;
+});
+
+test("20 requests with concurrency 4 never have more than 4 in flight", async () => {
+  server.latencyMs = 30;
+  const client = new HttpClient({ vendor: "yahoo", concurrency: 4 });
+  await mapLimit(Array.from({ length: 20 }), 20, () => client.json({ url: `${server.url}/v8/finance/chart/AAPL`, what: "AAPL" }));
+  expect(server.requests.length).toBe(20);
+  expect(server.peakInFlight).toBe(4);
+  expect(client.semaphore.peak).toBe(4);
+});
+
+test("the limit is shared by every request of one vendor instance", async () => {
+  server.latencyMs = 20;
+  const vendor = yahooVendor(ctxFor("yahoo", server.url, { concurrency: 3 }));
+  await mapLimit(Array.from({ length: 12 }), 12, () => vendor.fetch(request("NASDAQ:AAPL", "1d")));
+  expect(server.peakInFlight).toBe(3);
+});
+
+test("rate limit: 600 a minute with burst 1 spaces requests 100 ms apart", async () => {
+  const client = new HttpClient({ vendor: "yahoo", rateLimitPerMinute: 600, burst: 1, concurrency: 8 });
+  const t0 = performance.now();
+  await mapLimit(Array.from({ length: 5 }), 5, () => client.json({ url: `${server.url}/v8/finance/chart/AAPL`, what: "AAPL" }));
+  const elapsed = performance.now() - t0;
+  expect(elapsed).toBeGreaterThanOrEqual(380);
+  expect(elapsed).toBeLessThan(1500);
+});
+
+test("concurrency pays: 40 fetches at 50 ms latency are >= 5x faster with 8 in flight than one at a time", async () => {
+  server.latencyMs = 50;
+  const time = async (concurrency: number) => {
+    const vendor = yahooVendor(ctxFor("yahoo", server.url, { concurrency }));
+    const t0 = performance.now();
+    await mapLimit(Array.from({ length: 40 }), concurrency, () => vendor.fetch(request("NASDAQ:AAPL", "1d")));
+    return performance.now() - t0;
+  };
+  const serial = await time(1);
+  const parallel = await time(8);
+  console.error(`limiter bench: 40 fetches @50ms: serial ${serial.toFixed(0)} ms, concurrency 8 ${parallel.toFixed(0)} ms (${(serial / parallel).toFixed(1)}x)`);
+  expect(serial / parallel).toBeGreaterThanOrEqual(5);
+});

@@ -1,0 +1,84 @@
+/** Yahoo specifics: intraday look-back windows and capping, 4h refused, unknown tickers, ticker mapping on the wire. */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { ConfigError, VendorError } from "../../src/errors.ts";
+import { yahooVendor, yahooWindows } from "../../src/vendors/yahoo.ts";
+import { ctxFor, request } from "./harness.ts";
+import type { TestServer } from "./servers/http.ts";
+import { startYahoo } from "./servers/yahoo.ts";
+
+const DAY = 86_400_000;
+const NOW = Date.parse("2026-11-20T21:00:00Z");
+
+describe("yahooWindows", () => {
+  test("1m: 7 days per request, 30 days back; older requests are clamped and capped", () => {
+    const ten = yahooWindows("1m", NOW - 10 * DAY, NOW, NOW);
+    expect(ten.capped).toBe(false);
+    expect(ten.windows.length).toBe(2);
+    expect(ten.windows[0]![0]).toBe(NOW - 10 * DAY);
+    expect(ten.windows[1]![1]).toBe(NOW + 1);
+    const forty = yahooWindows("1m", NOW - 40 * DAY, NOW, NOW);
+    expect(forty.capped).toBe(true);
+    expect(forty.windows[0]![0]).toBeGreaterThan(NOW - 30 * DAY);
+    expect(forty.windows.length).toBe(5);
+  });
+  test("5m/15m/30m reach 60 days back, 1h 730 days, daily has no limit", () => {
+    expect(yahooWindows("5m", NOW - 59 * DAY, NOW, NOW)).toMatchObject({ capped: false });
+    expect(yahooWindows("30m", NOW - 61 * DAY, NOW, NOW).capped).toBe(true);
+    expect(yahooWindows("1h", NOW - 700 * DAY, NOW, NOW)).toMatchObject({ capped: false, windows: [[NOW - 700 * DAY, NOW + 1]] });
+    expect(yahooWindows("1h", NOW - 800 * DAY, NOW, NOW).capped).toBe(true);
+    expect(yahooWindows("1d", Date.parse("1980-01-01"), NOW, NOW)).toMatchObject({ capped: false });
+  });
+  test("a window entirely before the limit asks nothing and is capped", () => {
+    expect(yahooWindows("1m", NOW - 90 * DAY, NOW - 60 * DAY, NOW)).toEqual({ windows: [], capped: true });
+  });
+});
+
+describe("yahoo vendor against the local chart server", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startYahoo();
+  });
+  afterAll(() => server.stop());
+  beforeEach(() => {
+    server.requests.length = 0;
+  });
+  const vendor = () => yahooVendor(ctxFor("yahoo", server.url, {}, { instruments: { "NASDAQ:SYNTH": { tickers: { yahoo: "SYNTH" } } } }), { now: () => NOW });
+
+  test("intraday 1m over 10 days is split into 7-day requests with the right query", async () => {
+    const res = await vendor().fetch(request("NASDAQ:SYNTH", "1m", NOW - 10 * DAY, NOW));
+    expect(server.requests.length).toBe(2);
+    const q = server.requests[0]!.searchParams;
+    expect(server.requests[0]!.pathname).toBe("/v8/finance/chart/SYNTH");
+    expect(q.get("interval")).toBe("1m");
+    expect(q.get("includePrePost")).toBe("false");
+    expect(Number(q.get("period1"))).toBe(Math.floor((NOW - 10 * DAY) / 1000));
+    expect(res.capped).toBeUndefined();
+    expect(res.bars.timestamp.length).toBe(40);
+    expect(res.bars.timestamp[0]!).toBeGreaterThanOrEqual(NOW - 10 * DAY);
+  });
+
+  test("intraday beyond the look-back limit: clamped, marked capped", async () => {
+    const res = await vendor().fetch(request("NASDAQ:SYNTH", "1m", NOW - 40 * DAY, NOW));
+    expect(res.capped).toBe(true);
+    expect(server.requests.length).toBe(5);
+  });
+
+  test("4h is refused with advice", async () => {
+    const err = await vendor().fetch(request("NASDAQ:AAPL", "4h")).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.oneLine()).toContain("yahoo does not serve 4h bars (NASDAQ:AAPL)");
+  });
+
+  test("an unknown ticker is a VendorError with Yahoo's own description, not retried", async () => {
+    const err = await vendor().fetch(request("NASDAQ:NOPE", "1d")).catch((e) => e);
+    expect(err).toBeInstanceOf(VendorError);
+    expect(err.message).toBe("yahoo NOPE (NASDAQ:NOPE) 1d: HTTP 404 (Not Found: No data found, symbol may be delisted) after 1 attempt");
+    expect(server.requests.length).toBe(1);
+  });
+
+  test("FX:EURUSD is requested as EURUSD=X", async () => {
+    const res = await vendor().fetch(request("FX:EURUSD", "1d"));
+    expect(server.requests[0]!.pathname).toBe("/v8/finance/chart/EURUSD%3DX");
+    expect(res.ticker).toBe("EURUSD=X");
+  });
+});

@@ -7,6 +7,8 @@ import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
 import { loadReferenceFor } from "../src/pipeline/reference.ts";
 import { parseDuration } from "../src/lakehouse/lock.ts";
+import { appendRunRecord } from "../src/lakehouse/runs.ts";
+import { toRunRecord } from "../src/report/run-record.ts";
 import { buildSummary, type FailOn, newRunId, type StepResult, type Summary, toJson } from "../src/report/summary.ts";
 
 /** Parsed global flags (citty gives strings and booleans). */
@@ -100,9 +102,10 @@ function makeProgress(consola: ConsolaInstance): Progress {
   };
 }
 
-/** Render a step's result on stdout (JSON or tables) and return the exit code. */
-export function finish(inv: Invocation, step: StepResult, render?: (s: Summary) => string): number {
+/** Render a step's result on stdout (JSON or tables), append the run record when asked, and return the exit code. */
+export function finish(inv: Invocation, step: StepResult, render?: (s: Summary) => string, record = false): number {
   const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
+  if (record) appendRunRecord(inv.ctx.lakehouse, toRunRecord(summary, step));
   if (inv.json) process.stdout.write(`${toJson(summary)}\n`);
   else process.stdout.write(render ? render(summary) : renderSummary(summary));
   // Operational failures of single series: one line each on stderr, whatever the output mode.

@@ -20,6 +20,6 @@ export default defineCommand({
     const symbols = selectSymbols(args, true)!;
     const interval = parseInterval(args.interval ?? inv.config.interval ?? "1d");
     const vendor = createVendor(args.vendor, { config: inv.config, log: inv.ctx.log, env: process.env, ...(args.source ? { source: args.source } : {}) });
-    return finish(inv, await runIngest(inv.ctx, { vendor, symbols, interval, force: args.force === true }));
+    return finish(inv, await runIngest(inv.ctx, { vendor, symbols, interval, force: args.force === true, sourceName: args.source ?? args.vendor }), undefined, true);
   },
 });

@@ -135,5 +135,13 @@ function summarise(_ctx: RunContext, lh: Lakehouse, series: AuditedSeries[]): St
     const q = health.get(s.target.sym.id)?.quarantined;
     if (q?.length) s.report.quarantined = q.length;
   }
-  return { counts, symbols: series.map((s) => s.report), findings: series.flatMap((s) => s.findings), extra: { quarantine }, series };
+  const inputs = series.filter((s) => s.sha256).map((s) => ({ name: lh.fileName(s.target.sym, s.target.interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval: s.target.interval }));
+  return {
+    counts,
+    symbols: series.map((s) => s.report),
+    findings: series.flatMap((s) => s.findings),
+    extra: { quarantine },
+    lineage: { inputs, outputs: [{ name: "foundation_health.json", kind: "registry" }] },
+    series,
+  };
 }

@@ -12,7 +12,7 @@ import { barCount, barsEqual, mergeBars, normalizeBars } from "../model/bars.ts"
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
-import type { StepResult, SymbolReport } from "../report/summary.ts";
+import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import { latencySummary } from "../report/latency.ts";
 import type { FetchRequest, Vendor } from "../vendors/types.ts";
 import { assess, checkInput } from "./assess.ts";
@@ -24,6 +24,8 @@ export interface IngestOptions {
   interval: Interval;
   /** Ingest assets the registry marks toxic (and clear the mark when the new data is clean). */
   force?: boolean;
+  /** What the vendor reads (a --source path or a base URL), for lineage. */
+  sourceName?: string;
   fromMs?: number;
   toMs?: number;
 }
@@ -45,6 +47,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
     const symbols: SymbolReport[] = [];
     const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, skipped_toxic: 0, failed: 0 };
     const latencies: number[] = [];
+    const outputs: LineageRef[] = [];
     ctx.progress.start(`ingest ${opts.vendor.name}`, targets.length);
     for (const t of targets) {
       try {
@@ -52,6 +55,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         outcomes[r.outcome]++;
         findings.push(...r.findings);
         if (r.report) symbols.push(r.report);
+        if (r.output) outputs.push(r.output);
       } catch (err) {
         if (!(err instanceof DqError)) throw err;
         outcomes.failed++;
@@ -67,6 +71,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
       findings,
       errors,
       extra: { latency: { [opts.vendor.name]: latencySummary(latencies) } },
+      lineage: { inputs: [{ name: opts.sourceName ?? opts.vendor.name, kind: "vendor", vendor: opts.vendor.name }], outputs },
     };
   } finally {
     lock.release();
@@ -82,7 +87,7 @@ async function ingestOne(
   opts: IngestOptions,
   options: ReturnType<typeof resolveCheckOptions>,
   latencies: number[],
-): Promise<{ outcome: Outcome; findings: Finding[]; report?: SymbolReport }> {
+): Promise<{ outcome: Outcome; findings: Finding[]; report?: SymbolReport; output?: LineageRef }> {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
   if (health.isToxic(t.sym.id) && !opts.force) {
     ctx.log.info(`${t.sym.id}: marked toxic in the health registry, skipped (use --force to re-ingest)`);
@@ -116,7 +121,7 @@ async function ingestOne(
     entry.reasons = [...new Set([...entry.reasons, ...toxic.map((f) => f.code)])].sort();
     entry.quarantined = [...(entry.quarantined ?? []), path];
     ctx.log.warn(`${t.sym.id} ${t.interval}: toxic (${toxic.map((f) => f.code).join(", ")}), quarantined to ${path}`);
-    return { outcome: "quarantined", findings: verdict.findings, report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: path } };
+    return { outcome: "quarantined", findings: verdict.findings, output: { name: path, kind: "quarantine", symbol: t.sym.id, interval: t.interval }, report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: path } };
   }
 
   let outcome: Outcome = "unchanged";
@@ -148,5 +153,6 @@ async function ingestOne(
     entry.reasons = entry.reasons.filter((r) => r !== "toxic_return" && r !== "volume_spike" && r !== "price_stall");
   }
   entry.status = verdict.status;
-  return { outcome, findings: verdict.findings, report: { ...base, status: verdict.status, rows: barCount(merged), ...seriesRange(merged), qualityScore: verdict.qualityScore, outcome } };
+  const output: LineageRef = { name: lh.fileName(t.sym, t.interval), kind: "parquet", sha256: sha!, symbol: t.sym.id, interval: t.interval, rows: barCount(merged) };
+  return { outcome, findings: verdict.findings, output, report: { ...base, status: verdict.status, rows: barCount(merged), ...seriesRange(merged), qualityScore: verdict.qualityScore, outcome } };
 }

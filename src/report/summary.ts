@@ -46,6 +46,16 @@ export interface StepResult {
   extra?: Record<string, unknown>;
   /** Forces the exit code past the quality gate (e.g. a snapshot that aborted: 2). */
   exitCode?: number;
+  /** What the step read and wrote, for the run record in runs.jsonl (lineage). */
+  lineage?: { inputs: LineageRef[]; outputs: LineageRef[]; extra?: Record<string, unknown> };
+}
+
+/** A dataset a run read or wrote (a file with its hash, a vendor endpoint, a run folder). */
+export interface LineageRef {
+  name: string;
+  kind: string;
+  sha256?: string;
+  [k: string]: unknown;
 }
 
 export type FailOn = "error" | "warning" | undefined;

@@ -2,7 +2,7 @@ import { ConfigError } from "../errors.ts";
 import { alphaVantageVendor } from "./alphavantage.ts";
 import { binanceVendor } from "./binance.ts";
 import { fredVendor } from "./fred.ts";
-import { tradingviewVendor } from "./tradingview/ws.ts";
+import { tradingviewVendor } from "./tradingview/chart.ts";
 import type { Vendor, VendorContext } from "./types.ts";
 import { yahooVendor } from "./yahoo.ts";
 
@@ -10,8 +10,7 @@ import { yahooVendor } from "./yahoo.ts";
 export type VendorFactory = (ctx: VendorContext) => Vendor;
 
 /**
- * Every vendor `--vendor` accepts, by name. The network vendors are registered here; the lead registers
- * the `file` vendor (src/vendors/file) by adding `file: fileVendor` below or with `VENDORS.file = …`.
+ * The network vendors, by name. src/vendors/registry.ts adds the `file` vendor (which needs no network).
  */
 export const VENDORS: Record<string, VendorFactory> = {
   yahoo: (ctx) => yahooVendor(ctx),
@@ -19,7 +18,6 @@ export const VENDORS: Record<string, VendorFactory> = {
   alphavantage: (ctx) => alphaVantageVendor(ctx),
   fred: (ctx) => fredVendor(ctx),
   tradingview: (ctx) => tradingviewVendor(ctx),
-  // ── file vendor goes here ──
 };
 
 /** Names accepted by createVendor (registry plus `extra`). */

@@ -1,17 +1,13 @@
-import { ConfigError } from "../errors.ts";
 import { fileVendor } from "./file/index.ts";
+import { createVendor as createFromRegistry, type VendorFactory, vendorNames } from "./index.ts";
 import type { Vendor, VendorContext } from "./types.ts";
 
-const FACTORIES: Record<string, (ctx: VendorContext) => Vendor> = {
-  file: fileVendor,
-};
+const LOCAL: Record<string, VendorFactory> = { file: fileVendor };
 
-/** Names of the vendors dqctl can ingest from. */
-export const VENDOR_NAMES = Object.keys(FACTORIES);
+/** Names of the vendors dqctl can ingest from: the network vendors and `file`. */
+export const VENDOR_NAMES = vendorNames(LOCAL);
 
-/** Create a vendor by name. */
+/** Create a vendor by name (`file` reads local files; the others speak their HTTP or WebSocket APIs). */
 export function createVendor(name: string, ctx: VendorContext): Vendor {
-  const f = FACTORIES[name];
-  if (!f) throw new ConfigError(`unknown vendor "${name}"`, `use one of ${VENDOR_NAMES.join(", ")}`);
-  return f(ctx);
+  return createFromRegistry(name, ctx, LOCAL);
 }

@@ -13,7 +13,7 @@ import { fredVendor } from "../../src/vendors/fred.ts";
 import type { HttpClientOptions } from "../../src/vendors/http.ts";
 import type { Vendor } from "../../src/vendors/types.ts";
 import { yahooVendor } from "../../src/vendors/yahoo.ts";
-import { ctxFor, expectedRows, request, rows } from "./harness.ts";
+import { ctxFor, expectedRows, request, type Row, rows } from "./harness.ts";
 import { startAlphaVantage } from "./servers/alphavantage.ts";
 import { startBinance } from "./servers/binance.ts";
 import { startFred } from "./servers/fred.ts";
@@ -54,7 +54,7 @@ for (const c of CASES) {
   describe(`${c.vendor}: faults`, () => {
     let server: TestServer;
     let sleeps: number[];
-    let expected: unknown[];
+    let expected: Row[];
     const http = () => ({ sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5 });
     const vendor = (extra?: Record<string, unknown>) => c.make(server.url, http(), extra);
     const fetch = (extra?: Record<string, unknown>) => vendor(extra).fetch(request(c.id, c.interval));
@@ -73,14 +73,14 @@ for (const c of CASES) {
     test("429 with Retry-After in seconds, then success: waits exactly what the server asked", async () => {
       server.fault = { kind: "status", statuses: [429, 429], retryAfter: "7" };
       const res = await fetch();
-      expect(rows(res.bars)).toEqual(expected as never);
+      expect(rows(res.bars)).toEqual(expected);
       expect(sleeps).toEqual([7000, 7000]);
     });
 
     test("429 with Retry-After as an HTTP-date, then success", async () => {
       server.fault = { kind: "status", statuses: [429], retryAfter: () => new Date(Date.now() + 5000).toUTCString() };
       const res = await fetch();
-      expect(rows(res.bars)).toEqual(expected as never);
+      expect(rows(res.bars)).toEqual(expected);
       expect(sleeps.length).toBe(1);
       expect(sleeps[0]!).toBeGreaterThan(3000);
       expect(sleeps[0]!).toBeLessThanOrEqual(5000);
@@ -89,7 +89,7 @@ for (const c of CASES) {
     test("500, 502, 503 then success: exponential backoff with jitter", async () => {
       server.fault = { kind: "status", statuses: [500, 502, 503] };
       const res = await fetch();
-      expect(rows(res.bars)).toEqual(expected as never);
+      expect(rows(res.bars)).toEqual(expected);
       // base 5 ms (DQCTL_HTTP_BACKOFF_MS), doubling, jitter factor 0.75 with random() = 0.5
       expect(sleeps).toEqual([4, 8, 15]);
     });
@@ -98,14 +98,14 @@ for (const c of CASES) {
       server.fault = { kind: "hang", times: 1, ms: 1500 };
       const t0 = performance.now();
       const res = await fetch({ timeoutMs: 150 });
-      expect(rows(res.bars)).toEqual(expected as never);
+      expect(rows(res.bars)).toEqual(expected);
       expect(performance.now() - t0).toBeLessThan(1200);
     });
 
     test("a truncated JSON body is retried, then succeeds", async () => {
       server.fault = { kind: "truncate", times: 1 };
       const res = await fetch();
-      expect(rows(res.bars)).toEqual(expected as never);
+      expect(rows(res.bars)).toEqual(expected);
       expect(sleeps.length).toBe(1);
     });
 

@@ -25,12 +25,15 @@ export function request(id: string, interval: Interval, fromMs?: number, toMs?: 
   return { symbol, profile, interval, ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) };
 }
 
+/** A fixture row: `[iso, o, h, l, c, v]`. */
+export type Row = [string, number, number, number, number, number];
+
 /** Bars as `[iso, o, h, l, c, v]` rows, the fixtures' `expected` form. */
-export function rows(b: Bars): [string, number, number, number, number, number][] {
+export function rows(b: Bars): Row[] {
   return Array.from(b.timestamp, (t, i) => [new Date(t).toISOString(), b.open[i]!, b.high[i]!, b.low[i]!, b.close[i]!, b.volume[i]!]);
 }
 
 /** Fixture `expected` rows with ISO timestamps normalised to `toISOString` form. */
-export function expectedRows(expected: [string, number, number, number, number, number][]) {
+export function expectedRows(expected: Row[]): Row[] {
   return expected.map(([t, ...rest]) => [new Date(t).toISOString(), ...rest]);
 }

@@ -16,7 +16,7 @@ beforeEach(() => {
   server.bodies.length = 0;
   server.fault = undefined;
 });
-const ctx = () => ({ config: {}, log: silentLogger, env: { DQCTL_TRADINGVIEW_SCANNER_URL: server.url, DQCTL_HTTP_BACKOFF_MS: "1" } });
+const ctx = () => ({ config: { vendors: { "tradingview-scanner": { rateLimitPerMinute: 0 } } }, log: silentLogger, env: { DQCTL_TRADINGVIEW_SCANNER_URL: server.url, DQCTL_HTTP_BACKOFF_MS: "1" } });
 
 test("pages through range until totalCount, rows keyed by column", async () => {
   const out = await createScreener(ctx()).screen({ market: "america", columns: ["close", "volume"], pageSize: 10, sort: { sortBy: "volume", sortOrder: "desc" } });

@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { VendorError } from "../../src/errors.ts";
-import { tradingviewVendor } from "../../src/vendors/tradingview/ws.ts";
-import { ctxFor, expectedRows, request, rows } from "./harness.ts";
+import { tradingviewVendor } from "../../src/vendors/tradingview/chart.ts";
+import { ctxFor, expectedRows, request, type Row, rows } from "./harness.ts";
 import { fixture } from "./servers/http.ts";
 import { startTradingView, type TvServer } from "./servers/tradingview.ts";
 
 let server: TvServer;
-let expected: unknown[];
+let expected: Row[];
 beforeAll(async () => {
   server = await startTradingView();
   expected = expectedRows((await fixture("tradingview_AAPL_1d.json")).expected);
@@ -30,7 +30,7 @@ const vendor = (extra: Record<string, unknown> = {}, opts = {}) =>
 
 test("history arrives in chunks: create_series, then request_more_data until an empty chunk", async () => {
   const res = await vendor().fetch(request("NASDAQ:AAPL", "1d"));
-  expect(rows(res.bars)).toEqual(expected as never);
+  expect(rows(res.bars)).toEqual(expected);
   expect(res.partial).toBeUndefined();
   const names = server.received.map((m) => m.m);
   expect(names.slice(0, 4)).toEqual(["set_auth_token", "chart_create_session", "resolve_symbol", "create_series"]);
@@ -50,7 +50,7 @@ test("end of history after N idle packets when the server just keeps heart-beati
   server.endOfHistory = "heartbeats";
   const t0 = performance.now();
   const res = await vendor({}, { idlePackets: 3 }).fetch(request("NASDAQ:AAPL", "1d"));
-  expect(rows(res.bars)).toEqual(expected as never);
+  expect(rows(res.bars)).toEqual(expected);
   expect(res.partial).toBeUndefined();
   expect(performance.now() - t0).toBeLessThan(1500);
 });
@@ -59,7 +59,7 @@ test("a socket dropped mid-history: reconnect, resubscribe, no duplicate or lost
   server.fault = { kind: "drop", connections: 2 };
   const res = await vendor().fetch(request("NASDAQ:AAPL", "1d"));
   expect(server.connections).toBe(3);
-  expect(rows(res.bars)).toEqual(expected as never);
+  expect(rows(res.bars)).toEqual(expected);
   expect(res.partial).toBeUndefined();
   // Resubscribing asks for what was held plus a fresh chunk.
   const counts = server.received.filter((m) => m.m === "create_series").map((m) => m.p[5]);
@@ -73,7 +73,7 @@ test("a socket that goes silent: total timeout, the bars gathered are returned a
   const res = await vendor({ totalTimeoutMs: 400, timeoutMs: 5000 }).fetch(request("NASDAQ:AAPL", "1d"));
   expect(performance.now() - t0).toBeLessThan(1000);
   expect(res.partial).toBe(true);
-  expect(rows(res.bars)).toEqual(expected.slice(-4) as never);
+  expect(rows(res.bars)).toEqual(expected.slice(-4));
 });
 
 test("silence shorter than the budget counts as a drop: reconnects gather more, still flagged partial", async () => {
@@ -83,7 +83,7 @@ test("silence shorter than the budget counts as a drop: reconnects gather more, 
   expect(server.connections).toBeGreaterThan(1);
   const got = rows(res.bars);
   expect(got.length).toBeGreaterThan(4);
-  expect(got).toEqual(expected.slice(-got.length) as never);
+  expect(got).toEqual(expected.slice(-got.length));
 });
 
 test("drops past the reconnect budget keep what arrived, flagged partial", async () => {
@@ -91,7 +91,7 @@ test("drops past the reconnect budget keep what arrived, flagged partial", async
   const res = await vendor({ retries: 2 }).fetch(request("NASDAQ:AAPL", "1d"));
   expect(server.connections).toBe(3);
   expect(res.partial).toBe(true);
-  expect(rows(res.bars)).toEqual(expected.slice(-12) as never);
+  expect(rows(res.bars)).toEqual(expected.slice(-12));
 });
 
 test("no bars before the total timeout: VendorError", async () => {
@@ -113,6 +113,6 @@ test("symbol_error and series_error are VendorErrors, not retried", async () => 
 test("a window stops asking for older bars once fromMs is covered", async () => {
   const from = Date.parse("2024-01-11T00:00:00Z");
   const res = await vendor().fetch(request("NASDAQ:AAPL", "1d", from));
-  expect(rows(res.bars)).toEqual(expected.slice(-5) as never);
+  expect(rows(res.bars)).toEqual(expected.slice(-5));
   expect(server.received.filter((m) => m.m === "request_more_data").length).toBe(1);
 });

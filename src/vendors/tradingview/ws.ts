@@ -1,5 +1,5 @@
 /**
- * TradingView chart WebSocket history collector and the `tradingview` bar vendor.
+ * TradingView chart WebSocket history collector.
  *
  * One collection: connect, subscribe (`create_series`), merge every `timescale_update`/`du` by timestamp,
  * ask for older bars (`request_more_data`) after each `series_completed` until the window start is covered.
@@ -11,15 +11,8 @@
 import type { Logger } from "../../context.ts";
 import { silentLogger } from "../../context.ts";
 import { VendorError } from "../../errors.ts";
-import { intervalMs } from "../../model/interval.ts";
-import { dailyLabel } from "../daily.ts";
-import { describeRequest } from "../http.ts";
 import { sleep } from "../limits.ts";
-import { BarBuilder, clipBars } from "../rows.ts";
-import { vendorSettings } from "../settings.ts";
-import { toVendorTicker } from "../tickers.ts";
-import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
-import { decodeFrames, encodeFrame, encodeMessage, extractBars, isHeartbeat, parseMessage, sessionId, subscribeMessages, type TvBar, TV_RESOLUTION } from "./protocol.ts";
+import { decodeFrames, encodeFrame, encodeMessage, extractBars, isHeartbeat, parseMessage, sessionId, subscribeMessages, type TvBar } from "./protocol.ts";
 
 /** Knobs of one history collection. */
 export interface TvHistoryOptions {
@@ -82,7 +75,6 @@ export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
   let timezone: string | undefined;
   let reconnects = 0;
   let heartbeatsEchoed = 0;
-  let timedOut = false;
   const deadline = AbortSignal.timeout(o.totalTimeoutMs);
   const stop = o.signal ? AbortSignal.any([deadline, o.signal]) : deadline;
 
@@ -201,92 +193,30 @@ export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
     heartbeatsEchoed,
   });
 
+  const gaveUp = (why: string): TvHistory => {
+    if (!rows.size) throw fail(why, "raise vendors.tradingview.totalTimeoutMs or retry later");
+    log.warn(`tradingview ${o.what}: ${why}; keeping ${rows.size} bars as partial`);
+    return result(true);
+  };
+  const timeoutWhy = () => (rows.size ? `total timeout of ${o.totalTimeoutMs} ms` : `no bars before the total timeout of ${o.totalTimeoutMs} ms`);
+
   for (;;) {
     const out = await connection();
     if (out.kind === "done") return result(false);
     if (out.kind === "fatal") throw out.error;
     if (out.kind === "timeout") {
       if (o.signal?.aborted) throw o.signal.reason;
-      timedOut = true;
-    } else if (reconnects >= maxReconnects) {
-      if (rows.size) {
-        log.warn(`tradingview ${o.what}: ${out.why}, reconnects exhausted; keeping ${rows.size} bars as partial`);
-        return result(true);
-      }
-      throw fail(`${out.why}; gave up after ${reconnects + 1} connections`);
+      return gaveUp(timeoutWhy());
     }
-    if (timedOut) {
-      if (rows.size) {
-        log.warn(`tradingview ${o.what}: total timeout of ${o.totalTimeoutMs} ms; keeping ${rows.size} bars as partial`);
-        return result(true);
-      }
-      throw fail(`no bars before the total timeout of ${o.totalTimeoutMs} ms`, "raise vendors.tradingview.totalTimeoutMs or retry later");
-    }
+    if (reconnects >= maxReconnects) return gaveUp(`${out.why}; gave up after ${reconnects + 1} connections`);
     reconnects++;
     const delay = Math.round((o.backoffBaseMs ?? 500) * 2 ** (reconnects - 1) * (0.5 + Math.random() * 0.5));
-    log.debug(`tradingview ${o.what}: ${(out as { why: string }).why}; reconnect ${reconnects}/${maxReconnects} in ${delay} ms (${rows.size} bars held)`);
+    log.debug(`tradingview ${o.what}: ${out.why}; reconnect ${reconnects}/${maxReconnects} in ${delay} ms (${rows.size} bars held)`);
     try {
       await sleep(delay, stop);
     } catch {
       if (o.signal?.aborted) throw o.signal.reason;
-      timedOut = true;
-      if (rows.size) return result(true);
-      throw fail(`no bars before the total timeout of ${o.totalTimeoutMs} ms`, "raise vendors.tradingview.totalTimeoutMs or retry later");
+      return gaveUp(timeoutWhy());
     }
   }
-}
-
-/** Options for tests and embedding. */
-export interface TradingViewOptions {
-  now?: () => number;
-  silenceMs?: number;
-  idlePackets?: number;
-  initialBars?: number;
-  moreBars?: number;
-}
-
-/** Session date for daily bars: TradingView stamps Globex and FX days at the evening open, hence the 16:00 roll. */
-const EVENING_ROLL_HOUR = 16;
-const PROFILE_ZONE = { equity: "America/New_York", futures: "America/Chicago", forex: "America/New_York", crypto: "UTC" } as const;
-
-/** The `tradingview` bar vendor over the chart WebSocket (URL from vendors.tradingview.baseUrl or DQCTL_TRADINGVIEW_WS_URL). */
-export function tradingviewVendor(ctx: VendorContext, opts: TradingViewOptions = {}): Vendor {
-  const settings = vendorSettings("tradingview", ctx);
-  const now = opts.now ?? Date.now;
-  return {
-    name: "tradingview",
-    async fetch(req: FetchRequest, signal?: AbortSignal): Promise<FetchResult> {
-      const t0 = performance.now();
-      const ticker = toVendorTicker("tradingview", req.symbol, ctx.config);
-      const what = describeRequest(ticker, req);
-      const step = intervalMs(req.interval);
-      const want = req.fromMs === undefined ? 5000 : Math.ceil((now() - req.fromMs) / step) + 10;
-      const h = await collectHistory({
-        url: settings.baseUrl,
-        symbol: ticker,
-        resolution: TV_RESOLUTION[req.interval],
-        ...(req.fromMs !== undefined ? { fromMs: req.fromMs } : {}),
-        ...(settings.apiKey ? { authToken: settings.apiKey } : {}),
-        initialBars: opts.initialBars ?? Math.max(10, Math.min(5000, want)),
-        moreBars: opts.moreBars ?? 5000,
-        totalTimeoutMs: settings.totalTimeoutMs,
-        silenceMs: opts.silenceMs ?? settings.timeoutMs,
-        idlePackets: opts.idlePackets ?? 6,
-        maxReconnects: settings.retries,
-        backoffBaseMs: settings.backoffBaseMs,
-        what,
-        vendorSymbol: req.symbol.id,
-        log: ctx.log,
-        ...(signal ? { signal } : {}),
-      });
-      const zone = h.timezone ?? PROFILE_ZONE[req.profile];
-      const out = new BarBuilder(h.bars.length);
-      for (const [t, o, hi, l, c, vol] of h.bars) {
-        const ms = t * 1000;
-        out.push(req.interval === "1d" ? dailyLabel(ms, { zone, eveningRollHour: EVENING_ROLL_HOUR }) : ms, o, hi, l, c, vol);
-      }
-      const bars = clipBars(out.build(), req.fromMs, req.toMs);
-      return { bars, ticker, ...(h.partial ? { partial: true } : {}), latencyMs: performance.now() - t0 };
-    },
-  };
 }

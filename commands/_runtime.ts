@@ -132,3 +132,10 @@ export function renderSummary(s: Summary): string {
   out += `${s.command}: ${s.status} (${counts}) in ${s.durationMs} ms, exit ${s.exitCode}\n`;
   return out;
 }
+
+/** Parse a positive integer flag, or a ConfigError naming it. */
+export function positiveInt(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--${flag}: "${raw}" is not a whole number`, `pass e.g. --${flag} 365`);
+  return n;
+}

@@ -3,7 +3,7 @@ import { parseInterval } from "../src/model/interval.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { runIngest } from "../src/pipeline/ingest.ts";
 import { createVendor } from "../src/vendors/registry.ts";
-import { finish, setup } from "./_runtime.ts";
+import { finish, positiveInt, setup } from "./_runtime.ts";
 import { globalArgs, seriesArgs } from "./_shared.ts";
 
 export default defineCommand({
@@ -13,13 +13,25 @@ export default defineCommand({
     ...seriesArgs,
     vendor: { type: "string", description: "file | yahoo | binance | alphavantage | fred | tradingview", default: "file", valueHint: "NAME" },
     source: { type: "string", description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column", valueHint: "PATH" },
-    force: { type: "boolean", description: "Ingest assets the health registry marks toxic" },
+    force: { type: "boolean", description: "Ingest assets the health registry marks toxic (a clean result clears the mark)" },
+    refresh: { type: "boolean", description: "Refetch fresh series too (a re-fetched bar replaces the stored one)" },
+    "lookback-days": { type: "string", description: "Pass 1: fetch missing series over this many days (default: all the vendor has)", valueHint: "N" },
   },
   async run({ args }) {
     const inv = setup("ingest", args);
     const symbols = selectSymbols(args, true)!;
     const interval = parseInterval(args.interval ?? inv.config.interval ?? "1d");
     const vendor = createVendor(args.vendor, { config: inv.config, log: inv.ctx.log, env: process.env, ...(args.source ? { source: args.source } : {}) });
-    return finish(inv, await runIngest(inv.ctx, { vendor, symbols, interval, force: args.force === true, sourceName: args.source ?? args.vendor }), undefined, true);
+    const lookbackDays = args["lookback-days"] === undefined ? undefined : positiveInt("lookback-days", args["lookback-days"]);
+    const step = await runIngest(inv.ctx, {
+      vendor,
+      symbols,
+      interval,
+      force: args.force === true,
+      refresh: args.refresh === true,
+      ...(lookbackDays !== undefined ? { lookbackDays } : {}),
+      sourceName: args.source ?? args.vendor,
+    });
+    return finish(inv, step, undefined, true);
   },
 });

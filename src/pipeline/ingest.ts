@@ -1,21 +1,22 @@
 import { calendarFor } from "../calendar/index.ts";
 import { duplicateRows } from "../checks/duplicate_rows.ts";
 import { resolveCheckOptions, runChecks } from "../checks/index.ts";
+import { staleness } from "../checks/stale.ts";
 import { unsorted } from "../checks/unsorted.ts";
 import type { RunContext } from "../context.ts";
 import { DqError } from "../errors.ts";
-import type { Catalog } from "../lakehouse/catalog.ts";
-import type { HealthRegistry } from "../lakehouse/health.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { Lakehouse, seriesRange } from "../lakehouse/store.ts";
-import { barCount, barsEqual, mergeBars, normalizeBars } from "../model/bars.ts";
+import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
+import { barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
-import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import { latencySummary } from "../report/latency.ts";
-import type { FetchRequest, Vendor } from "../vendors/types.ts";
-import { assess, checkInput } from "./assess.ts";
+import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
+import { mapLimitSettled } from "../vendors/limits.ts";
+import type { FetchRequest, FetchResult, Vendor } from "../vendors/types.ts";
+import { checkInput } from "./assess.ts";
+import { commitSeries, type WriteSession } from "./commit.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface IngestOptions {
@@ -24,49 +25,90 @@ export interface IngestOptions {
   interval: Interval;
   /** Ingest assets the registry marks toxic (and clear the mark when the new data is clean). */
   force?: boolean;
+  /** Refetch fresh series too (the stored bar at a re-fetched timestamp is replaced). */
+  refresh?: boolean;
+  /** Pass 1 fetches missing assets over this many days back from now (default: all the vendor has). */
+  lookbackDays?: number;
   /** What the vendor reads (a --source path or a base URL), for lineage. */
   sourceName?: string;
-  fromMs?: number;
-  toMs?: number;
+  /** Fetches in flight at once (the vendor's own limits still apply). */
+  concurrency?: number;
 }
 
-type Outcome = "written" | "unchanged" | "quarantined" | "no_data" | "skipped_toxic" | "failed";
+type Outcome = "written" | "unchanged" | "quarantined" | "no_data" | "skipped_toxic" | "fresh" | "failed";
 
-/** Fetch, normalise, merge, check and commit each symbol atomically; update catalog and registry. */
+/** A planned fetch: pass 1 (missing) or pass 2 (stale, from the last stored bar). */
+interface Job {
+  t: Target;
+  pass: "missing" | "stale" | "refresh";
+  stored?: StoredSeries;
+  req: FetchRequest;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Bring series up to date: fresh ones (judged from the stored bars and the calendar) are skipped, toxic ones too
+ * unless forced; pass 1 fetches missing series, pass 2 stale ones from their last bar. Fetches run concurrently;
+ * each series is then merged, checked and committed atomically, one at a time, under the lakehouse lock.
+ */
 export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<StepResult> {
   const lh = new Lakehouse(ctx.lakehouse);
   const options = resolveCheckOptions(ctx.config);
   await initParquet();
   const lock = await lh.lock("ingest", ctx.waitLockMs, (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`));
   try {
-    const catalog = lh.loadCatalog();
-    const health = lh.loadHealth();
-    const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval);
+    const session: WriteSession = { lh, catalog: lh.loadCatalog(), health: lh.loadHealth(), options };
+    const targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval);
+    const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, skipped_toxic: 0, fresh: 0, failed: 0 };
     const findings: Finding[] = [];
     const errors: { message: string; symbol: string }[] = [];
     const symbols: SymbolReport[] = [];
-    const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, skipped_toxic: 0, failed: 0 };
-    const latencies: number[] = [];
     const outputs: LineageRef[] = [];
-    ctx.progress.start(`ingest ${opts.vendor.name}`, targets.length);
+    const latencies: number[] = [];
+    const fail = (t: Target, err: unknown) => {
+      if (!(err instanceof DqError)) throw err;
+      outcomes.failed++;
+      errors.push({ message: err.oneLine(), symbol: t.sym.id });
+    };
+
+    const jobs: Job[] = [];
     for (const t of targets) {
       try {
-        const r = await ingestOne(ctx, lh, catalog, health, t, opts, options, latencies);
-        outcomes[r.outcome]++;
-        findings.push(...r.findings);
-        if (r.report) symbols.push(r.report);
-        if (r.output) outputs.push(r.output);
+        const job = plan(ctx, session, t, opts);
+        if (typeof job === "string") outcomes[job]++;
+        else jobs.push(job);
       } catch (err) {
-        if (!(err instanceof DqError)) throw err;
-        outcomes.failed++;
-        errors.push({ message: err.oneLine(), symbol: t.sym.id });
+        fail(t, err);
       }
-      ctx.progress.tick();
+    }
+    jobs.sort((a, b) => Number(a.pass !== "missing") - Number(b.pass !== "missing")); // pass 1 before pass 2
+    ctx.progress.start(`ingest ${opts.vendor.name}`, jobs.length);
+    const batch = Math.max(1, opts.concurrency ?? 16);
+    for (let i = 0; i < jobs.length; i += batch) {
+      const slice = jobs.slice(i, i + batch);
+      const fetched = await mapLimitSettled(slice, batch, (j) => opts.vendor.fetch(j.req));
+      for (let k = 0; k < slice.length; k++) {
+        const job = slice[k]!;
+        const res = fetched[k]!;
+        try {
+          if (res.status === "rejected") throw res.reason;
+          const r = await commitJob(ctx, session, job, res.value, opts);
+          if (res.value.latencyMs !== undefined) latencies.push(res.value.latencyMs);
+          outcomes[r.outcome]++;
+          findings.push(...r.findings);
+          if (r.report) symbols.push(r.report);
+          if (r.output) outputs.push(r.output);
+        } catch (err) {
+          fail(job.t, err);
+        }
+        ctx.progress.tick();
+      }
     }
     ctx.progress.done();
-    health.save();
+    session.health.save();
     return {
-      counts: { symbols: targets.length, fetched: targets.length - outcomes.skipped_toxic, ...outcomes },
+      counts: { symbols: targets.length, fetched: jobs.length, missing: jobs.filter((j) => j.pass === "missing").length, stale: jobs.filter((j) => j.pass === "stale").length, ...outcomes },
       symbols,
       findings,
       errors,
@@ -78,81 +120,47 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   }
 }
 
-async function ingestOne(
-  ctx: RunContext,
-  lh: Lakehouse,
-  catalog: Catalog,
-  health: HealthRegistry,
-  t: Target,
-  opts: IngestOptions,
-  options: ReturnType<typeof resolveCheckOptions>,
-  latencies: number[],
-): Promise<{ outcome: Outcome; findings: Finding[]; report?: SymbolReport; output?: LineageRef }> {
-  const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
-  if (health.isToxic(t.sym.id) && !opts.force) {
+/** Decide what to fetch for one series, or why not to. Reads the stored file (a corrupt one is an error for it). */
+function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Job | "skipped_toxic" | "fresh" {
+  if (s.health.isToxic(t.sym.id) && !opts.force) {
     ctx.log.info(`${t.sym.id}: marked toxic in the health registry, skipped (use --force to re-ingest)`);
-    return { outcome: "skipped_toxic", findings: [] };
+    return "skipped_toxic";
   }
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
-  if (opts.fromMs !== undefined) req.fromMs = opts.fromMs;
-  if (opts.toMs !== undefined) req.toMs = opts.toMs;
-  const fetched = await opts.vendor.fetch(req);
-  if (fetched.latencyMs !== undefined) latencies.push(fetched.latencyMs);
+  const stored = s.lh.readSync(t.sym, t.interval);
+  if (!stored || barCount(stored.bars) === 0) {
+    if (opts.lookbackDays !== undefined) req.fromMs = ctx.now.getTime() - opts.lookbackDays * DAY;
+    return { t, pass: "missing", req };
+  }
+  if (opts.refresh) return { t, pass: "refresh", stored, req };
+  const bars = normalizeBars(stored.bars);
+  const input = checkInput(ctx, t, bars, calendarFor(t.profile, ctx.reference));
+  // Behind as soon as a newer completed bar is due (the stale check's allowance is for judging, not fetching).
+  const st = staleness(input, s.options.get("stale"));
+  if (!st || st.lagMs === 0) return "fresh";
+  req.fromMs = bars.timestamp[bars.timestamp.length - 1]!; // refetch the last bar too: it may have been partial
+  return { t, pass: "stale", stored, req };
+}
+
+interface JobResult {
+  outcome: Outcome;
+  findings: Finding[];
+  report?: SymbolReport;
+  output?: LineageRef;
+}
+
+async function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchResult, opts: IngestOptions): Promise<JobResult> {
+  const { t } = job;
   if (barCount(fetched.bars) === 0) {
     const msg = `${opts.vendor.name} returned no bars for ${t.sym.id} ${t.interval}${fetched.ticker ? ` (${fetched.ticker})` : ""}`;
-    return { outcome: "no_data", findings: [{ code: "no_data", severity: options.get("no_data")!.severity("error"), ...base, message: msg, metrics: { rows: 0 } }] };
+    const severity = job.pass === "missing" ? s.options.get("no_data")!.severity("error") : "warning";
+    return { outcome: "no_data", findings: [{ code: "no_data", severity, symbol: t.sym.id, interval: t.interval, message: msg, metrics: { rows: 0 } }] };
   }
+  if (fetched.partial) ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
   // Repeated or descending rows in what the vendor sent are reported, then normalised away.
-  const incoming = normalizeBars(fetched.bars);
-  const rawFindings = runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.profile, ctx.reference)), options, [duplicateRows, unsorted]);
-  const stored = lh.readSync(t.sym, t.interval);
-  const merged = stored ? mergeBars(stored.bars, incoming) : incoming;
-  const verdict = assess(ctx, t, merged, options);
-  verdict.findings.unshift(...rawFindings);
-  const now = ctx.now.toISOString();
-  const entry = health.ensure(t.sym.id);
-
-  if (verdict.toxic) {
-    // The golden file stays byte-identical; the incoming series is kept as evidence.
-    const toxic = verdict.findings.filter((f) => f.toxic && f.severity === "error");
-    const path = await lh.quarantine(t.sym, t.interval, incoming, { symbol: t.sym.id, interval: t.interval, vendor: opts.vendor.name, quarantinedAt: now, reasons: toxic }, now);
-    entry.is_toxic = true;
-    entry.status = "toxic";
-    entry.reasons = [...new Set([...entry.reasons, ...toxic.map((f) => f.code)])].sort();
-    entry.quarantined = [...(entry.quarantined ?? []), path];
-    ctx.log.warn(`${t.sym.id} ${t.interval}: toxic (${toxic.map((f) => f.code).join(", ")}), quarantined to ${path}`);
-    return { outcome: "quarantined", findings: verdict.findings, output: { name: path, kind: "quarantine", symbol: t.sym.id, interval: t.interval }, report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: path } };
-  }
-
-  let outcome: Outcome = "unchanged";
-  let sha = stored?.sha256;
-  if (!stored || !barsEqual(stored.bars, merged)) {
-    const w = await lh.write(t.sym, t.interval, merged);
-    sha = w.sha256;
-    outcome = "written";
-  }
-  const prev = catalog.get(t.sym.id, t.interval);
-  if (outcome === "written" || !prev || prev.sha256 !== sha) {
-    catalog.set({
-      symbol: t.sym.id,
-      interval: t.interval,
-      profile: t.profile,
-      path: lh.fileName(t.sym, t.interval),
-      rows: barCount(merged),
-      ...seriesRange(merged),
-      genesis: prev?.genesis ?? null,
-      sha256: sha!,
-      source: opts.vendor.name,
-      ingestedAt: now,
-      qualityScore: verdict.qualityScore,
-    });
-    catalog.save(); // after the data file: the catalog never points at data that is not there
-  }
-  if (opts.force && entry.is_toxic) {
-    entry.is_toxic = false;
-    entry.reasons = entry.reasons.filter((r) => r !== "toxic_return" && r !== "volume_spike" && r !== "price_stall");
-  }
-  entry.status = verdict.status;
-  const output: LineageRef = { name: lh.fileName(t.sym, t.interval), kind: "parquet", sha256: sha!, symbol: t.sym.id, interval: t.interval, rows: barCount(merged) };
-  return { outcome, findings: verdict.findings, output, report: { ...base, status: verdict.status, rows: barCount(merged), ...seriesRange(merged), qualityScore: verdict.qualityScore, outcome } };
+  const raw = runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.profile, ctx.reference)), s.options, [duplicateRows, unsorted]);
+  const c = await commitSeries(ctx, s, t, normalizeBars(fetched.bars), job.stored, opts.vendor.name, opts.force === true);
+  c.findings.unshift(...raw);
+  if (fetched.partial) c.report.partial = true;
+  return c;
 }

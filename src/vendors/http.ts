@@ -107,6 +107,11 @@ export function errorDetail(text: string): string | undefined {
   return hit ? String(hit).slice(0, 200) : undefined;
 }
 
+/** Hide credentials that ride in query strings (Alpha Vantage `apikey`, FRED `api_key`) before a message is shown. */
+export function redact(text: string): string {
+  return text.replace(/\b(api_?key|apikey|token|auth)=[^&\s"']+/gi, "$1=***");
+}
+
 const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`;
 
 /** The one HTTP client every network vendor uses: limits shared by all its requests, retries, deadlines, JSON parsing. */
@@ -202,7 +207,7 @@ export class HttpClient {
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason;
         if (deadline.aborted) throw outOfTime();
-        const msg = attemptTimer.aborted ? `timeout after ${timeoutMs} ms` : `network error (${(err as Error)?.message ?? String(err)})`;
+        const msg = attemptTimer.aborted ? `timeout after ${timeoutMs} ms` : `network error (${redact((err as Error)?.message ?? String(err))})`;
         last = { what: msg };
         if (attempts >= maxAttempts) throw fail(msg, attempts, undefined, undefined, err);
         await wait(this.backoffMs(attempts));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { errorDetail, HttpClient, parseRetryAfter } from "../../../src/vendors/http.ts";
+import { errorDetail, HttpClient, parseRetryAfter, redact } from "../../../src/vendors/http.ts";
 import { vendorSettings } from "../../../src/vendors/settings.ts";
 
 describe("parseRetryAfter", () => {
@@ -51,4 +51,17 @@ describe("vendorSettings", () => {
     expect(d("tradingview")).toStartWith("wss://data.tradingview.com/socket.io/websocket");
     expect(d("tradingview-scanner")).toBe("https://scanner.tradingview.com");
   });
+});
+
+test("redact hides keys carried in query strings", () => {
+  expect(redact('[GET] "http://h/query?function=X&apikey=SECRET&symbol=IBM": fetch failed')).toBe('[GET] "http://h/query?function=X&apikey=***&symbol=IBM": fetch failed');
+  expect(redact("http://h/fred?api_key=abc123")).toBe("http://h/fred?api_key=***");
+});
+
+test("a connection refused is a network-error VendorError without the key in it", async () => {
+  const client = new HttpClient({ vendor: "fred", retries: 1, backoffBaseMs: 1 });
+  const err = await client.json({ url: "http://127.0.0.1:9/fred/series/observations", query: { api_key: "SECRET" }, what: "DGS10 (FRED:DGS10) 1d", symbol: "FRED:DGS10" }).catch((e) => e);
+  expect(err.message).toStartWith("fred DGS10 (FRED:DGS10) 1d: network error (");
+  expect(err.message).toEndWith("after 2 attempts");
+  expect(err.message).not.toContain("SECRET");
 });

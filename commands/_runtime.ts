@@ -5,7 +5,7 @@ import { loadConfig } from "../src/config/load.ts";
 import type { Config } from "../src/config/schema.ts";
 import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
-import { loadReferenceFor } from "../src/pipeline/reference.ts";
+import { loadReferenceData } from "../src/pipeline/reference.ts";
 import { parseDuration } from "../src/lakehouse/lock.ts";
 import { appendRunRecord } from "../src/lakehouse/runs.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
@@ -35,9 +35,10 @@ export interface Invocation {
 }
 
 /** Resolve flags, environment and config into a RunContext (flags override config). */
-export function setup(command: string, flags: GlobalFlags): Invocation {
+export function setup(command: string, flags: GlobalFlags, runId?: string): Invocation {
   const consola = createConsola({ stdout: process.stderr, stderr: process.stderr, level: flags.quiet ? 0 : flags.verbose ? 4 : 3 });
-  const { config } = loadConfig(flags.config);
+  // Reference instruments merge under config.instruments here, so every command sees one instrument table.
+  const { reference, config } = loadReferenceData(loadConfig(flags.config).config);
   const started = new Date();
   let now = started;
   if (flags.now !== undefined) {
@@ -48,6 +49,7 @@ export function setup(command: string, flags: GlobalFlags): Invocation {
   if (failRaw !== undefined && failRaw !== "error" && failRaw !== "warning") {
     throw new ConfigError(`--fail-on-quality: "${failRaw}" is not error or warning`, "use --fail-on-quality or --fail-on-quality=warning");
   }
+  if (runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(runId)) throw new ConfigError(`--run-id: "${runId}" is not a plain folder name`, "use letters, digits, . _ - only");
   let waitLockMs = 0;
   if (flags["wait-lock"] !== undefined) {
     const ms = parseDuration(flags["wait-lock"]);
@@ -62,8 +64,8 @@ export function setup(command: string, flags: GlobalFlags): Invocation {
     log,
     progress: flags.quiet ? silent : makeProgress(consola),
     waitLockMs,
-    runId: newRunId(now),
-    reference: loadReferenceFor(config),
+    runId: runId ?? newRunId(now),
+    reference,
   };
   return { command, ctx, config, json: flags.json === true, failOn: failRaw as FailOn, started, consola };
 }

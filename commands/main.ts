@@ -12,6 +12,10 @@ export const SUBCOMMANDS: Record<string, { lazy: Lazy; description: string }> = 
   ingest: { lazy: () => load(import("./ingest.ts")), description: "Fetch bars from a vendor into the lakehouse (idempotent, atomic)" },
   audit: { lazy: () => load(import("./audit.ts")), description: "The health gate over the lakehouse" },
   snapshot: { lazy: () => load(import("./snapshot.ts")), description: "Copy what a run reads into an immutable run folder with a returns matrix; `snapshot verify DIR` proves it unchanged" },
+  scan: { lazy: () => load(import("./scan.ts")), description: "Run scanner configs and write export/<run-id>/candidates.json" },
+  repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis" },
+  flow: { lazy: () => load(import("./flow.ts")), description: "scan → ingest → repair → audit in one run, the audit a hard gate" },
+  calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
   schema: { lazy: () => load(import("./schema.ts")), description: "Print the JSON Schema of the --json summary" },
 };
 

@@ -1,0 +1,48 @@
+import { defineCommand } from "citty";
+import Table from "cli-table3";
+import { calendarFor } from "../src/calendar/index.ts";
+import { listCalendar } from "../src/calendar/listing.ts";
+import { ConfigError } from "../src/errors.ts";
+import { parseInterval } from "../src/model/interval.ts";
+import { isProfile, PROFILES } from "../src/model/profile.ts";
+import { toJson } from "../src/report/summary.ts";
+import { setup } from "./_runtime.ts";
+import { globalArgs } from "./_shared.ts";
+
+function day(flag: string, raw: string): number {
+  const ms = Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
+  if (Number.isNaN(ms)) throw new ConfigError(`--${flag}: "${raw}" is not a date`, "write e.g. 2024-03-25");
+  return ms;
+}
+
+export default defineCommand({
+  meta: { name: "calendar", description: "List a profile's sessions (open/close in UTC), holidays and early closes, so you can see why a bar is or is not expected" },
+  args: {
+    ...globalArgs,
+    profile: { type: "string", description: "crypto | equity | futures | forex", required: true, valueHint: "P" },
+    from: { type: "string", description: "First date (YYYY-MM-DD)", required: true, valueHint: "D" },
+    to: { type: "string", description: "Last date (YYYY-MM-DD), inclusive", required: true, valueHint: "D" },
+    interval: { type: "string", description: "Also count the expected bars of this interval per session", valueHint: "I" },
+  },
+  run({ args }) {
+    const inv = setup("calendar", args);
+    if (!isProfile(args.profile)) throw new ConfigError(`--profile: unknown profile "${args.profile}"`, `use one of ${PROFILES.join(", ")}`);
+    const fromMs = day("from", args.from);
+    const toMs = day("to", args.to) + 86_400_000 - 1;
+    if (toMs < fromMs) throw new ConfigError("--to is before --from", "swap the dates");
+    const interval = args.interval ? parseInterval(args.interval) : undefined;
+    const listing = listCalendar(calendarFor(args.profile, inv.ctx.reference), fromMs, toMs, interval);
+    if (inv.json) {
+      process.stdout.write(`${toJson(listing)}\n`);
+      return 0;
+    }
+    const style = process.stdout.isTTY && !process.env.NO_COLOR ? {} : { head: [], border: [] };
+    const t = new Table({ head: ["session", "open (UTC)", "close (UTC)", "note", ...(interval ? [`${interval} bars`] : [])], style });
+    for (const s of listing.sessions) t.push([s.date, s.open, s.close, s.early ?? "", ...(interval ? [String(s.bars ?? "")] : [])]);
+    let out = `${listing.profile} (${listing.timezone}) ${args.from} → ${args.to}\n${t.toString()}\n`;
+    for (const h of listing.holidays) out += `closed ${h.date}: ${h.name}\n`;
+    for (const e of listing.earlyCloses) out += `early close ${e.date} at ${e.close}${e.localClose ? ` (${e.localClose} local)` : ""}: ${e.name}\n`;
+    process.stdout.write(out);
+    return 0;
+  },
+});

@@ -1,0 +1,23 @@
+import { defineCommand } from "citty";
+import { runScan } from "../src/pipeline/scan.ts";
+import { tradingViewScreener } from "../src/pipeline/screener.ts";
+import { finish, setup } from "./_runtime.ts";
+import { globalArgs } from "./_shared.ts";
+
+/** Scanner flags, shared with `flow`. */
+export const scanArgs = {
+  scanner: { type: "string", description: "Scanner config(s), JSON or YAML, comma-separated (base_preset inherits)", valueHint: "FILES", required: true },
+  export: { type: "string", description: "Export root for <run-id>/candidates.json", default: "export", valueHint: "DIR" },
+  "run-id": { type: "string", description: "Run id (default: a timestamped id)", valueHint: "ID" },
+} as const;
+
+export default defineCommand({
+  meta: { name: "scan", description: "Run scanner configs (static lists or the TradingView screener), drop toxic assets, write export/<run-id>/candidates.json" },
+  args: { ...globalArgs, ...scanArgs },
+  async run({ args }) {
+    const inv = setup("scan", args, args["run-id"]);
+    const step = await runScan(inv.ctx, { configs: args.scanner.split(",").map((s) => s.trim()).filter(Boolean), exportDir: args.export, screener: tradingViewScreener(inv.ctx) });
+    const { candidates: _c, candidatesPath: _p, ...rest } = step;
+    return finish(inv, rest);
+  },
+});

@@ -1,0 +1,184 @@
+import { calendarFor } from "../calendar/index.ts";
+import { resolveCheckOptions } from "../checks/index.ts";
+import { missingRanges } from "../checks/gap.ts";
+import type { RunContext } from "../context.ts";
+import { DqError } from "../errors.ts";
+import { initParquet } from "../lakehouse/parquet.ts";
+import { Lakehouse } from "../lakehouse/store.ts";
+import { barCount, mergeBars, normalizeBars, type Bars } from "../model/bars.ts";
+import { type Finding, iso } from "../model/finding.ts";
+import { type Interval, intervalMs } from "../model/interval.ts";
+import type { SymbolId } from "../model/symbol.ts";
+import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
+import type { Vendor } from "../vendors/types.ts";
+import { checkInput } from "./assess.ts";
+import { commitSeries, type WriteSession } from "./commit.ts";
+import { resolveTargets, type Target } from "./targets.ts";
+
+export interface RepairOptions {
+  vendor: Vendor;
+  symbols?: SymbolId[];
+  interval?: Interval;
+  /** At most this many range fetches in the run. */
+  maxFills?: number;
+  /** Stop starting new fetches after this long (ms). */
+  maxTimeMs?: number;
+  /** Stop once this many bars have been fetched in the run. */
+  maxCandles?: number;
+  /** How far before the first bar a backfill asks (days); 0 turns backfill off. */
+  backfillDays?: number;
+  dryRun?: boolean;
+  sourceName?: string;
+}
+
+/** One fetch the repair plans: a missing range, or the backfill before the first bar. */
+export interface RepairFetch {
+  kind: "gap" | "backfill";
+  fromMs: number;
+  toMs: number;
+  bars?: number;
+}
+
+/** What repair intends for one series (also printed by --dry-run). */
+export interface RepairPlan {
+  symbol: string;
+  interval: Interval;
+  fetches: RepairFetch[];
+}
+
+const DAY = 86_400_000;
+
+/** The plan for one series: its calendar gaps newest first, then a backfill unless genesis is recorded. Pure. */
+export function planRepair(ctx: RunContext, t: Target, bars: Bars, backfillDays: number): RepairPlan {
+  const input = checkInput(ctx, t, bars, calendarFor(t.profile, ctx.reference));
+  const fetches: RepairFetch[] = missingRanges(input).map((r) => ({ kind: "gap", fromMs: r.fromMs, toMs: r.toMs, bars: r.bars }));
+  const first = input.bars.timestamp[0];
+  // Genesis recorded: never ask before it again.
+  if (first !== undefined && backfillDays > 0 && !t.entry?.genesis) {
+    fetches.push({ kind: "backfill", fromMs: first - backfillDays * DAY, toMs: first - intervalMs(t.interval) });
+  }
+  return { symbol: t.sym.id, interval: t.interval, fetches };
+}
+
+/** Refetch calendar gaps (newest first) within the budgets, record genesis after an uncapped empty backfill, commit. */
+export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<StepResult> {
+  const lh = new Lakehouse(ctx.lakehouse);
+  lh.assertExists();
+  const options = resolveCheckOptions(ctx.config);
+  await initParquet();
+  const backfillDays = opts.backfillDays ?? 365;
+  const lock = opts.dryRun ? undefined : await lh.lock("repair", ctx.waitLockMs, (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`));
+  try {
+    const session: WriteSession = { lh, catalog: lh.loadCatalog(), health: lh.loadHealth(), options };
+    const targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval);
+    const budget = { fills: opts.maxFills ?? Infinity, candles: opts.maxCandles ?? Infinity, deadline: Date.now() + (opts.maxTimeMs ?? Infinity) };
+    const counts = { symbols: targets.length, planned: 0, fetches: 0, barsFetched: 0, gapsFilled: 0, genesisRecorded: 0, remainingGaps: 0, remainingBars: 0, skippedBudget: 0, failed: 0 };
+    const plans: Record<string, unknown>[] = [];
+    const symbols: SymbolReport[] = [];
+    const findings: Finding[] = [];
+    const errors: { message: string; symbol: string }[] = [];
+    const outputs: LineageRef[] = [];
+    ctx.progress.start(opts.dryRun ? "repair plan" : "repair", targets.length);
+    for (const t of targets) {
+      try {
+        const stored = lh.readSync(t.sym, t.interval);
+        if (!stored || barCount(stored.bars) === 0) continue; // nothing to repair: a missing series is ingest's job
+        const plan = planRepair(ctx, t, normalizeBars(stored.bars), backfillDays);
+        counts.planned += plan.fetches.length;
+        plans.push({ symbol: plan.symbol, interval: plan.interval, fetches: plan.fetches.map((f) => ({ kind: f.kind, from: iso(f.fromMs), to: iso(f.toMs), ...(f.bars ? { bars: f.bars } : {}) })) });
+        if (opts.dryRun || plan.fetches.length === 0) continue;
+        const r = await repairOne(ctx, session, t, plan, stored, opts, budget, counts);
+        symbols.push(r.report);
+        findings.push(...r.findings);
+        if (r.output) outputs.push(r.output);
+      } catch (err) {
+        if (!(err instanceof DqError)) throw err;
+        counts.failed++;
+        errors.push({ message: err.oneLine(), symbol: t.sym.id });
+      } finally {
+        ctx.progress.tick();
+      }
+    }
+    ctx.progress.done();
+    if (!opts.dryRun) session.health.save();
+    return {
+      counts,
+      symbols,
+      findings,
+      errors,
+      extra: { plan: plans, dryRun: opts.dryRun === true },
+      lineage: { inputs: [{ name: opts.sourceName ?? opts.vendor.name, kind: "vendor", vendor: opts.vendor.name }], outputs },
+    };
+  } finally {
+    lock?.release();
+  }
+}
+
+type Budget = { fills: number; candles: number; deadline: number };
+
+async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: RepairPlan, stored: NonNullable<ReturnType<Lakehouse["readSync"]>>, opts: RepairOptions, budget: Budget, counts: Record<string, number>) {
+  const before = normalizeBars(stored.bars);
+  let incoming: Bars | undefined;
+  let genesis: string | undefined;
+  for (const f of plan.fetches) {
+    if (budget.fills <= 0 || budget.candles <= 0 || Date.now() >= budget.deadline) {
+      counts.skippedBudget!++;
+      continue;
+    }
+    // A deep fetch may already have filled a younger range: skip ranges that are now complete.
+    if (f.kind === "gap" && incoming && covers(incoming, f)) continue;
+    budget.fills--;
+    counts.fetches!++;
+    const res = await opts.vendor.fetch({ symbol: t.sym, profile: t.profile, interval: t.interval, fromMs: f.fromMs, toMs: f.toMs });
+    const got = normalizeBars(res.bars);
+    budget.candles -= barCount(got);
+    counts.barsFetched! += barCount(got);
+    if (f.kind === "backfill" && barCount(got) === 0) {
+      // Empty backfill: history starts at the first stored bar — unless the vendor capped how far back it looked.
+      if (!res.capped) genesis = iso(before.timestamp[0]!);
+      else ctx.log.info(`${t.sym.id} ${t.interval}: backfill came back empty but the request was capped by ${opts.vendor.name}'s depth limit; genesis not recorded`);
+      continue;
+    }
+    incoming = incoming ? mergeBars(incoming, got) : got;
+  }
+  const entry = s.catalog.get(t.sym.id, t.interval);
+  if (genesis && entry && entry.genesis !== genesis) {
+    entry.genesis = genesis;
+    s.catalog.save();
+    counts.genesisRecorded!++;
+  }
+  const withGenesis = entry ? { ...t, entry } : t;
+  const c = incoming ? await commitSeries(ctx, s, withGenesis, incoming, stored, opts.vendor.name) : undefined;
+  const after = c && c.outcome !== "quarantined" ? c.merged : before;
+  const filled = countFilled(ctx, withGenesis, before, after);
+  counts.gapsFilled! += filled;
+  const h = s.health.ensure(t.sym.id);
+  h.gaps_filled += filled;
+  h.last_repair = ctx.now.toISOString();
+  const remaining = missingRanges(checkInput(ctx, withGenesis, after, calendarFor(t.profile, ctx.reference)));
+  counts.remainingGaps! += remaining.length;
+  counts.remainingBars! += remaining.reduce((n, r) => n + r.bars, 0);
+  const report: SymbolReport = c?.report ?? { symbol: t.sym.id, interval: t.interval, profile: t.profile, status: "unchanged", rows: barCount(before), start: iso(before.timestamp[0]!), end: iso(before.timestamp[before.timestamp.length - 1]!), qualityScore: entry?.qualityScore ?? null };
+  report.gapsFilled = filled;
+  report.remainingGaps = remaining.length;
+  if (genesis) report.genesis = genesis;
+  return { report, findings: c?.findings.filter((f) => f.code === "gap" || f.toxic) ?? [], output: c?.output };
+}
+
+/** True when every expected bar of the range is already in `bars`. */
+function covers(bars: Bars, f: RepairFetch): boolean {
+  let n = 0;
+  for (const ts of bars.timestamp) if (ts >= f.fromMs && ts <= f.toMs) n++;
+  return f.bars !== undefined && n >= f.bars;
+}
+
+/** Calendar-expected bars inside the stored range that are present after the repair and were missing before. */
+function countFilled(ctx: RunContext, t: Target, before: Bars, after: Bars): number {
+  const cal = calendarFor(t.profile, ctx.reference);
+  const had = new Set(before.timestamp);
+  const lo = before.timestamp[0]!;
+  const hi = before.timestamp[before.timestamp.length - 1]!;
+  let n = 0;
+  for (const ts of after.timestamp) if (ts > lo && ts < hi && !had.has(ts) && cal.isExpected(t.interval, ts)) n++;
+  return n;
+}

@@ -99,6 +99,10 @@ async function recordAudit(ctx: RunContext, lh: Lakehouse, series: AuditedSeries
           qualityScore: s.report.qualityScore,
         };
         const entry = catalog.get(symbol, s.target.interval);
+        if (entry && s.sha256 && entry.sha256 !== s.sha256) {
+          // A writer was killed between the data rename and the catalog save: the audited file is the truth.
+          Object.assign(entry, { sha256: s.sha256, rows: s.report.rows, start: s.report.start, end: s.report.end });
+        }
         if (entry && s.sha256 === entry.sha256) entry.qualityScore = s.report.qualityScore;
       }
       const all = Object.values(e.intervals);

@@ -3,7 +3,7 @@ import type { RunContext } from "../context.ts";
 import type { Catalog } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import { type Lakehouse, seriesRange, type StoredSeries } from "../lakehouse/store.ts";
-import { type Bars, barCount, barsEqual, mergeBars } from "../model/bars.ts";
+import { type Bars, barCount, barsEqual, mergeBars, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { LineageRef, SymbolReport } from "../report/summary.ts";
 import { assess } from "./assess.ts";
@@ -99,4 +99,17 @@ export async function commitSeries(
     output: { name: s.lh.fileName(t.sym, t.interval), kind: "parquet", sha256: sha!, symbol: t.sym.id, interval: t.interval, rows: barCount(merged) },
     report: { ...base, status: verdict.status, rows: barCount(merged), ...seriesRange(merged), qualityScore: verdict.qualityScore, outcome },
   };
+}
+
+/**
+ * A writer killed between renaming a data file and saving the catalog leaves an entry whose hash is the previous
+ * file's (the entry still points at real data). Whoever reads the file next brings the entry up to date.
+ */
+export function healCatalogEntry(s: Pick<WriteSession, "catalog">, stored: StoredSeries, symbol: string, interval: string): boolean {
+  const entry = s.catalog.get(symbol, interval);
+  if (!entry || entry.sha256 === stored.sha256) return false;
+  const bars = normalizeBars(stored.bars);
+  Object.assign(entry, { sha256: stored.sha256, rows: barCount(bars), ...seriesRange(bars) });
+  s.catalog.save();
+  return true;
 }

@@ -16,7 +16,7 @@ import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts"
 import { mapLimitSettled } from "../vendors/limits.ts";
 import type { FetchRequest, FetchResult, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
-import { commitSeries, type WriteSession } from "./commit.ts";
+import { commitSeries, healCatalogEntry, type WriteSession } from "./commit.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface IngestOptions {
@@ -128,6 +128,7 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
   }
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
   const stored = s.lh.readSync(t.sym, t.interval);
+  if (stored && healCatalogEntry(s, stored, t.sym.id, t.interval)) ctx.log.info(`${t.sym.id} ${t.interval}: catalog entry brought up to date with its file`);
   if (!stored || barCount(stored.bars) === 0) {
     if (opts.lookbackDays !== undefined) req.fromMs = ctx.now.getTime() - opts.lookbackDays * DAY;
     return { t, pass: "missing", req };

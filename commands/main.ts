@@ -16,6 +16,8 @@ export const SUBCOMMANDS: Record<string, { lazy: Lazy; description: string }> = 
   repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis" },
   flow: { lazy: () => load(import("./flow.ts")), description: "scan → ingest → repair → audit in one run, the audit a hard gate" },
   calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
+  lineage: { lazy: () => load(import("./lineage.ts")), description: "The data lineage & SLA document with measured freshness and completeness; --format openlineage for RunEvents" },
+  reference: { lazy: () => load(import("./reference.ts")), description: "Reference data; `reference check` validates instruments.json, sessions.json and holidays.json" },
   schema: { lazy: () => load(import("./schema.ts")), description: "Print the JSON Schema of the --json summary" },
 };
 

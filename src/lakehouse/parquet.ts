@@ -173,3 +173,55 @@ export async function readArrowTable(bytes: Uint8Array, label: string): Promise<
     throw new InputError(`${label}: parquet unreadable (${errText(err)})`, "check the file or convert it to CSV", { cause: err });
   }
 }
+
+/** A multi-symbol bootstrap dataset: the bar columns plus `symbol`, `primary_source` and `sources` strings. */
+export interface StitchedTable {
+  timestamp: Float64Array;
+  symbol: string[];
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  primarySource: string[];
+  sources: string[];
+}
+
+/**
+ * Encode a bootstrap dataset (snappy): timestamp TIMESTAMP(MILLIS, UTC), symbol, the OHLCV DOUBLEs (NaN written as
+ * null, so pandas and DuckDB see a missing value), primary_source and sources (UTF-8). Readable by the file vendor
+ * as a single file with a symbol column.
+ */
+export function encodeStitched(t: StitchedTable): Uint8Array {
+  const p = engine();
+  const n = t.timestamp.length;
+  const prices = ["open", "high", "low", "close", "volume"] as const;
+  const fields = [
+    FIELDS[0]!,
+    new arrow.Field("symbol", new arrow.Utf8(), false),
+    ...prices.map((c) => new arrow.Field(c, new arrow.Float64(), true)),
+    new arrow.Field("primary_source", new arrow.Utf8(), false),
+    new arrow.Field("sources", new arrow.Utf8(), false),
+  ];
+  const schema = new arrow.Schema(fields);
+  const ts = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) ts[i] = BigInt(t.timestamp[i]!);
+  const str = (values: string[]) => arrow.vectorFromArray(values, new arrow.Utf8()).data[0]!;
+  const num = (values: Float64Array) => {
+    const valid = Uint8Array.from(values, (x) => (Number.isNaN(x) ? 0 : 1));
+    const { bitmap, nulls } = packValidity(valid, n);
+    return arrow.makeData({ type: new arrow.Float64(), length: n, nullCount: nulls, data: values, ...(nulls ? { nullBitmap: bitmap } : {}) });
+  };
+  const children: arrow.Data[] = [
+    arrow.makeData({ type: FIELDS[0]!.type as arrow.TimestampMillisecond, length: n, nullCount: 0, data: ts }),
+    str(t.symbol),
+    ...prices.map((c) => num(t[c])),
+    str(t.primarySource),
+    str(t.sources),
+  ];
+  const struct = arrow.makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children });
+  const table = new arrow.Table(schema, [new arrow.RecordBatch(schema, struct)]);
+  const wasmTable = p.Table.fromIPCStream(arrow.tableToIPC(table, "stream"));
+  const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
+  return p.writeParquet(wasmTable, props);
+}

@@ -81,14 +81,13 @@ function counts(r: RunRecord): string {
     .join(", ");
 }
 
-/** Runs newest first by as-of time (run id breaks ties), at most RECENT_RUNS. */
+/** Runs newest first by as-of time (later in runs.jsonl breaks ties: appends are in order), at most RECENT_RUNS. */
 export function recentRuns(runs: readonly RunRecord[]): RunRecord[] {
-  return [...runs]
-    .sort((a, b) => {
-      const x = runAsOf(b).localeCompare(runAsOf(a));
-      return x || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : a.command.localeCompare(b.command));
-    })
-    .slice(0, RECENT_RUNS);
+  return runs
+    .map((r, i) => ({ r, i, at: runAsOf(r) }))
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.i - a.i))
+    .slice(0, RECENT_RUNS)
+    .map((x) => x.r);
 }
 
 /** Render the lineage & SLA Markdown for `nodes` and their measures. */

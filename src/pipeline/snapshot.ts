@@ -12,7 +12,7 @@ import { normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
-import type { StepResult, SymbolReport } from "../report/summary.ts";
+import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import { VERSION } from "../version.ts";
 import { type AuditedSeries, runAudit } from "./audit.ts";
 import { buildReturnsMatrix, type MatrixMember } from "./returns-matrix.ts";
@@ -76,6 +76,8 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   const audit = await runAudit(ctx, { ...(symbols ? { symbols } : {}), interval, readOnly: true });
   if (!audit.series.length) throw new ConfigError(`nothing to snapshot: the catalog has no ${interval} series`, "pass --symbols or --candidates, or ingest first");
 
+  // What the snapshot read (runs.jsonl lineage): every lakehouse file with the hash it was audited at.
+  const inputs: LineageRef[] = audit.series.filter((s) => s.sha256).map((s) => ({ name: lh.fileName(s.target.sym, interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval }));
   const health = lh.loadHealth();
   const blocked: Finding[] = [];
   for (const s of audit.series) {
@@ -90,6 +92,7 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
       findings: blocked,
       extra: { snapshot: { runId: opts.runId, dir: runDir, written: false } },
       exitCode: 2,
+      lineage: { inputs, outputs: [] },
     };
   }
 
@@ -119,6 +122,13 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
           matrix: { path: join(runDir, MATRIX_FILE), rows: built.matrixRows, columns: audit.series.length },
           gapsFilled: built.manifest.gapsFilled,
         },
+      },
+      lineage: {
+        inputs,
+        outputs: [
+          { name: runDir, kind: "snapshot", snapshotId: built.manifest.snapshotId, runId: opts.runId },
+          { name: join(runDir, MATRIX_FILE), kind: "returns_matrix", sha256: built.manifest.files.find((f) => f.path === MATRIX_FILE)?.sha256, rows: built.matrixRows },
+        ],
       },
     };
   } catch (err) {

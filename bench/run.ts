@@ -17,7 +17,8 @@ function run(args: string[]): { ms: number; rssMb: number; code: number } {
   const t0 = performance.now();
   const p = Bun.spawnSync([BIN, ...args], { stdout: "ignore", stderr: "ignore" });
   const ms = performance.now() - t0;
-  return { ms, rssMb: (p.resourceUsage?.maxRSS ?? 0) / 1024, code: p.exitCode ?? -1 };
+  const rssMb = (p.resourceUsage?.maxRSS ?? 0) / (1024 * 1024); // maxRSS is in bytes
+  return { ms, rssMb, code: p.exitCode ?? -1 };
 }
 
 function best(args: string[], n = 5) {

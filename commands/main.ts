@@ -14,6 +14,7 @@ export const SUBCOMMANDS: Record<string, { lazy: Lazy; description: string }> = 
   snapshot: { lazy: () => load(import("./snapshot.ts")), description: "Copy what a run reads into an immutable run folder with a returns matrix; `snapshot verify DIR` proves it unchanged" },
   scan: { lazy: () => load(import("./scan.ts")), description: "Run scanner configs and write export/<run-id>/candidates.json" },
   repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis" },
+  bootstrap: { lazy: () => load(import("./bootstrap.ts")), description: "Hydrate a multi-vendor pricing dataset into the cache with quality findings (seed 004)" },
   flow: { lazy: () => load(import("./flow.ts")), description: "scan → ingest → repair → audit in one run, the audit a hard gate" },
   calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
   lineage: { lazy: () => load(import("./lineage.ts")), description: "The data lineage & SLA document with measured freshness and completeness; --format openlineage for RunEvents" },

@@ -13,13 +13,13 @@ export const badValue: Check = {
       count++;
       if (values.length < MAX_EVIDENCE) values.push({ timestamp: iso(b.timestamp[i]!), column, value: Number.isFinite(value) ? value : String(value) });
     };
+    const { open, high, low, close, volume } = b;
+    const bad = (v: number) => !(v > 0) || v === Infinity;
     for (let i = 0; i < b.timestamp.length; i++) {
-      for (const col of PRICE_COLUMNS) {
-        const v = b[col][i]!;
-        if (!(v > 0) || v === Infinity) note(i, col, v);
-      }
-      const vol = b.volume[i]!;
-      if (!(vol >= 0) || vol === Infinity) note(i, "volume", vol);
+      // Fast path: one combined test per row; the rare bad row is then itemised column by column.
+      if (!(bad(open[i]!) || bad(high[i]!) || bad(low[i]!) || bad(close[i]!) || !(volume[i]! >= 0) || volume[i] === Infinity)) continue;
+      for (const col of PRICE_COLUMNS) if (bad(b[col][i]!)) note(i, col, b[col][i]!);
+      if (!(volume[i]! >= 0) || volume[i] === Infinity) note(i, "volume", volume[i]!);
     }
     if (!count) return [];
     return [finding(input, "bad_value", opts.severity("error"), `${count} bad values (price ≤ 0, NaN, infinite or negative volume)`, { values: count }, { values })];

@@ -6,6 +6,9 @@ export const duplicateRows: Check = {
   code: "duplicate_rows",
   run(input, opts) {
     const ts = input.raw.timestamp;
+    let ascending = true;
+    for (let i = 1; i < ts.length && ascending; i++) ascending = ts[i]! > ts[i - 1]!;
+    if (ascending) return []; // strictly ascending: nothing can repeat (the usual case, checked without a map)
     const seen = new Map<number, number>();
     for (let i = 0; i < ts.length; i++) seen.set(ts[i]!, (seen.get(ts[i]!) ?? 0) + 1);
     if (seen.size === ts.length) return [];

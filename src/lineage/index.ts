@@ -28,12 +28,14 @@ export function slaFindings(nodes: readonly LineageNode[], m: LineageMeasures, s
   for (const x of m.nodes) {
     const node = nodes.find((n) => n.id === x.id)!;
     const f = x.freshness;
-    if (f.met === false && f.value !== null) {
-      out.push({ code: "sla_freshness", severity, message: `${node.id}: measured ${f.value} h exceeds the ${f.target} h freshness SLA (${f.basis})`, metrics: { measuredHours: f.value, slaHours: f.target }, details: { node: node.id, measure: node.freshnessMeasure } });
+    if (f.met === false) {
+      const metrics: Record<string, number> = f.value === null ? { slaHours: f.target } : { measuredHours: f.value, slaHours: f.target };
+      out.push({ code: "sla_freshness", severity, message: `${node.id}: freshness SLA of ${f.target} h missed: ${f.value ?? "—"} h (${f.basis})`, metrics, details: { node: node.id, measure: node.freshnessMeasure } });
     }
     const c = x.completeness;
-    if (c.met === false && c.value !== null) {
-      out.push({ code: "sla_completeness", severity, message: `${node.id}: completeness ${c.value} is below the target ${c.target} (${c.basis})`, metrics: { measured: c.value, target: c.target }, details: { node: node.id, measure: node.completenessMeasure } });
+    if (c.met === false) {
+      const metrics: Record<string, number> = c.value === null ? { target: c.target } : { measured: c.value, target: c.target };
+      out.push({ code: "sla_completeness", severity, message: `${node.id}: completeness target ${c.target} missed: ${c.value ?? "—"} (${c.basis})`, metrics, details: { node: node.id, measure: node.completenessMeasure } });
     }
   }
   return out;

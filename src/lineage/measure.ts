@@ -153,9 +153,9 @@ function goldenMeasure(node: LineageNode, series: SeriesMeasure[]): NodeMeasure 
   if (!series.length) freshness = { value: null, target: node.freshnessSlaHours, met: null, basis: "no catalog series" };
   else {
     // A series without bars has no lag to measure: it can only count against the SLA.
-    const worst = lags.length ? Math.max(...lags) : 0;
-    const basis = `worst of ${series.length} series; median ${lags.length ? round(median(lags), 2) : "-"} h${missing ? `; ${missing} without bars` : ""}`;
-    freshness = { value: worst, target: node.freshnessSlaHours, met: worst <= node.freshnessSlaHours && missing === 0, basis };
+    const worst = lags.length ? Math.max(...lags) : null;
+    const basis = `worst of ${series.length} series; median ${lags.length ? round(median(lags), 2) : "—"} h${missing ? `; ${missing} without bars` : ""}`;
+    freshness = { value: worst, target: node.freshnessSlaHours, met: worst !== null && worst <= node.freshnessSlaHours && missing === 0, basis };
   }
   let completeness: Figure;
   if (!series.length) completeness = { value: null, target: node.completenessTarget, met: null, basis: "no catalog series" };

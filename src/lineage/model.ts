@@ -155,8 +155,8 @@ export interface LineageSettings {
 
 /** The nodes with config overrides applied; a bad value is a ConfigError naming `lineage.<field>`. */
 export function resolveLineage(config: Config): LineageSettings {
-  const raw = config.lineage ?? {};
-  const cfg = validate(LineageConfig, raw, "config lineage", "fix lineage.nodes.<id>.{freshnessSlaHours, completenessTarget, retention, owners} in the config", ConfigError);
+  // Validated under a `lineage` key so errors name the whole path: `config: field lineage.nodes.<id>.owners: …`.
+  const { lineage: cfg } = validate(v.object({ lineage: LineageConfig }), { lineage: config.lineage ?? {} }, "config", "fix lineage.nodes.<id>.{freshnessSlaHours, completenessTarget, retention, owners} or lineage.severity in the config", ConfigError);
   const nodes = DEFAULTS.map((d) => {
     const o = cfg.nodes?.[d.id];
     return { ...d, upstream: [...d.upstream], downstream: [...d.downstream], owners: [...(o?.owners ?? d.owners)], controls: [...d.controls], ...(o?.freshnessSlaHours !== undefined ? { freshnessSlaHours: o.freshnessSlaHours } : {}), ...(o?.completenessTarget !== undefined ? { completenessTarget: o.completenessTarget } : {}), ...(o?.retention ? { retention: o.retention } : {}) };

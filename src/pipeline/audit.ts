@@ -3,6 +3,7 @@ import { finding } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { DqError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
+import type { HealthRegistry } from "../lakehouse/health.ts";
 import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
 import { type Bars, barCount } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
@@ -42,9 +43,10 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   await initParquet();
 
   const series: AuditedSeries[] = [];
+  const health = lh.loadHealth();
   ctx.progress.start("audit", targets.length);
   for (const t of targets) {
-    series.push(auditOne(ctx, lh, t, options, opts));
+    series.push(auditOne(ctx, lh, t, options, opts, health));
     ctx.progress.tick();
   }
   ctx.progress.done();
@@ -53,7 +55,7 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   return summarise(ctx, lh, series);
 }
 
-function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: ReturnType<typeof resolveCheckOptions>, opts: AuditOptions): AuditedSeries {
+function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: ReturnType<typeof resolveCheckOptions>, opts: AuditOptions, health?: HealthRegistry): AuditedSeries {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
   let stored;
   try {
@@ -64,7 +66,11 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: ReturnType
     return { target: t, findings: [f], sha256: null, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
   }
   if (!stored) {
-    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}`, undefined, { path: lh.pathFor(t.sym, t.interval) });
+    // An asset held in quarantine is missing from the golden lakehouse for a reason: say which.
+    const held = health?.get(t.sym.id);
+    const why = held?.is_toxic && held.quarantined?.length ? `: held in quarantine as toxic (${held.reasons.join(", ")})` : "";
+    const details = { path: lh.pathFor(t.sym, t.interval), ...(why ? { quarantined: held!.quarantined } : {}) };
+    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}${why}`, undefined, details);
     return { target: t, findings: [f], sha256: null, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
   }
   const a = assess(ctx, t, stored.bars, options, opts);

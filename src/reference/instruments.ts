@@ -62,7 +62,7 @@ function fail(path: string, key: string, field: string, msg: string): never {
 /** Validate the parsed document of `path` (exported for tests and `reference check`). */
 export function parseInstruments(raw: unknown, path: string): InstrumentTable {
   const doc = v.safeParse(File, raw);
-  if (!doc.success) throw new ConfigError(`${path}: field (root): expected an object keyed by symbol id (EXCHANGE:TICKER)`, ADVICE);
+  if (!doc.success || Array.isArray(raw)) throw new ConfigError(`${path}: field (root): expected an object keyed by symbol id (EXCHANGE:TICKER)`, ADVICE);
   const out: InstrumentTable = {};
   for (const [key, body] of Object.entries(doc.output)) {
     if (key === "$schema") continue;

@@ -1,0 +1,83 @@
+import { existsSync } from "node:fs";
+import { defineCommand } from "citty";
+import { DEFAULT_CACHE_DIR } from "../src/bootstrap/cache.ts";
+import { runBootstrap } from "../src/bootstrap/index.ts";
+import { ConfigError } from "../src/errors.ts";
+import { parseInterval } from "../src/model/interval.ts";
+import type { Summary } from "../src/report/summary.ts";
+import { finish, positiveInt, renderSummary, setup } from "./_runtime.ts";
+import { globalArgs } from "./_shared.ts";
+
+/** A non-negative number flag (ratios and hours may be fractional). */
+function number(flag: string, raw: string | undefined, max = Infinity): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n) || n < 0 || n > max) throw new ConfigError(`--${flag}: "${raw}" is not a number between 0 and ${max}`, `pass e.g. --${flag} ${max === 1 ? "0.9" : "48"}`);
+  return n;
+}
+
+function render(s: Summary): string {
+  const d = s.dataset as { path: string; rows: number; format: string } | null;
+  const c = s.cache as { hit: boolean; key: string; pruned: string[]; notStoredBecause?: string };
+  const w = s.window as { start: string; end: string };
+  const lines = [
+    `window: ${w.start} → ${w.end}`,
+    d ? `dataset: ${d.path} (${d.rows} rows, ${d.format})` : `dataset: not cached (${c.notStoredBecause ?? "nothing written"})`,
+    `cache: ${c.hit ? "hit" : "miss"} ${c.key.slice(0, 16)}${c.pruned.length ? `, pruned ${c.pruned.length}` : ""}`,
+  ];
+  return `${renderSummary(s)}${lines.join("\n")}\n`;
+}
+
+export default defineCommand({
+  meta: { name: "bootstrap", description: "Hydrate a pricing dataset from one or several vendors (stitched in priority order) into the cache, with quality findings" },
+  args: {
+    ...globalArgs,
+    symbols: { type: "string", description: 'Vendor tickers or dqctl ids, comma-separated ("EURUSD=X,GBPUSD=X" or "FX:EURUSD")', valueHint: "LIST" },
+    vendor: { type: "string", description: "Vendors in priority order: yahoo, alphavantage, fred, binance, tradingview, file (e.g. yahoo,alphavantage,file)", default: "yahoo", valueHint: "LIST" },
+    interval: { type: "string", description: "Bar interval: 1m 5m 15m 30m 1h 4h 1d (default 1d)", valueHint: "I" },
+    "lookback-days": { type: "string", description: "Window length back from now (default 365)", valueHint: "N" },
+    start: { type: "string", description: "Window start (date or ISO time; instead of --lookback-days)", valueHint: "DATE" },
+    end: { type: "string", description: "Window end (default: the last completed slot before now)", valueHint: "DATE" },
+    "minimum-coverage": { type: "string", description: "Coverage below this ratio is a warning (default 0.9; below 0.75 an error)", valueHint: "RATIO" },
+    "staleness-warn-hours": { type: "string", description: "Warn when the last bar trails the calendar by more market hours than this (default 24)", valueHint: "H" },
+    "max-age-hours": { type: "string", description: "Error when the last bar trails the calendar by more market hours than this (default 72; crypto 48)", valueHint: "H" },
+    "drift-warn": { type: "string", description: "Cross-source close drift above this is a warning (default 0.01)", valueHint: "RATIO" },
+    "drift-tolerance": { type: "string", description: "Cross-source close drift above this is an error (default 0.02)", valueHint: "RATIO" },
+    "source-path": { type: "string", alias: ["source"], description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column", valueHint: "PATH" },
+    "cache-dir": { type: "string", description: `Cache folder (default ${DEFAULT_CACHE_DIR})`, valueHint: "DIR" },
+    format: { type: "string", description: "Dataset format: parquet (default; CSV when Parquet cannot be written) or csv", valueHint: "parquet|csv" },
+    "cache-retention-days": { type: "string", description: "Prune cache entries older than N days", valueHint: "N" },
+    "cache-max-entries": { type: "string", description: "Keep at most N cache entries (newest first)", valueHint: "N" },
+  },
+  async run({ args }) {
+    const inv = setup("bootstrap", args);
+    if (!args.symbols) throw new ConfigError("--symbols is required", 'pass e.g. --symbols "EURUSD=X,GBPUSD=X"');
+    const format = args.format ?? "parquet";
+    if (format !== "parquet" && format !== "csv") throw new ConfigError(`--format: "${format}" is not parquet or csv`, "pass --format parquet or --format csv");
+    const int = (flag: string) => (typeof args[flag] === "string" ? positiveInt(flag, args[flag] as string) : undefined);
+    const step = await runBootstrap(inv.ctx, {
+      symbols: args.symbols,
+      vendors: [args.vendor],
+      interval: parseInterval(args.interval ?? inv.config.interval ?? "1d"),
+      lookbackDays: int("lookback-days"),
+      start: args.start,
+      end: args.end,
+      sourcePath: args["source-path"],
+      cacheDir: args["cache-dir"] ?? DEFAULT_CACHE_DIR,
+      format,
+      retentionDays: int("cache-retention-days"),
+      maxEntries: int("cache-max-entries"),
+      failOn: inv.failOn,
+      validation: {
+        minimumCoverage: number("minimum-coverage", args["minimum-coverage"], 1),
+        stalenessWarnHours: number("staleness-warn-hours", args["staleness-warn-hours"]),
+        maxAgeHours: number("max-age-hours", args["max-age-hours"]),
+        driftWarn: number("drift-warn", args["drift-warn"], 1),
+        driftTolerance: number("drift-tolerance", args["drift-tolerance"], 1),
+      },
+      env: process.env,
+    });
+    // The run record goes to <lakehouse>/runs.jsonl only when a lakehouse exists: a bootstrap-only user gets no stray folder.
+    return finish(inv, step, render, existsSync(inv.ctx.lakehouse));
+  },
+});

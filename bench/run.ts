@@ -7,6 +7,7 @@ import { Catalog } from "../src/lakehouse/catalog.ts";
 import { encodeBars, initParquet } from "../src/lakehouse/parquet.ts";
 import { sha256 } from "../src/lakehouse/store.ts";
 import { allocBars } from "../src/model/bars.ts";
+import { benchIngest } from "./ingest.ts";
 
 const BIN = resolve(import.meta.dir, "../dist/dqctl");
 if (!existsSync(BIN)) throw new Error("build first: bun run build");
@@ -73,4 +74,5 @@ if (import.meta.main) {
     console.log(`audit --json  ${String(n).padStart(5)} symbols × 3650 bars (${((n * 3650) / 1e6).toFixed(2)} M rows): ${ms.toFixed(0)} ms wall, ${rss.toFixed(0)} MB peak RSS, exit ${r[0]!.code} (lakehouse generated in ${gen.toFixed(0)} ms)`);
   }
   rmSync(base, { recursive: true, force: true });
+  await benchIngest();
 }

@@ -107,7 +107,7 @@ function makeProgress(consola: ConsolaInstance): Progress {
 /** Render a step's result on stdout (JSON or tables), append the run record when asked, and return the exit code. */
 export function finish(inv: Invocation, step: StepResult, render?: (s: Summary) => string, record = false): number {
   const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
-  if (record) appendRunRecord(inv.ctx.lakehouse, toRunRecord(summary, step));
+  if (record) appendRunRecord(inv.ctx.lakehouse, toRunRecord(summary, step, inv.ctx.now));
   if (inv.json) process.stdout.write(`${toJson(summary)}\n`);
   else process.stdout.write(render ? render(summary) : renderSummary(summary));
   // Operational failures of single series: one line each on stderr, whatever the output mode.

@@ -3,8 +3,8 @@
  * judge the result against the market calendars, and keep the dataset in a content-keyed cache.
  *
  * Decisions:
- * - Symbols may be vendor tickers (`EURUSD=X`, read in the convention of the first network vendor listed, else
- *   Yahoo's) or dqctl ids (`FX:EURUSD`).
+ * - Symbols may be vendor tickers (`EURUSD=X`, read in the first vendor convention, in priority order and then
+ *   Yahoo's, that yields a symbol with a known profile) or dqctl ids (`FX:EURUSD`).
  * - The window is resolved on the interval's UTC grid against the run's "now": it ends at the last slot that has
  *   fully elapsed (yesterday's date for daily bars) and spans --lookback-days (365) back, unless --start/--end pin
  *   it. Repeating a request within the same slot therefore hits the cache; a bar still trading is never cached.
@@ -15,6 +15,7 @@
  */
 import { resolve } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
+import type { Config } from "../config/schema.ts";
 import type { RunContext } from "../context.ts";
 import type { StitchedTable } from "../lakehouse/parquet.ts";
 import { ConfigError, DqError } from "../errors.ts";
@@ -76,14 +77,35 @@ export function parseVendors(list: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Read one token: a dqctl id as is; a vendor ticker under the first convention (the vendors in priority order, then
+ * Yahoo's) that maps it to a symbol with a known profile, so `EURUSD=X` works with `--vendor fred,yahoo` too.
+ */
+function resolveToken(token: string, vendors: readonly string[], config: Config): { sym: SymbolId; profile: Profile } {
+  if (token.includes(":")) {
+    const sym = parseSymbol(token);
+    return { sym, profile: resolveProfile(sym, config.instruments) };
+  }
+  const conventions = [...new Set([...vendors.filter((v) => v !== "file"), "yahoo"])];
+  let first: unknown;
+  for (const vendor of conventions) {
+    try {
+      const sym = fromVendorTicker(vendor, token, config);
+      return { sym, profile: resolveProfile(sym, config.instruments) };
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  throw first;
+}
+
 /** Resolve `EURUSD=X,FX:GBPUSD` into dqctl symbols with their profiles. */
 export function resolveSymbols(raw: string, vendors: readonly string[], ctx: Pick<RunContext, "config">): BootstrapSymbol[] {
-  const convention = vendors.find((v) => v !== "file") ?? "yahoo";
   const out: BootstrapSymbol[] = [];
   for (const token of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const sym = token.includes(":") ? parseSymbol(token) : fromVendorTicker(convention, token, ctx.config);
+    const { sym, profile } = resolveToken(token, vendors, ctx.config);
     if (out.some((s) => s.sym.id === sym.id)) continue;
-    out.push({ sym, profile: resolveProfile(sym, ctx.config.instruments), requested: token });
+    out.push({ sym, profile, requested: token });
   }
   if (!out.length) throw new ConfigError("--symbols: no symbols given", 'pass e.g. --symbols "EURUSD=X,GBPUSD=X"');
   return out;
@@ -142,12 +164,12 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
 
   const instances: Vendor[] = vendors.map((v) => createVendor(v, vctx));
   const jobs = symbols.flatMap((s) => instances.map((vendor) => ({ s, vendor })));
-  ctx.progress.start("bootstrap", jobs.length);
+  ctx.progress.start("bootstrap", symbols.length);
   const settled = await mapLimitSettled(jobs, 8, async ({ s, vendor }) => {
     try {
       return await vendor.fetch({ symbol: s.sym, profile: s.profile, interval: opts.interval, fromMs: startMs, toMs: endMs });
     } finally {
-      ctx.progress.tick();
+      ctx.progress.tick(1 / instances.length); // a symbol is done when all its vendors answered
     }
   });
   ctx.progress.done();

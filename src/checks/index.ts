@@ -36,7 +36,17 @@ export const ALL_CHECKS: readonly Check[] = [
 ];
 
 /** Codes configurable under `checks.<code>` that are not series checks of their own. */
-export const EXTRA_CODES = ["missing", "unreadable", "quality_score"] as const;
+export const EXTRA_CODES = [
+  "missing",
+  "unreadable",
+  "quality_score",
+  // bootstrap validators (src/bootstrap/validate.ts reads their options)
+  "cross_source_drift",
+  "staleness",
+  "missing_rows",
+  "stale_series",
+  "vendor_failed",
+] as const;
 
 /** Options of every check, resolved once per run (config errors surface before any file is read). */
 export function resolveCheckOptions(config: Config, checks: readonly Check[] = ALL_CHECKS): Map<string, CheckOptions> {

@@ -15,6 +15,15 @@ export interface WriteSession {
   catalog: Catalog;
   health: HealthRegistry;
   options: Map<string, CheckOptions>;
+  /** Catalog entries changed since the last save (saved by `flushCatalog`, always after the data files). */
+  catalogDirty?: boolean;
+}
+
+/** Save the catalog if entries changed. Call after the data files of those entries are renamed into place. */
+export function flushCatalog(s: WriteSession): void {
+  if (!s.catalogDirty) return;
+  s.catalog.save();
+  s.catalogDirty = false;
 }
 
 export type CommitOutcome = "written" | "unchanged" | "quarantined";
@@ -85,7 +94,8 @@ export async function commitSeries(
       ingestedAt: now,
       qualityScore: verdict.qualityScore,
     });
-    s.catalog.save(); // after the data file: the catalog never points at data that is not there
+    // Saved by flushCatalog after the data file is in place: the catalog never points at data that is not there.
+    s.catalogDirty = true;
   }
   if (clearToxic && entry.is_toxic) {
     entry.is_toxic = false;
@@ -105,11 +115,11 @@ export async function commitSeries(
  * A writer killed between renaming a data file and saving the catalog leaves an entry whose hash is the previous
  * file's (the entry still points at real data). Whoever reads the file next brings the entry up to date.
  */
-export function healCatalogEntry(s: Pick<WriteSession, "catalog">, stored: StoredSeries, symbol: string, interval: string): boolean {
+export function healCatalogEntry(s: WriteSession, stored: StoredSeries, symbol: string, interval: string): boolean {
   const entry = s.catalog.get(symbol, interval);
   if (!entry || entry.sha256 === stored.sha256) return false;
   const bars = normalizeBars(stored.bars);
   Object.assign(entry, { sha256: stored.sha256, rows: barCount(bars), ...seriesRange(bars) });
-  s.catalog.save();
+  s.catalogDirty = true;
   return true;
 }

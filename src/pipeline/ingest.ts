@@ -16,7 +16,7 @@ import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts"
 import { mapLimitSettled } from "../vendors/limits.ts";
 import type { FetchRequest, FetchResult, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
-import { commitSeries, healCatalogEntry, type WriteSession } from "./commit.ts";
+import { commitSeries, flushCatalog, healCatalogEntry, type WriteSession } from "./commit.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface IngestOptions {
@@ -104,7 +104,9 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         }
         ctx.progress.tick();
       }
+      flushCatalog(session); // once per batch, after its data files
     }
+    flushCatalog(session);
     ctx.progress.done();
     session.health.save();
     return {

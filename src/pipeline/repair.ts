@@ -12,7 +12,7 @@ import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import type { Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
-import { commitSeries, type WriteSession } from "./commit.ts";
+import { commitSeries, flushCatalog, type WriteSession } from "./commit.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface RepairOptions {
@@ -144,11 +144,12 @@ async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: Repa
   const entry = s.catalog.get(t.sym.id, t.interval);
   if (genesis && entry && entry.genesis !== genesis) {
     entry.genesis = genesis;
-    s.catalog.save();
+    s.catalogDirty = true;
     counts.genesisRecorded!++;
   }
   const withGenesis = entry ? { ...t, entry } : t;
   const c = incoming ? await commitSeries(ctx, s, withGenesis, incoming, stored, opts.vendor.name) : undefined;
+  flushCatalog(s);
   const after = c && c.outcome !== "quarantined" ? c.merged : before;
   const filled = countFilled(ctx, withGenesis, before, after);
   counts.gapsFilled! += filled;

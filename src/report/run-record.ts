@@ -2,8 +2,10 @@ import type { RunRecord } from "../lakehouse/runs.ts";
 import type { StepResult, Summary } from "./summary.ts";
 
 /** The runs.jsonl line for a finished command: the summary without evidence lists, plus what it read and wrote. */
-export function toRunRecord(summary: Summary, step: StepResult): RunRecord {
+export function toRunRecord(summary: Summary, step: StepResult, asOf?: Date): RunRecord {
   return {
+    // The run's pinned "now" (--now): lineage measures freshness against it, not the wall clock.
+    ...(asOf ? { asOf: asOf.toISOString() } : {}),
     schema: "dqctl.run/v1",
     runId: summary.runId,
     command: summary.command,

@@ -9,6 +9,7 @@ import { silentLogger, silentProgress, type RunContext } from "../src/context.ts
 import { parseSymbol } from "../src/model/symbol.ts";
 import { runIngest } from "../src/pipeline/ingest.ts";
 import { createVendor } from "../src/vendors/registry.ts";
+import { run as runBinary } from "./run.ts";
 
 const DAY = 86_400_000;
 const END = Date.UTC(2026, 10, 20);
@@ -84,10 +85,10 @@ export async function benchIngest(): Promise<void> {
   const bin = resolve(import.meta.dir, "../dist/dqctl");
   const root = resolve(import.meta.dir, "..");
   const args = ["flow", "--scanner", "fixtures/scanners/crypto.yaml,fixtures/scanners/tradfi.yaml", "--source", "fixtures/demo", "--lakehouse", join(base, "demo-lh"), "--export", join(base, "demo-export"), "--now", "2026-11-21T06:00:00Z", "--quiet", "--json"];
+  process.chdir(root);
   for (const label of ["first", "second"]) {
-    const t0 = performance.now();
-    const p = Bun.spawnSync([bin, ...args], { cwd: root, stdout: "ignore", stderr: "ignore" });
-    console.log(`flow over the demo fixtures (${label} run): ${(performance.now() - t0).toFixed(0)} ms, ${((p.resourceUsage?.maxRSS ?? 0) / 1048576).toFixed(0)} MB peak RSS, exit ${p.exitCode}`);
+    const r = runBinary(args, bin);
+    console.log(`flow over the demo fixtures (${label} run): ${r.ms.toFixed(0)} ms, ${r.rssMb.toFixed(0)} MB peak RSS, exit ${r.code}`);
   }
   rmSync(base, { recursive: true, force: true });
 }

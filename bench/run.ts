@@ -7,6 +7,7 @@ import { Catalog } from "../src/lakehouse/catalog.ts";
 import { encodeBars, initParquet } from "../src/lakehouse/parquet.ts";
 import { sha256 } from "../src/lakehouse/store.ts";
 import { allocBars } from "../src/model/bars.ts";
+import { benchCalendar } from "./calendar.ts";
 import { benchIngest } from "./ingest.ts";
 
 const BIN = resolve(import.meta.dir, "../dist/dqctl");
@@ -14,12 +15,14 @@ if (!existsSync(BIN)) throw new Error("build first: bun run build");
 const END = Date.UTC(2026, 10, 20);
 const DAY = 86_400_000;
 
-function run(args: string[]): { ms: number; rssMb: number; code: number } {
+/** Wall time and peak RSS of one run of the binary (GNU time's %M when present: Bun's maxRSS units vary by platform). */
+export function run(args: string[], bin = BIN): { ms: number; rssMb: number; code: number } {
+  const timeBin = existsSync("/usr/bin/time") ? ["/usr/bin/time", "-f", "%M"] : [];
   const t0 = performance.now();
-  const p = Bun.spawnSync([BIN, ...args], { stdout: "ignore", stderr: "ignore" });
+  const p = Bun.spawnSync([...timeBin, bin, ...args], { stdout: "ignore", stderr: "pipe" });
   const ms = performance.now() - t0;
-  const rssMb = (p.resourceUsage?.maxRSS ?? 0) / (1024 * 1024); // maxRSS is in bytes
-  return { ms, rssMb, code: p.exitCode ?? -1 };
+  const kb = timeBin.length ? Number(p.stderr.toString().trim().split("\n").pop()) : (p.resourceUsage?.maxRSS ?? 0) / 1024;
+  return { ms, rssMb: kb / 1024, code: p.exitCode ?? -1 };
 }
 
 function best(args: string[], n = 5) {
@@ -75,4 +78,6 @@ if (import.meta.main) {
   }
   rmSync(base, { recursive: true, force: true });
   await benchIngest();
+  await benchCalendar();
+  console.log("snapshot: run `bun bench/snapshot.ts` (500 symbols × 10 years daily with the returns matrix)");
 }

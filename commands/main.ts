@@ -9,15 +9,15 @@ const load = <T>(p: Promise<{ default: T }>) => p.then((m) => m.default as Comma
 
 /** Subcommands, loaded on demand so `--version`/`--help` start fast and never touch Parquet. */
 export const SUBCOMMANDS: Record<string, { lazy: Lazy; description: string }> = {
+  scan: { lazy: () => load(import("./scan.ts")), description: "Run scanner configs and write export/<run-id>/candidates.json" },
   ingest: { lazy: () => load(import("./ingest.ts")), description: "Fetch bars from a vendor into the lakehouse (idempotent, atomic)" },
+  repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis" },
   audit: { lazy: () => load(import("./audit.ts")), description: "The health gate over the lakehouse" },
   snapshot: { lazy: () => load(import("./snapshot.ts")), description: "Copy what a run reads into an immutable run folder with a returns matrix; `snapshot verify DIR` proves it unchanged" },
-  scan: { lazy: () => load(import("./scan.ts")), description: "Run scanner configs and write export/<run-id>/candidates.json" },
-  repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis" },
   bootstrap: { lazy: () => load(import("./bootstrap.ts")), description: "Hydrate a multi-vendor pricing dataset into the cache with quality findings (seed 004)" },
+  lineage: { lazy: () => load(import("./lineage.ts")), description: "The data lineage & SLA document with measured freshness and completeness; --format openlineage for RunEvents" },
   flow: { lazy: () => load(import("./flow.ts")), description: "scan → ingest → repair → audit in one run, the audit a hard gate" },
   calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
-  lineage: { lazy: () => load(import("./lineage.ts")), description: "The data lineage & SLA document with measured freshness and completeness; --format openlineage for RunEvents" },
   reference: { lazy: () => load(import("./reference.ts")), description: "Reference data; `reference check` validates instruments.json, sessions.json and holidays.json" },
   schema: { lazy: () => load(import("./schema.ts")), description: "Print the JSON Schema of the --json summary" },
 };
@@ -64,6 +64,11 @@ function assertKnownFlags(argv: string[], args: ArgsDef, where: string): void {
   }
 }
 
+/** citty colours its usage text; keep it only on a terminal that allows colour. */
+function plain(text: string): string {
+  return process.stdout.isTTY && !process.env.NO_COLOR ? text : text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
 function wantsJson(argv: string[]): boolean {
   return argv.includes("--json");
 }
@@ -96,7 +101,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const cmdArgs = ((typeof cmd.args === "function" ? await cmd.args() : await cmd.args) ?? {}) as ArgsDef;
     if (rest.includes("--help") || rest.includes("-h")) {
-      process.stdout.write(`${await renderUsage({ ...cmd, subCommands: undefined, meta: { name: where, description: (await cmd.meta as { description?: string } | undefined)?.description } })}\n`);
+      const usage = await renderUsage({ ...cmd, subCommands: undefined, meta: { name: where, description: ((await cmd.meta) as { description?: string } | undefined)?.description } });
+      process.stdout.write(`${plain(usage)}\n`);
       return 0;
     }
     assertKnownFlags(rest, cmdArgs, where);

@@ -33,7 +33,8 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-function syncDir(dir: string): void {
+/** fsync a folder so a rename in it is durable (a no-op where folders cannot be fsynced). */
+export function syncDir(dir: string): void {
   try {
     const fd = openSync(dir, "r");
     try {

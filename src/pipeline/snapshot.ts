@@ -1,11 +1,11 @@
 // The alpha-cycle contract (seed 002 §1.2, §3.3): copy exactly what a run reads into an immutable run folder.
 // No vendor is ever created here, so a snapshot cannot touch the network.
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
 import type { RunContext } from "../context.ts";
 import { ConfigError, InputError } from "../errors.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../lakehouse/atomic.ts";
+import { syncDir, writeFileAtomic, writeJsonAtomic } from "../lakehouse/atomic.ts";
 import { decodeBars, encodeMatrix, initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
 import { normalizeBars } from "../model/bars.ts";
@@ -217,17 +217,4 @@ async function writeRunFolder(ctx: RunContext, lh: Lakehouse, series: AuditedSer
 function writeReadOnly(path: string, bytes: Uint8Array): void {
   writeFileAtomic(path, bytes);
   chmodSync(path, READ_ONLY);
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    /* some platforms cannot fsync a directory; the rename is still atomic */
-  }
 }

@@ -67,6 +67,16 @@ describe("flow", () => {
     for (const [p, h] of Object.entries(before)) if (p.endsWith(".parquet") || p === "/catalog.json") expect(after[p]).toBe(h);
     // The gate: audit errors exit 2 with --fail-on-quality.
     expect((await dqctl([...args("f3"), "--fail-on-quality"])).code).toBe(2);
+    // repair on its own: --dry-run prints the plan (the two unfixable gaps, newest first) and writes nothing.
+    const plan = await dqctl(["repair", "--source", DEMO, "--dry-run", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
+    expect(plan.code).toBe(0);
+    const p = assertSummary(plan.json());
+    expect(p.counts.planned).toBe(2);
+    expect(p.plan.filter((x: any) => x.fetches.length).map((x: any) => [x.symbol, x.fetches[0].kind, x.fetches[0].from])).toEqual([
+      ["BINANCE:ETHUSDT", "gap", "2026-03-10T00:00:00.000Z"],
+      ["NASDAQ:NVDA", "gap", "2026-10-05T00:00:00.000Z"],
+    ]);
+    expect(treeHash(lh)["/catalog.json"]).toBe(before["/catalog.json"]);
     const runs = readFileSync(join(lh, "runs.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(runs.filter((r) => r.command === "flow").map((r) => r.runId)).toEqual(["f1", "f2", "f3"]);
   }, 60_000);

@@ -1,0 +1,76 @@
+// The compiled binary on its own: no node_modules beside it, no .env or bunfig.toml autoloaded.
+import { describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BINARY, DEMO, DEMO_NOW, dqctl, tempDir } from "../helpers/cli.ts";
+
+describe("dist/dqctl", () => {
+  test("runs from a folder with no node_modules, and ignores .env and bunfig.toml there", async () => {
+    expect(existsSync(BINARY)).toBe(true); // `npm test` builds it first
+    const { dir, cleanup } = tempDir();
+    try {
+      const bin = join(dir, "dqctl");
+      copyFileSync(BINARY, bin);
+      Bun.spawnSync(["chmod", "+x", bin]);
+      writeFileSync(join(dir, ".env"), "DQCTL_LAKEHOUSE=from-dotenv\n");
+      writeFileSync(join(dir, "bunfig.toml"), 'preload = ["./boom.ts"]\n');
+      writeFileSync(join(dir, "boom.ts"), 'throw new Error("bunfig was autoloaded");\n');
+      const run = (args: string[]) => {
+        const p = Bun.spawnSync([bin, ...args], { cwd: dir, env: { PATH: "/usr/bin:/bin", HOME: dir, NO_COLOR: "1" } });
+        return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+      };
+      expect(run(["--version"]).stdout.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dir, "../../package.json"), "utf8")).version);
+      const ing = run(["ingest", "--source", DEMO, "--symbols", "NASDAQ:AAPL", "--now", DEMO_NOW, "--quiet"]);
+      expect(ing.stderr).toBe("");
+      expect(ing.code).toBe(0);
+      // The default lakehouse, not the .env value: the Parquet WASM came from inside the binary.
+      expect(existsSync(join(dir, "data/lakehouse/NASDAQ_AAPL_1d.parquet"))).toBe(true);
+      expect(existsSync(join(dir, "from-dotenv"))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe("toxic data at ingest", () => {
+  test("a toxic re-fetch leaves the golden file byte-identical and the quarantine holds the evidence", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const lh = join(dir, "lh");
+      const src = join(dir, "src");
+      mkdirSync(src);
+      const clean = readFileSync(join(DEMO, "BINANCE_BTCUSDT_1d.csv"), "utf8");
+      writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), clean);
+      expect((await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--quiet", "--lakehouse", lh, "--now", DEMO_NOW])).code).toBe(0);
+      const golden = readFileSync(join(lh, "BINANCE_BTCUSDT_1d.parquet"));
+      // The vendor now serves a 100× drop on the last bar (a unit error).
+      const rows = clean.trim().split("\n");
+      const last = rows.pop()!.split(",");
+      const cut = (x: string) => String(Number(x) / 100);
+      rows.push([last[0], cut(last[1]!), cut(last[2]!), cut(last[3]!), cut(last[4]!), last[5]].join(","));
+      writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), `${rows.join("\n")}\n`);
+      const r = await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
+      expect(r.code).toBe(0);
+      const doc = r.json();
+      expect(doc.counts.quarantined).toBe(1);
+      const tr = doc.findings.find((f: any) => f.code === "toxic_return");
+      expect(tr.severity).toBe("error");
+      expect(tr.details.toxic).toBe(true);
+      expect(readFileSync(join(lh, "BINANCE_BTCUSDT_1d.parquet")).equals(golden)).toBe(true);
+      const health = JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"))["BINANCE:BTCUSDT"];
+      expect(health.is_toxic).toBe(true);
+      const reason = JSON.parse(readFileSync(health.quarantined[0].replace(/\.parquet$/, ".reason.json"), "utf8"));
+      expect(reason.reasons[0].code).toBe("toxic_return");
+      expect(existsSync(health.quarantined[0])).toBe(true);
+      // Later ingests skip it unless forced; a clean forced re-ingest clears the mark.
+      writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), clean);
+      const skip = await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
+      expect(skip.json().counts.skipped_toxic).toBe(1);
+      const forced = await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", "--force", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
+      expect(forced.json().counts.unchanged).toBe(1);
+      expect(JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"))["BINANCE:BTCUSDT"].is_toxic).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+});

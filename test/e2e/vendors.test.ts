@@ -6,11 +6,12 @@ import { startAlphaVantage } from "../vendors/servers/alphavantage.ts";
 import { startBinance } from "../vendors/servers/binance.ts";
 import { startFred } from "../vendors/servers/fred.ts";
 import type { TestServer } from "../vendors/servers/http.ts";
-import { startTradingView } from "../vendors/servers/tradingview.ts";
+import { startTradingView, type TvServer } from "../vendors/servers/tradingview.ts";
 import { startYahoo } from "../vendors/servers/yahoo.ts";
 import { assertSummary, dqctl, tempDir } from "../helpers/cli.ts";
 
-let servers: Record<string, TestServer & { url: string }>;
+let http: Record<"yahoo" | "binance" | "alphavantage" | "fred", TestServer>;
+let tv: TvServer;
 let dir: string;
 let cleanup: () => void;
 let env: Record<string, string>;
@@ -18,13 +19,14 @@ let config: string;
 
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
-  servers = { yahoo: await startYahoo(), binance: await startBinance(), alphavantage: await startAlphaVantage(), fred: await startFred(), tradingview: await startTradingView() };
+  http = { yahoo: await startYahoo(), binance: await startBinance(), alphavantage: await startAlphaVantage(), fred: await startFred() };
+  tv = await startTradingView();
   env = {
-    DQCTL_YAHOO_BASE_URL: servers.yahoo!.url,
-    DQCTL_BINANCE_BASE_URL: servers.binance!.url,
-    DQCTL_ALPHAVANTAGE_BASE_URL: servers.alphavantage!.url,
-    DQCTL_FRED_BASE_URL: servers.fred!.url,
-    DQCTL_TRADINGVIEW_WS_URL: servers.tradingview!.url,
+    DQCTL_YAHOO_BASE_URL: http.yahoo.url,
+    DQCTL_BINANCE_BASE_URL: http.binance.url,
+    DQCTL_ALPHAVANTAGE_BASE_URL: http.alphavantage.url,
+    DQCTL_FRED_BASE_URL: http.fred.url,
+    DQCTL_TRADINGVIEW_WS_URL: tv.url,
     ALPHAVANTAGE_API_KEY: "test-key",
     FRED_API_KEY: "test-key",
     DQCTL_HTTP_BACKOFF_MS: "5",
@@ -35,7 +37,8 @@ beforeAll(async () => {
   writeFileSync(config, JSON.stringify({ instruments: { "FRED:DGS10": { profile: "equity" } }, vendors: { tradingview: { totalTimeoutMs: 5000 } } }));
 });
 afterAll(() => {
-  for (const s of Object.values(servers)) s.stop();
+  for (const s of Object.values(http)) s.stop();
+  tv.stop();
   cleanup();
 });
 
@@ -76,9 +79,9 @@ describe("vendor failures", () => {
     expect(existsSync(join(lh, "NASDAQ_AAPL_1d.parquet"))).toBe(true);
     expect(existsSync(join(lh, "NASDAQ_NOPE_1d.parquet"))).toBe(false);
 
-    servers.yahoo!.fault = { kind: "status", statuses: [503, 503, 503] };
+    http.yahoo.fault = { kind: "status", statuses: [503, 503, 503] };
     const s = await dqctl(["ingest", "--vendor", "yahoo", "--symbols", "FX:EURUSD", "--quiet", "--lakehouse", lh], { env });
-    servers.yahoo!.fault = undefined;
+    http.yahoo.fault = undefined;
     expect(s.code).toBe(3);
     expect(s.stderr.trim()).toMatch(/^dqctl: yahoo EURUSD=X \(FX:EURUSD\) 1d: HTTP 503 \(injected 503\) after 3 attempts — /);
     expect(existsSync(join(lh, "FX_EURUSD_1d.parquet"))).toBe(false);
@@ -86,12 +89,12 @@ describe("vendor failures", () => {
 
   test("a truncated body is retried; a drifted schema is a clear error naming the field", async () => {
     const lh = join(dir, "lh-drift");
-    servers.binance!.fault = { kind: "truncate", times: 1 };
+    http.binance.fault = { kind: "truncate", times: 1 };
     const ok = await dqctl(["ingest", "--vendor", "binance", "--symbols", "BINANCE:BTCUSDT", "--interval", "1h", "--quiet", "--lakehouse", lh], { env });
     expect(ok.code).toBe(0);
-    servers.binance!.fault = { kind: "drift" };
+    http.binance.fault = { kind: "drift" };
     const bad = await dqctl(["ingest", "--vendor", "binance", "--symbols", "BINANCE:BTCUSDT", "--interval", "1h", "--refresh", "--quiet", "--lakehouse", lh], { env });
-    servers.binance!.fault = undefined;
+    http.binance.fault = undefined;
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/binance BTCUSDT \(BINANCE:BTCUSDT\) 1h: .*schema/i);
   }, 30_000);

@@ -1,3 +1,7 @@
 declare module "#runtime/wasm.ts" {
   export function parquetWasmBytes(): Uint8Array;
 }
+
+declare module "#runtime/gc.ts" {
+  export function collectGarbage(): void;
+}

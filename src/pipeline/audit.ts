@@ -1,5 +1,6 @@
 import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
+import { SERIES_STATUSES, type SeriesStatus } from "../checks/status.ts";
 import { finding } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { DqError } from "../errors.ts";
@@ -32,7 +33,6 @@ export interface AuditedSeries {
   toxic: boolean;
 }
 
-const STATUSES = ["healthy", "degraded", "stale", "missing", "toxic"] as const;
 const LARGE_SERIES = 100_000;
 
 /** The health gate over the lakehouse: every check on every series, statuses, registry update. */
@@ -132,14 +132,15 @@ async function recordAudit(ctx: RunContext, lh: Lakehouse, series: AuditedSeries
   }
 }
 
-const STATUS_ORDER = ["healthy", "degraded", "stale", "toxic", "missing"];
+/** The most severe of several series statuses (SERIES_STATUSES lists them most severe first). */
 function worstStatus(list: string[]): string {
-  return list.reduce((w, s) => (STATUS_ORDER.indexOf(s) > STATUS_ORDER.indexOf(w) ? s : w), "healthy");
+  const rank = (s: string) => SERIES_STATUSES.indexOf(s as SeriesStatus);
+  return list.reduce((w, s) => (rank(s) >= 0 && rank(s) < rank(w) ? s : w), "healthy");
 }
 
 function summarise(_ctx: RunContext, lh: Lakehouse, series: AuditedSeries[]): StepResult & { series: AuditedSeries[] } {
   const counts: Record<string, number> = { symbols: series.length };
-  for (const s of STATUSES) counts[s] = 0;
+  for (const s of [...SERIES_STATUSES].reverse()) counts[s] = 0;
   for (const s of series) counts[s.report.status] = (counts[s.report.status] ?? 0) + 1;
   const health = lh.loadHealth();
   const quarantine = health

@@ -1,5 +1,6 @@
 import type { RunContext } from "../context.ts";
 import type { Interval } from "../model/interval.ts";
+import { parseSymbol } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
 import type { Vendor } from "../vendors/types.ts";
 import { runAudit } from "./audit.ts";
@@ -22,7 +23,7 @@ export interface FlowOptions {
 /** scan → ingest → repair → audit (→ registry) in one run; the audit's findings decide the gate. */
 export async function runFlow(ctx: RunContext, opts: FlowOptions): Promise<StepResult> {
   const scan = await runScan(ctx, { configs: opts.scanners, exportDir: opts.exportDir, ...(opts.screener ? { screener: opts.screener } : {}) });
-  const symbols = scan.candidates.map((c) => ({ id: c.symbol, exchange: c.exchange!, ticker: c.symbol.slice(c.symbol.indexOf(":") + 1) }));
+  const symbols = scan.candidates.map((c) => parseSymbol(c.symbol));
   const base = { vendor: opts.vendor, interval: opts.interval, ...(opts.sourceName ? { sourceName: opts.sourceName } : {}) };
   const ingest = symbols.length
     ? await runIngest(ctx, { ...base, symbols, force: opts.force === true, ...(opts.lookbackDays !== undefined ? { lookbackDays: opts.lookbackDays } : {}) })

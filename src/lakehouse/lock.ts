@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostname } from "node:os";
 import { LockError } from "../errors.ts";
@@ -27,27 +28,67 @@ function alive(pid: number): boolean {
   }
 }
 
-function readHolder(path: string): LockHolder | undefined {
+function parseHolder(raw: string): LockHolder | undefined {
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as LockHolder;
+    const h = JSON.parse(raw) as LockHolder;
+    return typeof h?.pid === "number" ? h : undefined;
   } catch {
     return undefined;
   }
 }
 
-function tryCreate(path: string, holder: LockHolder): boolean {
+function readHolder(path: string): LockHolder | undefined {
   try {
-    const fd = openSync(path, "wx", 0o644);
-    try {
-      writeSync(fd, JSON.stringify(holder));
-    } finally {
-      closeSync(fd);
-    }
+    return parseHolder(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Create the lock with its content in one step: write the holder to a temp file, then link it into place.
+ * link() fails with EEXIST when the lock exists, and a reader never sees an empty lock file (an O_EXCL create
+ * followed by a write would let a racing process read "" and wrongly judge the lock stale).
+ */
+function tryCreate(path: string, holder: LockHolder): boolean {
+  const tmp = `${path}.${holder.pid}.${randomBytes(4).toString("hex")}.new`; // not *.tmp: the data sweep must not see it
+  writeFileSync(tmp, JSON.stringify(holder), { flag: "wx", mode: 0o644 });
+  try {
+    linkSync(tmp, path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw err;
+  } finally {
+    rmSync(tmp, { force: true });
   }
+}
+
+/**
+ * Remove a stale lock without ever removing a live one: move it aside atomically, then check that what was moved
+ * is the stale holder we judged. If another process replaced it in between, put that lock back.
+ */
+function takeOver(path: string, stale: string): void {
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.stale`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // already taken over by someone else
+  }
+  let moved = "";
+  try {
+    moved = readFileSync(aside, "utf8");
+  } catch {
+    /* unreadable: treat as the stale one */
+  }
+  if (moved && moved !== stale) {
+    try {
+      linkSync(aside, path); // a live lock: restore it (fails only if yet another holder already took the slot)
+    } catch {
+      /* the slot is held again; that holder is live */
+    }
+  }
+  rmSync(aside, { force: true });
 }
 
 /**
@@ -61,18 +102,17 @@ export async function acquireLock(dir: string, command: string, waitMs = 0, onWa
   let announced = false;
   for (;;) {
     if (tryCreate(path, me)) break;
-    const holder = readHolder(path);
+    let raw: string;
+    try {
+      raw = readFileSync(path, "utf8");
+    } catch {
+      continue; // released between our attempt and the read: try again
+    }
+    const holder = parseHolder(raw);
+    // Stale: a dead pid on this host, or content that is not a lock at all (locks are never written partially).
     const stale = !holder || (holder.host === me.host && !alive(holder.pid));
     if (stale) {
-      // Take over: remove only if it is still the same stale file, then race fairly via O_EXCL.
-      const again = readHolder(path);
-      if (JSON.stringify(again) === JSON.stringify(holder)) {
-        try {
-          unlinkSync(path);
-        } catch {
-          /* another process took it over first */
-        }
-      }
+      takeOver(path, raw);
       continue;
     }
     if (Date.now() >= deadline) {
@@ -101,6 +141,14 @@ export async function acquireLock(dir: string, command: string, waitMs = 0, onWa
     }
   };
   return { path, release };
+}
+
+/** Remove lock temp files (`.dqctl.lock.<pid>.*.new|.stale`) left by processes that are gone. */
+export function sweepLockDebris(dir: string, files: readonly string[]): void {
+  for (const f of files) {
+    const m = /^\.dqctl\.lock\.(\d+)\.[0-9a-f]+\.(new|stale)$/.exec(f);
+    if (m && !alive(Number(m[1]))) rmSync(join(dir, f), { force: true });
+  }
 }
 
 /** Parse a duration like `500ms`, `30s`, `5m`, `1h` (bare numbers are seconds). */

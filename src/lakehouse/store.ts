@@ -9,7 +9,7 @@ import { fileStem, type SymbolId } from "../model/symbol.ts";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
 import { Catalog } from "./catalog.ts";
 import { HealthRegistry } from "./health.ts";
-import { acquireLock, type Lock, type LockHolder } from "./lock.ts";
+import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
 import { decodeBars, encodeBars, initParquet } from "./parquet.ts";
 
 /** sha256 hex of bytes. */
@@ -56,7 +56,9 @@ export class Lakehouse {
     const lock = await acquireLock(this.root, command, waitMs, onWait);
     for (const dir of [this.root, this.quarantineDir]) {
       if (!existsSync(dir)) continue;
-      for (const f of readdirSync(dir)) if (f.startsWith(".") && f.endsWith(".tmp")) rmSync(join(dir, f), { force: true });
+      const files = readdirSync(dir);
+      for (const f of files) if (f.startsWith(".") && f.endsWith(".tmp")) rmSync(join(dir, f), { force: true });
+      sweepLockDebris(dir, files);
     }
     return lock;
   }

@@ -87,3 +87,44 @@ describe("single-writer lock", () => {
     expect(parseDuration("soon")).toBeUndefined();
   });
 });
+
+describe("lock races", () => {
+  test("many processes racing for a fresh lock: exactly one holds it at a time", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      // Each child takes the lock, appends "in" and "out" around a short critical section, and releases.
+      const script = `
+        import { appendFileSync } from "node:fs";
+        import { acquireLock } from "${require("node:path").resolve(import.meta.dir, "../../../src/lakehouse/lock.ts")}";
+        const l = await acquireLock(process.argv[2], "t", 20000);
+        appendFileSync(process.argv[2] + "/log", "in\\n");
+        await Bun.sleep(15);
+        appendFileSync(process.argv[2] + "/log", "out\\n");
+        l.release();`;
+      const file = join(dir, "child.ts");
+      writeFileSync(file, script);
+      const kids = Array.from({ length: 8 }, () => Bun.spawn([process.execPath, file, dir], { stdout: "ignore", stderr: "pipe" }));
+      const codes = await Promise.all(kids.map((k) => k.exited));
+      expect(codes).toEqual(Array(8).fill(0));
+      const log = readFileSync(join(dir, "log"), "utf8").trim().split("\n");
+      expect(log).toEqual(Array(8).fill(["in", "out"]).flat());
+      expect(readdirSync(dir).filter((f) => f.startsWith(".dqctl.lock"))).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test("a lock file that is not a lock (garbage) is taken over; a live one is never removed", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      writeFileSync(join(dir, ".dqctl.lock"), "garbage");
+      const l = await acquireLock(dir, "t");
+      expect(JSON.parse(readFileSync(join(dir, ".dqctl.lock"), "utf8")).pid).toBe(process.pid);
+      await expect(acquireLock(dir, "other")).rejects.toThrow(LockError);
+      expect(JSON.parse(readFileSync(join(dir, ".dqctl.lock"), "utf8")).pid).toBe(process.pid);
+      l.release();
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -9,6 +9,8 @@ import { loadReferenceData } from "../src/pipeline/reference.ts";
 import { parseDuration } from "../src/lakehouse/lock.ts";
 import { appendRunRecord } from "../src/lakehouse/runs.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
+import { createVendor } from "../src/vendors/registry.ts";
+import type { Vendor } from "../src/vendors/types.ts";
 import { buildSummary, type FailOn, newRunId, type StepResult, type Summary, toJson } from "../src/report/summary.ts";
 
 /** Parsed global flags (citty gives strings and booleans). */
@@ -140,4 +142,9 @@ export function positiveInt(flag: string, raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--${flag}: "${raw}" is not a whole number`, `pass e.g. --${flag} 365`);
   return n;
+}
+
+/** The vendor named by `--vendor` (with `--source` for the file vendor), configured from the invocation. */
+export function vendorFor(inv: Invocation, args: { vendor: string; source?: string }): Vendor {
+  return createVendor(args.vendor, { config: inv.config, log: inv.ctx.log, env: process.env, ...(args.source ? { source: args.source } : {}) });
 }

@@ -18,3 +18,9 @@ export const seriesArgs = {
   candidates: { type: "string", description: "candidates.json from `dqctl scan`", valueHint: "FILE" },
   interval: { type: "string", description: "Bar interval: 1m 5m 15m 30m 1h 4h 1d", valueHint: "I" },
 } as const satisfies Record<string, ArgDef>;
+
+/** Flags of commands that fetch bars (ingest, repair, flow). */
+export const vendorArgs = {
+  vendor: { type: "string", description: "file | yahoo | binance | alphavantage | fred | tradingview", default: "file", valueHint: "NAME" },
+  source: { type: "string", description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column", valueHint: "PATH" },
+} as const satisfies Record<string, ArgDef>;

@@ -2,9 +2,8 @@ import { defineCommand } from "citty";
 import { parseInterval } from "../src/model/interval.ts";
 import { runFlow } from "../src/pipeline/flow.ts";
 import { tradingViewScreener } from "../src/pipeline/screener.ts";
-import { createVendor } from "../src/vendors/registry.ts";
-import { finish, positiveInt, setup } from "./_runtime.ts";
-import { globalArgs } from "./_shared.ts";
+import { finish, positiveInt, setup, vendorFor } from "./_runtime.ts";
+import { globalArgs, vendorArgs } from "./_shared.ts";
 import { repairArgs, repairBudget } from "./repair.ts";
 import { scanArgs } from "./scan.ts";
 
@@ -13,8 +12,7 @@ export default defineCommand({
   args: {
     ...globalArgs,
     ...scanArgs,
-    vendor: { type: "string", description: "Vendor for ingest and repair", default: "file", valueHint: "NAME" },
-    source: { type: "string", description: "file vendor: folder or file", valueHint: "PATH" },
+    ...vendorArgs,
     interval: { type: "string", description: "Bar interval", valueHint: "I" },
     "lookback-days": { type: "string", description: "Pass 1 window for missing series", valueHint: "N" },
     force: { type: "boolean", description: "Ingest assets marked toxic" },
@@ -22,7 +20,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const inv = setup("flow", args, args["run-id"]);
-    const vendor = createVendor(args.vendor, { config: inv.config, log: inv.ctx.log, env: process.env, ...(args.source ? { source: args.source } : {}) });
+    const vendor = vendorFor(inv, args);
     const step = await runFlow(inv.ctx, {
       scanners: args.scanner.split(",").map((s) => s.trim()).filter(Boolean),
       exportDir: args.export,

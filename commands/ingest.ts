@@ -2,17 +2,15 @@ import { defineCommand } from "citty";
 import { parseInterval } from "../src/model/interval.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { runIngest } from "../src/pipeline/ingest.ts";
-import { createVendor } from "../src/vendors/registry.ts";
-import { finish, positiveInt, setup } from "./_runtime.ts";
-import { globalArgs, seriesArgs } from "./_shared.ts";
+import { finish, positiveInt, setup, vendorFor } from "./_runtime.ts";
+import { globalArgs, seriesArgs, vendorArgs } from "./_shared.ts";
 
 export default defineCommand({
   meta: { name: "ingest", description: "Fetch bars from a vendor, merge with what is stored, check, and commit atomically" },
   args: {
     ...globalArgs,
     ...seriesArgs,
-    vendor: { type: "string", description: "file | yahoo | binance | alphavantage | fred | tradingview", default: "file", valueHint: "NAME" },
-    source: { type: "string", description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column", valueHint: "PATH" },
+    ...vendorArgs,
     force: { type: "boolean", description: "Ingest assets the health registry marks toxic (a clean result clears the mark)" },
     refresh: { type: "boolean", description: "Refetch fresh series too (a re-fetched bar replaces the stored one)" },
     "lookback-days": { type: "string", description: "Pass 1: fetch missing series over this many days (default: all the vendor has)", valueHint: "N" },
@@ -21,7 +19,7 @@ export default defineCommand({
     const inv = setup("ingest", args);
     const symbols = selectSymbols(args, true)!;
     const interval = parseInterval(args.interval ?? inv.config.interval ?? "1d");
-    const vendor = createVendor(args.vendor, { config: inv.config, log: inv.ctx.log, env: process.env, ...(args.source ? { source: args.source } : {}) });
+    const vendor = vendorFor(inv, args);
     const lookbackDays = args["lookback-days"] === undefined ? undefined : positiveInt("lookback-days", args["lookback-days"]);
     const step = await runIngest(inv.ctx, {
       vendor,

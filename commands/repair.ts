@@ -4,9 +4,8 @@ import { parseDuration } from "../src/lakehouse/lock.ts";
 import { parseInterval } from "../src/model/interval.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { runRepair } from "../src/pipeline/repair.ts";
-import { createVendor } from "../src/vendors/registry.ts";
-import { finish, positiveInt, setup } from "./_runtime.ts";
-import { globalArgs, seriesArgs } from "./_shared.ts";
+import { finish, positiveInt, setup, vendorFor } from "./_runtime.ts";
+import { globalArgs, seriesArgs, vendorArgs } from "./_shared.ts";
 
 /** Repair flags, shared with `flow`. */
 export const repairArgs = {
@@ -35,8 +34,7 @@ export default defineCommand({
   args: {
     ...globalArgs,
     ...seriesArgs,
-    vendor: { type: "string", description: "Vendor to refetch from (file | yahoo | binance | alphavantage | fred | tradingview)", default: "file", valueHint: "NAME" },
-    source: { type: "string", description: "file vendor: folder or file", valueHint: "PATH" },
+    ...vendorArgs,
     ...repairArgs,
     "dry-run": { type: "boolean", description: "Print the plan; fetch and write nothing" },
   },
@@ -44,7 +42,7 @@ export default defineCommand({
     const inv = setup("repair", args);
     const symbols = selectSymbols(args, false);
     const interval = args.interval ? parseInterval(args.interval) : undefined;
-    const vendor = createVendor(args.vendor, { config: inv.config, log: inv.ctx.log, env: process.env, ...(args.source ? { source: args.source } : {}) });
+    const vendor = vendorFor(inv, args);
     const step = await runRepair(inv.ctx, {
       vendor,
       ...(symbols ? { symbols } : {}),

@@ -56,8 +56,8 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   }
   ctx.progress.done();
 
-  if (!opts.readOnly && targets.length) await recordAudit(ctx, lh, series);
-  return summarise(ctx, lh, series);
+  const recorded = !opts.readOnly && targets.length ? await recordAudit(ctx, lh, series) : undefined;
+  return summarise(lh, series, recorded ?? health);
 }
 
 function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: ReturnType<typeof resolveCheckOptions>, opts: AuditOptions, health?: HealthRegistry): AuditedSeries {
@@ -89,7 +89,8 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: ReturnType
   };
 }
 
-async function recordAudit(ctx: RunContext, lh: Lakehouse, series: AuditedSeries[]): Promise<void> {
+/** Update foundation_health.json and catalog scores under the lock; returns the registry as saved. */
+async function recordAudit(ctx: RunContext, lh: Lakehouse, series: AuditedSeries[]): Promise<HealthRegistry> {
   const lock = await lh.lock("audit", ctx.waitLockMs, (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`));
   try {
     const health = lh.loadHealth();
@@ -127,6 +128,7 @@ async function recordAudit(ctx: RunContext, lh: Lakehouse, series: AuditedSeries
     }
     health.save();
     catalog.save();
+    return health;
   } finally {
     lock.release();
   }
@@ -138,11 +140,11 @@ function worstStatus(list: string[]): string {
   return list.reduce((w, s) => (rank(s) >= 0 && rank(s) < rank(w) ? s : w), "healthy");
 }
 
-function summarise(_ctx: RunContext, lh: Lakehouse, series: AuditedSeries[]): StepResult & { series: AuditedSeries[] } {
+/** Counts and the quarantine section, from the registry as this audit left it. */
+function summarise(lh: Lakehouse, series: AuditedSeries[], health: HealthRegistry): StepResult & { series: AuditedSeries[] } {
   const counts: Record<string, number> = { symbols: series.length };
   for (const s of [...SERIES_STATUSES].reverse()) counts[s] = 0;
   for (const s of series) counts[s.report.status] = (counts[s.report.status] ?? 0) + 1;
-  const health = lh.loadHealth();
   const quarantine = health
     .symbols()
     .filter((s) => (health.get(s)?.quarantined?.length ?? 0) > 0)

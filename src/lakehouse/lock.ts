@@ -19,7 +19,8 @@ export interface Lock {
 
 const LOCK_FILE = ".dqctl.lock";
 
-function alive(pid: number): boolean {
+/** True when a process with this pid runs on this host. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

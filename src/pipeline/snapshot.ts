@@ -37,10 +37,13 @@ const READ_ONLY = 0o444;
 function blockReasons(s: AuditedSeries, registryToxic: boolean): string[] {
   const reasons: string[] = [];
   const st = s.report.status;
-  if (st === "missing") reasons.push(s.findings.some((f) => f.code === "unreadable") ? "unreadable" : "missing");
+  if (st === "corrupt") reasons.push(s.findings.some((f) => f.code === "unreadable") ? "unreadable" : "corrupt");
+  else if (st === "missing") reasons.push("missing");
   else if (st === "toxic") reasons.push("toxic");
   else if (st === "stale") reasons.push("stale");
   else if (s.report.rows === 0) reasons.push("no_data");
+  // Non-positive or non-finite prices are kept in golden (and reported by bad_value) but never handed to research.
+  if (s.findings.some((f) => f.code === "bad_value" && f.severity === "error")) reasons.push("bad_value");
   if (registryToxic && !reasons.includes("toxic")) reasons.push("registry_toxic");
   return reasons;
 }

@@ -64,7 +64,12 @@ export class Batch {
 
   /** Write `bytes` durably to a temp file for `rel` (a path relative to the root); it lands at the next commit. */
   stage(symbol: string, rel: string, bytes: Uint8Array | string): { sha256: string; size: number } {
-    const tmp = writeTempFile(join(this.root, rel), bytes);
+    const target = join(this.root, rel);
+    // Refuse now what would make the rename fail after the commit point (a folder or a link where the file goes).
+    if (existsSync(target) && !lstatSync(target).isFile()) {
+      throw new InputError(`${target} is not a regular file`, "dqctl replaces only files it wrote; move that entry out of the lakehouse");
+    }
+    const tmp = writeTempFile(target, bytes);
     const relTmp = join(dirname(rel), basename(tmp));
     this.files = this.files.filter((f) => f.path !== rel);
     const hash = sha256(bytes);
@@ -87,9 +92,15 @@ export class Batch {
     return !this.files.length && !this.catalogKeys.size && !this.healthSymbols.size;
   }
 
-  /** Commit: journal (the commit point), renames, catalog, registry, journal removed. Call with the lock held. */
-  commit(): void {
+  /**
+   * Commit: journal (the commit point), renames, catalog, registry, journal removed. Call with the lock held.
+   * `failpoint` stops the commit right after that step, as a crash there would (tests of recovery only).
+   */
+  commit(failpoint?: "journal" | "rename" | "catalog"): void {
     if (this.empty) return;
+    const stop = (at: typeof failpoint) => {
+      if (failpoint === at) throw new Error(`failpoint ${at}`);
+    };
     const doc: JournalDoc = {
       schema: "dqctl.journal/v1",
       pid: process.pid,
@@ -101,13 +112,16 @@ export class Batch {
     };
     const journal = join(this.root, JOURNAL_FILE);
     writeJsonAtomic(journal, doc);
+    stop("journal");
     const dirs = new Set<string>();
     for (const f of this.files) {
       renameSync(join(this.root, f.tmp), join(this.root, f.path));
       dirs.add(dirname(join(this.root, f.path)));
+      stop("rename");
     }
     for (const d of dirs) syncDir(d);
     this.catalog.save();
+    stop("catalog");
     this.health.save();
     unlinkSync(journal);
     syncDir(this.root);
@@ -148,8 +162,7 @@ export function recoverJournal(root: string, catalog: Catalog, health: HealthReg
     const target = join(root, f.path);
     if (fileHash(target) === f.sha256) continue;
     const tmp = join(root, f.tmp);
-    if (fileHash(tmp) === f.sha256) {
-      renameSync(tmp, target);
+    if (fileHash(tmp) === f.sha256 && renamed(tmp, target)) {
       syncDir(dirname(target));
       report.rolledForward.push(f.path);
     } else {
@@ -170,6 +183,15 @@ export function recoverJournal(root: string, catalog: Catalog, health: HealthReg
   unlinkSync(path);
   syncDir(root);
   return report;
+}
+
+function renamed(from: string, to: string): boolean {
+  try {
+    renameSync(from, to);
+    return true;
+  } catch {
+    return false; // something not written by dqctl is in the way: the intent is dropped, never half-applied
+  }
 }
 
 function splitKey(key: string): [string, string] {

@@ -241,8 +241,9 @@ function held(dir: string, path: string, fd: number, mine: string, lease: number
     released = true;
     clearInterval(timer);
     // Under the mutex, so a taker that judged us stale cannot be halfway through replacing the file we remove.
+    // Content alone decides: a lock given back after a heartbeat saw it replaced is ours again, and removed.
     const remove = () => {
-      if (!lost && readOrUndefined(path) === mine) {
+      if (readOrUndefined(path) === mine) {
         try {
           unlinkSync(path);
         } catch {

@@ -127,6 +127,7 @@ async function recordAudit(ctx: RunContext, lh: Lakehouse, unlocked: AuditedSeri
   try {
     const now = ctx.now.toISOString();
     const series = unlocked.map((one) => {
+      s.lock.heartbeat();
       const entry = s.catalog.get(one.target.sym.id, one.target.interval);
       if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) return one;
       const { entry: _stale, ...target } = one.target;

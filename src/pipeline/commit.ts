@@ -45,8 +45,13 @@ export async function openWriteSession(ctx: RunContext, command: string, options
   }
 }
 
-/** Make the batch durable: data files, catalog entries and registry entries land together or not at all. */
+/**
+ * Make the batch durable: data files, catalog entries and registry entries land together or not at all. The lease
+ * is checked first: a writer that stalled past it and lost the lock stops here instead of writing.
+ */
 export function commitBatch(s: WriteSession): void {
+  if (s.batch.empty) return;
+  s.lock.heartbeat();
   s.batch.commit();
 }
 

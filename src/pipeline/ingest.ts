@@ -72,6 +72,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   try {
     targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval);
     for (const t of targets) {
+      session.lock.heartbeat();
       try {
         const job = plan(ctx, session, t, opts);
         if (typeof job === "string") outcomes[job]++;
@@ -105,6 +106,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         } catch (err) {
           fail(job.t, err);
         }
+        session.lock.heartbeat();
         ctx.progress.tick();
       }
       commitBatch(session); // once per batch: its files, catalog and registry entries land together

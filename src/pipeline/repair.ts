@@ -81,6 +81,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
     const budget = { fills: opts.maxFills ?? Infinity, candles: opts.maxCandles ?? Infinity, deadline: Date.now() + (opts.maxTimeMs ?? Infinity) };
     ctx.progress.start(opts.dryRun ? "repair plan" : "repair", targets.length);
     for (const t of targets) {
+      session?.lock.heartbeat();
       try {
         const read = lh.readChecked(t.sym, t.interval, catalog.get(t.sym.id, t.interval));
         if (read.kind === "corrupt" || read.kind === "unreadable") {

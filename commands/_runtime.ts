@@ -6,6 +6,7 @@ import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
 import type { Config } from "../src/config/schema.ts";
 import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
+import { parseRunId } from "../src/model/run-id.ts";
 import { redactSecrets, registerSecrets } from "../src/redact.ts";
 import { loadReferenceData } from "../src/pipeline/reference.ts";
 import { parseDuration } from "../src/lakehouse/lock.ts";
@@ -56,7 +57,7 @@ export function setup(command: string, flags: GlobalFlags, runId?: string): Invo
   if (failRaw !== undefined && failRaw !== "error" && failRaw !== "warning") {
     throw new ConfigError(`--fail-on-quality: "${failRaw}" is not error or warning`, "use --fail-on-quality or --fail-on-quality=warning");
   }
-  if (runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(runId)) throw new ConfigError(`--run-id: "${runId}" is not a plain folder name`, "use letters, digits, . _ - only");
+  if (runId !== undefined) parseRunId(runId);
   let waitLockMs = 0;
   if (flags["wait-lock"] !== undefined) {
     const ms = parseDuration(flags["wait-lock"]);

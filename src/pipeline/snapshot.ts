@@ -11,6 +11,7 @@ import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
 import { normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
+import { parseRunId } from "../model/run-id.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import { VERSION } from "../version.ts";
@@ -30,7 +31,6 @@ export interface SnapshotOptions {
 
 /** The returns matrix's file name inside a run folder. */
 export const MATRIX_FILE = "returns_matrix.parquet";
-const RUN_ID = /^[A-Za-z0-9._-]+$/;
 const READ_ONLY = 0o444;
 
 /** Why an asset may not enter a snapshot (empty when it may). */
@@ -60,9 +60,7 @@ function blockedFinding(s: AuditedSeries, reasons: string[]): Finding {
 
 /** Snapshot the series into `<out>/<runId>`: fail fast on missing, stale or toxic assets (exit 2, nothing written), else copy, hash and build the returns matrix. */
 export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promise<StepResult> {
-  if (!RUN_ID.test(opts.runId) || opts.runId.startsWith(".")) {
-    throw new ConfigError(`invalid run id "${opts.runId}"`, "use letters, digits and . _ - only, not starting with a dot (e.g. 2026-11-22-alpha)");
-  }
+  parseRunId(opts.runId);
   const outDir = resolve(opts.out);
   const runDir = join(outDir, opts.runId);
   const refuseExisting = () => {

@@ -26,14 +26,15 @@ export function makeTmpFolder(outDir: string, runId: string): string {
   return dir;
 }
 
-/** Whether process `pid` is alive on this host (EPERM: alive but not ours). */
+/** Whether process `pid` may be alive on this host: only ESRCH ("no such process") proves it dead. */
 export function pidAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    // EPERM: alive but not ours; anything else (a runtime without signal 0) is not proof of death either.
+    return (err as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }
 

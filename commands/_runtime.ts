@@ -2,9 +2,12 @@
 import Table from "cli-table3";
 import { type ConsolaInstance, createConsola } from "consola";
 import { loadConfig } from "../src/config/load.ts";
+import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
 import type { Config } from "../src/config/schema.ts";
 import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
+import { parseRunId } from "../src/model/run-id.ts";
+import { redactSecrets, registerSecrets } from "../src/redact.ts";
 import { loadReferenceData } from "../src/pipeline/reference.ts";
 import { parseDuration } from "../src/lakehouse/lock.ts";
 import { appendRunRecord } from "../src/lakehouse/runs.ts";
@@ -38,9 +41,12 @@ export interface Invocation {
 
 /** Resolve flags, environment and config into a RunContext (flags override config). */
 export function setup(command: string, flags: GlobalFlags, runId?: string): Invocation {
-  const consola = createConsola({ stdout: process.stderr, stderr: process.stderr, level: flags.quiet ? 0 : flags.verbose ? 4 : 3 });
+  // Secrets are registered before anything can fail or log, so every message below is redacted.
+  registerSecrets(secretsInEnv(process.env));
+  const consola = redacting(createConsola({ stdout: process.stderr, stderr: process.stderr, level: flags.quiet ? 0 : flags.verbose ? 4 : 3 }));
   // Reference instruments merge under config.instruments here, so every command sees one instrument table.
   const { reference, config } = loadReferenceData(loadConfig(flags.config).config);
+  registerSecrets(secretsInConfig(config, process.argv));
   const started = new Date();
   let now = started;
   if (flags.now !== undefined) {
@@ -51,7 +57,7 @@ export function setup(command: string, flags: GlobalFlags, runId?: string): Invo
   if (failRaw !== undefined && failRaw !== "error" && failRaw !== "warning") {
     throw new ConfigError(`--fail-on-quality: "${failRaw}" is not error or warning`, "use --fail-on-quality or --fail-on-quality=warning");
   }
-  if (runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(runId)) throw new ConfigError(`--run-id: "${runId}" is not a plain folder name`, "use letters, digits, . _ - only");
+  if (runId !== undefined) parseRunId(runId);
   let waitLockMs = 0;
   if (flags["wait-lock"] !== undefined) {
     const ms = parseDuration(flags["wait-lock"]);
@@ -70,6 +76,20 @@ export function setup(command: string, flags: GlobalFlags, runId?: string): Invo
     reference,
   };
   return { command, ctx, config, json: flags.json === true, failOn: failRaw as FailOn, started, consola };
+}
+
+/** Route every consola line (the Logger, direct inv.consola calls, logged Errors) through the redaction. */
+function redacting(consola: ConsolaInstance): ConsolaInstance {
+  const clean = (a: unknown): unknown => {
+    if (typeof a === "string") return redactSecrets(a);
+    if (a instanceof Error) {
+      const e = new Error(redactSecrets(a.message));
+      e.stack = redactSecrets(a.stack ?? "");
+      return e;
+    }
+    return a;
+  };
+  return consola.setReporters(consola.options.reporters.map((r) => ({ log: (obj, ctx) => r.log({ ...obj, args: obj.args.map(clean), ...(obj.message ? { message: redactSecrets(obj.message) } : {}) }, ctx) })));
 }
 
 const silent: Progress = { start() {}, tick() {}, done() {} };
@@ -111,9 +131,9 @@ export function finish(inv: Invocation, step: StepResult, render?: (s: Summary) 
   const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
   if (record) appendRunRecord(inv.ctx.lakehouse, toRunRecord(summary, step, inv.ctx.now));
   if (inv.json) process.stdout.write(`${toJson(summary)}\n`);
-  else process.stdout.write(render ? render(summary) : renderSummary(summary));
+  else process.stdout.write(redactSecrets(render ? render(summary) : renderSummary(summary)));
   // Operational failures of single series: one line each on stderr, whatever the output mode.
-  for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${e.message}\n`);
+  for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${redactSecrets(e.message)}\n`);
   return summary.exitCode;
 }
 

@@ -1,6 +1,7 @@
 // The entry: lazy subcommands, strict flag checking, and the one place that maps errors to exit codes.
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { ConfigError, DqError, asDqError } from "../src/errors.ts";
+import { redactSecrets } from "../src/redact.ts";
 import { VERSION } from "../src/version.ts";
 import { globalArgs } from "./_shared.ts";
 
@@ -111,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const e = asDqError(err);
     process.stderr.write(`dqctl: ${e.oneLine()}\n`);
-    if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    if (verbose && err instanceof Error && err.stack) process.stderr.write(`${redactSecrets(err.stack)}\n`);
     if (wantsJson(argv)) {
       const now = new Date().toISOString();
       const doc = {

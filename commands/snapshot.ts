@@ -34,7 +34,7 @@ export default defineCommand({
   async run({ args }) {
     const inv = setup("snapshot", args);
     const runId = args["run-id"];
-    if (!runId) throw new ConfigError("--run-id is required", "pass --run-id ID (the run folder is <out>/<ID>), or use `dqctl snapshot verify DIR`");
+    if (runId === undefined) throw new ConfigError("--run-id is required", "pass --run-id ID (the run folder is <out>/<ID>), or use `dqctl snapshot verify DIR`");
     const symbols = selectSymbols(args, true)!;
     const interval = parseInterval(args.interval ?? inv.config.interval ?? "1d");
     return finish(inv, await runSnapshot(inv.ctx, { symbols, interval, runId, out: args.out }), undefined, true);

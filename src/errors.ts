@@ -1,21 +1,28 @@
 /** Typed errors: every operational failure carries the exit code and one line of advice. */
+import { redactSecrets } from "./redact.ts";
+
 export type ErrorKind = "config" | "input" | "vendor" | "lock" | "usage";
 
-/** Base class: `message` names the thing and the value; `advice` says what to do. */
+/**
+ * Base class: `message` names the thing and the value; `advice` says what to do.
+ * Both are redacted here (vendor error bodies echo request URLs with their keys), before the stack captures the message.
+ */
 export class DqError extends Error {
   readonly exitCode: number = 3;
+  readonly advice?: string;
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    readonly advice?: string,
+    advice?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(redactSecrets(message), options);
     this.name = new.target.name;
+    if (advice !== undefined) this.advice = redactSecrets(advice);
   }
-  /** The one line printed on stderr. */
+  /** The one line printed on stderr (redacted again: a secret may have been registered after this error was made). */
   oneLine(): string {
-    return this.advice ? `${this.message} — ${this.advice}` : this.message;
+    return redactSecrets(this.advice ? `${this.message} — ${this.advice}` : this.message);
   }
 }
 

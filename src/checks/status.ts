@@ -1,8 +1,8 @@
 import type { Finding } from "../model/finding.ts";
 import { type CheckInput, type CheckOptions, finding } from "./types.ts";
 
-/** Per-symbol status, worst first (SPEC §5). */
-export const SERIES_STATUSES = ["missing", "toxic", "stale", "degraded", "healthy"] as const;
+/** Per-symbol status, worst first (SPEC §5; `corrupt`: the golden file is not what the catalog recorded, or cannot be read). */
+export const SERIES_STATUSES = ["corrupt", "missing", "toxic", "stale", "degraded", "healthy"] as const;
 export type SeriesStatus = (typeof SERIES_STATUSES)[number];
 
 /** A finding that vetoes the asset: flagged toxic by its check and still an error (a check downgraded to warning by config does not veto). */
@@ -10,10 +10,11 @@ export function isToxicFinding(f: Finding): boolean {
   return f.toxic === true && f.severity === "error";
 }
 
-/** Status of one series: `missing`, else `toxic` (any toxic error), else `stale`, else `degraded` (any other finding), else `healthy`. */
+/** Status of one series: `corrupt`, else `missing`, else `toxic` (any toxic error), else `stale`, else `degraded` (any other finding), else `healthy`. */
 export function seriesStatus(findings: readonly Finding[]): SeriesStatus {
   let toxic = false;
   let stale = false;
+  if (findings.some((f) => f.code === "corrupt" || f.code === "unreadable")) return "corrupt";
   for (const f of findings) {
     if (f.code === "missing") return "missing";
     if (isToxicFinding(f)) toxic = true;

@@ -2,10 +2,17 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 
-/** Write a file atomically: temp file in the same folder, fsync, rename, fsync the folder. */
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+/** dqctl's temp names: `.<target>.<pid>.<hex>.tmp`, so a sweep can tell its own debris (and its writer) from a user's file. */
+export const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** The temp name for `path` in the same folder (same filesystem, so the rename is atomic). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+/** Write bytes durably to a new temp file beside `path` (created exclusively, fsynced) and return the temp path; the caller renames it. */
+export function writeTempFile(path: string, data: Uint8Array | string): string {
+  const tmp = tempPathFor(path);
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   let fd = -1;
   try {
@@ -15,17 +22,32 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
-    renameSync(tmp, path);
+    return tmp;
   } catch (err) {
     if (fd >= 0) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* the temp file may not exist */
-    }
+    removeQuietly(tmp);
     throw err;
   }
-  syncDir(dir);
+}
+
+/** Write a file atomically: temp file in the same folder, fsync, rename, fsync the folder. */
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = writeTempFile(path, data);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    removeQuietly(tmp);
+    throw err;
+  }
+  syncDir(dirname(path));
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* the temp file may not exist */
+  }
 }
 
 /** Write JSON atomically with a trailing newline. */

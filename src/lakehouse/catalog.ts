@@ -20,6 +20,8 @@ const EntrySchema = v.object({
 const CatalogSchema = v.object({ schema: v.literal("dqctl.catalog/v1"), entries: v.array(EntrySchema) });
 
 export type CatalogEntry = v.InferOutput<typeof EntrySchema>;
+/** Validates one catalog entry (the commit journal carries whole entries). */
+export const CatalogEntrySchema = EntrySchema;
 export type CatalogDoc = v.InferOutput<typeof CatalogSchema>;
 
 /** Key of one series in the catalog. */
@@ -47,6 +49,15 @@ export class Catalog {
 
   set(entry: CatalogEntry): void {
     this.entries.set(seriesKey(entry.symbol, entry.interval), entry);
+  }
+
+  delete(symbol: string, interval: string): void {
+    this.entries.delete(seriesKey(symbol, interval));
+  }
+
+  /** The entry by its key (`symbol@interval`). */
+  byKey(key: string): CatalogEntry | undefined {
+    return this.entries.get(key);
   }
 
   all(): CatalogEntry[] {

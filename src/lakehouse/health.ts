@@ -24,6 +24,8 @@ const EntrySchema = v.object({
 const RegistrySchema = v.record(v.string(), EntrySchema);
 
 export type HealthEntry = v.InferOutput<typeof EntrySchema>;
+/** Validates one registry entry (the commit journal carries whole entries). */
+export const HealthEntrySchema = EntrySchema;
 export type IntervalHealthEntry = v.InferOutput<typeof IntervalHealth>;
 
 /** foundation_health.json: per symbol status, last audit and repair, toxicity and its reasons. */
@@ -46,6 +48,11 @@ export class HealthRegistry {
   ensure(symbol: string): HealthEntry {
     this.data[symbol] ??= { status: "unknown", last_audit: null, last_repair: null, audit_hash: null, gaps_filled: 0, is_toxic: false, reasons: [] };
     return this.data[symbol];
+  }
+
+  /** Replace a symbol's entry (recovery applies entries a committed journal carries). */
+  set(symbol: string, entry: HealthEntry): void {
+    this.data[symbol] = entry;
   }
 
   isToxic(symbol: string): boolean {

@@ -1,21 +1,19 @@
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
-import { type Bars, barCount } from "../model/bars.ts";
+import { type Bars, barCount, normalizeBars } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
-import type { Interval } from "../model/interval.ts";
-import { fileStem, type SymbolId } from "../model/symbol.ts";
-import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
-import { Catalog } from "./catalog.ts";
+import { type Interval, parseInterval } from "../model/interval.ts";
+import { fileStem, parseFileStem, parseSymbol, type SymbolId } from "../model/symbol.ts";
+import { TEMP_NAME } from "./atomic.ts";
+import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { HealthRegistry } from "./health.ts";
+import { recoverJournal, sha256 } from "./journal.ts";
 import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
+import { pidGone } from "./lock-holder.ts";
 import { decodeBars, encodeBars, initParquet } from "./parquet.ts";
 
-/** sha256 hex of bytes. */
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+export { sha256 };
 
 /** A series read from the lakehouse, with the bytes' hash. */
 export interface StoredSeries {
@@ -23,6 +21,20 @@ export interface StoredSeries {
   bars: Bars;
   sha256: string;
   size: number;
+}
+
+/** A golden read, checked against the catalog. */
+export type GoldenRead =
+  | { kind: "ok" | "uncataloged"; stored: StoredSeries }
+  | { kind: "missing"; path: string }
+  | { kind: "corrupt"; path: string; expected: string; actual: string; size: number }
+  | { kind: "unreadable"; path: string; error: InputError; actual: string };
+
+/** What a lock holder's recovery pass needs from the outside: how to profile an adopted file, and where to log. */
+export interface RecoveryContext {
+  profileOf(sym: SymbolId): string;
+  now: Date;
+  log(msg: string): void;
 }
 
 /** The Parquet lakehouse: files, catalog, health registry, quarantine, lock. */
@@ -50,17 +62,115 @@ export class Lakehouse {
     mkdirSync(this.root, { recursive: true });
   }
 
-  /** Take the single-writer lock, then sweep temp files a killed writer left (only the holder writes, so none is live). */
-  async lock(command: string, waitMs: number, onWait?: (h: LockHolder) => void): Promise<Lock> {
+  /**
+   * Take the single-writer lock, then recover: roll a committed journal forward, move files of earlier versions to
+   * their one-to-one names, adopt golden files the catalog does not list, and sweep temp files of dead writers.
+   */
+  async lock(command: string, waitMs: number, recovery: RecoveryContext, onWait?: (h: LockHolder) => void): Promise<Lock> {
     this.ensure();
     const lock = await acquireLock(this.root, command, waitMs, onWait);
-    for (const dir of [this.root, this.quarantineDir]) {
-      if (!existsSync(dir)) continue;
-      const files = readdirSync(dir);
-      for (const f of files) if (f.startsWith(".") && f.endsWith(".tmp")) rmSync(join(dir, f), { force: true });
-      sweepLockDebris(dir, files);
+    try {
+      await initParquet();
+      this.recover(recovery);
+    } catch (err) {
+      lock.release();
+      throw err;
     }
     return lock;
+  }
+
+  private recover(rc: RecoveryContext): void {
+    const catalog = this.loadCatalog();
+    const health = this.loadHealth();
+    const journal = recoverJournal(this.root, catalog, health);
+    if (journal?.rolledForward.length) rc.log(`recovered an interrupted commit: ${journal.rolledForward.length} file(s) completed (${journal.rolledForward.join(", ")})`);
+    if (journal?.dropped.length) rc.log(`an interrupted commit lost its temp files; those series keep their previous version: ${journal.dropped.join(", ")}`);
+    if (this.migrateNames(catalog, rc) + this.adoptOrphans(catalog, rc) > 0) catalog.save();
+    this.sweepTemps();
+  }
+
+  /** Entries written under an earlier, ambiguous naming move to their one-to-one file name. Returns entries changed. */
+  private migrateNames(catalog: Catalog, rc: RecoveryContext): number {
+    let changed = 0;
+    const owners = new Map<string, CatalogEntry[]>();
+    for (const e of catalog.all()) owners.set(e.path, [...(owners.get(e.path) ?? []), e]);
+    for (const e of catalog.all()) {
+      const canonical = this.fileName(parseSymbol(e.symbol), parseInterval(e.interval));
+      if (e.path === canonical) continue;
+      const shared = owners.get(e.path)!.length > 1;
+      if (shared) {
+        // Two series shared one file under the old naming: the file holds whichever was written last. Keep it for
+        // the series whose name it is; the other must be fetched again.
+        catalog.delete(e.symbol, e.interval);
+        rc.log(`${e.symbol} ${e.interval}: its file ${e.path} was shared with another series under the old naming; entry removed, ingest it again`);
+      } else {
+        const from = join(this.root, e.path);
+        const to = join(this.root, canonical);
+        if (existsSync(from) && !existsSync(to)) renameSync(from, to);
+        e.path = canonical;
+        rc.log(`${e.symbol} ${e.interval}: file renamed to ${canonical}`);
+      }
+      changed++;
+    }
+    return changed;
+  }
+
+  /** Golden files no catalog entry lists (a writer of an earlier version killed mid-commit, or a file put there by hand). */
+  private adoptOrphans(catalog: Catalog, rc: RecoveryContext): number {
+    const listed = new Set(catalog.all().map((e) => e.path));
+    let adopted = 0;
+    for (const f of readdirSync(this.root)) {
+      if (!f.endsWith(".parquet") || f.startsWith(".") || listed.has(f)) continue;
+      const why = this.adopt(catalog, f, rc);
+      if (why) rc.log(`${f}: not in the catalog and not adopted: ${why}`);
+      else adopted++;
+    }
+    if (adopted) rc.log(`adopted ${adopted} golden file(s) the catalog did not list`);
+    return adopted;
+  }
+
+  /** Add a catalog entry for an unlisted file; returns why not when it cannot be. */
+  private adopt(catalog: Catalog, file: string, rc: RecoveryContext): string | undefined {
+    const path = join(this.root, file);
+    if (!lstatSync(path).isFile()) return "not a regular file";
+    const parsed = parseFileStem(file.slice(0, -".parquet".length));
+    let sym: SymbolId;
+    let interval: Interval;
+    let profile: string;
+    try {
+      if (!parsed) throw new Error("its name is not EXCHANGE_TICKER_interval.parquet");
+      sym = parseSymbol(parsed.id);
+      interval = parseInterval(parsed.interval);
+      if (this.fileName(sym, interval) !== file) throw new Error(`its name does not match ${sym.id} ${interval}`);
+      if (catalog.get(sym.id, interval)) throw new Error(`${sym.id} ${interval} is already listed with another file`);
+      profile = rc.profileOf(sym);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    const bytes = readFileSync(path);
+    let bars: Bars;
+    try {
+      bars = normalizeBars(decodeBars(bytes, `${sym.id} ${interval}: ${path}`));
+    } catch (err) {
+      return (err as Error).message;
+    }
+    catalog.set({ symbol: sym.id, interval, profile, path: file, rows: barCount(bars), ...seriesRange(bars), genesis: null, sha256: sha256(bytes), source: "adopted", ingestedAt: rc.now.toISOString(), qualityScore: null });
+    return undefined;
+  }
+
+  /** Remove dqctl's own temp files whose writer is gone; never a user's file, never through a symbolic link. */
+  private sweepTemps(): void {
+    for (const dir of [this.root, this.quarantineDir]) {
+      if (!isRealDir(dir)) continue;
+      const files = readdirSync(dir);
+      for (const f of files) {
+        const m = TEMP_NAME.exec(f);
+        if (!m || !pidGone(Number(m[2]))) continue;
+        const p = join(dir, f);
+        if (lstatSync(p).isFile()) rmSync(p, { force: true });
+      }
+      sweepLockDebris(dir, files);
+    }
   }
 
   fileName(sym: SymbolId, interval: Interval): string {
@@ -71,42 +181,63 @@ export class Lakehouse {
     return join(this.root, this.fileName(sym, interval));
   }
 
-  has(sym: SymbolId, interval: Interval): boolean {
-    return existsSync(this.pathFor(sym, interval));
-  }
-
   /** Read one series, or undefined when the file does not exist. Corrupt files throw InputError. */
   async read(sym: SymbolId, interval: Interval): Promise<StoredSeries | undefined> {
     await initParquet();
     return this.readSync(sym, interval);
   }
 
-  /** Synchronous read (after initParquet). */
-  readSync(sym: SymbolId, interval: Interval): StoredSeries | undefined {
-    const path = this.pathFor(sym, interval);
-    if (!existsSync(path)) return undefined;
-    const bytes = readFileSync(path);
-    return { path, bars: decodeBars(bytes, `${sym.id} ${interval}: ${path}`), sha256: sha256(bytes), size: bytes.length };
+  /** Synchronous read (after initParquet) of the series' file, or of `rel` (a catalog entry's path). Unreadable files throw InputError. */
+  readSync(sym: SymbolId, interval: Interval, rel?: string): StoredSeries | undefined {
+    const raw = this.readBytes(sym, interval, rel);
+    if (!raw) return undefined;
+    return { path: raw.path, bars: decodeBars(raw.bytes, `${sym.id} ${interval}: ${raw.path}`), sha256: sha256(raw.bytes), size: raw.bytes.length };
   }
 
-  /** Atomically write a series; returns its hash and size. Callers hold the lock. */
-  async write(sym: SymbolId, interval: Interval, bars: Bars): Promise<{ path: string; sha256: string; size: number; rows: number }> {
-    await initParquet();
-    this.ensure();
-    const bytes = encodeBars(bars);
-    const path = this.pathFor(sym, interval);
-    writeFileAtomic(path, bytes);
-    return { path, sha256: sha256(bytes), size: bytes.length, rows: barCount(bars) };
+  /**
+   * Read a series and check it against its catalog entry: a file whose hash is not the one the catalog recorded was
+   * changed outside dqctl (every dqctl commit records the hash before the file lands), so it is `corrupt` and its
+   * content is not decoded, let alone trusted.
+   */
+  readChecked(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): GoldenRead {
+    const raw = this.readBytes(sym, interval, entry?.path);
+    if (!raw) return { kind: "missing", path: entry ? join(this.root, entry.path) : this.pathFor(sym, interval) };
+    const hash = sha256(raw.bytes);
+    if (entry && entry.sha256 !== hash) return { kind: "corrupt", path: raw.path, expected: entry.sha256, actual: hash, size: raw.bytes.length };
+    try {
+      const bars = decodeBars(raw.bytes, `${sym.id} ${interval}: ${raw.path}`);
+      return { kind: entry ? "ok" : "uncataloged", stored: { path: raw.path, bars, sha256: hash, size: raw.bytes.length } };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return { kind: "unreadable", path: raw.path, error: err, actual: hash };
+    }
   }
 
-  /** Keep a toxic series as evidence in quarantine/ with its reasons; never read as golden. */
-  async quarantine(sym: SymbolId, interval: Interval, bars: Bars, reason: Record<string, unknown>, stamp: string): Promise<string> {
-    await initParquet();
+  private readBytes(sym: SymbolId, interval: Interval, rel?: string): { path: string; bytes: Uint8Array } | undefined {
+    const path = rel ? join(this.root, rel) : this.pathFor(sym, interval);
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch {
+      return undefined;
+    }
+    if (!st.isFile()) throw new InputError(`${sym.id} ${interval}: ${path} is not a regular file`, "golden files are plain files written by dqctl; move it away");
+    return { path, bytes: readFileSync(path) };
+  }
+
+  /** Encode a series for the lakehouse (the bytes a commit stages). */
+  encode(bars: Bars): Uint8Array {
+    return encodeBars(bars);
+  }
+
+  /** Quarantine evidence files for a toxic series: the bars and the reasons, as [relative path, bytes] pairs. */
+  quarantineFiles(sym: SymbolId, interval: Interval, bars: Bars, reason: Record<string, unknown>, stamp: string): { parquet: string; files: [string, Uint8Array | string][] } {
+    if (existsSync(this.quarantineDir) && !isRealDir(this.quarantineDir)) {
+      throw new InputError(`${this.quarantineDir} is not a folder of the lakehouse (a symbolic link or a file)`, "dqctl never writes through links: replace it with a real folder");
+    }
     mkdirSync(this.quarantineDir, { recursive: true });
-    const base = join(this.quarantineDir, `${fileStem(sym, interval)}.${stamp.replace(/[:.]/g, "")}`);
-    writeFileAtomic(`${base}.parquet`, encodeBars(bars));
-    writeJsonAtomic(`${base}.reason.json`, reason);
-    return `${base}.parquet`;
+    const base = `quarantine/${fileStem(sym, interval)}.${stamp.replace(/[:.]/g, "")}`;
+    return { parquet: join(this.root, `${base}.parquet`), files: [[`${base}.parquet`, encodeBars(bars)], [`${base}.reason.json`, `${JSON.stringify(reason, null, 2)}\n`]] };
   }
 
   loadCatalog(): Catalog {
@@ -115,6 +246,14 @@ export class Lakehouse {
 
   loadHealth(): HealthRegistry {
     return HealthRegistry.load(this.healthPath);
+  }
+}
+
+function isRealDir(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -3,9 +3,10 @@ import { resolveCheckOptions } from "../checks/index.ts";
 import { SERIES_STATUSES, type SeriesStatus } from "../checks/status.ts";
 import { finding } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
-import { DqError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
+import { seriesKey } from "../lakehouse/catalog.ts";
+import { journalPending } from "../lakehouse/journal.ts";
 import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
 import { type Bars, barCount } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
@@ -13,6 +14,7 @@ import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult, SymbolReport } from "../report/summary.ts";
 import { assess } from "./assess.ts";
+import { commitBatch, goldenReadFinding, openWriteSession } from "./commit.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface AuditOptions {
@@ -29,7 +31,12 @@ export interface AuditedSeries {
   target: Target;
   report: SymbolReport;
   findings: Finding[];
+  /** The file's hash as read (null when there is no file). */
   sha256: string | null;
+  /** The catalog's hash when the series was read (null without an entry). */
+  catalogSha: string | null;
+  /** The file is not what the catalog recorded, or cannot be decoded. */
+  corrupt: boolean;
   toxic: boolean;
 }
 
@@ -40,82 +47,119 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   const lh = new Lakehouse(ctx.lakehouse);
   lh.assertExists();
   const options = resolveCheckOptions(ctx.config);
+  await initParquet();
+  // Read without the lock (audits run beside writers); what is written back is re-validated under the lock.
   const catalog = lh.loadCatalog();
   const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval);
-  await initParquet();
-
-  const series: AuditedSeries[] = [];
   const health = lh.loadHealth();
   ctx.progress.start("audit", targets.length);
+  let series: AuditedSeries[] = [];
   for (const t of targets) {
-    const one = auditOne(ctx, lh, t, options, opts, health);
-    series.push(one);
-    // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
-    if (one.report.rows >= LARGE_SERIES) collectGarbage();
+    series.push(await auditSeries(ctx, lh, t, options, opts, health, !opts.readOnly));
     ctx.progress.tick();
   }
   ctx.progress.done();
 
-  const recorded = !opts.readOnly && targets.length ? await recordAudit(ctx, lh, series) : undefined;
+  let recorded: HealthRegistry | undefined;
+  if (!opts.readOnly && targets.length) ({ series, health: recorded } = await recordAudit(ctx, lh, series, options, opts));
   return summarise(lh, series, recorded ?? health);
 }
 
-function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: ReturnType<typeof resolveCheckOptions>, opts: AuditOptions, health?: HealthRegistry): AuditedSeries {
-  const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
-  let stored;
-  try {
-    stored = lh.readSync(t.sym, t.interval);
-  } catch (err) {
-    if (!(err instanceof DqError)) throw err;
-    const f = finding(base, "unreadable", "error", err.message, undefined, { path: lh.pathFor(t.sym, t.interval) });
-    return { target: t, findings: [f], sha256: null, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
+/**
+ * Audit one series read without the lock. A file that does not match its catalog entry while a writer is mid-commit
+ * (its journal is there) is read again once the commit is done; `settle` false leaves that to the locked pass.
+ */
+async function auditSeries(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, opts: AuditOptions, health: HealthRegistry | undefined, lockedPassFollows: boolean): Promise<AuditedSeries> {
+  let one = auditOne(ctx, lh, t, options, opts, health);
+  if (!lockedPassFollows) {
+    const deadline = Date.now() + Math.max(ctx.waitLockMs, SETTLE_MS);
+    while (one.corrupt && journalPending(lh.root) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      const entry = lh.loadCatalog().get(t.sym.id, t.interval);
+      one = auditOne(ctx, lh, entry ? { ...t, entry } : t, options, opts, health);
+    }
   }
-  if (!stored) {
+  // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
+  if (one.report.rows >= LARGE_SERIES) collectGarbage();
+  return one;
+}
+
+type CheckMap = ReturnType<typeof resolveCheckOptions>;
+const SETTLE_MS = 5_000;
+
+function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, opts: AuditOptions, health?: HealthRegistry): AuditedSeries {
+  const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
+  const read = lh.readChecked(t.sym, t.interval, t.entry);
+  const catalogSha = t.entry?.sha256 ?? null;
+  if (read.kind === "corrupt" || read.kind === "unreadable") {
+    const f = goldenReadFinding(t, read);
+    return { target: t, findings: [f], sha256: read.actual, catalogSha, corrupt: true, toxic: false, report: { ...base, status: "corrupt", rows: 0, start: null, end: null, qualityScore: null, file: read.path } };
+  }
+  if (read.kind === "missing") {
     // An asset held in quarantine is missing from the golden lakehouse for a reason: say which.
     const held = health?.get(t.sym.id);
     const why = held?.is_toxic && held.quarantined?.length ? `: held in quarantine as toxic (${held.reasons.join(", ")})` : "";
-    const details = { path: lh.pathFor(t.sym, t.interval), ...(why ? { quarantined: held!.quarantined } : {}) };
+    const details = { path: read.path, ...(why ? { quarantined: held!.quarantined } : {}) };
     const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}${why}`, undefined, details);
-    return { target: t, findings: [f], sha256: null, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
+    return { target: t, findings: [f], sha256: null, catalogSha, corrupt: false, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
   }
-  const a = assess(ctx, t, stored.bars, options, opts);
+  const a = assess(ctx, t, read.stored.bars, options, opts);
   const bars: Bars = a.bars;
   return {
     target: t,
     findings: a.findings,
-    sha256: stored.sha256,
+    sha256: read.stored.sha256,
+    catalogSha,
+    corrupt: false,
     toxic: a.toxic,
     report: { ...base, status: a.status, rows: barCount(bars), ...seriesRange(bars), qualityScore: a.qualityScore },
   };
 }
 
-/** Update foundation_health.json and catalog scores under the lock; returns the registry as saved. */
-async function recordAudit(ctx: RunContext, lh: Lakehouse, series: AuditedSeries[]): Promise<HealthRegistry> {
-  const lock = await lh.lock("audit", ctx.waitLockMs, (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`));
+/**
+ * Update foundation_health.json and catalog scores under the lock. Everything learned without the lock is checked
+ * first: a series whose catalog entry changed meanwhile (a writer committed), or that looked corrupt, is audited
+ * again under the lock, so the registry only ever describes the files as they are. The catalog's hashes, rows and
+ * ranges are never written from an audit.
+ */
+async function recordAudit(ctx: RunContext, lh: Lakehouse, unlocked: AuditedSeries[], options: CheckMap, opts: AuditOptions): Promise<{ series: AuditedSeries[]; health: HealthRegistry }> {
+  const s = await openWriteSession(ctx, "audit", options);
   try {
-    const health = lh.loadHealth();
-    const catalog = lh.loadCatalog();
     const now = ctx.now.toISOString();
+    const series = unlocked.map((one) => {
+      s.lock.heartbeat();
+      const entry = s.catalog.get(one.target.sym.id, one.target.interval);
+      if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) return one;
+      const { entry: _stale, ...target } = one.target;
+      return auditOne(ctx, lh, entry ? { ...target, entry } : target, options, opts, s.health);
+    });
+    // Series the lock holder's recovery just cataloged (adopted files) belong to a whole-lakehouse audit too.
+    if (!opts.symbols?.length) {
+      const seen = new Set(series.map((one) => seriesKey(one.target.sym.id, one.target.interval)));
+      for (const t of resolveTargets(ctx, s.catalog, undefined, opts.interval)) {
+        if (!seen.has(seriesKey(t.sym.id, t.interval))) series.push(auditOne(ctx, lh, t, options, opts, s.health));
+      }
+    }
     const bySymbol = new Map<string, AuditedSeries[]>();
-    for (const s of series) bySymbol.set(s.target.sym.id, [...(bySymbol.get(s.target.sym.id) ?? []), s]);
+    for (const one of series) bySymbol.set(one.target.sym.id, [...(bySymbol.get(one.target.sym.id) ?? []), one]);
     for (const [symbol, list] of bySymbol) {
-      const e = health.ensure(symbol);
+      const e = s.health.ensure(symbol);
+      s.batch.touchHealth(symbol);
       const quarantinedToxic = e.is_toxic && (e.quarantined?.length ?? 0) > 0;
       e.intervals ??= {};
-      for (const s of list) {
-        e.intervals[s.target.interval] = {
-          status: s.report.status,
-          rows: s.report.rows,
-          audit_hash: s.sha256,
-          reasons: [...new Set(s.findings.map((f) => f.code))],
-          qualityScore: s.report.qualityScore,
+      for (const one of list) {
+        e.intervals[one.target.interval] = {
+          status: one.report.status,
+          rows: one.report.rows,
+          audit_hash: one.sha256,
+          reasons: [...new Set(one.findings.map((f) => f.code))],
+          qualityScore: one.report.qualityScore,
         };
-        const entry = catalog.get(symbol, s.target.interval);
-        if (entry && s.sha256 && entry.sha256 !== s.sha256) {
-          // A writer was killed between the data rename and the catalog save: the audited file is the truth.
-          Object.assign(entry, { sha256: s.sha256, rows: s.report.rows, start: s.report.start, end: s.report.end });
+        const entry = s.catalog.get(symbol, one.target.interval);
+        if (entry && one.sha256 === entry.sha256 && entry.qualityScore !== one.report.qualityScore) {
+          entry.qualityScore = one.report.qualityScore;
+          s.batch.touchCatalog(symbol, one.target.interval);
         }
-        if (entry && s.sha256 === entry.sha256) entry.qualityScore = s.report.qualityScore;
       }
       const all = Object.values(e.intervals);
       e.status = worstStatus(all.map((i) => i.status));
@@ -123,14 +167,13 @@ async function recordAudit(ctx: RunContext, lh: Lakehouse, series: AuditedSeries
       e.audit_hash = sha256(all.map((i) => i.audit_hash ?? "-").join(","));
       e.last_audit = now;
       // An ingest-time quarantine stays toxic until a forced re-ingest clears it; the audit only adds marks.
-      e.is_toxic = quarantinedToxic || list.some((s) => s.toxic);
+      e.is_toxic = quarantinedToxic || list.some((one) => one.toxic);
       if (e.is_toxic) e.status = "toxic";
     }
-    health.save();
-    catalog.save();
-    return health;
+    commitBatch(s);
+    return { series, health: s.health };
   } finally {
-    lock.release();
+    s.lock.release();
   }
 }
 
@@ -153,7 +196,7 @@ function summarise(lh: Lakehouse, series: AuditedSeries[], health: HealthRegistr
     const q = health.get(s.target.sym.id)?.quarantined;
     if (q?.length) s.report.quarantined = q.length;
   }
-  const inputs = series.filter((s) => s.sha256).map((s) => ({ name: lh.fileName(s.target.sym, s.target.interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval: s.target.interval }));
+  const inputs = series.filter((s) => s.sha256 && !s.corrupt).map((s) => ({ name: lh.fileName(s.target.sym, s.target.interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval: s.target.interval }));
   return {
     counts,
     symbols: series.map((s) => s.report),

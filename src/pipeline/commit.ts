@@ -1,29 +1,58 @@
+import { calendarFor } from "../calendar/index.ts";
+import { finding } from "../checks/types.ts";
 import type { CheckOptions } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
+import { asDqError, type DqError } from "../errors.ts";
 import type { Catalog } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
-import { type Lakehouse, seriesRange, type StoredSeries } from "../lakehouse/store.ts";
-import { type Bars, barCount, barsEqual, mergeBars, normalizeBars } from "../model/bars.ts";
-import type { Finding } from "../model/finding.ts";
+import { Batch } from "../lakehouse/journal.ts";
+import type { Lock } from "../lakehouse/lock.ts";
+import { type GoldenRead, Lakehouse, seriesRange, type StoredSeries } from "../lakehouse/store.ts";
+import { type Bars, barCount, barsEqual, mergeBars, takeRows } from "../model/bars.ts";
+import { type Finding, iso } from "../model/finding.ts";
+import { intervalMs } from "../model/interval.ts";
+import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, SymbolReport } from "../report/summary.ts";
 import { assess } from "./assess.ts";
-import type { Target } from "./targets.ts";
+import { profileOf, type Target } from "./targets.ts";
 
 /** The lakehouse state a writer holds while it has the lock. */
 export interface WriteSession {
   lh: Lakehouse;
+  lock: Lock;
   catalog: Catalog;
   health: HealthRegistry;
+  /** Changes since the last commit; `commitBatch` makes them durable together. */
+  batch: Batch;
   options: Map<string, CheckOptions>;
-  /** Catalog entries changed since the last save (saved by `flushCatalog`, always after the data files). */
-  catalogDirty?: boolean;
 }
 
-/** Save the catalog if entries changed. Call after the data files of those entries are renamed into place. */
-export function flushCatalog(s: WriteSession): void {
-  if (!s.catalogDirty) return;
-  s.catalog.save();
-  s.catalogDirty = false;
+/**
+ * Take the lakehouse lock for a writing command, recover what an interrupted writer left (see Lakehouse.lock),
+ * and load the catalog and registry as they are under the lock.
+ */
+export async function openWriteSession(ctx: RunContext, command: string, options: Map<string, CheckOptions>): Promise<WriteSession> {
+  const lh = new Lakehouse(ctx.lakehouse);
+  const recovery = { profileOf: (sym: SymbolId) => profileOf(ctx, sym), now: ctx.now, log: (m: string) => ctx.log.warn(m) };
+  const lock = await lh.lock(command, ctx.waitLockMs, recovery, (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`));
+  try {
+    const catalog = lh.loadCatalog();
+    const health = lh.loadHealth();
+    return { lh, lock, catalog, health, batch: new Batch(lh.root, catalog, health), options };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+/**
+ * Make the batch durable: data files, catalog entries and registry entries land together or not at all. The lease
+ * is checked first: a writer that stalled past it and lost the lock stops here instead of writing.
+ */
+export function commitBatch(s: WriteSession): void {
+  if (s.batch.empty) return;
+  s.lock.heartbeat();
+  s.batch.commit();
 }
 
 export type CommitOutcome = "written" | "unchanged" | "quarantined";
@@ -37,47 +66,69 @@ export interface Commit {
 }
 
 /**
+ * Golden means fit: bars that open after `now`, and the bar still in progress, are not committed. A bar in
+ * progress is simply left for the next run; a bar from the future is reported.
+ */
+export function holdBackUnfinished(ctx: RunContext, t: Target, bars: Bars): { bars: Bars; heldBack: number; future: Finding | undefined } {
+  const now = ctx.now.getTime();
+  const iv = intervalMs(t.interval);
+  const completed = calendarFor(t.profile, ctx.reference).lastCompleted(t.interval, now);
+  const keep: number[] = [];
+  let future = 0;
+  let firstFuture = Infinity;
+  for (let i = 0; i < bars.timestamp.length; i++) {
+    const ts = bars.timestamp[i]!;
+    if (ts > now) {
+      future++;
+      firstFuture = Math.min(firstFuture, ts);
+    } else if (ts + iv <= now || (completed !== undefined && ts <= completed)) keep.push(i);
+  }
+  const heldBack = bars.timestamp.length - keep.length;
+  if (!heldBack) return { bars, heldBack: 0, future: undefined };
+  const f = future
+    ? finding({ symbol: t.sym.id, interval: t.interval }, "future_bar", "warning", `${future} bar(s) open after now (${ctx.now.toISOString()}), first ${iso(firstFuture)}: not committed`, { bars: future }, { first: iso(firstFuture), now: ctx.now.toISOString() })
+    : undefined;
+  return { bars: takeRows(bars, keep), heldBack, future: f };
+}
+
+/**
  * Merge normalised incoming bars into the stored series and judge the result. Toxic: the incoming bars go to
  * quarantine with their reasons, the registry marks the asset, and the golden file stays byte-identical.
- * Otherwise the merged series is written atomically (only when it changed) and then the catalog is saved.
+ * Otherwise the merged series is staged (only when it changed) with its catalog and registry entries; all of it
+ * lands at the next `commitBatch`.
  */
-export async function commitSeries(
-  ctx: RunContext,
-  s: WriteSession,
-  t: Target,
-  incoming: Bars,
-  stored: StoredSeries | undefined,
-  source: string,
-  clearToxic = false,
-): Promise<Commit> {
+export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incoming: Bars, stored: StoredSeries | undefined, source: string, clearToxic = false): Commit {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
   const merged = stored ? mergeBars(stored.bars, incoming) : incoming;
   const prev = s.catalog.get(t.sym.id, t.interval);
   const verdict = assess(ctx, prev ? { ...t, entry: prev } : t, merged, s.options);
   const now = ctx.now.toISOString();
   const entry = s.health.ensure(t.sym.id);
+  s.batch.touchHealth(t.sym.id);
 
   if (verdict.toxic) {
     const toxic = verdict.findings.filter((f) => f.toxic && f.severity === "error");
-    const path = await s.lh.quarantine(t.sym, t.interval, incoming, { symbol: t.sym.id, interval: t.interval, vendor: source, quarantinedAt: now, reasons: toxic }, now);
+    const q = s.lh.quarantineFiles(t.sym, t.interval, incoming, { symbol: t.sym.id, interval: t.interval, vendor: source, quarantinedAt: now, reasons: toxic }, now);
+    for (const [rel, bytes] of q.files) s.batch.stage(t.sym.id, rel, bytes);
     entry.is_toxic = true;
     entry.status = "toxic";
     entry.reasons = [...new Set([...entry.reasons, ...toxic.map((f) => f.code)])].sort();
-    entry.quarantined = [...(entry.quarantined ?? []), path];
-    ctx.log.warn(`${t.sym.id} ${t.interval}: toxic (${toxic.map((f) => f.code).join(", ")}), quarantined to ${path}`);
+    entry.quarantined = [...new Set([...(entry.quarantined ?? []), q.parquet])];
+    ctx.log.warn(`${t.sym.id} ${t.interval}: toxic (${toxic.map((f) => f.code).join(", ")}), quarantined to ${q.parquet}`);
     return {
       outcome: "quarantined",
       findings: verdict.findings,
       merged: stored?.bars ?? incoming,
-      output: { name: path, kind: "quarantine", symbol: t.sym.id, interval: t.interval },
-      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: path },
+      output: { name: q.parquet, kind: "quarantine", symbol: t.sym.id, interval: t.interval },
+      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: q.parquet },
     };
   }
 
   let outcome: CommitOutcome = "unchanged";
   let sha = stored?.sha256;
+  const file = s.lh.fileName(t.sym, t.interval);
   if (!stored || !barsEqual(stored.bars, merged)) {
-    sha = (await s.lh.write(t.sym, t.interval, merged)).sha256;
+    sha = s.batch.stage(t.sym.id, file, s.lh.encode(merged)).sha256;
     outcome = "written";
   }
   if (outcome === "written" || !prev || prev.sha256 !== sha) {
@@ -85,7 +136,7 @@ export async function commitSeries(
       symbol: t.sym.id,
       interval: t.interval,
       profile: t.profile,
-      path: s.lh.fileName(t.sym, t.interval),
+      path: file,
       rows: barCount(merged),
       ...seriesRange(merged),
       genesis: prev?.genesis ?? null,
@@ -94,8 +145,7 @@ export async function commitSeries(
       ingestedAt: now,
       qualityScore: verdict.qualityScore,
     });
-    // Saved by flushCatalog after the data file is in place: the catalog never points at data that is not there.
-    s.catalogDirty = true;
+    s.batch.touchCatalog(t.sym.id, t.interval);
   }
   if (clearToxic && entry.is_toxic) {
     entry.is_toxic = false;
@@ -106,20 +156,30 @@ export async function commitSeries(
     outcome,
     findings: verdict.findings,
     merged,
-    output: { name: s.lh.fileName(t.sym, t.interval), kind: "parquet", sha256: sha!, symbol: t.sym.id, interval: t.interval, rows: barCount(merged) },
+    output: { name: file, kind: "parquet", sha256: sha!, symbol: t.sym.id, interval: t.interval, rows: barCount(merged) },
     report: { ...base, status: verdict.status, rows: barCount(merged), ...seriesRange(merged), qualityScore: verdict.qualityScore, outcome },
   };
 }
 
-/**
- * A writer killed between renaming a data file and saving the catalog leaves an entry whose hash is the previous
- * file's (the entry still points at real data). Whoever reads the file next brings the entry up to date.
- */
-export function healCatalogEntry(s: WriteSession, stored: StoredSeries, symbol: string, interval: string): boolean {
-  const entry = s.catalog.get(symbol, interval);
-  if (!entry || entry.sha256 === stored.sha256) return false;
-  const bars = normalizeBars(stored.bars);
-  Object.assign(entry, { sha256: stored.sha256, rows: barCount(bars), ...seriesRange(bars) });
-  s.catalogDirty = true;
-  return true;
+/** The finding for a golden file that is not what the catalog recorded, or that cannot be decoded. */
+export function goldenReadFinding(t: Target, r: Extract<GoldenRead, { kind: "corrupt" | "unreadable" }>): Finding {
+  const base = { symbol: t.sym.id, interval: t.interval };
+  if (r.kind === "corrupt") {
+    return finding(
+      base,
+      "corrupt",
+      "error",
+      `${r.path}: content changed outside dqctl (sha256 ${r.actual.slice(0, 12)}…, catalog recorded ${r.expected.slice(0, 12)}…); not read as golden — restore it from a backup or snapshot, or delete it to ingest the series again`,
+      { size: r.size },
+      { path: r.path, expected: r.expected, actual: r.actual },
+    );
+  }
+  return finding(base, "unreadable", "error", r.error.message, undefined, { path: r.path, actual: r.actual });
+}
+
+/** One line for a series that failed, naming it (any error: vendor, input, or a filesystem errno). */
+export function seriesFailure(t: Target, err: unknown): DqError {
+  const e = asDqError(err);
+  if (!e.message.includes(t.sym.id)) e.message = `${t.sym.id} ${t.interval}: ${e.message}`;
+  return e;
 }

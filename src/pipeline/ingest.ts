@@ -4,9 +4,9 @@ import { resolveCheckOptions, runChecks } from "../checks/index.ts";
 import { staleness } from "../checks/stale.ts";
 import { unsorted } from "../checks/unsorted.ts";
 import type { RunContext } from "../context.ts";
-import { DqError } from "../errors.ts";
+import { InputError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
+import type { StoredSeries } from "../lakehouse/store.ts";
 import { barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
@@ -16,7 +16,7 @@ import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts"
 import { mapLimitSettled } from "../vendors/limits.ts";
 import type { FetchRequest, FetchResult, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
-import { commitSeries, flushCatalog, healCatalogEntry, type WriteSession } from "./commit.ts";
+import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface IngestOptions {
@@ -35,7 +35,7 @@ export interface IngestOptions {
   concurrency?: number;
 }
 
-type Outcome = "written" | "unchanged" | "quarantined" | "no_data" | "skipped_toxic" | "fresh" | "failed";
+type Outcome = "written" | "unchanged" | "quarantined" | "no_data" | "skipped_toxic" | "fresh" | "failed" | "corrupt";
 
 /** A planned fetch: pass 1 (missing) or pass 2 (stale, from the last stored bar). */
 interface Job {
@@ -53,31 +53,35 @@ const DAY = 86_400_000;
  * each series is then merged, checked and committed atomically, one at a time, under the lakehouse lock.
  */
 export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<StepResult> {
-  const lh = new Lakehouse(ctx.lakehouse);
   const options = resolveCheckOptions(ctx.config);
   await initParquet();
-  const lock = await lh.lock("ingest", ctx.waitLockMs, (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`));
+  const session = await openWriteSession(ctx, "ingest", options);
+  const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, skipped_toxic: 0, fresh: 0, failed: 0, corrupt: 0 };
+  const findings: Finding[] = [];
+  const errors: { message: string; symbol: string }[] = [];
+  const symbols: SymbolReport[] = [];
+  const outputs: LineageRef[] = [];
+  const latencies: number[] = [];
+  const jobs: Job[] = [];
+  let targets: Target[] = [];
+  // Any error for one series (vendor, input, a filesystem errno) is that series' failure; the others go on.
+  const fail = (t: Target, err: unknown) => {
+    outcomes.failed++;
+    errors.push({ message: seriesFailure(t, err).oneLine(), symbol: t.sym.id });
+  };
   try {
-    const session: WriteSession = { lh, catalog: lh.loadCatalog(), health: lh.loadHealth(), options };
-    const targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval);
-    const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, skipped_toxic: 0, fresh: 0, failed: 0 };
-    const findings: Finding[] = [];
-    const errors: { message: string; symbol: string }[] = [];
-    const symbols: SymbolReport[] = [];
-    const outputs: LineageRef[] = [];
-    const latencies: number[] = [];
-    const fail = (t: Target, err: unknown) => {
-      if (!(err instanceof DqError)) throw err;
-      outcomes.failed++;
-      errors.push({ message: err.oneLine(), symbol: t.sym.id });
-    };
-
-    const jobs: Job[] = [];
+    targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval);
     for (const t of targets) {
+      session.lock.heartbeat();
       try {
         const job = plan(ctx, session, t, opts);
         if (typeof job === "string") outcomes[job]++;
-        else jobs.push(job);
+        else if ("finding" in job) {
+          // Reported as a finding (the gate) and as this series' failure (nothing could be ingested into it).
+          outcomes.corrupt++;
+          findings.push(job.finding);
+          fail(t, new InputError(job.finding.message, ""));
+        } else jobs.push(job);
       } catch (err) {
         fail(t, err);
       }
@@ -93,7 +97,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         const res = fetched[k]!;
         try {
           if (res.status === "rejected") throw res.reason;
-          const r = await commitJob(ctx, session, job, res.value, opts);
+          const r = commitJob(ctx, session, job, res.value, opts);
           if (res.value.latencyMs !== undefined) latencies.push(res.value.latencyMs);
           outcomes[r.outcome]++;
           findings.push(...r.findings);
@@ -102,35 +106,40 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         } catch (err) {
           fail(job.t, err);
         }
+        session.lock.heartbeat();
         ctx.progress.tick();
       }
-      flushCatalog(session); // once per batch, after its data files
+      commitBatch(session); // once per batch: its files, catalog and registry entries land together
     }
-    flushCatalog(session);
     ctx.progress.done();
-    session.health.save();
-    return {
-      counts: { symbols: targets.length, fetched: jobs.length, missing: jobs.filter((j) => j.pass === "missing").length, stale: jobs.filter((j) => j.pass === "stale").length, ...outcomes },
-      symbols,
-      findings,
-      errors,
-      extra: { latency: { [opts.vendor.name]: latencySummary(latencies) } },
-      lineage: { inputs: [{ name: opts.sourceName ?? opts.vendor.name, kind: "vendor", vendor: opts.vendor.name }], outputs },
-    };
   } finally {
-    lock.release();
+    try {
+      commitBatch(session); // whatever was staged before an unexpected stop still lands whole
+    } finally {
+      session.lock.release();
+    }
   }
+  return {
+    counts: { symbols: targets.length, fetched: jobs.length, missing: jobs.filter((j) => j.pass === "missing").length, stale: jobs.filter((j) => j.pass === "stale").length, ...outcomes },
+    symbols,
+    findings,
+    errors,
+    extra: { latency: { [opts.vendor.name]: latencySummary(latencies) } },
+    lineage: { inputs: [{ name: opts.sourceName ?? opts.vendor.name, kind: "vendor", vendor: opts.vendor.name }], outputs },
+  };
 }
 
 /** Decide what to fetch for one series, or why not to. Reads the stored file (a corrupt one is an error for it). */
-function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Job | "skipped_toxic" | "fresh" {
+function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Job | "skipped_toxic" | "fresh" | { finding: Finding } {
   if (s.health.isToxic(t.sym.id) && !opts.force) {
     ctx.log.info(`${t.sym.id}: marked toxic in the health registry, skipped (use --force to re-ingest)`);
     return "skipped_toxic";
   }
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
-  const stored = s.lh.readSync(t.sym, t.interval);
-  if (stored && healCatalogEntry(s, stored, t.sym.id, t.interval)) ctx.log.info(`${t.sym.id} ${t.interval}: catalog entry brought up to date with its file`);
+  const read = s.lh.readChecked(t.sym, t.interval, s.catalog.get(t.sym.id, t.interval));
+  // Never merge new bars onto a file that is not what the catalog recorded: that would launder the damage.
+  if (read.kind === "corrupt" || read.kind === "unreadable") return { finding: goldenReadFinding(t, read) };
+  const stored = read.kind === "missing" ? undefined : read.stored;
   if (!stored || barCount(stored.bars) === 0) {
     if (opts.lookbackDays !== undefined) req.fromMs = ctx.now.getTime() - opts.lookbackDays * DAY;
     return { t, pass: "missing", req };
@@ -152,7 +161,7 @@ interface JobResult {
   output?: LineageRef;
 }
 
-async function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchResult, opts: IngestOptions): Promise<JobResult> {
+function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchResult, opts: IngestOptions): JobResult {
   const { t } = job;
   if (barCount(fetched.bars) === 0) {
     const msg = `${opts.vendor.name} returned no bars for ${t.sym.id} ${t.interval}${fetched.ticker ? ` (${fetched.ticker})` : ""}`;
@@ -162,8 +171,14 @@ async function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: Fe
   if (fetched.partial) ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
   // Repeated or descending rows in what the vendor sent are reported, then normalised away.
   const raw = runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.profile, ctx.reference)), s.options, [duplicateRows, unsorted]);
-  const c = await commitSeries(ctx, s, t, normalizeBars(fetched.bars), job.stored, opts.vendor.name, opts.force === true);
-  c.findings.unshift(...raw);
+  const fit = holdBackUnfinished(ctx, t, normalizeBars(fetched.bars));
+  if (fit.heldBack) ctx.log.debug(`${t.sym.id} ${t.interval}: ${fit.heldBack} unfinished or future bar(s) not committed`);
+  if (barCount(fit.bars) === 0 && !job.stored) {
+    return { outcome: "no_data", findings: [...raw, ...(fit.future ? [fit.future] : [])] };
+  }
+  const c = commitSeries(ctx, s, t, fit.bars, job.stored, opts.vendor.name, opts.force === true);
+  c.findings.unshift(...raw, ...(fit.future ? [fit.future] : []));
+  if (fit.heldBack) c.report.heldBack = fit.heldBack;
   if (fetched.partial) c.report.partial = true;
   return c;
 }

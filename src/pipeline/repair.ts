@@ -2,9 +2,8 @@ import { calendarFor } from "../calendar/index.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import { missingRanges } from "../checks/gap.ts";
 import type { RunContext } from "../context.ts";
-import { DqError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { Lakehouse } from "../lakehouse/store.ts";
+import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
 import { barCount, mergeBars, normalizeBars, type Bars } from "../model/bars.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
@@ -12,7 +11,7 @@ import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import type { Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
-import { commitSeries, flushCatalog, type WriteSession } from "./commit.ts";
+import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface RepairOptions {
@@ -67,56 +66,70 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
   const options = resolveCheckOptions(ctx.config);
   await initParquet();
   const backfillDays = opts.backfillDays ?? 365;
-  const lock = opts.dryRun ? undefined : await lh.lock("repair", ctx.waitLockMs, (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`));
+  // A dry run only reads; a repair takes the lock (and recovers what an interrupted writer left) first.
+  const session = opts.dryRun ? undefined : await openWriteSession(ctx, "repair", options);
+  const catalog = session?.catalog ?? lh.loadCatalog();
+  const counts = { symbols: 0, planned: 0, fetches: 0, barsFetched: 0, gapsFilled: 0, genesisRecorded: 0, remainingGaps: 0, remainingBars: 0, skippedBudget: 0, failed: 0, corrupt: 0 };
+  const plans: Record<string, unknown>[] = [];
+  const symbols: SymbolReport[] = [];
+  const findings: Finding[] = [];
+  const errors: { message: string; symbol: string }[] = [];
+  const outputs: LineageRef[] = [];
   try {
-    const session: WriteSession = { lh, catalog: lh.loadCatalog(), health: lh.loadHealth(), options };
-    const targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval);
+    const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval);
+    counts.symbols = targets.length;
     const budget = { fills: opts.maxFills ?? Infinity, candles: opts.maxCandles ?? Infinity, deadline: Date.now() + (opts.maxTimeMs ?? Infinity) };
-    const counts = { symbols: targets.length, planned: 0, fetches: 0, barsFetched: 0, gapsFilled: 0, genesisRecorded: 0, remainingGaps: 0, remainingBars: 0, skippedBudget: 0, failed: 0 };
-    const plans: Record<string, unknown>[] = [];
-    const symbols: SymbolReport[] = [];
-    const findings: Finding[] = [];
-    const errors: { message: string; symbol: string }[] = [];
-    const outputs: LineageRef[] = [];
     ctx.progress.start(opts.dryRun ? "repair plan" : "repair", targets.length);
     for (const t of targets) {
+      session?.lock.heartbeat();
       try {
-        const stored = lh.readSync(t.sym, t.interval);
+        const read = lh.readChecked(t.sym, t.interval, catalog.get(t.sym.id, t.interval));
+        if (read.kind === "corrupt" || read.kind === "unreadable") {
+          // Filling gaps into a damaged file would make the damage look committed.
+          counts.corrupt++;
+          findings.push(goldenReadFinding(t, read));
+          continue;
+        }
+        const stored = read.kind === "missing" ? undefined : read.stored;
         if (!stored || barCount(stored.bars) === 0) continue; // nothing to repair: a missing series is ingest's job
         const plan = planRepair(ctx, t, normalizeBars(stored.bars), backfillDays);
         counts.planned += plan.fetches.length;
         plans.push({ symbol: plan.symbol, interval: plan.interval, fetches: plan.fetches.map((f) => ({ kind: f.kind, from: iso(f.fromMs), to: iso(f.toMs), ...(f.bars ? { bars: f.bars } : {}) })) });
-        if (opts.dryRun || plan.fetches.length === 0) continue;
+        if (!session || plan.fetches.length === 0) continue;
         const r = await repairOne(ctx, session, t, plan, stored, opts, budget, counts);
         symbols.push(r.report);
         findings.push(...r.findings);
         if (r.output) outputs.push(r.output);
       } catch (err) {
-        if (!(err instanceof DqError)) throw err;
         counts.failed++;
-        errors.push({ message: err.oneLine(), symbol: t.sym.id });
+        errors.push({ message: seriesFailure(t, err).oneLine(), symbol: t.sym.id });
       } finally {
         ctx.progress.tick();
       }
     }
     ctx.progress.done();
-    if (!opts.dryRun) session.health.save();
-    return {
-      counts,
-      symbols,
-      findings,
-      errors,
-      extra: { plan: plans, dryRun: opts.dryRun === true },
-      lineage: { inputs: [{ name: opts.sourceName ?? opts.vendor.name, kind: "vendor", vendor: opts.vendor.name }], outputs },
-    };
   } finally {
-    lock?.release();
+    if (session) {
+      try {
+        commitBatch(session);
+      } finally {
+        session.lock.release();
+      }
+    }
   }
+  return {
+    counts,
+    symbols,
+    findings,
+    errors,
+    extra: { plan: plans, dryRun: opts.dryRun === true },
+    lineage: { inputs: [{ name: opts.sourceName ?? opts.vendor.name, kind: "vendor", vendor: opts.vendor.name }], outputs },
+  };
 }
 
 type Budget = { fills: number; candles: number; deadline: number };
 
-async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: RepairPlan, stored: NonNullable<ReturnType<Lakehouse["readSync"]>>, opts: RepairOptions, budget: Budget, counts: Record<string, number>) {
+async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: RepairPlan, stored: StoredSeries, opts: RepairOptions, budget: Budget, counts: Record<string, number>) {
   const before = normalizeBars(stored.bars);
   let incoming: Bars | undefined;
   let genesis: string | undefined;
@@ -144,18 +157,21 @@ async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: Repa
   const entry = s.catalog.get(t.sym.id, t.interval);
   if (genesis && entry && entry.genesis !== genesis) {
     entry.genesis = genesis;
-    s.catalogDirty = true;
+    s.batch.touchCatalog(t.sym.id, t.interval);
     counts.genesisRecorded!++;
   }
   const withGenesis = entry ? { ...t, entry } : t;
-  const c = incoming ? await commitSeries(ctx, s, withGenesis, incoming, stored, opts.vendor.name) : undefined;
-  flushCatalog(s);
+  const fit = incoming ? holdBackUnfinished(ctx, t, incoming) : undefined;
+  const c = fit && barCount(fit.bars) ? commitSeries(ctx, s, withGenesis, fit.bars, stored, opts.vendor.name) : undefined;
   const after = c && c.outcome !== "quarantined" ? c.merged : before;
   const filled = countFilled(ctx, withGenesis, before, after);
   counts.gapsFilled! += filled;
+  // The registry entry goes into the same commit as the bars it counts: a kill loses both or neither.
   const h = s.health.ensure(t.sym.id);
   h.gaps_filled += filled;
   h.last_repair = ctx.now.toISOString();
+  s.batch.touchHealth(t.sym.id);
+  commitBatch(s);
   const remaining = missingRanges(checkInput(ctx, withGenesis, after, calendarFor(t.profile, ctx.reference)));
   counts.remainingGaps! += remaining.length;
   counts.remainingBars! += remaining.reduce((n, r) => n + r.bars, 0);
@@ -163,7 +179,8 @@ async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: Repa
   report.gapsFilled = filled;
   report.remainingGaps = remaining.length;
   if (genesis) report.genesis = genesis;
-  return { report, findings: c?.findings.filter((f) => f.code === "gap" || f.toxic) ?? [], output: c?.output };
+  const kept = c?.findings.filter((f) => f.code === "gap" || f.toxic) ?? [];
+  return { report, findings: fit?.future ? [fit.future, ...kept] : kept, output: c?.output };
 }
 
 /** True when every expected bar of the range is already in `bars`. */

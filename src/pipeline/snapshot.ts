@@ -1,21 +1,24 @@
 // The alpha-cycle contract (seed 002 §1.2, §3.3): copy exactly what a run reads into an immutable run folder.
 // No vendor is ever created here, so a snapshot cannot touch the network.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
 import type { RunContext } from "../context.ts";
 import { ConfigError, InputError } from "../errors.ts";
 import { syncDir, writeFileAtomic, writeJsonAtomic } from "../lakehouse/atomic.ts";
 import { decodeBars, encodeMatrix, initParquet } from "../lakehouse/parquet.ts";
+import { assertRunsAppendable } from "../lakehouse/runs.ts";
 import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
 import { normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
+import { parseRunId } from "../model/run-id.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import { VERSION } from "../version.ts";
 import { type AuditedSeries, runAudit } from "./audit.ts";
 import { buildReturnsMatrix, type MatrixMember } from "./returns-matrix.ts";
+import { makeTmpFolder, sweepDeadTmpFolders } from "./snapshot-tmp.ts";
 import { MANIFEST_FILE, MANIFEST_SCHEMA_ID, type Manifest, type ManifestEntry, snapshotIdOf } from "./verify.ts";
 
 /** What to snapshot and where. */
@@ -30,17 +33,19 @@ export interface SnapshotOptions {
 
 /** The returns matrix's file name inside a run folder. */
 export const MATRIX_FILE = "returns_matrix.parquet";
-const RUN_ID = /^[A-Za-z0-9._-]+$/;
 const READ_ONLY = 0o444;
 
 /** Why an asset may not enter a snapshot (empty when it may). */
 function blockReasons(s: AuditedSeries, registryToxic: boolean): string[] {
   const reasons: string[] = [];
   const st = s.report.status;
-  if (st === "missing") reasons.push(s.findings.some((f) => f.code === "unreadable") ? "unreadable" : "missing");
+  if (st === "corrupt") reasons.push(s.findings.some((f) => f.code === "unreadable") ? "unreadable" : "corrupt");
+  else if (st === "missing") reasons.push("missing");
   else if (st === "toxic") reasons.push("toxic");
   else if (st === "stale") reasons.push("stale");
   else if (s.report.rows === 0) reasons.push("no_data");
+  // Non-positive or non-finite prices are kept in golden (and reported by bad_value) but never handed to research.
+  if (s.findings.some((f) => f.code === "bad_value" && f.severity === "error")) reasons.push("bad_value");
   if (registryToxic && !reasons.includes("toxic")) reasons.push("registry_toxic");
   return reasons;
 }
@@ -60,10 +65,11 @@ function blockedFinding(s: AuditedSeries, reasons: string[]): Finding {
 
 /** Snapshot the series into `<out>/<runId>`: fail fast on missing, stale or toxic assets (exit 2, nothing written), else copy, hash and build the returns matrix. */
 export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promise<StepResult> {
-  if (!RUN_ID.test(opts.runId) || opts.runId.startsWith(".")) {
-    throw new ConfigError(`invalid run id "${opts.runId}"`, "use letters, digits and . _ - only, not starting with a dot (e.g. 2026-11-22-alpha)");
-  }
+  parseRunId(opts.runId);
+  // The command appends a run record at the end; fail now, before anything is written, if it could not.
+  assertRunsAppendable(ctx.lakehouse);
   const outDir = resolve(opts.out);
+  sweepDeadTmpFolders(outDir, ctx.log);
   const runDir = join(outDir, opts.runId);
   const refuseExisting = () => {
     if (existsSync(runDir)) throw new ConfigError(`run folder already exists: ${runDir}`, "a snapshot is never overwritten: choose a new --run-id");
@@ -98,8 +104,8 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
 
   mkdirSync(outDir, { recursive: true });
   // Build under a hidden temp folder beside the target and rename at the end: a crash never leaves a half snapshot under the run id.
-  const tmp = mkdtempSync(join(outDir, `.${opts.runId}.tmp-`));
-  chmodSync(tmp, 0o755); // mkdtemp makes it private; a run folder is read by other users and CI jobs
+  // Named after this process (see snapshot-tmp.ts) so the next snapshot can sweep it if this one is killed.
+  const tmp = makeTmpFolder(outDir, opts.runId);
   try {
     const built = await writeRunFolder(ctx, lh, audit.series, interval, opts.runId, tmp);
     refuseExisting(); // another process may have taken the run id meanwhile

@@ -31,7 +31,8 @@ export function resolveTargets(ctx: RunContext, catalog: Catalog, symbols: Symbo
     });
 }
 
-function profileOf(ctx: RunContext, sym: SymbolId, entry?: CatalogEntry): Profile {
+/** The profile of a series: a configured override, else what the catalog recorded, else the exchange's. */
+export function profileOf(ctx: RunContext, sym: SymbolId, entry?: CatalogEntry): Profile {
   if (ctx.config.instruments?.[sym.id]?.profile) return resolveProfile(sym, ctx.config.instruments);
   if (entry) return entry.profile as Profile;
   return resolveProfile(sym, ctx.config.instruments);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type Finding, type Status, worstOf } from "../model/finding.ts";
+import { redactValue } from "../redact.ts";
 import { VERSION } from "../version.ts";
 
 export const SUMMARY_SCHEMA_ID = "dqctl.summary/v1";
@@ -104,14 +105,14 @@ function stripInternal(f: Finding): Finding {
   return toxic ? { ...rest, details: { ...rest.details, toxic: true } } : rest;
 }
 
-/** JSON with BigInt as numbers and non-finite numbers as strings (JSON has no NaN/Infinity). */
+/** JSON with BigInt as numbers, non-finite numbers as strings (JSON has no NaN/Infinity) and every string redacted. */
 export function toJson(value: unknown, indent = 2): string {
   return JSON.stringify(
     value,
     (_k, v) => {
       if (typeof v === "bigint") return Number(v);
       if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-      return v;
+      return redactValue(v);
     },
     indent,
   );

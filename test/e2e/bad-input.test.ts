@@ -1,5 +1,6 @@
 // Bad input: exit 3, one line naming the file, row or field and what to do; nothing already stored changes.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertSummary, DEMO, DEMO_NOW, dqctl, tempDir, treeHash } from "../helpers/cli.ts";
@@ -132,7 +133,7 @@ describe("operational errors", () => {
 });
 
 describe("corrupt files inside the lakehouse", () => {
-  test("a truncated lakehouse file is one `unreadable` finding; the others are audited", async () => {
+  test("a truncated lakehouse file is one `corrupt` finding naming both hashes; the others are audited", async () => {
     const copy = join(dir, "lh-corrupt");
     mkdirSync(copy);
     for (const f of ["catalog.json", "BINANCE_BTCUSDT_1d.parquet", "NASDAQ_AAPL_1d.parquet"]) copyFileSync(join(lh, f), join(copy, f));
@@ -143,8 +144,11 @@ describe("corrupt files inside the lakehouse", () => {
     const doc = assertSummary(r.json());
     const aapl = doc.findings.filter((f: any) => f.symbol === "NASDAQ:AAPL");
     expect(aapl).toHaveLength(1);
-    expect(aapl[0]).toMatchObject({ code: "unreadable", severity: "error" });
+    expect(aapl[0]).toMatchObject({ code: "corrupt", severity: "error" });
     expect(aapl[0].message).toContain("NASDAQ_AAPL_1d.parquet");
+    const cat = JSON.parse(readFileSync(join(copy, "catalog.json"), "utf8"));
+    expect(aapl[0].details.expected).toBe(cat.entries.find((e: any) => e.symbol === "NASDAQ:AAPL").sha256);
+    expect(doc.symbols.find((s: any) => s.symbol === "NASDAQ:AAPL").status).toBe("corrupt");
     expect(doc.symbols.find((s: any) => s.symbol === "BINANCE:BTCUSDT").status).toBe("healthy");
     expect((await dqctl(["audit", "--fail-on-quality", "--quiet", "--lakehouse", copy, "--now", DEMO_NOW])).code).toBe(2);
   });
@@ -154,6 +158,25 @@ describe("corrupt files inside the lakehouse", () => {
     mkdirSync(copy);
     copyFileSync(join(lh, "catalog.json"), join(copy, "catalog.json"));
     writeFileSync(join(copy, "BINANCE_BTCUSDT_1d.parquet"), "garbage");
+    const r = await dqctl(["ingest", "--source", DEMO, "--symbols", "BINANCE:BTCUSDT", "--lakehouse", copy, "--now", DEMO_NOW]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("BINANCE_BTCUSDT_1d.parquet: content changed outside dqctl");
+    expect(readFileSync(join(copy, "BINANCE_BTCUSDT_1d.parquet"), "utf8")).toBe("garbage");
+  });
+
+  test("a file that is what the catalog recorded but cannot be decoded is `unreadable`; ingest leaves it alone", async () => {
+    const copy = join(dir, "lh-corrupt3");
+    mkdirSync(copy);
+    const cat = JSON.parse(readFileSync(join(lh, "catalog.json"), "utf8"));
+    const e = cat.entries.find((x: any) => x.symbol === "BINANCE:BTCUSDT");
+    e.sha256 = createHash("sha256").update("garbage").digest("hex");
+    cat.entries = [e];
+    writeFileSync(join(copy, "catalog.json"), JSON.stringify(cat));
+    writeFileSync(join(copy, "BINANCE_BTCUSDT_1d.parquet"), "garbage");
+    const audit = await dqctl(["audit", "--json", "--lakehouse", copy, "--now", DEMO_NOW]);
+    const f = assertSummary(audit.json()).findings.filter((x: any) => x.symbol === "BINANCE:BTCUSDT");
+    expect(f.map((x: any) => x.code)).toEqual(["unreadable"]);
+    expect(f[0].message).toContain("BINANCE_BTCUSDT_1d.parquet: not a Parquet file");
     const r = await dqctl(["ingest", "--source", DEMO, "--symbols", "BINANCE:BTCUSDT", "--lakehouse", copy, "--now", DEMO_NOW]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("BINANCE_BTCUSDT_1d.parquet: not a Parquet file");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Config } from "../../config/schema.ts";
 import { InputError } from "../../errors.ts";
 import { allocBars, type Bars, sliceBars, takeRows } from "../../model/bars.ts";
-import { fileStem, type SymbolId } from "../../model/symbol.ts";
+import { fileStem, legacyFileStem, type SymbolId } from "../../model/symbol.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
 import { type Cell, type RawTable, readTable } from "./table.ts";
 import { parseTimestamp } from "./timestamps.ts";
@@ -50,7 +50,8 @@ export function fileVendor(ctx: VendorContext): Vendor {
       let bars: Bars;
       if (isDir) {
         const stem = fileStem(req.symbol, req.interval);
-        const path = locate(stem);
+        // Files named the way earlier versions did (`_` inside the ticker unescaped) are still found.
+        const path = locate(stem) ?? locate(legacyFileStem(req.symbol, req.interval));
         if (!path) return { bars: allocBars(0), ticker: stem, latencyMs: performance.now() - t0 };
         bars = tableToBars(await table(path), req);
       } else {

@@ -1,6 +1,8 @@
-// Small lakehouses for the snapshot tests: seeded random-walk bars written through Lakehouse.write plus catalog entries.
+// Small lakehouses for the snapshot tests: seeded random-walk bars written atomically plus catalog entries.
 import { silentLogger, silentProgress, type RunContext } from "../../../src/context.ts";
-import { Lakehouse, seriesRange } from "../../../src/lakehouse/store.ts";
+import { writeFileAtomic } from "../../../src/lakehouse/atomic.ts";
+import { initParquet } from "../../../src/lakehouse/parquet.ts";
+import { Lakehouse, seriesRange, sha256 } from "../../../src/lakehouse/store.ts";
 import { allocBars, type Bars, takeRows } from "../../../src/model/bars.ts";
 import { parseSymbol, resolveProfile } from "../../../src/model/symbol.ts";
 
@@ -40,7 +42,11 @@ export async function buildLakehouse(root: string, series: Record<string, Bars>,
   const catalog = lh.loadCatalog();
   for (const [id, bars] of Object.entries(series)) {
     const sym = parseSymbol(id);
-    const w = await lh.write(sym, interval, bars);
+    await initParquet();
+    lh.ensure();
+    const bytes = lh.encode(bars);
+    writeFileAtomic(lh.pathFor(sym, interval), bytes);
+    const w = { rows: bars.timestamp.length, sha256: sha256(bytes) };
     catalog.set({
       symbol: sym.id,
       interval,

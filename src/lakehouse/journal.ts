@@ -1,0 +1,200 @@
+// The commit protocol. A writer stages every file of a batch as a durable temp file, then records its intent in
+// `.dqctl.journal.json` (the commit point), then renames the files into place, saves the catalog and the registry,
+// and removes the journal. Recovery rolls a journal forward, so after a crash at any instant the next lock holder
+// finds either the previous state or the whole batch — and any other mismatch between a file and its catalog entry
+// is corruption, never a crashed writer.
+import { createHash } from "node:crypto";
+import { existsSync, lstatSync, readFileSync, renameSync, unlinkSync } from "node:fs";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
+import * as v from "valibot";
+import { InputError } from "../errors.ts";
+import { syncDir, writeJsonAtomic, writeTempFile } from "./atomic.ts";
+import { type Catalog, CatalogEntrySchema, type CatalogEntry, seriesKey, validate } from "./catalog.ts";
+import { type HealthEntry, HealthEntrySchema, type HealthRegistry } from "./health.ts";
+
+export const JOURNAL_FILE = ".dqctl.journal.json";
+
+const FileIntentSchema = v.object({ symbol: v.string(), path: v.string(), tmp: v.string(), sha256: v.string() });
+const JournalSchema = v.object({
+  schema: v.literal("dqctl.journal/v1"),
+  pid: v.number(),
+  host: v.string(),
+  writtenAt: v.string(),
+  files: v.array(FileIntentSchema),
+  catalog: v.record(v.string(), v.nullable(CatalogEntrySchema)),
+  health: v.record(v.string(), HealthEntrySchema),
+});
+
+/** A file of a batch: its temp file (relative to the lakehouse root) and its final name. */
+export type FileIntent = v.InferOutput<typeof FileIntentSchema>;
+type JournalDoc = v.InferOutput<typeof JournalSchema>;
+
+/** sha256 hex of bytes. */
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** sha256 of a file, or undefined when it is absent or not a regular file. */
+function fileHash(path: string): string | undefined {
+  try {
+    if (!lstatSync(path).isFile()) return undefined;
+    return sha256(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while a writer is between its commit point and the end of its batch (or was killed there). */
+export function journalPending(root: string): boolean {
+  return existsSync(join(root, JOURNAL_FILE));
+}
+
+/** What changed in the catalog and the registry since the last commit, with the files that go with it. */
+export class Batch {
+  private files: FileIntent[] = [];
+  private readonly catalogKeys = new Set<string>();
+  private readonly healthSymbols = new Set<string>();
+
+  constructor(
+    readonly root: string,
+    readonly catalog: Catalog,
+    readonly health: HealthRegistry,
+  ) {}
+
+  /** Write `bytes` durably to a temp file for `rel` (a path relative to the root); it lands at the next commit. */
+  stage(symbol: string, rel: string, bytes: Uint8Array | string): { sha256: string; size: number } {
+    const target = join(this.root, rel);
+    // Refuse now what would make the rename fail after the commit point (a folder or a link where the file goes).
+    if (existsSync(target) && !lstatSync(target).isFile()) {
+      throw new InputError(`${target} is not a regular file`, "dqctl replaces only files it wrote; move that entry out of the lakehouse");
+    }
+    const tmp = writeTempFile(target, bytes);
+    const relTmp = join(dirname(rel), basename(tmp));
+    this.files = this.files.filter((f) => f.path !== rel);
+    const hash = sha256(bytes);
+    this.files.push({ symbol, path: rel, tmp: relTmp, sha256: hash });
+    this.healthSymbols.add(symbol);
+    return { sha256: hash, size: typeof bytes === "string" ? new TextEncoder().encode(bytes).length : bytes.length };
+  }
+
+  /** Mark a catalog entry as changed (set or deleted in the catalog object). */
+  touchCatalog(symbol: string, interval: string): void {
+    this.catalogKeys.add(seriesKey(symbol, interval));
+  }
+
+  /** Mark a registry entry as changed. */
+  touchHealth(symbol: string): void {
+    this.healthSymbols.add(symbol);
+  }
+
+  get empty(): boolean {
+    return !this.files.length && !this.catalogKeys.size && !this.healthSymbols.size;
+  }
+
+  /**
+   * Commit: journal (the commit point), renames, catalog, registry, journal removed. Call with the lock held.
+   * `failpoint` stops the commit right after that step, as a crash there would (tests of recovery only).
+   */
+  commit(failpoint?: "journal" | "rename" | "catalog"): void {
+    if (this.empty) return;
+    const stop = (at: typeof failpoint) => {
+      if (failpoint === at) throw new Error(`failpoint ${at}`);
+    };
+    const doc: JournalDoc = {
+      schema: "dqctl.journal/v1",
+      pid: process.pid,
+      host: hostname(),
+      writtenAt: new Date().toISOString(),
+      files: this.files,
+      catalog: Object.fromEntries([...this.catalogKeys].map((k) => [k, this.catalog.byKey(k) ?? null])),
+      health: Object.fromEntries([...this.healthSymbols].flatMap((s) => (this.health.get(s) ? [[s, this.health.get(s)!]] : []))),
+    };
+    const journal = join(this.root, JOURNAL_FILE);
+    writeJsonAtomic(journal, doc);
+    stop("journal");
+    const dirs = new Set<string>();
+    for (const f of this.files) {
+      renameSync(join(this.root, f.tmp), join(this.root, f.path));
+      dirs.add(dirname(join(this.root, f.path)));
+      stop("rename");
+    }
+    for (const d of dirs) syncDir(d);
+    this.catalog.save();
+    stop("catalog");
+    this.health.save();
+    unlinkSync(journal);
+    syncDir(this.root);
+    this.files = [];
+    this.catalogKeys.clear();
+    this.healthSymbols.clear();
+  }
+}
+
+/** What recovery did, for the log. */
+export interface RecoveryReport {
+  /** Files renamed into place from a committed journal. */
+  rolledForward: string[];
+  /** Intents whose data never landed (their temp file was gone): dropped with their catalog and registry entries. */
+  dropped: string[];
+}
+
+/**
+ * Roll a committed journal forward (the lock holder calls this before anything else): every file either already
+ * carries its intended hash or its temp file is renamed into place; the catalog and registry entries of the batch
+ * are then applied. An intent whose temp file is gone is dropped with the entries that describe it.
+ */
+export function recoverJournal(root: string, catalog: Catalog, health: HealthRegistry): RecoveryReport | undefined {
+  const path = join(root, JOURNAL_FILE);
+  if (!existsSync(path)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    // Written atomically, so never torn: unparseable content did not come from dqctl.
+    throw new InputError(`${path}: commit journal is not valid JSON (${(err as Error).message})`, "it was not written by dqctl; move it away and run `dqctl audit` to check the lakehouse", { cause: err });
+  }
+  const doc = validate(JournalSchema, raw, path, "it was not written by dqctl; move it away and run `dqctl audit` to check the lakehouse", InputError);
+  const report: RecoveryReport = { rolledForward: [], dropped: [] };
+  const failedPaths = new Set<string>();
+  const failedSymbols = new Set<string>();
+  for (const f of doc.files) {
+    const target = join(root, f.path);
+    if (fileHash(target) === f.sha256) continue;
+    const tmp = join(root, f.tmp);
+    if (fileHash(tmp) === f.sha256 && renamed(tmp, target)) {
+      syncDir(dirname(target));
+      report.rolledForward.push(f.path);
+    } else {
+      failedPaths.add(f.path);
+      failedSymbols.add(f.symbol);
+      report.dropped.push(f.path);
+    }
+  }
+  for (const [key, entry] of Object.entries(doc.catalog)) {
+    if (entry === null) {
+      const [symbol, interval] = splitKey(key);
+      catalog.delete(symbol, interval);
+    } else if (!failedPaths.has(entry.path)) catalog.set(entry as CatalogEntry);
+  }
+  for (const [symbol, entry] of Object.entries(doc.health)) if (!failedSymbols.has(symbol)) health.set(symbol, entry as HealthEntry);
+  catalog.save();
+  health.save();
+  unlinkSync(path);
+  syncDir(root);
+  return report;
+}
+
+function renamed(from: string, to: string): boolean {
+  try {
+    renameSync(from, to);
+    return true;
+  } catch {
+    return false; // something not written by dqctl is in the way: the intent is dropped, never half-applied
+  }
+}
+
+function splitKey(key: string): [string, string] {
+  const at = key.lastIndexOf("@");
+  return [key.slice(0, at), key.slice(at + 1)];
+}

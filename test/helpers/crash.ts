@@ -128,15 +128,17 @@ export async function killTrials(o: { name: string; seed: number; kills: number;
       // Two uninterrupted runs must agree, or comparing a trial with the reference would prove nothing.
       const unstable = o.diff(ref.state, runs[1]!.p.state());
       if (unstable.length || timings[1]!.code !== ref.code) report.failures.push({ where: `${o.name}: two uninterrupted runs of variant ${v} differ`, problems: unstable });
-      const ms = timings.reduce((a, t) => a + t.ms, 0) / timings.length;
-      const first = Math.min(...timings.map((t) => t.firstWriteMs ?? ms * 0.5));
+      // The span before the first write and the tail after it, each averaged: trials anchor tail kills at their own first write.
+      const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+      const first = mean(timings.map((t) => t.firstWriteMs ?? t.ms / 2));
+      const tail = mean(timings.map((t) => t.ms - (t.firstWriteMs ?? t.ms / 2)));
       // From a little before the first write (startup kills are cheap and prove little) to the end of the run.
       const lo = Math.round(first * 0.6);
-      const hi = Math.round(ms);
+      const hi = Math.round(first + tail);
       refs.push({ ...ref, lo, hi, first });
-      report.windows.push(`variant ${v}: exit ${ref.code}, ${Math.round(ms)} ms, first write at ${Math.round(first)} ms, kills at ${lo}–${hi} ms`);
+      report.windows.push(`variant ${v}: exit ${ref.code}, first write at ${Math.round(first)} ms, then ${Math.round(tail)} ms to the end; kills at ${lo}–${hi} ms`);
     }
-    const maxTrials = Math.ceil(o.kills * 1.5);
+    const maxTrials = o.kills * 2;
     const fractions = fc.sample(fc.integer({ min: 0, max: 10_000 }), { seed: o.seed, numRuns: maxTrials });
     const more = (inFlight: number) => report.killed + inFlight < o.kills;
     await pool(maxTrials, o.width ?? 2, async (i) => {

@@ -13,20 +13,20 @@ let n = 0;
 const fresh = () => join(work.dir, `t${n++}`);
 const readJson = (p: string) => JSON.parse(readFileSync(p, "utf8"));
 const entries = (lh: string) => readJson(join(lh, "catalog.json")).entries as { symbol: string; path: string; sha256: string; rows: number; source: string }[];
-const ingest = (lh: string, source: string, symbols: string, ...more: string[]) => dqctl(["ingest", "--source", source, "--symbols", symbols, ...more, "--json", "--quiet", "--lakehouse", lh, "--now", DEMO_NOW]);
+const ingest = (lh: string, source: string, symbols: string, ...more: string[]) => dqctl(["ingest", "--source", source, "--symbols", symbols, "--json", "--quiet", ...more, "--lakehouse", lh, "--now", DEMO_NOW]);
 
 beforeAll(() => {
   work = tempDir("dqctl-edges-");
 });
 afterAll(() => work.cleanup());
 
-/** A single-file source with a symbol column: daily futures bars for each symbol, closes starting at `base`. */
-function pairSource(path: string, series: Record<string, number>): string {
+/** A single-file source with a symbol column: daily futures bars per symbol, closes rising from `base`; `spikes` puts one bar at 8×. */
+function pairSource(path: string, series: Record<string, number>, spikes: Record<string, number> = {}): string {
   const ts = calendarFor("futures").expected("1d", Date.parse("2026-08-01"), Date.parse("2026-11-20"));
   const lines = ["symbol,timestamp,open,high,low,close,volume"];
   for (const [sym, base] of Object.entries(series)) {
     ts.forEach((t, i) => {
-      const c = base + i * 0.25;
+      const c = (base + i * 0.25) * (spikes[sym] === i ? 8 : 1);
       lines.push([sym, new Date(t).toISOString(), c, c + 1, c - 1, c, 1000 + i].join(","));
     });
   }
@@ -50,17 +50,17 @@ describe("orphans", () => {
     expect(problems(checkLakehouse(lh))).toEqual([]);
   });
 
-  test("an orphan that does not decode, or whose name maps to no symbol, is reported and kept, never cataloged", async () => {
+  test("an orphan that does not decode, or whose name maps to no symbol, is named in a warning and kept, never cataloged", async () => {
     const lh = fresh();
     expect((await ingest(lh, DEMO, "BINANCE:BTCUSDT")).code).toBe(0);
     writeFileSync(join(lh, "NASDAQ_MSFT_1d.parquet"), "PAR1 not really parquet PAR1");
     cpSync(join(lh, "BINANCE_BTCUSDT_1d.parquet"), join(lh, "holiday-photos.parquet"));
     const before = { msft: sha256(readFileSync(join(lh, "NASDAQ_MSFT_1d.parquet"))), photos: sha256(readFileSync(join(lh, "holiday-photos.parquet"))) };
-    const r = await ingest(lh, DEMO, "BINANCE:ETHUSDT");
+    const r = await dqctl(["ingest", "--source", DEMO, "--symbols", "BINANCE:ETHUSDT", "--lakehouse", lh, "--now", DEMO_NOW]);
     expect(r.code).toBe(0);
-    const said = r.stdout + r.stderr;
-    expect(said).toContain("NASDAQ_MSFT_1d.parquet");
-    expect(said).toContain("holiday-photos.parquet");
+    const warned = r.stderr.split("\n").filter((l) => l.includes("WARN"));
+    expect(warned.filter((l) => l.includes("NASDAQ_MSFT_1d.parquet"))).toHaveLength(1);
+    expect(warned.filter((l) => l.includes("holiday-photos.parquet"))).toHaveLength(1);
     expect(sha256(readFileSync(join(lh, "NASDAQ_MSFT_1d.parquet")))).toBe(before.msft);
     expect(sha256(readFileSync(join(lh, "holiday-photos.parquet")))).toBe(before.photos);
     expect(entries(lh).map((e) => e.symbol).sort()).toEqual(["BINANCE:BTCUSDT", "BINANCE:ETHUSDT"]);
@@ -68,7 +68,23 @@ describe("orphans", () => {
 });
 
 describe("names", () => {
-  test("a 230-character ticker that passes validation fails only its own series, with one clear line; the rest is ingested", async () => {
+  test("the longest symbol id that passes validation (100 characters) is stored like any other: file, temp, journal and quarantine names fit", async () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    const longest = `BINANCE:${"L_NG".repeat(23)}`; // `_` in the ticker: its file name carries the escape too
+    const toxic = `KRAKEN:${"T_X".repeat(31)}`;
+    expect([longest.length, toxic.length]).toEqual([100, 100]);
+    const src = pairSource(join(dir, "bars.csv"), { "BINANCE:BTCUSDT": 100, [longest]: 50, [toxic]: 70 }, { [toxic]: 40 });
+    const lh = join(dir, "lakehouse");
+    const r = await ingest(lh, src, `BINANCE:BTCUSDT,${longest},${toxic}`);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(entries(lh).map((e) => e.symbol).sort()).toEqual(["BINANCE:BTCUSDT", longest]);
+    expect(readJson(join(lh, "foundation_health.json"))[toxic].is_toxic).toBe(true);
+    expect(problems(checkLakehouse(lh))).toEqual([]);
+  });
+
+  test("a 230-character ticker is refused before anything is written: exit 3, one line naming it", async () => {
     const dir = fresh();
     mkdirSync(dir);
     const long = `BINANCE:${"LONG".repeat(57)}XY`;
@@ -76,13 +92,11 @@ describe("names", () => {
     const src = pairSource(join(dir, "bars.csv"), { "BINANCE:BTCUSDT": 100, [long]: 50 });
     const lh = join(dir, "lakehouse");
     const r = await ingest(lh, src, `BINANCE:BTCUSDT,${long}`);
-    expect(r.code).toBe(3); // an operational error of one series
-    const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("dqctl:"));
+    expect(r.code).toBe(3);
+    const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(long.slice(0, 40));
-    expect(lines[0]).toMatch(/too long/i);
-    expect(entries(lh).map((e) => e.symbol)).toEqual(["BINANCE:BTCUSDT"]);
-    expect(problems(checkLakehouse(lh))).toEqual([]);
+    expect(existsSync(lh)).toBe(false);
   });
 
   test("CME_MINI:ES1! and CME:MINI_ES1! never share a file; --refresh of one leaves the other byte-identical", async () => {
@@ -93,9 +107,9 @@ describe("names", () => {
     expect((await ingest(lh, v1, "CME_MINI:ES1!,CME:MINI_ES1!")).code).toBe(0);
     const byId = () => Object.fromEntries(entries(lh).map((e) => [e.symbol, e]));
     const first = byId();
-    // The protocol's injective names: `_` inside the ticker is escaped.
+    // One-to-one names (README, "File names are one-to-one"): `_` inside the ticker is written `~`.
     expect(first["CME_MINI:ES1!"]!.path).toBe("CME_MINI_ES1!_1d.parquet");
-    expect(first["CME:MINI_ES1!"]!.path).toBe("CME_MINI%5FES1!_1d.parquet");
+    expect(first["CME:MINI_ES1!"]!.path).toBe("CME_MINI~ES1!_1d.parquet");
     for (const [sym, base] of [["CME_MINI:ES1!", 5000], ["CME:MINI_ES1!", 100]] as const) {
       expect(decodeBars(readFileSync(join(lh, first[sym]!.path)), sym).close[0]).toBe(base);
     }

@@ -30,7 +30,7 @@ import { createVendor, VENDOR_NAMES } from "../vendors/registry.ts";
 import { vendorSettings } from "../vendors/settings.ts";
 import { fromVendorTicker } from "../vendors/tickers.ts";
 import type { FetchResult, Vendor, VendorContext } from "../vendors/types.ts";
-import { type CacheEntry, type CacheKeyInputs, cacheKey, lookup, prune, store } from "./cache.ts";
+import { type CacheEntry, type CacheKeyInputs, cacheKey, lookup, prune, store, sweepTemps } from "./cache.ts";
 import { stitch, type VendorSeries } from "./stitch.ts";
 import { type ValidationFlags, validateSeries, validationOptions } from "./validate.ts";
 
@@ -155,6 +155,7 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   const vctx: VendorContext = { config: ctx.config, log: ctx.log, env: opts.env, ...(opts.sourcePath ? { source: opts.sourcePath } : {}) };
   const vendorRefs: LineageRef[] = vendors.map((v) => (v === "file" ? { name: resolve(opts.sourcePath!), kind: "file", vendor: v } : { name: v, kind: "vendor", baseUrl: vendorSettings(v, vctx).baseUrl }));
 
+  sweepTemps(cacheDir); // a killed run's temp files; the cache must not keep debris across runs
   const hit = lookup(cacheDir, key, nowMs, opts.retentionDays, ctx.log);
   if (hit) {
     ctx.log.info(`bootstrap: cache hit ${hit.metadata.file} (${hit.metadata.rows} rows), no vendor contacted`);

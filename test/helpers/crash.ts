@@ -32,20 +32,26 @@ export async function timedRun(args: string[], watch: string): Promise<{ code: n
 /**
  * Start the command and SIGKILL it `atMs` into its run. Instants past the measured first write are anchored at the
  * first write this run makes (`firstWriteMs` is the reference's), so startup jitter does not push kills past the end.
- * `killed` is false when the command had already exited.
+ * `killed` is false when the command had already exited; `tailMs` is then how long it ran after its first write.
  */
-export async function killAt(args: string[], watch: string, atMs: number, firstWriteMs: number): Promise<{ killed: boolean; code: number | null }> {
+export async function killAt(args: string[], watch: string, atMs: number, firstWriteMs: number): Promise<{ killed: boolean; tailMs?: number }> {
   const before = names(watch);
   const p = Bun.spawn([...dqctlCommand(), ...args], { env: cleanEnv(), stdout: "ignore", stderr: "ignore", stdin: "ignore" });
   const running = () => p.exitCode === null && p.signalCode === null;
-  if (atMs < firstWriteMs) await Bun.sleep(atMs);
+  let wroteAt: number | undefined;
+  if (atMs < firstWriteMs) await Promise.race([Bun.sleep(atMs), p.exited]);
   else {
     while (running() && names(watch) === before) await Bun.sleep(1);
-    await Bun.sleep(atMs - firstWriteMs);
+    if (running()) wroteAt = performance.now();
+    await Promise.race([Bun.sleep(atMs - firstWriteMs), p.exited]);
+  }
+  if (!running()) {
+    await p.exited;
+    return wroteAt === undefined ? { killed: false } : { killed: false, tailMs: performance.now() - wroteAt };
   }
   p.kill("SIGKILL");
   await p.exited;
-  return { killed: p.signalCode === "SIGKILL", code: p.exitCode };
+  return { killed: p.signalCode === "SIGKILL" };
 }
 
 /** Run `fn` over 0, 1, 2, … with at most `width` at once, while `more()` says another is wanted (and fewer than `max` started). */
@@ -92,7 +98,7 @@ export type Variant = (dir: string) => Prepared | Promise<Prepared>;
 
 export interface KillReport {
   name: string;
-  /** Trials run: as many as it took to kill `kills` runs mid-flight (a run may finish before its instant comes). */
+  /** Trials run: as many as it took (at most 3 × `kills`) to kill `kills` runs mid-flight; a run may finish before its instant. */
   trials: number;
   killed: number;
   /** Per failed trial: where it was killed and every problem seen, tagged by when it was seen. */
@@ -112,7 +118,7 @@ export async function killTrials(o: { name: string; seed: number; kills: number;
   const { dir, cleanup } = tempDir(`dqctl-crash-${o.name.replace(/\W+/g, "-")}-`);
   const report: KillReport = { name: o.name, trials: 0, killed: 0, failures: [], tally: {}, windows: [] };
   try {
-    const refs: { code: number; state: unknown; lo: number; hi: number; first: number }[] = [];
+    const refs: { code: number; state: unknown; lo: number; first: number; tails: number[] }[] = [];
     for (const [v, variant] of o.variants.entries()) {
       // Timed `width` at once, as the trials run, so the kill window matches the load the trials see.
       const runs = await Promise.all(
@@ -132,20 +138,21 @@ export async function killTrials(o: { name: string; seed: number; kills: number;
       const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
       const first = mean(timings.map((t) => t.firstWriteMs ?? t.ms / 2));
       const tail = mean(timings.map((t) => t.ms - (t.firstWriteMs ?? t.ms / 2)));
-      // From a little before the first write (startup kills are cheap and prove little) to the end of the run.
+      // From a little before the first write (startup kills are cheap and prove little) to the end of the run. The tail
+      // is re-measured by every trial that finished before its kill, so load changing under the test keeps kills landing.
       const lo = Math.round(first * 0.6);
-      const hi = Math.round(first + tail);
-      refs.push({ ...ref, lo, hi, first });
-      report.windows.push(`variant ${v}: exit ${ref.code}, first write at ${Math.round(first)} ms, then ${Math.round(tail)} ms to the end; kills at ${lo}–${hi} ms`);
+      refs.push({ ...ref, lo, first, tails: timings.map((t) => t.ms - (t.firstWriteMs ?? t.ms / 2)) });
+      report.windows.push(`variant ${v}: exit ${ref.code}, first write at ${Math.round(first)} ms, then ${Math.round(tail)} ms to the end`);
     }
-    const maxTrials = o.kills * 2;
+    const maxTrials = o.kills * 3;
     const fractions = fc.sample(fc.integer({ min: 0, max: 10_000 }), { seed: o.seed, numRuns: maxTrials });
     const more = (inFlight: number) => report.killed + inFlight < o.kills;
     await pool(maxTrials, o.width ?? 2, async (i) => {
       report.trials++;
       const v = i % o.variants.length;
       const ref = refs[v]!;
-      const delay = Math.round(ref.lo + ((ref.hi - ref.lo) * fractions[i]!) / 10_000);
+      const hi = ref.first + ref.tails.reduce((a, x) => a + x, 0) / ref.tails.length;
+      const delay = Math.round(ref.lo + ((hi - ref.lo) * fractions[i]!) / 10_000);
       const trialDir = join(dir, `trial-${i}`);
       const seen: string[] = [];
       const note = (stage: string, lines: string[]) => {
@@ -156,6 +163,7 @@ export async function killTrials(o: { name: string; seed: number; kills: number;
         const p = await o.variants[v]!(trialDir);
         const k = await killAt(p.args, p.watch, delay, ref.first);
         if (k.killed) report.killed++;
+        if (k.tailMs !== undefined) ref.tails.push(k.tailMs);
         note("right after the kill", p.afterKill());
         const rerun = await dqctl(p.args);
         const want = p.rerunCode ? p.rerunCode(ref.code, k) : ref.code;

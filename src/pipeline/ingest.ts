@@ -11,6 +11,7 @@ import { barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
+import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 import { latencySummary } from "../report/latency.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import { mapLimitSettled } from "../vendors/limits.ts";
@@ -167,6 +168,11 @@ function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchRes
     const msg = `${opts.vendor.name} returned no bars for ${t.sym.id} ${t.interval}${fetched.ticker ? ` (${fetched.ticker})` : ""}`;
     const severity = job.pass === "missing" ? s.options.get("no_data")!.severity("error") : "warning";
     return { outcome: "no_data", findings: [{ code: "no_data", severity, symbol: t.sym.id, interval: t.interval, message: msg, metrics: { rows: 0 } }] };
+  }
+  // Every vendor's bars are range-checked before anything else reads them (the file vendor does it per row already).
+  const bad = firstOutsideWindow(fetched.bars.timestamp);
+  if (bad >= 0) {
+    throw new InputError(`${opts.vendor.name} sent ${t.sym.id} ${t.interval} a bar at ${describeMs(fetched.bars.timestamp[bad]!)} (row ${bad + 1}), outside ${TIME_WINDOW_TEXT}`, "check the vendor's answer and its time unit; nothing was committed for this series");
   }
   if (fetched.partial) ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
   // Repeated or descending rows in what the vendor sent are reported, then normalised away.

@@ -96,7 +96,7 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
     if (symCol >= 0 && !aliases!.has(String(t.cell(symCol, r) ?? "").trim().toUpperCase())) continue;
     const rawTs = t.cell(tsCol, r);
     let ts = typeof rawTs === "string" || typeof rawTs === "number" || typeof rawTs === "bigint" ? parseTimestamp(rawTs) : Number.NaN;
-    if (!Number.isFinite(ts)) throw new InputError(`${t.where(r)}: column ${t.names[tsCol]}: ${JSON.stringify(rawTs)} is not a timestamp`, "use ISO-8601 or epoch seconds/milliseconds");
+    if (!Number.isFinite(ts)) throw new InputError(`${t.where(r)}: column ${t.names[tsCol]}: ${JSON.stringify(rawTs)} is not a timestamp`, "use ISO-8601 or epoch seconds/milliseconds", rowAt(t, r, tsCol));
     if (daily) ts = Math.floor(ts / 86_400_000) * 86_400_000; // daily bars are labelled with their date at 00:00 UTC
     const close = num(t, closeCol, r, true);
     out.timestamp[k] = ts;
@@ -116,10 +116,17 @@ function num(t: RawTable, c: number, r: number, required = false): number {
   if (typeof v === "number") return v;
   if (typeof v === "bigint") return Number(v);
   if (v === null || v === undefined || (typeof v === "string" && NULLS.has(v.trim().toLowerCase()))) {
-    if (required) throw new InputError(`${t.where(r)}: column ${t.names[c]}: missing value`, "every bar needs a close");
+    if (required) throw new InputError(`${t.where(r)}: column ${t.names[c]}: missing value`, "every bar needs a close", rowAt(t, r, c));
     return Number.NaN; // kept and reported by the bad_value check, never silently dropped
   }
   const n = Number(String(v).trim());
-  if (String(v).trim() === "" || Number.isNaN(n)) throw new InputError(`${t.where(r)}: column ${t.names[c]}: ${JSON.stringify(v)} is not a number`, "fix that row of the file");
+  if (String(v).trim() === "" || Number.isNaN(n)) throw new InputError(`${t.where(r)}: column ${t.names[c]}: ${JSON.stringify(v)} is not a number`, "fix that row of the file", rowAt(t, r, c));
   return n;
+}
+
+/** Where a bad cell is, for the error's `file`, `line` and `column` fields. */
+function rowAt(t: RawTable, r: number, c: number): { code: string; file: string; line?: number; column?: string } {
+  const line = t.line?.(r);
+  const column = t.names[c];
+  return { code: "bad_row", file: t.label, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
 }

@@ -14,6 +14,8 @@ export interface RawTable {
   cell(col: number, row: number): Cell;
   /** Where row `row` is in the file, for error messages (`line 12` or `row 12`). */
   where(row: number): string;
+  /** The 1-based line of row `row` in a text file (undefined for Parquet), for the error's `line` field. */
+  line?(row: number): number;
 }
 
 /** Read a CSV, JSON Lines or Parquet file by extension. */
@@ -28,17 +30,17 @@ export async function readTable(path: string): Promise<RawTable> {
 function csvTable(path: string): RawTable {
   const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
   const recs = parseCsv(text, (line, msg) => {
-    throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV");
+    throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV", { code: "bad_row", file: path, line });
   });
   const header = recs.shift();
-  if (!header) throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume");
+  if (!header) throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume", { code: "empty_file", file: path });
   const names = header.fields.map((n) => n.trim().toLowerCase());
   for (const r of recs) {
     if (r.fields.length !== names.length) {
-      throw new InputError(`${path}:${r.line}: expected ${names.length} fields, found ${r.fields.length}`, "fix that row of the CSV");
+      throw new InputError(`${path}:${r.line}: expected ${names.length} fields, found ${r.fields.length}`, "fix that row of the CSV", { code: "bad_row", file: path, line: r.line });
     }
   }
-  return { label: path, names, rows: recs.length, cell: (c, r) => recs[r]!.fields[c], where: (r) => `${path}:${recs[r]!.line}` };
+  return { label: path, names, rows: recs.length, cell: (c, r) => recs[r]!.fields[c], where: (r) => `${path}:${recs[r]!.line}`, line: (r) => recs[r]!.line };
 }
 
 function jsonlTable(path: string): RawTable {
@@ -52,9 +54,9 @@ function jsonlTable(path: string): RawTable {
     try {
       obj = JSON.parse(text);
     } catch (err) {
-      throw new InputError(`${path}:${i + 1}: malformed JSON (${(err as Error).message})`, "fix that line of the JSON Lines file");
+      throw new InputError(`${path}:${i + 1}: malformed JSON (${(err as Error).message})`, "fix that line of the JSON Lines file", { code: "bad_row", file: path, line: i + 1 });
     }
-    if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new InputError(`${path}:${i + 1}: expected a JSON object per line`, "write one {\"timestamp\":…} object per line");
+    if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new InputError(`${path}:${i + 1}: expected a JSON object per line`, "write one {\"timestamp\":…} object per line", { code: "bad_row", file: path, line: i + 1 });
     const lowered: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(obj)) {
       const key = k.toLowerCase();
@@ -72,6 +74,7 @@ function jsonlTable(path: string): RawTable {
     rows: objs.length,
     cell: (c, r) => objs[r]!.obj[names[c]!] as Cell,
     where: (r) => `${path}:${objs[r]!.line}`,
+    line: (r) => objs[r]!.line,
   };
 }
 

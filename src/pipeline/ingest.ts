@@ -4,7 +4,7 @@ import { resolveCheckOptions, runChecks } from "../checks/index.ts";
 import { staleness } from "../checks/stale.ts";
 import { unsorted } from "../checks/unsorted.ts";
 import type { RunContext } from "../context.ts";
-import { DqError } from "../errors.ts";
+import { DqError, type ErrorItem } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
 import { barCount, normalizeBars } from "../model/bars.ts";
@@ -62,14 +62,14 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
     const targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval);
     const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, skipped_toxic: 0, fresh: 0, failed: 0 };
     const findings: Finding[] = [];
-    const errors: { message: string; symbol: string }[] = [];
+    const errors: ErrorItem[] = [];
     const symbols: SymbolReport[] = [];
     const outputs: LineageRef[] = [];
     const latencies: number[] = [];
     const fail = (t: Target, err: unknown) => {
       if (!(err instanceof DqError)) throw err;
       outcomes.failed++;
-      errors.push({ message: err.oneLine(), symbol: t.sym.id });
+      errors.push(err.toItem({ symbol: t.sym.id }));
     };
 
     const jobs: Job[] = [];
@@ -78,6 +78,8 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         const job = plan(ctx, session, t, opts);
         if (typeof job === "string") outcomes[job]++;
         else jobs.push(job);
+        // A skipped toxic asset is still reported, as toxic, with its quarantined files (it is not silently absent).
+        if (job === "skipped_toxic") symbols.push(heldReport(session, t));
       } catch (err) {
         fail(t, err);
       }
@@ -91,18 +93,20 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
       for (let k = 0; k < slice.length; k++) {
         const job = slice[k]!;
         const res = fetched[k]!;
+        let outcome: Outcome = "failed";
         try {
           if (res.status === "rejected") throw res.reason;
           const r = await commitJob(ctx, session, job, res.value, opts);
           if (res.value.latencyMs !== undefined) latencies.push(res.value.latencyMs);
           outcomes[r.outcome]++;
+          outcome = r.outcome;
           findings.push(...r.findings);
           if (r.report) symbols.push(r.report);
           if (r.output) outputs.push(r.output);
         } catch (err) {
           fail(job.t, err);
         }
-        ctx.progress.tick();
+        ctx.progress.tick(1, outcome);
       }
       flushCatalog(session); // once per batch, after its data files
     }
@@ -110,7 +114,14 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
     ctx.progress.done();
     session.health.save();
     return {
-      counts: { symbols: targets.length, fetched: jobs.length, missing: jobs.filter((j) => j.pass === "missing").length, stale: jobs.filter((j) => j.pass === "stale").length, ...outcomes },
+      counts: {
+        symbols: targets.length,
+        fetched: jobs.length,
+        missing: jobs.filter((j) => j.pass === "missing").length,
+        stale: jobs.filter((j) => j.pass === "stale").length,
+        ...outcomes,
+        toxic: symbols.filter((r) => r.status === "toxic").length,
+      },
       symbols,
       findings,
       errors,
@@ -143,6 +154,24 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
   if (!st || st.lagMs === 0) return "fresh";
   req.fromMs = bars.timestamp[bars.timestamp.length - 1]!; // refetch the last bar too: it may have been partial
   return { t, pass: "stale", stored, req };
+}
+
+/** The row of an asset skipped because the registry holds it as toxic: its stored range (if any) and quarantine files. */
+function heldReport(s: WriteSession, t: Target): SymbolReport {
+  const e = t.entry;
+  const files = s.health.get(t.sym.id)?.quarantined ?? [];
+  return {
+    symbol: t.sym.id,
+    interval: t.interval,
+    profile: t.profile,
+    status: "toxic",
+    rows: e?.rows ?? 0,
+    start: e?.start ?? null,
+    end: e?.end ?? null,
+    qualityScore: e?.qualityScore ?? null,
+    outcome: "skipped_toxic",
+    ...(files.length ? { quarantined: files } : {}),
+  };
 }
 
 interface JobResult {

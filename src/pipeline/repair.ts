@@ -2,7 +2,7 @@ import { calendarFor } from "../calendar/index.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import { missingRanges } from "../checks/gap.ts";
 import type { RunContext } from "../context.ts";
-import { DqError } from "../errors.ts";
+import { DqError, type ErrorItem } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse } from "../lakehouse/store.ts";
 import { barCount, mergeBars, normalizeBars, type Bars } from "../model/bars.ts";
@@ -76,7 +76,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
     const plans: Record<string, unknown>[] = [];
     const symbols: SymbolReport[] = [];
     const findings: Finding[] = [];
-    const errors: { message: string; symbol: string }[] = [];
+    const errors: ErrorItem[] = [];
     const outputs: LineageRef[] = [];
     ctx.progress.start(opts.dryRun ? "repair plan" : "repair", targets.length);
     for (const t of targets) {
@@ -94,7 +94,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
       } catch (err) {
         if (!(err instanceof DqError)) throw err;
         counts.failed++;
-        errors.push({ message: err.oneLine(), symbol: t.sym.id });
+        errors.push(err.toItem({ symbol: t.sym.id }));
       } finally {
         ctx.progress.tick();
       }

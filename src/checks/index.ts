@@ -39,6 +39,7 @@ export const ALL_CHECKS: readonly Check[] = [
 export const EXTRA_CODES = [
   "missing",
   "unreadable",
+  "quarantined",
   "quality_score",
   // bootstrap validators (src/bootstrap/validate.ts reads their options)
   "cross_source_drift",

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import { SERIES_STATUSES, type SeriesStatus } from "../checks/status.ts";
@@ -13,6 +14,7 @@ import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult, SymbolReport } from "../report/summary.ts";
 import { assess } from "./assess.ts";
+import { heldFiles, heldTargets } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface AuditOptions {
@@ -41,18 +43,20 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   lh.assertExists();
   const options = resolveCheckOptions(ctx.config);
   const catalog = lh.loadCatalog();
+  const health = lh.loadHealth();
   const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval);
+  // A plain audit covers the whole lakehouse, quarantine included: toxic assets with no golden file are listed too.
+  if (!opts.symbols?.length) targets.push(...heldTargets(ctx, health, catalog, opts.interval));
   await initParquet();
 
   const series: AuditedSeries[] = [];
-  const health = lh.loadHealth();
   ctx.progress.start("audit", targets.length);
   for (const t of targets) {
     const one = auditOne(ctx, lh, t, options, opts, health);
     series.push(one);
     // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
     if (one.report.rows >= LARGE_SERIES) collectGarbage();
-    ctx.progress.tick();
+    ctx.progress.tick(1, one.report.status);
   }
   ctx.progress.done();
 
@@ -70,23 +74,33 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: ReturnType
     const f = finding(base, "unreadable", "error", err.message, undefined, { path: lh.pathFor(t.sym, t.interval) });
     return { target: t, findings: [f], sha256: null, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
   }
+  // An asset the registry holds in quarantine as toxic is `toxic`, with its files, whether or not a golden file exists.
+  const files = health ? heldFiles(health, t.sym, t.interval) : [];
+  // (Registries written before this finding existed recorded `missing` as the reason: not a reason for toxicity.)
+  const reasons = health?.get(t.sym.id)?.reasons.filter((r) => r !== "missing" && r !== "quarantined") ?? [];
+  const held = files.length ? heldFinding(base, files, reasons, options) : undefined;
   if (!stored) {
-    // An asset held in quarantine is missing from the golden lakehouse for a reason: say which.
-    const held = health?.get(t.sym.id);
-    const why = held?.is_toxic && held.quarantined?.length ? `: held in quarantine as toxic (${held.reasons.join(", ")})` : "";
-    const details = { path: lh.pathFor(t.sym, t.interval), ...(why ? { quarantined: held!.quarantined } : {}) };
-    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}${why}`, undefined, details);
+    if (held) return { target: t, findings: [held], sha256: null, toxic: true, report: { ...base, status: "toxic", rows: 0, start: null, end: null, qualityScore: null, quarantined: files } };
+    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}`, undefined, { path: lh.pathFor(t.sym, t.interval) });
     return { target: t, findings: [f], sha256: null, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
   }
   const a = assess(ctx, t, stored.bars, options, opts);
   const bars: Bars = a.bars;
   return {
     target: t,
-    findings: a.findings,
+    findings: held ? [...a.findings, held] : a.findings,
     sha256: stored.sha256,
-    toxic: a.toxic,
-    report: { ...base, status: a.status, rows: barCount(bars), ...seriesRange(bars), qualityScore: a.qualityScore },
+    toxic: a.toxic || held !== undefined,
+    report: { ...base, status: held ? "toxic" : a.status, rows: barCount(bars), ...seriesRange(bars), qualityScore: a.qualityScore, ...(held ? { quarantined: files } : {}) },
   };
+}
+
+/** The `quarantined` finding of a series held in quarantine as toxic (error unless configured otherwise). */
+function heldFinding(base: { symbol: string; interval: Interval }, files: string[], reasons: string[], options: ReturnType<typeof resolveCheckOptions>): Finding {
+  const severity = options.get("quarantined")?.severity("error") ?? "error";
+  const why = reasons.length ? ` (${reasons.join(", ")})` : "";
+  const f = finding(base, "quarantined", severity, `held in quarantine as toxic${why}: ${files.map((f) => basename(f)).join(", ")}`, { files: files.length }, { files, reasons });
+  return { ...f, toxic: true };
 }
 
 /** Update foundation_health.json and catalog scores under the lock; returns the registry as saved. */
@@ -107,7 +121,8 @@ async function recordAudit(ctx: RunContext, lh: Lakehouse, series: AuditedSeries
           status: s.report.status,
           rows: s.report.rows,
           audit_hash: s.sha256,
-          reasons: [...new Set(s.findings.map((f) => f.code))],
+          // A series held in quarantine keeps the reasons it was quarantined for, not the code that says so.
+          reasons: [...new Set(s.findings.flatMap((f) => (f.code === "quarantined" ? ((f.details?.reasons as string[] | undefined) ?? []) : [f.code])))],
           qualityScore: s.report.qualityScore,
         };
         const entry = catalog.get(symbol, s.target.interval);
@@ -149,10 +164,6 @@ function summarise(lh: Lakehouse, series: AuditedSeries[], health: HealthRegistr
     .symbols()
     .filter((s) => (health.get(s)?.quarantined?.length ?? 0) > 0)
     .map((s) => ({ symbol: s, files: health.get(s)!.quarantined!, isToxic: health.get(s)!.is_toxic }));
-  for (const s of series) {
-    const q = health.get(s.target.sym.id)?.quarantined;
-    if (q?.length) s.report.quarantined = q.length;
-  }
   const inputs = series.filter((s) => s.sha256).map((s) => ({ name: lh.fileName(s.target.sym, s.target.interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval: s.target.interval }));
   return {
     counts,

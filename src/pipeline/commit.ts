@@ -70,7 +70,7 @@ export async function commitSeries(
       findings: verdict.findings,
       merged: stored?.bars ?? incoming,
       output: { name: path, kind: "quarantine", symbol: t.sym.id, interval: t.interval },
-      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: path },
+      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: [path] },
     };
   }
 

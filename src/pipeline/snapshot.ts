@@ -87,7 +87,7 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   if (blocked.length) {
     ctx.log.warn(`snapshot ${opts.runId} aborted: ${blocked.length} of ${audit.series.length} assets not fit; nothing written`);
     return {
-      counts: { symbols: audit.series.length, blocked: blocked.length, copied: 0 },
+      counts: { symbols: audit.series.length, blocked: blocked.length, copied: 0, toxic: audit.series.filter((s) => s.report.status === "toxic").length },
       symbols: audit.series.map((s) => s.report),
       findings: blocked,
       extra: { snapshot: { runId: opts.runId, dir: runDir, written: false } },
@@ -109,7 +109,7 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
     const reports: SymbolReport[] = audit.series.map((s) => ({ ...s.report, file: `data/${lh.fileName(s.target.sym, interval)}`, gapsFilled: built.manifest.gapsFilled[s.target.sym.id] ?? 0 }));
     const gapsFilled = Object.values(built.manifest.gapsFilled).reduce((a, b) => a + b, 0);
     return {
-      counts: { symbols: audit.series.length, blocked: 0, copied: audit.series.length, gapsFilled, matrixRows: built.matrixRows },
+      counts: { symbols: audit.series.length, blocked: 0, copied: audit.series.length, toxic: 0, gapsFilled, matrixRows: built.matrixRows },
       symbols: reports,
       findings: audit.findings,
       extra: {

@@ -24,6 +24,8 @@ export interface AuditOptions {
   toMs?: number;
   /** Skip writing foundation_health.json and the catalog scores (read-only audit). */
   readOnly?: boolean;
+  /** Without `symbols`: also list assets held in quarantine that have no catalog entry (default true). */
+  held?: boolean;
 }
 
 /** One audited series (kept small: bars are dropped after checking so memory stays flat). */
@@ -46,7 +48,7 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   const health = lh.loadHealth();
   const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval);
   // A plain audit covers the whole lakehouse, quarantine included: toxic assets with no golden file are listed too.
-  if (!opts.symbols?.length) targets.push(...heldTargets(ctx, health, catalog, opts.interval));
+  if (!opts.symbols?.length && opts.held !== false) targets.push(...heldTargets(ctx, health, catalog, opts.interval));
   await initParquet();
 
   const series: AuditedSeries[] = [];

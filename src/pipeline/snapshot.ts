@@ -73,7 +73,8 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   const lh = new Lakehouse(ctx.lakehouse);
   // One column and one file per symbol: repeats would collide in the matrix and the manifest.
   const symbols = opts.symbols?.filter((s, i, all) => all.findIndex((x) => x.id === s.id) === i);
-  const audit = await runAudit(ctx, { ...(symbols ? { symbols } : {}), interval, readOnly: true });
+  // Without symbols a snapshot is of the catalog's series: quarantined assets outside it are not asked for.
+  const audit = await runAudit(ctx, { ...(symbols ? { symbols } : {}), interval, readOnly: true, held: false });
   if (!audit.series.length) throw new ConfigError(`nothing to snapshot: the catalog has no ${interval} series`, "pass --symbols or --candidates, or ingest first");
 
   // What the snapshot read (runs.jsonl lineage): every lakehouse file with the hash it was audited at.

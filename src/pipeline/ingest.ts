@@ -17,6 +17,7 @@ import { mapLimitSettled } from "../vendors/limits.ts";
 import type { FetchRequest, FetchResult, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitSeries, flushCatalog, healCatalogEntry, type WriteSession } from "./commit.ts";
+import { heldFiles } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface IngestOptions {
@@ -159,7 +160,7 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
 /** The row of an asset skipped because the registry holds it as toxic: its stored range (if any) and quarantine files. */
 function heldReport(s: WriteSession, t: Target): SymbolReport {
   const e = t.entry;
-  const files = s.health.get(t.sym.id)?.quarantined ?? [];
+  const files = heldFiles(s.health, t.sym, t.interval);
   return {
     symbol: t.sym.id,
     interval: t.interval,

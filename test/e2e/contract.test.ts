@@ -177,6 +177,10 @@ describe("the demo flow", () => {
     expect(row.quarantined).toHaveLength(1);
     expect(existsSync(row.quarantined[0])).toBe(true);
     expect(one.json().findings.map((f: any) => f.code)).toEqual(["quarantined"]);
+    // An ingest skips it (the registry holds it) and says so: toxic, skipped, with the same files.
+    const skip = (await dqctl(["ingest", "--source", DEMO, "--symbols", "KRAKEN:ADAUSD", "--json", ...pinned])).json();
+    expect(skip.counts).toMatchObject({ skipped_toxic: 1, toxic: 1 });
+    expect(skip.symbols[0]).toMatchObject({ symbol: "KRAKEN:ADAUSD", status: "toxic", outcome: "skipped_toxic", quarantined: row.quarantined });
     const all = (await dqctl(["audit", "--read-only", "--json", ...pinned])).json();
     expect(all.counts.toxic).toBe(4);
     expect(all.symbols.filter((s: any) => s.status === "toxic").map((s: any) => s.symbol).sort()).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);

@@ -2,7 +2,7 @@ import { calendarFor } from "../calendar/index.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import { missingRanges } from "../checks/gap.ts";
 import type { RunContext } from "../context.ts";
-import { InputError } from "../errors.ts";
+import { type ErrorItem, InputError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
 import { barCount, mergeBars, normalizeBars, type Bars } from "../model/bars.ts";
@@ -75,7 +75,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
   const plans: Record<string, unknown>[] = [];
   const symbols: SymbolReport[] = [];
   const findings: Finding[] = [];
-  const errors: { message: string; symbol: string }[] = [];
+  const errors: ErrorItem[] = [];
   const outputs: LineageRef[] = [];
   try {
     const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval);
@@ -104,7 +104,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
         if (r.output) outputs.push(r.output);
       } catch (err) {
         counts.failed++;
-        errors.push({ message: seriesFailure(t, err).oneLine(), symbol: t.sym.id });
+        errors.push(seriesFailure(t, err).toItem({ symbol: t.sym.id }));
       } finally {
         ctx.progress.tick();
       }

@@ -103,7 +103,7 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
   for (let r = 0; r < t.rows; r++) {
     if (symCol >= 0 && !aliases!.has(String(t.cell(symCol, r) ?? "").trim().toUpperCase())) continue;
     const parsed = timestampOf(t.cell(tsCol, r));
-    if (!isTime(parsed)) throw new InputError(`${t.where(r, tsCol)}: column ${t.names[tsCol]}: ${parsed.reason}`, parsed.hint);
+    if (!isTime(parsed)) throw new InputError(`${t.where(r, tsCol)}: column ${t.names[tsCol]}: ${parsed.reason}`, parsed.hint, rowAt(t, r, tsCol));
     // Daily bars are labelled with their date at 00:00 UTC (the window starts on a date, so this stays inside it).
     const ts = daily ? Math.floor(parsed / 86_400_000) * 86_400_000 : parsed;
     const close = num(t, closeCol, r, true);
@@ -131,10 +131,17 @@ function num(t: RawTable, c: number, r: number, required = false): number {
   if (typeof v === "bigint") return Number(v);
   if (v && typeof v === "object") throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: a timestamp where a number belongs`, "fix the column types of the file");
   if (v === null || v === undefined || (typeof v === "string" && NULLS.has(v.trim().toLowerCase()))) {
-    if (required) throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: missing value`, "every bar needs a close");
+    if (required) throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: missing value`, "every bar needs a close", rowAt(t, r, c));
     return Number.NaN; // kept and reported by the bad_value check, never silently dropped
   }
   const n = Number(String(v).trim());
-  if (String(v).trim() === "" || Number.isNaN(n)) throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: ${JSON.stringify(v)} is not a number`, "fix that row of the file");
+  if (String(v).trim() === "" || Number.isNaN(n)) throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: ${JSON.stringify(v)} is not a number`, "fix that row of the file", rowAt(t, r, c));
   return n;
+}
+
+/** Where a bad cell is, for the error's `file`, `line` and `column` fields. */
+function rowAt(t: RawTable, r: number, c: number): { code: string; file: string; line?: number; column?: string } {
+  const line = t.line?.(r);
+  const column = t.names[c];
+  return { code: "bad_row", file: t.label, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
 }

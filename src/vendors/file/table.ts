@@ -19,6 +19,8 @@ export interface RawTable {
   cell(col: number, row: number): Cell;
   /** Where cell (`col`, `row`) is, for error messages: `file.csv:12:7` (line:column), or `file.parquet row 12`. */
   where(row: number, col: number): string;
+  /** The 1-based line of row `row` in a text file (undefined for Parquet), for the error's `line` field. */
+  line?(row: number): number;
 }
 
 /** Read a CSV, JSON Lines or Parquet file by extension: only a regular file of at most `maxBytes`. */
@@ -33,21 +35,21 @@ export async function readTable(path: string, maxBytes: number): Promise<RawTabl
 
 function csvTable(path: string, text: string): RawTable {
   const recs = parseCsv(text, (line, msg) => {
-    throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV");
+    throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV", { code: "bad_row", file: path, line });
   });
   const header = recs.shift();
-  if (!header) throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume");
+  if (!header) throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume", { code: "empty_file", file: path });
   const names = header.fields.map((n) => n.trim().toLowerCase());
   for (const r of recs) {
     if (r.fields.length !== names.length) {
-      throw new InputError(`${path}:${r.line}: expected ${names.length} fields, found ${r.fields.length}`, "fix that row of the CSV");
+      throw new InputError(`${path}:${r.line}: expected ${names.length} fields, found ${r.fields.length}`, "fix that row of the CSV", { code: "bad_row", file: path, line: r.line });
     }
   }
   const where = (r: number, c: number) => {
     const at = fieldPosition(text, recs[r]!, c);
     return `${path}:${at.line}:${at.column}`;
   };
-  return { label: path, names, rows: recs.length, cell: (c, r) => recs[r]!.fields[c], where };
+  return { label: path, names, rows: recs.length, cell: (c, r) => recs[r]!.fields[c], where, line: (r) => recs[r]!.line };
 }
 
 function jsonlTable(path: string, text: string): RawTable {
@@ -61,9 +63,9 @@ function jsonlTable(path: string, text: string): RawTable {
     try {
       obj = JSON.parse(text);
     } catch (err) {
-      throw new InputError(`${path}:${i + 1}: malformed JSON (${(err as Error).message})`, "fix that line of the JSON Lines file");
+      throw new InputError(`${path}:${i + 1}: malformed JSON (${(err as Error).message})`, "fix that line of the JSON Lines file", { code: "bad_row", file: path, line: i + 1 });
     }
-    if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new InputError(`${path}:${i + 1}: expected a JSON object per line`, "write one {\"timestamp\":…} object per line");
+    if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new InputError(`${path}:${i + 1}: expected a JSON object per line`, "write one {\"timestamp\":…} object per line", { code: "bad_row", file: path, line: i + 1 });
     const lowered: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(obj)) {
       const key = k.toLowerCase();
@@ -84,6 +86,7 @@ function jsonlTable(path: string, text: string): RawTable {
       const line = objs[r]!.line;
       return `${path}:${line}:${valueColumn(lines[line - 1]!, names[c]!)}`;
     },
+    line: (r) => objs[r]!.line,
   };
 }
 

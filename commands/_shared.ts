@@ -4,7 +4,10 @@ import type { ArgDef } from "citty";
 export const globalArgs = {
   lakehouse: { type: "string", description: "Lakehouse root (env DQCTL_LAKEHOUSE; default data/lakehouse)", valueHint: "DIR" },
   config: { type: "string", description: "JSON config file (default dqctl.config.json when present)", valueHint: "FILE" },
-  json: { type: "boolean", description: "Print exactly one JSON summary document on stdout" },
+  json: { type: "boolean", description: "Print exactly one JSON summary document on stdout (short for --format json)" },
+  format: { type: "string", description: "Output format: table (default), json, markdown (PR comments), junit (CI test reports), github (workflow annotations)", valueHint: "table|json|markdown|junit|github" },
+  output: { type: "string", description: "Write the output to FILE (atomically) instead of stdout", valueHint: "FILE" },
+  color: { type: "boolean", description: "Colour tables (default: on a terminal unless NO_COLOR is set); --no-color turns it off" },
   "fail-on-quality": { type: "string", description: "Quality gate: exit 2 on errors; =warning also exits 1 on warnings", valueHint: "error|warning" },
   now: { type: "string", description: "Pin 'now' (ISO-8601) for reproducible runs", valueHint: "ISO" },
   "wait-lock": { type: "string", description: "Wait this long for the lakehouse lock (e.g. 30s, 5m) instead of exiting 3", valueHint: "DURATION" },

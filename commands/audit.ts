@@ -36,6 +36,6 @@ export default defineCommand({
       readOnly: args["read-only"] === true,
     });
     const { series: _series, ...step } = result;
-    return finish(inv, step, undefined, args["read-only"] !== true);
+    return finish(inv, step, { record: args["read-only"] !== true });
   },
 });

@@ -4,8 +4,7 @@ import { DEFAULT_CACHE_DIR } from "../src/bootstrap/cache.ts";
 import { runBootstrap } from "../src/bootstrap/index.ts";
 import { ConfigError } from "../src/errors.ts";
 import { parseInterval } from "../src/model/interval.ts";
-import type { Summary } from "../src/report/summary.ts";
-import { finish, positiveInt, renderSummary, setup } from "./_runtime.ts";
+import { finish, positiveInt, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
 
 /** A non-negative number flag (ratios and hours may be fractional). */
@@ -14,18 +13,6 @@ function number(flag: string, raw: string | undefined, max = Infinity): number |
   const n = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(n) || n < 0 || n > max) throw new ConfigError(`--${flag}: "${raw}" is not a number between 0 and ${max}`, `pass e.g. --${flag} ${max === 1 ? "0.9" : "48"}`);
   return n;
-}
-
-function render(s: Summary): string {
-  const d = s.dataset as { path: string; rows: number; format: string } | null;
-  const c = s.cache as { hit: boolean; key: string; pruned: string[]; notStoredBecause?: string };
-  const w = s.window as { start: string; end: string };
-  const lines = [
-    `window: ${w.start} → ${w.end}`,
-    d ? `dataset: ${d.path} (${d.rows} rows, ${d.format})` : `dataset: not cached (${c.notStoredBecause ?? "nothing written"})`,
-    `cache: ${c.hit ? "hit" : "miss"} ${c.key.slice(0, 16)}${c.pruned.length ? `, pruned ${c.pruned.length}` : ""}`,
-  ];
-  return `${renderSummary(s)}${lines.join("\n")}\n`;
 }
 
 export default defineCommand({
@@ -45,15 +32,17 @@ export default defineCommand({
     "drift-tolerance": { type: "string", description: "Cross-source close drift above this is an error (default 0.02)", valueHint: "RATIO" },
     "source-path": { type: "string", alias: ["source"], description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column", valueHint: "PATH" },
     "cache-dir": { type: "string", description: `Cache folder (default ${DEFAULT_CACHE_DIR})`, valueHint: "DIR" },
-    format: { type: "string", description: "Dataset format: parquet (default; CSV when Parquet cannot be written) or csv", valueHint: "parquet|csv" },
+    "dataset-format": { type: "string", description: "Dataset format: parquet (default; CSV when Parquet cannot be written) or csv (`--format parquet|csv` still works)", valueHint: "parquet|csv" },
     "cache-retention-days": { type: "string", description: "Prune cache entries older than N days", valueHint: "N" },
     "cache-max-entries": { type: "string", description: "Keep at most N cache entries (newest first)", valueHint: "N" },
   },
   async run({ args }) {
-    const inv = setup("bootstrap", args);
+    // `--format parquet|csv` chose the dataset format before --format chose the output: still honoured.
+    const legacy = args.format === "parquet" || args.format === "csv" ? args.format : undefined;
+    const inv = setup("bootstrap", { ...args, format: legacy ? undefined : args.format });
     if (!args.symbols) throw new ConfigError("--symbols is required", 'pass e.g. --symbols "EURUSD=X,GBPUSD=X"');
-    const format = args.format ?? "parquet";
-    if (format !== "parquet" && format !== "csv") throw new ConfigError(`--format: "${format}" is not parquet or csv`, "pass --format parquet or --format csv");
+    const format = args["dataset-format"] ?? legacy ?? "parquet";
+    if (format !== "parquet" && format !== "csv") throw new ConfigError(`--dataset-format: "${format}" is not parquet or csv`, "pass --dataset-format parquet or --dataset-format csv");
     const int = (flag: string) => (typeof args[flag] === "string" ? positiveInt(flag, args[flag] as string) : undefined);
     const step = await runBootstrap(inv.ctx, {
       symbols: args.symbols,
@@ -78,6 +67,6 @@ export default defineCommand({
       env: process.env,
     });
     // The run record goes to <lakehouse>/runs.jsonl only when a lakehouse exists: a bootstrap-only user gets no stray folder.
-    return finish(inv, step, render, existsSync(inv.ctx.lakehouse));
+    return finish(inv, step, { record: existsSync(inv.ctx.lakehouse) });
   },
 });

@@ -1,12 +1,10 @@
 import { defineCommand } from "citty";
-import Table from "cli-table3";
 import { calendarFor } from "../src/calendar/index.ts";
 import { listCalendar } from "../src/calendar/listing.ts";
 import { ConfigError } from "../src/errors.ts";
 import { parseInterval } from "../src/model/interval.ts";
 import { isProfile, PROFILES } from "../src/model/profile.ts";
-import { toJson } from "../src/report/summary.ts";
-import { setup } from "./_runtime.ts";
+import { finish, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
 
 function day(flag: string, raw: string): number {
@@ -32,17 +30,7 @@ export default defineCommand({
     if (toMs < fromMs) throw new ConfigError("--to is before --from", "swap the dates");
     const interval = args.interval ? parseInterval(args.interval) : undefined;
     const listing = listCalendar(calendarFor(args.profile, inv.ctx.reference), fromMs, toMs, interval);
-    if (inv.json) {
-      process.stdout.write(`${toJson(listing)}\n`);
-      return 0;
-    }
-    const style = process.stdout.isTTY && !process.env.NO_COLOR ? {} : { head: [], border: [] };
-    const t = new Table({ head: ["session", "open (UTC)", "close (UTC)", "note", ...(interval ? [`${interval} bars`] : [])], style });
-    for (const s of listing.sessions) t.push([s.date, s.open, s.close, s.early ?? "", ...(interval ? [String(s.bars ?? "")] : [])]);
-    let out = `${listing.profile} (${listing.timezone}) ${args.from} → ${args.to}\n${t.toString()}\n`;
-    for (const h of listing.holidays) out += `closed ${h.date}: ${h.name}\n`;
-    for (const e of listing.earlyCloses) out += `early close ${e.date} at ${e.close}${e.localClose ? ` (${e.localClose} local)` : ""}: ${e.name}\n`;
-    process.stdout.write(out);
-    return 0;
+    const counts = { sessions: listing.sessions.length, holidays: listing.holidays.length, earlyCloses: listing.earlyCloses.length };
+    return finish(inv, { counts, symbols: [], findings: [], extra: { calendar: listing } });
   },
 });

@@ -32,6 +32,6 @@ export default defineCommand({
       repair: repairBudget(args),
       screener: tradingViewScreener(inv.ctx),
     });
-    return finish(inv, step, undefined, true);
+    return finish(inv, step, { record: true });
   },
 });

@@ -30,6 +30,6 @@ export default defineCommand({
       ...(lookbackDays !== undefined ? { lookbackDays } : {}),
       sourceName: args.source ?? args.vendor,
     });
-    return finish(inv, step, undefined, true);
+    return finish(inv, step, { record: true });
   },
 });

@@ -9,7 +9,7 @@ type Lazy = () => Promise<CommandDef<ArgsDef>>;
 const load = <T>(p: Promise<{ default: T }>) => p.then((m) => m.default as CommandDef<ArgsDef>);
 
 /** Subcommands, loaded on demand so `--version`/`--help` start fast and never touch Parquet. */
-export const SUBCOMMANDS: Record<string, { lazy: Lazy; description: string }> = {
+export const SUBCOMMANDS = {
   scan: { lazy: () => load(import("./scan.ts")), description: "Run scanner configs and write export/<run-id>/candidates.json" },
   ingest: { lazy: () => load(import("./ingest.ts")), description: "Fetch bars from a vendor into the lakehouse (idempotent, atomic)" },
   repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis" },
@@ -21,7 +21,8 @@ export const SUBCOMMANDS: Record<string, { lazy: Lazy; description: string }> = 
   calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
   reference: { lazy: () => load(import("./reference.ts")), description: "Reference data; `reference check` validates instruments.json, sessions.json and holidays.json" },
   schema: { lazy: () => load(import("./schema.ts")), description: "Print the JSON Schema of the --json summary" },
-};
+} as const satisfies Record<string, { lazy: Lazy; description: string }>;
+const COMMANDS: Record<string, { lazy: Lazy; description: string }> = SUBCOMMANDS;
 
 function topUsage(): string {
   const width = Math.max(...Object.keys(SUBCOMMANDS).map((k) => k.length));
@@ -70,13 +71,10 @@ function plain(text: string): string {
   return process.stdout.isTTY && !process.env.NO_COLOR ? text : text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
-function wantsJson(argv: string[]): boolean {
-  return argv.includes("--json");
-}
-
 /** Run the CLI; returns the exit code (the caller exits). */
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes("--verbose");
+  let command: string | undefined;
   try {
     const args = normalise(argv);
     const first = args[0];
@@ -88,15 +86,17 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    const sub = SUBCOMMANDS[first];
+    const sub = COMMANDS[first];
     if (!sub) throw new ConfigError(`unknown command "${first}"`, `run \`dqctl --help\` to list commands (${Object.keys(SUBCOMMANDS).join(", ")})`);
     let cmd = await sub.lazy();
     let rest = args.slice(1);
     let where = `dqctl ${first}`;
+    command = first;
     // Nested subcommands (e.g. `snapshot verify`).
     const subs = (typeof cmd.subCommands === "function" ? await cmd.subCommands() : await cmd.subCommands) as Record<string, CommandDef<ArgsDef>> | undefined;
     if (subs && rest[0] && subs[rest[0]]) {
       where += ` ${rest[0]}`;
+      command = `${first} ${rest[0]}`;
       cmd = subs[rest[0]]!;
       rest = rest.slice(1);
     }
@@ -113,14 +113,9 @@ export async function main(argv: string[]): Promise<number> {
     const e = asDqError(err);
     process.stderr.write(`dqctl: ${e.oneLine()}\n`);
     if (verbose && err instanceof Error && err.stack) process.stderr.write(`${redactSecrets(err.stack)}\n`);
-    if (wantsJson(argv)) {
-      const now = new Date().toISOString();
-      const doc = {
-        schema: "dqctl.summary/v1", command: argv[0] ?? "", version: VERSION, runId: "error", startedAt: now, finishedAt: now, durationMs: 0,
-        status: "error", exitCode: e.exitCode, counts: {}, symbols: [], findings: [], errors: [{ message: e.oneLine() }],
-      };
-      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-    }
+    // Loaded here, not at the top: --version and --help never load the renderers.
+    const { emitErrorSummary } = await import("./_output.ts");
+    emitErrorSummary(argv, e, command);
     return e instanceof DqError ? e.exitCode : 3;
   }
 }

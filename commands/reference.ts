@@ -2,7 +2,6 @@ import { defineCommand } from "citty";
 import { ConfigError } from "../src/errors.ts";
 import { DEFAULT_REFERENCE_DIR } from "../src/pipeline/reference.ts";
 import { checkReference } from "../src/reference/index.ts";
-import type { Summary } from "../src/report/summary.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
 
@@ -19,9 +18,7 @@ const check = defineCommand({
     const inv = setup("reference check", args);
     const result = early ?? checkReference(inv.config.referenceDir ?? DEFAULT_REFERENCE_DIR);
     const present = result.files.filter((f) => f.present);
-    const render = (s: Summary) =>
-      `${result.files.map((f) => `${f.present ? "ok     " : "absent "} ${f.path}${f.present ? ` (${f.entries} ${f.file === "instruments.json" ? "instruments" : "profiles"})` : ""}`).join("\n")}\nreference check: ${present.length} of ${result.files.length} files valid in ${result.dir}, exit ${s.exitCode}\n`;
-    return finish(inv, { counts: { files: present.length, instruments: result.instruments.length }, symbols: [], findings: [], extra: { reference: result } }, render);
+    return finish(inv, { counts: { files: present.length, instruments: result.instruments.length }, symbols: [], findings: [], extra: { reference: result } });
   },
 });
 

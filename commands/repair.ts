@@ -51,6 +51,6 @@ export default defineCommand({
       dryRun: args["dry-run"] === true,
       sourceName: args.source ?? args.vendor,
     });
-    return finish(inv, step, undefined, args["dry-run"] !== true);
+    return finish(inv, step, { record: args["dry-run"] !== true });
   },
 });

@@ -37,6 +37,6 @@ export default defineCommand({
     if (runId === undefined) throw new ConfigError("--run-id is required", "pass --run-id ID (the run folder is <out>/<ID>), or use `dqctl snapshot verify DIR`");
     const symbols = selectSymbols(args, true)!;
     const interval = parseInterval(args.interval ?? inv.config.interval ?? "1d");
-    return finish(inv, await runSnapshot(inv.ctx, { symbols, interval, runId, out: args.out }), undefined, true);
+    return finish(inv, await runSnapshot(inv.ctx, { symbols, interval, runId, out: args.out }), { record: true });
   },
 });

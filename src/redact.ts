@@ -57,6 +57,16 @@ export function redactValue(value: unknown): unknown {
   return typeof value === "string" ? redactSecrets(value) : value;
 }
 
+/** A copy of a JSON-like document with every string redacted (keys included), for renderers that print it. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === "string") return redactSecrets(value) as T;
+  if (Array.isArray(value)) return value.map(redactDeep) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactSecrets(k), redactDeep(v)])) as T;
+  }
+  return value;
+}
+
 /** The credentials carried inside a URL-like string: its password and the values of credential-named parameters. */
 export function credentialsInText(text: string): string[] {
   const out: string[] = [];

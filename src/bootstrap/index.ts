@@ -18,7 +18,7 @@ import { calendarFor } from "../calendar/index.ts";
 import type { Config } from "../config/schema.ts";
 import type { RunContext } from "../context.ts";
 import type { StitchedTable } from "../lakehouse/parquet.ts";
-import { ConfigError, DqError } from "../errors.ts";
+import { ConfigError, DqError, type ErrorItem } from "../errors.ts";
 import { allocBars, BAR_COLUMNS, type Bars } from "../model/bars.ts";
 import { type Finding, iso, worstOf } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
@@ -176,7 +176,7 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   ctx.progress.done();
 
   const findings: Finding[] = [];
-  const errors: { message: string; symbol: string }[] = [];
+  const errors: ErrorItem[] = [];
   const reports: SymbolReport[] = [];
   const used = new Set<string>();
   const pieces: Piece[] = [];
@@ -194,7 +194,7 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
     const failed = fetched.filter((f) => f.error);
     const base = { symbol: s.sym.id, interval: opts.interval, profile: s.profile, requested: s.requested };
     if (rows === 0 && failed.length) {
-      for (const f of failed) errors.push({ message: `${s.sym.id} ${opts.interval}: ${f.vendor}: ${f.error!.oneLine()}`, symbol: s.sym.id });
+      for (const f of failed) errors.push({ ...f.error!.toItem({ symbol: s.sym.id }), message: `${s.sym.id} ${opts.interval}: ${f.vendor}: ${f.error!.oneLine()}` });
       reports.push({ ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null, vendors: [] });
       return;
     }
@@ -273,7 +273,7 @@ interface CacheOutcome {
 }
 
 /** Assemble the step result: counts, the summary sections and lineage. */
-function result(reports: SymbolReport[], findings: Finding[], errors: { message: string; symbol: string }[], entry: CacheEntry | undefined, c: CacheOutcome): StepResult {
+function result(reports: SymbolReport[], findings: Finding[], errors: ErrorItem[], entry: CacheEntry | undefined, c: CacheOutcome): StepResult {
   const m = entry?.metadata;
   const rows = reports.reduce((s, r) => s + r.rows, 0);
   const seen = reports.filter((r) => r.rows > 0).map((r) => r.symbol);

@@ -41,6 +41,7 @@ export const EXTRA_CODES = [
   "unreadable",
   "corrupt",
   "future_bar",
+  "quarantined",
   "quality_score",
   // bootstrap validators (src/bootstrap/validate.ts reads their options)
   "cross_source_drift",

@@ -1,5 +1,6 @@
 import { isMarketCalendar } from "../calendar/sessions.ts";
 import { iso } from "../model/finding.ts";
+import { intervalMs } from "../model/interval.ts";
 import type { Profile } from "../model/profile.ts";
 import { type Check, type CheckInput, type CheckOptions, finding } from "./types.ts";
 
@@ -56,6 +57,35 @@ export function freshness(input: Pick<CheckInput, "bars" | "calendar" | "interva
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const DAY_MS = 24 * HOUR_MS;
+
+/** A bar time for people: the date for daily bars, else date and minute in UTC. */
+function barTime(ms: number, interval: string): string {
+  const t = iso(ms);
+  return interval === "1d" ? t.slice(0, 10) : `${t.slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** A lag in days (hours below one day): `5 h`, `1 day`, `2.5 days`, `12 days`. */
+export function daysText(ms: number): string {
+  if (ms < DAY_MS) return `${round2(ms / HOUR_MS)} h`;
+  const d = ms / DAY_MS;
+  const shown = d >= 10 ? Math.round(d) : Math.round(d * 10) / 10;
+  return `${shown} ${shown === 1 ? "day" : "days"}`;
+}
+
+/**
+ * Sessions the series is behind: those that closed after its last bar ended, up to the last closed session as of
+ * now. Undefined for calendars without sessions (crypto is measured in days).
+ */
+export function sessionsBehind(input: Pick<CheckInput, "calendar" | "interval" | "profile" | "nowMs">, lastBar: number): number | undefined {
+  const cal = input.calendar;
+  if (input.profile === "crypto" || !isMarketCalendar(cal)) return undefined;
+  const last = cal.lastClosedSession(input.nowMs);
+  if (!last) return undefined;
+  const barEnd = lastBar + intervalMs(input.interval);
+  // A session is labelled by its date; one opening the evening before (CME, forex) is at most a day before its label.
+  return cal.sessionsBetween(lastBar - 2 * DAY_MS, last.label).filter((x) => x.closeMs > barEnd && x.closeMs <= last.closeMs).length;
+}
 
 /** `stale`: the last bar trails the calendar's last expected bar by more than the allowance. */
 export const stale: Check = {
@@ -65,13 +95,22 @@ export const stale: Check = {
     if (!s || s.lagMs <= s.allowanceMs) return [];
     const lagHours = round2(s.lagMs / HOUR_MS);
     const allowance = round2(s.allowanceMs / HOUR_MS);
+    const sessions = sessionsBehind(input, s.lastBar);
+    const behind = sessions !== undefined ? `${sessions} ${sessions === 1 ? "session" : "sessions"} behind` : `${daysText(s.lagMs)} behind`;
+    const allowed = s.allowanceMs > 0 ? `, allowance ${daysText(s.allowanceMs)}` : "";
     return [
       finding(
         input,
         "stale",
         opts.severity("error"),
-        `last bar ${iso(s.lastBar)} trails the last expected bar ${iso(s.lastExpected)} by ${lagHours} h (allowance ${allowance} h)`,
-        { ageHours: round2((input.nowMs - s.lastBar) / HOUR_MS), lagHours, allowanceHours: allowance },
+        `last bar ${barTime(s.lastBar, input.interval)}, ${behind} (last expected ${barTime(s.lastExpected, input.interval)}${allowed})`,
+        {
+          ageHours: round2((input.nowMs - s.lastBar) / HOUR_MS),
+          lagHours,
+          lagDays: round2(s.lagMs / DAY_MS),
+          ...(sessions !== undefined ? { lagSessions: sessions } : {}),
+          allowanceHours: allowance,
+        },
         { lastBar: iso(s.lastBar), lastExpected: iso(s.lastExpected) },
       ),
     ];

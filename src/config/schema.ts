@@ -14,6 +14,8 @@ const VendorOptions = v.object({
   rateLimitPerMinute: v.optional(v.pipe(v.number(), v.minValue(0))),
   concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   batchSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  /** file vendor only: the largest input file it reads (default 2 GiB). */
+  maxFileBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 
 const Instrument = v.object({

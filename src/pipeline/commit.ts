@@ -120,7 +120,7 @@ export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incomi
       findings: verdict.findings,
       merged: stored?.bars ?? incoming,
       output: { name: q.parquet, kind: "quarantine", symbol: t.sym.id, interval: t.interval },
-      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: q.parquet },
+      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: [q.parquet] },
     };
   }
 

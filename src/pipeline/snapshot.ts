@@ -79,7 +79,8 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   const lh = new Lakehouse(ctx.lakehouse);
   // One column and one file per symbol: repeats would collide in the matrix and the manifest.
   const symbols = opts.symbols?.filter((s, i, all) => all.findIndex((x) => x.id === s.id) === i);
-  const audit = await runAudit(ctx, { ...(symbols ? { symbols } : {}), interval, readOnly: true });
+  // Without symbols a snapshot is of the catalog's series: quarantined assets outside it are not asked for.
+  const audit = await runAudit(ctx, { ...(symbols ? { symbols } : {}), interval, readOnly: true, held: false });
   if (!audit.series.length) throw new ConfigError(`nothing to snapshot: the catalog has no ${interval} series`, "pass --symbols or --candidates, or ingest first");
 
   // What the snapshot read (runs.jsonl lineage): every lakehouse file with the hash it was audited at.
@@ -93,7 +94,7 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   if (blocked.length) {
     ctx.log.warn(`snapshot ${opts.runId} aborted: ${blocked.length} of ${audit.series.length} assets not fit; nothing written`);
     return {
-      counts: { symbols: audit.series.length, blocked: blocked.length, copied: 0 },
+      counts: { symbols: audit.series.length, blocked: blocked.length, copied: 0, toxic: audit.series.filter((s) => s.report.status === "toxic").length },
       symbols: audit.series.map((s) => s.report),
       findings: blocked,
       extra: { snapshot: { runId: opts.runId, dir: runDir, written: false } },
@@ -115,7 +116,7 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
     const reports: SymbolReport[] = audit.series.map((s) => ({ ...s.report, file: `data/${lh.fileName(s.target.sym, interval)}`, gapsFilled: built.manifest.gapsFilled[s.target.sym.id] ?? 0 }));
     const gapsFilled = Object.values(built.manifest.gapsFilled).reduce((a, b) => a + b, 0);
     return {
-      counts: { symbols: audit.series.length, blocked: 0, copied: audit.series.length, gapsFilled, matrixRows: built.matrixRows },
+      counts: { symbols: audit.series.length, blocked: 0, copied: audit.series.length, toxic: 0, gapsFilled, matrixRows: built.matrixRows },
       symbols: reports,
       findings: audit.findings,
       extra: {

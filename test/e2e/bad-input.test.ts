@@ -43,7 +43,7 @@ describe("operational errors", () => {
     const src = join(dir, "badcsv");
     mkdirSync(src);
     writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), "timestamp,open,high,low,close,volume\n2026-11-21,1,2,0.5,1.5,10\n2026-11-22,1,2,0.5,oops,10\n");
-    await expectRefused(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", ...base()], /BINANCE_BTCUSDT_1d\.csv:3: column close: "oops" is not a number/);
+    await expectRefused(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", ...base()], /BINANCE_BTCUSDT_1d\.csv:3:20: column close: "oops" is not a number/);
   });
 
   test("a truncated Parquet source file", async () => {

@@ -1,6 +1,7 @@
-/** One parsed CSV record with its 1-based line number. */
+/** One parsed CSV record with its 1-based line number and the offset of its first character in the text. */
 export interface CsvRecord {
   line: number;
+  offset: number;
   fields: string[];
 }
 
@@ -12,10 +13,11 @@ export function parseCsv(text: string, onError: (line: number, msg: string) => n
   let inQuotes = false;
   let line = 1;
   let recordLine = 1;
+  let recordOffset = 0;
   let sawAny = false;
   const endRecord = () => {
     fields.push(field);
-    if (!(fields.length === 1 && fields[0] === "" && !sawAny)) out.push({ line: recordLine, fields });
+    if (!(fields.length === 1 && fields[0] === "" && !sawAny)) out.push({ line: recordLine, offset: recordOffset, fields });
     fields = [];
     field = "";
     sawAny = false;
@@ -46,6 +48,7 @@ export function parseCsv(text: string, onError: (line: number, msg: string) => n
       endRecord();
       line++;
       recordLine = line;
+      recordOffset = i + 1;
     } else {
       field += ch;
       sawAny = true;
@@ -54,4 +57,25 @@ export function parseCsv(text: string, onError: (line: number, msg: string) => n
   if (inQuotes) onError(recordLine, "unterminated quoted field");
   if (field !== "" || fields.length || sawAny) endRecord();
   return out;
+}
+
+/**
+ * Where field `col` of `rec` starts in `text`: 1-based line and column (UTF-16 units, as editors count).
+ * Re-scans only that record, so parsing keeps no per-field positions for the rare error message.
+ */
+export function fieldPosition(text: string, rec: CsvRecord, col: number): { line: number; column: number } {
+  let line = rec.line;
+  let lineStart = rec.offset;
+  let field = 0;
+  let inQuotes = false;
+  for (let i = rec.offset; i < text.length && field < col; i++) {
+    const ch = text[i]!;
+    if (ch === '"') inQuotes = !inQuotes; // a doubled quote toggles twice: no net change
+    else if (ch === "\n" && inQuotes) {
+      line++;
+      lineStart = i + 1;
+    } else if (ch === "," && !inQuotes && ++field === col) return { line, column: i + 2 - lineStart };
+    else if ((ch === "\n" || ch === "\r") && !inQuotes) break;
+  }
+  return { line, column: 1 };
 }

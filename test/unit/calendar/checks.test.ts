@@ -74,7 +74,9 @@ describe("stale and freshness", () => {
     const late = inputFor("crypto", "1h", ts, { nowMs: T("2024-03-03T12:00:00Z") });
     const f = stale.run(late, opts());
     expect(f[0]!.severity).toBe("error");
-    expect(f[0]!.metrics).toEqual({ ageHours: 37, lagHours: 36, allowanceHours: 24 });
+    expect(f[0]!.metrics).toEqual({ ageHours: 37, lagHours: 36, lagDays: 1.5, allowanceHours: 24 });
+    // People read the lag in days (crypto) or sessions (markets with sessions), never in raw hours.
+    expect(f[0]!.message).toBe("last bar 2024-03-01 23:00 UTC, 1.5 days behind (last expected 2024-03-03 11:00 UTC, allowance 1 day)");
     expect(f[0]!.details).toEqual({ lastBar: "2024-03-01T23:00:00.000Z", lastExpected: "2024-03-03T11:00:00.000Z" });
     expect(freshness(late)).toBeCloseTo(0.5, 10);
     expect(freshness(inputFor("crypto", "1h", ts, { nowMs: T("2024-03-04T12:00:00Z") }))).toBe(0);
@@ -88,10 +90,16 @@ describe("stale and freshness", () => {
     expect(stale.run(inputFor("equity", "1m", tue, { nowMs: T("2024-03-12T19:00:00Z") }), opts())).toEqual([]);
     const f = stale.run(inputFor("equity", "1m", tue, { nowMs: T("2024-03-12T20:00:00Z") }), opts());
     expect(f[0]!.details).toEqual({ lastBar: "2024-03-11T19:59:00.000Z", lastExpected: "2024-03-12T19:59:00.000Z" });
+    expect(f[0]!.metrics?.lagSessions).toBe(1);
+    expect(f[0]!.message).toBe("last bar 2024-03-11 19:59 UTC, 1 session behind (last expected 2024-03-12 19:59 UTC)");
     // Over a weekend and Good Friday, Thursday's bar is still fresh on Sunday.
     expect(stale.run(inputFor("equity", "1d", [T("2024-03-28")], { nowMs: T("2024-03-31T12:00:00Z") }), opts())).toEqual([]);
     const d = inputFor("equity", "1d", [T("2024-03-28")], { nowMs: T("2024-04-01T20:00:00Z") });
     expect(stale.run(d, opts())).toHaveLength(1);
+    // Good Friday is no session: Thursday's bar on Monday evening is one session (Monday's) behind.
+    expect(stale.run(d, opts())[0]!.message).toBe("last bar 2024-03-28, 1 session behind (last expected 2024-04-01)");
+    const weeks = stale.run(inputFor("equity", "1d", [T("2024-03-28")], { nowMs: T("2024-04-12T22:00:00Z") }), opts())[0]!;
+    expect(weeks.metrics).toMatchObject({ lagSessions: 10, lagDays: 15 });
     expect(freshness(d)).toBe(0);
     expect(freshness(inputFor("equity", "1m", [T("2024-03-12T19:58:00Z")], { nowMs: T("2024-03-12T21:00:00Z") }))).toBeCloseTo(1 - 1 / 1440, 10);
   });

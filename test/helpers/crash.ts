@@ -1,4 +1,6 @@
 // Kill trials: run a command uninterrupted for a reference, then SIGKILL it at seeded instants, rerun it, and compare.
+// Issue 13 asks for at least 200 kills; the suite lands 50 in a first ingest and 40 in rewriting ingests
+// (crash-ingest), 45 in repair, 25 in audit, 20 in snapshot and 20 in bootstrap (crash-snapshot).
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "bun:test";
@@ -98,6 +100,8 @@ export type Variant = (dir: string) => Prepared | Promise<Prepared>;
 
 export interface KillReport {
   name: string;
+  /** Runs to kill mid-flight. */
+  wanted: number;
   /** Trials run: as many as it took (at most 3 × `kills`) to kill `kills` runs mid-flight; a run may finish before its instant. */
   trials: number;
   killed: number;
@@ -116,7 +120,7 @@ export interface KillReport {
  */
 export async function killTrials(o: { name: string; seed: number; kills: number; variants: Variant[]; width?: number; diff: (ref: unknown, got: unknown) => string[] }): Promise<KillReport> {
   const { dir, cleanup } = tempDir(`dqctl-crash-${o.name.replace(/\W+/g, "-")}-`);
-  const report: KillReport = { name: o.name, trials: 0, killed: 0, failures: [], tally: {}, windows: [] };
+  const report: KillReport = { name: o.name, wanted: o.kills, trials: 0, killed: 0, failures: [], tally: {}, windows: [] };
   try {
     const refs: { code: number; state: unknown; lo: number; first: number; tails: number[] }[] = [];
     for (const [v, variant] of o.variants.entries()) {
@@ -181,12 +185,12 @@ export async function killTrials(o: { name: string; seed: number; kills: number;
   }
 }
 
-/** Assert no trial failed (printing the tally and the first few failures in full) and that `minKills` runs were really killed. */
-export function expectClean(r: KillReport, minKills: number): void {
+/** Assert no trial failed (printing the tally and the first few failures in full) and that the wanted runs were really killed. */
+export function expectClean(r: KillReport): void {
   console.log(`  ${r.name}: ${r.killed} of ${r.trials} trials killed mid-run; ${r.windows.join("; ")}`);
   const shown = r.failures.slice(0, 4).map((f) => `${f.where}:\n    ${f.problems.slice(0, 10).join("\n    ")}${f.problems.length > 10 ? `\n    … ${f.problems.length - 10} more` : ""}`);
   expect({ failedTrials: r.failures.length, tally: r.tally, first: shown }).toEqual({ failedTrials: 0, tally: {}, first: [] });
-  expect(r.killed).toBeGreaterThanOrEqual(minKills);
+  expect(r.killed).toBeGreaterThanOrEqual(r.wanted);
 }
 
 /** A command over lakehouse `lh`, checked with the lakehouse checker (`extraDirs` searched for leftover temps too). */

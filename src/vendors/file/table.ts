@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { DataType } from "apache-arrow";
 import { InputError } from "../../errors.ts";
 import { readArrowTable } from "../../lakehouse/parquet.ts";
-import { parseCsv } from "./csv.ts";
+import { detectDelimiter, parseCsv } from "./csv.ts";
 
 export type Cell = string | number | bigint | boolean | null | undefined;
 
@@ -27,9 +27,10 @@ export async function readTable(path: string): Promise<RawTable> {
 
 function csvTable(path: string): RawTable {
   const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+  // Semicolon- and tab-separated exports (spreadsheets, some vendors) are read as they are.
   const recs = parseCsv(text, (line, msg) => {
     throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV");
-  });
+  }, detectDelimiter(text));
   const header = recs.shift();
   if (!header) throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume");
   const names = header.fields.map((n) => n.trim().toLowerCase());

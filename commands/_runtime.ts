@@ -1,4 +1,6 @@
 // Shared command plumbing: resolve flags + config into a RunContext, and render results.
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import Table from "cli-table3";
 import { type ConsolaInstance, createConsola } from "consola";
 import { loadConfig } from "../src/config/load.ts";
@@ -6,8 +8,8 @@ import type { Config } from "../src/config/schema.ts";
 import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
 import { loadReferenceData } from "../src/pipeline/reference.ts";
-import { parseDuration } from "../src/lakehouse/lock.ts";
 import { appendRunRecord } from "../src/lakehouse/runs.ts";
+import { parseDuration, parseInstant } from "../src/model/parse.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
 import { createVendor } from "../src/vendors/registry.ts";
 import type { Vendor } from "../src/vendors/types.ts";
@@ -36,32 +38,52 @@ export interface Invocation {
   consola: ConsolaInstance;
 }
 
+/** What a command does to the lakehouse, so setup can refuse a read-only one before any work. */
+export interface SetupOptions {
+  /** The command writes into the lakehouse (catalog, registry, runs.jsonl, bars). */
+  writes?: boolean;
+  /** The flag that makes this command leave the lakehouse alone (advised when it is not writable). */
+  readOnlyFlag?: string;
+}
+
+/**
+ * Refuse a lakehouse this process cannot write (permissions, read-only mount) before any work starts, instead
+ * of failing afterwards on an internal file. A lakehouse that does not exist yet is judged by the folder it
+ * would be created in.
+ */
+function assertWritable(command: string, lakehouse: string, readOnlyFlag?: string): void {
+  let dir = resolve(lakehouse);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) return; // not a folder: the lakehouse reports that itself
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "EACCES";
+    const what = dir === resolve(lakehouse) ? `lakehouse ${lakehouse} is not writable` : `lakehouse ${lakehouse} cannot be created: ${dir} is not writable`;
+    const advice = readOnlyFlag ? `pass ${readOnlyFlag} to ${command} without writing, or fix the folder's permissions` : "fix the folder's permissions, or choose a writable --lakehouse";
+    throw new ConfigError(`${what} (${code})`, advice, { cause: err });
+  }
+}
+
 /** Resolve flags, environment and config into a RunContext (flags override config). */
-export function setup(command: string, flags: GlobalFlags, runId?: string): Invocation {
+export function setup(command: string, flags: GlobalFlags, runId?: string, opts: SetupOptions = {}): Invocation {
   const consola = createConsola({ stdout: process.stderr, stderr: process.stderr, level: flags.quiet ? 0 : flags.verbose ? 4 : 3 });
   // Reference instruments merge under config.instruments here, so every command sees one instrument table.
   const { reference, config } = loadReferenceData(loadConfig(flags.config).config);
   const started = new Date();
-  let now = started;
-  if (flags.now !== undefined) {
-    now = new Date(flags.now);
-    if (Number.isNaN(now.getTime())) throw new ConfigError(`--now: "${flags.now}" is not an ISO-8601 time`, "write e.g. --now 2026-11-22T10:15:00Z");
-  }
+  const now = flags.now !== undefined ? new Date(parseInstant(flags.now, "--now")) : started;
   const failRaw = flags["fail-on-quality"];
   if (failRaw !== undefined && failRaw !== "error" && failRaw !== "warning") {
     throw new ConfigError(`--fail-on-quality: "${failRaw}" is not error or warning`, "use --fail-on-quality or --fail-on-quality=warning");
   }
   if (runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(runId)) throw new ConfigError(`--run-id: "${runId}" is not a plain folder name`, "use letters, digits, . _ - only");
-  let waitLockMs = 0;
-  if (flags["wait-lock"] !== undefined) {
-    const ms = parseDuration(flags["wait-lock"]);
-    if (ms === undefined) throw new ConfigError(`--wait-lock: "${flags["wait-lock"]}" is not a duration`, "write e.g. --wait-lock 30s or 5m");
-    waitLockMs = ms;
-  }
+  const waitLockMs = flags["wait-lock"] !== undefined ? parseDuration(flags["wait-lock"], "--wait-lock") : 0;
   const log: Logger = { info: (m) => consola.info(m), warn: (m) => consola.warn(m), debug: (m) => consola.debug(m) };
+  const lakehouse = flags.lakehouse ?? process.env.DQCTL_LAKEHOUSE ?? config.lakehouse ?? "data/lakehouse";
+  if (opts.writes) assertWritable(command, lakehouse, opts.readOnlyFlag);
   const ctx: RunContext = {
     config,
-    lakehouse: flags.lakehouse ?? process.env.DQCTL_LAKEHOUSE ?? config.lakehouse ?? "data/lakehouse",
+    lakehouse,
     now,
     log,
     progress: flags.quiet ? silent : makeProgress(consola),
@@ -135,13 +157,6 @@ export function renderSummary(s: Summary): string {
   const counts = Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(", ");
   out += `${s.command}: ${s.status} (${counts}) in ${s.durationMs} ms, exit ${s.exitCode}\n`;
   return out;
-}
-
-/** Parse a positive integer flag, or a ConfigError naming it. */
-export function positiveInt(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--${flag}: "${raw}" is not a whole number`, `pass e.g. --${flag} 365`);
-  return n;
 }
 
 /** The vendor named by `--vendor` (with `--source` for the file vendor), configured from the invocation. */

@@ -4,10 +4,11 @@ import { defineCommand } from "citty";
 import { ConfigError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/lakehouse/atomic.ts";
 import { emitEvents, LINEAGE_FORMATS, type LineageFormat, parseEmitUrl, runLineage } from "../src/lineage/index.ts";
+import { withHelp } from "./_help.ts";
 import { finish, renderSummary, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
 
-export default defineCommand({
+export default withHelp(defineCommand({
   meta: { name: "lineage", description: "The data lineage & SLA document with measured freshness and completeness; OpenLineage events on request" },
   args: {
     ...globalArgs,
@@ -34,4 +35,10 @@ export default defineCommand({
     // Without --out the document is the result; with it, the summary says what the document holds.
     return finish(inv, result.step, args.out ? renderSummary : () => result.document);
   },
+}), {
+  examples: [
+    "dqctl lineage --out docs/deployment/data_lineage.md",
+    "dqctl lineage --format openlineage > lineage.ndjson",
+    "dqctl lineage --format openlineage --emit http://127.0.0.1:5000/api/v1/lineage",
+  ],
 });

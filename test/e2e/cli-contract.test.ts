@@ -40,7 +40,7 @@ describe("strict parsing", () => {
     await refused(["reference", "chek"], 'unknown subcommand "chek" for `dqctl reference` (did you mean check?)');
     await refused(["audit", "--fail-on-qualty"], "unknown flag --fail-on-qualty for `dqctl audit` (did you mean --fail-on-quality?)");
     await refused(["help", "ingset"], 'unknown command "ingset" (did you mean ingest?)');
-  });
+  }, 30_000);
 
   test("--fail-on-quality: alone means error; warning in either form means warning; anything else is refused", async () => {
     const gate = async (...flags: string[]) => (await dqctl(["audit", "--lakehouse", lh, "--symbols", "BINANCE:ETHUSDT", "--now", DEMO_NOW, "--read-only", "--quiet", ...flags])).code;
@@ -52,7 +52,7 @@ describe("strict parsing", () => {
     expect((await dqctl(["audit", "--lakehouse", lh, "--now", DEMO_NOW, "--read-only", "--quiet", "--fail-on-quality"])).code).toBe(2); // GBPUSD is stale
     await refused(["audit", "--lakehouse", lh, "--fail-on-quality", "warn"], '--fail-on-quality: "warn" is not error or warning (did you mean warning?)');
     await refused(["audit", "--lakehouse", lh, "--fail-on-quality=fatal"], '--fail-on-quality: "fatal" is not error or warning');
-  });
+  }, 30_000);
 
   test("global flags before or after the command; value flags as --flag value or --flag=value", async () => {
     const a = await dqctl(["--json", "--lakehouse", lh, "audit", "--now", DEMO_NOW, "--read-only"]);
@@ -64,7 +64,7 @@ describe("strict parsing", () => {
     await refused(["audit", "--lakehouse"], "--lakehouse needs a value");
     await refused(["audit", "--lakehouse", "a", "--lakehouse", "b"], '--lakehouse given twice ("a" and "b")');
     await refused(["audit", "--json=yes"], '--json takes no value (got "yes")');
-  });
+  }, 30_000);
 
   test("a missing required flag is one friendly line with an example", async () => {
     await refused(["scan"], "--scanner is required for scan — pass e.g. --scanner fixtures/scanners/crypto.yaml");
@@ -73,7 +73,7 @@ describe("strict parsing", () => {
     await refused(["snapshot", "--symbols", "BINANCE:ETHUSDT"], "--run-id is required for snapshot — pass e.g. --run-id 2026-11-21-alpha");
     await refused(["snapshot", "verify"], "DIR is required for snapshot verify — write e.g. dqctl snapshot verify artifacts/runs/");
     await refused(["completion"], "SHELL is required for completion");
-  });
+  }, 30_000);
 });
 
 describe("one parser", () => {
@@ -91,7 +91,7 @@ describe("one parser", () => {
     // The stale finding's age is measured from "now": it would differ by 14 h if either machine read local time.
     const stale = tokyo.findings.find((f: any) => f.code === "stale");
     expect(stale.metrics.ageHours).toBe((Date.parse("2026-11-21T06:00:00Z") - Date.parse("2026-11-06T00:00:00Z")) / 3_600_000);
-  });
+  }, 30_000);
 
   test("exact instants, dates, durations and counts", async () => {
     await refused(["audit", "--lakehouse", lh, "--now", "2026-02-30"], '--now: "2026-02-30" is not a date (February 2026 has 28 days)');
@@ -105,7 +105,7 @@ describe("one parser", () => {
     await refused(["calendar", "--profile", "equity", "--from", "2026-11-23", "--to", "2026-11-2"], '--to: "2026-11-2" is not a date (YYYY-MM-DD)');
     await refused(["bootstrap", "--symbols", "X", "--vendor", "file", "--source", DEMO, "--minimum-coverage", "1.5"], '--minimum-coverage: "1.5" is not a number between 0 and 1');
     await refused(["bootstrap", "--symbols", "X", "--vendor", "file", "--source", DEMO, "--start", "2026-02-29"], '--start: "2026-02-29" is not a date (February 2026 has 28 days)');
-  });
+  }, 30_000);
 });
 
 describe("config validated to the leaves", () => {
@@ -125,7 +125,7 @@ describe("config validated to the leaves", () => {
     const ok = await dqctl([...cfg("g.yaml", "checks:\n  gap:\n    maxGapDays: 1\n"), "--now", DEMO_NOW, "--read-only", "--json"]);
     expect(ok.code).toBe(0);
     expect(ok.json().findings.find((f: any) => f.code === "gap").severity).toBe("error"); // a 3-day gap over a 1-day limit
-  });
+  }, 30_000);
 });
 
 describe("input advice", () => {
@@ -136,7 +136,7 @@ describe("input advice", () => {
     expect(r.stderr).toContain("no file for BINANCE:BTCUSDT 1m: looked for BINANCE_BTCUSDT_1m.csv, BINANCE_BTCUSDT_1m.parquet, BINANCE_BTCUSDT_1m.jsonl, BINANCE_BTCUSDT_1m.ndjson");
     expect(r.stderr).toContain("(did you mean BINANCE_BTCUSDT_1d.csv?)");
     expect(r.stderr).toContain("the folder holds AMEX_SPY_1m.csv");
-  });
+  }, 30_000);
 
   test("semicolon- and tab-separated CSVs are read", async () => {
     const src = join(dir, "seps");
@@ -150,7 +150,7 @@ describe("input advice", () => {
       ["BINANCE:BTCUSDT", "healthy", true],
       ["NASDAQ:AAPL", "healthy", true],
     ]);
-  });
+  }, 30_000);
 
   // Root writes anywhere, so as root the binary runs as nobody (setpriv); elsewhere plain permissions do it.
   const root = process.getuid?.() === 0;
@@ -181,7 +181,7 @@ describe("input advice", () => {
     } finally {
       chmodSync(roLh, 0o755);
     }
-  });
+  }, 30_000);
 });
 
 describe("help that teaches", () => {
@@ -197,7 +197,7 @@ describe("help that teaches", () => {
     expect(h).toMatch(/EXAMPLES\n  dqctl scan --scanner /);
     const cal = (await dqctl(["calendar", "--help"])).stdout;
     expect(cal).toContain("dqctl calendar --profile P --from D --to D [flags]");
-  });
+  }, 30_000);
 
   test("subcommands are listed; `dqctl help <cmd>` is `dqctl <cmd> --help`; no internal references", async () => {
     const top = await dqctl(["--help"]);
@@ -215,14 +215,15 @@ describe("help that teaches", () => {
       expect(a.code).toBe(0);
       expect(a.stdout).toBe((await dqctl([...n.split(" "), "--help"])).stdout);
     }
-  });
+  }, 30_000);
 
   test("explain covers every registered code", async () => {
     const list = await dqctl(["explain"]);
     expect(list.code).toBe(0);
-    for (const c of CODES) {
+    const runs = await Promise.all(CODES.map((c) => dqctl(["explain", c.code])));
+    for (const [i, c] of CODES.entries()) {
       expect(list.stdout).toContain(c.code);
-      const r = await dqctl(["explain", c.code]);
+      const r = runs[i]!;
       expect({ code: c.code, exit: r.code }).toEqual({ code: c.code, exit: 0 });
       expect(r.stdout.startsWith(`${c.code} — ${c.rule}`)).toBe(true);
       expect(r.stdout).toContain(`default severity  ${c.severity}`);
@@ -234,7 +235,7 @@ describe("help that teaches", () => {
     expect(gap).toContain('{"checks":{"gap":{"maxGapDays":5}}}');
     expect((await dqctl(["explain", "gap", "--json"])).json()).toMatchObject({ code: "gap", options: { maxGapDays: { default: 5 } } });
     await refused(["explain", "gapp"], 'unknown finding code "gapp" (did you mean gap?)');
-  });
+  }, 30_000);
 });
 
 describe("init and completion", () => {
@@ -262,7 +263,7 @@ describe("init and completion", () => {
     } finally {
       done();
     }
-  });
+  }, 30_000);
 
   test("completion scripts parse and complete commands, flags and values", async () => {
     const bash = await dqctl(["completion", "bash"]);
@@ -291,5 +292,5 @@ describe("init and completion", () => {
       expect(Bun.spawnSync(shell === "zsh" ? [bin, "-n", p] : [bin, "--no-execute", p]).exitCode).toBe(0);
     }
     await refused(["completion", "bsh"], 'completion: unknown shell "bsh" (did you mean bash?)');
-  });
+  }, 30_000);
 });

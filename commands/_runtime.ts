@@ -1,4 +1,6 @@
 // Shared command plumbing: resolve flags + config into a RunContext, and finish with the one summary.
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { ConsolaInstance } from "consola";
 import { loadConfig } from "../src/config/load.ts";
 import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
@@ -8,8 +10,8 @@ import { ConfigError } from "../src/errors.ts";
 import { parseRunId } from "../src/model/run-id.ts";
 import { redactSecrets, registerSecrets } from "../src/redact.ts";
 import { loadReferenceData } from "../src/pipeline/reference.ts";
-import { parseDuration } from "../src/lakehouse/lock.ts";
 import { appendRunRecord } from "../src/lakehouse/runs.ts";
+import { parseDuration, parseInstant } from "../src/model/parse.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
 import { createVendor } from "../src/vendors/registry.ts";
 import type { Vendor } from "../src/vendors/types.ts";
@@ -45,8 +47,35 @@ export interface Invocation {
   consola: ConsolaInstance;
 }
 
+/** What a command does to the lakehouse, so setup can refuse a read-only one before any work. */
+export interface SetupOptions {
+  /** The command writes into the lakehouse (catalog, registry, runs.jsonl, bars). */
+  writes?: boolean;
+  /** The flag that makes this command leave the lakehouse alone (advised when it is not writable). */
+  readOnlyFlag?: string;
+}
+
+/**
+ * Refuse a lakehouse this process cannot write (permissions, read-only mount) before any work starts, instead
+ * of failing afterwards on an internal file. A lakehouse that does not exist yet is judged by the folder it
+ * would be created in.
+ */
+function assertWritable(command: string, lakehouse: string, readOnlyFlag?: string): void {
+  let dir = resolve(lakehouse);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) return; // not a folder: the lakehouse reports that itself
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "EACCES";
+    const what = dir === resolve(lakehouse) ? `lakehouse ${lakehouse} is not writable` : `lakehouse ${lakehouse} cannot be created: ${dir} is not writable`;
+    const advice = readOnlyFlag ? `pass ${readOnlyFlag} to ${command} without writing, or fix the folder's permissions` : "fix the folder's permissions, or choose a writable --lakehouse";
+    throw new ConfigError(`${what} (${code})`, advice, { cause: err });
+  }
+}
+
 /** Resolve flags, environment and config into a RunContext (flags override config). */
-export function setup(command: string, flags: GlobalFlags, runId?: string): Invocation {
+export function setup(command: string, flags: GlobalFlags, runId?: string, opts: SetupOptions = {}): Invocation {
   // Secrets are registered before anything can fail or log, so every message below is redacted.
   registerSecrets(secretsInEnv(process.env));
   const out = outputChoice(flags);
@@ -56,26 +85,19 @@ export function setup(command: string, flags: GlobalFlags, runId?: string): Invo
   const { reference, config } = loadReferenceData(loadConfig(flags.config).config);
   registerSecrets(secretsInConfig(config, process.argv));
   const started = new Date();
-  let now = started;
-  if (flags.now !== undefined) {
-    now = new Date(flags.now);
-    if (Number.isNaN(now.getTime())) throw new ConfigError(`--now: "${flags.now}" is not an ISO-8601 time`, "write e.g. --now 2026-11-22T10:15:00Z");
-  }
+  const now = flags.now !== undefined ? new Date(parseInstant(flags.now, "--now")) : started;
   const failRaw = flags["fail-on-quality"];
   if (failRaw !== undefined && failRaw !== "error" && failRaw !== "warning") {
     throw new ConfigError(`--fail-on-quality: "${failRaw}" is not error or warning`, "use --fail-on-quality or --fail-on-quality=warning");
   }
   if (runId !== undefined) parseRunId(runId);
-  let waitLockMs = 0;
-  if (flags["wait-lock"] !== undefined) {
-    const ms = parseDuration(flags["wait-lock"]);
-    if (ms === undefined) throw new ConfigError(`--wait-lock: "${flags["wait-lock"]}" is not a duration`, "write e.g. --wait-lock 30s or 5m");
-    waitLockMs = ms;
-  }
+  const waitLockMs = flags["wait-lock"] !== undefined ? parseDuration(flags["wait-lock"], "--wait-lock") : 0;
   const log: Logger = { info: (m) => consola.info(m), warn: (m) => consola.warn(m), debug: (m) => consola.debug(m) };
+  const lakehouse = flags.lakehouse ?? process.env.DQCTL_LAKEHOUSE ?? config.lakehouse ?? "data/lakehouse";
+  if (opts.writes) assertWritable(command, lakehouse, opts.readOnlyFlag);
   const ctx: RunContext = {
     config,
-    lakehouse: flags.lakehouse ?? process.env.DQCTL_LAKEHOUSE ?? config.lakehouse ?? "data/lakehouse",
+    lakehouse,
     now,
     log,
     progress: flags.quiet ? silent : createProgress(ui, (line) => consola.info(line)),
@@ -86,8 +108,6 @@ export function setup(command: string, flags: GlobalFlags, runId?: string): Invo
   setCurrent({ command, runId: ctx.runId, started, out, note: (line) => consola.info(line) });
   return { command, ctx, config, json: out.format === "json", out, failOn: failRaw as FailOn, started, consola };
 }
-
-/** Route every consola line (the Logger, direct inv.consola calls, logged Errors) through the redaction. */
 
 const silent: Progress = { start() {}, tick() {}, done() {} };
 
@@ -108,12 +128,6 @@ export function finish(inv: Invocation, step: StepResult, opts: FinishOptions = 
   return summary.exitCode;
 }
 
-/** Parse a positive integer flag, or a ConfigError naming it. */
-export function positiveInt(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--${flag}: "${raw}" is not a whole number`, `pass e.g. --${flag} 365`);
-  return n;
-}
 
 /** The vendor named by `--vendor` (with `--source` for the file vendor), configured from the invocation. */
 export function vendorFor(inv: Invocation, args: { vendor: string; source?: string }): Vendor {

@@ -3,17 +3,13 @@ import { calendarFor } from "../src/calendar/index.ts";
 import { listCalendar } from "../src/calendar/listing.ts";
 import { ConfigError } from "../src/errors.ts";
 import { parseInterval } from "../src/model/interval.ts";
+import { endOfDay, parseDate } from "../src/model/parse.ts";
 import { isProfile, PROFILES } from "../src/model/profile.ts";
 import { finish, setup } from "./_runtime.ts";
+import { withHelp } from "./_help.ts";
 import { globalArgs } from "./_shared.ts";
 
-function day(flag: string, raw: string): number {
-  const ms = Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
-  if (Number.isNaN(ms)) throw new ConfigError(`--${flag}: "${raw}" is not a date`, "write e.g. 2024-03-25");
-  return ms;
-}
-
-export default defineCommand({
+export default withHelp(defineCommand({
   meta: { name: "calendar", description: "List a profile's sessions (open/close in UTC), holidays and early closes, so you can see why a bar is or is not expected" },
   args: {
     ...globalArgs,
@@ -25,12 +21,18 @@ export default defineCommand({
   run({ args }) {
     const inv = setup("calendar", args);
     if (!isProfile(args.profile)) throw new ConfigError(`--profile: unknown profile "${args.profile}"`, `use one of ${PROFILES.join(", ")}`);
-    const fromMs = day("from", args.from);
-    const toMs = day("to", args.to) + 86_400_000 - 1;
+    const fromMs = parseDate(args.from, "--from");
+    const toMs = endOfDay(parseDate(args.to, "--to"));
     if (toMs < fromMs) throw new ConfigError("--to is before --from", "swap the dates");
     const interval = args.interval ? parseInterval(args.interval) : undefined;
     const listing = listCalendar(calendarFor(args.profile, inv.ctx.reference), fromMs, toMs, interval);
     const counts = { sessions: listing.sessions.length, holidays: listing.holidays.length, earlyCloses: listing.earlyCloses.length };
     return finish(inv, { counts, symbols: [], findings: [], extra: { calendar: listing } });
   },
+}), {
+  examples: [
+    "dqctl calendar --profile equity --from 2026-11-23 --to 2026-11-30",
+    "dqctl calendar --profile futures --from 2026-12-21 --to 2026-12-31 --interval 1h",
+    "dqctl calendar --profile forex --from 2026-03-06 --to 2026-03-10 --json",
+  ],
 });

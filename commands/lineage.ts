@@ -6,9 +6,10 @@ import { writeFileAtomic } from "../src/lakehouse/atomic.ts";
 import { emitEvents, LINEAGE_FORMATS, type LineageFormat, parseEmitUrl, runLineage } from "../src/lineage/index.ts";
 import { isOutputFormat, OUTPUT_FORMATS } from "../src/report/render/index.ts";
 import { finish, setup } from "./_runtime.ts";
+import { withHelp } from "./_help.ts";
 import { globalArgs } from "./_shared.ts";
 
-export default defineCommand({
+export default withHelp(defineCommand({
   meta: { name: "lineage", description: "The data lineage & SLA document with measured freshness and completeness; OpenLineage events on request" },
   args: {
     ...globalArgs,
@@ -44,4 +45,10 @@ export default defineCommand({
     // Without --out the document is the result; with it (or with a summary format), the summary says what it holds.
     return finish(inv, result.step, args.out ? {} : { document: result.document });
   },
+}), {
+  examples: [
+    "dqctl lineage --out docs/deployment/data_lineage.md",
+    "dqctl lineage --format openlineage > lineage.ndjson",
+    "dqctl lineage --format openlineage --emit http://127.0.0.1:5000/api/v1/lineage",
+  ],
 });

@@ -27,6 +27,12 @@ export interface ErrorItem extends ErrorLocation {
 const LOCATION_KEYS = ["symbol", "file", "line", "column", "field"] as const;
 
 /**
+ * The specific codes `errors[]` items carry (besides the kinds, and lowercased errno names such as `enametoolong`).
+ * They name operational failures, never findings: finding codes live in src/checks/registry.ts.
+ */
+export const ERROR_CODES = ["bad_row", "empty_file", "malformed_json", "invalid_field", "locked", "unexpected", "not_found", "permission_denied", "no_space", "read_only", "vendor_http"] as const;
+
+/**
  * Base class: `message` names the thing and the value; `advice` says what to do.
  * Both are redacted here (vendor error bodies echo request URLs with their keys), before the stack captures the message.
  */

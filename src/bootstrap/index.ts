@@ -22,6 +22,7 @@ import { ConfigError, DqError, type ErrorItem } from "../errors.ts";
 import { allocBars, BAR_COLUMNS, type Bars } from "../model/bars.ts";
 import { type Finding, iso, worstOf } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
+import { parseInstant } from "../model/parse.ts";
 import type { Profile } from "../model/profile.ts";
 import { parseSymbol, resolveProfile, type SymbolId } from "../model/symbol.ts";
 import { type FailOn, gateExitCode, type LineageRef, type StepResult, type SymbolReport } from "../report/summary.ts";
@@ -111,19 +112,13 @@ export function resolveSymbols(raw: string, vendors: readonly string[], ctx: Pic
   return out;
 }
 
-function parseTime(flag: string, raw: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : Date.parse(raw);
-  if (Number.isNaN(ms)) throw new ConfigError(`--${flag}: "${raw}" is not a date or ISO-8601 time`, `write e.g. --${flag} 2024-01-31`);
-  return ms;
-}
-
 /** The window as first and last bar open on the interval's UTC grid (see the module comment). */
 export function resolveWindow(nowMs: number, interval: Interval, o: Pick<BootstrapOptions, "lookbackDays" | "start" | "end">): { startMs: number; endMs: number } {
   const step = intervalMs(interval);
   const floor = (ms: number) => Math.floor(ms / step) * step;
   if (o.start !== undefined && o.lookbackDays !== undefined) throw new ConfigError("--start and --lookback-days both given", "pass one of them");
-  const endMs = o.end !== undefined ? floor(parseTime("end", o.end)) : floor(nowMs) - step;
-  const startMs = o.start !== undefined ? floor(parseTime("start", o.start)) : floor(endMs + step - (o.lookbackDays ?? 365) * DAY_MS);
+  const endMs = o.end !== undefined ? floor(parseInstant(o.end, "--end")) : floor(nowMs) - step;
+  const startMs = o.start !== undefined ? floor(parseInstant(o.start, "--start")) : floor(endMs + step - (o.lookbackDays ?? 365) * DAY_MS);
   if (startMs > endMs) throw new ConfigError(`window is empty: start ${iso(startMs)} is after end ${iso(endMs)}`, "check --start/--end/--lookback-days and --now");
   return { startMs, endMs };
 }

@@ -1,6 +1,6 @@
 import type { Severity } from "../model/finding.ts";
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** 1/Φ⁻¹(3/4): scales a MAD to a standard deviation for normal data, so z reads as "sigmas". */
 export const MAD_TO_SD = 1.4826;
@@ -195,19 +195,35 @@ function replace(s: Float64Array, n: number, old: number, x: number): void {
 }
 
 /** `false_tick`: robust z (median and MAD of the previous 20 accepted closes) ≥ 6 and jump ≥ 2 %; warning, error at 1.5 × z or 3 × jump. */
+const meta = {
+  rule: "a close whose robust z-score (median and MAD of the previous window accepted closes) reaches zThreshold and that jumps at least minJump; flagged ticks leave the baseline, a move that holds levelShiftBars is a level shift, not a tick",
+  severity: "warning; error at errorZMultiple × zThreshold or errorJumpMultiple × minJump",
+  options: {
+    window: { default: 20, min: 1, integer: true, description: "accepted closes in the baseline" },
+    zThreshold: { default: 6, min: 0, description: "robust z-score that flags a tick" },
+    minJump: { default: 0.02, min: 0, description: "relative move a tick needs as well (0.02 = 2 %)" },
+    madFloor: { default: 1e-6, min: 0, description: "smallest MAD used (a constant baseline would give z = ∞)" },
+    levelShiftBars: { default: 5, min: 2, integer: true, description: "bars a new level must hold to count as a level shift" },
+    errorZMultiple: { default: 1.5, min: 1, description: "z at this × zThreshold makes the finding an error" },
+    errorJumpMultiple: { default: 3, min: 1, description: "a jump of this × minJump makes the finding an error" },
+  },
+  example: "1 false ticks (robust z ≥ 6 and jump ≥ 2 % off the median of the previous 20 closes; largest jump 15.0 %)",
+} as const satisfies CheckMeta;
+
 export const falseTick: Check = {
   code: "false_tick",
+  meta,
   run(input, opts) {
     const params: FalseTickParams = {
-      window: Math.max(1, Math.floor(opts.number("window", 20))),
-      zThreshold: opts.number("zThreshold", 6),
-      minJump: opts.number("minJump", 0.02),
+      window: Math.max(1, Math.floor(opts.number("window", meta.options.window.default))),
+      zThreshold: opts.number("zThreshold", meta.options.zThreshold.default),
+      minJump: opts.number("minJump", meta.options.minJump.default),
       // A zero floor would let a constant baseline give z = Infinity.
-      madFloor: Math.max(opts.number("madFloor", 1e-6), 1e-12),
-      levelShiftBars: Math.max(2, Math.floor(opts.number("levelShiftBars", 5))),
+      madFloor: Math.max(opts.number("madFloor", meta.options.madFloor.default), 1e-12),
+      levelShiftBars: Math.max(2, Math.floor(opts.number("levelShiftBars", meta.options.levelShiftBars.default))),
     };
-    const errorZ = params.zThreshold * opts.number("errorZMultiple", 1.5);
-    const errorJump = params.minJump * opts.number("errorJumpMultiple", 3);
+    const errorZ = params.zThreshold * opts.number("errorZMultiple", meta.options.errorZMultiple.default);
+    const errorJump = params.minJump * opts.number("errorJumpMultiple", meta.options.errorJumpMultiple.default);
     const b = input.bars;
     const ticks = findFalseTicks(b.close, params);
     if (!ticks.length) return [];

@@ -1,7 +1,7 @@
 import { align, type MissingRange, seriesWindow } from "../calendar/align.ts";
 import { iso } from "../model/finding.ts";
 import { intervalMs } from "../model/interval.ts";
-import { type Check, type CheckInput, finding } from "./types.ts";
+import { type Check, type CheckMeta, type CheckInput, finding } from "./types.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -17,13 +17,21 @@ export function missingRanges(input: Pick<CheckInput, "bars" | "calendar" | "int
  * `gap`: expected bars absent inside the series. Every missing range is listed exactly (repair refetches them).
  * A gap "spans" (to − from + one interval) of calendar time; one longer than `maxGapDays` (5) makes it an error.
  */
+const meta = {
+  rule: "expected bars are absent between the first bar (or the recorded genesis) and the last; details.ranges lists each missing range, newest first",
+  severity: "warning; error when one gap spans more than maxGapDays",
+  options: { maxGapDays: { default: 5, min: 0, description: "a gap spanning more days than this is an error" } },
+  example: "3 missing bars in 1 gap (BINANCE:ETHUSDT 1d: 2026-03-10 → 2026-03-12)",
+} as const satisfies CheckMeta;
+
 export const gap: Check = {
   code: "gap",
+  meta,
   run(input, opts) {
     const ranges = missingRanges(input);
     if (ranges.length === 0) return [];
     const step = intervalMs(input.interval);
-    const maxGapMs = opts.number("maxGapDays", 5) * DAY_MS;
+    const maxGapMs = opts.number("maxGapDays", meta.options.maxGapDays.default) * DAY_MS;
     let missingBars = 0;
     let longestMs = 0;
     for (const r of ranges) {

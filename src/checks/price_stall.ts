@@ -1,5 +1,5 @@
 import { iso } from "../model/finding.ts";
-import { type Check, type CheckInput, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, type CheckInput, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** Default stablecoin assets (option `stablecoins`): a pair whose base is one of these is exempt from price_stall. */
 export const DEFAULT_STABLECOINS: readonly string[] = ["USDT", "USDC", "DAI", "FDUSD", "TUSD", "USDP", "BUSD", "PYUSD", "USDE"];
@@ -55,12 +55,23 @@ export function stallRuns(close: ArrayLike<number>, minRun = 3): StallRun[] {
 }
 
 /** `price_stall`: ≥ `minRun` (3) consecutive zero close changes; error and toxic when the series ends stalled, warning earlier; stablecoins exempt. */
+const meta = {
+  rule: "at least minRun consecutive zero close changes (instruments marked stablecoin and the stablecoins list are exempt)",
+  severity: "error and toxic when the series ends stalled; warning for an earlier stall",
+  options: {
+    minRun: { default: 3, min: 1, integer: true, description: "zero close changes in a row that make a stall" },
+    stablecoins: { default: DEFAULT_STABLECOINS, description: "tickers exempt from the check (pinned by design)" },
+  },
+  example: "close unchanged at 0.52 for the last 4 changes (since 2026-11-16T00:00:00.000Z)",
+} as const satisfies CheckMeta;
+
 export const priceStall: Check = {
   code: "price_stall",
+  meta,
   run(input, opts) {
     if (input.stablecoin === true) return [];
-    if (isStablecoin(input.symbol, opts.strings("stablecoins", DEFAULT_STABLECOINS))) return [];
-    const minRun = Math.max(1, Math.floor(opts.number("minRun", 3)));
+    if (isStablecoin(input.symbol, opts.strings("stablecoins", meta.options.stablecoins.default))) return [];
+    const minRun = Math.max(1, Math.floor(opts.number("minRun", meta.options.minRun.default)));
     const b = input.bars;
     const runs = stallRuns(b.close, minRun);
     if (!runs.length) return [];

@@ -1,12 +1,24 @@
 import { isMarketCalendar } from "../calendar/sessions.ts";
 import { iso } from "../model/finding.ts";
 import { intervalMs } from "../model/interval.ts";
-import type { Profile } from "../model/profile.ts";
-import { type Check, type CheckInput, type CheckOptions, finding } from "./types.ts";
+import { PROFILES, type Profile } from "../model/profile.ts";
+import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, type OptionMeta } from "./types.ts";
 
 const HOUR_MS = 3_600_000;
 /** Built-in allowance: crypto bars may lag 24 h; session markets must hold the last completed session. */
 const DEFAULT_ALLOWANCE_HOURS: Record<Profile, number> = { crypto: 24, equity: 0, futures: 0, forex: 0 };
+
+const meta: CheckMeta = {
+  rule: "the last bar trails the calendar's last completed bar by more than the allowance (session markets: the last closed session must be there; a session in progress is not due yet)",
+  severity: "error",
+  options: {
+    allowanceHours: { defaultText: "24 for crypto, 0 for equity, futures and forex", min: 0, description: "hours the last bar may trail the calendar (every profile)" },
+    ...Object.fromEntries(
+      PROFILES.map((p): [string, OptionMeta] => [`${p}AllowanceHours`, { defaultText: `allowanceHours, else ${DEFAULT_ALLOWANCE_HOURS[p]}`, min: 0, description: `the allowance for ${p} series (over allowanceHours)` }]),
+    ),
+  },
+  example: "last bar 2026-11-06T00:00:00.000Z trails the last expected bar 2026-11-20T00:00:00.000Z by 336 h (allowance 0 h)",
+};
 
 /** Allowance in hours: option `<profile>AllowanceHours`, else `allowanceHours`, else the profile default. */
 export function allowanceHours(profile: Profile, opts?: CheckOptions): number {
@@ -90,6 +102,7 @@ export function sessionsBehind(input: Pick<CheckInput, "calendar" | "interval" |
 /** `stale`: the last bar trails the calendar's last expected bar by more than the allowance. */
 export const stale: Check = {
   code: "stale",
+  meta,
   run(input, opts) {
     const s = staleness(input, opts);
     if (!s || s.lagMs <= s.allowanceMs) return [];

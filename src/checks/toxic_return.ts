@@ -1,5 +1,5 @@
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** A close usable as a ratio operand: finite and positive (anything else is bad_value's finding). */
 function usable(x: number): boolean {
@@ -16,10 +16,18 @@ export function isToxicMove(prev: number, curr: number, maxRatio = 6): boolean {
 }
 
 /** `toxic_return`: a close-to-close ratio above `maxRatio` (default 6, a +500 % move) or below 1/maxRatio; error, asset toxic. */
+const meta = {
+  rule: "a close-to-close ratio above maxRatio or below 1/maxRatio (a unit error or a broken feed); the asset is marked toxic and quarantined at ingest",
+  severity: "error, toxic",
+  options: { maxRatio: { default: 6, min: 1, description: "a move beyond × this or ÷ this is toxic" } },
+  example: "2 close-to-close moves beyond ×6 or ÷6 (ratios 0.0100–100.0)",
+} as const satisfies CheckMeta;
+
 export const toxicReturn: Check = {
   code: "toxic_return",
+  meta,
   run(input, opts) {
-    const maxRatio = opts.number("maxRatio", 6);
+    const maxRatio = opts.number("maxRatio", meta.options.maxRatio.default);
     const b = input.bars;
     const c = b.close;
     const moves: Record<string, unknown>[] = [];

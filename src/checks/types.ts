@@ -35,9 +35,33 @@ export interface CheckOptions {
   strings(key: string, dflt: readonly string[]): readonly string[];
 }
 
+/** One option under `checks.<code>` in the config: its default, bounds and meaning (read by the config validator and `dqctl explain`). */
+export interface OptionMeta {
+  /** The value used when the config does not set it (undefined: it depends, see `defaultText`). */
+  readonly default?: number | readonly string[];
+  /** Words for a default that depends on something (e.g. the profile). */
+  readonly defaultText?: string;
+  readonly description: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly integer?: boolean;
+}
+
+/** What a finding code means: the rule, its default severity, its options and an example (one record per code, next to its check). */
+export interface CheckMeta {
+  /** When the finding fires, in one sentence. */
+  readonly rule: string;
+  /** The default severity in words (e.g. "warning; error when one gap spans more than maxGapDays"). */
+  readonly severity: string;
+  readonly options: Readonly<Record<string, OptionMeta>>;
+  /** An example finding message. */
+  readonly example: string;
+}
+
 /** A pure check: bars and a calendar in, findings out. No I/O. */
 export interface Check {
   readonly code: string;
+  readonly meta: CheckMeta;
   run(input: CheckInput, opts: CheckOptions): Finding[];
 }
 

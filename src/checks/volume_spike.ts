@@ -1,5 +1,5 @@
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** Mean and population standard deviation of a window. */
 export interface MeanSd {
@@ -48,12 +48,24 @@ function screenIsSound(window: number, sigmas: number, zeroSdMultiple: number): 
 }
 
 /** `volume_spike`: volume above mean + 10 sd of the previous 20 bars (sd 0: above 2 × mean); error and toxic on the latest bar, warning earlier. */
+const meta = {
+  rule: "volume above the mean + sigmas × sd of the previous window bars (sd 0: above zeroSdMultiple × the mean)",
+  severity: "error and toxic on the latest bar; warning on earlier bars",
+  options: {
+    window: { default: 20, min: 1, integer: true, description: "bars in the baseline before each bar" },
+    sigmas: { default: 10, min: 0, description: "standard deviations above the mean that count as a spike" },
+    zeroSdMultiple: { default: 2, min: 0, description: "with a constant baseline, a volume above this × the mean is a spike" },
+  },
+  example: "latest bar volume 1250000 above 25000.0 (mean + 10 sd of the previous 20 bars; 2 × mean when sd is 0)",
+} as const satisfies CheckMeta;
+
 export const volumeSpike: Check = {
   code: "volume_spike",
+  meta,
   run(input, opts) {
-    const window = Math.max(1, Math.floor(opts.number("window", 20)));
-    const sigmas = opts.number("sigmas", 10);
-    const zeroSdMultiple = opts.number("zeroSdMultiple", 2);
+    const window = Math.max(1, Math.floor(opts.number("window", meta.options.window.default)));
+    const sigmas = opts.number("sigmas", meta.options.sigmas.default);
+    const zeroSdMultiple = opts.number("zeroSdMultiple", meta.options.zeroSdMultiple.default);
     const b = input.bars;
     const v = b.volume;
     const n = v.length;

@@ -316,12 +316,3 @@ export function sweepLockDebris(dir: string, files: readonly string[]): void {
     }
   }
 }
-
-/** Parse a duration like `500ms`, `30s`, `5m`, `1h` (bare numbers are seconds). */
-export function parseDuration(raw: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2] ?? "s";
-  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
-}

@@ -175,6 +175,13 @@ export const SUMMARY_JSON_SCHEMA = {
     reference: { type: "object", description: "reference check: the files checked" },
     calendar: { ...calendar, description: "calendar: sessions, holidays and early closes" },
     jsonSchema: { type: "object", description: "schema: this JSON Schema" },
+    codes: { type: "array", items: { type: "object", required: ["code", "rule", "severity"] }, description: "explain: the finding codes' records (rule, default severity, options, example)" },
+    init: {
+      type: "array",
+      description: "init: each starter file, written or kept (never overwritten)",
+      items: { type: "object", required: ["path", "written"], properties: { path: { type: "string" }, written: { type: "boolean" }, what: { type: "string" } } },
+    },
+    completion: { type: "object", required: ["shell", "script"], properties: { shell: { enum: ["bash", "zsh", "fish"] }, script: { type: "string" } }, additionalProperties: false, description: "completion: the script" },
   },
   additionalProperties: false,
   allOf: [

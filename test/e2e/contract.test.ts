@@ -24,6 +24,8 @@ const runId = () => `r${++n}`;
 interface Call {
   args: () => string[];
   code: number;
+  /** Where to run it (init writes into its working folder: never the repository). */
+  cwd?: string;
 }
 
 /** Every subcommand's invocations: adding a command to SUBCOMMANDS without a case here fails the type check. */
@@ -66,6 +68,15 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
     { args: () => ["reference", "check", "--reference-dir", join(dir, "no-reference")], code: 3 },
   ],
   schema: [{ args: () => ["schema"], code: 0 }],
+  explain: [
+    { args: () => ["explain", "corrupt"], code: 0 },
+    { args: () => ["explain", "gapp"], code: 3 },
+  ],
+  init: [{ args: () => ["init"], code: 0, cwd: join(dir, "init-here") }],
+  completion: [
+    { args: () => ["completion", "bash"], code: 0 },
+    { args: () => ["completion", "bsh"], code: 3 },
+  ],
 };
 
 let validate: ReturnType<Ajv2020["compile"]>;
@@ -75,6 +86,7 @@ let firstFlow: any;
 beforeAll(async () => {
   mkdirSync(join(dir, "bad"), { recursive: true });
   mkdirSync(join(dir, "reference"), { recursive: true });
+  mkdirSync(join(dir, "init-here"), { recursive: true });
   writeFileSync(join(dir, "bad/BINANCE_BTCUSDT_1d.csv"), "timestamp,open,high,low,close,volume\n2026-11-19,1,1,1,1,1\n2026-11-20,1,1,1,oops,1\n");
   writeFileSync(join(dir, "bad/BINANCE_ETHUSDT_1d.csv"), "");
   // The demo's daily job on a fresh lakehouse, and a run folder for `snapshot verify`.
@@ -140,12 +152,13 @@ describe("every command, every format", () => {
     test(`${command}: --json validates and agrees with the exit code; junit and github render the same run`, async () => {
       for (const [i, call] of calls.entries()) {
         const args = call.args();
-        const doc = checkJson(await dqctl([...args, "--json"]), call, args);
+        const where = call.cwd ? { cwd: call.cwd } : {};
+        const doc = checkJson(await dqctl([...args, "--json"], where), call, args);
         if (i > 0 && call.code !== 3) continue; // the other formats: for the first call and every failure
-        const junit = await dqctl([...call.args(), "--format", "junit"]);
+        const junit = await dqctl([...call.args(), "--format", "junit"], where);
         expect(junit.code).toBe(call.code);
         checkJunit(junit, doc);
-        const github = await dqctl([...call.args(), "--format", "github"]);
+        const github = await dqctl([...call.args(), "--format", "github"], where);
         expect(github.code).toBe(call.code);
         checkGithub(github, doc);
       }

@@ -4,6 +4,7 @@ import type { Config } from "../../config/schema.ts";
 import { InputError } from "../../errors.ts";
 import { allocBars, type Bars, sliceBars, takeRows } from "../../model/bars.ts";
 import { fileStem, legacyFileStem, type SymbolId } from "../../model/symbol.ts";
+import { didYouMean } from "../../suggest.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
 import { assertRegularFile, DEFAULT_MAX_FILE_BYTES } from "./read.ts";
 import { type Cell, type RawTable, readTable } from "./table.ts";
@@ -59,7 +60,7 @@ export function fileVendor(ctx: VendorContext): Vendor {
         const stem = fileStem(req.symbol, req.interval);
         // Files named the way earlier versions did (`_` inside the ticker unescaped) are still found.
         const path = locate(stem) ?? locate(legacyFileStem(req.symbol, req.interval));
-        if (!path) return { bars: allocBars(0), ticker: stem, latencyMs: performance.now() - t0 };
+        if (!path) throw notFound(source, stem, req, [...listing!.values()]);
         bars = tableToBars(await table(path), req);
       } else {
         bars = tableToBars(await table(source), req, symbolAliases(req.symbol, ctx.config));
@@ -67,6 +68,19 @@ export function fileVendor(ctx: VendorContext): Vendor {
       return { bars: window(bars, req), ticker: req.symbol.id, latencyMs: performance.now() - t0 };
     },
   };
+}
+
+/** A missing bar file: which names were looked for, the nearest one there, and what the folder holds. */
+function notFound(source: string, stem: string, req: FetchRequest, files: string[]): InputError {
+  const bars = files.filter((f) => EXTENSIONS.some((e) => f.toLowerCase().endsWith(e))).sort();
+  const near = didYouMean(stem, bars.map((f) => f.slice(0, f.lastIndexOf("."))));
+  const nearFile = near === undefined ? undefined : bars.find((f) => f.startsWith(`${near}.`));
+  const shown = bars.slice(0, 4).join(", ") + (bars.length > 4 ? `, … (${bars.length} in all)` : "");
+  const holds = bars.length ? `the folder holds ${shown}` : "the folder holds no .csv, .parquet, .jsonl or .ndjson files";
+  return new InputError(
+    `${source}: no file for ${req.symbol.id} ${req.interval}: looked for ${EXTENSIONS.map((e) => `${stem}${e}`).join(", ")}${nearFile ? ` (did you mean ${nearFile}?)` : ""}; ${holds}`,
+    "add the file, or check --symbols, --interval and --source",
+  );
 }
 
 function window(bars: Bars, req: FetchRequest): Bars {

@@ -1,7 +1,7 @@
 import { DataType, DateUnit, TimeUnit, type Vector } from "apache-arrow";
 import { InputError } from "../../errors.ts";
 import { readArrowTable } from "../../lakehouse/parquet.ts";
-import { fieldPosition, parseCsv } from "./csv.ts";
+import { detectDelimiter, fieldPosition, parseCsv } from "./csv.ts";
 import { readRegularFile, utf8Text } from "./read.ts";
 
 /** A typed time value (a Parquet TIMESTAMP or DATE cell), already in epoch milliseconds. */
@@ -34,9 +34,11 @@ export async function readTable(path: string, maxBytes: number): Promise<RawTabl
 }
 
 function csvTable(path: string, text: string): RawTable {
+  // Semicolon- and tab-separated exports (spreadsheets, some vendors) are read as they are.
+  const delimiter = detectDelimiter(text);
   const recs = parseCsv(text, (line, msg) => {
     throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV", { code: "bad_row", file: path, line });
-  });
+  }, delimiter);
   const header = recs.shift();
   if (!header) throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume", { code: "empty_file", file: path });
   const names = header.fields.map((n) => n.trim().toLowerCase());
@@ -46,7 +48,7 @@ function csvTable(path: string, text: string): RawTable {
     }
   }
   const where = (r: number, c: number) => {
-    const at = fieldPosition(text, recs[r]!, c);
+    const at = fieldPosition(text, recs[r]!, c, delimiter);
     return `${path}:${at.line}:${at.column}`;
   };
   return { label: path, names, rows: recs.length, cell: (c, r) => recs[r]!.fields[c], where, line: (r) => recs[r]!.line };

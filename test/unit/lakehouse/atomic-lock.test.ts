@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../../src/lakehouse/atomic.ts";
-import { acquireLock, parseDuration } from "../../../src/lakehouse/lock.ts";
+import { acquireLock } from "../../../src/lakehouse/lock.ts";
 import { LockError } from "../../../src/errors.ts";
 import { tempDir } from "../../helpers/cli.ts";
 
@@ -79,13 +79,6 @@ describe("single-writer lock", () => {
     }
   });
 
-  test("durations parse", () => {
-    expect(parseDuration("500ms")).toBe(500);
-    expect(parseDuration("30s")).toBe(30_000);
-    expect(parseDuration("5m")).toBe(300_000);
-    expect(parseDuration("2")).toBe(2000);
-    expect(parseDuration("soon")).toBeUndefined();
-  });
 });
 
 /** `n` processes each take the lock, log "in", hold it `holdMs`, log "out", release; returns the log. */

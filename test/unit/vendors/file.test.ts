@@ -58,7 +58,7 @@ describe("file vendor", () => {
       expect(Array.from(btc.bars.close)).toEqual([2.5, 1.5]); // file order: ingest reports unsorted rows, then sorts
       expect((await v.fetch(req("BINANCE:ETHUSDT"))).bars.timestamp[0]).toBe(Date.UTC(2024, 0, 1));
       expect(Array.from((await v.fetch(req("BINANCE:SOLUSDT"))).bars.close)).toEqual([5, 6]);
-      expect((await v.fetch(req("BINANCE:NOPE"))).bars.timestamp.length).toBe(0);
+      await expect(v.fetch(req("BINANCE:NOPE"))).rejects.toThrow("no file for BINANCE:NOPE 1d"); // named in test/unit/vendors/file-advice.test.ts
     } finally {
       cleanup();
     }

@@ -1,6 +1,7 @@
 // Issue 13: orphans, a long ticker, two symbols that used to share a file name, and symlinks in the lakehouse.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { calendarFor } from "../../src/calendar/index.ts";
 import { decodeBars } from "../../src/lakehouse/parquet.ts";
@@ -141,6 +142,17 @@ describe("symlinks and other people's files", () => {
     expect(existsSync(dead)).toBe(false);
     expect(readFileSync(live, "utf8")).toBe("mine");
     expect(readFileSync(notes, "utf8")).toBe("mine");
+  });
+
+  test("lock debris a writer killed while taking the lock left (.new naming a dead pid on this host) is gone after the next run", async () => {
+    // Found by the audit kill trials: a SIGKILL between writing `.dqctl.lock.<pid>.<hex>.new` and linking it.
+    const lh = fresh();
+    expect((await ingest(lh, DEMO, "BINANCE:BTCUSDT")).code).toBe(0);
+    const debris = join(lh, ".dqctl.lock.4194999.0123456789abcdef.new");
+    writeFileSync(debris, JSON.stringify({ pid: 4194999, host: hostname(), command: "audit", since: new Date().toISOString(), lease: 60_000, token: "0123456789abcdef" }));
+    expect((await dqctl(["audit", "--quiet", "--lakehouse", lh, "--now", DEMO_NOW])).code).toBe(0);
+    expect(existsSync(debris)).toBe(false);
+    expect(problems(checkLakehouse(lh))).toEqual([]);
   });
 
   test("a symlinked quarantine/: the sweep never deletes temp-looking files in its target", async () => {

@@ -2,10 +2,11 @@
 // reachable from both Bun and Deno without FFI, and would not cover a volume shared between hosts anyway.
 import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, futimesSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { clearInterval, setInterval } from "node:timers";
 import { LockError } from "../errors.ts";
-import { holderForSelf, holderLease, leaseMs, type LockHolder, parseHolder, staleReason } from "./lock-holder.ts";
+import { holderForSelf, holderLease, leaseMs, type LockHolder, parseHolder, pidGone, staleReason } from "./lock-holder.ts";
 
 export type { LockHolder } from "./lock-holder.ts";
 
@@ -308,9 +309,12 @@ export function sweepLockDebris(dir: string, files: readonly string[]): void {
       continue;
     }
     if (!/^\.dqctl\.lock\.\d+\.[0-9a-f]+\.(new|stale)$/.test(f)) continue;
-    // By age, not pid: another host's pids mean nothing here. ctime, because an aside link keeps an old mtime.
+    // A `.new` holds its creator: one that died on this host left it, so it goes now (the next run leaves no debris).
+    const creator = f.endsWith(".new") ? parseHolder(readOrUndefined(p) ?? "") : undefined;
+    const deadHere = creator !== undefined && creator.host === hostname() && pidGone(creator.pid);
+    // Otherwise by age, not pid: another host's pids mean nothing here. ctime, because an aside link keeps an old mtime.
     try {
-      if (Date.now() - statSync(p).ctimeMs > DEBRIS_AGE_MS) rmSync(p, { force: true });
+      if (deadHere || Date.now() - statSync(p).ctimeMs > DEBRIS_AGE_MS) rmSync(p, { force: true });
     } catch {
       /* gone */
     }

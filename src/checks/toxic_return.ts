@@ -15,13 +15,18 @@ export function isToxicMove(prev: number, curr: number, maxRatio = 6): boolean {
   return curr / prev > maxRatio || prev / curr > maxRatio;
 }
 
-/** `toxic_return`: a close-to-close ratio above `maxRatio` (default 6, a +500 % move) or below 1/maxRatio; error, asset toxic. */
+/**
+ * `toxic_return`: a close-to-close ratio above `maxRatio` (default 6, a +500 % move) or below 1/maxRatio; error, asset toxic.
+ * A bar split_suspected explains (a 10:1 split is a ÷10 move) is reported once, as that split: calling it a toxic
+ * return would send someone looking for a bad print where the vendor only failed to adjust for the split.
+ */
 export const toxicReturn: Check = {
   code: "toxic_return",
   run(input, opts) {
     const maxRatio = opts.number("maxRatio", 6);
     const b = input.bars;
     const c = b.close;
+    const split = new Set((input.splits ?? []).map((s) => s.index));
     const moves: Record<string, unknown>[] = [];
     let count = 0;
     let maxSeen = -Infinity;
@@ -29,7 +34,7 @@ export const toxicReturn: Check = {
     for (let i = 1; i < c.length; i++) {
       const prev = c[i - 1]!;
       const curr = c[i]!;
-      if (!usable(prev) || !usable(curr)) continue;
+      if (!usable(prev) || !usable(curr) || split.has(i)) continue;
       const ratio = curr / prev;
       if (ratio > maxSeen) maxSeen = ratio;
       if (ratio < minSeen) minSeen = ratio;

@@ -1,7 +1,7 @@
 import type { Severity } from "../model/finding.ts";
 import { iso } from "../model/finding.ts";
 import { MAD_TO_SD, madLowerBound, type RobustStats, SortedWindow, zOf } from "./robust.ts";
-import { type Check, type CheckInput, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckInput, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** Options under `checks.false_tick.*` and their defaults. */
 export const FALSE_TICK_DEFAULTS = {
@@ -122,7 +122,7 @@ export function findFalseTicks(b: Pick<CheckInput["bars"], "high" | "low" | "clo
 }
 
 /** Parameters of the rule from the options. */
-export function falseTickParams(opts: Parameters<Check["run"]>[1]): FalseTickParams {
+export function falseTickParams(opts: CheckOptions): FalseTickParams {
   const D = FALSE_TICK_DEFAULTS;
   return {
     window: Math.max(1, Math.floor(opts.number("window", D.window))),

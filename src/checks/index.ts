@@ -107,6 +107,7 @@ export function runChecks(input: CheckInput, options: Map<string, CheckOptions>,
   const empty = input.raw.timestamp.length === 0;
   const splitOpts = options.get(splitSuspected.code)?.at(input.interval);
   let seen = input;
+  // split_suspected's own run finds them again for its evidence: a cheap pass (most bars stop at the gap test).
   if (!empty && !input.splits && splitOpts?.enabled) {
     const splits = findSplits(input.bars, splitParams(splitOpts));
     if (splits.length) seen = { ...input, splits: splits.map((s) => ({ index: s.index, factor: s.factor })) };

@@ -10,8 +10,10 @@ import { flatPrices } from "./flat_prices.ts";
 import { gap } from "./gap.ts";
 import { noData } from "./no_data.ts";
 import { offCalendar } from "./off_calendar.ts";
+import { offTick } from "./off_tick.ts";
 import { ohlcInconsistent } from "./ohlc_inconsistent.ts";
 import { priceStall } from "./price_stall.ts";
+import { splitSuspected } from "./split_suspected.ts";
 import { stale } from "./stale.ts";
 import { QUALITY_SCORE_META } from "./status.ts";
 import { toxicReturn } from "./toxic_return.ts";
@@ -31,6 +33,8 @@ export const ALL_CHECKS: readonly Check[] = [
   badValue,
   ohlcInconsistent,
   flatPrices,
+  offTick,
+  splitSuspected,
   toxicReturn,
   volumeSpike,
   priceStall,

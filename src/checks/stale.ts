@@ -1,29 +1,40 @@
 import { isMarketCalendar } from "../calendar/sessions.ts";
 import { iso } from "../model/finding.ts";
-import { intervalMs } from "../model/interval.ts";
+import { type Interval, intervalMs } from "../model/interval.ts";
 import { PROFILES, type Profile } from "../model/profile.ts";
 import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, type OptionMeta } from "./types.ts";
 
 const HOUR_MS = 3_600_000;
-/** Built-in allowance: crypto bars may lag 24 h; session markets must hold the last completed session. */
-const DEFAULT_ALLOWANCE_HOURS: Record<Profile, number> = { crypto: 24, equity: 0, futures: 0, forex: 0 };
+/**
+ * Built-in allowance in hours. Session markets must hold the last completed session (0). Crypto bars may lag 24 bars,
+ * at most 24 h: 24 h for 1h, 4h and 1d bars (the SPEC's figure), but 24 minutes for 1m bars, 2 h for 5m, 6 h for 15m
+ * and 12 h for 30m, so a 1-minute series 20 hours behind is stale rather than fresh.
+ */
+export function defaultAllowanceHours(profile: Profile, interval: Interval = "1d"): number {
+  if (profile !== "crypto") return 0;
+  return Math.min(24, (24 * intervalMs(interval)) / HOUR_MS);
+}
 
 const meta: CheckMeta = {
   rule: "the last bar trails the calendar's last completed bar by more than the allowance (session markets: the last closed session must be there; a session in progress is not due yet)",
   severity: "error",
   options: {
-    allowanceHours: { defaultText: "24 for crypto, 0 for equity, futures and forex", min: 0, description: "hours the last bar may trail the calendar (every profile)" },
+    allowanceHours: { defaultText: "crypto: 24 bars, at most 24 h (24 h on 1h–1d, 24 min on 1m); equity, futures and forex: 0", min: 0, description: "hours the last bar may trail the calendar (every profile)" },
     ...Object.fromEntries(
-      PROFILES.map((p): [string, OptionMeta] => [`${p}AllowanceHours`, { defaultText: `allowanceHours, else ${DEFAULT_ALLOWANCE_HOURS[p]}`, min: 0, description: `the allowance for ${p} series (over allowanceHours)` }]),
+      PROFILES.map((p): [string, OptionMeta] => [`${p}AllowanceHours`, { defaultText: `allowanceHours, else ${p === "crypto" ? "24 bars (at most 24 h)" : 0}`, min: 0, description: `the allowance for ${p} series (over allowanceHours)` }]),
     ),
   },
   example: "last bar 2026-11-06T00:00:00.000Z trails the last expected bar 2026-11-20T00:00:00.000Z by 336 h (allowance 0 h)",
 };
 
-/** Allowance in hours: option `<profile>AllowanceHours`, else `allowanceHours`, else the profile default. */
-export function allowanceHours(profile: Profile, opts?: CheckOptions): number {
-  const dflt = opts ? opts.number("allowanceHours", DEFAULT_ALLOWANCE_HOURS[profile]) : DEFAULT_ALLOWANCE_HOURS[profile];
-  return opts ? opts.number(`${profile}AllowanceHours`, dflt) : dflt;
+/**
+ * Allowance in hours: option `<profile>AllowanceHours`, else `allowanceHours`, else the default for the profile and
+ * interval; each key read for the interval first (`byInterval["1m"]`), then at the top of `checks.stale`.
+ */
+export function allowanceHours(profile: Profile, opts?: CheckOptions, interval: Interval = "1d"): number {
+  const o = opts?.at(interval);
+  const dflt = defaultAllowanceHours(profile, interval);
+  return o ? o.number(`${profile}AllowanceHours`, o.number("allowanceHours", dflt)) : dflt;
 }
 
 /** How far the last bar trails the calendar as of `nowMs`. */
@@ -51,7 +62,7 @@ export function staleness(input: Pick<CheckInput, "bars" | "calendar" | "interva
   } else lastExpected = cal.lastCompleted(input.interval, input.nowMs);
   if (lastExpected === undefined) return undefined;
   const lastBar = ts[ts.length - 1]!;
-  return { lastBar, lastExpected, lagMs: Math.max(0, lastExpected - lastBar), allowanceMs: allowanceHours(input.profile, opts) * HOUR_MS };
+  return { lastBar, lastExpected, lagMs: Math.max(0, lastExpected - lastBar), allowanceMs: allowanceHours(input.profile, opts, input.interval) * HOUR_MS };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { OptionMeta } from "../checks/types.ts";
 import { ConfigError } from "../errors.ts";
 import { LineageConfig } from "../lineage/model.ts";
 import { describeRange } from "../model/parse.ts";
+import { INTERVAL_NAMES } from "../model/interval.ts";
 import { suggestion } from "../suggest.ts";
 import { NETWORK_VENDORS } from "../vendors/settings.ts";
 import { type Config, ConfigSchema, VendorOptions } from "./schema.ts";
@@ -15,16 +16,29 @@ import { type Config, ConfigSchema, VendorOptions } from "./schema.ts";
 export const CONFIGURABLE_VENDORS: readonly string[] = [...NETWORK_VENDORS, "tradingview-scanner"];
 
 function optionSchema(o: OptionMeta): v.GenericSchema {
-  if (Array.isArray(o.default)) return v.array(v.string("a string"), "a list of strings");
+  if (Array.isArray(o.default)) {
+    return typeof o.default[0] === "number" ? v.array(v.pipe(v.number("a number"), v.finite("a finite number")), "a list of numbers") : v.array(v.string("a string"), "a list of strings");
+  }
   const ok = (n: number) => Number.isFinite(n) && (!o.integer || Number.isInteger(n)) && (o.min === undefined || n >= o.min) && (o.max === undefined || n <= o.max);
   return v.pipe(v.number(describeRange(o)), v.check(ok, describeRange(o)));
+}
+
+/** The keys of one check's settings (also the keys of each `byInterval` layer). */
+function settingKeys(options: Readonly<Record<string, OptionMeta>>) {
+  return { severity: v.optional(v.picklist(["warning", "error", "off"], "warning, error or off")), ...Object.fromEntries(Object.entries(options).map(([k, o]) => [k, v.optional(optionSchema(o))])) };
 }
 
 const checksSchema = v.strictObject(
   Object.fromEntries(
     CODES.filter((c) => c.configurable).map((c) => [
       c.code,
-      v.optional(v.strictObject({ severity: v.optional(v.picklist(["warning", "error", "off"], "warning, error or off")), ...Object.fromEntries(Object.entries(c.options).map(([k, o]) => [k, v.optional(optionSchema(o))])) })),
+      v.optional(
+        v.strictObject({
+          ...settingKeys(c.options),
+          // Per-interval overrides: the same keys, for series of one interval (`byInterval["1m"].minRun`).
+          byInterval: v.optional(v.strictObject(Object.fromEntries(INTERVAL_NAMES.map((iv) => [iv, v.optional(v.strictObject(settingKeys(c.options)))])))),
+        }),
+      ),
     ]),
   ),
 );

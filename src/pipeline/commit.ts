@@ -55,6 +55,9 @@ export function commitBatch(s: WriteSession): void {
   s.batch.commit();
 }
 
+/** The codes whose findings make an asset toxic (a forced re-ingest with clean data clears them from the registry). */
+const TOXIC_CODES = new Set(["toxic_return", "volume_spike", "price_stall", "split_suspected"]);
+
 export type CommitOutcome = "written" | "unchanged" | "quarantined";
 
 export interface Commit {
@@ -149,7 +152,7 @@ export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incomi
   }
   if (clearToxic && entry.is_toxic) {
     entry.is_toxic = false;
-    entry.reasons = entry.reasons.filter((r) => r !== "toxic_return" && r !== "volume_spike" && r !== "price_stall");
+    entry.reasons = entry.reasons.filter((r) => !TOXIC_CODES.has(r));
   }
   if (!entry.is_toxic) entry.status = verdict.status;
   return {

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { coverage, coverageRatio } from "../../../src/checks/coverage.ts";
-import { gap, missingRanges } from "../../../src/checks/gap.ts";
+import { calendarFor } from "../../../src/calendar/index.ts";
+import { barsPerSession, gap, missingRanges } from "../../../src/checks/gap.ts";
 import { offCalendar } from "../../../src/checks/off_calendar.ts";
-import { freshness, stale } from "../../../src/checks/stale.ts";
+import { allowanceHours, defaultAllowanceHours, freshness, stale } from "../../../src/checks/stale.ts";
 import { inputFor, opts, T } from "./_helpers.ts";
 
 const H = 3_600_000;
@@ -30,13 +31,37 @@ describe("gap", () => {
     expect(f[0]!.details!.ranges).toEqual([{ from: "2024-03-28T00:00:00.000Z", to: "2024-04-01T00:00:00.000Z", bars: 2 }]);
   });
 
-  test("a gap spanning more than 5 days is an error (maxGapDays configurable)", () => {
+  test("more than 5 missing sessions in one gap is an error (maxGapSessions; maxGapDays still read as its alias)", () => {
     const days = Array.from({ length: 30 }, (_, i) => T("2024-03-01") + i * DAY);
     const six = days.filter((_, i) => i < 10 || i >= 16);
     expect(gap.run(inputFor("crypto", "1d", six), opts())[0]!.severity).toBe("error");
     const five = days.filter((_, i) => i < 10 || i >= 15);
     expect(gap.run(inputFor("crypto", "1d", five), opts())[0]!.severity).toBe("warning");
+    expect(gap.run(inputFor("crypto", "1d", five), opts({ maxGapSessions: 4 }))[0]!.severity).toBe("error");
     expect(gap.run(inputFor("crypto", "1d", five), opts({ maxGapDays: 4 }))[0]!.severity).toBe("error");
+    expect(gap.run(inputFor("crypto", "1d", five), opts({ maxGapDays: 4, maxGapSessions: 5 }))[0]!.severity).toBe("warning");
+  });
+
+  test("sessions, not calendar days: 5 missing Mon–Fri and 4 missing over a weekend and Good Friday are both warnings", () => {
+    const week = gap.run(inputFor("equity", "1d", [T("2024-03-08"), T("2024-03-18")]), opts());
+    expect(week[0]!.severity).toBe("warning");
+    expect(week[0]!.metrics).toMatchObject({ missingBars: 5, longestGapSessions: 5, longestGapDays: 5 });
+    const easter = gap.run(inputFor("equity", "1d", [T("2024-03-27"), T("2024-04-04")]), opts());
+    expect(easter[0]!.severity).toBe("warning");
+    expect(easter[0]!.metrics).toMatchObject({ missingBars: 4, longestGapSessions: 4, longestGapDays: 7 });
+    expect(gap.run(inputFor("equity", "1d", [T("2024-03-08"), T("2024-03-19")]), opts())[0]!.severity).toBe("error");
+  });
+
+  test("intraday gaps count in sessions' worth of expected bars: 120 missing 1h crypto bars are 5 sessions, 121 more", () => {
+    const at = (missing: number) => gap.run(inputFor("crypto", "1h", hours("2024-03-01", 200 + missing, Array.from({ length: missing }, (_, i) => 50 + i))), opts());
+    expect(at(120)[0]!.severity).toBe("warning");
+    expect(at(120)[0]!.metrics!.longestGapSessions).toBe(5);
+    expect(at(121)[0]!.severity).toBe("error");
+    expect(barsPerSession(calendarFor("crypto"), "1m", T("2024-03-29"))).toBe(1440);
+    expect(barsPerSession(calendarFor("equity"), "1d", T("2024-03-29"))).toBe(1);
+    const nyse = barsPerSession(calendarFor("equity"), "1m", T("2024-03-29"));
+    expect(nyse).toBeGreaterThan(385);
+    expect(nyse).toBeLessThanOrEqual(390);
   });
 
   test("genesis earlier than the first bar opens the window; bars before genesis are never expected", () => {
@@ -102,6 +127,25 @@ describe("stale and freshness", () => {
     expect(weeks.metrics).toMatchObject({ lagSessions: 10, lagDays: 15 });
     expect(freshness(d)).toBe(0);
     expect(freshness(inputFor("equity", "1m", [T("2024-03-12T19:58:00Z")], { nowMs: T("2024-03-12T21:00:00Z") }))).toBeCloseTo(1 - 1 / 1440, 10);
+  });
+});
+
+describe("stale: intraday crypto", () => {
+  const MIN = 60_000;
+  const minutes = Array.from({ length: 120 }, (_, i) => T("2024-03-01") + i * MIN);
+  const last = minutes[minutes.length - 1]!;
+  test("a 1m series may trail by 24 bars (24 min): at 24 min it is fresh, at 25 min stale; 20 h behind is stale", () => {
+    const at = (lagMin: number) => stale.run(inputFor("crypto", "1m", minutes, { nowMs: last + MIN + lagMin * MIN }), opts());
+    expect(at(24)).toEqual([]);
+    expect(at(25)[0]!.metrics).toMatchObject({ lagHours: 0.42, allowanceHours: 0.4 });
+    expect(at(20 * 60)).toHaveLength(1);
+  });
+
+  test("defaults by interval: 24 bars, at most 24 h; 0 for session markets", () => {
+    const hoursOf = (iv: "1m" | "5m" | "15m" | "30m" | "1h" | "4h" | "1d") => defaultAllowanceHours("crypto", iv);
+    expect((["1m", "5m", "15m", "30m", "1h", "4h", "1d"] as const).map(hoursOf)).toEqual([0.4, 2, 6, 12, 24, 24, 24]);
+    expect(defaultAllowanceHours("equity", "1m")).toBe(0);
+    expect(allowanceHours("crypto", opts({ allowanceHours: 3 }), "1m")).toBe(3);
   });
 });
 

@@ -16,12 +16,16 @@ import { ROOT } from "../../helpers/cli.ts";
 type Read = { key: string; dflt: unknown };
 
 function recorder(reads: Read[]): CheckOptions {
-  return {
+  const self: CheckOptions = {
     enabled: true,
     severity: (d) => d,
     number: (key, dflt) => (reads.push({ key, dflt }), dflt),
+    numbers: (key, dflt) => (reads.push({ key, dflt }), dflt),
     strings: (key, dflt) => (reads.push({ key, dflt }), dflt),
+    has: () => false,
+    at: () => self,
   };
+  return self;
 }
 
 /** A daily series with a gap (day 10 removed), a stalled end and lag behind "now", so every check reads its options. */
@@ -29,7 +33,8 @@ function busyInput(profile: (typeof PROFILES)[number]) {
   const closes = Array.from({ length: 40 }, (_, i) => (i < 35 ? 100 + Math.sin(i) * 3 : 100));
   const all = makeBars(closes, { start: "2024-01-01", volume: closes.map((_, i) => 1000 + i) });
   const bars = takeRows(all, closes.map((_, i) => i).filter((i) => i !== 10));
-  return makeInput(bars, { profile, symbol: "BINANCE:XRPUSDT", calendar: calendarFor(profile), nowMs: Date.parse("2024-02-20T00:00:00Z") });
+  // A tick size, so off_tick judges the prices (sin-wave closes are off a 0.01 grid) and reads its options too.
+  return { ...makeInput(bars, { profile, symbol: "BINANCE:XRPUSDT", calendar: calendarFor(profile), nowMs: Date.parse("2024-02-20T00:00:00Z") }), tickSize: 0.01 };
 }
 
 describe("check registry", () => {

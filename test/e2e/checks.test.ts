@@ -66,6 +66,6 @@ describe("the new checks through the CLI", () => {
     const r = await dqctl(["audit", "--lakehouse", join(dir, "lh"), "--now", NOW, "--config", cfg]);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain("checks.price_stall.byInterval.2m: unknown interval");
+    expect(r.stderr).toContain("checks.price_stall.byInterval.2m is not a known key (did you mean 1m?)");
   });
 });

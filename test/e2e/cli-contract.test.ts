@@ -232,7 +232,7 @@ describe("help that teaches", () => {
     }
     const gap = (await dqctl(["explain", "gap"])).stdout;
     expect(gap).toMatch(/maxGapSessions\s+5\s+a gap of more missing sessions than this is an error/);
-    expect(gap).toContain('{"checks":{"gap":{"maxGapDays":5}}}');
+    expect(gap).toContain('{"checks":{"gap":{"maxGapSessions":5}}}');
     expect((await dqctl(["explain", "gap", "--json"])).json().codes[0]).toMatchObject({ code: "gap", options: { maxGapSessions: { default: 5 } } });
     await refused(["explain", "gapp"], 'unknown finding code "gapp" (did you mean gap?)');
   }, 30_000);

@@ -25,9 +25,6 @@ export function t4(r: () => number): number {
   return gauss(r) / Math.sqrt(chi2 / 4) / Math.SQRT2;
 }
 
-/** 1.4826 × MAD of a unit-variance t₄ (its 0.75 quantile is 0.7407 before scaling): the robust σ a check measures. */
-export const T4_ROBUST_SD = (1.4826 * 0.7407) / Math.SQRT2;
-
 /** One generated series and what it was generated from. */
 export interface Series {
   bars: Bars;

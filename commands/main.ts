@@ -6,7 +6,6 @@ import { suggestion } from "../src/suggest.ts";
 import { VERSION } from "../src/version.ts";
 import { leadingGlobals, parseArgv } from "./_argv.ts";
 import { type CommandSummary, helpOf, renderCommandHelp, renderTopHelp, resolve } from "./_help.ts";
-import { globalArgs } from "./_shared.ts";
 
 type Lazy = () => Promise<CommandDef<ArgsDef>>;
 const load = <T>(p: Promise<{ default: T }>) => p.then((m) => m.default as CommandDef<ArgsDef>);
@@ -133,4 +132,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { globalArgs };
+;

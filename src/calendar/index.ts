@@ -14,9 +14,9 @@ import { type EquityHours, NYSE_HOURS, nyseNotes } from "./nyse.ts";
 import { applyHolidayOverrides, type ReferenceOverrides } from "./reference.ts";
 import { type MarketCalendar, SessionCalendar } from "./sessions.ts";
 
-export type { MarketCalendar, Session, DayNote } from "./sessions.ts";
-export { isMarketCalendar } from "./sessions.ts";
-export { emptyReference, loadReference, type ReferenceOverrides } from "./reference.ts";
+export type { MarketCalendar,   } from "./sessions.ts";
+;
+export {  loadReference, type ReferenceOverrides } from "./reference.ts";
 
 function build(profile: Profile, ref: ReferenceOverrides | undefined): MarketCalendar {
   switch (profile) {

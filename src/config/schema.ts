@@ -42,6 +42,4 @@ export const ConfigSchema = v.strictObject({
 });
 
 export type Config = v.InferOutput<typeof ConfigSchema>;
-export type VendorConfig = v.InferOutput<typeof VendorOptions>;
 export type InstrumentConfig = v.InferOutput<typeof Instrument>;
-export type CheckConfig = v.InferOutput<typeof CheckOptions>;

@@ -26,7 +26,6 @@ const RegistrySchema = v.record(v.string(), EntrySchema);
 export type HealthEntry = v.InferOutput<typeof EntrySchema>;
 /** Validates one registry entry (the commit journal carries whole entries). */
 export const HealthEntrySchema = EntrySchema;
-export type IntervalHealthEntry = v.InferOutput<typeof IntervalHealth>;
 
 /** foundation_health.json: per symbol status, last audit and repair, toxicity and its reasons. */
 export class HealthRegistry {

@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { accessSync, closeSync, existsSync, constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { accessSync, closeSync, existsSync, constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, type Stats, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { InputError } from "../errors.ts";
 import { redactValue } from "../redact.ts";
@@ -32,7 +32,7 @@ const NOFOLLOW = fsConstants.O_NOFOLLOW ?? 0;
 /** The path of runs.jsonl, refused with an InputError naming it when it is a symlink or not a regular file. */
 function runsPath(lakehouse: string): { path: string; exists: boolean } {
   const path = join(lakehouse, RUNS_FILE);
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(path);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type Stats, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
 import { type Bars, barCount, normalizeBars } from "../model/bars.ts";
@@ -215,7 +215,7 @@ export class Lakehouse {
 
   private readBytes(sym: SymbolId, interval: Interval, rel?: string): { path: string; bytes: Uint8Array } | undefined {
     const path = rel ? join(this.root, rel) : this.pathFor(sym, interval);
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(path);
     } catch {

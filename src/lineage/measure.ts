@@ -8,7 +8,7 @@ import type { RunContext } from "../context.ts";
 import { DqError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { readRunRecords, type RunRecord } from "../lakehouse/runs.ts";
-import { Lakehouse } from "../lakehouse/store.ts";
+import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
 import { barCount } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { assess, checkInput } from "../pipeline/assess.ts";
@@ -109,7 +109,7 @@ export async function measureSeries(ctx: RunContext): Promise<SeriesMeasure[]> {
   for (const t of targets) {
     const h = health.get(t.sym.id)?.intervals?.[t.interval];
     const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile, audited: !!h && !!t.entry && h.audit_hash === t.entry.sha256 };
-    let stored;
+    let stored: StoredSeries | undefined;
     try {
       stored = lh.readSync(t.sym, t.interval);
     } catch (err) {

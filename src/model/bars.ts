@@ -10,12 +10,6 @@ export interface Bars {
 
 export const PRICE_COLUMNS = ["open", "high", "low", "close"] as const;
 export const BAR_COLUMNS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
-export type BarColumn = (typeof BAR_COLUMNS)[number];
-
-/** An empty series. */
-export function emptyBars(): Bars {
-  return allocBars(0);
-}
 
 /** Allocate a zeroed series of `n` bars. */
 export function allocBars(n: number): Bars {

@@ -9,11 +9,6 @@ export function worst(a: Status, b: Status): Status {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-/** Rank a status for comparisons. */
-export function statusRank(s: Status): number {
-  return RANK[s];
-}
-
 /** One quality finding, as it appears in the JSON summary. */
 export interface Finding {
   code: string;

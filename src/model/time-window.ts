@@ -9,11 +9,6 @@ export const MAX_TIMESTAMP_MS = Date.UTC(2200, 0, 1);
 /** The window as error messages and the README write it. */
 export const TIME_WINDOW_TEXT = "1900-01-01 … 2200-01-01 UTC";
 
-/** True when `ms` (epoch milliseconds) lies in the window; NaN and ±Infinity never do. */
-export function inTimeWindow(ms: number): boolean {
-  return ms >= MIN_TIMESTAMP_MS && ms < MAX_TIMESTAMP_MS;
-}
-
 /** Largest |ms| a Date can hold (±275,760 years); beyond it `toISOString` throws. */
 const DATE_LIMIT_MS = 8.64e15;
 

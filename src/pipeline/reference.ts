@@ -16,12 +16,6 @@ export function referenceDirFor(config: Config): string | undefined {
   return dir;
 }
 
-/** Reference overrides from `referenceDir` (must exist when configured) or ./config/reference when present. */
-export function loadReferenceFor(config: Config): ReferenceOverrides | undefined {
-  const dir = referenceDirFor(config);
-  return dir === undefined ? undefined : loadReference(dir);
-}
-
 /**
  * Load all reference data once: calendar overrides (holidays.json, sessions.json) and instruments.json merged under
  * `config.instruments` (config wins), so calendars, symbol mapping and checks all see the reference instruments.

@@ -94,6 +94,7 @@ export function errorDetail(text: string): string | undefined {
     const t = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
     return t ? redactClip(t, 120) : undefined;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: error bodies of several vendors, probed field by field below
   const o = (j ?? {}) as Record<string, any>;
   const chartErr = o.chart?.error ?? o.finance?.error;
   const candidates = [
@@ -167,7 +168,7 @@ export class HttpClient {
       log.debug(redactSecrets(`${prefix}: ${last?.what}; retry ${attempts}/${retries} in ${ms} ms`));
       try {
         await this.o.sleep(ms, overall);
-      } catch (err) {
+      } catch {
         if (req.signal?.aborted) throw req.signal.reason;
         throw outOfTime();
       }

@@ -35,7 +35,7 @@ export function createVendor(name: string, ctx: VendorContext, extra: Record<str
   return factory(ctx);
 }
 
-export { mapLimit, mapLimitSettled, chunks, Semaphore, RateLimiter } from "./limits.ts";
-export { vendorSettings, NETWORK_VENDORS, type VendorSettings } from "./settings.ts";
-export { toVendorTicker, fromVendorTicker } from "./tickers.ts";
-export { createScreener, screen, type ScreenOptions, type ScreenRow } from "./tradingview/screener.ts";
+;
+;
+;
+;

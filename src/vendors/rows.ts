@@ -46,7 +46,9 @@ export function clipBars(b: Bars, fromMs?: number, toMs?: number): Bars {
   }
   if (keep.length === b.timestamp.length) return b;
   const out = allocBars(keep.length);
-  for (const col of BAR_COLUMNS) keep.forEach((r, k) => (out[col][k] = b[col][r]!));
+  for (const col of BAR_COLUMNS) {
+    for (let k = 0; k < keep.length; k++) out[col][k] = b[col][keep[k]!]!;
+  }
   return out;
 }
 

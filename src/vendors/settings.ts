@@ -3,7 +3,6 @@ import type { VendorContext } from "./types.ts";
 
 /** Network vendors dqctl knows, in the order `--vendor` help lists them. */
 export const NETWORK_VENDORS = ["yahoo", "binance", "alphavantage", "fred", "tradingview"] as const;
-export type NetworkVendor = (typeof NETWORK_VENDORS)[number];
 
 /** Resolved knobs of one vendor: config `vendors.<name>.*` over environment over defaults. */
 export interface VendorSettings {
@@ -41,16 +40,6 @@ const DEFAULTS: Record<string, Defaults> = {
   tradingview: { baseUrl: "wss://data.tradingview.com/socket.io/websocket?type=chart", baseEnv: "DQCTL_TRADINGVIEW_WS_URL", keyEnv: "TRADINGVIEW_AUTH_TOKEN", rateLimitPerMinute: 60, concurrency: 2, batchSize: 10 },
   "tradingview-scanner": { baseUrl: "https://scanner.tradingview.com", baseEnv: "DQCTL_TRADINGVIEW_SCANNER_URL", rateLimitPerMinute: 60, concurrency: 2, batchSize: 1 },
 };
-
-/** The environment variable that overrides a vendor's base URL (undefined for unknown vendors). */
-export function baseUrlEnv(vendor: string): string | undefined {
-  return DEFAULTS[vendor]?.baseEnv;
-}
-
-/** The environment variable holding a vendor's API key, if it has one. */
-export function apiKeyEnv(vendor: string): string | undefined {
-  return DEFAULTS[vendor]?.keyEnv;
-}
 
 /** Every environment variable a vendor reads a credential from (ALPHAVANTAGE_API_KEY, FRED_API_KEY, …). */
 export function apiKeyEnvs(): string[] {

@@ -194,7 +194,7 @@ describe("help that teaches", () => {
     expect(h.indexOf("--scanner FILES", own)).toBeLessThan(global);
     expect(h.indexOf("--lakehouse DIR")).toBeGreaterThan(global);
     expect(h).toContain("(default: export)");
-    expect(h).toMatch(/EXAMPLES\n  dqctl scan --scanner /);
+    expect(h).toMatch(/EXAMPLES\n {2}dqctl scan --scanner /);
     const cal = (await dqctl(["calendar", "--help"])).stdout;
     expect(cal).toContain("dqctl calendar --profile P --from D --to D [flags]");
   }, 30_000);
@@ -204,8 +204,8 @@ describe("help that teaches", () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toContain("snapshot verify");
     expect(top.stdout).toContain("reference check");
-    expect((await dqctl(["snapshot", "--help"])).stdout).toMatch(/SUBCOMMANDS\n  verify /);
-    expect((await dqctl(["reference", "--help"])).stdout).toMatch(/SUBCOMMANDS\n  check /);
+    expect((await dqctl(["snapshot", "--help"])).stdout).toMatch(/SUBCOMMANDS\n {2}verify /);
+    expect((await dqctl(["reference", "--help"])).stdout).toMatch(/SUBCOMMANDS\n {2}check /);
     const names = ["scan", "ingest", "repair", "audit", "snapshot", "snapshot verify", "bootstrap", "lineage", "flow", "calendar", "reference", "reference check", "schema", "explain", "init", "completion"];
     for (const texts of [[top.stdout], await Promise.all(names.map(async (n) => (await dqctl([...n.split(" "), "--help"])).stdout))]) {
       for (const t of texts) expect(t).not.toMatch(/seed \d|SPEC §/i);

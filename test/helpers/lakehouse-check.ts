@@ -20,8 +20,6 @@ export interface LakehouseCheck {
   registryLoss: string[];
 }
 
-export type CheckCounts = Record<keyof LakehouseCheck, number>;
-
 export const JOURNAL_FILE = ".dqctl.journal.json";
 export const LOCK_FILE = ".dqctl.lock";
 /** writeFileAtomic's temp names: `.<file>.<pid>.<hex>.tmp`. A user's own `.notes.tmp` is not one of them. */
@@ -166,11 +164,6 @@ export function checkLakehouse(root: string, opts: { settled?: boolean; extraDir
   r.leftoverTemps.push(...leftoverTemps(root));
   for (const d of opts.extraDirs ?? []) r.leftoverTemps.push(...leftoverTemps(d));
   return r;
-}
-
-/** The number of problems of each kind. */
-export function countsOf(c: LakehouseCheck): CheckCounts {
-  return { torn: c.torn.length, lyingEntries: c.lyingEntries.length, orphans: c.orphans.length, leftoverTemps: c.leftoverTemps.length, registryLoss: c.registryLoss.length };
 }
 
 /** Every problem as one line prefixed by its kind (empty when consistent): what a failing test prints. */

@@ -9,7 +9,7 @@ export interface WorkflowCommand {
 
 const PROPS = new Set(["title", "file", "line", "endLine", "col", "endColumn"]);
 
-function unescape(s: string, property: boolean): string {
+function unescapeValue(s: string, property: boolean): string {
   const allowed = property ? /%(25|0D|0A|3A|2C)/g : /%(25|0D|0A)/g;
   if (s.replace(allowed, "").includes("%")) throw new Error(`unescaped % in ${JSON.stringify(s)}`);
   return s.replace(allowed, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
@@ -26,7 +26,7 @@ export function parseWorkflowCommand(line: string): WorkflowCommand {
     if (eq <= 0) throw new Error(`bad property ${JSON.stringify(kv)}`);
     const key = kv.slice(0, eq);
     if (!PROPS.has(key)) throw new Error(`unknown property ${key}`);
-    props[key] = unescape(kv.slice(eq + 1), true);
+    props[key] = unescapeValue(kv.slice(eq + 1), true);
   }
-  return { command: m[1]!, props, message: unescape(m[3]!, false) };
+  return { command: m[1]!, props, message: unescapeValue(m[3]!, false) };
 }

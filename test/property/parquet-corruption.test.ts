@@ -17,7 +17,7 @@ const original = encodeBars(dailyBars(closes, "2020-01-01"));
 
 /** Decode `bytes`; "ok" when every timestamp is in the window, "input" for an InputError naming the file; otherwise throws. */
 function outcome(bytes: Uint8Array): "ok" | "input" {
-  let bars;
+  let bars: ReturnType<typeof decodeBars>;
   try {
     bars = decodeBars(bytes, LABEL);
   } catch (err) {

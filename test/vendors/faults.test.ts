@@ -5,7 +5,7 @@
  * Sleeps are injected (recorded, not waited) so backoff is asserted exactly and the suite stays fast.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { DqError, VendorError } from "../../src/errors.ts";
+import { type DqError, VendorError } from "../../src/errors.ts";
 import type { Interval } from "../../src/model/interval.ts";
 import { alphaVantageVendor } from "../../src/vendors/alphavantage.ts";
 import { binanceVendor } from "../../src/vendors/binance.ts";

@@ -92,7 +92,7 @@ export function createScreener(ctx: Pick<VendorContext, "config" | "env"> & { lo
             );
           }
           const values: Record<string, unknown> = {};
-          options.columns.forEach((c, i) => (values[c] = row.d[i]));
+          for (const [i, c] of options.columns.entries()) values[c] = row.d[i];
           out.push({ symbol: row.s, values });
         }
         if (data.length < to - from) break; // the server had fewer than asked: nothing further

@@ -29,7 +29,7 @@ describe("TTY", () => {
     log.warn("BINANCE:SOLUSDT 1d: toxic");
     // The warning is written on a cleared line, then the progress line is redrawn below it.
     const tail = s.out.slice(s.out.lastIndexOf("\r\x1b[2K"));
-    expect(tail).toMatch(/^\r\x1b\[2K\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN  BINANCE:SOLUSDT 1d: toxic\ningest file {2}40% /);
+    expect(tail).toMatch(/^\r\x1b\[2K\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN {2}BINANCE:SOLUSDT 1d: toxic\ningest file {2}40% /);
     for (let i = 0; i < 6; i++) {
       c.advance(500);
       p.tick(1, "failed");

@@ -1,4 +1,5 @@
 import type { ArgDef } from "citty";
+import { vendorChoices } from "../src/vendors/registry.ts";
 
 /** Flags every command takes (SPEC §2); they may come before or after the command. */
 export const globalArgs = {
@@ -29,6 +30,6 @@ export const seriesArgs = {
 
 /** Flags of commands that fetch bars (ingest, repair, flow). */
 export const vendorArgs = {
-  vendor: { type: "string", description: "file | yahoo | binance | alphavantage | fred | tradingview", default: "file", valueHint: "NAME" },
+  vendor: { type: "string", description: `Vendor: ${vendorChoices()}`, default: "file", valueHint: "NAME" },
   source: { type: "string", description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column", valueHint: "PATH" },
 } as const satisfies Record<string, ArgDef>;

@@ -5,6 +5,7 @@ import { runBootstrap } from "../src/bootstrap/index.ts";
 import { ConfigError } from "../src/errors.ts";
 import { parseInterval } from "../src/model/interval.ts";
 import { parseCount, parseNumber } from "../src/model/parse.ts";
+import { VENDORS, vendorChoices } from "../src/vendors/registry.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
@@ -19,7 +20,7 @@ export default withHelp(defineCommand({
   args: {
     ...globalArgs,
     symbols: { type: "string", description: 'Vendor tickers or dqctl ids, comma-separated ("EURUSD=X,GBPUSD=X" or "FX:EURUSD")', valueHint: "LIST", required: true },
-    vendor: { type: "string", description: "Vendors in priority order: yahoo, alphavantage, fred, binance, tradingview, file (e.g. yahoo,alphavantage,file)", default: "yahoo", valueHint: "LIST" },
+    vendor: { type: "string", description: `Vendors in priority order: ${vendorChoices(VENDORS, ", ")} (e.g. yahoo,alphavantage,file)`, default: "yahoo", valueHint: "LIST" },
     interval: { type: "string", description: "Bar interval: 1m 5m 15m 30m 1h 4h 1d (default 1d)", valueHint: "I" },
     "lookback-days": { type: "string", description: "Window length back from now (default 365)", valueHint: "N" },
     start: { type: "string", description: "Window start (date or ISO time; instead of --lookback-days)", valueHint: "DATE" },

@@ -25,10 +25,10 @@ import { type Interval, intervalMs } from "../model/interval.ts";
 import { parseInstant } from "../model/parse.ts";
 import type { Profile } from "../model/profile.ts";
 import { parseSymbol, resolveProfile, type SymbolId } from "../model/symbol.ts";
+import { suggestion } from "../suggest.ts";
 import { type FailOn, gateExitCode, type LineageRef, type StepResult, type SymbolReport } from "../report/summary.ts";
 import { mapLimitSettled } from "../vendors/limits.ts";
-import { createVendor, VENDOR_NAMES } from "../vendors/registry.ts";
-import { vendorSettings } from "../vendors/settings.ts";
+import { createVendor, findVendor, settingsFor, VENDOR_NAMES } from "../vendors/registry.ts";
 import { fromVendorTicker } from "../vendors/tickers.ts";
 import type { FetchResult, Vendor, VendorContext } from "../vendors/types.ts";
 import { type CacheEntry, type CacheKeyInputs, cacheKey, lookup, prune, store, sweepTemps } from "./cache.ts";
@@ -69,9 +69,9 @@ export interface BootstrapSymbol {
 export function parseVendors(list: readonly string[]): string[] {
   const out: string[] = [];
   for (const raw of list.flatMap((s) => s.split(","))) {
-    const name = raw.trim().toLowerCase().replace(/[_-]/g, "");
-    if (!name) continue;
-    if (!VENDOR_NAMES.includes(name)) throw new ConfigError(`--vendor: unknown vendor "${raw.trim()}"`, `use one or more of ${VENDOR_NAMES.join(", ")} in priority order, e.g. --vendor yahoo,alphavantage,file`);
+    if (!raw.trim()) continue;
+    const name = findVendor(raw)?.name;
+    if (!name) throw new ConfigError(`--vendor: unknown vendor "${raw.trim()}"${suggestion(raw.trim(), VENDOR_NAMES)}`, `use one or more of ${VENDOR_NAMES.join(", ")} in priority order, e.g. --vendor yahoo,alphavantage,file`);
     if (!out.includes(name)) out.push(name);
   }
   if (!out.length) throw new ConfigError("--vendor: no vendor given", "pass e.g. --vendor yahoo");
@@ -148,7 +148,7 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   const key = cacheKey(inputs);
   const nowMs = ctx.now.getTime();
   const vctx: VendorContext = { config: ctx.config, log: ctx.log, env: opts.env, ...(opts.sourcePath ? { source: opts.sourcePath } : {}) };
-  const vendorRefs: LineageRef[] = vendors.map((v) => (v === "file" ? { name: resolve(opts.sourcePath!), kind: "file", vendor: v } : { name: v, kind: "vendor", baseUrl: vendorSettings(v, vctx).baseUrl }));
+  const vendorRefs: LineageRef[] = vendors.map((v) => (v === "file" ? { name: resolve(opts.sourcePath!), kind: "file", vendor: v } : { name: v, kind: "vendor", baseUrl: settingsFor(v, vctx).baseUrl }));
 
   sweepTemps(cacheDir); // a killed run's temp files; the cache must not keep debris across runs
   const hit = lookup(cacheDir, key, nowMs, opts.retentionDays, ctx.log);

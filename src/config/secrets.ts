@@ -1,12 +1,12 @@
 // Which values of a run are secrets: gathered once per command so every message can be redacted (src/redact.ts).
 import { credentialsInText } from "../redact.ts";
-import { apiKeyEnvs } from "../vendors/settings.ts";
+import { apiKeyEnvs } from "../vendors/registry.ts";
 import type { Config } from "./schema.ts";
 
 /** Secrets carried by the environment: every vendor key variable, and credentials inside DQCTL_* URLs. */
-export function secretsInEnv(env: Record<string, string | undefined>): string[] {
+export function secretsInEnv(env: Record<string, string | undefined>, keyEnvs: readonly string[] = apiKeyEnvs()): string[] {
   const out: string[] = [];
-  for (const name of apiKeyEnvs()) {
+  for (const name of keyEnvs) {
     const v = env[name];
     if (v) out.push(v);
   }

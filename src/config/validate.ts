@@ -1,6 +1,6 @@
 // Config validated to the leaves: every key known or refused with its path and a suggestion, every value checked,
 // and messages in plain words (never the schema library's). The known `checks.<code>` keys come from the
-// check registry, the vendor names from the vendor settings: nothing here is a second hand-written list.
+// check registry, the vendor names from the vendor registry: nothing here is a second hand-written list.
 import * as v from "valibot";
 import { CODES, codeInfo } from "../checks/registry.ts";
 import type { OptionMeta } from "../checks/types.ts";
@@ -9,11 +9,12 @@ import { LineageConfig } from "../lineage/model.ts";
 import { describeRange } from "../model/parse.ts";
 import { INTERVAL_NAMES } from "../model/interval.ts";
 import { suggestion } from "../suggest.ts";
-import { NETWORK_VENDORS } from "../vendors/settings.ts";
-import { type Config, ConfigSchema, VendorOptions } from "./schema.ts";
+import type { Descriptor } from "../vendors/descriptor.ts";
+import { configurableVendors, findVendor, VENDORS, vendorNames } from "../vendors/registry.ts";
+import { type Config, ConfigSchema, Instrument, VendorOptions } from "./schema.ts";
 
 /** Vendors that take settings under `vendors.<name>` (the TradingView screener has its own entry). */
-export const CONFIGURABLE_VENDORS: readonly string[] = [...NETWORK_VENDORS, "tradingview-scanner"];
+export const CONFIGURABLE_VENDORS: readonly string[] = configurableVendors();
 
 function optionSchema(o: OptionMeta): v.GenericSchema {
   if (Array.isArray(o.default)) {
@@ -43,13 +44,23 @@ const checksSchema = v.strictObject(
   ),
 );
 
-/** The strict form of the config schema: the same fields, with `checks`, `vendors` and `lineage` closed over what exists. */
-export const StrictConfigSchema = v.strictObject({
-  ...ConfigSchema.entries,
-  lineage: v.optional(LineageConfig),
-  checks: v.optional(checksSchema),
-  vendors: v.optional(v.strictObject(Object.fromEntries(CONFIGURABLE_VENDORS.map((n) => [n, v.optional(VendorOptions)])))),
-});
+/**
+ * The strict form of the config schema for a vendor list: the same fields, with `checks`, `vendors`,
+ * `instruments.<id>.tickers` and `lineage` closed over what exists.
+ */
+export function strictConfigSchema(vendors: readonly Descriptor[] = VENDORS) {
+  const tickers = v.strictObject(Object.fromEntries(vendorNames(vendors).map((n) => [n, v.optional(v.string())])));
+  return v.strictObject({
+    ...ConfigSchema.entries,
+    lineage: v.optional(LineageConfig),
+    checks: v.optional(checksSchema),
+    vendors: v.optional(v.strictObject(Object.fromEntries(configurableVendors(vendors).map((n) => [n, v.optional(VendorOptions)])))),
+    instruments: v.optional(v.record(v.string(), v.strictObject({ ...Instrument.entries, tickers: v.optional(tickers) }))),
+  });
+}
+
+/** The strict config schema over the registry's vendors. */
+export const StrictConfigSchema = strictConfigSchema();
 
 type AnySchema = v.GenericSchema & { type: string; wrapped?: AnySchema; entries?: Record<string, AnySchema>; value?: AnySchema };
 
@@ -85,10 +96,12 @@ function unknownKey(file: string, path: string[], key: string, known: string[]):
   }
   if (top === "checks" && path.length === 2) return new ConfigError(`${file}: ${at} is not an option of ${name}${mean}`, `${name} takes ${known.join(", ")} (see \`dqctl explain ${name}\`)`);
   if (top === "vendors" && path.length === 1) {
-    if (key === "file") return new ConfigError(`${file}: ${at}: the file vendor takes no settings`, `remove ${at}; pass --source PATH instead`);
+    const local = findVendor(key);
+    if (local && !local.network) return new ConfigError(`${file}: ${at}: the ${local.name} vendor takes no settings`, `remove ${at}; it reads ${local.description}`);
     return new ConfigError(`${file}: ${at} is not a vendor${mean}`, `vendors with settings: ${known.join(", ")}`);
   }
   if (top === "vendors" && path.length === 2) return new ConfigError(`${file}: ${at} is not a setting of vendor ${name}${mean}`, `vendor settings: ${known.join(", ")}`);
+  if (top === "instruments" && path.length === 3 && path[2] === "tickers") return new ConfigError(`${file}: ${at} is not a vendor${mean}`, `tickers are keyed by vendor: ${known.join(", ")}`);
   if (top === "instruments" && path.length === 2) return new ConfigError(`${file}: ${at} is not an instrument field${mean}`, `instrument fields: ${known.join(", ")}`);
   if (top === "lineage" && path.length === 2 && name === "nodes") return new ConfigError(`${file}: ${at} is not a lineage node${mean}`, `the nodes are ${known.join(", ")}`);
   return new ConfigError(`${file}: ${at} is not a known key${mean}`, `keys there: ${known.join(", ")}`);
@@ -110,11 +123,11 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return `expected ${want}, got ${got}`;
 }
 
-/** Validate a parsed config document (`file` names it in errors); returns it typed. */
-export function validateConfig(raw: unknown, file: string): Config {
+/** Validate a parsed config document (`file` names it in errors; `schema` from strictConfigSchema); returns it typed. */
+export function validateConfig(raw: unknown, file: string, schema: v.GenericSchema = StrictConfigSchema): Config {
   if (!isObject(raw)) throw new ConfigError(`${file}: expected an object of settings at the top level, got ${Array.isArray(raw) ? "a list" : JSON.stringify(raw)}`, 'write e.g. { "lakehouse": "data/lakehouse" }');
-  checkKeys(StrictConfigSchema as unknown as AnySchema, raw, [], file);
-  const res = v.safeParse(StrictConfigSchema, raw);
+  checkKeys(schema as unknown as AnySchema, raw, [], file);
+  const res = v.safeParse(schema, raw);
   if (res.success) return res.output as Config;
   const issue = res.issues[0]!;
   const path = v.getDotPath(issue) ?? "(top level)";

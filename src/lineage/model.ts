@@ -5,6 +5,7 @@ import type { Config } from "../config/schema.ts";
 import { ConfigError } from "../errors.ts";
 import { validate } from "../lakehouse/catalog.ts";
 import type { Severity } from "../model/finding.ts";
+import { VENDOR_NAMES } from "../vendors/registry.ts";
 
 /** Node ids, upstream first. */
 export const NODE_IDS = ["vendor_snapshots", "normalised_bars", "golden_lakehouse", "quality_diagnostics", "run_snapshots", "returns_matrix"] as const;
@@ -32,8 +33,8 @@ export interface LineageNode {
   controls: string[];
 }
 
-/** External sources feeding `vendor_snapshots` (drawn as one box in the graph). */
-export const EXTERNAL_SOURCES = ["yahoo", "binance", "alphavantage", "fred", "tradingview", "file"];
+/** External sources feeding `vendor_snapshots` (drawn as one box in the graph): the registry's bar vendors. */
+export const EXTERNAL_SOURCES: readonly string[] = VENDOR_NAMES;
 
 const DEFAULTS: readonly LineageNode[] = [
   {

@@ -7,6 +7,8 @@ import type { Config, InstrumentConfig } from "../config/schema.ts";
 import { ConfigError } from "../errors.ts";
 import { PROFILES, type Profile } from "../model/profile.ts";
 import { parseSymbol } from "../model/symbol.ts";
+import { suggestion } from "../suggest.ts";
+import { VENDOR_NAMES } from "../vendors/registry.ts";
 
 export const INSTRUMENTS_FILE = "instruments.json";
 
@@ -37,7 +39,8 @@ const Entry = v.strictObject({
   assetClass: v.optional(NonEmpty),
   name: v.optional(v.string()),
   currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3,5}$/, "expected a currency code such as USD"))),
-  tickers: v.optional(v.record(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]*$/, "expected a vendor name such as yahoo")), NonEmpty)),
+  // Keys are checked against the vendor registry in parseInstruments (with a did-you-mean), values here.
+  tickers: v.optional(v.record(v.string(), NonEmpty)),
   tickSize: v.optional(v.pipe(v.number("expected a number"), v.finite("expected a finite number"), v.gtValue(0, "expected a number above 0"))),
   stablecoin: v.optional(v.boolean("expected true or false")),
 });
@@ -59,8 +62,17 @@ function fail(path: string, key: string, field: string, msg: string): never {
   throw new ConfigError(`${path}: key ${key}: field ${field}: ${msg}`, ADVICE);
 }
 
-/** Validate the parsed document of `path` (exported for tests and `reference check`). */
-export function parseInstruments(raw: unknown, path: string): InstrumentTable {
+/** A `tickers` key that names no vendor: the closest vendor name and the valid ones. */
+function checkTickerVendors(path: string, key: string, tickers: Record<string, string>, vendors: readonly string[]): void {
+  for (const vendor of Object.keys(tickers)) {
+    if (!vendors.includes(vendor)) {
+      throw new ConfigError(`${path}: key ${key}: field tickers.${vendor}: "${vendor}" is not a vendor${suggestion(vendor, vendors)}`, `key tickers by vendor: ${vendors.join(", ")}`);
+    }
+  }
+}
+
+/** Validate the parsed document of `path` (exported for tests and `reference check`); `vendors` are the valid `tickers` keys. */
+export function parseInstruments(raw: unknown, path: string, vendors: readonly string[] = VENDOR_NAMES): InstrumentTable {
   const doc = v.safeParse(File, raw);
   if (!doc.success || Array.isArray(raw)) throw new ConfigError(`${path}: field (root): expected an object keyed by symbol id (EXCHANGE:TICKER)`, ADVICE);
   const out: InstrumentTable = {};
@@ -79,6 +91,7 @@ export function parseInstruments(raw: unknown, path: string): InstrumentTable {
       fail(path, key, v.getDotPath(issue) ?? "(entry)", issue.message);
     }
     const e = res.output;
+    if (e.tickers) checkTickerVendors(path, key, e.tickers, vendors);
     const fromCalendar = e.calendar ? CALENDAR_PROFILES[e.calendar.toLowerCase()] : undefined;
     if (e.profile && fromCalendar && e.profile !== fromCalendar) {
       fail(path, key, "calendar", `"${e.calendar}" is a ${fromCalendar} calendar but profile is ${e.profile}`);

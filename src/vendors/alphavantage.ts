@@ -10,9 +10,21 @@ import { redactClip } from "../redact.ts";
 import { dateLabel } from "./daily.ts";
 import { createHttpClient, describeRequest, type HttpClientOptions, parseBody, type Throttle } from "./http.ts";
 import { BarBuilder, clipBars } from "./rows.ts";
+import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { vendorSettings } from "./settings.ts";
 import { splitFxPair, toVendorTicker } from "./tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
+
+/** Alpha Vantage describes itself. Its free tier allows 5 calls a minute (25 a day); prices are as traded (TIME_SERIES_DAILY). */
+export const ALPHAVANTAGE: NetworkVendorDescriptor = {
+  kind: "bars",
+  name: "alphavantage",
+  description: "Alpha Vantage daily equities and FX (an API key; 5 calls a minute on the free tier)",
+  network: true,
+  capabilities: { intervals: ["1d"], range: true, capsHistory: false, corporateActions: false, apiKey: "required" },
+  settings: { baseUrl: "https://www.alphavantage.co", baseUrlEnv: "DQCTL_ALPHAVANTAGE_BASE_URL", apiKeyEnv: "ALPHAVANTAGE_API_KEY", rateLimitPerMinute: 5, concurrency: 1, batchSize: 5 },
+  create: (ctx) => alphaVantageVendor(ctx),
+};
 
 const Numeric = v.pipe(
   v.string(),
@@ -46,13 +58,13 @@ export interface AlphaVantageOptions {
 
 /** The Alpha Vantage vendor; the key comes from vendors.alphavantage.apiKey or ALPHAVANTAGE_API_KEY. */
 export function alphaVantageVendor(ctx: VendorContext, opts: AlphaVantageOptions = {}): Vendor {
-  const settings = vendorSettings("alphavantage", ctx);
+  const settings = vendorSettings(ALPHAVANTAGE, ctx);
   const client = createHttpClient(settings, { log: ctx.log, ...opts.http });
   return {
     name: "alphavantage",
     async fetch(req: FetchRequest, signal?: AbortSignal): Promise<FetchResult> {
       const t0 = performance.now();
-      if (req.interval !== "1d") {
+      if (!ALPHAVANTAGE.capabilities.intervals.includes(req.interval)) {
         throw new ConfigError(`alphavantage serves daily bars only, not ${req.interval} (${req.symbol.id})`, "use --interval 1d with alphavantage, or another vendor for intraday bars");
       }
       if (!settings.apiKey) {

@@ -4,10 +4,10 @@
  * 00:00 UTC, which already is the lakehouse label. 418 (IP ban) and 429 are retried with Retry-After.
  */
 import * as v from "valibot";
-import type { Interval } from "../model/interval.ts";
-import { intervalMs } from "../model/interval.ts";
+import { INTERVAL_NAMES, type Interval, intervalMs } from "../model/interval.ts";
 import { createHttpClient, describeRequest, type HttpClientOptions, parseBody, RETRY_STATUSES } from "./http.ts";
 import { BarBuilder, clipBars } from "./rows.ts";
+import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { vendorSettings } from "./settings.ts";
 import { toVendorTicker } from "./tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
@@ -17,6 +17,17 @@ import { VendorError } from "../errors.ts";
 export const BINANCE_PAGE = 1000;
 
 const INTERVAL_PARAM: Record<Interval, string> = { "1m": "1m", "5m": "5m", "15m": "15m", "30m": "30m", "1h": "1h", "4h": "4h", "1d": "1d" };
+
+/** Binance describes itself. Defaults: 6000 request weight a minute, klines weigh 2; stay well below. */
+export const BINANCE: NetworkVendorDescriptor = {
+  kind: "bars",
+  name: "binance",
+  description: "Binance spot klines: crypto pairs, every interval, from the listing on",
+  network: true,
+  capabilities: { intervals: INTERVAL_NAMES, range: true, capsHistory: false, corporateActions: false, apiKey: "none" },
+  settings: { baseUrl: "https://api.binance.com", baseUrlEnv: "DQCTL_BINANCE_BASE_URL", rateLimitPerMinute: 600, concurrency: 8, batchSize: 50 },
+  create: (ctx) => binanceVendor(ctx),
+};
 
 const Numeric = v.pipe(
   v.union([v.string(), v.number()]),
@@ -42,7 +53,7 @@ export interface BinanceOptions {
 
 /** The Binance vendor. */
 export function binanceVendor(ctx: VendorContext, opts: BinanceOptions = {}): Vendor {
-  const settings = vendorSettings("binance", ctx);
+  const settings = vendorSettings(BINANCE, ctx);
   const client = createHttpClient(settings, { log: ctx.log, retryStatuses: [...RETRY_STATUSES, 418], ...opts.http });
   const now = opts.now ?? Date.now;
   return {

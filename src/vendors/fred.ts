@@ -8,9 +8,21 @@ import { ConfigError, VendorError } from "../errors.ts";
 import { dateLabel, isoDate } from "./daily.ts";
 import { createHttpClient, describeRequest, type HttpClientOptions, parseBody } from "./http.ts";
 import { BarBuilder, clipBars } from "./rows.ts";
+import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { vendorSettings } from "./settings.ts";
 import { toVendorTicker } from "./tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
+
+/** FRED describes itself. Its limit is 120 requests a minute per key; the default stays below. */
+export const FRED: NetworkVendorDescriptor = {
+  kind: "bars",
+  name: "fred",
+  description: "FRED series observations (St. Louis Fed) as close-only daily bars (an API key)",
+  network: true,
+  capabilities: { intervals: ["1d"], range: true, capsHistory: false, corporateActions: false, apiKey: "required" },
+  settings: { baseUrl: "https://api.stlouisfed.org", baseUrlEnv: "DQCTL_FRED_BASE_URL", apiKeyEnv: "FRED_API_KEY", rateLimitPerMinute: 100, concurrency: 4, batchSize: 20 },
+  create: (ctx) => fredVendor(ctx),
+};
 
 /** FRED's page size ceiling. */
 const FRED_PAGE = 100_000;
@@ -30,14 +42,14 @@ export interface FredOptions {
 
 /** The FRED vendor; the key comes from vendors.fred.apiKey or FRED_API_KEY. */
 export function fredVendor(ctx: VendorContext, opts: FredOptions = {}): Vendor {
-  const settings = vendorSettings("fred", ctx);
+  const settings = vendorSettings(FRED, ctx);
   const client = createHttpClient(settings, { log: ctx.log, ...opts.http });
   const pageSize = opts.pageSize ?? FRED_PAGE;
   return {
     name: "fred",
     async fetch(req: FetchRequest, signal?: AbortSignal): Promise<FetchResult> {
       const t0 = performance.now();
-      if (req.interval !== "1d") {
+      if (!FRED.capabilities.intervals.includes(req.interval)) {
         throw new ConfigError(`fred serves daily observations only, not ${req.interval} (${req.symbol.id})`, "use --interval 1d with fred");
       }
       if (!settings.apiKey) throw new ConfigError("fred needs an API key", "set FRED_API_KEY or vendors.fred.apiKey in the config");

@@ -1,9 +1,6 @@
 import { credentialsInText, registerSecrets } from "../redact.ts";
 import type { VendorContext } from "./types.ts";
 
-/** Network vendors dqctl knows, in the order `--vendor` help lists them. */
-export const NETWORK_VENDORS = ["yahoo", "binance", "alphavantage", "fred", "tradingview"] as const;
-
 /** Resolved knobs of one vendor: config `vendors.<name>.*` over environment over defaults. */
 export interface VendorSettings {
   vendor: string;
@@ -19,31 +16,22 @@ export interface VendorSettings {
   backoffBaseMs: number;
 }
 
-interface Defaults {
+/** A network endpoint's defaults, declared in its descriptor (rate limits sit under its documented free-tier limits). */
+export interface EndpointDefaults {
   baseUrl: string;
-  baseEnv: string;
-  keyEnv?: string;
+  /** Environment variable that overrides the base URL (e.g. DQCTL_YAHOO_BASE_URL), so a proxy or a local server can stand in. */
+  baseUrlEnv: string;
+  /** Environment variable holding the API key or token, if the endpoint takes one. */
+  apiKeyEnv?: string;
   rateLimitPerMinute: number;
   concurrency: number;
   batchSize: number;
 }
 
-/** Public defaults: rate limits sit under each vendor's documented free-tier limits. */
-const DEFAULTS: Record<string, Defaults> = {
-  yahoo: { baseUrl: "https://query1.finance.yahoo.com", baseEnv: "DQCTL_YAHOO_BASE_URL", rateLimitPerMinute: 120, concurrency: 4, batchSize: 20 },
-  // Binance: 6000 request weight a minute, klines weigh 2; stay well below.
-  binance: { baseUrl: "https://api.binance.com", baseEnv: "DQCTL_BINANCE_BASE_URL", rateLimitPerMinute: 600, concurrency: 8, batchSize: 50 },
-  // Alpha Vantage free tier: 5 calls a minute (25 a day).
-  alphavantage: { baseUrl: "https://www.alphavantage.co", baseEnv: "DQCTL_ALPHAVANTAGE_BASE_URL", keyEnv: "ALPHAVANTAGE_API_KEY", rateLimitPerMinute: 5, concurrency: 1, batchSize: 5 },
-  // FRED: 120 requests a minute per key.
-  fred: { baseUrl: "https://api.stlouisfed.org", baseEnv: "DQCTL_FRED_BASE_URL", keyEnv: "FRED_API_KEY", rateLimitPerMinute: 100, concurrency: 4, batchSize: 20 },
-  tradingview: { baseUrl: "wss://data.tradingview.com/socket.io/websocket?type=chart", baseEnv: "DQCTL_TRADINGVIEW_WS_URL", keyEnv: "TRADINGVIEW_AUTH_TOKEN", rateLimitPerMinute: 60, concurrency: 2, batchSize: 10 },
-  "tradingview-scanner": { baseUrl: "https://scanner.tradingview.com", baseEnv: "DQCTL_TRADINGVIEW_SCANNER_URL", rateLimitPerMinute: 60, concurrency: 2, batchSize: 1 },
-};
-
-/** Every environment variable a vendor reads a credential from (ALPHAVANTAGE_API_KEY, FRED_API_KEY, …). */
-export function apiKeyEnvs(): string[] {
-  return Object.values(DEFAULTS).flatMap((d) => (d.keyEnv ? [d.keyEnv] : []));
+/** What vendorSettings needs of a descriptor: its name (the config key) and its defaults. */
+export interface SettingsOwner {
+  name: string;
+  settings: EndpointDefaults;
 }
 
 function positive(raw: string | undefined): number | undefined {
@@ -53,15 +41,16 @@ function positive(raw: string | undefined): number | undefined {
 }
 
 /**
- * Settings for `vendor`: `vendors.<vendor>` in the config wins, then the environment, then defaults.
- * The scanner reads `vendors["tradingview-scanner"]` (baseUrl also from DQCTL_TRADINGVIEW_SCANNER_URL).
+ * Settings of one endpoint (a vendor passes its own descriptor): `vendors.<name>` in the config wins, then the
+ * environment, then the descriptor's defaults. The scanner's are under `vendors["tradingview-scanner"]`.
  */
-export function vendorSettings(vendor: string, ctx: Pick<VendorContext, "config" | "env">): VendorSettings {
-  const d = DEFAULTS[vendor] ?? { baseUrl: "", baseEnv: "", rateLimitPerMinute: 60, concurrency: 4, batchSize: 10 };
+export function vendorSettings(owner: SettingsOwner, ctx: Pick<VendorContext, "config" | "env">): VendorSettings {
+  const vendor = owner.name;
+  const d = owner.settings;
   const c = ctx.config.vendors?.[vendor] ?? {};
   const env = ctx.env;
-  const baseUrl = c.baseUrl ?? (d.baseEnv ? env[d.baseEnv] : undefined) ?? d.baseUrl;
-  const apiKey = c.apiKey ?? (d.keyEnv ? env[d.keyEnv] : undefined);
+  const baseUrl = c.baseUrl ?? env[d.baseUrlEnv] ?? d.baseUrl;
+  const apiKey = c.apiKey ?? (d.apiKeyEnv ? env[d.apiKeyEnv] : undefined);
   // Whoever resolves a key registers it, so a vendor built without the CLI (tests, embedding) is redacted too.
   registerSecrets([apiKey, ...credentialsInText(baseUrl)]);
   return {

@@ -17,11 +17,12 @@
 import * as v from "valibot";
 import { ConfigError, VendorError } from "../errors.ts";
 import { allocBars, type Bars } from "../model/bars.ts";
-import type { Interval } from "../model/interval.ts";
+import { INTERVAL_NAMES, type Interval } from "../model/interval.ts";
 import { dailyLabel } from "./daily.ts";
 import { createHttpClient, describeRequest, type HttpClient, type HttpClientOptions, parseBody } from "./http.ts";
 import { mapLimit } from "./limits.ts";
 import { BarBuilder, clipBars, concatBars } from "./rows.ts";
+import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { vendorSettings } from "./settings.ts";
 import { toVendorTicker } from "./tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
@@ -39,6 +40,24 @@ export const YAHOO_LIMITS: Partial<Record<Interval, { backDays: number; perReque
   "15m": { backDays: 60, perRequestDays: 60 },
   "30m": { backDays: 60, perRequestDays: 60 },
   "1h": { backDays: 730, perRequestDays: 730 },
+};
+
+/** Yahoo describes itself: its intervals and look-back limits are read from the tables above, not restated. */
+export const YAHOO: NetworkVendorDescriptor = {
+  kind: "bars",
+  name: "yahoo",
+  description: "Yahoo Finance chart API: equities, ETFs, FX, futures and crypto",
+  network: true,
+  capabilities: {
+    intervals: INTERVAL_NAMES.filter((i) => INTERVAL_PARAM[i] !== undefined),
+    range: true,
+    historyDays: Object.fromEntries(Object.entries(YAHOO_LIMITS).map(([i, l]) => [i, l.backDays])),
+    capsHistory: true,
+    corporateActions: true,
+    apiKey: "none",
+  },
+  settings: { baseUrl: "https://query1.finance.yahoo.com", baseUrlEnv: "DQCTL_YAHOO_BASE_URL", rateLimitPerMinute: 120, concurrency: 4, batchSize: 20 },
+  create: (ctx) => yahooVendor(ctx),
 };
 
 /** Request windows `[fromMs, toMs)` for one fetch, and whether the look-back limit clipped it. */
@@ -140,7 +159,7 @@ function drift(what: string, req: FetchRequest, detail: string): VendorError {
 
 /** The Yahoo vendor: one HTTP client (limits shared by every request of this instance). */
 export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor {
-  const settings = vendorSettings("yahoo", ctx);
+  const settings = vendorSettings(YAHOO, ctx);
   const client: HttpClient = createHttpClient(settings, { log: ctx.log, headers: HEADERS, ...opts.http });
   const now = opts.now ?? Date.now;
   return {

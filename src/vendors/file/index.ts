@@ -7,8 +7,25 @@ import { fileStem, legacyFileStem, type SymbolId } from "../../model/symbol.ts";
 import { didYouMean } from "../../suggest.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
 import { assertRegularFile, DEFAULT_MAX_FILE_BYTES } from "./read.ts";
-import { type Cell, type RawTable, readTable } from "./table.ts";
+import { INTERVAL_NAMES } from "../../model/interval.ts";
+import type { LocalVendorDescriptor } from "../descriptor.ts";
+import type { Cell, RawTable } from "./table.ts";
 import { checkEpochMs, isTime, parseTimestamp, type TimeIssue } from "./timestamps.ts";
+
+/** The file vendor describes itself: local files read from --source, no network. */
+export const FILE: LocalVendorDescriptor = {
+  kind: "bars",
+  name: "file",
+  description: "local files: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column (--source PATH)",
+  network: false,
+  capabilities: { intervals: INTERVAL_NAMES, range: true, capsHistory: false, corporateActions: false, apiKey: "none" },
+  create: (ctx) => fileVendor(ctx),
+};
+
+/** The table reader (CSV, JSON Lines, Parquet via Arrow) is loaded on the first read, so listing vendors stays cheap. */
+async function readTable(path: string, maxBytes: number): Promise<RawTable> {
+  return (await import("./table.ts")).readTable(path, maxBytes);
+}
 
 const EXTENSIONS = [".csv", ".parquet", ".jsonl", ".ndjson"];
 const TIME_NAMES = ["timestamp", "date", "datetime", "time"];

@@ -1,13 +1,25 @@
 /** The `tradingview` bar vendor: history over the chart WebSocket, normalised to lakehouse bars. */
-import { intervalMs } from "../../model/interval.ts";
+import { INTERVAL_NAMES, intervalMs } from "../../model/interval.ts";
 import { dailyLabel } from "../daily.ts";
 import { describeRequest } from "../http.ts";
 import { BarBuilder, clipBars } from "../rows.ts";
+import type { NetworkVendorDescriptor } from "../descriptor.ts";
 import { vendorSettings } from "../settings.ts";
 import { toVendorTicker } from "../tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
 import { TV_RESOLUTION } from "./protocol.ts";
 import { collectHistory } from "./ws.ts";
+
+/** TradingView's chart describes itself; TRADINGVIEW_AUTH_TOKEN (or vendors.tradingview.apiKey) logs in when set. */
+export const TRADINGVIEW: NetworkVendorDescriptor = {
+  kind: "bars",
+  name: "tradingview",
+  description: "TradingView chart WebSocket: any TradingView symbol, every interval, split-adjusted",
+  network: true,
+  capabilities: { intervals: INTERVAL_NAMES.filter((i) => TV_RESOLUTION[i] !== undefined), range: true, capsHistory: false, corporateActions: true, apiKey: "optional" },
+  settings: { baseUrl: "wss://data.tradingview.com/socket.io/websocket?type=chart", baseUrlEnv: "DQCTL_TRADINGVIEW_WS_URL", apiKeyEnv: "TRADINGVIEW_AUTH_TOKEN", rateLimitPerMinute: 60, concurrency: 2, batchSize: 10 },
+  create: (ctx) => tradingviewVendor(ctx),
+};
 
 /** Options for tests and embedding. */
 export interface TradingViewOptions {
@@ -24,7 +36,7 @@ const PROFILE_ZONE = { equity: "America/New_York", futures: "America/Chicago", f
 
 /** The `tradingview` bar vendor over the chart WebSocket (URL from vendors.tradingview.baseUrl or DQCTL_TRADINGVIEW_WS_URL). */
 export function tradingviewVendor(ctx: VendorContext, opts: TradingViewOptions = {}): Vendor {
-  const settings = vendorSettings("tradingview", ctx);
+  const settings = vendorSettings(TRADINGVIEW, ctx);
   const now = opts.now ?? Date.now;
   return {
     name: "tradingview",

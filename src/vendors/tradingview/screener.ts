@@ -6,8 +6,19 @@ import * as v from "valibot";
 import { silentLogger } from "../../context.ts";
 import { VendorError } from "../../errors.ts";
 import { createHttpClient, type HttpClient, type HttpClientOptions, parseBody } from "../http.ts";
+import type { ScreenerDescriptor } from "../descriptor.ts";
 import { vendorSettings } from "../settings.ts";
 import type { VendorContext } from "../types.ts";
+
+/** The screener describes itself: an endpoint with settings under `vendors["tradingview-scanner"]`, serving rows, not bars. */
+export const TRADINGVIEW_SCANNER: ScreenerDescriptor = {
+  kind: "screener",
+  name: "tradingview-scanner",
+  description: "TradingView screener HTTP API, behind `scan` scanners with source: tradingview",
+  network: true,
+  settings: { baseUrl: "https://scanner.tradingview.com", baseUrlEnv: "DQCTL_TRADINGVIEW_SCANNER_URL", rateLimitPerMinute: 60, concurrency: 2, batchSize: 1 },
+  create: (ctx) => createScreener(ctx),
+};
 
 /** One screener filter, e.g. `{ left: "volume", operation: "greater", right: 1e6 }`. */
 export interface ScreenFilter {
@@ -52,7 +63,7 @@ export interface Screener {
 
 /** Build a screener from the config and environment. */
 export function createScreener(ctx: Pick<VendorContext, "config" | "env"> & { log?: VendorContext["log"] }, http: Partial<HttpClientOptions> = {}): Screener {
-  const settings = vendorSettings("tradingview-scanner", ctx);
+  const settings = vendorSettings(TRADINGVIEW_SCANNER, ctx);
   const client: HttpClient = createHttpClient(settings, { log: ctx.log ?? silentLogger, headers: { origin: "https://www.tradingview.com" }, ...http });
   return {
     async screen(options: ScreenOptions): Promise<ScreenRow[]> {

@@ -3,7 +3,7 @@ import { secretsInConfig, secretsInEnv } from "../../../src/config/secrets.ts";
 import { ConfigError, DqError, VendorError, asDqError } from "../../../src/errors.ts";
 import { clearSecrets, credentialsInText, redactSecrets, registerSecrets, secretCount } from "../../../src/redact.ts";
 import { toJson } from "../../../src/report/summary.ts";
-import { vendorSettings } from "../../../src/vendors/settings.ts";
+import { settingsFor as vendorSettings } from "../../../src/vendors/registry.ts";
 
 afterEach(() => clearSecrets());
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { errorDetail, HttpClient, parseRetryAfter } from "../../../src/vendors/http.ts";
-import { vendorSettings } from "../../../src/vendors/settings.ts";
+import { settingsFor as vendorSettings } from "../../../src/vendors/registry.ts";
 
 describe("parseRetryAfter", () => {
   const now = Date.parse("2026-11-22T10:00:00Z");

@@ -7,8 +7,8 @@ const CheckOptions = v.looseObject({
 
 const count = (min: number) => v.pipe(v.number(), v.integer("a whole number"), v.minValue(min, `a whole number ≥ ${min}`));
 
-/** `vendors.<name>`: every key known (a typo such as `retry` is refused, not ignored). */
-export const VendorOptions = v.strictObject({
+/** `vendors.<name>` of a network vendor: every key known (a typo such as `retry` is refused, not ignored). */
+export const NetworkVendorOptions = v.strictObject({
   baseUrl: v.optional(v.pipe(v.string(), v.url("a URL such as https://host:port"))),
   apiKey: v.optional(v.string()),
   timeoutMs: v.optional(count(1)),
@@ -17,6 +17,11 @@ export const VendorOptions = v.strictObject({
   rateLimitPerMinute: v.optional(v.pipe(v.number(), v.minValue(0, "a number ≥ 0"))),
   concurrency: v.optional(count(1)),
   batchSize: v.optional(count(1)),
+});
+
+/** Every vendor setting; a local vendor declares which of them it takes (the file vendor: maxFileBytes). */
+export const VendorOptions = v.strictObject({
+  ...NetworkVendorOptions.entries,
   /** file vendor only: the largest input file it reads (default 2 GiB). */
   maxFileBytes: v.optional(count(1)),
 });

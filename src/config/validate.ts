@@ -10,8 +10,8 @@ import { describeRange } from "../model/parse.ts";
 import { INTERVAL_NAMES } from "../model/interval.ts";
 import { suggestion } from "../suggest.ts";
 import type { Descriptor } from "../vendors/descriptor.ts";
-import { configurableVendors, findVendor, VENDORS, vendorNames } from "../vendors/registry.ts";
-import { type Config, ConfigSchema, Instrument, VendorOptions } from "./schema.ts";
+import { barVendors, configurableVendors, findVendor, VENDORS, vendorNames } from "../vendors/registry.ts";
+import { type Config, ConfigSchema, Instrument, NetworkVendorOptions, VendorOptions } from "./schema.ts";
 
 /** Vendors that take settings under `vendors.<name>` (the TradingView screener has its own entry). */
 export const CONFIGURABLE_VENDORS: readonly string[] = configurableVendors();
@@ -44,6 +44,13 @@ const checksSchema = v.strictObject(
   ),
 );
 
+/** `vendors.<name>` entries: network vendors take the HTTP settings, a local one the keys it declares. */
+function vendorsEntries(vendors: readonly Descriptor[]): Record<string, v.GenericSchema> {
+  const out: Record<string, v.GenericSchema> = Object.fromEntries(configurableVendors(vendors).map((n) => [n, v.optional(NetworkVendorOptions)]));
+  for (const d of barVendors(vendors)) if (!d.network && d.configKeys.length) out[d.name] = v.optional(v.strictObject(Object.fromEntries(d.configKeys.map((k) => [k, VendorOptions.entries[k]]))));
+  return out;
+}
+
 /**
  * The strict form of the config schema for a vendor list: the same fields, with `checks`, `vendors`,
  * `instruments.<id>.tickers` and `lineage` closed over what exists.
@@ -54,7 +61,7 @@ export function strictConfigSchema(vendors: readonly Descriptor[] = VENDORS) {
     ...ConfigSchema.entries,
     lineage: v.optional(LineageConfig),
     checks: v.optional(checksSchema),
-    vendors: v.optional(v.strictObject(Object.fromEntries(configurableVendors(vendors).map((n) => [n, v.optional(VendorOptions)])))),
+    vendors: v.optional(v.strictObject(vendorsEntries(vendors))),
     instruments: v.optional(v.record(v.string(), v.strictObject({ ...Instrument.entries, tickers: v.optional(tickers) }))),
   });
 }
@@ -97,7 +104,7 @@ function unknownKey(file: string, path: string[], key: string, known: string[]):
   if (top === "checks" && path.length === 2) return new ConfigError(`${file}: ${at} is not an option of ${name}${mean}`, `${name} takes ${known.join(", ")} (see \`dqctl explain ${name}\`)`);
   if (top === "vendors" && path.length === 1) {
     const local = findVendor(key);
-    if (local && !local.network) return new ConfigError(`${file}: ${at}: the ${local.name} vendor takes no settings`, `remove ${at}; it reads ${local.description}`);
+    if (local && !local.network && !local.configKeys.length) return new ConfigError(`${file}: ${at}: the ${local.name} vendor takes no settings`, `remove ${at}; it reads ${local.description}`);
     return new ConfigError(`${file}: ${at} is not a vendor${mean}`, `vendors with settings: ${known.join(", ")}`);
   }
   if (top === "vendors" && path.length === 2) return new ConfigError(`${file}: ${at} is not a setting of vendor ${name}${mean}`, `vendor settings: ${known.join(", ")}`);

@@ -16,8 +16,9 @@ import { checkEpochMs, isTime, parseTimestamp, type TimeIssue } from "./timestam
 export const FILE: LocalVendorDescriptor = {
   kind: "bars",
   name: "file",
-  description: "local files: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column (--source PATH)",
+  description: "local files (--source PATH): a folder of EXCHANGE_TICKER_interval .csv, .parquet or .jsonl files, or one file with a symbol column",
   network: false,
+  configKeys: ["maxFileBytes"],
   capabilities: { intervals: INTERVAL_NAMES, range: true, capsHistory: false, corporateActions: false, apiKey: "none" },
   create: (ctx) => fileVendor(ctx),
 };

@@ -51,7 +51,10 @@ describe("vendors, instruments, lineage, top level", () => {
     for (const name of CONFIGURABLE_VENDORS) expect(validateConfig({ vendors: { [name]: { retries: 2 } } }, "f").vendors).toEqual({ [name]: { retries: 2 } } as never);
     refused({ vendors: { yahoo: { retry: 3 } } }, "vendors.yahoo.retry is not a setting of vendor yahoo (did you mean retries?)");
     refused({ vendors: { yahooo: {} } }, "vendors.yahooo is not a vendor (did you mean yahoo?)");
-    refused({ vendors: { file: {} } }, "vendors.file: the file vendor takes no settings");
+    // The file vendor is local: it takes only the keys its descriptor lists (README: vendors.file.maxFileBytes).
+    expect(validateConfig({ vendors: { file: { maxFileBytes: 4294967296 } } }, "f").vendors).toEqual({ file: { maxFileBytes: 4294967296 } });
+    refused({ vendors: { file: { retries: 2 } } }, "vendors.file.retries is not a setting of vendor file");
+    refused({ vendors: { yahoo: { maxFileBytes: 1 } } }, "vendors.yahoo.maxFileBytes is not a setting of vendor yahoo");
     refused({ vendors: { fred: { baseUrl: "not a url" } } }, 'vendors.fred.baseUrl: expected a URL such as https://host:port, got "not a url"');
   });
 

@@ -19,7 +19,7 @@ import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.t
 export const ALPHAVANTAGE: NetworkVendorDescriptor = {
   kind: "bars",
   name: "alphavantage",
-  description: "Alpha Vantage daily equities and FX (an API key; 5 calls a minute on the free tier)",
+  description: "Alpha Vantage daily equities and FX (free tier: 5 calls a minute)",
   network: true,
   capabilities: { intervals: ["1d"], range: true, capsHistory: false, corporateActions: false, apiKey: "required" },
   settings: { baseUrl: "https://www.alphavantage.co", baseUrlEnv: "DQCTL_ALPHAVANTAGE_BASE_URL", apiKeyEnv: "ALPHAVANTAGE_API_KEY", rateLimitPerMinute: 5, concurrency: 1, batchSize: 5 },

@@ -22,7 +22,7 @@ const INTERVAL_PARAM: Record<Interval, string> = { "1m": "1m", "5m": "5m", "15m"
 export const BINANCE: NetworkVendorDescriptor = {
   kind: "bars",
   name: "binance",
-  description: "Binance spot klines: crypto pairs, every interval, from the listing on",
+  description: "Binance spot klines, 1000 a page: crypto pairs from their listing on",
   network: true,
   capabilities: { intervals: INTERVAL_NAMES, range: true, capsHistory: false, corporateActions: false, apiKey: "none" },
   settings: { baseUrl: "https://api.binance.com", baseUrlEnv: "DQCTL_BINANCE_BASE_URL", rateLimitPerMinute: 600, concurrency: 8, batchSize: 50 },

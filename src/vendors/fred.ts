@@ -17,7 +17,7 @@ import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.t
 export const FRED: NetworkVendorDescriptor = {
   kind: "bars",
   name: "fred",
-  description: "FRED series observations (St. Louis Fed) as close-only daily bars (an API key)",
+  description: "FRED series observations (St. Louis Fed) as close-only bars",
   network: true,
   capabilities: { intervals: ["1d"], range: true, capsHistory: false, corporateActions: false, apiKey: "required" },
   settings: { baseUrl: "https://api.stlouisfed.org", baseUrlEnv: "DQCTL_FRED_BASE_URL", apiKeyEnv: "FRED_API_KEY", rateLimitPerMinute: 100, concurrency: 4, batchSize: 20 },

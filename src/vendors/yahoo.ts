@@ -46,7 +46,7 @@ export const YAHOO_LIMITS: Partial<Record<Interval, { backDays: number; perReque
 export const YAHOO: NetworkVendorDescriptor = {
   kind: "bars",
   name: "yahoo",
-  description: "Yahoo Finance chart API: equities, ETFs, FX, futures and crypto",
+  description: "Yahoo Finance chart API: equities, ETFs, FX, futures, crypto",
   network: true,
   capabilities: {
     intervals: INTERVAL_NAMES.filter((i) => INTERVAL_PARAM[i] !== undefined),

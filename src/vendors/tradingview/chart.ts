@@ -14,7 +14,7 @@ import { collectHistory } from "./ws.ts";
 export const TRADINGVIEW: NetworkVendorDescriptor = {
   kind: "bars",
   name: "tradingview",
-  description: "TradingView chart WebSocket: any TradingView symbol, every interval, split-adjusted",
+  description: "TradingView chart WebSocket: any TradingView symbol, history paged to its start",
   network: true,
   capabilities: { intervals: INTERVAL_NAMES.filter((i) => TV_RESOLUTION[i] !== undefined), range: true, capsHistory: false, corporateActions: true, apiKey: "optional" },
   settings: { baseUrl: "wss://data.tradingview.com/socket.io/websocket?type=chart", baseUrlEnv: "DQCTL_TRADINGVIEW_WS_URL", apiKeyEnv: "TRADINGVIEW_AUTH_TOKEN", rateLimitPerMinute: 60, concurrency: 2, batchSize: 10 },

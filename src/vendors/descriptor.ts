@@ -1,7 +1,7 @@
 // What a vendor says about itself, once, in its own file (the model: ccxt's `describe()`). The registry
 // (registry.ts) lists the descriptors; createVendor, the config's `vendors.<name>` keys, the key variables
 // secrets are read from, the --vendor help, completion and the reference data's `tickers` keys derive from it.
-import type { VendorConfig } from "../config/schema.ts";
+import type { VendorOptions } from "../config/schema.ts";
 import type { Interval } from "../model/interval.ts";
 import type { EndpointDefaults } from "./settings.ts";
 import type { Screener } from "./tradingview/screener.ts";
@@ -39,7 +39,7 @@ export interface NetworkTransport {
 /** A vendor that reads local data: no network settings, only the `vendors.<name>` keys it lists (none: no entry). */
 export interface LocalTransport {
   network: false;
-  configKeys: readonly (keyof VendorConfig)[];
+  configKeys: readonly (keyof typeof VendorOptions.entries)[];
 }
 
 /** A source of bars (`ingest --vendor`, `bootstrap --vendor`). */

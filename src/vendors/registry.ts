@@ -74,6 +74,10 @@ export function apiKeyEnvs(list: readonly Descriptor[] = VENDORS): string[] {
 /** Resolved settings of the network vendor or endpoint called `name` (exact config key, e.g. `tradingview-scanner`). */
 export function settingsFor(name: string, ctx: Pick<VendorContext, "config" | "env">, list: readonly Descriptor[] = VENDORS): VendorSettings {
   const d = list.find((x) => x.name === name) ?? findVendor(name, list);
-  if (!d?.network) throw new ConfigError(`${d ? `vendor ${d.name} takes no network settings` : `unknown vendor "${name}"`}`, `network vendors: ${configurableVendors(list).join(", ")}`);
+  if (!d?.network)
+    throw new ConfigError(
+      `${d ? `vendor ${d.name} takes no network settings` : `unknown vendor "${name}"`}`,
+      `network vendors: ${configurableVendors(list).join(", ")}`,
+    );
   return vendorSettings(d, ctx);
 }

@@ -75,7 +75,13 @@ describe("the registry", () => {
     for (const d of VENDORS) {
       if (!d.network) continue;
       const s = settingsFor(d.name, { config: {}, env: {} });
-      expect([d.name, s.baseUrl, s.rateLimitPerMinute, s.concurrency, s.batchSize]).toEqual([d.name, d.settings.baseUrl.replace(/\/+$/, ""), d.settings.rateLimitPerMinute, d.settings.concurrency, d.settings.batchSize]);
+      expect([d.name, s.baseUrl, s.rateLimitPerMinute, s.concurrency, s.batchSize]).toEqual([
+        d.name,
+        d.settings.baseUrl.replace(/\/+$/, ""),
+        d.settings.rateLimitPerMinute,
+        d.settings.concurrency,
+        d.settings.batchSize,
+      ]);
       expect(settingsFor(d.name, { config: {}, env: { [d.settings.baseUrlEnv]: "http://127.0.0.1:1/" } }).baseUrl).toBe("http://127.0.0.1:1");
     }
     expect(() => settingsFor("file", { config: {}, env: {} })).toThrow("vendor file takes no network settings");
@@ -93,8 +99,16 @@ describe("capabilities are what the vendors do", () => {
     for (const d of barVendors()) {
       if (!d.network) continue;
       for (const interval of INTERVAL_NAMES.filter((i) => !d.capabilities.intervals.includes(i))) {
-        const err = await d.create(ctx(d.name, { apiKey: "test-key" })).fetch(request(symbolFor(d), interval)).catch((e: unknown) => e);
-        expect([d.name, interval, err instanceof ConfigError, String((err as Error).message)]).toEqual([d.name, interval, true, expect.stringContaining(interval)]);
+        const err = await d
+          .create(ctx(d.name, { apiKey: "test-key" }))
+          .fetch(request(symbolFor(d), interval))
+          .catch((e: unknown) => e);
+        expect([d.name, interval, err instanceof ConfigError, String((err as Error).message)]).toEqual([
+          d.name,
+          interval,
+          true,
+          expect.stringContaining(interval),
+        ]);
       }
     }
   });
@@ -103,7 +117,10 @@ describe("capabilities are what the vendors do", () => {
     const required = barVendors().filter((d) => d.capabilities.apiKey === "required");
     expect(required.map((d) => d.name)).toEqual(["alphavantage", "fred"]);
     for (const d of required) {
-      const err = await d.create(ctx(d.name)).fetch(request(symbolFor(d), "1d")).catch((e: unknown) => e);
+      const err = await d
+        .create(ctx(d.name))
+        .fetch(request(symbolFor(d), "1d"))
+        .catch((e: unknown) => e);
       expect([d.name, err instanceof ConfigError, (err as Error).message]).toEqual([d.name, true, `${d.name} needs an API key`]);
       expect(d.network && d.settings.apiKeyEnv).toBeTruthy();
     }
@@ -124,7 +141,14 @@ const ACME: NetworkVendorDescriptor = {
   description: "Acme Quotes REST API (a test vendor)",
   network: true,
   capabilities: { intervals: ["1d"], range: true, capsHistory: false, corporateActions: false, apiKey: "required" },
-  settings: { baseUrl: "https://api.acme.test", baseUrlEnv: "DQCTL_ACME_BASE_URL", apiKeyEnv: "ACME_API_KEY", rateLimitPerMinute: 7, concurrency: 3, batchSize: 2 },
+  settings: {
+    baseUrl: "https://api.acme.test",
+    baseUrlEnv: "DQCTL_ACME_BASE_URL",
+    apiKeyEnv: "ACME_API_KEY",
+    rateLimitPerMinute: 7,
+    concurrency: 3,
+    batchSize: 2,
+  },
   create: (c) => acmeVendor(c),
 };
 function acmeVendor(c: VendorContext): Vendor & { settings: VendorSettings } {
@@ -137,7 +161,15 @@ describe("adding a vendor is its descriptor plus one line in the list", () => {
   test("createVendor builds it, with settings from its descriptor, the environment and the config", () => {
     const env = { DQCTL_ACME_BASE_URL: "http://127.0.0.1:5/", ACME_API_KEY: "acme-key-123" };
     const v = createVendor("Acme", { config: { vendors: { acme: { retries: 1 } } }, log: silentLogger, env }, WITH_ACME) as ReturnType<typeof acmeVendor>;
-    expect(v.settings).toMatchObject({ vendor: "acme", baseUrl: "http://127.0.0.1:5", apiKey: "acme-key-123", retries: 1, rateLimitPerMinute: 7, concurrency: 3, batchSize: 2 });
+    expect(v.settings).toMatchObject({
+      vendor: "acme",
+      baseUrl: "http://127.0.0.1:5",
+      apiKey: "acme-key-123",
+      retries: 1,
+      rateLimitPerMinute: 7,
+      concurrency: 3,
+      batchSize: 2,
+    });
     expect(settingsFor("acme", { config: {}, env: {} }, WITH_ACME).baseUrl).toBe("https://api.acme.test");
     expect(() => createVendor("acme", { config: {}, log: silentLogger, env })).toThrow('unknown vendor "acme"');
   });
@@ -154,7 +186,9 @@ describe("adding a vendor is its descriptor plus one line in the list", () => {
     expect(validateConfig(doc, "c.json", strictConfigSchema(WITH_ACME))).toEqual(doc as never);
     expect(() => validateConfig({ vendors: doc.vendors }, "c.json")).toThrow("c.json: vendors.acme is not a vendor");
     expect(() => validateConfig({ instruments: doc.instruments }, "c.json")).toThrow("c.json: instruments.NASDAQ:AAPL.tickers.acme is not a vendor");
-    expect(() => validateConfig({ instruments: { "FX:EURUSD": { tickers: { yahooo: "EURUSD=X" } } } }, "c.json")).toThrow("instruments.FX:EURUSD.tickers.yahooo is not a vendor (did you mean yahoo?)");
+    expect(() => validateConfig({ instruments: { "FX:EURUSD": { tickers: { yahooo: "EURUSD=X" } } } }, "c.json")).toThrow(
+      "instruments.FX:EURUSD.tickers.yahooo is not a vendor (did you mean yahoo?)",
+    );
   });
 
   test("its key variable is a secret; reference data may key tickers by it", () => {
@@ -164,7 +198,9 @@ describe("adding a vendor is its descriptor plus one line in the list", () => {
     const ref = { "NASDAQ:AAPL": { tickers: { acme: "AAPL.US" } } };
     expect(parseInstruments(ref, "instruments.json", vendorNames(WITH_ACME))["NASDAQ:AAPL"]!.tickers).toEqual({ acme: "AAPL.US" });
     expect(() => parseInstruments(ref, "instruments.json")).toThrow('instruments.json: key NASDAQ:AAPL: field tickers.acme: "acme" is not a vendor');
-    expect(() => parseInstruments({ "LSE:VOD": { tickers: { yaho: "VOD.L" } } }, "instruments.json")).toThrow('field tickers.yaho: "yaho" is not a vendor (did you mean yahoo?)');
+    expect(() => parseInstruments({ "LSE:VOD": { tickers: { yaho: "VOD.L" } } }, "instruments.json")).toThrow(
+      'field tickers.yaho: "yaho" is not a vendor (did you mean yahoo?)',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { localToUtc } from "./zones.ts";
 
 /** Civil-date arithmetic on UTC-midnight epoch ms ("day ms"), plus the one luxon call per session edge. */
 export const DAY_MS = 86_400_000;
@@ -91,17 +91,10 @@ export function formatClock(min: number): string {
 }
 
 /**
- * UTC ms of wall-clock `minutes` after midnight on civil date `day` in `zone`.
- * This is the only place that consults the tz database, once per session edge, so DST is exact
+ * UTC ms of wall-clock `minutes` after midnight on civil date `day` in `zone` ("24:00" is the next midnight).
+ * Offsets come from the tz database through luxon (zones.ts caches each zone's switches per year), so DST is exact
  * and hot loops stay integer arithmetic.
  */
 export function wallClockMs(day: number, minutes: number, zone: string): number {
-  // "24:00" is midnight of the next day (luxon has no hour 24).
-  const d = new Date(minutes >= 1440 ? day + DAY_MS : day);
-  minutes %= 1440;
-  const local = DateTime.fromObject(
-    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: Math.floor(minutes / 60), minute: minutes % 60 },
-    { zone },
-  );
-  return local.toMillis();
+  return localToUtc(zone, day + minutes * 60_000);
 }

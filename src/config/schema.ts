@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { calendarNames, canonicalCalendar } from "../calendar/registry.ts";
 import { PROFILES } from "../model/profile.ts";
 
 const CheckOptions = v.looseObject({
@@ -18,6 +19,13 @@ const VendorOptions = v.object({
 
 const Instrument = v.object({
   profile: v.optional(v.picklist(PROFILES)),
+  /** The exchange calendar (XTKS, XLON, CMES_EQUITY… or an exchange alias such as TSE). */
+  calendar: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((c) => canonicalCalendar(c) !== undefined, () => `expected a calendar: ${calendarNames().join(", ")}`),
+    ),
+  ),
   assetClass: v.optional(v.string()),
   tickers: v.optional(v.record(v.string(), v.string())),
   tickSize: v.optional(v.number()),

@@ -21,8 +21,12 @@ const MOURNING_2018 = "National Day of Mourning (George H. W. Bush)";
 const MOURNING_2025 = "National Day of Mourning (Jimmy Carter)";
 const GOOD_FRIDAY_JOBS = "Good Friday (employment report)";
 
-/** Good Fridays with a BLS employment report: equity and rates traded an abbreviated session instead of closing. */
-const JOBS_GOOD_FRIDAYS = ["2010-04-02", "2012-04-06", "2015-04-03", "2021-04-02", "2023-04-07", "2026-04-03"];
+/**
+ * Good Fridays with a BLS employment report on which CME announced abbreviated equity and interest-rate sessions
+ * instead of a closure (later ones are added as CME announces them; until then holidays.json can add one:
+ * { "CMES_EQUITY": { "earlyClose": { "<date>": "08:15" } } }).
+ */
+const JOBS_GOOD_FRIDAYS = ["2010-04-02", "2012-04-06", "2015-04-03", "2021-04-02", "2023-04-07"];
 
 function at(close: string, name: string, days: readonly string[]): Record<string, SpecialSession> {
   return Object.fromEntries(days.map((d) => [d, { name, close }]));
@@ -56,7 +60,7 @@ export const CMES_EQUITY = group(
   { "1994-04-27": MOURNING_1994, "2007-01-02": MOURNING_2007 },
 );
 
-const RATES_GOOD_FRIDAYS = [...JOBS_GOOD_FRIDAYS, "2024-03-29"].sort();
+const RATES_GOOD_FRIDAYS = JOBS_GOOD_FRIDAYS;
 export const CMES_RATES = group(
   "CMES_RATES",
   "CME Globex interest rates (ZN, ZB, ZF, ZT, SR3)",
@@ -72,7 +76,7 @@ export const CMES_RATES = group(
   { "1994-04-27": MOURNING_1994, "2018-12-05": MOURNING_2018 },
 );
 
-const FX_GOOD_FRIDAYS = ["2021-04-02", "2023-04-07", "2026-04-03"];
+const FX_GOOD_FRIDAYS = ["2021-04-02", "2023-04-07"];
 export const CMES_FX = group(
   "CMES_FX",
   "CME Globex FX (6E, 6J, 6B…)",

@@ -4,6 +4,8 @@ import type { Config } from "../../config/schema.ts";
 import { InputError } from "../../errors.ts";
 import { allocBars, type Bars, sliceBars, takeRows } from "../../model/bars.ts";
 import { fileStem, legacyFileStem, type SymbolId } from "../../model/symbol.ts";
+import type { DailyLabeler } from "../../calendar/session-date.ts";
+import { dailyLabeler } from "../daily.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
 import { type Cell, type RawTable, readTable } from "./table.ts";
 import { parseTimestamp } from "./timestamps.ts";
@@ -47,16 +49,20 @@ export function fileVendor(ctx: VendorContext): Vendor {
     name: "file",
     async fetch(req: FetchRequest): Promise<FetchResult> {
       const t0 = performance.now();
+      // Daily stamps become session dates by the calendar's rule; one that matches none is kept and reported.
+      const labeler = req.interval === "1d" ? dailyLabeler(req, ctx.config) : undefined;
       let bars: Bars;
       if (isDir) {
         const stem = fileStem(req.symbol, req.interval);
         // Files named the way earlier versions did (`_` inside the ticker unescaped) are still found.
         const path = locate(stem) ?? locate(legacyFileStem(req.symbol, req.interval));
         if (!path) return { bars: allocBars(0), ticker: stem, latencyMs: performance.now() - t0 };
-        bars = tableToBars(await table(path), req);
+        bars = tableToBars(await table(path), req, undefined, labeler);
       } else {
-        bars = tableToBars(await table(source), req, symbolAliases(req.symbol, ctx.config));
+        bars = tableToBars(await table(source), req, symbolAliases(req.symbol, ctx.config), labeler);
       }
+      const warning = labeler?.warning(`${req.symbol.id} 1d`);
+      if (warning) ctx.log.warn(warning);
       return { bars: window(bars, req), ticker: req.symbol.id, latencyMs: performance.now() - t0 };
     },
   };
@@ -80,7 +86,7 @@ function findColumn(t: RawTable, names: readonly string[]): number {
 }
 
 /** Map a raw table to bars: every row is validated; a malformed one is an InputError naming file, line and column. */
-export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string>): Bars {
+export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string>, labeler?: DailyLabeler): Bars {
   const tsCol = findColumn(t, TIME_NAMES);
   if (tsCol < 0) throw new InputError(`${t.label}: no timestamp column (looked for ${TIME_NAMES.join("|")}; found ${t.names.join(", ")})`, "name the time column timestamp, date or datetime");
   const closeCol = findColumn(t, ["close", "adj close", "price", "value"]);
@@ -90,7 +96,6 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
   const symCol = aliases ? findColumn(t, ["symbol", "ticker"]) : -1;
   if (aliases && symCol < 0) throw new InputError(`${t.label}: a single-file source needs a symbol column`, "add a symbol column, or use a folder of <EXCHANGE>_<TICKER>_<interval> files");
 
-  const daily = req.interval === "1d";
   const out = allocBars(t.rows);
   let k = 0;
   for (let r = 0; r < t.rows; r++) {
@@ -98,7 +103,7 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
     const rawTs = t.cell(tsCol, r);
     let ts = typeof rawTs === "string" || typeof rawTs === "number" || typeof rawTs === "bigint" ? parseTimestamp(rawTs) : Number.NaN;
     if (!Number.isFinite(ts)) throw new InputError(`${t.where(r)}: column ${t.names[tsCol]}: ${JSON.stringify(rawTs)} is not a timestamp`, "use ISO-8601 or epoch seconds/milliseconds");
-    if (daily) ts = Math.floor(ts / 86_400_000) * 86_400_000; // daily bars are labelled with their date at 00:00 UTC
+    if (labeler) ts = labeler.label(ts, () => t.where(r)); // the session date at 00:00 UTC (src/calendar/session-date.ts)
     const close = num(t, closeCol, r, true);
     out.timestamp[k] = ts;
     out.close[k] = close;

@@ -6,11 +6,34 @@ import type { Profile } from "../model/profile.ts";
 import { CMES_AGRI, CMES_ENERGY, CMES_EQUITY, CMES_FX, CMES_RATES } from "./exchanges/cme-groups.ts";
 import CMES from "./exchanges/cmes.ts";
 import FOREX from "./exchanges/forex.ts";
+import XAMS from "./exchanges/xams.ts";
+import XETR from "./exchanges/xetr.ts";
+import XLON from "./exchanges/xlon.ts";
+import XMAD from "./exchanges/xmad.ts";
+import XMIL from "./exchanges/xmil.ts";
 import XNYS from "./exchanges/xnys.ts";
+import XPAR from "./exchanges/xpar.ts";
+import XSWX from "./exchanges/xswx.ts";
 import type { CalendarSpec } from "./spec.ts";
 
 /** Every declared calendar (crypto is arithmetic, not declared: see crypto.ts). */
-export const BUILT_IN: readonly CalendarSpec[] = [XNYS, CMES, CMES_EQUITY, CMES_RATES, CMES_ENERGY, CMES_FX, CMES_AGRI, FOREX];
+export const BUILT_IN: readonly CalendarSpec[] = [
+  XNYS,
+  CMES,
+  CMES_EQUITY,
+  CMES_RATES,
+  CMES_ENERGY,
+  CMES_FX,
+  CMES_AGRI,
+  FOREX,
+  XLON,
+  XETR,
+  XPAR,
+  XAMS,
+  XSWX,
+  XMAD,
+  XMIL,
+];
 
 /** The 24/7 UTC calendar's name. */
 export const CRYPTO = "CRYPTO";
@@ -25,6 +48,12 @@ const EXCHANGES: Readonly<Record<string, readonly string[]>> = {
   XNYS: ["NYSE", "NASDAQ", "AMEX", "ARCA", "BATS", "NYSEARCA", "CBOE", "OTC", "XNAS"],
   CMES: ["CME", "CME_MINI", "CBOT", "CBOT_MINI", "NYMEX", "COMEX", "ICEUS"],
   FOREX: ["FX", "FX_IDC", "OANDA", "FXCM", "FOREXCOM", "SAXO", "PEPPERSTONE"],
+  XLON: ["LSE", "LSIN"],
+  XETR: ["XETRA"],
+  XPAR: ["EURONEXT"],
+  XSWX: ["SIX", "SWX"],
+  XMAD: ["BME"],
+  XMIL: ["MIL"],
   [CRYPTO]: ["BINANCE", "BINANCEUS", "COINBASE", "KRAKEN", "OKX", "BYBIT", "BITGET", "KUCOIN", "BITSTAMP", "GEMINI", "BITFINEX", "HUOBI", "HTX", "GATEIO", "MEXC", "CRYPTO", "CRYPTOCAP", "DERIBIT", "BITMEX"],
 };
 

@@ -114,7 +114,9 @@ export const observe = {
   previousFriday: ((d) => (weekday(d) === SAT ? d - DAY_MS : weekday(d) === SUN ? d - 2 * DAY_MS : d)) as Observance,
   /** Saturday → Friday; Sunday stays (lost). */
   saturdayToFriday: ((d) => (weekday(d) === SAT ? d - DAY_MS : d)) as Observance,
-  /** Weekend or already a holiday → the next weekday that is neither (UK Boxing Day after a weekend Christmas). */
+  /** Saturday or Sunday → two days later: Christmas and Boxing Day on a weekend (UK, Australia, Canada). */
+  christmasPair: ((d) => (isWeekendDay(d) ? d + 2 * DAY_MS : d)) as Observance,
+  /** Weekend or already a holiday → the next weekday that is neither. */
   nextFreeDay: ((d, taken) => {
     if (!isWeekendDay(d)) return d;
     let x = d + DAY_MS;

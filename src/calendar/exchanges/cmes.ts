@@ -1,4 +1,4 @@
-import { type Rule } from "../rules.ts";
+import { dates, type Rule } from "../rules.ts";
 import { type CalendarSpec, defineCalendar } from "../spec.ts";
 import { christmas, goodFriday, independenceDay, juneteenth, laborDay, memorialDay, mlkDay, newYearsDay, nyseEarlyCloseDays, presidentsDay, thanksgiving } from "./us.ts";
 
@@ -12,7 +12,7 @@ export const CME_HOLIDAY_HALTS: readonly Rule[] = [mlkDay, presidentsDay, memori
  * - closed: New Year's Day (Sunday → Monday; a Saturday one is not made up), Good Friday, Christmas (nearest weekday);
  * - halt at 12:00 CT (`holidayClose`): the other NYSE rule holidays;
  * - close at 12:15 CT (`earlyClose`): the NYSE early-close days.
- * NYSE's one-off closures (storms, days of mourning) are not applied: Globex traded most of them, by product group.
+ * NYSE's other one-off closures (storms, days of mourning) are not applied: Globex traded them, by product group.
  */
 export const CMES_SPEC: CalendarSpec = defineCalendar({
   name: "CMES",
@@ -22,7 +22,8 @@ export const CMES_SPEC: CalendarSpec = defineCalendar({
   firstYear: 1990,
   knownUntil: 2035,
   hours: [{ open: "17:00", close: "16:00" }],
-  holidays: [newYearsDay, goodFriday(), christmas],
+  // 1994-04-27 (Nixon's funeral): every US futures market closed; other days of mourning differed by product group.
+  holidays: [newYearsDay, goodFriday(), christmas, dates("National Day of Mourning (Richard Nixon)", ["1994-04-27"])],
   earlyCloses: [
     { close: "12:00", rules: CME_HOLIDAY_HALTS, key: "holidayClose" },
     { close: "12:15", rules: nyseEarlyCloseDays(1990, 9999), key: "earlyClose" },

@@ -6,7 +6,12 @@ import type { Profile } from "../model/profile.ts";
 import { CMES_AGRI, CMES_ENERGY, CMES_EQUITY, CMES_FX, CMES_RATES } from "./exchanges/cme-groups.ts";
 import CMES from "./exchanges/cmes.ts";
 import FOREX from "./exchanges/forex.ts";
+import BVMF from "./exchanges/bvmf.ts";
 import XAMS from "./exchanges/xams.ts";
+import XASX from "./exchanges/xasx.ts";
+import XJSE from "./exchanges/xjse.ts";
+import XTKS from "./exchanges/xtks.ts";
+import XTSE from "./exchanges/xtse.ts";
 import XETR from "./exchanges/xetr.ts";
 import XLON from "./exchanges/xlon.ts";
 import XMAD from "./exchanges/xmad.ts";
@@ -33,6 +38,11 @@ export const BUILT_IN: readonly CalendarSpec[] = [
   XSWX,
   XMAD,
   XMIL,
+  XASX,
+  XTSE,
+  XJSE,
+  BVMF,
+  XTKS,
 ];
 
 /** The 24/7 UTC calendar's name. */
@@ -54,6 +64,11 @@ const EXCHANGES: Readonly<Record<string, readonly string[]>> = {
   XSWX: ["SIX", "SWX"],
   XMAD: ["BME"],
   XMIL: ["MIL"],
+  XASX: ["ASX"],
+  XTSE: ["TSX", "TSXV", "XTSX"],
+  XJSE: ["JSE"],
+  BVMF: ["BMFBOVESPA", "BOVESPA", "B3"],
+  XTKS: ["TSE", "JPX", "TYO"],
   [CRYPTO]: ["BINANCE", "BINANCEUS", "COINBASE", "KRAKEN", "OKX", "BYBIT", "BITGET", "KUCOIN", "BITSTAMP", "GEMINI", "BITFINEX", "HUOBI", "HTX", "GATEIO", "MEXC", "CRYPTO", "CRYPTOCAP", "DERIBIT", "BITMEX"],
 };
 

@@ -9,6 +9,7 @@ import FOREX from "./exchanges/forex.ts";
 import BVMF from "./exchanges/bvmf.ts";
 import XAMS from "./exchanges/xams.ts";
 import XASX from "./exchanges/xasx.ts";
+import XHKG from "./exchanges/xhkg.ts";
 import XJSE from "./exchanges/xjse.ts";
 import XTKS from "./exchanges/xtks.ts";
 import XTSE from "./exchanges/xtse.ts";
@@ -43,6 +44,7 @@ export const BUILT_IN: readonly CalendarSpec[] = [
   XJSE,
   BVMF,
   XTKS,
+  XHKG,
 ];
 
 /** The 24/7 UTC calendar's name. */
@@ -69,6 +71,7 @@ const EXCHANGES: Readonly<Record<string, readonly string[]>> = {
   XJSE: ["JSE"],
   BVMF: ["BMFBOVESPA", "BOVESPA", "B3"],
   XTKS: ["TSE", "JPX", "TYO"],
+  XHKG: ["HKEX", "HKG", "SEHK"],
   [CRYPTO]: ["BINANCE", "BINANCEUS", "COINBASE", "KRAKEN", "OKX", "BYBIT", "BITGET", "KUCOIN", "BITSTAMP", "GEMINI", "BITFINEX", "HUOBI", "HTX", "GATEIO", "MEXC", "CRYPTO", "CRYPTOCAP", "DERIBIT", "BITMEX"],
 };
 

@@ -43,6 +43,8 @@ export interface CompiledCalendar {
   late: { open: number; rules: CalendarSpec["holidays"] }[];
   special: Map<number, Special>;
   extra: Map<number, string>;
+  /** No session before this day (the exchange's first). */
+  since: number;
 }
 
 const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
@@ -100,6 +102,7 @@ export function compile(spec: CalendarSpec, o: HoursOverrides = {}): CompiledCal
     late: (spec.lateOpens ?? []).map((g) => ({ open: clock(spec, g.open), rules: g.rules })),
     special,
     extra: new Map(Object.entries(spec.extraSessions ?? {}).map(([d, n]) => [date(spec, d), n])),
+    since: spec.since ? date(spec, spec.since) : dayMs(spec.firstYear, 1, 1),
   };
 }
 
@@ -157,7 +160,7 @@ export function yearSessions(c: CompiledCalendar, year: number, notes: ReadonlyM
   const out: Session[] = [];
   if (year < c.spec.firstYear) return out;
   const zone = c.timezone;
-  for (let day = dayMs(year, 1, 1); yearOf(day) === year; day += DAY_MS) {
+  for (let day = Math.max(dayMs(year, 1, 1), c.since); yearOf(day) === year; day += DAY_MS) {
     if (!isTradingWeekday(c, day)) continue;
     const note = notes.get(day);
     if (note?.kind === "closed") continue;

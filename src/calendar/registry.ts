@@ -19,6 +19,7 @@ import XMAD from "./exchanges/xmad.ts";
 import XMIL from "./exchanges/xmil.ts";
 import XNYS from "./exchanges/xnys.ts";
 import XPAR from "./exchanges/xpar.ts";
+import XSHG from "./exchanges/xshg.ts";
 import XSWX from "./exchanges/xswx.ts";
 import type { CalendarSpec } from "./spec.ts";
 
@@ -45,6 +46,7 @@ export const BUILT_IN: readonly CalendarSpec[] = [
   BVMF,
   XTKS,
   XHKG,
+  XSHG,
 ];
 
 /** The 24/7 UTC calendar's name. */
@@ -72,6 +74,7 @@ const EXCHANGES: Readonly<Record<string, readonly string[]>> = {
   BVMF: ["BMFBOVESPA", "BOVESPA", "B3"],
   XTKS: ["TSE", "JPX", "TYO"],
   XHKG: ["HKEX", "HKG", "SEHK"],
+  XSHG: ["SSE", "SZSE", "XSHE", "XSSC"],
   [CRYPTO]: ["BINANCE", "BINANCEUS", "COINBASE", "KRAKEN", "OKX", "BYBIT", "BITGET", "KUCOIN", "BITSTAMP", "GEMINI", "BITFINEX", "HUOBI", "HTX", "GATEIO", "MEXC", "CRYPTO", "CRYPTOCAP", "DERIBIT", "BITMEX"],
 };
 

@@ -131,3 +131,25 @@ export const observe = {
     return x;
   }) as Observance,
 } as const;
+
+/**
+ * Closures as an exchange announces them, year by year: `{ 2024: { "Spring Festival": "02-09..02-16", "Qingming":
+ * "04-04,04-05" } }`. A range covers every day from its first to its last (weekends in it are off anyway).
+ */
+export function announced(table: Readonly<Record<number, Readonly<Record<string, string>>>>): Rule[] {
+  const byName = new Map<string, string[]>();
+  for (const [year, entries] of Object.entries(table)) {
+    for (const [name, spec] of Object.entries(entries)) {
+      const list = byName.get(name) ?? [];
+      for (const part of spec.split(",")) {
+        const [a, b] = part.trim().split("..");
+        const first = parseDateKey(`${year}-${a}`);
+        const last = b ? parseDateKey(`${year}-${b}`) : first;
+        if (Number.isNaN(first) || Number.isNaN(last) || last < first) throw new RangeError(`${name} ${year}: "${part}" is not MM-DD or MM-DD..MM-DD`);
+        for (let d = first; d <= last; d += DAY_MS) list.push(new Date(d).toISOString().slice(0, 10));
+      }
+      byName.set(name, list);
+    }
+  }
+  return [...byName].map(([name, list]) => dates(name, list));
+}

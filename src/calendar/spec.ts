@@ -63,6 +63,8 @@ export interface CalendarSpec {
   timezone: string;
   /** First year with sessions (the exchange's first, or 1990). */
   firstYear: number;
+  /** First session date, when the exchange opened during `firstYear` ("YYYY-MM-DD"). */
+  since?: string;
   /** Last year the announced lists (lunar holidays, one-offs) are known to cover. */
   knownUntil: number;
   weekdays?: string | readonly WeekdaysEra[];

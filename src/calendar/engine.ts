@@ -41,6 +41,7 @@ export interface CompiledCalendar {
   weekdays: { from: number; mask: boolean[] }[];
   early: { close: number; rules: CalendarSpec["holidays"] }[];
   late: { open: number; rules: CalendarSpec["holidays"] }[];
+  shifts: NonNullable<CalendarSpec["shifts"]>;
   special: Map<number, Special>;
   extra: Map<number, string>;
   /** No session before this day (the exchange's first). */
@@ -100,6 +101,7 @@ export function compile(spec: CalendarSpec, o: HoursOverrides = {}): CompiledCal
     weekdays: wd.map((w) => ({ from: date(spec, "from" in w ? w.from : undefined), mask: parseWeekdays(w.days) })),
     early: (spec.earlyCloses ?? []).map((g) => ({ close: (g.key ? o[g.key] : undefined) ?? clock(spec, g.close), rules: g.rules })),
     late: (spec.lateOpens ?? []).map((g) => ({ open: clock(spec, g.open), rules: g.rules })),
+    shifts: spec.shifts ?? [],
     special,
     extra: new Map(Object.entries(spec.extraSessions ?? {}).map(([d, n]) => [date(spec, d), n])),
     since: spec.since ? date(spec, spec.since) : dayMs(spec.firstYear, 1, 1),
@@ -123,7 +125,8 @@ export function yearNotes(c: CompiledCalendar, year: number): Map<number, DayNot
   if (year < c.spec.firstYear) return notes;
   // Rules run over the neighbouring years too: an observed date can cross New Year (Dec 31 for a Saturday Jan 1).
   const holidays = new Map<number, string>();
-  const taken = (d: number) => holidays.has(d);
+  // "Taken" for an observance: already a holiday, or not a trading weekday at all.
+  const taken = (d: number) => holidays.has(d) || !isTradingWeekday(c, d);
   for (const rule of c.spec.holidays) {
     for (let y = year - 1; y <= year + 1; y++) for (const d of rule.dates(y, taken)) if (!holidays.has(d)) holidays.set(d, rule.name);
   }
@@ -141,6 +144,20 @@ export function yearNotes(c: CompiledCalendar, year: number): Map<number, DayNot
         const n = notes.get(d);
         if (n) n.openMin ??= g.open;
         else notes.set(d, { day: d, kind: "late", name: rule.name, openMin: g.open });
+      }
+    }
+  }
+  for (const g of c.shifts) {
+    for (const rule of g.rules) {
+      for (const d of rule.dates(year, taken)) {
+        if (!open(d) || notes.has(d)) continue;
+        const era = latest(c.eras, d);
+        const n: DayNote = { day: d, kind: g.edges === "all" ? "special" : "late", name: rule.name, openMin: era.open + g.minutes };
+        if (g.edges === "all") {
+          n.closeMin = era.close + g.minutes;
+          n.lunch = era.lunch ? [era.lunch[0] + g.minutes, era.lunch[1] + g.minutes] : null;
+        }
+        notes.set(d, n);
       }
     }
   }
@@ -184,7 +201,7 @@ export function yearSessions(c: CompiledCalendar, year: number, notes: ReadonlyM
       s.breakEndMs = wallClockMs(day, lunch[1], zone);
     }
     if (note) {
-      if (note.closeMin !== undefined) s.early = note.name;
+      if (note.closeMin !== undefined && note.closeMin < era.close) s.early = note.name;
       else s.special = note.name;
     }
     if (s.closeMs > s.openMs) out.push(s);

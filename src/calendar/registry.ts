@@ -14,6 +14,7 @@ import XJSE from "./exchanges/xjse.ts";
 import XTKS from "./exchanges/xtks.ts";
 import XTSE from "./exchanges/xtse.ts";
 import XETR from "./exchanges/xetr.ts";
+import XKRX from "./exchanges/xkrx.ts";
 import XLON from "./exchanges/xlon.ts";
 import XMAD from "./exchanges/xmad.ts";
 import XMIL from "./exchanges/xmil.ts";
@@ -47,6 +48,7 @@ export const BUILT_IN: readonly CalendarSpec[] = [
   XTKS,
   XHKG,
   XSHG,
+  XKRX,
 ];
 
 /** The 24/7 UTC calendar's name. */
@@ -75,6 +77,7 @@ const EXCHANGES: Readonly<Record<string, readonly string[]>> = {
   XTKS: ["TSE", "JPX", "TYO"],
   XHKG: ["HKEX", "HKG", "SEHK"],
   XSHG: ["SSE", "SZSE", "XSHE", "XSSC"],
+  XKRX: ["KRX", "KOSDAQ", "KSE"],
   [CRYPTO]: ["BINANCE", "BINANCEUS", "COINBASE", "KRAKEN", "OKX", "BYBIT", "BITGET", "KUCOIN", "BITSTAMP", "GEMINI", "BITFINEX", "HUOBI", "HTX", "GATEIO", "MEXC", "CRYPTO", "CRYPTOCAP", "DERIBIT", "BITMEX"],
 };
 

@@ -95,6 +95,19 @@ export function dates(name: string, list: readonly string[]): Rule {
   return { name, dates: (year) => byYear.get(year) ?? [] };
 }
 
+/** The first trading day of each year (after the New Year holidays), from `from` on. */
+export function firstSessionOfYear(name: string, o: { from?: number } = {}): Rule {
+  return {
+    name,
+    dates(year, taken) {
+      if (o.from !== undefined && year < o.from) return [];
+      let d = dayMs(year, 1, 1);
+      while (taken(d)) d += DAY_MS;
+      return [d];
+    },
+  };
+}
+
 /** Named one-off dates: { "2022-09-19": "State funeral of Queen Elizabeth II", … }. */
 export function named(list: Readonly<Record<string, string>>): Rule[] {
   return Object.entries(list).map(([d, name]) => dates(name, [d]));

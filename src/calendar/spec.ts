@@ -37,6 +37,13 @@ export interface LateOpens {
   rules: readonly Rule[];
 }
 
+/** Days whose hours move: the open only (a late start), or every edge (Korea's college entrance exam day). */
+export interface Shifts {
+  minutes: number;
+  edges: "open" | "all";
+  rules: readonly Rule[];
+}
+
 /** One session with its own hours; `lunch: null` drops the break. */
 export interface SpecialSession {
   name: string;
@@ -72,6 +79,7 @@ export interface CalendarSpec {
   holidays: readonly Rule[];
   earlyCloses?: readonly EarlyCloses[];
   lateOpens?: readonly LateOpens[];
+  shifts?: readonly Shifts[];
   /** Sessions with their own hours, keyed "YYYY-MM-DD" (wins over early closes and late opens). */
   special?: Readonly<Record<string, SpecialSession>>;
   /** Days that trade although they are not regular weekdays (make-up Saturdays), keyed "YYYY-MM-DD". */

@@ -13,6 +13,7 @@ import XHKG from "./exchanges/xhkg.ts";
 import XJSE from "./exchanges/xjse.ts";
 import XTKS from "./exchanges/xtks.ts";
 import XTSE from "./exchanges/xtse.ts";
+import XBOM from "./exchanges/xbom.ts";
 import XETR from "./exchanges/xetr.ts";
 import XKRX from "./exchanges/xkrx.ts";
 import XLON from "./exchanges/xlon.ts";
@@ -20,6 +21,7 @@ import XMAD from "./exchanges/xmad.ts";
 import XMIL from "./exchanges/xmil.ts";
 import XNYS from "./exchanges/xnys.ts";
 import XPAR from "./exchanges/xpar.ts";
+import XSES from "./exchanges/xses.ts";
 import XSHG from "./exchanges/xshg.ts";
 import XSWX from "./exchanges/xswx.ts";
 import type { CalendarSpec } from "./spec.ts";
@@ -49,6 +51,8 @@ export const BUILT_IN: readonly CalendarSpec[] = [
   XHKG,
   XSHG,
   XKRX,
+  XSES,
+  XBOM,
 ];
 
 /** The 24/7 UTC calendar's name. */
@@ -78,6 +82,8 @@ const EXCHANGES: Readonly<Record<string, readonly string[]>> = {
   XHKG: ["HKEX", "HKG", "SEHK"],
   XSHG: ["SSE", "SZSE", "XSHE", "XSSC"],
   XKRX: ["KRX", "KOSDAQ", "KSE"],
+  XSES: ["SGX"],
+  XBOM: ["BSE", "NSE", "XNSE"],
   [CRYPTO]: ["BINANCE", "BINANCEUS", "COINBASE", "KRAKEN", "OKX", "BYBIT", "BITGET", "KUCOIN", "BITSTAMP", "GEMINI", "BITFINEX", "HUOBI", "HTX", "GATEIO", "MEXC", "CRYPTO", "CRYPTOCAP", "DERIBIT", "BITMEX"],
 };
 

@@ -24,6 +24,8 @@ interface Era {
   lunch: [number, number] | undefined;
   /** −1 when the session opens the evening before its date (open at or after close). */
   openDay: number;
+  /** Regular open/close per weekday (0 = Sunday) where a weekday differs. */
+  byWeekday: ({ open: number; close: number } | undefined)[];
 }
 
 interface Special {
@@ -83,7 +85,11 @@ export function compile(spec: CalendarSpec, o: HoursOverrides = {}): CompiledCal
     const open = o.open ?? clock(spec, h.open);
     const close = o.close ?? clock(spec, h.close);
     const lunch = o.lunch !== undefined ? (o.lunch ?? undefined) : h.lunch ? ([clock(spec, h.lunch[0]), clock(spec, h.lunch[1])] as [number, number]) : undefined;
-    return { from: date(spec, h.from), open, close, lunch, openDay: open >= close ? -1 : 0 };
+    const byWeekday = DAY_NAMES.map((n) => {
+      const d = Object.entries(h.days ?? {}).find(([k]) => k.toLowerCase() === n)?.[1];
+      return d ? { open: d.open ? clock(spec, d.open) : open, close: d.close ? clock(spec, d.close) : close } : undefined;
+    });
+    return { from: date(spec, h.from), open, close, lunch, openDay: open >= close ? -1 : 0, byWeekday };
   });
   const wd = typeof spec.weekdays === "string" || spec.weekdays === undefined ? [{ days: spec.weekdays ?? "Mon-Fri" }] : spec.weekdays;
   const special = new Map<number, Special>();
@@ -112,6 +118,13 @@ function latest<T extends { from: number }>(list: readonly T[], day: number): T 
   let hit = list[0]!;
   for (const x of list) if (x.from <= day) hit = x;
   return hit;
+}
+
+/** The regular hours of `day`: its era's, or the era's hours for that weekday. */
+function regular(c: CompiledCalendar, day: number): Era {
+  const era = latest(c.eras, day);
+  const w = era.byWeekday[weekday(day)];
+  return w ? { ...era, open: w.open, close: w.close } : era;
 }
 
 /** True when `day` is a regular trading weekday of the calendar (holidays aside). */
@@ -151,7 +164,7 @@ export function yearNotes(c: CompiledCalendar, year: number): Map<number, DayNot
     for (const rule of g.rules) {
       for (const d of rule.dates(year, taken)) {
         if (!open(d) || notes.has(d)) continue;
-        const era = latest(c.eras, d);
+        const era = regular(c, d);
         const n: DayNote = { day: d, kind: g.edges === "all" ? "special" : "late", name: rule.name, openMin: era.open + g.minutes };
         if (g.edges === "all") {
           n.closeMin = era.close + g.minutes;
@@ -181,7 +194,7 @@ export function yearSessions(c: CompiledCalendar, year: number, notes: ReadonlyM
     if (!isTradingWeekday(c, day)) continue;
     const note = notes.get(day);
     if (note?.kind === "closed") continue;
-    const era = latest(c.eras, day);
+    const era = regular(c, day);
     let open = note?.openMin ?? era.open;
     let close = note?.closeMin ?? era.close;
     let lunch = note?.lunch !== undefined ? (note.lunch ?? undefined) : era.lunch;

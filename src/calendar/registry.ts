@@ -11,6 +11,7 @@ import XAMS from "./exchanges/xams.ts";
 import XASX from "./exchanges/xasx.ts";
 import XHKG from "./exchanges/xhkg.ts";
 import XJSE from "./exchanges/xjse.ts";
+import XTAE from "./exchanges/xtae.ts";
 import XTKS from "./exchanges/xtks.ts";
 import XTSE from "./exchanges/xtse.ts";
 import XBOM from "./exchanges/xbom.ts";
@@ -53,6 +54,7 @@ export const BUILT_IN: readonly CalendarSpec[] = [
   XKRX,
   XSES,
   XBOM,
+  XTAE,
 ];
 
 /** The 24/7 UTC calendar's name. */
@@ -84,6 +86,7 @@ const EXCHANGES: Readonly<Record<string, readonly string[]>> = {
   XKRX: ["KRX", "KOSDAQ", "KSE"],
   XSES: ["SGX"],
   XBOM: ["BSE", "NSE", "XNSE"],
+  XTAE: ["TASE", "TLV"],
   [CRYPTO]: ["BINANCE", "BINANCEUS", "COINBASE", "KRAKEN", "OKX", "BYBIT", "BITGET", "KUCOIN", "BITSTAMP", "GEMINI", "BITFINEX", "HUOBI", "HTX", "GATEIO", "MEXC", "CRYPTO", "CRYPTOCAP", "DERIBIT", "BITMEX"],
 };
 

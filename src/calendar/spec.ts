@@ -16,6 +16,8 @@ export interface HoursEra {
   close: Clock;
   /** Lunch break [start, end], local. */
   lunch?: readonly [Clock, Clock];
+  /** Other hours on some weekdays (Tel Aviv's short Sunday, then Friday). */
+  days?: Readonly<Partial<Record<"Sun" | "Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat", { open?: Clock; close?: Clock }>>>;
 }
 
 /** Trading weekdays from a date on: "Mon-Fri", "Sun-Thu", "Mon,Tue,Thu". */

@@ -78,7 +78,7 @@ function readJson(path: string, advice: string): Record<string, unknown> {
 }
 
 /** The entries of a reference file keyed by profile or canonical calendar name (a bad key is a ConfigError). */
-function keyed(path: string, raw: Record<string, unknown>, advice: string): [key: string, body: unknown, field: string][] {
+function keyed(path: string, raw: Record<string, unknown>): [key: string, body: unknown, field: string][] {
   const out: [string, unknown, string][] = [];
   for (const [k, body] of Object.entries(raw)) {
     if (k === "$schema") continue;
@@ -112,7 +112,7 @@ export function loadReference(dir: string): ReferenceOverrides {
   if (existsSync(hPath)) {
     const raw = readJson(hPath, HOLIDAYS_ADVICE);
     ref.files.push(hPath);
-    for (const [key, body, field] of keyed(hPath, raw, HOLIDAYS_ADVICE)) {
+    for (const [key, body, field] of keyed(hPath, raw)) {
       const e = validate(v.object({ [field]: HolidayEntry }), { [field]: body }, hPath, HOLIDAYS_ADVICE, ConfigError)[field]!;
       const o: HolidayOverrides = ref.holidays[key] ?? { closed: new Map(), early: new Map(), open: new Set() };
       for (const c of e.closed ?? []) {
@@ -132,7 +132,7 @@ export function loadReference(dir: string): ReferenceOverrides {
   if (existsSync(sPath)) {
     const raw = readJson(sPath, SESSIONS_ADVICE);
     ref.files.push(sPath);
-    for (const [key, body, field] of keyed(sPath, raw, SESSIONS_ADVICE)) {
+    for (const [key, body, field] of keyed(sPath, raw)) {
       const e = validate(v.object({ [field]: HoursEntry }), { [field]: body }, sPath, SESSIONS_ADVICE, ConfigError)[field]!;
       const spec = specForKey(key);
       const h: HoursOverrides = {};

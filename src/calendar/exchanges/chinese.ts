@@ -1,7 +1,7 @@
 /** Rules over the lunisolar tables, shared by Hong Kong, Shanghai and Singapore. */
 import { DAY_MS, weekday } from "../dates.ts";
-import { computed, type Observance, type Rule, type RuleOptions, SAT, SUN } from "../rules.ts";
 import { type Festival, festival } from "../lunisolar.ts";
+import { computed, type Observance, type Rule, type RuleOptions, SAT, SUN } from "../rules.ts";
 
 /** A festival, `offset` days after its date (the day after Mid-Autumn, the second day of the New Year). */
 export function lunar(name: string, which: Festival, offset = 0, o?: RuleOptions): Rule {

@@ -1,3 +1,4 @@
+import { computed, dates, fixed, MON, type Rule, THU, TUE, WED } from "../rules.ts";
 /**
  * CME Globex by product group, where schedules differ from the all-products CMES calendar: national days of
  * mourning and the Good Fridays that fell on a US employment-report day (abbreviated sessions instead of a closure).
@@ -8,11 +9,9 @@
  * closed at 08:00 CT; 1994-04-27: all US futures markets closed). A day no notice covers keeps the CMES schedule.
  */
 import { DAY_MS, nthWeekday } from "../dates.ts";
-import { computed, dates, type Rule } from "../rules.ts";
 import { type CalendarSpec, defineCalendar, type SpecialSession } from "../spec.ts";
 import { CMES_SPEC } from "./cmes.ts";
 import { christmas, goodFriday, independenceDay, juneteenth, laborDay, memorialDay, mlkDay, newYearsDay, presidentsDay, thanksgiving } from "./us.ts";
-import { MON, THU, TUE, WED, fixed } from "../rules.ts";
 
 const MOURNING_1994 = "National Day of Mourning (Richard Nixon)";
 const MOURNING_2004 = "National Day of Mourning (Ronald Reagan)";

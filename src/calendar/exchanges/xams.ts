@@ -1,7 +1,6 @@
-import { FRI, MON, THU, TUE, WED } from "../rules.ts";
+import { fixed, FRI, MON, THU, TUE, WED } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
 import { ascensionDay, boxingDay, christmasDay, christmasEve, easterMonday, goodFriday, labourDay, newYearsDay, newYearsEve, whitMonday } from "./common.ts";
-import { fixed } from "../rules.ts";
 
 const WEEKDAYS = [MON, TUE, WED, THU, FRI];
 

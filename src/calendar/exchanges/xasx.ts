@@ -1,7 +1,6 @@
-import { MON, named, nth, observe, onOrAfter } from "../rules.ts";
+import { fixed, MON, named, nth, observe, onOrAfter } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
 import { boxingDay, christmasDay, christmasEve, easterMonday, goodFriday, newYearsDay, newYearsEve } from "./common.ts";
-import { fixed } from "../rules.ts";
 
 /** Australian Securities Exchange: 10:00–16:00 Sydney; 14:10 close on the last trading days before Christmas and New Year. */
 export default defineCalendar({

@@ -1,8 +1,7 @@
 import { DAY_MS, dayMs, isWeekend } from "../dates.ts";
-import { computed, dates } from "../rules.ts";
+import { computed, dates, fixed } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
 import { boxingDay, christmasDay, christmasEve, easterMonday, goodFriday, labourDay, newYearsDay, newYearsEve, whitMonday } from "./common.ts";
-import { fixed } from "../rules.ts";
 
 /** The last trading day before New Year's Eve (Xetra closes early then from 2010). */
 function lastWorkingDay(year: number): number {

@@ -1,6 +1,6 @@
 import { DAY_MS, weekday } from "../dates.ts";
-import { computed, FRI, MON, named, nth, observe, SAT, SUN, THU, TUE, WED, fixed, type Rule } from "../rules.ts";
 import { festival } from "../lunisolar.ts";
+import { computed, FRI, MON, named, nth, observe, SAT, SUN, THU, TUE, WED, fixed, type Rule } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
 import { lunar, sundayToNextFree } from "./chinese.ts";
 import { christmasEve, easterMonday, goodFriday, newYearsEve } from "./common.ts";

@@ -1,7 +1,6 @@
-import { FRI, MON, observe, THU, TUE, WED } from "../rules.ts";
+import { fixed, FRI, MON, observe, THU, TUE, WED } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
 import { allSaintsDay, assumptionDay, boxingDay, christmasDay, christmasEve, easterMonday, epiphany, goodFriday, labourDay, newYearsDay, newYearsEve } from "./common.ts";
-import { fixed } from "../rules.ts";
 
 const WEEKDAYS = [MON, TUE, WED, THU, FRI];
 

@@ -1,8 +1,7 @@
 import { DAY_MS, dayMs, weekday } from "../dates.ts";
-import { computed, FRI, MON, named, nth, observe, THU, TUE, WED } from "../rules.ts";
+import { computed, fixed, FRI, MON, named, nth, observe, THU, TUE, WED } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
 import { boxingDay, christmasDay, christmasEve, goodFriday, newYearsDay } from "./common.ts";
-import { fixed } from "../rules.ts";
 
 /** The Monday before May 25 (Victoria Day). */
 const victoriaDay = (y: number) => dayMs(y, 5, 24) - ((weekday(dayMs(y, 5, 24)) - MON + 7) % 7) * DAY_MS;

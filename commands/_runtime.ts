@@ -1,23 +1,32 @@
-// Shared command plumbing: resolve flags + config into a RunContext, and render results.
-import Table from "cli-table3";
-import { type ConsolaInstance, createConsola } from "consola";
+// Shared command plumbing: resolve flags + config into a RunContext, and finish with the one summary.
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { ConsolaInstance } from "consola";
 import { loadConfig } from "../src/config/load.ts";
+import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
 import type { Config } from "../src/config/schema.ts";
 import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
+import { parseRunId } from "../src/model/run-id.ts";
+import { redactSecrets, registerSecrets } from "../src/redact.ts";
 import { loadReferenceData } from "../src/pipeline/reference.ts";
-import { parseDuration } from "../src/lakehouse/lock.ts";
 import { appendRunRecord } from "../src/lakehouse/runs.ts";
+import { parseDuration, parseInstant } from "../src/model/parse.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
 import { createVendor } from "../src/vendors/registry.ts";
 import type { Vendor } from "../src/vendors/types.ts";
-import { buildSummary, type FailOn, newRunId, type StepResult, type Summary, toJson } from "../src/report/summary.ts";
+import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/report/summary.ts";
+import { colorFor, emitSummary, type OutputChoice, outputChoice, setCurrent } from "./_output.ts";
+import { createLogger, createProgress, stderrUi } from "./_progress.ts";
 
 /** Parsed global flags (citty gives strings and booleans). */
 export interface GlobalFlags {
   lakehouse?: string;
   config?: string;
   json?: boolean;
+  format?: string;
+  output?: string;
+  color?: boolean;
   "fail-on-quality"?: string;
   now?: string;
   "wait-lock"?: string;
@@ -30,119 +39,95 @@ export interface Invocation {
   command: string;
   ctx: RunContext;
   config: Config;
+  /** True when the result is printed as JSON (--json or --format json). */
   json: boolean;
+  out: OutputChoice;
   failOn: FailOn;
   started: Date;
   consola: ConsolaInstance;
 }
 
+/** What a command does to the lakehouse, so setup can refuse a read-only one before any work. */
+export interface SetupOptions {
+  /** The command writes into the lakehouse (catalog, registry, runs.jsonl, bars). */
+  writes?: boolean;
+  /** The flag that makes this command leave the lakehouse alone (advised when it is not writable). */
+  readOnlyFlag?: string;
+}
+
+/**
+ * Refuse a lakehouse this process cannot write (permissions, read-only mount) before any work starts, instead
+ * of failing afterwards on an internal file. A lakehouse that does not exist yet is judged by the folder it
+ * would be created in.
+ */
+function assertWritable(command: string, lakehouse: string, readOnlyFlag?: string): void {
+  let dir = resolve(lakehouse);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) return; // not a folder: the lakehouse reports that itself
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "EACCES";
+    const what = dir === resolve(lakehouse) ? `lakehouse ${lakehouse} is not writable` : `lakehouse ${lakehouse} cannot be created: ${dir} is not writable`;
+    const advice = readOnlyFlag ? `pass ${readOnlyFlag} to ${command} without writing, or fix the folder's permissions` : "fix the folder's permissions, or choose a writable --lakehouse";
+    throw new ConfigError(`${what} (${code})`, advice, { cause: err });
+  }
+}
+
 /** Resolve flags, environment and config into a RunContext (flags override config). */
-export function setup(command: string, flags: GlobalFlags, runId?: string): Invocation {
-  const consola = createConsola({ stdout: process.stderr, stderr: process.stderr, level: flags.quiet ? 0 : flags.verbose ? 4 : 3 });
+export function setup(command: string, flags: GlobalFlags, runId?: string, opts: SetupOptions = {}): Invocation {
+  // Secrets are registered before anything can fail or log, so every message below is redacted.
+  registerSecrets(secretsInEnv(process.env));
+  const out = outputChoice(flags);
+  const ui = stderrUi(process.stderr, { color: colorFor(process.stderr, flags.color) });
+  const consola = createLogger(ui, flags.quiet ? 0 : flags.verbose ? 4 : 3);
   // Reference instruments merge under config.instruments here, so every command sees one instrument table.
   const { reference, config } = loadReferenceData(loadConfig(flags.config).config);
+  registerSecrets(secretsInConfig(config, process.argv));
   const started = new Date();
-  let now = started;
-  if (flags.now !== undefined) {
-    now = new Date(flags.now);
-    if (Number.isNaN(now.getTime())) throw new ConfigError(`--now: "${flags.now}" is not an ISO-8601 time`, "write e.g. --now 2026-11-22T10:15:00Z");
-  }
+  const now = flags.now !== undefined ? new Date(parseInstant(flags.now, "--now")) : started;
   const failRaw = flags["fail-on-quality"];
   if (failRaw !== undefined && failRaw !== "error" && failRaw !== "warning") {
     throw new ConfigError(`--fail-on-quality: "${failRaw}" is not error or warning`, "use --fail-on-quality or --fail-on-quality=warning");
   }
-  if (runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(runId)) throw new ConfigError(`--run-id: "${runId}" is not a plain folder name`, "use letters, digits, . _ - only");
-  let waitLockMs = 0;
-  if (flags["wait-lock"] !== undefined) {
-    const ms = parseDuration(flags["wait-lock"]);
-    if (ms === undefined) throw new ConfigError(`--wait-lock: "${flags["wait-lock"]}" is not a duration`, "write e.g. --wait-lock 30s or 5m");
-    waitLockMs = ms;
-  }
+  if (runId !== undefined) parseRunId(runId);
+  const waitLockMs = flags["wait-lock"] !== undefined ? parseDuration(flags["wait-lock"], "--wait-lock") : 0;
   const log: Logger = { info: (m) => consola.info(m), warn: (m) => consola.warn(m), debug: (m) => consola.debug(m) };
+  const lakehouse = flags.lakehouse ?? process.env.DQCTL_LAKEHOUSE ?? config.lakehouse ?? "data/lakehouse";
+  if (opts.writes) assertWritable(command, lakehouse, opts.readOnlyFlag);
   const ctx: RunContext = {
     config,
-    lakehouse: flags.lakehouse ?? process.env.DQCTL_LAKEHOUSE ?? config.lakehouse ?? "data/lakehouse",
+    lakehouse,
     now,
     log,
-    progress: flags.quiet ? silent : makeProgress(consola),
+    progress: flags.quiet ? silent : createProgress(ui, (line) => consola.info(line)),
     waitLockMs,
     runId: runId ?? newRunId(now),
     reference,
   };
-  return { command, ctx, config, json: flags.json === true, failOn: failRaw as FailOn, started, consola };
+  setCurrent({ command, runId: ctx.runId, started, out, note: (line) => consola.info(line) });
+  return { command, ctx, config, json: out.format === "json", out, failOn: failRaw as FailOn, started, consola };
 }
 
 const silent: Progress = { start() {}, tick() {}, done() {} };
 
-function makeProgress(consola: ConsolaInstance): Progress {
-  const tty = process.stderr.isTTY === true;
-  let label = "";
-  let total = 0;
-  let n = 0;
-  let lastPct = -1;
-  return {
-    start(l, t) {
-      label = l;
-      total = t;
-      n = 0;
-      lastPct = -1;
-      if (!tty && t > 0) consola.info(`${label}: ${t} series`);
-    },
-    tick(k = 1) {
-      n += k;
-      if (!total) return;
-      const pct = Math.floor((n / total) * 100);
-      if (pct === lastPct) return;
-      lastPct = pct;
-      if (tty) {
-        const width = 30;
-        const fill = Math.round((n / total) * width);
-        process.stderr.write(`\r${label} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ${n}/${total}`);
-      }
-    },
-    done() {
-      if (tty && total) process.stderr.write("\n");
-    },
-  };
+/** How a command finishes: append the run record to runs.jsonl, and the command's own document for the default output. */
+export interface FinishOptions {
+  record?: boolean;
+  /** Printed instead of the summary table when no --format/--json was given (lineage: its Markdown document). */
+  document?: string;
 }
 
-/** Render a step's result on stdout (JSON or tables), append the run record when asked, and return the exit code. */
-export function finish(inv: Invocation, step: StepResult, render?: (s: Summary) => string, record = false): number {
+/** Build the summary, append the run record when asked, print it in the chosen format, and return the exit code. */
+export function finish(inv: Invocation, step: StepResult, opts: FinishOptions = {}): number {
   const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
-  if (record) appendRunRecord(inv.ctx.lakehouse, toRunRecord(summary, step, inv.ctx.now));
-  if (inv.json) process.stdout.write(`${toJson(summary)}\n`);
-  else process.stdout.write(render ? render(summary) : renderSummary(summary));
+  if (opts.record) appendRunRecord(inv.ctx.lakehouse, toRunRecord(summary, step, inv.ctx.now));
+  emitSummary(summary, inv.out, (line) => inv.consola.info(line), opts.document);
   // Operational failures of single series: one line each on stderr, whatever the output mode.
-  for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${e.message}\n`);
+  for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${redactSecrets(e.message)}\n`);
   return summary.exitCode;
 }
 
-/** The default human rendering: a table of series and one of findings. */
-export function renderSummary(s: Summary): string {
-  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const style = color ? {} : { head: [], border: [] };
-  let out = "";
-  if (s.symbols.length) {
-    const t = new Table({ head: ["symbol", "interval", "profile", "status", "rows", "start", "end", "quality"], style });
-    for (const r of s.symbols) t.push([r.symbol, r.interval, r.profile, r.status, r.rows, r.start?.slice(0, 16) ?? "-", r.end?.slice(0, 16) ?? "-", r.qualityScore ?? "-"]);
-    out += `${t.toString()}\n`;
-  }
-  if (s.findings.length) {
-    const t = new Table({ head: ["severity", "code", "symbol", "interval", "message"], style, wordWrap: true, colWidths: [10, 20, 22, 10, 60] });
-    for (const f of s.findings) t.push([f.severity, f.code, f.symbol ?? "", f.interval ?? "", f.message]);
-    out += `${t.toString()}\n`;
-  }
-  const counts = Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(", ");
-  out += `${s.command}: ${s.status} (${counts}) in ${s.durationMs} ms, exit ${s.exitCode}\n`;
-  return out;
-}
-
-/** Parse a positive integer flag, or a ConfigError naming it. */
-export function positiveInt(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--${flag}: "${raw}" is not a whole number`, `pass e.g. --${flag} 365`);
-  return n;
-}
 
 /** The vendor named by `--vendor` (with `--source` for the file vendor), configured from the invocation. */
 export function vendorFor(inv: Invocation, args: { vendor: string; source?: string }): Vendor {

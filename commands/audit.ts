@@ -1,33 +1,28 @@
 import { defineCommand } from "citty";
-import { ConfigError } from "../src/errors.ts";
 import { parseInterval } from "../src/model/interval.ts";
+import { endOfDay, parseInstant } from "../src/model/parse.ts";
 import { runAudit } from "../src/pipeline/audit.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
+import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs, seriesArgs } from "./_shared.ts";
 
-function time(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const ms = Date.parse(raw);
-  if (Number.isNaN(ms)) throw new ConfigError(`--${flag}: "${raw}" is not an ISO-8601 date`, "write e.g. 2024-01-01");
-  return ms;
-}
-
-export default defineCommand({
+export default withHelp(defineCommand({
   meta: { name: "audit", description: "The health gate: freshness, coverage, gaps, duplicates, OHLC, toxicity, false ticks; updates foundation_health.json" },
   args: {
     ...globalArgs,
     ...seriesArgs,
-    from: { type: "string", description: "Coverage window start (default: the stored range)", valueHint: "DATE" },
-    to: { type: "string", description: "Coverage window end", valueHint: "DATE" },
+    from: { type: "string", description: "Coverage window start, a date or ISO time (default: the stored range)", valueHint: "DATE" },
+    to: { type: "string", description: "Coverage window end; a date means through its last bar (default: the stored range)", valueHint: "DATE" },
     "read-only": { type: "boolean", description: "Do not update foundation_health.json or catalog scores" },
   },
   async run({ args }) {
-    const inv = setup("audit", args);
+    const inv = setup("audit", args, undefined, { writes: args["read-only"] !== true, readOnlyFlag: "--read-only" });
     const symbols = selectSymbols(args, false);
     const interval = args.interval ? parseInterval(args.interval) : undefined;
-    const fromMs = time("from", args.from);
-    const toMs = time("to", args.to);
+    const fromMs = args.from === undefined ? undefined : parseInstant(args.from, "--from");
+    // A bare date as the end means the whole of that day.
+    const toMs = args.to === undefined ? undefined : /^\s*\d{4,}-\d{2}-\d{2}\s*$/.test(args.to) ? endOfDay(parseInstant(args.to, "--to")) : parseInstant(args.to, "--to");
     const result = await runAudit(inv.ctx, {
       ...(symbols ? { symbols } : {}),
       ...(interval ? { interval } : {}),
@@ -36,6 +31,12 @@ export default defineCommand({
       readOnly: args["read-only"] === true,
     });
     const { series: _series, ...step } = result;
-    return finish(inv, step, undefined, args["read-only"] !== true);
+    return finish(inv, step, { record: args["read-only"] !== true });
   },
+}), {
+  examples: [
+    "dqctl audit --fail-on-quality",
+    "dqctl audit --symbols BINANCE:BTCUSDT,NASDAQ:AAPL --fail-on-quality=warning --json",
+    "dqctl audit --lakehouse data/demo/lakehouse --from 2026-01-01 --to 2026-06-30 --read-only",
+  ],
 });

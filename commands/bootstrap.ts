@@ -4,35 +4,21 @@ import { DEFAULT_CACHE_DIR } from "../src/bootstrap/cache.ts";
 import { runBootstrap } from "../src/bootstrap/index.ts";
 import { ConfigError } from "../src/errors.ts";
 import { parseInterval } from "../src/model/interval.ts";
-import type { Summary } from "../src/report/summary.ts";
-import { finish, positiveInt, renderSummary, setup } from "./_runtime.ts";
+import { parseCount, parseNumber } from "../src/model/parse.ts";
+import { withHelp } from "./_help.ts";
+import { finish, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
 
-/** A non-negative number flag (ratios and hours may be fractional). */
-function number(flag: string, raw: string | undefined, max = Infinity): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || n < 0 || n > max) throw new ConfigError(`--${flag}: "${raw}" is not a number between 0 and ${max}`, `pass e.g. --${flag} ${max === 1 ? "0.9" : "48"}`);
-  return n;
+/** A ratio (0–1) or hours (≥ 0) flag. */
+function number(flag: string, raw: string | undefined, max?: number): number | undefined {
+  return raw === undefined ? undefined : parseNumber(raw, `--${flag}`, { min: 0, ...(max !== undefined ? { max } : {}) });
 }
 
-function render(s: Summary): string {
-  const d = s.dataset as { path: string; rows: number; format: string } | null;
-  const c = s.cache as { hit: boolean; key: string; pruned: string[]; notStoredBecause?: string };
-  const w = s.window as { start: string; end: string };
-  const lines = [
-    `window: ${w.start} → ${w.end}`,
-    d ? `dataset: ${d.path} (${d.rows} rows, ${d.format})` : `dataset: not cached (${c.notStoredBecause ?? "nothing written"})`,
-    `cache: ${c.hit ? "hit" : "miss"} ${c.key.slice(0, 16)}${c.pruned.length ? `, pruned ${c.pruned.length}` : ""}`,
-  ];
-  return `${renderSummary(s)}${lines.join("\n")}\n`;
-}
-
-export default defineCommand({
+export default withHelp(defineCommand({
   meta: { name: "bootstrap", description: "Hydrate a pricing dataset from one or several vendors (stitched in priority order) into the cache, with quality findings" },
   args: {
     ...globalArgs,
-    symbols: { type: "string", description: 'Vendor tickers or dqctl ids, comma-separated ("EURUSD=X,GBPUSD=X" or "FX:EURUSD")', valueHint: "LIST" },
+    symbols: { type: "string", description: 'Vendor tickers or dqctl ids, comma-separated ("EURUSD=X,GBPUSD=X" or "FX:EURUSD")', valueHint: "LIST", required: true },
     vendor: { type: "string", description: "Vendors in priority order: yahoo, alphavantage, fred, binance, tradingview, file (e.g. yahoo,alphavantage,file)", default: "yahoo", valueHint: "LIST" },
     interval: { type: "string", description: "Bar interval: 1m 5m 15m 30m 1h 4h 1d (default 1d)", valueHint: "I" },
     "lookback-days": { type: "string", description: "Window length back from now (default 365)", valueHint: "N" },
@@ -45,16 +31,17 @@ export default defineCommand({
     "drift-tolerance": { type: "string", description: "Cross-source close drift above this is an error (default 0.02)", valueHint: "RATIO" },
     "source-path": { type: "string", alias: ["source"], description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column", valueHint: "PATH" },
     "cache-dir": { type: "string", description: `Cache folder (default ${DEFAULT_CACHE_DIR})`, valueHint: "DIR" },
-    format: { type: "string", description: "Dataset format: parquet (default; CSV when Parquet cannot be written) or csv", valueHint: "parquet|csv" },
+    "dataset-format": { type: "string", description: "Dataset format: parquet (default; CSV when Parquet cannot be written) or csv (`--format parquet|csv` still works)", valueHint: "parquet|csv" },
     "cache-retention-days": { type: "string", description: "Prune cache entries older than N days", valueHint: "N" },
     "cache-max-entries": { type: "string", description: "Keep at most N cache entries (newest first)", valueHint: "N" },
   },
   async run({ args }) {
-    const inv = setup("bootstrap", args);
-    if (!args.symbols) throw new ConfigError("--symbols is required", 'pass e.g. --symbols "EURUSD=X,GBPUSD=X"');
-    const format = args.format ?? "parquet";
-    if (format !== "parquet" && format !== "csv") throw new ConfigError(`--format: "${format}" is not parquet or csv`, "pass --format parquet or --format csv");
-    const int = (flag: string) => (typeof args[flag] === "string" ? positiveInt(flag, args[flag] as string) : undefined);
+    // `--format parquet|csv` chose the dataset format before --format chose the output: still honoured.
+    const legacy = args.format === "parquet" || args.format === "csv" ? args.format : undefined;
+    const inv = setup("bootstrap", { ...args, format: legacy ? undefined : args.format });
+    const format = args["dataset-format"] ?? legacy ?? "parquet";
+    if (format !== "parquet" && format !== "csv") throw new ConfigError(`--dataset-format: "${format}" is not parquet or csv`, "pass --dataset-format parquet or --dataset-format csv");
+    const int = (flag: string) => (typeof args[flag] === "string" ? parseCount(args[flag] as string, `--${flag}`) : undefined);
     const step = await runBootstrap(inv.ctx, {
       symbols: args.symbols,
       vendors: [args.vendor],
@@ -78,6 +65,12 @@ export default defineCommand({
       env: process.env,
     });
     // The run record goes to <lakehouse>/runs.jsonl only when a lakehouse exists: a bootstrap-only user gets no stray folder.
-    return finish(inv, step, render, existsSync(inv.ctx.lakehouse));
+    return finish(inv, step, { record: existsSync(inv.ctx.lakehouse) });
   },
+}), {
+  examples: [
+    'dqctl bootstrap --symbols "EURUSD=X,GBPUSD=X" --vendor yahoo,alphavantage',
+    "dqctl bootstrap --symbols BINANCE:BTCUSDT --vendor file --source fixtures/demo --start 2026-01-01 --end 2026-06-30",
+    'dqctl bootstrap --symbols "EURUSD=X" --vendor yahoo --lookback-days 90 --minimum-coverage 0.95 --fail-on-quality',
+  ],
 });

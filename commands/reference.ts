@@ -2,11 +2,11 @@ import { defineCommand } from "citty";
 import { ConfigError } from "../src/errors.ts";
 import { DEFAULT_REFERENCE_DIR } from "../src/pipeline/reference.ts";
 import { checkReference } from "../src/reference/index.ts";
-import type { Summary } from "../src/report/summary.ts";
+import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
 
-const check = defineCommand({
+const check = withHelp(defineCommand({
   meta: { name: "check", description: "Validate instruments.json, sessions.json and holidays.json: exit 0, or 3 with one line naming file, key and field" },
   args: {
     ...globalArgs,
@@ -19,17 +19,19 @@ const check = defineCommand({
     const inv = setup("reference check", args);
     const result = early ?? checkReference(inv.config.referenceDir ?? DEFAULT_REFERENCE_DIR);
     const present = result.files.filter((f) => f.present);
-    const render = (s: Summary) =>
-      `${result.files.map((f) => `${f.present ? "ok     " : "absent "} ${f.path}${f.present ? ` (${f.entries} ${f.file === "instruments.json" ? "instruments" : "profiles"})` : ""}`).join("\n")}\nreference check: ${present.length} of ${result.files.length} files valid in ${result.dir}, exit ${s.exitCode}\n`;
-    return finish(inv, { counts: { files: present.length, instruments: result.instruments.length }, symbols: [], findings: [], extra: { reference: result } }, render);
+    return finish(inv, { counts: { files: present.length, instruments: result.instruments.length }, symbols: [], findings: [], extra: { reference: result } });
   },
+}), {
+  examples: ["dqctl reference check", "dqctl reference check --reference-dir config/reference --json"],
 });
 
-export default defineCommand({
+export default withHelp(defineCommand({
   meta: { name: "reference", description: "Reference data (config/reference/{instruments,sessions,holidays}.json); `reference check` validates it" },
   args: { ...globalArgs },
   subCommands: { check },
   run() {
     throw new ConfigError("no subcommand given", "write `dqctl reference check [--reference-dir DIR]`");
   },
+}), {
+  examples: ["dqctl reference check"],
 });

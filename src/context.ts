@@ -11,7 +11,8 @@ export interface Logger {
 /** Progress reporting for long loops (a bar on a TTY, plain lines otherwise, nothing when quiet). */
 export interface Progress {
   start(label: string, total: number): void;
-  tick(n?: number): void;
+  /** `n` units done (default 1); `outcome` (written, quarantined, failed, a status, …) is tallied on the line. */
+  tick(n?: number, outcome?: string): void;
   done(): void;
 }
 

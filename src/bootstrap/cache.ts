@@ -16,11 +16,12 @@
  *   served is never pruned, and an expired entry is never served.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import type { Logger } from "../context.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../lakehouse/atomic.ts";
+import { TEMP_NAME, writeFileAtomic, writeJsonAtomic } from "../lakehouse/atomic.ts";
+import { pidGone } from "../lakehouse/lock-holder.ts";
 import { encodeStitched, initParquet, type StitchedTable } from "../lakehouse/parquet.ts";
 import type { Finding } from "../model/finding.ts";
 import type { SymbolReport } from "../report/summary.ts";
@@ -186,6 +187,15 @@ export async function store(dir: string, s: StoreInput, log: Logger): Promise<Ca
   };
   writeJsonAtomic(join(dir, `${stem}_metadata.json`), metadata);
   return { metadata, datasetPath, issues: s.issues };
+}
+
+/** Remove temp files a killed run left in the cache: dqctl's own names whose writer is gone, never through a link. */
+export function sweepTemps(dir: string): void {
+  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) return;
+  for (const f of readdirSync(dir)) {
+    const m = TEMP_NAME.exec(f);
+    if (m && pidGone(Number(m[2])) && lstatSync(join(dir, f)).isFile()) rmSync(join(dir, f), { force: true });
+  }
 }
 
 /** Pruning limits; `keep` is the key written or served by this run (never pruned). */

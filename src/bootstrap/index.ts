@@ -19,10 +19,11 @@ import { calendarOfSymbol } from "../calendar/resolve.ts";
 import type { Config } from "../config/schema.ts";
 import type { RunContext } from "../context.ts";
 import type { StitchedTable } from "../lakehouse/parquet.ts";
-import { ConfigError, DqError } from "../errors.ts";
+import { ConfigError, DqError, type ErrorItem } from "../errors.ts";
 import { allocBars, BAR_COLUMNS, type Bars } from "../model/bars.ts";
 import { type Finding, iso, worstOf } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
+import { parseInstant } from "../model/parse.ts";
 import type { Profile } from "../model/profile.ts";
 import { parseSymbol, resolveProfile, type SymbolId } from "../model/symbol.ts";
 import { type FailOn, gateExitCode, type LineageRef, type StepResult, type SymbolReport } from "../report/summary.ts";
@@ -31,7 +32,7 @@ import { createVendor, VENDOR_NAMES } from "../vendors/registry.ts";
 import { vendorSettings } from "../vendors/settings.ts";
 import { fromVendorTicker } from "../vendors/tickers.ts";
 import type { FetchResult, Vendor, VendorContext } from "../vendors/types.ts";
-import { type CacheEntry, type CacheKeyInputs, cacheKey, lookup, prune, store } from "./cache.ts";
+import { type CacheEntry, type CacheKeyInputs, cacheKey, lookup, prune, store, sweepTemps } from "./cache.ts";
 import { stitch, type VendorSeries } from "./stitch.ts";
 import { type ValidationFlags, validateSeries, validationOptions } from "./validate.ts";
 
@@ -112,19 +113,13 @@ export function resolveSymbols(raw: string, vendors: readonly string[], ctx: Pic
   return out;
 }
 
-function parseTime(flag: string, raw: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : Date.parse(raw);
-  if (Number.isNaN(ms)) throw new ConfigError(`--${flag}: "${raw}" is not a date or ISO-8601 time`, `write e.g. --${flag} 2024-01-31`);
-  return ms;
-}
-
 /** The window as first and last bar open on the interval's UTC grid (see the module comment). */
 export function resolveWindow(nowMs: number, interval: Interval, o: Pick<BootstrapOptions, "lookbackDays" | "start" | "end">): { startMs: number; endMs: number } {
   const step = intervalMs(interval);
   const floor = (ms: number) => Math.floor(ms / step) * step;
   if (o.start !== undefined && o.lookbackDays !== undefined) throw new ConfigError("--start and --lookback-days both given", "pass one of them");
-  const endMs = o.end !== undefined ? floor(parseTime("end", o.end)) : floor(nowMs) - step;
-  const startMs = o.start !== undefined ? floor(parseTime("start", o.start)) : floor(endMs + step - (o.lookbackDays ?? 365) * DAY_MS);
+  const endMs = o.end !== undefined ? floor(parseInstant(o.end, "--end")) : floor(nowMs) - step;
+  const startMs = o.start !== undefined ? floor(parseInstant(o.start, "--start")) : floor(endMs + step - (o.lookbackDays ?? 365) * DAY_MS);
   if (startMs > endMs) throw new ConfigError(`window is empty: start ${iso(startMs)} is after end ${iso(endMs)}`, "check --start/--end/--lookback-days and --now");
   return { startMs, endMs };
 }
@@ -156,6 +151,7 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   const vctx: VendorContext = { config: ctx.config, log: ctx.log, env: opts.env, ...(opts.sourcePath ? { source: opts.sourcePath } : {}) };
   const vendorRefs: LineageRef[] = vendors.map((v) => (v === "file" ? { name: resolve(opts.sourcePath!), kind: "file", vendor: v } : { name: v, kind: "vendor", baseUrl: vendorSettings(v, vctx).baseUrl }));
 
+  sweepTemps(cacheDir); // a killed run's temp files; the cache must not keep debris across runs
   const hit = lookup(cacheDir, key, nowMs, opts.retentionDays, ctx.log);
   if (hit) {
     ctx.log.info(`bootstrap: cache hit ${hit.metadata.file} (${hit.metadata.rows} rows), no vendor contacted`);
@@ -176,7 +172,7 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   ctx.progress.done();
 
   const findings: Finding[] = [];
-  const errors: { message: string; symbol: string }[] = [];
+  const errors: ErrorItem[] = [];
   const reports: SymbolReport[] = [];
   const used = new Set<string>();
   const pieces: Piece[] = [];
@@ -194,7 +190,7 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
     const failed = fetched.filter((f) => f.error);
     const base = { symbol: s.sym.id, interval: opts.interval, profile: s.profile, requested: s.requested };
     if (rows === 0 && failed.length) {
-      for (const f of failed) errors.push({ message: `${s.sym.id} ${opts.interval}: ${f.vendor}: ${f.error!.oneLine()}`, symbol: s.sym.id });
+      for (const f of failed) errors.push({ ...f.error!.toItem({ symbol: s.sym.id }), message: `${s.sym.id} ${opts.interval}: ${f.vendor}: ${f.error!.oneLine()}` });
       reports.push({ ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null, vendors: [] });
       return;
     }
@@ -273,7 +269,7 @@ interface CacheOutcome {
 }
 
 /** Assemble the step result: counts, the summary sections and lineage. */
-function result(reports: SymbolReport[], findings: Finding[], errors: { message: string; symbol: string }[], entry: CacheEntry | undefined, c: CacheOutcome): StepResult {
+function result(reports: SymbolReport[], findings: Finding[], errors: ErrorItem[], entry: CacheEntry | undefined, c: CacheOutcome): StepResult {
   const m = entry?.metadata;
   const rows = reports.reduce((s, r) => s + r.rows, 0);
   const seen = reports.filter((r) => r.rows > 0).map((r) => r.symbol);

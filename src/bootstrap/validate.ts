@@ -23,10 +23,12 @@ import { duplicateRows } from "../checks/duplicate_rows.ts";
 import { flatPrices } from "../checks/flat_prices.ts";
 import { qualityScore } from "../checks/status.ts";
 import { type CheckInput, type CheckOptions, checkOptions, finding, MAX_EVIDENCE } from "../checks/types.ts";
+import { coverage as coverageCheck } from "../checks/coverage.ts";
 import type { Config } from "../config/schema.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
 import type { Profile } from "../model/profile.ts";
+import { CROSS_SOURCE_DRIFT_META, STALENESS_DEFAULTS } from "./codes.ts";
 import { overlappingCloses, type StitchedSeries, type VendorSeries } from "./stitch.ts";
 
 const HOUR_MS = 3_600_000;
@@ -50,30 +52,22 @@ export interface ValidationFlags {
   driftTolerance?: number | undefined;
 }
 
-/** Default staleness per profile, in market hours behind the calendar: crypto never closes, so it tolerates less. */
-const STALENESS_DEFAULTS: Record<Profile, { warn: number; max: number }> = {
-  crypto: { warn: 24, max: 48 },
-  equity: { warn: 24, max: 72 },
-  futures: { warn: 24, max: 72 },
-  forex: { warn: 24, max: 72 },
-};
-
 /** Resolve the thresholds for one profile. `--minimum-coverage` sets the warn ratio; the error ratio never exceeds it. */
 export function validationOptions(config: Config, profile: Profile, flags: ValidationFlags = {}): ValidationOptions {
   const cov = checkOptions(config, "coverage");
   const st = checkOptions(config, "staleness");
   const dr = checkOptions(config, "cross_source_drift");
-  const coverageWarn = flags.minimumCoverage ?? cov.number("warn", 0.9);
-  const driftTolerance = flags.driftTolerance ?? dr.number("tolerance", 0.02);
+  const coverageWarn = flags.minimumCoverage ?? cov.number("warn", coverageCheck.meta.options.warn.default);
+  const driftTolerance = flags.driftTolerance ?? dr.number("tolerance", CROSS_SOURCE_DRIFT_META.options.tolerance.default);
   const d = STALENESS_DEFAULTS[profile];
   const maxAgeHours = flags.maxAgeHours ?? st.number(`${profile}MaxAgeHours`, st.number("maxAgeHours", d.max));
   return {
     coverageWarn,
-    coverageError: Math.min(cov.number("error", 0.75), coverageWarn),
+    coverageError: Math.min(cov.number("error", coverageCheck.meta.options.error.default), coverageWarn),
     stalenessWarnHours: Math.min(flags.stalenessWarnHours ?? st.number(`${profile}WarnHours`, st.number("warnHours", d.warn)), maxAgeHours),
     maxAgeHours,
     driftTolerance,
-    driftWarn: Math.min(flags.driftWarn ?? dr.number("warn", 0.01), driftTolerance),
+    driftWarn: Math.min(flags.driftWarn ?? dr.number("warn", CROSS_SOURCE_DRIFT_META.options.warn.default), driftTolerance),
   };
 }
 

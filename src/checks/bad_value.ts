@@ -1,10 +1,18 @@
 import { PRICE_COLUMNS } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** `bad_value`: a price ≤ 0, NaN or infinite; a negative, NaN or infinite volume. */
+const meta = {
+  rule: "a price ≤ 0, NaN or infinite, or a negative, NaN or infinite volume",
+  severity: "error",
+  options: {},
+  example: "1 bad values (price ≤ 0, NaN, infinite or negative volume)",
+} as const satisfies CheckMeta;
+
 export const badValue: Check = {
   code: "bad_value",
+  meta,
   run(input, opts) {
     const b = input.bars;
     const values: Record<string, unknown>[] = [];

@@ -1,5 +1,5 @@
 import { align, seriesWindow } from "../calendar/align.ts";
-import { type Check, type CheckInput, finding } from "./types.ts";
+import { type Check, type CheckMeta, type CheckInput, finding } from "./types.ts";
 
 /** Observed ÷ calendar-expected bars over the audit window (or the series window); 1 when nothing is expected. */
 export function coverageRatio(input: Pick<CheckInput, "bars" | "calendar" | "interval" | "genesisMs" | "fromMs" | "toMs">): {
@@ -17,11 +17,22 @@ export function coverageRatio(input: Pick<CheckInput, "bars" | "calendar" | "int
 }
 
 /** `coverage`: on-calendar bars ÷ expected bars below `warn` (0.9) is a warning, below `error` (0.75) an error. */
-export const coverage: Check = {
+const meta = {
+  rule: "observed on-calendar bars ÷ calendar-expected bars over the audit window (or the series' own range) is below warn",
+  severity: "warning; error below the error ratio",
+  options: {
+    warn: { default: 0.9, min: 0, max: 1, description: "coverage below this ratio is a warning" },
+    error: { default: 0.75, min: 0, max: 1, description: "coverage below this ratio is an error" },
+  },
+  example: "coverage 82.4% (412 of 500 expected bars)",
+} as const satisfies CheckMeta;
+
+export const coverage = {
   code: "coverage",
+  meta,
   run(input, opts) {
-    const warn = opts.number("warn", 0.9);
-    const err = opts.number("error", 0.75);
+    const warn = opts.number("warn", meta.options.warn.default);
+    const err = opts.number("error", meta.options.error.default);
     const c = coverageRatio(input);
     if (c.expected === 0 || c.ratio >= warn) return [];
     const severity = c.ratio < err ? "error" : opts.severity("warning");
@@ -34,4 +45,4 @@ export const coverage: Check = {
       }),
     ];
   },
-};
+} satisfies Check;

@@ -1,9 +1,17 @@
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** `duplicate_rows`: the same timestamp stored more than once. */
+const meta = {
+  rule: "the same timestamp appears more than once (in a stored file, or in what a vendor sent)",
+  severity: "warning",
+  options: {},
+  example: "1 duplicate rows at 1 timestamps",
+} as const satisfies CheckMeta;
+
 export const duplicateRows: Check = {
   code: "duplicate_rows",
+  meta,
   run(input, opts) {
     const ts = input.raw.timestamp;
     let ascending = true;

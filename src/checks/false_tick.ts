@@ -1,235 +1,206 @@
 import type { Severity } from "../model/finding.ts";
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { MAD_TO_SD, madLowerBound, type RobustStats, SortedWindow, zOf } from "./robust.ts";
+import { type Check, type CheckMeta, type CheckInput, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
-/** 1/Φ⁻¹(3/4): scales a MAD to a standard deviation for normal data, so z reads as "sigmas". */
-export const MAD_TO_SD = 1.4826;
-/** √(π/2): scales a mean absolute deviation to a standard deviation, the fallback when MAD is 0. */
-export const MEAN_AD_TO_SD = 1.2533;
-
-/** The robust score of a close against its baseline. */
-export interface TickScore {
-  median: number;
-  mad: number;
-  /** The sd estimate z divides by (never 0: see `scoreSorted`). */
-  scale: number;
-  z: number;
-  jump: number;
-}
-
-/**
- * Score `close` against an ascending-sorted, positive baseline. MAD is 0 whenever more than half
- * the baseline is one price (a quiet or rounded feed), which would make z infinite: then the mean
- * absolute deviation stands in (the usual modified-z fallback), and a floor of madFloor × median
- * keeps z finite when every baseline close is identical, where in effect only the jump decides.
- */
-export function scoreSorted(sorted: Float64Array, close: number, madFloor = 1e-6): TickScore {
-  const median = middle(sorted);
-  const mad = madOfSorted(sorted, median);
-  const scale = scaleOf(sorted, median, mad, madFloor);
-  const diff = Math.abs(close - median);
-  return { median, mad, scale, z: zOf(diff, scale), jump: diff / median };
-}
-
-function scaleOf(sorted: Float64Array, median: number, mad: number, madFloor: number): number {
-  let spread = MAD_TO_SD * mad;
-  if (mad === 0) {
-    let sumDev = 0;
-    for (let i = 0; i < sorted.length; i++) sumDev += Math.abs(sorted[i]! - median);
-    spread = MEAN_AD_TO_SD * (sumDev / sorted.length);
-  }
-  return Math.max(spread, MAD_TO_SD * madFloor * median);
-}
-
-// The cap only matters for absurd inputs (a subnormal median): JSON has no Infinity.
-function zOf(diff: number, scale: number): number {
-  return Math.min(diff / scale, Number.MAX_VALUE);
-}
-
-/**
- * A lower bound on the MAD from two order statistics, a = (n − h) >> 1 and b = a + h (h = n >> 1):
- * only the b − a − 1 < h closes strictly between them can deviate less than min(m − s[a], s[b] − m),
- * so the middle-ranked deviation cannot. Rounding is monotone, so the bound holds in floats too,
- * and a z computed from it can only overstate the real one: below the threshold, skip the MAD.
- */
-function madLowerBound(s: Float64Array, median: number): number {
-  const h = s.length >> 1;
-  const a = (s.length - h) >> 1;
-  return Math.min(median - s[a]!, s[a + h]! - median);
-}
-
-/**
- * Median absolute deviation of a sorted array without sorting the deviations: those left of the
- * median grow leftwards, those right of it grow rightwards, so merging the two runs reaches the
- * middle ranks in O(n). Same values as sorting |x − median| (fl(m − x) = |fl(x − m)|).
- */
-function madOfSorted(s: Float64Array, median: number): number {
-  const n = s.length;
-  let l = 0;
-  while (l < n && s[l]! < median) l++;
-  let j = l; // next right-hand index (deviation s[j] − median)
-  l--; // next left-hand index (deviation median − s[l])
-  const h = n >> 1;
-  let prev = 0;
-  let cur = 0;
-  for (let rank = 0; rank <= h; rank++) {
-    prev = cur;
-    if (l >= 0 && (j >= n || median - s[l]! <= s[j]! - median)) cur = median - s[l--]!;
-    else cur = s[j++]! - median;
-  }
-  return n % 2 ? cur : (prev + cur) / 2;
-}
-
-/** Robust score of `close` against an unsorted baseline (the check's exact arithmetic, for tests and tools). */
-export function falseTickScore(baseline: ArrayLike<number>, close: number, madFloor = 1e-6): TickScore {
-  return scoreSorted(Float64Array.from(baseline).sort(), close, madFloor);
-}
-
-function middle(s: Float64Array): number {
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
-}
+/** Options under `checks.false_tick.*` and their defaults. */
+export const FALSE_TICK_DEFAULTS = {
+  /** Accepted log returns in the baseline (the previous N, flagged ones excluded). */
+  window: 50,
+  /** Robust z of the bar's log return against the baseline's median and MAD. */
+  zThreshold: 6,
+  /** Share of the move the next bar must undo: −r_next / r ≥ revertFraction (the other way, at least half of it). */
+  revertFraction: 0.5,
+  /** Materiality: the bar's |log return| must reach this (0.005 ≈ 0.5 %). */
+  minJump: 0.005,
+  /** Floor of the baseline's scale in log-return units, for baselines of identical returns (a stalled feed). */
+  madFloor: 1e-4,
+  /** A tick is an error when its z reaches errorZ … */
+  errorZ: 18,
+  /** … or when it is off the previous close by this factor or more (2: double or half). */
+  errorRatio: 2,
+} as const;
 
 /** Thresholds of the false-tick rule. */
-export interface FalseTickParams {
-  window: number;
-  zThreshold: number;
-  minJump: number;
-  madFloor: number;
-  /** Consecutive same-side flagged closes that make a level shift rather than ticks. */
-  levelShiftBars: number;
+export type FalseTickParams = { -readonly [K in keyof typeof FALSE_TICK_DEFAULTS]: number };
+
+/** One flagged bar: its index, the log return that reached it, the score and why it is a false tick. */
+export interface Tick extends RobustStats {
+  index: number;
+  ret: number;
+  z: number;
+  /** `reverted`: the next bar undid the move; `envelope`: the close lies outside the bar's own high/low. */
+  reason: "reverted" | "envelope";
+  /** Share of the move the next bar undid (reverted ticks). */
+  reverted?: number;
 }
 
-/** One flagged close: bar index, its score and side (+1 above the median, −1 below). */
-export interface Tick extends TickScore {
-  index: number;
-  close: number;
-  side: number;
+/** True when the move `next` undoes at least `fraction` of the move `x` (the other way; overshooting counts: it undid all of it). */
+function undoes(x: number, next: number, fraction: number): boolean {
+  return next === next && -next / x >= fraction;
+}
+
+/** The bar's extreme close cannot have traded inside it: the bar's own range excludes it (a stray close print). */
+function outsideEnvelope(high: number, low: number, close: number): boolean {
+  // Only a range that is itself sane can testify; a broken one is ohlc_inconsistent's or bad_value's.
+  if (!(high >= low && low > 0 && high !== Infinity)) return false;
+  return close > high || close < low;
 }
 
 /**
- * Flag false ticks. The baseline is the last `window` accepted closes: a flagged close leaves
- * it, so a burst of bad ticks cannot drag the median towards itself and mask the next one.
- * Excluding forever would freeze the baseline after a real move (an earnings gap), flagging
- * every later bar; so `levelShiftBars` consecutive flagged closes on the same side are a new
- * level: they are unflagged, become the baseline, and checking resumes once it is full again.
+ * Log returns close to close, NaN where either close is not a usable price (bad_value's finding), with the
+ * log of each split factor added back at its bar so a split is judged by the day's own return.
  */
-export function findFalseTicks(close: ArrayLike<number>, p: FalseTickParams): Tick[] {
-  const w = p.window;
+export function logReturns(close: ArrayLike<number>, splits: CheckInput["splits"] = []): Float64Array {
+  const r = new Float64Array(close.length).fill(Number.NaN);
+  for (let i = 1; i < close.length; i++) {
+    const p = close[i - 1]!;
+    const c = close[i]!;
+    if (p > 0 && c > 0 && p !== Infinity && c !== Infinity) r[i] = Math.log(c / p);
+  }
+  for (const s of splits) if (s.index < r.length) r[s.index] = r[s.index]! + Math.log(s.factor);
+  return r;
+}
+
+/**
+ * Flag false ticks: outlier candles whose log return is extreme against the median and MAD of the previous
+ * `window` accepted returns (z ≥ zThreshold, |r| ≥ minJump) and that the next bar reverts, or whose close lies
+ * outside their own high/low. A jump that holds is not a false tick: news, a split or a level shift, judged by
+ * other checks; it joins the baseline as any real return does. A flagged bar leaves the baseline together with
+ * the return that reverted it, so a burst of bad ticks cannot widen the scale and mask the next one.
+ *
+ * The latest bar cannot be judged for reversion: unless its own envelope convicts it, it raises no finding
+ * until the next bar arrives (the next audit decides). Bars in `splits` are judged on their split-adjusted return.
+ */
+export function findFalseTicks(b: Pick<CheckInput["bars"], "high" | "low" | "close">, p: FalseTickParams, splits: CheckInput["splits"] = []): Tick[] {
+  const r = logReturns(b.close, splits);
+  const n = r.length;
+  const base = new SortedWindow(Math.max(1, Math.floor(p.window)));
   const ticks: Tick[] = [];
-  const sorted = new Float64Array(w); // the baseline, ascending: updated in place, no per-bar sort
-  const ring = new Float64Array(w); // the baseline in arrival order, to know which close leaves
-  let size = 0;
-  let head = 0; // ring index of the oldest close
-  let run: Tick[] = []; // the current streak of consecutive flagged closes
-  const admit = (x: number) => {
-    if (size === w) {
-      replace(sorted, w, ring[head]!, x);
-      ring[head] = x;
-      head = head + 1 === w ? 0 : head + 1;
-      return;
-    }
-    ring[(head + size) % w] = x;
-    insert(sorted, size, x);
-    size++;
-  };
-  for (let i = 0; i < close.length; i++) {
-    const x = close[i]!;
-    if (!(x > 0) || x === Infinity) continue; // bad_value's finding; neither baseline nor candidate
-    if (size < w) {
-      admit(x);
+  for (let i = 1; i < n; i++) {
+    const x = r[i]!;
+    if (x !== x) continue;
+    if (base.size < base.capacity || Math.abs(x) < p.minJump) {
+      base.push(x);
       continue;
     }
-    const median = middle(sorted);
-    const diff = Math.abs(x - median);
-    const jump = diff / median;
-    let mad = 0;
-    let scale = 0;
-    let z = 0;
-    // Most bars stop at the jump test (it needs only the median) or at the MAD bound, before any MAD.
-    if (jump >= p.minJump && !(diff / (MAD_TO_SD * madLowerBound(sorted, median)) < p.zThreshold)) {
-      mad = madOfSorted(sorted, median);
-      scale = scaleOf(sorted, median, mad, p.madFloor);
-      z = zOf(diff, scale);
-    }
-    if (jump < p.minJump || z < p.zThreshold) {
-      if (run.length) run = [];
-      admit(x);
+    // Most bars stop here, before any MAD: a lower bound on the MAD already keeps z below the threshold.
+    const med = base.median();
+    const lb = madLowerBound(base.sorted, base.size, med);
+    if (lb > 0 && Math.abs(x - med) / (MAD_TO_SD * lb) < p.zThreshold) {
+      base.push(x);
       continue;
     }
-    const tick: Tick = { median, mad, scale, z, jump, index: i, close: x, side: Math.sign(x - median) };
-    if (run.length && run[0]!.side !== tick.side) run = [];
-    run.push(tick);
-    ticks.push(tick);
-    if (run.length >= p.levelShiftBars) {
-      ticks.length -= run.length;
-      size = 0;
-      head = 0;
-      for (const t of run) admit(t.close);
-      run = [];
+    const s = base.stats(p.madFloor);
+    const z = zOf(x - s.median, s.scale);
+    if (z < p.zThreshold) {
+      base.push(x);
+      continue;
     }
+    const next = i + 1 < n ? r[i + 1]! : Number.NaN;
+    const reverted = undoes(x, next, p.revertFraction);
+    // A big real move followed by a bad print the other way looks like two reverting bars: the bad one is the bar
+    // that the bar after it undoes more closely (it returns the price nearer to where it was before the tick).
+    if (reverted && i + 2 < n) {
+      const after = r[i + 2]!;
+      const later = Math.abs(next) >= p.minJump && zOf(next - s.median, s.scale) >= p.zThreshold && undoes(next, after, p.revertFraction);
+      if (later && Math.abs(next + after) < Math.abs(x + next)) {
+        base.push(x);
+        continue;
+      }
+    }
+    if (!reverted && !outsideEnvelope(b.high[i]!, b.low[i]!, b.close[i]!)) {
+      base.push(x); // a jump that holds: a real move as far as this check can tell
+      continue;
+    }
+    const t: Tick = { ...s, index: i, ret: x, z, reason: reverted ? "reverted" : "envelope" };
+    if (reverted) t.reverted = -next / x;
+    ticks.push(t);
+    i++; // the return out of the bad bar is its echo: it neither joins the baseline nor is judged itself
   }
   return ticks;
 }
 
-function insert(s: Float64Array, n: number, x: number): void {
-  let k = n;
-  for (; k > 0 && s[k - 1]! > x; k--) s[k] = s[k - 1]!;
-  s[k] = x;
+/** Parameters of the rule from the options. */
+export function falseTickParams(opts: CheckOptions): FalseTickParams {
+  const D = FALSE_TICK_DEFAULTS;
+  return {
+    window: Math.max(1, Math.floor(opts.number("window", D.window))),
+    zThreshold: opts.number("zThreshold", D.zThreshold),
+    revertFraction: opts.number("revertFraction", D.revertFraction),
+    minJump: opts.number("minJump", D.minJump),
+    // A zero floor would let a baseline of identical returns give z = Infinity.
+    madFloor: Math.max(opts.number("madFloor", D.madFloor), 1e-12),
+    errorZ: opts.number("errorZ", D.errorZ),
+    errorRatio: opts.number("errorRatio", D.errorRatio),
+  };
 }
 
-// Swap `old` for `x` in a full sorted window by sliding only the values between them: a day's
-// close rarely moves far in rank, so this is a few steps rather than a remove and an insert.
-function replace(s: Float64Array, n: number, old: number, x: number): void {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (s[m]! < old) lo = m + 1;
-    else hi = m;
-  }
-  let k = lo;
-  if (x > old) for (; k + 1 < n && s[k + 1]! < x; k++) s[k] = s[k + 1]!;
-  else for (; k > 0 && s[k - 1]! > x; k--) s[k] = s[k - 1]!;
-  s[k] = x;
+/** Severity of one tick: error when z ≥ errorZ or the tick is errorRatio× (or 1/errorRatio×) off the previous close. */
+export function tickSeverity(t: Pick<Tick, "z" | "ret">, p: FalseTickParams, base: Severity): Severity {
+  return t.z >= p.errorZ || Math.abs(t.ret) >= Math.log(p.errorRatio) ? "error" : base;
 }
 
-/** `false_tick`: robust z (median and MAD of the previous 20 accepted closes) ≥ 6 and jump ≥ 2 %; warning, error at 1.5 × z or 3 × jump. */
+const meta = {
+  rule: "an outlier candle: a log return at least zThreshold robust σ (median/MAD of the previous window accepted returns) and minJump, that the next bar undoes by revertFraction — or a close outside its own bar's high/low; a jump that holds is news, a split or a level shift, never a false tick",
+  severity: "warning; error when z reaches errorZ or the tick is errorRatio × (or ÷) the previous close",
+  options: {
+    window: { default: FALSE_TICK_DEFAULTS.window, min: 1, integer: true, description: "accepted log returns in the baseline (flagged ones excluded)" },
+    zThreshold: { default: FALSE_TICK_DEFAULTS.zThreshold, min: 0, description: "robust z of the bar's log return that flags it" },
+    revertFraction: { default: FALSE_TICK_DEFAULTS.revertFraction, min: 0, max: 1, description: "share of the move the next bar must undo" },
+    minJump: { default: FALSE_TICK_DEFAULTS.minJump, min: 0, description: "smallest |log return| that can be a tick (0.005 ≈ 0.5 %)" },
+    madFloor: { default: FALSE_TICK_DEFAULTS.madFloor, min: 0, description: "floor of the baseline's scale in log-return units (identical returns)" },
+    errorZ: { default: FALSE_TICK_DEFAULTS.errorZ, min: 0, description: "a tick at this robust z is an error" },
+    errorRatio: { default: FALSE_TICK_DEFAULTS.errorRatio, min: 1, description: "a tick this factor off the previous close is an error" },
+  },
+  example: "1 false tick (log return 12.4 robust σ off the previous 50 returns, undone by the next bar; largest 0.131)",
+} as const satisfies CheckMeta;
+
+
+/** `false_tick`: an outlier candle (robust z of its log return ≥ 6 against the previous 50) that the next bar reverts, or a stray close outside its bar; warning, error when extreme. */
 export const falseTick: Check = {
   code: "false_tick",
+  meta,
   run(input, opts) {
-    const params: FalseTickParams = {
-      window: Math.max(1, Math.floor(opts.number("window", 20))),
-      zThreshold: opts.number("zThreshold", 6),
-      minJump: opts.number("minJump", 0.02),
-      // A zero floor would let a constant baseline give z = Infinity.
-      madFloor: Math.max(opts.number("madFloor", 1e-6), 1e-12),
-      levelShiftBars: Math.max(2, Math.floor(opts.number("levelShiftBars", 5))),
-    };
-    const errorZ = params.zThreshold * opts.number("errorZMultiple", 1.5);
-    const errorJump = params.minJump * opts.number("errorJumpMultiple", 3);
+    const p = falseTickParams(opts);
     const b = input.bars;
-    const ticks = findFalseTicks(b.close, params);
+    const ticks = findFalseTicks(b, p, input.splits);
     if (!ticks.length) return [];
-    let severity: Severity = opts.severity("warning");
+    const base = opts.severity("warning");
     let errors = 0;
+    let maxJump = 0;
     const evidence: Record<string, unknown>[] = [];
     for (const t of ticks) {
-      const sev: Severity = t.z >= errorZ || t.jump >= errorJump ? "error" : severity;
+      const sev = tickSeverity(t, p, base);
       if (sev === "error") errors++;
+      maxJump = Math.max(maxJump, Math.abs(t.ret));
       if (evidence.length < MAX_EVIDENCE) {
-        evidence.push({ timestamp: iso(b.timestamp[t.index]!), close: t.close, median: t.median, mad: t.mad, z: round(t.z), jump: round(t.jump), severity: sev });
+        const ev: Record<string, unknown> = {
+          timestamp: iso(b.timestamp[t.index]!),
+          close: b.close[t.index]!,
+          prevClose: b.close[t.index - 1]!,
+          return: round(t.ret),
+          z: round(t.z),
+          median: round(t.median),
+          scale: round(t.scale),
+          reason: t.reason,
+          severity: sev,
+        };
+        if (t.reason === "reverted") {
+          ev.nextClose = b.close[t.index + 1]!;
+          ev.reverted = round(t.reverted!);
+        }
+        evidence.push(ev);
       }
     }
-    if (errors) severity = "error";
-    const maxJump = ticks.reduce((m, t) => Math.max(m, t.jump), 0);
+    const pct = ((Math.exp(maxJump) - 1) * 100).toFixed(1);
     return [
       finding(
         input,
         "false_tick",
-        severity,
-        `${ticks.length} false ticks (robust z ≥ ${params.zThreshold} and jump ≥ ${round(params.minJump * 100)} % off the median of the previous ${params.window} closes; largest jump ${(maxJump * 100).toFixed(1)} %)`,
-        { ticks: ticks.length, errors, maxJump: round(maxJump), window: params.window },
+        errors ? "error" : base,
+        `${ticks.length} false tick${ticks.length === 1 ? "" : "s"} (log return ≥ ${p.zThreshold} robust σ of the previous ${p.window}, undone by the next bar or outside the bar's own range; largest ${pct} %)`,
+        { ticks: ticks.length, errors, maxJump: round(maxJump), window: p.window },
         { ticks: evidence },
       ),
     ];

@@ -1,11 +1,19 @@
 import { align } from "../calendar/align.ts";
 import { isMarketCalendar } from "../calendar/sessions.ts";
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** `off_calendar`: bars whose open the calendar does not expect (weekend padding, holidays, off-grid times). */
+const meta = {
+  rule: "bars the calendar does not expect: weekend padding, holidays, opens off the interval's grid",
+  severity: "warning",
+  options: {},
+  example: "4 bars outside the equity calendar",
+} as const satisfies CheckMeta;
+
 export const offCalendar: Check = {
   code: "off_calendar",
+  meta,
   run(input, opts) {
     const ts = input.bars.timestamp;
     if (ts.length === 0) return [];

@@ -1,9 +1,17 @@
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** `ohlc_inconsistent`: high below open/close, low above open/close, or high < low. */
+const meta = {
+  rule: "high below open or close, low above open or close, or high below low",
+  severity: "warning",
+  options: {},
+  example: "1 bars with inconsistent OHLC",
+} as const satisfies CheckMeta;
+
 export const ohlcInconsistent: Check = {
   code: "ohlc_inconsistent",
+  meta,
   run(input, opts) {
     const { timestamp, open, high, low, close } = input.bars;
     const bars: Record<string, unknown>[] = [];

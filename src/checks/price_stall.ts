@@ -1,5 +1,6 @@
 import { iso } from "../model/finding.ts";
-import { type Check, type CheckInput, finding, MAX_EVIDENCE } from "./types.ts";
+import type { Interval } from "../model/interval.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** Default stablecoin assets (option `stablecoins`): a pair whose base is one of these is exempt from price_stall. */
 export const DEFAULT_STABLECOINS: readonly string[] = ["USDT", "USDC", "DAI", "FDUSD", "TUSD", "USDP", "BUSD", "PYUSD", "USDE"];
@@ -54,13 +55,31 @@ export function stallRuns(close: ArrayLike<number>, minRun = 3): StallRun[] {
   return runs;
 }
 
-/** `price_stall`: ≥ `minRun` (3) consecutive zero close changes; error and toxic when the series ends stalled, warning earlier; stablecoins exempt. */
+/**
+ * Default `minRun` by interval. The seed's 3 unchanged closes is a frozen feed on daily bars, but routine on 1-minute bars
+ * of a thin market, where a price often sits on one tick for minutes; so the run grows as bars shorten, while the time
+ * it spans stays in hours: 60 × 1m (1 h), 24 × 5m (2 h), 16 × 15m (4 h), 12 × 30m (6 h), 8 × 1h, 6 × 4h (1 day), 3 × 1d.
+ */
+export const DEFAULT_MIN_RUN: Readonly<Record<Interval, number>> = { "1m": 60, "5m": 24, "15m": 16, "30m": 12, "1h": 8, "4h": 6, "1d": 3 };
+
+const meta = {
+  rule: "at least minRun consecutive zero close changes (instruments marked stablecoin and the stablecoins list are exempt)",
+  severity: "error and toxic when the series ends stalled; warning for an earlier stall",
+  options: {
+    minRun: { defaultText: "by interval: 60 on 1m, 24 on 5m, 16 on 15m, 12 on 30m, 8 on 1h, 6 on 4h, 3 on 1d", min: 1, integer: true, description: "zero close changes in a row that make a stall" },
+    stablecoins: { default: DEFAULT_STABLECOINS, description: "tickers exempt from the check (pinned by design)" },
+  },
+  example: "close unchanged at 0.52 for the last 4 changes (since 2026-11-16T00:00:00.000Z)",
+} as const satisfies CheckMeta;
+
+/** `price_stall`: ≥ `minRun` consecutive zero close changes (3 on 1d, more on shorter bars); error and toxic when the series ends stalled, warning earlier; stablecoins exempt. */
 export const priceStall: Check = {
   code: "price_stall",
+  meta,
   run(input, opts) {
     if (input.stablecoin === true) return [];
     if (isStablecoin(input.symbol, opts.strings("stablecoins", DEFAULT_STABLECOINS))) return [];
-    const minRun = Math.max(1, Math.floor(opts.number("minRun", 3)));
+    const minRun = Math.max(1, Math.floor(opts.number("minRun", DEFAULT_MIN_RUN[input.interval] ?? 3)));
     const b = input.bars;
     const runs = stallRuns(b.close, minRun);
     if (!runs.length) return [];

@@ -1,16 +1,40 @@
 import { isMarketCalendar } from "../calendar/sessions.ts";
 import { iso } from "../model/finding.ts";
-import type { Profile } from "../model/profile.ts";
-import { type Check, type CheckInput, type CheckOptions, finding } from "./types.ts";
+import { type Interval, intervalMs } from "../model/interval.ts";
+import { PROFILES, type Profile } from "../model/profile.ts";
+import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, type OptionMeta } from "./types.ts";
 
 const HOUR_MS = 3_600_000;
-/** Built-in allowance: crypto bars may lag 24 h; session markets must hold the last completed session. */
-const DEFAULT_ALLOWANCE_HOURS: Record<Profile, number> = { crypto: 24, equity: 0, futures: 0, forex: 0 };
+/**
+ * Built-in allowance in hours. Session markets must hold the last completed session (0). Crypto bars may lag 24 bars,
+ * at most 24 h: 24 h for 1h, 4h and 1d bars (the SPEC's figure), but 24 minutes for 1m bars, 2 h for 5m, 6 h for 15m
+ * and 12 h for 30m, so a 1-minute series 20 hours behind is stale rather than fresh.
+ */
+export function defaultAllowanceHours(profile: Profile, interval: Interval = "1d"): number {
+  if (profile !== "crypto") return 0;
+  return Math.min(24, (24 * intervalMs(interval)) / HOUR_MS);
+}
 
-/** Allowance in hours: option `<profile>AllowanceHours`, else `allowanceHours`, else the profile default. */
-export function allowanceHours(profile: Profile, opts?: CheckOptions): number {
-  const dflt = opts ? opts.number("allowanceHours", DEFAULT_ALLOWANCE_HOURS[profile]) : DEFAULT_ALLOWANCE_HOURS[profile];
-  return opts ? opts.number(`${profile}AllowanceHours`, dflt) : dflt;
+const meta: CheckMeta = {
+  rule: "the last bar trails the calendar's last completed bar by more than the allowance (session markets: the last closed session must be there; a session in progress is not due yet)",
+  severity: "error",
+  options: {
+    allowanceHours: { defaultText: "crypto: 24 bars, at most 24 h (24 h on 1h–1d, 24 min on 1m); equity, futures and forex: 0", min: 0, description: "hours the last bar may trail the calendar (every profile)" },
+    ...Object.fromEntries(
+      PROFILES.map((p): [string, OptionMeta] => [`${p}AllowanceHours`, { defaultText: `allowanceHours, else ${p === "crypto" ? "24 bars (at most 24 h)" : 0}`, min: 0, description: `the allowance for ${p} series (over allowanceHours)` }]),
+    ),
+  },
+  example: "last bar 2026-11-06T00:00:00.000Z trails the last expected bar 2026-11-20T00:00:00.000Z by 336 h (allowance 0 h)",
+};
+
+/**
+ * Allowance in hours: option `<profile>AllowanceHours`, else `allowanceHours`, else the default for the profile and
+ * interval; each key read for the interval first (`byInterval["1m"]`), then at the top of `checks.stale`.
+ */
+export function allowanceHours(profile: Profile, opts?: CheckOptions, interval: Interval = "1d"): number {
+  const o = opts?.at(interval);
+  const dflt = defaultAllowanceHours(profile, interval);
+  return o ? o.number(`${profile}AllowanceHours`, o.number("allowanceHours", dflt)) : dflt;
 }
 
 /** How far the last bar trails the calendar as of `nowMs`. */
@@ -38,7 +62,7 @@ export function staleness(input: Pick<CheckInput, "bars" | "calendar" | "interva
   } else lastExpected = cal.lastCompleted(input.interval, input.nowMs);
   if (lastExpected === undefined) return undefined;
   const lastBar = ts[ts.length - 1]!;
-  return { lastBar, lastExpected, lagMs: Math.max(0, lastExpected - lastBar), allowanceMs: allowanceHours(input.profile, opts) * HOUR_MS };
+  return { lastBar, lastExpected, lagMs: Math.max(0, lastExpected - lastBar), allowanceMs: allowanceHours(input.profile, opts, input.interval) * HOUR_MS };
 }
 
 /**
@@ -56,22 +80,61 @@ export function freshness(input: Pick<CheckInput, "bars" | "calendar" | "interva
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const DAY_MS = 24 * HOUR_MS;
+
+/** A bar time for people: the date for daily bars, else date and minute in UTC. */
+function barTime(ms: number, interval: string): string {
+  const t = iso(ms);
+  return interval === "1d" ? t.slice(0, 10) : `${t.slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** A lag in days (hours below one day): `5 h`, `1 day`, `2.5 days`, `12 days`. */
+export function daysText(ms: number): string {
+  if (ms < DAY_MS) return `${round2(ms / HOUR_MS)} h`;
+  const d = ms / DAY_MS;
+  const shown = d >= 10 ? Math.round(d) : Math.round(d * 10) / 10;
+  return `${shown} ${shown === 1 ? "day" : "days"}`;
+}
+
+/**
+ * Sessions the series is behind: those that closed after its last bar ended, up to the last closed session as of
+ * now. Undefined for calendars without sessions (crypto is measured in days).
+ */
+export function sessionsBehind(input: Pick<CheckInput, "calendar" | "interval" | "profile" | "nowMs">, lastBar: number): number | undefined {
+  const cal = input.calendar;
+  if (input.profile === "crypto" || !isMarketCalendar(cal)) return undefined;
+  const last = cal.lastClosedSession(input.nowMs);
+  if (!last) return undefined;
+  const barEnd = lastBar + intervalMs(input.interval);
+  // A session is labelled by its date; one opening the evening before (CME, forex) is at most a day before its label.
+  return cal.sessionsBetween(lastBar - 2 * DAY_MS, last.label).filter((x) => x.closeMs > barEnd && x.closeMs <= last.closeMs).length;
+}
 
 /** `stale`: the last bar trails the calendar's last expected bar by more than the allowance. */
 export const stale: Check = {
   code: "stale",
+  meta,
   run(input, opts) {
     const s = staleness(input, opts);
     if (!s || s.lagMs <= s.allowanceMs) return [];
     const lagHours = round2(s.lagMs / HOUR_MS);
     const allowance = round2(s.allowanceMs / HOUR_MS);
+    const sessions = sessionsBehind(input, s.lastBar);
+    const behind = sessions !== undefined ? `${sessions} ${sessions === 1 ? "session" : "sessions"} behind` : `${daysText(s.lagMs)} behind`;
+    const allowed = s.allowanceMs > 0 ? `, allowance ${daysText(s.allowanceMs)}` : "";
     return [
       finding(
         input,
         "stale",
         opts.severity("error"),
-        `last bar ${iso(s.lastBar)} trails the last expected bar ${iso(s.lastExpected)} by ${lagHours} h (allowance ${allowance} h)`,
-        { ageHours: round2((input.nowMs - s.lastBar) / HOUR_MS), lagHours, allowanceHours: allowance },
+        `last bar ${barTime(s.lastBar, input.interval)}, ${behind} (last expected ${barTime(s.lastExpected, input.interval)}${allowed})`,
+        {
+          ageHours: round2((input.nowMs - s.lastBar) / HOUR_MS),
+          lagHours,
+          lagDays: round2(s.lagMs / DAY_MS),
+          ...(sessions !== undefined ? { lagSessions: sessions } : {}),
+          allowanceHours: allowance,
+        },
         { lastBar: iso(s.lastBar), lastExpected: iso(s.lastExpected) },
       ),
     ];

@@ -1,5 +1,5 @@
 import type { Finding } from "../model/finding.ts";
-import { type CheckInput, type CheckOptions, finding } from "./types.ts";
+import { type CheckInput, type CheckMeta, type CheckOptions, finding } from "./types.ts";
 
 /** Per-symbol status, worst first (SPEC §5; `corrupt`: the golden file is not what the catalog recorded, or cannot be read). */
 export const SERIES_STATUSES = ["corrupt", "missing", "toxic", "stale", "degraded", "healthy"] as const;
@@ -36,11 +36,22 @@ export function qualityScore(coverage: number, freshness: number): number {
   return Math.round(Math.min(clamp(coverage), clamp(freshness)) * 10_000) / 10_000;
 }
 
+/** What `quality_score` means (it is computed by the audit from coverage and freshness, not a series check of its own). */
+export const QUALITY_SCORE_META = {
+  rule: "the quality score, min(coverage, freshness), is below warn; freshness is 1 within the stale allowance and falls linearly to 0 at twice it",
+  severity: "warning; error below the error score",
+  options: {
+    warn: { default: 0.85, min: 0, max: 1, description: "a score below this is a warning" },
+    error: { default: 0.6, min: 0, max: 1, description: "a score below this is an error" },
+  },
+  example: "quality score 0.4 below 0.6",
+} as const satisfies CheckMeta;
+
 /** The `quality_score` finding: warning below `warn` (0.85), error below `error` (0.6); undefined when the score passes. */
 export function qualityFinding(input: Pick<CheckInput, "symbol" | "interval">, score: number, opts: CheckOptions): Finding | undefined {
   if (!opts.enabled) return undefined;
-  const warn = opts.number("warn", 0.85);
-  const error = opts.number("error", 0.6);
+  const warn = opts.number("warn", QUALITY_SCORE_META.options.warn.default);
+  const error = opts.number("error", QUALITY_SCORE_META.options.error.default);
   if (score >= warn && score >= error) return undefined;
   const below = score < error;
   return finding(input, "quality_score", below ? "error" : opts.severity("warning"), `quality score ${score} below ${below ? error : warn}`, { score, warn, error });

@@ -1,5 +1,5 @@
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** A close usable as a ratio operand: finite and positive (anything else is bad_value's finding). */
 function usable(x: number): boolean {
@@ -15,13 +15,27 @@ export function isToxicMove(prev: number, curr: number, maxRatio = 6): boolean {
   return curr / prev > maxRatio || prev / curr > maxRatio;
 }
 
-/** `toxic_return`: a close-to-close ratio above `maxRatio` (default 6, a +500 % move) or below 1/maxRatio; error, asset toxic. */
+const meta = {
+  rule: "a close-to-close ratio above maxRatio or below 1/maxRatio (a unit error or a broken feed); a bar split_suspected explains is reported as that split instead; the asset is marked toxic and quarantined at ingest",
+  severity: "error, toxic",
+  options: { maxRatio: { default: 6, min: 1, description: "a move beyond × this or ÷ this is toxic" } },
+  example: "2 close-to-close moves beyond ×6 or ÷6 (ratios 0.0100–100.0)",
+} as const satisfies CheckMeta;
+
+
+/**
+ * `toxic_return`: a close-to-close ratio above `maxRatio` (default 6, a +500 % move) or below 1/maxRatio; error, asset toxic.
+ * A bar split_suspected explains (a 10:1 split is a ÷10 move) is reported once, as that split: calling it a toxic
+ * return would send someone looking for a bad print where the vendor only failed to adjust for the split.
+ */
 export const toxicReturn: Check = {
   code: "toxic_return",
+  meta,
   run(input, opts) {
-    const maxRatio = opts.number("maxRatio", 6);
+    const maxRatio = opts.number("maxRatio", meta.options.maxRatio.default);
     const b = input.bars;
     const c = b.close;
+    const split = new Set((input.splits ?? []).map((s) => s.index));
     const moves: Record<string, unknown>[] = [];
     let count = 0;
     let maxSeen = -Infinity;
@@ -29,7 +43,7 @@ export const toxicReturn: Check = {
     for (let i = 1; i < c.length; i++) {
       const prev = c[i - 1]!;
       const curr = c[i]!;
-      if (!usable(prev) || !usable(curr)) continue;
+      if (!usable(prev) || !usable(curr) || split.has(i)) continue;
       const ratio = curr / prev;
       if (ratio > maxSeen) maxSeen = ratio;
       if (ratio < minSeen) minSeen = ratio;

@@ -24,41 +24,106 @@ export interface CheckInput {
   toMs?: number;
   /** Instrument marked `stablecoin: true` in config (exempt from price_stall). */
   stablecoin?: boolean;
+  /** The instrument's price increment from reference data (`tickSize`), judged by off_tick. */
+  tickSize?: number;
+  /**
+   * Bars split_suspected explains as unadjusted splits, filled in by runChecks before the other checks run, so
+   * toxic_return, false_tick and volume_spike judge the series as if it were split-adjusted and do not report
+   * the split bar under a code that misnames it.
+   */
+  splits?: readonly SplitMark[];
 }
 
-/** Typed access to `checks.<code>.*` in the config, with defaults; bad values are config errors naming the key. */
+/** An unadjusted split at bar `index` of `bars`: prices divided by `factor` from it on, volumes multiplied (a reverse split has factor < 1). */
+export interface SplitMark {
+  index: number;
+  factor: number;
+}
+
+/**
+ * Typed access to `checks.<code>.*` in the config, with defaults; bad values are config errors naming the key.
+ * `checks.<code>.byInterval["1m"].<key>` overrides `<key>` for series of that interval (see `at`).
+ */
 export interface CheckOptions {
   readonly enabled: boolean;
   /** The configured base severity, or `dflt`. */
   severity(dflt: Severity): Severity;
   number(key: string, dflt: number): number;
+  numbers(key: string, dflt: readonly number[]): readonly number[];
   strings(key: string, dflt: readonly string[]): readonly string[];
+  /** True when `key` is configured (for this interval or for every interval), i.e. a default does not apply. */
+  has(key: string): boolean;
+  /** The options as seen by a series of `interval`: `byInterval[interval]` over the check's own keys. */
+  at(interval: Interval): CheckOptions;
+}
+
+/** One option under `checks.<code>` in the config: its default, bounds and meaning (read by the config validator and `dqctl explain`). */
+export interface OptionMeta {
+  /** The value used when the config does not set it (undefined: it depends, see `defaultText`). */
+  readonly default?: number | readonly string[] | readonly number[];
+  /** Words for a default that depends on something (e.g. the profile). */
+  readonly defaultText?: string;
+  readonly description: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly integer?: boolean;
+}
+
+/** What a finding code means: the rule, its default severity, its options and an example (one record per code, next to its check). */
+export interface CheckMeta {
+  /** When the finding fires, in one sentence. */
+  readonly rule: string;
+  /** The default severity in words (e.g. "warning; error when one gap spans more than maxGapDays"). */
+  readonly severity: string;
+  readonly options: Readonly<Record<string, OptionMeta>>;
+  /** An example finding message. */
+  readonly example: string;
 }
 
 /** A pure check: bars and a calendar in, findings out. No I/O. */
 export interface Check {
   readonly code: string;
+  readonly meta: CheckMeta;
   run(input: CheckInput, opts: CheckOptions): Finding[];
 }
 
 /** Resolve the options of check `code` from the config. */
 export function checkOptions(config: Config, code: string): CheckOptions {
   const raw = (config.checks?.[code] ?? {}) as Record<string, unknown>;
-  const where = `config checks.${code}`;
+  return view(raw, {}, `config checks.${code}`);
+}
+
+// One layer of per-interval keys over the check's own: the most specific configured value wins, then the
+// check's default (which may itself depend on the interval, e.g. price_stall's run length).
+function view(raw: Record<string, unknown>, over: Record<string, unknown>, where: string, interval?: Interval): CheckOptions {
+  const pick = (key: string): [unknown, string] => (over[key] !== undefined ? [over[key], `${where}.byInterval.${interval}.${key}`] : [raw[key], `${where}.${key}`]);
+  const sev = pick("severity")[0];
   return {
-    enabled: raw.severity !== "off",
-    severity: (dflt) => (raw.severity === "warning" || raw.severity === "error" ? raw.severity : dflt),
+    enabled: sev !== "off",
+    severity: (dflt) => (sev === "warning" || sev === "error" ? sev : dflt),
     number(key, dflt) {
-      const v = raw[key];
+      const [v, at] = pick(key);
       if (v === undefined) return dflt;
-      if (typeof v !== "number" || !Number.isFinite(v)) throw new ConfigError(`${where}.${key}: expected a number, got ${JSON.stringify(v)}`);
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new ConfigError(`${at}: expected a number, got ${JSON.stringify(v)}`);
       return v;
     },
-    strings(key, dflt) {
-      const v = raw[key];
+    numbers(key, dflt) {
+      const [v, at] = pick(key);
       if (v === undefined) return dflt;
-      if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new ConfigError(`${where}.${key}: expected a list of strings`);
+      if (!Array.isArray(v) || !v.every((x) => typeof x === "number" && Number.isFinite(x))) throw new ConfigError(`${at}: expected a list of numbers`);
+      return v as number[];
+    },
+    strings(key, dflt) {
+      const [v, at] = pick(key);
+      if (v === undefined) return dflt;
+      if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new ConfigError(`${at}: expected a list of strings`);
       return v as string[];
+    },
+    has: (key) => pick(key)[0] !== undefined,
+    at(iv) {
+      const by = raw.byInterval;
+      const layer = by && typeof by === "object" && !Array.isArray(by) ? (by as Record<string, unknown>)[iv] : undefined;
+      return view(raw, layer && typeof layer === "object" ? (layer as Record<string, unknown>) : {}, where, iv);
     },
   };
 }

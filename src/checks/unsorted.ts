@@ -1,9 +1,17 @@
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** `unsorted`: a timestamp lower than the one before it. */
+const meta = {
+  rule: "a timestamp is lower than the one before it (in a stored file, or in what a vendor sent)",
+  severity: "warning",
+  options: {},
+  example: "1 descending timestamps",
+} as const satisfies CheckMeta;
+
 export const unsorted: Check = {
   code: "unsorted",
+  meta,
   run(input, opts) {
     const ts = input.raw.timestamp;
     const rows: { row: number; timestamp: string; previous: string }[] = [];

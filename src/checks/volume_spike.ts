@@ -1,100 +1,130 @@
 import { iso } from "../model/finding.ts";
-import { type Check, finding, MAX_EVIDENCE } from "./types.ts";
+import { madOfSorted, medianOfSorted, robustScale, SortedWindow, zOf } from "./robust.ts";
+import { type Check, type CheckMeta, type CheckInput, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
-/** Mean and population standard deviation of a window. */
-export interface MeanSd {
-  mean: number;
-  sd: number;
+/** Options under `checks.volume_spike.*` and their defaults. */
+export const VOLUME_SPIKE_DEFAULTS = {
+  /** Previous bars the baseline is taken from. */
+  window: 20,
+  /** Robust z of the bar's log volume against the median and MAD of the window's log volumes. */
+  sigmas: 6,
+  /** Materiality: the volume must also reach this multiple of the window's median volume. */
+  minMultiple: 10,
+  /** Share of the window's bars that must carry volume (> 0) before any bar is judged against it. */
+  minActive: 0.5,
+  /** Floor of the scale in log units (0.1 ≈ 10 %), for windows of identical volumes. */
+  scaleFloor: 0.1,
+} as const;
+
+type Params = { -readonly [K in keyof typeof VOLUME_SPIKE_DEFAULTS]: number };
+
+/** One spike: bar index, its volume, the window's median volume and the robust z on the log scale. */
+export interface Spike {
+  index: number;
+  volume: number;
+  median: number;
+  multiple: number;
+  z: number;
+}
+
+/** Parameters of the rule from the options. */
+export function volumeSpikeParams(opts: CheckOptions): Params {
+  const D = VOLUME_SPIKE_DEFAULTS;
+  return {
+    window: Math.max(1, Math.floor(opts.number("window", D.window))),
+    sigmas: opts.number("sigmas", D.sigmas),
+    minMultiple: opts.number("minMultiple", D.minMultiple),
+    minActive: opts.number("minActive", D.minActive),
+    scaleFloor: Math.max(opts.number("scaleFloor", D.scaleFloor), 1e-12),
+  };
 }
 
 /**
- * Mean and population sd (divide by n, the window is the whole population being compared
- * against), computed two-pass around a shift of the first value. The shift makes a constant
- * window give mean = that value and sd = 0 exactly; a naive sum of e.g. twenty 0.1s does
- * not, and a spurious tiny sd would turn the "sd 0 → 2 × mean" rule into "any uptick fires".
+ * Volumes as judged: NaN for bars without volume (0, negative or not finite: nothing to compare on a log scale),
+ * and volumes before each split mark multiplied by its factor, so the series reads as split-adjusted.
  */
-export function meanSd(w: ArrayLike<number>): MeanSd {
-  const n = w.length;
-  if (n === 0) return { mean: NaN, sd: NaN };
-  const k = w[0]!;
-  let d = 0;
-  for (let i = 0; i < n; i++) d += w[i]! - k;
-  const mean = k + d / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const e = w[i]! - mean;
-    ss += e * e;
+export function adjustedVolumes(volume: ArrayLike<number>, splits: CheckInput["splits"] = []): Float64Array {
+  const v = new Float64Array(volume.length);
+  for (let i = 0; i < volume.length; i++) v[i] = volume[i]! > 0 && volume[i] !== Infinity ? volume[i]! : Number.NaN;
+  for (const s of splits) for (let i = 0; i < s.index && i < v.length; i++) v[i] = v[i]! * s.factor;
+  return v;
+}
+
+/** The window's median volume: the middle one, or the geometric mean of the middle two (the median of the logs, exactly). */
+function medianVolume(s: Float64Array, n: number): number {
+  const h = n >> 1;
+  return n % 2 ? s[h]! : Math.sqrt(s[h - 1]! * s[h]!);
+}
+
+/**
+ * Volume spikes. The seed's rule is volume > mean + 10 sd of the previous 20 bars; volumes are heavy-tailed
+ * (roughly lognormal), so on the raw scale one busy day in the window sets the sd and a quiet window makes any
+ * ordinary busy day a spike. Here the same idea runs on log volume with median and MAD: a spike is ≥ `sigmas`
+ * robust σ above the window's median log volume AND at least `minMultiple` × its median volume, so an earnings
+ * day (3–8 ×) never is one. Bars without volume are left out of the window, and a window where fewer than
+ * `minActive` of the bars carry volume judges nothing: a series that does not report volume (FX) has no
+ * baseline, and its first bar with volume is not a spike against nothing.
+ */
+export function findVolumeSpikes(volume: ArrayLike<number>, p: Params, splits: CheckInput["splits"] = []): Spike[] {
+  const v = adjustedVolumes(volume, splits);
+  const w = new SortedWindow(p.window); // raw volumes: sorted raw is sorted log, and the multiple compares exactly
+  const logs = new Float64Array(p.window);
+  const needed = Math.max(1, Math.ceil(p.minActive * p.window));
+  const spikes: Spike[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (w.filled === p.window && w.size >= needed && x === x) {
+      const med = medianVolume(w.sorted, w.size);
+      // Most bars stop at the multiple, which needs only the median; the log scale is built for the few left.
+      if (x >= p.minMultiple * med) {
+        for (let k = 0; k < w.size; k++) logs[k] = Math.log(w.sorted[k]!);
+        const medLog = medianOfSorted(logs, w.size);
+        const scale = robustScale(logs, medLog, madOfSorted(logs, medLog, w.size), p.scaleFloor, w.size);
+        const z = zOf(Math.log(x) - medLog, scale);
+        if (z >= p.sigmas) spikes.push({ index: i, volume: volume[i]!, median: med, multiple: x / med, z });
+      }
+    }
+    w.push(x);
   }
-  return { mean, sd: Math.sqrt(ss / n) };
+  return spikes;
 }
 
-/** The volume a bar must exceed to spike against `window`: mean + sigmas·sd, or zeroSdMultiple·mean when sd is 0. */
-export function volumeThreshold(window: ArrayLike<number>, sigmas = 10, zeroSdMultiple = 2): number {
-  return thresholdOf(meanSd(window), sigmas, zeroSdMultiple);
-}
+const meta = {
+  rule: "a bar's log volume at least sigmas robust σ above the previous window bars (median/MAD of log volume) and at least minMultiple × their median volume; bars without volume leave the window, and a window where fewer than minActive of the bars carry volume judges nothing",
+  severity: "error and toxic on the latest bar; warning on earlier bars",
+  options: {
+    window: { default: VOLUME_SPIKE_DEFAULTS.window, min: 1, integer: true, description: "bars in the baseline before each bar" },
+    sigmas: { default: VOLUME_SPIKE_DEFAULTS.sigmas, min: 0, description: "robust z of log volume that counts as a spike" },
+    minMultiple: { default: VOLUME_SPIKE_DEFAULTS.minMultiple, min: 1, description: "the volume must also reach this × the window's median" },
+    minActive: { default: VOLUME_SPIKE_DEFAULTS.minActive, min: 0, max: 1, description: "share of the window's bars that must carry volume" },
+    scaleFloor: { default: VOLUME_SPIKE_DEFAULTS.scaleFloor, min: 0, description: "floor of the scale in log units (identical volumes)" },
+  },
+  example: "latest bar volume 1250000 is 48.2 × the median of the previous 20 bars (robust z 9.1)",
+} as const satisfies CheckMeta;
 
-function thresholdOf(s: MeanSd, sigmas: number, zeroSdMultiple: number): number {
-  return s.sd === 0 ? zeroSdMultiple * s.mean : s.mean + sigmas * s.sd;
-}
 
-/**
- * A cheap exact "cannot fire" test: by Samuelson's inequality max(w) − mean ≤ sd·√(n−1), so with
- * sigmas ≥ √(n−1) (10 ≥ √19) and zeroSdMultiple ≥ 1 the threshold is never below the window's
- * maximum for non-negative volumes; a bar at or below that maximum needs no mean/sd at all.
- * It only skips work (the full rule still decides), so it is used only where it is sound.
- */
-function screenIsSound(window: number, sigmas: number, zeroSdMultiple: number): boolean {
-  return sigmas >= Math.sqrt(window - 1) + 1 && zeroSdMultiple >= 1;
-}
-
-/** `volume_spike`: volume above mean + 10 sd of the previous 20 bars (sd 0: above 2 × mean); error and toxic on the latest bar, warning earlier. */
+/** `volume_spike`: log volume ≥ 6 robust σ above the previous 20 bars' and ≥ 10 × their median; error and toxic on the latest bar, warning earlier. */
 export const volumeSpike: Check = {
   code: "volume_spike",
+  meta,
   run(input, opts) {
-    const window = Math.max(1, Math.floor(opts.number("window", 20)));
-    const sigmas = opts.number("sigmas", 10);
-    const zeroSdMultiple = opts.number("zeroSdMultiple", 2);
+    const p = volumeSpikeParams(opts);
     const b = input.bars;
-    const v = b.volume;
-    const n = v.length;
-    if (n <= window) return [];
-    const screen = screenIsSound(window, sigmas, zeroSdMultiple);
-    const spikes: Record<string, unknown>[] = [];
-    let count = 0;
-    let latest: Record<string, unknown> | undefined;
-    let maxIdx = -1; // index of the window maximum, kept while it stays in the window
-    for (let i = window; i < n; i++) {
-      const x = v[i]!;
-      if (screen) {
-        const lo = i - window;
-        if (maxIdx < lo) {
-          maxIdx = lo;
-          for (let j = lo + 1; j < i; j++) if (v[j]! > v[maxIdx]!) maxIdx = j;
-        } else if (v[i - 1]! > v[maxIdx]!) maxIdx = i - 1;
-        // A negative or NaN maximum voids the inequality's premise: fall through to the full rule.
-        const top = v[maxIdx]!;
-        if (top >= 0 && x <= top) continue;
-      }
-      const s = meanSd(v.subarray(i - window, i));
-      const threshold = thresholdOf(s, sigmas, zeroSdMultiple);
-      if (!(x > threshold) || !Number.isFinite(threshold)) continue;
-      count++;
-      const ev = { timestamp: iso(b.timestamp[i]!), volume: x, mean: s.mean, sd: s.sd, threshold };
-      if (i === n - 1) latest = ev;
-      if (spikes.length < MAX_EVIDENCE) spikes.push(ev);
-    }
-    if (!count) return [];
+    const spikes = findVolumeSpikes(b.volume, p, input.splits);
+    if (!spikes.length) return [];
+    const ev = (s: Spike) => ({ timestamp: iso(b.timestamp[s.index]!), volume: s.volume, median: round(s.median), multiple: round(s.multiple), z: round(s.z) });
+    const last = spikes[spikes.length - 1]!;
     // Only the latest bar vetoes the asset: an old spike is history, a spike now is what a model would trade on.
-    const severity = latest ? "error" : opts.severity("warning");
-    const what = latest ? `latest bar volume ${latest.volume} above ${fmt(latest.threshold as number)}` : `${count} volume spikes`;
-    const details: Record<string, unknown> = { spikes };
+    const latest = last.index === b.volume.length - 1 ? ev(last) : undefined;
+    const details: Record<string, unknown> = { spikes: spikes.slice(-MAX_EVIDENCE).map(ev) };
     if (latest) details.latest = latest;
+    const what = latest ? `latest bar volume ${latest.volume} is ${latest.multiple} × the median` : `${spikes.length} volume spike${spikes.length === 1 ? "" : "s"}`;
     const f = finding(
       input,
       "volume_spike",
-      severity,
-      `${what} (mean + ${sigmas} sd of the previous ${window} bars; ${zeroSdMultiple} × mean when sd is 0)`,
-      { spikes: count, window, sigmas, zeroSdMultiple },
+      latest ? "error" : opts.severity("warning"),
+      `${what} (≥ ${p.sigmas} robust σ of log volume and ≥ ${p.minMultiple} × the median of the previous ${p.window} bars)`,
+      { spikes: spikes.length, window: p.window, sigmas: p.sigmas, minMultiple: p.minMultiple },
       details,
     );
     if (latest) f.toxic = true;
@@ -102,6 +132,6 @@ export const volumeSpike: Check = {
   },
 };
 
-function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toPrecision(6);
+function round(x: number): number {
+  return Number(x.toPrecision(6));
 }

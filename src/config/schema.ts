@@ -6,18 +6,23 @@ const CheckOptions = v.looseObject({
   severity: v.optional(v.picklist(["warning", "error", "off"])),
 });
 
-const VendorOptions = v.object({
-  baseUrl: v.optional(v.pipe(v.string(), v.url())),
+const count = (min: number) => v.pipe(v.number(), v.integer("a whole number"), v.minValue(min, `a whole number ≥ ${min}`));
+
+/** `vendors.<name>`: every key known (a typo such as `retry` is refused, not ignored). */
+export const VendorOptions = v.strictObject({
+  baseUrl: v.optional(v.pipe(v.string(), v.url("a URL such as https://host:port"))),
   apiKey: v.optional(v.string()),
-  timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  totalTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  retries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  rateLimitPerMinute: v.optional(v.pipe(v.number(), v.minValue(0))),
-  concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  batchSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  timeoutMs: v.optional(count(1)),
+  totalTimeoutMs: v.optional(count(1)),
+  retries: v.optional(count(0)),
+  rateLimitPerMinute: v.optional(v.pipe(v.number(), v.minValue(0, "a number ≥ 0"))),
+  concurrency: v.optional(count(1)),
+  batchSize: v.optional(count(1)),
+  /** file vendor only: the largest input file it reads (default 2 GiB). */
+  maxFileBytes: v.optional(count(1)),
 });
 
-const Instrument = v.object({
+export const Instrument = v.strictObject({
   profile: v.optional(v.picklist(PROFILES)),
   /** The exchange calendar (XTKS, XLON, CMES_EQUITY… or an exchange alias such as TSE). */
   calendar: v.optional(
@@ -32,7 +37,7 @@ const Instrument = v.object({
   stablecoin: v.optional(v.boolean()),
 });
 
-/** The config file (`dqctl.config.json`): every key optional; flags override it. */
+/** The config file (`dqctl.config.json`, or `.yaml`/`.yml`): every key optional; flags override it. See validate.ts for the strict form. */
 export const ConfigSchema = v.strictObject({
   $schema: v.optional(v.string()),
   lakehouse: v.optional(v.string()),

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
-import { InputError } from "../errors.ts";
+import { type DqErrorOptions, InputError } from "../errors.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 
 const EntrySchema = v.object({
@@ -75,7 +75,7 @@ export function parseJsonFile<S extends v.GenericSchema>(path: string, schema: S
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
-    throw new InputError(`${path}: malformed JSON (${(err as Error).message})`, advice, { cause: err });
+    throw new InputError(`${path}: malformed JSON (${(err as Error).message})`, advice, { cause: err, code: "malformed_json", file: path });
   }
   return validate(schema, raw, path, advice, InputError);
 }
@@ -86,11 +86,14 @@ export function validate<S extends v.GenericSchema>(
   raw: unknown,
   where: string,
   advice: string,
-  Err: new (m: string, a?: string) => Error,
+  Err: new (m: string, a?: string, o?: DqErrorOptions) => Error,
 ): v.InferOutput<S> {
   const res = v.safeParse(schema, raw);
   if (res.success) return res.output;
   const issue = res.issues[0]!;
-  const field = v.getDotPath(issue) ?? "(root)";
-  throw new Err(`${where}: field ${field}: ${issue.message}`, advice);
+  const path = v.getDotPath(issue);
+  const field = path ?? "(root)";
+  // `where` is a file path, or a label such as "config" for values that did not come from one file.
+  const file = /[./\\]/.test(where) ? { file: where } : {};
+  throw new Err(`${where}: field ${field}: ${issue.message}`, advice, { code: "invalid_field", ...file, ...(path ? { field: path } : {}) });
 }

@@ -3,6 +3,7 @@ import * as arrow from "apache-arrow";
 import { parquetWasmBytes } from "#runtime/wasm.ts";
 import { InputError } from "../errors.ts";
 import { allocBars, type Bars, BAR_COLUMNS, barCount } from "../model/bars.ts";
+import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 
 type ParquetWasm = typeof import("parquet-wasm/esm");
 let pq: ParquetWasm | undefined;
@@ -89,20 +90,30 @@ function packValidity(valid: Uint8Array, n: number): { bitmap: Uint8Array; nulls
   return { bitmap, nulls };
 }
 
-/** Decode a lakehouse Parquet file; `label` names it in errors. Rows are returned as stored (not re-sorted). */
+/** Decode a lakehouse Parquet file; `label` names it in errors. Rows are returned as stored (not re-sorted); a timestamp outside the window is an InputError. */
 export function decodeBars(bytes: Uint8Array, label: string): Bars {
   const p = engine();
   if (bytes.length < 12 || !isParquetMagic(bytes)) {
     throw new InputError(`${label}: not a Parquet file (no PAR1 magic, file is ${bytes.length} bytes)`, "delete it and re-ingest the symbol");
   }
-  let table: arrow.Table;
+  let bars: Bars;
   try {
     // One record batch per file: the default 1,024-row batches triple the cost of the IPC hop.
-    table = arrow.tableFromIPC(p.readParquet(bytes, { batchSize: ONE_BATCH }).intoIPCStream());
+    const table = arrow.tableFromIPC(p.readParquet(bytes, { batchSize: ONE_BATCH }).intoIPCStream());
+    bars = tableToBars(table, label);
   } catch (err) {
+    // A flipped byte can surface anywhere (WASM panic, Arrow IPC, a typed-array view): it is the file's fault, not ours.
+    if (err instanceof InputError) throw err;
     throw new InputError(`${label}: parquet unreadable (${errText(err)}; file is ${bytes.length} bytes)`, "delete it and re-ingest the symbol", { cause: err });
   }
-  return tableToBars(table, label);
+  const bad = firstOutsideWindow(bars.timestamp);
+  if (bad >= 0) {
+    throw new InputError(
+      `${label}: row ${bad + 1}: timestamp ${describeMs(bars.timestamp[bad]!)} is outside ${TIME_WINDOW_TEXT} (corrupt file)`,
+      "delete it and re-ingest the symbol",
+    );
+  }
+  return bars;
 }
 
 /** Convert an Arrow table with the lakehouse columns into bars, checking names and types. */

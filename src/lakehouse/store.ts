@@ -9,7 +9,8 @@ import { TEMP_NAME } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { HealthRegistry } from "./health.ts";
 import { recoverJournal, sha256 } from "./journal.ts";
-import { acquireLock, alive, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
+import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
+import { pidGone } from "./lock-holder.ts";
 import { decodeBars, encodeBars, initParquet } from "./parquet.ts";
 
 export { sha256 };
@@ -164,7 +165,7 @@ export class Lakehouse {
       const files = readdirSync(dir);
       for (const f of files) {
         const m = TEMP_NAME.exec(f);
-        if (!m || alive(Number(m[2]))) continue;
+        if (!m || !pidGone(Number(m[2]))) continue;
         const p = join(dir, f);
         if (lstatSync(p).isFile()) rmSync(p, { force: true });
       }

@@ -141,8 +141,9 @@ const NodeOverride = v.strictObject({
   owners: v.optional(v.pipe(v.array(v.pipe(v.string(), v.nonEmpty("expected a team or person"))), v.minLength(1, "expected at least one owner"))),
 });
 
-const LineageConfig = v.looseObject({
-  nodes: v.optional(v.record(v.picklist(NODE_IDS, `expected a node id: ${NODE_IDS.join(", ")}`), NodeOverride)),
+/** `lineage` in the config: node ids and every field known (typos are refused with a suggestion by the config loader). */
+export const LineageConfig = v.strictObject({
+  nodes: v.optional(v.strictObject(Object.fromEntries(NODE_IDS.map((id) => [id, v.optional(NodeOverride)])) as Record<NodeId, v.OptionalSchema<typeof NodeOverride, undefined>>)),
   severity: v.optional(v.picklist(["warning", "error"], "expected warning or error")),
 });
 

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { isAbsolute, join, resolve } from "node:path";
 import { ConfigError, VendorError } from "../errors.ts";
 import type { RunRecord } from "../lakehouse/runs.ts";
+import { redactClip } from "../redact.ts";
 import { runAsOf } from "./measure.ts";
 
 export const RUN_EVENT_SCHEMA_URL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent";
@@ -182,7 +183,7 @@ export async function emitEvents(events: readonly RunEvent[], url: string, opts:
     }
     const text = await res.text().catch(() => "");
     if (!res.ok) {
-      const detail = text.trim().slice(0, 200).replace(/\s+/g, " ");
+      const detail = redactClip(text.trim(), 200).replace(/\s+/g, " ");
       throw new VendorError(`openlineage: POST ${url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ""} after ${sent} of ${events.length} events${detail ? `: ${detail}` : ""}`, "openlineage", undefined, res.status, 1, advice);
     }
     sent++;

@@ -23,6 +23,8 @@ export interface Finding {
   message: string;
   metrics?: Record<string, number>;
   details?: Record<string, unknown>;
+  /** The flow stage that reported it (scan, ingest, repair, audit); absent outside `flow`. */
+  stage?: string;
   /** True when this finding makes the asset toxic (never serialised separately: it is implied by the code). */
   toxic?: boolean;
 }

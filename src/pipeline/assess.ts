@@ -31,7 +31,9 @@ export function checkInput(ctx: RunContext, t: Target, raw: Bars, calendar: Cale
     nowMs: ctx.now.getTime(),
   };
   if (t.entry?.genesis) input.genesisMs = Date.parse(t.entry.genesis);
-  if (ctx.config.instruments?.[t.sym.id]?.stablecoin) input.stablecoin = true;
+  const inst = ctx.config.instruments?.[t.sym.id];
+  if (inst?.stablecoin) input.stablecoin = true;
+  if (inst?.tickSize !== undefined) input.tickSize = inst.tickSize;
   if (window?.fromMs !== undefined) input.fromMs = window.fromMs;
   if (window?.toMs !== undefined) input.toMs = window.toMs;
   return input;

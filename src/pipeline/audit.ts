@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import { SERIES_STATUSES, type SeriesStatus } from "../checks/status.ts";
@@ -15,6 +16,7 @@ import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult, SymbolReport } from "../report/summary.ts";
 import { assess } from "./assess.ts";
 import { commitBatch, goldenReadFinding, openWriteSession } from "./commit.ts";
+import { heldFiles, heldTargets } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface AuditOptions {
@@ -24,6 +26,8 @@ export interface AuditOptions {
   toMs?: number;
   /** Skip writing foundation_health.json and the catalog scores (read-only audit). */
   readOnly?: boolean;
+  /** Without `symbols`: also list assets held in quarantine that have no catalog entry (default true). */
+  held?: boolean;
 }
 
 /** One audited series (kept small: bars are dropped after checking so memory stays flat). */
@@ -50,14 +54,17 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   await initParquet();
   // Read without the lock (audits run beside writers); what is written back is re-validated under the lock.
   const catalog = lh.loadCatalog();
+  const health = lh.loadHealth();
   const unknown: Finding[] = []; // series with no calendar: reported, not audited
   const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, unknown);
-  const health = lh.loadHealth();
+  // A plain audit covers the whole lakehouse, quarantine included: toxic assets with no golden file are listed too.
+  if (!opts.symbols?.length && opts.held !== false) targets.push(...heldTargets(ctx, health, catalog, opts.interval));
   ctx.progress.start("audit", targets.length);
   let series: AuditedSeries[] = [];
   for (const t of targets) {
-    series.push(await auditSeries(ctx, lh, t, options, opts, health, !opts.readOnly));
-    ctx.progress.tick();
+    const one = await auditSeries(ctx, lh, t, options, opts, health, !opts.readOnly);
+    series.push(one);
+    ctx.progress.tick(1, one.report.status);
   }
   ctx.progress.done();
 
@@ -98,25 +105,35 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, 
     const f = goldenReadFinding(t, read);
     return { target: t, findings: [f], sha256: read.actual, catalogSha, corrupt: true, toxic: false, report: { ...base, status: "corrupt", rows: 0, start: null, end: null, qualityScore: null, file: read.path } };
   }
+  // An asset the registry holds in quarantine as toxic is `toxic`, with its files, whether or not a golden file exists.
+  const files = health ? heldFiles(health, t.sym, t.interval) : [];
+  // (Registries written before this finding existed recorded `missing` as the reason: not a reason for toxicity.)
+  const reasons = health?.get(t.sym.id)?.reasons.filter((r) => r !== "missing" && r !== "quarantined") ?? [];
+  const held = files.length ? heldFinding(base, files, reasons, options) : undefined;
   if (read.kind === "missing") {
-    // An asset held in quarantine is missing from the golden lakehouse for a reason: say which.
-    const held = health?.get(t.sym.id);
-    const why = held?.is_toxic && held.quarantined?.length ? `: held in quarantine as toxic (${held.reasons.join(", ")})` : "";
-    const details = { path: read.path, ...(why ? { quarantined: held!.quarantined } : {}) };
-    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}${why}`, undefined, details);
+    if (held) return { target: t, findings: [held], sha256: null, catalogSha, corrupt: false, toxic: true, report: { ...base, status: "toxic", rows: 0, start: null, end: null, qualityScore: null, quarantined: files } };
+    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}`, undefined, { path: read.path });
     return { target: t, findings: [f], sha256: null, catalogSha, corrupt: false, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
   }
   const a = assess(ctx, t, read.stored.bars, options, opts);
   const bars: Bars = a.bars;
   return {
     target: t,
-    findings: a.findings,
+    findings: held ? [...a.findings, held] : a.findings,
     sha256: read.stored.sha256,
     catalogSha,
     corrupt: false,
-    toxic: a.toxic,
-    report: { ...base, status: a.status, rows: barCount(bars), ...seriesRange(bars), qualityScore: a.qualityScore },
+    toxic: a.toxic || held !== undefined,
+    report: { ...base, status: held ? "toxic" : a.status, rows: barCount(bars), ...seriesRange(bars), qualityScore: a.qualityScore, ...(held ? { quarantined: files } : {}) },
   };
+}
+
+/** The `quarantined` finding of a series held in quarantine as toxic (error unless configured otherwise). */
+function heldFinding(base: { symbol: string; interval: Interval }, files: string[], reasons: string[], options: CheckMap): Finding {
+  const severity = options.get("quarantined")?.severity("error") ?? "error";
+  const why = reasons.length ? ` (${reasons.join(", ")})` : "";
+  const f = finding(base, "quarantined", severity, `held in quarantine as toxic${why}: ${files.map((f) => basename(f)).join(", ")}`, { files: files.length }, { files, reasons });
+  return { ...f, toxic: true };
 }
 
 /**
@@ -130,6 +147,7 @@ async function recordAudit(ctx: RunContext, lh: Lakehouse, unlocked: AuditedSeri
   try {
     const now = ctx.now.toISOString();
     const series = unlocked.map((one) => {
+      s.lock.heartbeat();
       const entry = s.catalog.get(one.target.sym.id, one.target.interval);
       if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) return one;
       const { entry: _stale, ...target } = one.target;
@@ -154,7 +172,8 @@ async function recordAudit(ctx: RunContext, lh: Lakehouse, unlocked: AuditedSeri
           status: one.report.status,
           rows: one.report.rows,
           audit_hash: one.sha256,
-          reasons: [...new Set(one.findings.map((f) => f.code))],
+          // A series held in quarantine keeps the reasons it was quarantined for, not the code that says so.
+          reasons: [...new Set(one.findings.flatMap((f) => (f.code === "quarantined" ? ((f.details?.reasons as string[] | undefined) ?? []) : [f.code])))],
           qualityScore: one.report.qualityScore,
         };
         const entry = s.catalog.get(symbol, one.target.interval);
@@ -194,10 +213,6 @@ function summarise(lh: Lakehouse, series: AuditedSeries[], health: HealthRegistr
     .symbols()
     .filter((s) => (health.get(s)?.quarantined?.length ?? 0) > 0)
     .map((s) => ({ symbol: s, files: health.get(s)!.quarantined!, isToxic: health.get(s)!.is_toxic }));
-  for (const s of series) {
-    const q = health.get(s.target.sym.id)?.quarantined;
-    if (q?.length) s.report.quarantined = q.length;
-  }
   const inputs = series.filter((s) => s.sha256 && !s.corrupt).map((s) => ({ name: lh.fileName(s.target.sym, s.target.interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval: s.target.interval }));
   return {
     counts,

@@ -45,10 +45,18 @@ export async function openWriteSession(ctx: RunContext, command: string, options
   }
 }
 
-/** Make the batch durable: data files, catalog entries and registry entries land together or not at all. */
+/**
+ * Make the batch durable: data files, catalog entries and registry entries land together or not at all. The lease
+ * is checked first: a writer that stalled past it and lost the lock stops here instead of writing.
+ */
 export function commitBatch(s: WriteSession): void {
+  if (s.batch.empty) return;
+  s.lock.heartbeat();
   s.batch.commit();
 }
+
+/** The codes whose findings make an asset toxic (a forced re-ingest with clean data clears them from the registry). */
+const TOXIC_CODES = new Set(["toxic_return", "volume_spike", "price_stall", "split_suspected"]);
 
 export type CommitOutcome = "written" | "unchanged" | "quarantined";
 
@@ -115,7 +123,7 @@ export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incomi
       findings: verdict.findings,
       merged: stored?.bars ?? incoming,
       output: { name: q.parquet, kind: "quarantine", symbol: t.sym.id, interval: t.interval },
-      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: q.parquet },
+      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: [q.parquet] },
     };
   }
 
@@ -144,7 +152,7 @@ export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incomi
   }
   if (clearToxic && entry.is_toxic) {
     entry.is_toxic = false;
-    entry.reasons = entry.reasons.filter((r) => r !== "toxic_return" && r !== "volume_spike" && r !== "price_stall");
+    entry.reasons = entry.reasons.filter((r) => !TOXIC_CODES.has(r));
   }
   if (!entry.is_toxic) entry.status = verdict.status;
   return {

@@ -4,19 +4,21 @@ import { resolveCheckOptions, runChecks } from "../checks/index.ts";
 import { staleness } from "../checks/stale.ts";
 import { unsorted } from "../checks/unsorted.ts";
 import type { RunContext } from "../context.ts";
-import { InputError } from "../errors.ts";
+import { type ErrorItem, InputError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import type { StoredSeries } from "../lakehouse/store.ts";
 import { barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
+import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 import { latencySummary } from "../report/latency.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import { mapLimitSettled } from "../vendors/limits.ts";
 import type { FetchRequest, FetchResult, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
+import { heldFiles } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface IngestOptions {
@@ -58,7 +60,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   const session = await openWriteSession(ctx, "ingest", options);
   const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, skipped_toxic: 0, fresh: 0, failed: 0, corrupt: 0 };
   const findings: Finding[] = [];
-  const errors: { message: string; symbol: string }[] = [];
+  const errors: ErrorItem[] = [];
   const symbols: SymbolReport[] = [];
   const outputs: LineageRef[] = [];
   const latencies: number[] = [];
@@ -67,11 +69,12 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   // Any error for one series (vendor, input, a filesystem errno) is that series' failure; the others go on.
   const fail = (t: Target, err: unknown) => {
     outcomes.failed++;
-    errors.push({ message: seriesFailure(t, err).oneLine(), symbol: t.sym.id });
+    errors.push(seriesFailure(t, err).toItem({ symbol: t.sym.id }));
   };
   try {
     targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval, findings);
     for (const t of targets) {
+      session.lock.heartbeat();
       try {
         const job = plan(ctx, session, t, opts);
         if (typeof job === "string") outcomes[job]++;
@@ -81,6 +84,8 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
           findings.push(job.finding);
           fail(t, new InputError(job.finding.message, ""));
         } else jobs.push(job);
+        // A skipped toxic asset is still reported, as toxic, with its quarantined files (it is not silently absent).
+        if (job === "skipped_toxic") symbols.push(heldReport(session, t));
       } catch (err) {
         fail(t, err);
       }
@@ -94,18 +99,21 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
       for (let k = 0; k < slice.length; k++) {
         const job = slice[k]!;
         const res = fetched[k]!;
+        let outcome: Outcome = "failed";
         try {
           if (res.status === "rejected") throw res.reason;
           const r = commitJob(ctx, session, job, res.value, opts);
           if (res.value.latencyMs !== undefined) latencies.push(res.value.latencyMs);
           outcomes[r.outcome]++;
+          outcome = r.outcome;
           findings.push(...r.findings);
           if (r.report) symbols.push(r.report);
           if (r.output) outputs.push(r.output);
         } catch (err) {
           fail(job.t, err);
         }
-        ctx.progress.tick();
+        session.lock.heartbeat();
+        ctx.progress.tick(1, outcome);
       }
       commitBatch(session); // once per batch: its files, catalog and registry entries land together
     }
@@ -118,7 +126,14 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
     }
   }
   return {
-    counts: { symbols: targets.length, fetched: jobs.length, missing: jobs.filter((j) => j.pass === "missing").length, stale: jobs.filter((j) => j.pass === "stale").length, ...outcomes },
+    counts: {
+      symbols: targets.length,
+      fetched: jobs.length,
+      missing: jobs.filter((j) => j.pass === "missing").length,
+      stale: jobs.filter((j) => j.pass === "stale").length,
+      ...outcomes,
+      toxic: symbols.filter((r) => r.status === "toxic").length,
+    },
     symbols,
     findings,
     errors,
@@ -152,6 +167,24 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
   return { t, pass: "stale", stored, req };
 }
 
+/** The row of an asset skipped because the registry holds it as toxic: its stored range (if any) and quarantine files. */
+function heldReport(s: WriteSession, t: Target): SymbolReport {
+  const e = t.entry;
+  const files = heldFiles(s.health, t.sym, t.interval);
+  return {
+    symbol: t.sym.id,
+    interval: t.interval,
+    profile: t.profile,
+    status: "toxic",
+    rows: e?.rows ?? 0,
+    start: e?.start ?? null,
+    end: e?.end ?? null,
+    qualityScore: e?.qualityScore ?? null,
+    outcome: "skipped_toxic",
+    ...(files.length ? { quarantined: files } : {}),
+  };
+}
+
 interface JobResult {
   outcome: Outcome;
   findings: Finding[];
@@ -165,6 +198,11 @@ function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchRes
     const msg = `${opts.vendor.name} returned no bars for ${t.sym.id} ${t.interval}${fetched.ticker ? ` (${fetched.ticker})` : ""}`;
     const severity = job.pass === "missing" ? s.options.get("no_data")!.severity("error") : "warning";
     return { outcome: "no_data", findings: [{ code: "no_data", severity, symbol: t.sym.id, interval: t.interval, message: msg, metrics: { rows: 0 } }] };
+  }
+  // Every vendor's bars are range-checked before anything else reads them (the file vendor does it per row already).
+  const bad = firstOutsideWindow(fetched.bars.timestamp);
+  if (bad >= 0) {
+    throw new InputError(`${opts.vendor.name} sent ${t.sym.id} ${t.interval} a bar at ${describeMs(fetched.bars.timestamp[bad]!)} (row ${bad + 1}), outside ${TIME_WINDOW_TEXT}`, "check the vendor's answer and its time unit; nothing was committed for this series");
   }
   if (fetched.partial) ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
   // Repeated or descending rows in what the vendor sent are reported, then normalised away.

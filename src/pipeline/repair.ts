@@ -2,12 +2,14 @@ import { calendarFor } from "../calendar/index.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import { missingRanges } from "../checks/gap.ts";
 import type { RunContext } from "../context.ts";
+import { type ErrorItem, InputError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
 import { barCount, mergeBars, normalizeBars, type Bars } from "../model/bars.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
+import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import type { Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
@@ -73,7 +75,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
   const plans: Record<string, unknown>[] = [];
   const symbols: SymbolReport[] = [];
   const findings: Finding[] = [];
-  const errors: { message: string; symbol: string }[] = [];
+  const errors: ErrorItem[] = [];
   const outputs: LineageRef[] = [];
   try {
     const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, findings);
@@ -81,6 +83,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
     const budget = { fills: opts.maxFills ?? Infinity, candles: opts.maxCandles ?? Infinity, deadline: Date.now() + (opts.maxTimeMs ?? Infinity) };
     ctx.progress.start(opts.dryRun ? "repair plan" : "repair", targets.length);
     for (const t of targets) {
+      session?.lock.heartbeat();
       try {
         const read = lh.readChecked(t.sym, t.interval, catalog.get(t.sym.id, t.interval));
         if (read.kind === "corrupt" || read.kind === "unreadable") {
@@ -101,7 +104,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
         if (r.output) outputs.push(r.output);
       } catch (err) {
         counts.failed++;
-        errors.push({ message: seriesFailure(t, err).oneLine(), symbol: t.sym.id });
+        errors.push(seriesFailure(t, err).toItem({ symbol: t.sym.id }));
       } finally {
         ctx.progress.tick();
       }
@@ -142,6 +145,8 @@ async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: Repa
     budget.fills--;
     counts.fetches!++;
     const res = await opts.vendor.fetch({ symbol: t.sym, profile: t.profile, interval: t.interval, fromMs: f.fromMs, toMs: f.toMs });
+    const bad = firstOutsideWindow(res.bars.timestamp);
+    if (bad >= 0) throw new InputError(`${opts.vendor.name} sent ${t.sym.id} ${t.interval} a bar at ${describeMs(res.bars.timestamp[bad]!)}, outside ${TIME_WINDOW_TEXT}`, "check the vendor's answer and its time unit; nothing was committed for this series");
     const got = normalizeBars(res.bars);
     budget.candles -= barCount(got);
     counts.barsFetched! += barCount(got);

@@ -4,6 +4,7 @@ import type { RunContext } from "../context.ts";
 import { ConfigError } from "../errors.ts";
 import { writeJsonAtomic } from "../lakehouse/atomic.ts";
 import { Lakehouse } from "../lakehouse/store.ts";
+import { parseRunId } from "../model/run-id.ts";
 import { parseSymbol, resolveProfile } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
 import type { Candidate } from "./candidates.ts";
@@ -20,6 +21,8 @@ export interface ScanOptions {
 
 /** Run scanners, drop toxic assets, dedupe across scanners, write export/<run-id>/candidates.json. */
 export async function runScan(ctx: RunContext, opts: ScanOptions): Promise<StepResult & { candidatesPath: string; candidates: Candidate[] }> {
+  // The run id names the export folder: a bad one would write outside --export.
+  parseRunId(ctx.runId);
   if (!opts.configs.length) throw new ConfigError("scan needs at least one scanner config", "pass --scanner FILE (JSON or YAML), repeatable or comma-separated");
   const scanners = opts.configs.map((f) => loadScanner(f));
   const health = new Lakehouse(ctx.lakehouse).loadHealth();

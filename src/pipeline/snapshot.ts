@@ -1,21 +1,24 @@
 // The alpha-cycle contract (seed 002 §1.2, §3.3): copy exactly what a run reads into an immutable run folder.
 // No vendor is ever created here, so a snapshot cannot touch the network.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
 import type { RunContext } from "../context.ts";
 import { ConfigError, InputError } from "../errors.ts";
 import { syncDir, writeFileAtomic, writeJsonAtomic } from "../lakehouse/atomic.ts";
 import { decodeBars, encodeMatrix, initParquet } from "../lakehouse/parquet.ts";
+import { assertRunsAppendable } from "../lakehouse/runs.ts";
 import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
 import { normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
+import { parseRunId } from "../model/run-id.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import { VERSION } from "../version.ts";
 import { type AuditedSeries, runAudit } from "./audit.ts";
 import { buildReturnsMatrix, type MatrixMember } from "./returns-matrix.ts";
+import { makeTmpFolder, sweepDeadTmpFolders } from "./snapshot-tmp.ts";
 import { MANIFEST_FILE, MANIFEST_SCHEMA_ID, type Manifest, type ManifestEntry, snapshotIdOf } from "./verify.ts";
 
 /** What to snapshot and where. */
@@ -30,7 +33,6 @@ export interface SnapshotOptions {
 
 /** The returns matrix's file name inside a run folder. */
 export const MATRIX_FILE = "returns_matrix.parquet";
-const RUN_ID = /^[A-Za-z0-9._-]+$/;
 const READ_ONLY = 0o444;
 
 /** Why an asset may not enter a snapshot (empty when it may). */
@@ -63,10 +65,11 @@ function blockedFinding(s: AuditedSeries, reasons: string[]): Finding {
 
 /** Snapshot the series into `<out>/<runId>`: fail fast on missing, stale or toxic assets (exit 2, nothing written), else copy, hash and build the returns matrix. */
 export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promise<StepResult> {
-  if (!RUN_ID.test(opts.runId) || opts.runId.startsWith(".")) {
-    throw new ConfigError(`invalid run id "${opts.runId}"`, "use letters, digits and . _ - only, not starting with a dot (e.g. 2026-11-22-alpha)");
-  }
+  parseRunId(opts.runId);
+  // The command appends a run record at the end; fail now, before anything is written, if it could not.
+  assertRunsAppendable(ctx.lakehouse);
   const outDir = resolve(opts.out);
+  sweepDeadTmpFolders(outDir, ctx.log);
   const runDir = join(outDir, opts.runId);
   const refuseExisting = () => {
     if (existsSync(runDir)) throw new ConfigError(`run folder already exists: ${runDir}`, "a snapshot is never overwritten: choose a new --run-id");
@@ -76,7 +79,8 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   const lh = new Lakehouse(ctx.lakehouse);
   // One column and one file per symbol: repeats would collide in the matrix and the manifest.
   const symbols = opts.symbols?.filter((s, i, all) => all.findIndex((x) => x.id === s.id) === i);
-  const audit = await runAudit(ctx, { ...(symbols ? { symbols } : {}), interval, readOnly: true });
+  // Without symbols a snapshot is of the catalog's series: quarantined assets outside it are not asked for.
+  const audit = await runAudit(ctx, { ...(symbols ? { symbols } : {}), interval, readOnly: true, held: false });
   if (!audit.series.length) throw new ConfigError(`nothing to snapshot: the catalog has no ${interval} series`, "pass --symbols or --candidates, or ingest first");
 
   // What the snapshot read (runs.jsonl lineage): every lakehouse file with the hash it was audited at.
@@ -90,7 +94,7 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   if (blocked.length) {
     ctx.log.warn(`snapshot ${opts.runId} aborted: ${blocked.length} of ${audit.series.length} assets not fit; nothing written`);
     return {
-      counts: { symbols: audit.series.length, blocked: blocked.length, copied: 0 },
+      counts: { symbols: audit.series.length, blocked: blocked.length, copied: 0, toxic: audit.series.filter((s) => s.report.status === "toxic").length },
       symbols: audit.series.map((s) => s.report),
       findings: blocked,
       extra: { snapshot: { runId: opts.runId, dir: runDir, written: false } },
@@ -101,8 +105,8 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
 
   mkdirSync(outDir, { recursive: true });
   // Build under a hidden temp folder beside the target and rename at the end: a crash never leaves a half snapshot under the run id.
-  const tmp = mkdtempSync(join(outDir, `.${opts.runId}.tmp-`));
-  chmodSync(tmp, 0o755); // mkdtemp makes it private; a run folder is read by other users and CI jobs
+  // Named after this process (see snapshot-tmp.ts) so the next snapshot can sweep it if this one is killed.
+  const tmp = makeTmpFolder(outDir, opts.runId);
   try {
     const built = await writeRunFolder(ctx, lh, audit.series, interval, opts.runId, tmp);
     refuseExisting(); // another process may have taken the run id meanwhile
@@ -112,7 +116,7 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
     const reports: SymbolReport[] = audit.series.map((s) => ({ ...s.report, file: `data/${lh.fileName(s.target.sym, interval)}`, gapsFilled: built.manifest.gapsFilled[s.target.sym.id] ?? 0 }));
     const gapsFilled = Object.values(built.manifest.gapsFilled).reduce((a, b) => a + b, 0);
     return {
-      counts: { symbols: audit.series.length, blocked: 0, copied: audit.series.length, gapsFilled, matrixRows: built.matrixRows },
+      counts: { symbols: audit.series.length, blocked: 0, copied: audit.series.length, toxic: 0, gapsFilled, matrixRows: built.matrixRows },
       symbols: reports,
       findings: audit.findings,
       extra: {

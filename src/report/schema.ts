@@ -1,5 +1,11 @@
 import { SUMMARY_SCHEMA_ID } from "./summary.ts";
 
+// The JSON Schema of the one summary document. It is exact: every top-level section a command may add is listed
+// (anything else fails validation), so a new section cannot ship without being described here.
+
+const isoTime = { type: "string", format: "date-time" } as const;
+const count = { type: "integer", minimum: 0 } as const;
+
 const finding = {
   type: "object",
   required: ["code", "severity", "message"],
@@ -11,6 +17,23 @@ const finding = {
     message: { type: "string" },
     metrics: { type: "object", additionalProperties: { type: "number" } },
     details: { type: "object" },
+    stage: { enum: ["scan", "ingest", "repair", "audit"], description: "flow only: the stage that reported the finding" },
+  },
+  additionalProperties: false,
+} as const;
+
+const errorItem = {
+  type: "object",
+  required: ["code", "kind", "message"],
+  properties: {
+    code: { type: "string", pattern: "^[a-z_]+$", description: "stable slug: the kind, or a more specific one (bad_row, not_found, locked, vendor_http, invalid_field, …)" },
+    kind: { enum: ["config", "input", "vendor", "lock", "usage"] },
+    message: { type: "string", description: "the one line printed on stderr: what is wrong — what to do" },
+    symbol: { type: "string" },
+    file: { type: "string" },
+    line: { type: "integer", minimum: 1 },
+    column: { type: ["string", "integer"] },
+    field: { type: "string" },
   },
   additionalProperties: false,
 } as const;
@@ -23,11 +46,96 @@ const symbolRow = {
     interval: { type: "string" },
     profile: { type: "string" },
     status: { type: "string" },
-    rows: { type: "integer", minimum: 0 },
+    rows: count,
     start: { type: ["string", "null"], format: "date-time" },
     end: { type: ["string", "null"], format: "date-time" },
     qualityScore: { type: ["number", "null"], minimum: 0, maximum: 1 },
+    outcome: { type: "string", description: "ingest: written, unchanged, quarantined, skipped_toxic" },
+    partial: { type: "boolean" },
+    quarantined: { type: "array", items: { type: "string" }, description: "the asset's files in quarantine/ (toxic series kept as evidence)" },
   },
+} as const;
+
+const stage = {
+  type: "object",
+  properties: {
+    skipped: { const: true },
+    counts: { type: "object", additionalProperties: count },
+    errors: { type: "array", items: errorItem },
+    findings: { ...count, description: "how many findings the stage reported (the findings themselves are in the top-level findings, tagged with this stage)" },
+    latency: { type: "object" },
+    candidatesPath: { type: "string" },
+    plan: { type: "array" },
+  },
+  additionalProperties: false,
+} as const;
+
+const quarantineEntry = {
+  type: "object",
+  required: ["symbol", "files", "isToxic"],
+  properties: { symbol: { type: "string" }, files: { type: "array", items: { type: "string" } }, isToxic: { type: "boolean" } },
+  additionalProperties: false,
+} as const;
+
+const planEntry = {
+  type: "object",
+  required: ["symbol", "interval", "fetches"],
+  properties: {
+    symbol: { type: "string" },
+    interval: { type: "string" },
+    fetches: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["kind", "from", "to"],
+        properties: { kind: { enum: ["gap", "backfill"] }, from: isoTime, to: isoTime, bars: count },
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+const latency = {
+  type: "object",
+  additionalProperties: {
+    type: "object",
+    required: ["count", "p50Ms", "p95Ms", "p99Ms"],
+    properties: { count, p50Ms: { type: ["number", "null"] }, p95Ms: { type: ["number", "null"] }, p99Ms: { type: ["number", "null"] } },
+  },
+} as const;
+
+const calendar = {
+  type: "object",
+  required: ["calendar", "profile", "timezone", "from", "to", "sessions", "holidays", "earlyCloses", "specialHours"],
+  properties: {
+    calendar: { type: "string", description: "the calendar's name: XNYS, XTKS, CMES_EQUITY…" },
+    profile: { type: "string" },
+    timezone: { type: "string" },
+    from: { type: "string", format: "date" },
+    to: { type: "string", format: "date" },
+    interval: { type: "string" },
+    sessions: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["date", "open", "close"],
+        properties: { date: { type: "string", format: "date" }, open: isoTime, close: isoTime, breakStart: isoTime, breakEnd: isoTime, early: { type: "string" }, special: { type: "string" }, bars: count },
+        additionalProperties: false,
+      },
+    },
+    holidays: { type: "array", items: { type: "object", required: ["date", "name"], properties: { date: { type: "string" }, name: { type: "string" } } } },
+    earlyCloses: { type: "array", items: { type: "object", required: ["date", "name", "close"], properties: { date: { type: "string" }, name: { type: "string" }, close: { type: "string" }, localClose: { type: "string" } } } },
+    specialHours: { type: "array", items: { type: "object", required: ["date", "name", "open"], properties: { date: { type: "string" }, name: { type: "string" }, open: { type: "string" }, localOpen: { type: "string" } } } },
+  },
+  additionalProperties: false,
+} as const;
+
+const knownCalendar = {
+  type: "object",
+  required: ["name", "title", "profile", "timezone", "aliases", "from", "knownUntil"],
+  properties: { name: { type: "string" }, title: { type: "string" }, profile: { type: "string" }, timezone: { type: "string" }, aliases: { type: "array", items: { type: "string" } }, from: count, knownUntil: count },
+  additionalProperties: false,
 } as const;
 
 /** JSON Schema (draft 2020-12) of the summary every command prints with --json. */
@@ -42,17 +150,54 @@ export const SUMMARY_JSON_SCHEMA = {
     command: { type: "string" },
     version: { type: "string" },
     runId: { type: "string", pattern: "^[A-Za-z0-9._-]+$" },
-    startedAt: { type: "string", format: "date-time" },
-    finishedAt: { type: "string", format: "date-time" },
-    durationMs: { type: "integer", minimum: 0 },
-    status: { enum: ["ok", "warning", "error"] },
+    startedAt: isoTime,
+    finishedAt: isoTime,
+    durationMs: count,
+    status: { enum: ["ok", "warning", "error"], description: "the worst finding; error whenever errors[] is non-empty or the exit code is 3" },
     exitCode: { enum: [0, 1, 2, 3] },
-    counts: { type: "object", additionalProperties: { type: "integer", minimum: 0 } },
+    counts: { type: "object", additionalProperties: count },
     symbols: { type: "array", items: symbolRow },
     findings: { type: "array", items: finding },
-    errors: {
-      type: "array",
-      items: { type: "object", required: ["message"], properties: { message: { type: "string" }, symbol: { type: "string" } } },
+    errors: { type: "array", minItems: 1, items: errorItem },
+    // Sections, by the commands that add them.
+    candidatesPath: { type: "string", description: "scan, flow" },
+    droppedToxic: { type: "array", items: { type: "string" }, description: "scan: candidates dropped because the registry marks them toxic" },
+    latency: { ...latency, description: "ingest: fetch latency per vendor" },
+    plan: { type: "array", items: planEntry, description: "repair: the fetches planned per series, newest first" },
+    dryRun: { type: "boolean", description: "repair" },
+    quarantine: { type: "array", items: quarantineEntry, description: "audit, flow: assets with files in quarantine/" },
+    stages: {
+      type: "object",
+      description: "flow: one entry per stage",
+      required: ["scan", "ingest", "repair", "audit"],
+      properties: { scan: stage, ingest: stage, repair: stage, audit: stage },
+      additionalProperties: false,
     },
+    snapshot: { type: "object", description: "snapshot, snapshot verify: the run folder" },
+    dataset: { type: ["object", "null"], description: "bootstrap: the cached dataset" },
+    rows: { ...count, description: "bootstrap: rows in the dataset" },
+    symbolsSeen: { type: "array", items: { type: "string" }, description: "bootstrap" },
+    window: { type: "object", description: "bootstrap: the resolved time window" },
+    vendors: { type: "object", description: "bootstrap: vendors requested and used" },
+    cache: { type: "object", description: "bootstrap: the cache entry" },
+    lineage: { type: "object", description: "lineage: the measured lineage graph; bootstrap: what it read and wrote" },
+    reference: { type: "object", description: "reference check: the files checked" },
+    calendar: { ...calendar, description: "calendar: sessions, holidays and early closes" },
+    calendars: { type: "array", items: knownCalendar, description: "calendar --list: every calendar and the exchange prefixes that map to it" },
+    jsonSchema: { type: "object", description: "schema: this JSON Schema" },
+    codes: { type: "array", items: { type: "object", required: ["code", "rule", "severity"] }, description: "explain: the finding codes' records (rule, default severity, options, example)" },
+    init: {
+      type: "array",
+      description: "init: each starter file, written or kept (never overwritten)",
+      items: { type: "object", required: ["path", "written"], properties: { path: { type: "string" }, written: { type: "boolean" }, what: { type: "string" } } },
+    },
+    completion: { type: "object", required: ["shell", "script"], properties: { shell: { enum: ["bash", "zsh", "fish"] }, script: { type: "string" } }, additionalProperties: false, description: "completion: the script" },
   },
+  additionalProperties: false,
+  allOf: [
+    { if: { required: ["errors"] }, then: { properties: { status: { const: "error" }, exitCode: { const: 3 } } } },
+    { if: { properties: { exitCode: { const: 3 } } }, then: { properties: { status: { const: "error" } } } },
+    { if: { properties: { exitCode: { const: 2 } } }, then: { properties: { status: { const: "error" } } } },
+    { if: { properties: { exitCode: { const: 1 } } }, then: { properties: { status: { enum: ["warning", "error"] } } } },
+  ],
 } as const;

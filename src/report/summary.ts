@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { type Finding, type Status, worstOf } from "../model/finding.ts";
+import { redactValue } from "../redact.ts";
+import type { DqError, ErrorItem } from "../errors.ts";
+import { type Finding, type Status, worst, worstOf } from "../model/finding.ts";
 import { VERSION } from "../version.ts";
+
+export type { ErrorItem };
 
 export const SUMMARY_SCHEMA_ID = "dqctl.summary/v1";
 
@@ -31,7 +35,7 @@ export interface Summary {
   counts: Record<string, number>;
   symbols: SymbolReport[];
   findings: Finding[];
-  errors?: { message: string; symbol?: string }[];
+  errors?: ErrorItem[];
   [section: string]: unknown;
 }
 
@@ -40,8 +44,10 @@ export interface StepResult {
   counts: Record<string, number>;
   symbols: SymbolReport[];
   findings: Finding[];
-  /** Operational failures that did not stop the run (each also makes the exit code 3). */
-  errors?: { message: string; symbol?: string }[];
+  /** Operational failures that did not stop the run (each also makes the exit code 3 and the status error). */
+  errors?: ErrorItem[];
+  /** The findings that decide the quality gate, when not all of them do (flow: the audit's). */
+  gateFindings?: Finding[];
   /** Extra top-level sections (e.g. `latency`, `stages`, `snapshot`). */
   extra?: Record<string, unknown>;
   /** Forces the exit code past the quality gate (e.g. a snapshot that aborted: 2). */
@@ -74,11 +80,15 @@ export function newRunId(now: Date): string {
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
-/** Assemble the summary; the exit code comes from operational errors first, then the gate. */
+/**
+ * Assemble the summary. The exit code comes from operational errors first, then the gate; the status is the worst
+ * finding, and `error` whenever the run had an operational error (exit 3): a dashboard colours by it.
+ */
 export function buildSummary(command: string, runId: string, started: Date, finished: Date, step: StepResult, failOn: FailOn): Summary {
   const findings = step.findings.map(stripInternal);
-  const status = worstOf(findings);
-  const exitCode = step.errors?.length ? 3 : (step.exitCode ?? gateExitCode(status, failOn));
+  const gate = step.gateFindings ? worstOf(step.gateFindings) : worstOf(findings);
+  const exitCode = step.errors?.length ? 3 : (step.exitCode ?? gateExitCode(gate, failOn));
+  const status: Status = step.errors?.length || exitCode === 3 ? "error" : worst(worstOf(findings), exitCode === 2 ? "error" : exitCode === 1 ? "warning" : "ok");
   const summary: Summary = {
     schema: SUMMARY_SCHEMA_ID,
     command,
@@ -98,20 +108,25 @@ export function buildSummary(command: string, runId: string, started: Date, fini
   return summary;
 }
 
+/** The summary of a run that stopped on an operational error before it had a result (exit 3). */
+export function errorSummary(command: string, runId: string, started: Date, finished: Date, err: DqError): Summary {
+  return buildSummary(command, runId, started, finished, { counts: {}, symbols: [], findings: [], errors: [err.toItem()] }, undefined);
+}
+
 function stripInternal(f: Finding): Finding {
   if (f.toxic === undefined) return f;
   const { toxic, ...rest } = f;
   return toxic ? { ...rest, details: { ...rest.details, toxic: true } } : rest;
 }
 
-/** JSON with BigInt as numbers and non-finite numbers as strings (JSON has no NaN/Infinity). */
+/** JSON with BigInt as numbers, non-finite numbers as strings (JSON has no NaN/Infinity) and every string redacted. */
 export function toJson(value: unknown, indent = 2): string {
   return JSON.stringify(
     value,
     (_k, v) => {
       if (typeof v === "bigint") return Number(v);
       if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-      return v;
+      return redactValue(v);
     },
     indent,
   );

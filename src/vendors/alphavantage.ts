@@ -6,6 +6,7 @@
  */
 import * as v from "valibot";
 import { ConfigError, VendorError } from "../errors.ts";
+import { redactClip } from "../redact.ts";
 import { dateLabel } from "./daily.ts";
 import { createHttpClient, describeRequest, type HttpClientOptions, parseBody, type Throttle } from "./http.ts";
 import { BarBuilder, clipBars } from "./rows.ts";
@@ -35,7 +36,7 @@ export function alphaVantageThrottle(body: unknown): Throttle | undefined {
   const note = o.Note ?? o.Information;
   if (typeof note !== "string") return undefined;
   if (/premium/i.test(note) && !/frequency|per minute|per day|rate limit/i.test(note)) return undefined;
-  return { status: 429, reason: note.slice(0, 120) };
+  return { status: 429, reason: redactClip(note, 120) };
 }
 
 /** Options for tests and embedding. */
@@ -80,7 +81,7 @@ export function alphaVantageVendor(ctx: VendorContext, opts: AlphaVantageOptions
       const body = res.body as Record<string, unknown>;
       const refusal = body?.["Error Message"] ?? body?.Information;
       if (typeof refusal === "string") {
-        throw new VendorError(`alphavantage ${what}: ${refusal.slice(0, 200)}`, "alphavantage", req.symbol.id, 200, res.attempts, "check the symbol and that the key's plan includes this endpoint");
+        throw new VendorError(`alphavantage ${what}: ${redactClip(refusal, 200)}`, "alphavantage", req.symbol.id, 200, res.attempts, "check the symbol and that the key's plan includes this endpoint");
       }
       const series = fx ? parseBody(FxBody, body, "alphavantage", what, req.symbol.id)["Time Series FX (Daily)"] : parseBody(EquityBody, body, "alphavantage", what, req.symbol.id)["Time Series (Daily)"];
       const out = new BarBuilder(Object.keys(series).length);

@@ -2,6 +2,7 @@ import { ofetch } from "ofetch";
 import * as v from "valibot";
 import type { Logger } from "../context.ts";
 import { VendorError } from "../errors.ts";
+import { redactClip, redactSecrets } from "../redact.ts";
 import { silentLogger } from "../context.ts";
 import { RateLimiter, Semaphore, sleep as realSleep } from "./limits.ts";
 import type { VendorSettings } from "./settings.ts";
@@ -91,7 +92,7 @@ export function errorDetail(text: string): string | undefined {
     j = JSON.parse(text);
   } catch {
     const t = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
-    return t ? t.slice(0, 120) : undefined;
+    return t ? redactClip(t, 120) : undefined;
   }
   const o = (j ?? {}) as Record<string, any>;
   const chartErr = o.chart?.error ?? o.finance?.error;
@@ -104,12 +105,7 @@ export function errorDetail(text: string): string | undefined {
     o.message,
   ];
   const hit = candidates.find((c) => typeof c === "string" && c.trim());
-  return hit ? String(hit).slice(0, 200) : undefined;
-}
-
-/** Hide credentials that ride in query strings (Alpha Vantage `apikey`, FRED `api_key`) before a message is shown. */
-export function redact(text: string): string {
-  return text.replace(/\b(api_?key|apikey|token|auth)=[^&\s"']+/gi, "$1=***");
+  return hit ? redactClip(String(hit), 200) : undefined;
 }
 
 const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`;
@@ -168,7 +164,7 @@ export class HttpClient {
     };
     const wait = async (ms: number) => {
       this.stats.retries++;
-      log.debug(`${prefix}: ${last?.what}; retry ${attempts}/${retries} in ${ms} ms`);
+      log.debug(redactSecrets(`${prefix}: ${last?.what}; retry ${attempts}/${retries} in ${ms} ms`));
       try {
         await this.o.sleep(ms, overall);
       } catch (err) {
@@ -207,7 +203,7 @@ export class HttpClient {
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason;
         if (deadline.aborted) throw outOfTime();
-        const msg = attemptTimer.aborted ? `timeout after ${timeoutMs} ms` : `network error (${redact((err as Error)?.message ?? String(err))})`;
+        const msg = attemptTimer.aborted ? `timeout after ${timeoutMs} ms` : `network error (${(err as Error)?.message ?? String(err)})`;
         last = { what: msg };
         if (attempts >= maxAttempts) throw fail(msg, attempts, undefined, undefined, err);
         await wait(this.backoffMs(attempts));
@@ -237,7 +233,8 @@ export class HttpClient {
         body = JSON.parse(text);
       } catch (err) {
         // A cut connection usually shows up as a half-sent body, so it is retried like a 5xx.
-        const what = `malformed JSON body (${text.length} chars${text.length ? `, ends "${text.slice(-20)}"` : ""})`;
+        // Redacted before the tail is cut, so the tail can never be the end of a key.
+        const what = `malformed JSON body (${text.length} chars${text.length ? `, ends "${redactSecrets(text).slice(-20)}"` : ""})`;
         last = { what, status };
         if (attempts >= maxAttempts) throw fail(what, attempts, status, "the vendor sent a truncated or non-JSON answer; retry later or check the base URL", err);
         await wait(this.backoffMs(attempts));

@@ -1,3 +1,4 @@
+import { credentialsInText, registerSecrets } from "../redact.ts";
 import type { VendorContext } from "./types.ts";
 
 /** Network vendors dqctl knows, in the order `--vendor` help lists them. */
@@ -51,6 +52,11 @@ export function apiKeyEnv(vendor: string): string | undefined {
   return DEFAULTS[vendor]?.keyEnv;
 }
 
+/** Every environment variable a vendor reads a credential from (ALPHAVANTAGE_API_KEY, FRED_API_KEY, …). */
+export function apiKeyEnvs(): string[] {
+  return Object.values(DEFAULTS).flatMap((d) => (d.keyEnv ? [d.keyEnv] : []));
+}
+
 function positive(raw: string | undefined): number | undefined {
   if (raw === undefined || raw.trim() === "") return undefined;
   const n = Number(raw);
@@ -67,6 +73,8 @@ export function vendorSettings(vendor: string, ctx: Pick<VendorContext, "config"
   const env = ctx.env;
   const baseUrl = c.baseUrl ?? (d.baseEnv ? env[d.baseEnv] : undefined) ?? d.baseUrl;
   const apiKey = c.apiKey ?? (d.keyEnv ? env[d.keyEnv] : undefined);
+  // Whoever resolves a key registers it, so a vendor built without the CLI (tests, embedding) is redacted too.
+  registerSecrets([apiKey, ...credentialsInText(baseUrl)]);
   return {
     vendor,
     baseUrl: baseUrl.replace(/\/+$/, ""),

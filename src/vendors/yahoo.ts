@@ -8,6 +8,9 @@
  * - 4h is refused: Yahoo has no native 4h bars, and building them from 1h would have to invent an anchoring
  *   (UTC or session open) the calendars may not expect. Use 1h here, or binance/tradingview for 4h.
  * - Prices are Yahoo's `quote` (split-adjusted, not dividend-adjusted); `adjclose` is ignored.
+ * - A known symbol with no bars in the range is zero bars (ingest reports `no_data`): a chart result without
+ *   `timestamp` (and `quote: [{}]`, or no quote at all), an empty `result`, or HTTP 400 "Data doesn't exist for
+ *   startDate …". An unknown symbol (`error.code` "Not Found", HTTP 404) stays a vendor error.
  * - Intraday look-back limits (1m: 30 days back, 7 per request; 5m–30m: 60 days; 1h: 730 days): a request
  *   reaching further back is clamped and marked `capped`.
  */
@@ -68,7 +71,8 @@ const ChartBody = v.object({
         v.object({
           meta: v.looseObject({ exchangeTimezoneName: v.optional(v.string()), gmtoffset: v.optional(v.number()), regularMarketTime: v.optional(v.number()) }),
           timestamp: v.optional(v.array(v.number())),
-          indicators: v.object({ quote: v.array(v.object({ open: Series, high: Series, low: Series, close: Series, volume: Series })) }),
+          // A range without bars comes with `quote: [{}]`, or an `indicators` without `quote`, or none at all.
+          indicators: v.optional(v.object({ quote: v.optional(v.array(v.object({ open: Series, high: Series, low: Series, close: Series, volume: Series }))) })),
         }),
       ),
     ),
@@ -97,7 +101,7 @@ export function parseYahooChart(body: unknown, req: FetchRequest, what: string, 
   const r = result?.[0];
   if (!r) return { bars: allocBars(0), dropped: 0 };
   const ts = r.timestamp ?? [];
-  const q = r.indicators.quote[0] ?? {};
+  const q = r.indicators?.quote?.[0] ?? {};
   if (!ts.length) {
     if (q.close?.length) throw drift(what, req, "chart.result.0.timestamp missing while quote arrays hold values");
     return { bars: allocBars(0), dropped: 0 };
@@ -130,6 +134,11 @@ export function parseYahooChart(body: unknown, req: FetchRequest, what: string, 
   return { bars: out.build(), dropped, ...(warning ? { warning } : {}) };
 }
 
+/** Yahoo's HTTP 400 for a known symbol and a range holding no bars (e.g. entirely before its listing): no data, not a failure. */
+function isNoDataInRange(err: unknown): boolean {
+  return err instanceof VendorError && err.status === 400 && /Data doesn't exist for startDate/i.test(err.message);
+}
+
 function drift(what: string, req: FetchRequest, detail: string): VendorError {
   return new VendorError(`yahoo ${what}: unexpected response shape (schema drift): ${detail}`, "yahoo", req.symbol.id, undefined, undefined, "the vendor changed its response format; update dqctl or switch vendor");
 }
@@ -152,13 +161,18 @@ export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor
       const { windows, capped } = yahooWindows(req.interval, req.fromMs, req.toMs, now());
       let dropped = 0;
       const parts = await mapLimit(windows, settings.concurrency, async ([from, to]) => {
-        const res = await client.json({
-          url: `${settings.baseUrl}/v8/finance/chart/${encodeURIComponent(ticker)}`,
-          query: { period1: Math.floor(from / 1000), period2: Math.ceil(to / 1000), interval: param, includePrePost: "false", events: "div,splits" },
-          what,
-          symbol: req.symbol.id,
-          ...(signal ? { signal } : {}),
-        });
+        const res = await client
+          .json({
+            url: `${settings.baseUrl}/v8/finance/chart/${encodeURIComponent(ticker)}`,
+            query: { period1: Math.floor(from / 1000), period2: Math.ceil(to / 1000), interval: param, includePrePost: "false", events: "div,splits" },
+            what,
+            symbol: req.symbol.id,
+            ...(signal ? { signal } : {}),
+          })
+          .catch((err: unknown) => {
+            if (isNoDataInRange(err)) return { body: { chart: { result: [], error: null } } };
+            throw err;
+          });
         const p = parseYahooChart(res.body, req, what, ctx.config);
         dropped += p.dropped;
         if (p.warning) ctx.log.warn(p.warning);

@@ -43,7 +43,7 @@ describe("operational errors", () => {
     const src = join(dir, "badcsv");
     mkdirSync(src);
     writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), "timestamp,open,high,low,close,volume\n2026-11-21,1,2,0.5,1.5,10\n2026-11-22,1,2,0.5,oops,10\n");
-    await expectRefused(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", ...base()], /BINANCE_BTCUSDT_1d\.csv:3: column close: "oops" is not a number/);
+    await expectRefused(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", ...base()], /BINANCE_BTCUSDT_1d\.csv:3:20: column close: "oops" is not a number/);
   });
 
   test("a truncated Parquet source file", async () => {
@@ -83,7 +83,7 @@ describe("operational errors", () => {
   test("malformed config JSON names the file", async () => {
     const cfg = join(dir, "bad.json");
     writeFileSync(cfg, '{ "lakehouse": "x", }');
-    await expectRefused(["audit", "--config", cfg, ...base()], /bad\.json: malformed JSON/);
+    await expectRefused(["audit", "--config", cfg, ...base()], /bad\.json:1:21: malformed JSON: a trailing comma before "}"/);
   });
 
   test("a config field of the wrong type names the field", async () => {
@@ -91,9 +91,9 @@ describe("operational errors", () => {
     writeFileSync(cfg, JSON.stringify({ checks: { gap: { maxGapDays: "five" } } }));
     await expectRefused(["audit", "--config", cfg, ...base()], /checks\.gap\.maxGapDays: expected a number/);
     writeFileSync(cfg, JSON.stringify({ vendors: { yahoo: { retries: -1 } } }));
-    await expectRefused(["audit", "--config", cfg, ...base()], /badfield\.json: field vendors\.yahoo\.retries/);
+    await expectRefused(["audit", "--config", cfg, ...base()], /badfield\.json: vendors\.yahoo\.retries: expected a whole number ≥ 0, got -1/);
     writeFileSync(cfg, JSON.stringify({ checks: { gapp: {} } }));
-    await expectRefused(["audit", "--config", cfg, ...base()], /checks\.gapp: unknown check/);
+    await expectRefused(["audit", "--config", cfg, ...base()], /checks\.gapp is not a check \(did you mean gap\?\)/);
   });
 
   test("an unknown flag", async () => {

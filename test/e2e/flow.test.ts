@@ -54,7 +54,7 @@ describe("flow", () => {
     const doc = assertSummary(first.json());
     expect(doc.stages.ingest.counts).toMatchObject({ written: 12, quarantined: 4 });
     expect(doc.stages.repair.counts.genesisRecorded).toBe(12);
-    expect(doc.counts).toMatchObject({ symbols: 16, healthy: 5, stale: 1, missing: 4 });
+    expect(doc.counts).toMatchObject({ symbols: 16, healthy: 5, stale: 1, toxic: 4, missing: 0 });
     expect(doc.quarantine).toHaveLength(4);
     const before = treeHash(lh);
     const second = assertSummary((await dqctl(args("f2"))).json());
@@ -86,10 +86,11 @@ describe("calendar", () => {
   test("lists sessions, holidays and early closes", async () => {
     const r = await dqctl(["calendar", "--profile", "equity", "--from", "2024-07-01", "--to", "2024-07-05", "--json"]);
     expect(r.code).toBe(0);
-    const doc = r.json();
-    expect(doc.sessions.map((s: any) => s.date)).toEqual(["2024-07-01", "2024-07-02", "2024-07-03", "2024-07-05"]);
-    expect(doc.holidays.map((h: any) => h.date)).toEqual(["2024-07-04"]);
-    expect(doc.earlyCloses.map((e: any) => e.date)).toEqual(["2024-07-03"]);
+    const doc = assertSummary(r.json());
+    expect(doc.counts).toEqual({ sessions: 4, holidays: 1, earlyCloses: 1 });
+    expect(doc.calendar.sessions.map((s: any) => s.date)).toEqual(["2024-07-01", "2024-07-02", "2024-07-03", "2024-07-05"]);
+    expect(doc.calendar.holidays.map((h: any) => h.date)).toEqual(["2024-07-04"]);
+    expect(doc.calendar.earlyCloses.map((e: any) => e.date)).toEqual(["2024-07-03"]);
     const t = await dqctl(["calendar", "--profile", "futures", "--from", "2024-03-29", "--to", "2024-04-01"]);
     expect(t.stdout).toContain("Good Friday");
     expect((await dqctl(["calendar", "--profile", "moon", "--from", "2024-01-01", "--to", "2024-01-02", "--quiet"])).code).toBe(3);

@@ -99,3 +99,18 @@ describe("vendor failures", () => {
     expect(bad.stderr).toMatch(/binance BTCUSDT \(BINANCE:BTCUSDT\) 1h: .*schema/i);
   }, 30_000);
 });
+
+describe("a known symbol with no bars", () => {
+  test("yahoo's empty chart answers are no_data (not schema drift); the other symbol is written", async () => {
+    const lh = join(dir, "lh-nodata");
+    const r = await dqctl(["ingest", "--vendor", "yahoo", "--symbols", "NASDAQ:AAPL,NASDAQ:QUIET,NASDAQ:BARE,NASDAQ:UNLISTED", "--quiet", "--json", "--lakehouse", lh], { env });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const doc = assertSummary(r.json());
+    expect(doc.counts).toMatchObject({ written: 1, no_data: 3, failed: 0 });
+    const noData = doc.findings.filter((f: any) => f.code === "no_data").map((f: any) => f.symbol);
+    expect(noData.sort()).toEqual(["NASDAQ:BARE", "NASDAQ:QUIET", "NASDAQ:UNLISTED"]);
+    expect(existsSync(join(lh, "NASDAQ_AAPL_1d.parquet"))).toBe(true);
+    expect(existsSync(join(lh, "NASDAQ_QUIET_1d.parquet"))).toBe(false);
+  }, 30_000);
+});

@@ -10,7 +10,7 @@ import { missingRanges } from "../../src/checks/gap.ts";
 import { offCalendar } from "../../src/checks/off_calendar.ts";
 import type { Interval } from "../../src/model/interval.ts";
 import { localClock } from "../helpers/answers.ts";
-import { barsAt } from "../unit/calendar/_helpers.ts";
+import { barsAt, opts } from "../unit/calendar/_helpers.ts";
 import { normalizeBars } from "../../src/model/bars.ts";
 
 fc.configureGlobal({ seed: 20260316, numRuns: 12 });
@@ -104,7 +104,7 @@ for (const spec of BUILT_IN) {
             const raw = barsAt(kept);
             const input = { symbol: "X:Y", interval, profile: spec.profile, raw, bars: normalizeBars(raw), calendar: cal, nowMs: Date.UTC(2030, 0, 1), genesisMs: exp[0]! };
             expect(missingRanges(input)).toEqual(runsOf(exp, keep));
-            expect(offCalendar.run(input, { enabled: true, severity: (d) => d, number: (_k, d) => d, strings: (_k, d) => d })).toEqual([]);
+            expect(offCalendar.run(input, opts())).toEqual([]);
           }),
         );
       });

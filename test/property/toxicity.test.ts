@@ -1,68 +1,265 @@
-// Boundary invariants of the toxicity checks (SPEC §5), seeded so a failure reproduces.
+// Boundary invariants of the toxicity checks (SPEC §5 and issue 17): every threshold is tested at the first double
+// that crosses it and the one before, seeded so a failure reproduces.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { falseTick, falseTickScore, findFalseTicks } from "../../src/checks/false_tick.ts";
-import { DEFAULT_STABLECOINS, priceStall } from "../../src/checks/price_stall.ts";
+import { gauss, makeSeries, plantSplit, rng } from "../../bench/gbm.ts";
+import { calendarFor } from "../../src/calendar/index.ts";
+import { FALSE_TICK_DEFAULTS, falseTick } from "../../src/checks/false_tick.ts";
+import { gap } from "../../src/checks/gap.ts";
+import { OFF_TICK_DEFAULTS, offTick } from "../../src/checks/off_tick.ts";
+import { DEFAULT_MIN_RUN, DEFAULT_STABLECOINS, priceStall } from "../../src/checks/price_stall.ts";
+import { madOfSorted, medianOfSorted, robustStats, zOf } from "../../src/checks/robust.ts";
+import { SPLIT_SUSPECTED_DEFAULTS, splitSuspected } from "../../src/checks/split_suspected.ts";
+import { defaultAllowanceHours, stale } from "../../src/checks/stale.ts";
 import { toxicReturn } from "../../src/checks/toxic_return.ts";
 import type { Check } from "../../src/checks/types.ts";
-import { volumeSpike, volumeThreshold } from "../../src/checks/volume_spike.ts";
+import { VOLUME_SPIKE_DEFAULTS, volumeSpike } from "../../src/checks/volume_spike.ts";
+import type { Bars } from "../../src/model/bars.ts";
+import { INTERVAL_NAMES, intervalMs } from "../../src/model/interval.ts";
+import { firstTrue, nextDown, nextUp } from "../helpers/doubles.ts";
 import { makeBars, makeInput, makeOptions } from "../helpers/bars.ts";
+import { inputFor, opts } from "../unit/calendar/_helpers.ts";
 
 const PARAMS = { seed: 20240101, numRuns: 300 };
 
-/** The next representable double above x (x finite): step the IEEE-754 bit pattern by one. */
-function nextUp(x: number): number {
-  if (x === 0) return Number.MIN_VALUE;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  view.setBigUint64(0, x > 0 ? bits + 1n : bits - 1n);
-  return view.getFloat64(0);
-}
+const check = (c: Check, closes: readonly number[], bars = {}, input = {}, o: Record<string, unknown> = {}) => c.run(makeInput(makeBars(closes, bars), input), makeOptions(c.code, o));
+const fires = (c: Check, b: Bars, o: Record<string, unknown> = {}) => c.run(makeInput(b), makeOptions(c.code, o)).length > 0;
 
-const check = (c: Check, closes: readonly number[], bars = {}, input = {}) => c.run(makeInput(makeBars(closes, bars), input), makeOptions(c.code));
+/** `n` seeded lognormal volumes with log-sd `sd`; sd 0 gives a constant window. */
+const lognormal = (seed: number, n: number, sd: number) => {
+  const r = rng(seed);
+  return Array.from({ length: n }, () => 1e5 * Math.exp(sd * gauss(r)));
+};
 
-describe("nextUp", () => {
-  test("steps exactly one ulp", () => {
+describe("doubles", () => {
+  test("nextUp and nextDown step exactly one ulp; firstTrue finds the first double of a predicate", () => {
     expect(nextUp(1)).toBe(1 + Number.EPSILON);
+    expect(nextDown(1)).toBe(1 - Number.EPSILON / 2);
     expect(nextUp(-1)).toBeGreaterThan(-1);
     expect(nextUp(0)).toBe(Number.MIN_VALUE);
+    expect(firstTrue(1, 2, (x) => x >= 1.5)).toBe(1.5);
+    expect(firstTrue(1, 2, (x) => x > 1.5)).toBe(nextUp(1.5));
   });
 });
 
-describe("volume_spike at mean + 10 sd", () => {
-  // Real volumes, near-constant windows (where rounding bites) and exactly constant ones (sd 0).
-  const volume = fc.double({ min: 0, max: 1e12, noNaN: true });
-  const window = fc.oneof(
-    fc.array(volume, { minLength: 20, maxLength: 20 }),
-    fc.tuple(volume, fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 20, maxLength: 20 })).map(([x, k]) => k.map((j) => x + j * x * Number.EPSILON)),
-    volume.map((x) => Array.from({ length: 20 }, () => x)),
-  );
-
-  test("a volume exactly at the threshold does not fire; the next double above does, on the latest bar, toxic", () => {
+describe("robust statistics", () => {
+  test("median and MAD are the textbook ones (sort the deviations, take the middle)", () => {
+    const mid = (a: number[]) => (a.length % 2 ? a[a.length >> 1]! : (a[(a.length >> 1) - 1]! + a[a.length >> 1]!) / 2);
+    const sample = fc.array(fc.oneof(fc.constantFrom(99, 100, 101), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 61 });
     fc.assert(
-      fc.property(window, (w) => {
-        const t = volumeThreshold(Float64Array.from(w));
-        fc.pre(Number.isFinite(t) && Number.isFinite(nextUp(t)));
-        const closes = Array.from({ length: 21 }, () => 100);
-        expect(check(volumeSpike, closes, { volume: [...w, t] })).toEqual([]);
-        const [f] = check(volumeSpike, closes, { volume: [...w, nextUp(t)] });
+      fc.property(sample, (b) => {
+        const median = mid([...b].sort((x, y) => x - y));
+        const mad = mid(b.map((x) => Math.abs(x - median)).sort((x, y) => x - y));
+        expect(robustStats(b, 0)).toMatchObject({ median, mad });
+        const s = Float64Array.from(b).sort();
+        expect(madOfSorted(s, medianOfSorted(s))).toBe(mad);
+      }),
+      PARAMS,
+    );
+  });
+});
+
+describe("volume_spike at 6 robust σ of log volume and 10 × the median", () => {
+  const D = VOLUME_SPIKE_DEFAULTS;
+  // The documented rule, from the window's volumes: v ≥ 10 × median volume (the geometric middle for an even count),
+  // and (ln v − median ln) ÷ scale ≥ 6, the scale being 1.4826 × MAD of the logs (floor 0.1, mean-AD when MAD is 0).
+  const rule = (w: number[]) => {
+    const s = Float64Array.from(w).sort();
+    const h = s.length >> 1;
+    const med = s.length % 2 ? s[h]! : Math.sqrt(s[h - 1]! * s[h]!);
+    const st = robustStats(w.map(Math.log), D.scaleFloor);
+    return (v: number) => v >= D.minMultiple * med && zOf(Math.log(v) - st.median, st.scale) >= D.sigmas;
+  };
+  const windows = fc.tuple(fc.integer({ min: 1, max: 2 ** 30 }), fc.constantFrom(0, 0.02, 0.1, 0.3, 0.6, 1.2), fc.constantFrom(20, 21));
+
+  test("the first volume at which the latest bar is toxic is exactly where the rule says, and the double below is clean", () => {
+    fc.assert(
+      fc.property(windows, ([seed, sd, len]) => {
+        // A 21-bar window with the default window 20: the oldest bar is outside it, as in a real series.
+        const w = lognormal(seed, len, sd);
+        const within = w.slice(-20);
+        const p = rule(within);
+        const v = firstTrue(Math.min(...within), 1e300, p);
+        const closes = Array.from({ length: len + 1 }, () => 100);
+        const at = (x: number) => check(volumeSpike, closes, { volume: [...w, x] });
+        const [f] = at(v);
         expect(f?.severity).toBe("error");
         expect(f?.toxic).toBe(true);
-        expect((f?.details?.latest as { threshold: number }).threshold).toBe(t);
+        expect(at(nextDown(v))).toEqual([]);
+      }),
+      { ...PARAMS, numRuns: 150 },
+    );
+  });
+
+  test("a series that reports no volume is never judged, whatever comes next", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1e12, noNaN: true }), { minLength: 1, maxLength: 30 }), (tail) => {
+        const v = [...Array.from({ length: 30 }, () => 0), ...tail];
+        // Judged only once ≥ 10 of the previous 20 bars carry volume.
+        const judged = v.some((_, i) => i >= 20 && v.slice(i - 20, i).filter((x) => x > 0).length >= 10);
+        fc.pre(!judged);
+        expect(check(volumeSpike, v.map(() => 1), { volume: v })).toEqual([]);
+      }),
+      PARAMS,
+    );
+  });
+});
+
+describe("false_tick at z 6, minJump, revertFraction and the error rule", () => {
+  const D = FALSE_TICK_DEFAULTS;
+  /** 51 closes whose 50 log returns are seeded uniform noise of size `sd`, then a candidate and a reverting bar. */
+  const baseline = (seed: number, sd: number) => {
+    const r = rng(seed);
+    const closes = [100];
+    for (let i = 0; i < 50; i++) closes.push(closes[i]! * Math.exp((2 * r() - 1) * sd));
+    const rets = closes.slice(1).map((c, i) => Math.log(c / closes[i]!));
+    return { closes, stats: robustStats(rets, D.madFloor), last: closes[50]! };
+  };
+  const cases = fc.tuple(fc.integer({ min: 1, max: 2 ** 30 }), fc.constantFrom(0, 1e-5, 0.002, 0.01, 0.05), fc.boolean());
+  const ticks = (closes: number[], o = {}) => (falseTick.run(makeInput(makeBars(closes)), makeOptions("false_tick", o))[0]?.details?.ticks as { severity: string }[] | undefined) ?? [];
+
+  test("z and minJump: the first close that is a false tick (undone by the next bar) is where the rule says", () => {
+    fc.assert(
+      fc.property(cases, ([seed, sd, down]) => {
+        const { closes, stats, last } = baseline(seed, sd);
+        const x = (c: number) => Math.log(c / last);
+        const p = (m: number) => {
+          const c = down ? last / m : last * m;
+          return Math.abs(x(c)) >= D.minJump && zOf(x(c) - stats.median, stats.scale) >= D.zThreshold;
+        };
+        fc.pre(!p(1 + 1e-12));
+        const m = firstTrue(1 + 1e-12, 1e6, p);
+        const at = (k: number) => ticks([...closes, down ? last / k : last * k, last]);
+        expect(at(m)).toHaveLength(1);
+        expect(at(nextDown(m))).toEqual([]);
       }),
       PARAMS,
     );
   });
 
-  test("over a whole series the check fires exactly where v > volumeThreshold(previous 20)", () => {
-    const series = fc.array(fc.oneof(fc.constant(100), fc.double({ min: 0, max: 1e4, noNaN: true }), fc.constant(1e7)), { minLength: 21, maxLength: 80 });
+  test("revertFraction: the next bar must undo at least half the move; the first close that keeps more is no tick", () => {
     fc.assert(
-      fc.property(series, (v) => {
-        let expected = 0;
-        for (let i = 20; i < v.length; i++) if (v[i]! > volumeThreshold(Float64Array.from(v.slice(i - 20, i)))) expected++;
-        const found = check(volumeSpike, v.map(() => 1), { volume: v });
-        expect(found[0]?.metrics?.spikes ?? 0).toBe(expected);
+      fc.property(cases, ([seed, sd, down]) => {
+        const { closes, last } = baseline(seed, Math.max(sd, 1e-5));
+        const tick = down ? last / 1.5 : last * 1.5;
+        const x = Math.log(tick / last);
+        // Q(k): the next close at k of the way back undoes less than half of the move (monotone in k).
+        const nextAt = (k: number) => tick * Math.exp(-x * (1 - k));
+        const q = (k: number) => !(-Math.log(nextAt(k) / tick) / x >= D.revertFraction);
+        const k = firstTrue(0.01, 0.99, q);
+        expect(ticks([...closes, tick, nextAt(nextDown(k))])).toHaveLength(1);
+        expect(ticks([...closes, tick, nextAt(k)])).toEqual([]);
+      }),
+      PARAMS,
+    );
+  });
+
+  test("severity: error from the first close errorRatio × off the previous one, or with z ≥ errorZ", () => {
+    fc.assert(
+      fc.property(cases, ([seed, sd, down]) => {
+        const { closes, stats, last } = baseline(seed, sd);
+        const sev = (k: number, o = {}) => ticks([...closes, down ? last / k : last * k, last], o)[0]?.severity;
+        const ratio = firstTrue(1.1, 10, (k) => Math.abs(Math.log(down ? last / k / last : (last * k) / last)) >= Math.log(D.errorRatio));
+        fc.pre(sev(nextDown(ratio), { errorZ: 1e300 }) !== undefined);
+        expect(sev(ratio, { errorZ: 1e300 })).toBe("error");
+        expect(sev(nextDown(ratio), { errorZ: 1e300 })).toBe("warning");
+        fc.pre(sd > 0);
+        const ret = (k: number) => Math.log((down ? last / k : last * k) / last);
+        const zed = (k: number) => Math.abs(ret(k)) >= D.minJump && zOf(ret(k) - stats.median, stats.scale) >= D.errorZ;
+        fc.pre(!zed(1 + 1e-12));
+        const kz = firstTrue(1 + 1e-12, 1e6, zed);
+        fc.pre(Math.abs(ret(nextDown(kz))) >= D.minJump); // the boundary is errorZ's, not minJump's
+        expect(sev(kz, { errorRatio: 1e300 })).toBe("error");
+        expect(sev(nextDown(kz), { errorRatio: 1e300 })).not.toBe("error");
+      }),
+      PARAMS,
+    );
+  });
+
+  test("z stays finite in JSON, even over constant baselines", () => {
+    const closes = fc.array(fc.oneof(fc.constant(100), fc.double({ min: 1e-6, max: 1e9, noNaN: true })), { minLength: 52, maxLength: 90 });
+    fc.assert(
+      fc.property(closes, (c) => {
+        const json = JSON.stringify(check(falseTick, c));
+        expect(json).not.toContain("null");
+        for (const f of JSON.parse(json) as { details: { ticks: { z: number }[] } }[]) for (const t of f.details.ticks) expect(Number.isFinite(t.z)).toBe(true);
+      }),
+      PARAMS,
+    );
+  });
+});
+
+describe("split_suspected at the factor's tolerance and minGapZ", () => {
+  const DAY = 86_400_000;
+  const END = Date.UTC(2026, 10, 20);
+  const series = (seed: number) => makeSeries({ seed, timestamps: calendarFor("crypto").expected("1d", END - 119 * DAY, END), sigma: 0.02, overnight: 0 }).bars;
+  const cases = fc.tuple(fc.integer({ min: 1, max: 2 ** 30 }), fc.constantFrom(...SPLIT_SUSPECTED_DEFAULTS.factors), fc.boolean());
+
+  test("the open may sit up to `tolerance` (log) from the factor: the first open beyond it is no split, the double below is", () => {
+    fc.assert(
+      fc.property(cases, ([seed, f, reverse]) => {
+        const b = plantSplit(series(seed), 80, reverse ? 1 / f : f);
+        const prev = b.close[79]!;
+        const moved = reverse ? Math.log(f) : -Math.log(f);
+        // A 24/7 series: the gap scale is at its floor, so the tolerance is its 0.05 floor.
+        const out = (o: number) => Math.abs(Math.log(o / prev) - moved) > SPLIT_SUSPECTED_DEFAULTS.tolerance;
+        const level = prev * Math.exp(moved);
+        const withOpen = (x: number) => {
+          const c = { ...b, open: b.open.slice() };
+          c.open[80] = x;
+          return c;
+        };
+        // Past the factor's level, away from the old price (so minGapZ holds throughout): the boundary double.
+        if (reverse) {
+          const o = firstTrue(level, level * 1.2, out); // the first open out of tolerance
+          expect(fires(splitSuspected, withOpen(nextDown(o)))).toBe(true);
+          expect(fires(splitSuspected, withOpen(o))).toBe(false);
+        } else {
+          const o = firstTrue(level * 0.8, level, (x) => !out(x)); // the first open back within tolerance
+          expect(fires(splitSuspected, withOpen(o))).toBe(true);
+          expect(fires(splitSuspected, withOpen(nextDown(o)))).toBe(false);
+        }
+      }),
+      { ...PARAMS, numRuns: 40 },
+    );
+  });
+
+  test("minGapZ: with the threshold set at the bar's own gap z, it is a split; one double above, it is not", () => {
+    fc.assert(
+      fc.property(cases, ([seed, f, reverse]) => {
+        const b = plantSplit(series(seed), 80, reverse ? 1 / f : f);
+        const [f0] = splitSuspected.run(makeInput(b), makeOptions("split_suspected"));
+        const z = (f0!.details!.splits as { gapZ: number }[])[0]!.gapZ;
+        // gapZ is rounded to 6 digits in the evidence: find the exact one by asking the check itself.
+        const exact = firstTrue(z * 0.99, z * 1.01, (t) => !fires(splitSuspected, b, { minGapZ: t, strongGapZ: 0 }));
+        expect(fires(splitSuspected, b, { minGapZ: nextDown(exact), strongGapZ: 0 })).toBe(true);
+        expect(fires(splitSuspected, b, { minGapZ: exact, strongGapZ: 0 })).toBe(false);
+        expect(exact / z).toBeCloseTo(1, 5);
+      }),
+      { ...PARAMS, numRuns: 40 },
+    );
+  });
+});
+
+describe("off_tick at its tolerance", () => {
+  test("the first price more than `tolerance` ticks off the grid is off-tick; the double below is not", () => {
+    const cases = fc.tuple(fc.integer({ min: 1, max: 10_000_000 }), fc.constantFrom(0.01, 0.25, 0.00001, 0.5, 1, 0.0001), fc.boolean());
+    fc.assert(
+      fc.property(cases, ([k, tick, up]) => {
+        const on = Math.round(k) * tick;
+        const off = (p: number) => Math.abs(p / tick - Math.round(p / tick)) > OFF_TICK_DEFAULTS.tolerance + Math.abs(p / tick) * 2 ** -50;
+        fc.pre(!off(on));
+        const p = up ? firstTrue(on, on + tick / 2, off) : firstTrue(on - tick / 2, on, (x) => !off(x));
+        const at = (x: number) => offTick.run(makeInput(makeBars([x]), { tickSize: tick }), makeOptions("off_tick")).length;
+        if (up) {
+          expect(at(p)).toBe(1);
+          expect(at(nextDown(p))).toBe(0);
+        } else {
+          expect(at(p)).toBe(0);
+          expect(at(nextDown(p))).toBe(1);
+        }
+        expect(Math.abs(p - on) / tick).toBeCloseTo(OFF_TICK_DEFAULTS.tolerance, 4);
+        expect(offTick.run(makeInput(makeBars([p + tick / 3])), makeOptions("off_tick"))).toEqual([]); // no tickSize, no judgement
       }),
       PARAMS,
     );
@@ -90,7 +287,7 @@ describe("toxic_return at ×6 and ÷6", () => {
   });
 });
 
-describe("price_stall at 3 zero changes", () => {
+describe("price_stall at minRun zero changes (3 on 1d)", () => {
   // A strictly rising series with `zeros` repeats of one close inserted after `before` bars.
   const series = fc.record({ before: fc.integer({ min: 1, max: 10 }), zeros: fc.integer({ min: 0, max: 8 }), after: fc.integer({ min: 0, max: 10 }) });
   const build = ({ before, zeros, after }: { before: number; zeros: number; after: number }) => {
@@ -126,102 +323,40 @@ describe("price_stall at 3 zero changes", () => {
   });
 });
 
-describe("false_tick", () => {
-  // Twenty closes 100·(1 + u), u uniform in [−amp, amp] from a seeded LCG: fast-check's own doubles
-  // cluster on a few edge values, which makes MAD 0 almost always and never tests the MAD path.
-  const noisy = (amp: number) =>
-    fc.integer({ min: 1, max: 2 ** 31 - 2 }).map((seed) => {
-      let x = seed;
-      return Array.from({ length: 20 }, () => {
-        x = (x * 48271) % 2147483647;
-        return 100 * (1 + amp * (2 * (x / 2147483647) - 1));
-      });
-    });
-
-  test("it fires exactly when z ≥ 6 and jump ≥ 2 % (the check and its exported score agree)", () => {
-    // Moves scaled to the baseline's own noise, so z lands on both sides of 6 as often as the jump does of 2 %.
-    const amp = fc.constantFrom(0, 0.0001, 0.005, 0.02, 0.2);
-    const cases = amp.chain((a) => fc.tuple(noisy(a), fc.integer({ min: -1500, max: 1500 }).map((k) => Math.max(-0.95, (k / 100) * Math.max(a, 0.002)))));
+describe("interval-aware thresholds", () => {
+  test("price_stall: minRun − 1 zero changes never stall, minRun do, on every interval", () => {
     fc.assert(
-      fc.property(cases, ([base, m]) => {
-        const s = falseTickScore(base, 100 * (1 + m));
-        const found = check(falseTick, [...base, 100 * (1 + m)]);
-        expect(found.length).toBe(s.z >= 6 && s.jump >= 0.02 ? 1 : 0);
+      fc.property(fc.constantFrom(...INTERVAL_NAMES), fc.integer({ min: 1, max: 5 }), (iv, after) => {
+        const n = DEFAULT_MIN_RUN[iv];
+        const closes = (zeros: number) => [100, 101, ...Array.from({ length: zeros + 1 }, () => 102), ...Array.from({ length: after }, (_, i) => 103 + i)];
+        expect(check(priceStall, closes(n - 1), {}, { interval: iv })).toEqual([]);
+        expect(check(priceStall, closes(n), {}, { interval: iv })).toHaveLength(1);
       }),
-      { ...PARAMS, numRuns: 1000 },
+      { ...PARAMS, numRuns: 50 },
     );
   });
 
-  test("median and MAD are the textbook ones (sort the deviations, take the middle)", () => {
-    const mid = (a: number[]) => (a.length % 2 ? a[a.length >> 1]! : (a[(a.length >> 1) - 1]! + a[a.length >> 1]!) / 2);
-    const base = fc.array(fc.oneof(fc.constantFrom(99, 100, 101), fc.double({ min: 1e-3, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 41 });
+  test("stale (crypto): a lag of exactly the allowance is fresh, one bar more is stale, on every interval", () => {
     fc.assert(
-      fc.property(base, (b) => {
-        const median = mid([...b].sort((x, y) => x - y));
-        const mad = mid(b.map((x) => Math.abs(x - median)).sort((x, y) => x - y));
-        expect(falseTickScore(b, 100)).toMatchObject({ median, mad });
+      fc.property(fc.constantFrom(...INTERVAL_NAMES), (iv) => {
+        const step = intervalMs(iv);
+        const ts = Array.from({ length: 10 }, (_, i) => Date.UTC(2024, 2, 1) + i * step);
+        const allowance = defaultAllowanceHours("crypto", iv) * 3_600_000;
+        const at = (lag: number) => stale.run(inputFor("crypto", iv, ts, { nowMs: ts[9]! + step + lag }), opts());
+        expect(at(allowance)).toEqual([]);
+        expect(at(allowance + step)).toHaveLength(1);
       }),
-      PARAMS,
+      { ...PARAMS, numRuns: 30 },
     );
   });
 
-  test("z without the jump does not fire", () => {
+  test("gap: one gap of maxGapSessions missing sessions is a warning, one more an error", () => {
     fc.assert(
-      fc.property(noisy(0.0001), fc.double({ min: 0.003, max: 0.019, noNaN: true }), fc.boolean(), (base, j, down) => {
-        const c = 100 * (down ? 1 - j : 1 + j);
-        const s = falseTickScore(base, c);
-        expect(s.z).toBeGreaterThanOrEqual(6);
-        expect(s.jump).toBeLessThan(0.02);
-        expect(check(falseTick, [...base, c])).toEqual([]);
-      }),
-      PARAMS,
-    );
-  });
-
-  test("the jump without z does not fire", () => {
-    const wide = fc.tuple(fc.double({ min: 0.1, max: 0.3, noNaN: true }), fc.shuffledSubarray([...Array(20).keys()], { minLength: 10, maxLength: 10 }));
-    fc.assert(
-      fc.property(wide, fc.double({ min: 0.02, max: 0.08, noNaN: true }), fc.boolean(), ([a, highs], j, down) => {
-        const base = Array.from({ length: 20 }, (_, i) => (highs.includes(i) ? 100 * (1 + a) : 100 * (1 - a)));
-        const s = falseTickScore(base, 100 * (down ? 1 - j : 1 + j));
-        expect(s.jump).toBeGreaterThanOrEqual(0.02 * 0.999);
-        fc.pre(s.jump >= 0.02);
-        expect(s.z).toBeLessThan(6);
-        expect(check(falseTick, [...base, 100 * (down ? 1 - j : 1 + j)])).toEqual([]);
-      }),
-      PARAMS,
-    );
-  });
-
-  test("flagged ticks leave the baseline and do not mask the next one", () => {
-    // Bursts of up to 4 bad ticks (below the 5-bar level-shift rule) between quiet stretches: dense
-    // enough that, were ticks kept in the baseline, they would drag the median and hide the later ones.
-    const burst = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.array(fc.oneof(fc.double({ min: 1.1, max: 3, noNaN: true }), fc.double({ min: 0.3, max: 0.9, noNaN: true })), { minLength: 1, maxLength: 4 }));
-    fc.assert(
-      fc.property(noisy(0.001), fc.array(burst, { minLength: 1, maxLength: 15 }), fc.double({ min: 0, max: 0.001, noNaN: true }), (base, bursts, wiggle) => {
-        const closes = [...base];
-        const expected: number[] = [];
-        for (const [quiet, factors] of bursts) {
-          for (let q = 0; q < quiet; q++) closes.push(100 * (1 + (q % 2 ? wiggle : -wiggle)));
-          for (const f of factors) {
-            expected.push(closes.length);
-            closes.push(100 * f);
-          }
-        }
-        const ticks = findFalseTicks(closes, { window: 20, zThreshold: 6, minJump: 0.02, madFloor: 1e-6, levelShiftBars: 5 });
-        expect(ticks.map((t) => t.index)).toEqual(expected);
-      }),
-      PARAMS,
-    );
-  });
-
-  test("z stays finite in JSON, even over constant baselines", () => {
-    const closes = fc.array(fc.oneof(fc.constant(100), fc.double({ min: 1e-6, max: 1e9, noNaN: true })), { minLength: 21, maxLength: 60 });
-    fc.assert(
-      fc.property(closes, (c) => {
-        const json = JSON.stringify(check(falseTick, c));
-        expect(json).not.toContain("null");
-        for (const f of JSON.parse(json) as { details: { ticks: { z: number }[] } }[]) for (const t of f.details.ticks) expect(Number.isFinite(t.z)).toBe(true);
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }), (missing, max) => {
+        const days = Array.from({ length: 40 }, (_, i) => Date.UTC(2024, 2, 1) + i * 86_400_000).filter((_, i) => i < 10 || i >= 10 + missing);
+        const limit = max ?? 5;
+        const [f] = gap.run(inputFor("crypto", "1d", days), opts(max === undefined ? {} : { maxGapSessions: max }));
+        expect(f!.severity).toBe(missing > limit ? "error" : "warning");
       }),
       PARAMS,
     );

@@ -1,7 +1,7 @@
 /** Yahoo specifics: intraday look-back windows and capping, 4h refused, unknown tickers, ticker mapping on the wire. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { ConfigError, VendorError } from "../../src/errors.ts";
-import { yahooVendor, yahooWindows } from "../../src/vendors/yahoo.ts";
+import { parseYahooChart, yahooVendor, yahooWindows } from "../../src/vendors/yahoo.ts";
 import { ctxFor, request } from "./harness.ts";
 import type { TestServer } from "./servers/http.ts";
 import { startYahoo } from "./servers/yahoo.ts";
@@ -74,6 +74,37 @@ describe("yahoo vendor against the local chart server", () => {
     expect(err).toBeInstanceOf(VendorError);
     expect(err.message).toBe("yahoo NOPE (NASDAQ:NOPE) 1d: HTTP 404 (Not Found: No data found, symbol may be delisted) after 1 attempt");
     expect(server.requests.length).toBe(1);
+  });
+
+  test.each(["QUIET", "BARE", "NOQUOTE", "NONE", "UNLISTED"])("a known ticker with no bars in range (%s) is zero bars, not schema drift", async (ticker) => {
+    const res = await vendor().fetch(request(`NASDAQ:${ticker}`, "1d", NOW - 30 * DAY, NOW));
+    expect(res.bars.timestamp.length).toBe(0);
+    expect(res.ticker).toBe(ticker);
+    expect(server.requests.length).toBe(1);
+  });
+
+  test("intraday windows with no bars concatenate to zero bars", async () => {
+    const res = await vendor().fetch(request("NASDAQ:QUIET", "1m", NOW - 10 * DAY, NOW));
+    expect(server.requests.length).toBe(2);
+    expect(res.bars.timestamp.length).toBe(0);
+  });
+
+  test("a 200 answer carrying Yahoo's Not Found error stays a VendorError naming the symbol", () => {
+    const body = { chart: { result: null, error: { code: "Not Found", description: "No data found, symbol may be delisted" } } };
+    const err = (() => {
+      try {
+        parseYahooChart(body, request("NASDAQ:NOPE", "1d"), "NOPE (NASDAQ:NOPE) 1d");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(VendorError);
+    expect((err as VendorError).message).toBe("yahoo NOPE (NASDAQ:NOPE) 1d: Not Found: No data found, symbol may be delisted");
+  });
+
+  test("timestamps without quote arrays is still schema drift", () => {
+    const body = { chart: { result: [{ meta: {}, timestamp: [1700000000], indicators: { quote: [{}] } }], error: null } };
+    expect(() => parseYahooChart(body, request("NASDAQ:AAPL", "1d"), "AAPL 1d")).toThrow(/schema drift.*quote\.0\.open missing/);
   });
 
   test("FX:EURUSD is requested as EURUSD=X", async () => {

@@ -6,9 +6,11 @@ import { allocBars, type Bars, sliceBars, takeRows } from "../../model/bars.ts";
 import { fileStem, legacyFileStem, type SymbolId } from "../../model/symbol.ts";
 import type { DailyLabeler } from "../../calendar/session-date.ts";
 import { dailyLabeler } from "../daily.ts";
+import { didYouMean } from "../../suggest.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
+import { assertRegularFile, DEFAULT_MAX_FILE_BYTES } from "./read.ts";
 import { type Cell, type RawTable, readTable } from "./table.ts";
-import { parseTimestamp } from "./timestamps.ts";
+import { checkEpochMs, isTime, parseTimestamp, type TimeIssue } from "./timestamps.ts";
 
 const EXTENSIONS = [".csv", ".parquet", ".jsonl", ".ndjson"];
 const TIME_NAMES = ["timestamp", "date", "datetime", "time"];
@@ -22,17 +24,23 @@ export function symbolAliases(sym: SymbolId, config: Config): Set<string> {
   return out;
 }
 
-/** The `file` vendor: a folder of `<EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl}`, or one file with a `symbol` column. */
+/**
+ * The `file` vendor: a folder of `<EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl}`, or one file with a `symbol` column.
+ * Only regular files are read (a symlink only when it resolves to one), each up to `vendors.file.maxFileBytes`.
+ */
 export function fileVendor(ctx: VendorContext): Vendor {
   const source = ctx.source;
   if (!source) throw new InputError("the file vendor needs --source PATH", "pass --source with a folder of bar files or one file with a symbol column");
   if (!existsSync(source)) throw new InputError(`source not found: ${source}`, "check the --source path");
+  // A folder (or a symlink to one) is listed; anything else must be a regular file, refused now rather than at the first read.
   const isDir = statSync(source).isDirectory();
+  if (!isDir) assertRegularFile(source);
+  const maxBytes = ctx.config.vendors?.file?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let listing: Map<string, string> | undefined;
   const tables = new Map<string, Promise<RawTable>>();
   const table = (path: string) => {
     let t = tables.get(path);
-    if (!t) tables.set(path, (t = readTable(path)));
+    if (!t) tables.set(path, (t = readTable(path, maxBytes)));
     return t;
   };
 
@@ -56,7 +64,7 @@ export function fileVendor(ctx: VendorContext): Vendor {
         const stem = fileStem(req.symbol, req.interval);
         // Files named the way earlier versions did (`_` inside the ticker unescaped) are still found.
         const path = locate(stem) ?? locate(legacyFileStem(req.symbol, req.interval));
-        if (!path) return { bars: allocBars(0), ticker: stem, latencyMs: performance.now() - t0 };
+        if (!path) throw notFound(source, stem, req, [...listing!.values()]);
         bars = tableToBars(await table(path), req, undefined, labeler);
       } else {
         bars = tableToBars(await table(source), req, symbolAliases(req.symbol, ctx.config), labeler);
@@ -66,6 +74,19 @@ export function fileVendor(ctx: VendorContext): Vendor {
       return { bars: window(bars, req), ticker: req.symbol.id, latencyMs: performance.now() - t0 };
     },
   };
+}
+
+/** A missing bar file: which names were looked for, the nearest one there, and what the folder holds. */
+function notFound(source: string, stem: string, req: FetchRequest, files: string[]): InputError {
+  const bars = files.filter((f) => EXTENSIONS.some((e) => f.toLowerCase().endsWith(e))).sort();
+  const near = didYouMean(stem, bars.map((f) => f.slice(0, f.lastIndexOf("."))));
+  const nearFile = near === undefined ? undefined : bars.find((f) => f.startsWith(`${near}.`));
+  const shown = bars.slice(0, 4).join(", ") + (bars.length > 4 ? `, … (${bars.length} in all)` : "");
+  const holds = bars.length ? `the folder holds ${shown}` : "the folder holds no .csv, .parquet, .jsonl or .ndjson files";
+  return new InputError(
+    `${source}: no file for ${req.symbol.id} ${req.interval}: looked for ${EXTENSIONS.map((e) => `${stem}${e}`).join(", ")}${nearFile ? ` (did you mean ${nearFile}?)` : ""}; ${holds}`,
+    "add the file, or check --symbols, --interval and --source",
+  );
 }
 
 function window(bars: Bars, req: FetchRequest): Bars {
@@ -100,10 +121,10 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
   let k = 0;
   for (let r = 0; r < t.rows; r++) {
     if (symCol >= 0 && !aliases!.has(String(t.cell(symCol, r) ?? "").trim().toUpperCase())) continue;
-    const rawTs = t.cell(tsCol, r);
-    let ts = typeof rawTs === "string" || typeof rawTs === "number" || typeof rawTs === "bigint" ? parseTimestamp(rawTs) : Number.NaN;
-    if (!Number.isFinite(ts)) throw new InputError(`${t.where(r)}: column ${t.names[tsCol]}: ${JSON.stringify(rawTs)} is not a timestamp`, "use ISO-8601 or epoch seconds/milliseconds");
-    if (labeler) ts = labeler.label(ts, () => t.where(r)); // the session date at 00:00 UTC (src/calendar/session-date.ts)
+    const parsed = timestampOf(t.cell(tsCol, r));
+    if (!isTime(parsed)) throw new InputError(`${t.where(r, tsCol)}: column ${t.names[tsCol]}: ${parsed.reason}`, parsed.hint, rowAt(t, r, tsCol));
+    // Daily stamps become the session date at 00:00 UTC (src/calendar/session-date.ts); others are kept and reported.
+    const ts = labeler ? labeler.label(parsed, () => t.where(r, tsCol)) : parsed;
     const close = num(t, closeCol, r, true);
     out.timestamp[k] = ts;
     out.close[k] = close;
@@ -117,15 +138,29 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
   return sliceBars(out, 0, k);
 }
 
+function timestampOf(raw: Cell): number | TimeIssue {
+  if (typeof raw === "string" || typeof raw === "number" || typeof raw === "bigint") return parseTimestamp(raw);
+  if (raw && typeof raw === "object") return checkEpochMs(raw.epochMs);
+  return { reason: `${JSON.stringify(raw ?? null)} is not a timestamp`, hint: "every row needs a timestamp: ISO-8601 or epoch seconds/ms/µs/ns" };
+}
+
 function num(t: RawTable, c: number, r: number, required = false): number {
   const v: Cell = t.cell(c, r);
   if (typeof v === "number") return v;
   if (typeof v === "bigint") return Number(v);
+  if (v && typeof v === "object") throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: a timestamp where a number belongs`, "fix the column types of the file");
   if (v === null || v === undefined || (typeof v === "string" && NULLS.has(v.trim().toLowerCase()))) {
-    if (required) throw new InputError(`${t.where(r)}: column ${t.names[c]}: missing value`, "every bar needs a close");
+    if (required) throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: missing value`, "every bar needs a close", rowAt(t, r, c));
     return Number.NaN; // kept and reported by the bad_value check, never silently dropped
   }
   const n = Number(String(v).trim());
-  if (String(v).trim() === "" || Number.isNaN(n)) throw new InputError(`${t.where(r)}: column ${t.names[c]}: ${JSON.stringify(v)} is not a number`, "fix that row of the file");
+  if (String(v).trim() === "" || Number.isNaN(n)) throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: ${JSON.stringify(v)} is not a number`, "fix that row of the file", rowAt(t, r, c));
   return n;
+}
+
+/** Where a bad cell is, for the error's `file`, `line` and `column` fields. */
+function rowAt(t: RawTable, r: number, c: number): { code: string; file: string; line?: number; column?: string } {
+  const line = t.line?.(r);
+  const column = t.names[c];
+  return { code: "bad_row", file: t.label, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
 }

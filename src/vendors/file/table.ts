@@ -1,10 +1,15 @@
-import { readFileSync } from "node:fs";
-import { DataType } from "apache-arrow";
+import { DataType, DateUnit, TimeUnit, type Vector } from "apache-arrow";
 import { InputError } from "../../errors.ts";
 import { readArrowTable } from "../../lakehouse/parquet.ts";
-import { parseCsv } from "./csv.ts";
+import { detectDelimiter, fieldPosition, parseCsv } from "./csv.ts";
+import { readRegularFile, utf8Text } from "./read.ts";
 
-export type Cell = string | number | bigint | boolean | null | undefined;
+/** A typed time value (a Parquet TIMESTAMP or DATE cell), already in epoch milliseconds. */
+export interface EpochMs {
+  epochMs: number;
+}
+
+export type Cell = string | number | bigint | boolean | null | undefined | EpochMs;
 
 /** A rectangular input read from CSV, JSON Lines or Parquet, with lower-cased column names. */
 export interface RawTable {
@@ -12,37 +17,45 @@ export interface RawTable {
   names: string[];
   rows: number;
   cell(col: number, row: number): Cell;
-  /** Where row `row` is in the file, for error messages (`line 12` or `row 12`). */
-  where(row: number): string;
+  /** Where cell (`col`, `row`) is, for error messages: `file.csv:12:7` (line:column), or `file.parquet row 12`. */
+  where(row: number, col: number): string;
+  /** The 1-based line of row `row` in a text file (undefined for Parquet), for the error's `line` field. */
+  line?(row: number): number;
 }
 
-/** Read a CSV, JSON Lines or Parquet file by extension. */
-export async function readTable(path: string): Promise<RawTable> {
+/** Read a CSV, JSON Lines or Parquet file by extension: only a regular file of at most `maxBytes`. */
+export async function readTable(path: string, maxBytes: number): Promise<RawTable> {
   const lower = path.toLowerCase();
-  if (lower.endsWith(".parquet")) return parquetTable(path);
-  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return jsonlTable(path);
-  if (lower.endsWith(".csv")) return csvTable(path);
-  throw new InputError(`${path}: unsupported file type`, "use .csv, .parquet or .jsonl");
+  const kind = lower.endsWith(".parquet") ? "parquet" : lower.endsWith(".jsonl") || lower.endsWith(".ndjson") ? "jsonl" : lower.endsWith(".csv") ? "csv" : undefined;
+  if (!kind) throw new InputError(`${path}: unsupported file type`, "use .csv, .parquet or .jsonl");
+  const bytes = readRegularFile(path, maxBytes);
+  if (kind === "parquet") return parquetTable(path, bytes);
+  return kind === "jsonl" ? jsonlTable(path, utf8Text(bytes, path)) : csvTable(path, utf8Text(bytes, path));
 }
 
-function csvTable(path: string): RawTable {
-  const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+function csvTable(path: string, text: string): RawTable {
+  // Semicolon- and tab-separated exports (spreadsheets, some vendors) are read as they are.
+  const delimiter = detectDelimiter(text);
   const recs = parseCsv(text, (line, msg) => {
-    throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV");
-  });
+    throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV", { code: "bad_row", file: path, line });
+  }, delimiter);
   const header = recs.shift();
-  if (!header) throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume");
+  if (!header) throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume", { code: "empty_file", file: path });
   const names = header.fields.map((n) => n.trim().toLowerCase());
   for (const r of recs) {
     if (r.fields.length !== names.length) {
-      throw new InputError(`${path}:${r.line}: expected ${names.length} fields, found ${r.fields.length}`, "fix that row of the CSV");
+      throw new InputError(`${path}:${r.line}: expected ${names.length} fields, found ${r.fields.length}`, "fix that row of the CSV", { code: "bad_row", file: path, line: r.line });
     }
   }
-  return { label: path, names, rows: recs.length, cell: (c, r) => recs[r]!.fields[c], where: (r) => `${path}:${recs[r]!.line}` };
+  const where = (r: number, c: number) => {
+    const at = fieldPosition(text, recs[r]!, c, delimiter);
+    return `${path}:${at.line}:${at.column}`;
+  };
+  return { label: path, names, rows: recs.length, cell: (c, r) => recs[r]!.fields[c], where, line: (r) => recs[r]!.line };
 }
 
-function jsonlTable(path: string): RawTable {
-  const lines = readFileSync(path, "utf8").split(/\r?\n/);
+function jsonlTable(path: string, text: string): RawTable {
+  const lines = text.split(/\r?\n/);
   const objs: { line: number; obj: Record<string, unknown> }[] = [];
   const names: string[] = [];
   const index = new Map<string, number>();
@@ -52,9 +65,9 @@ function jsonlTable(path: string): RawTable {
     try {
       obj = JSON.parse(text);
     } catch (err) {
-      throw new InputError(`${path}:${i + 1}: malformed JSON (${(err as Error).message})`, "fix that line of the JSON Lines file");
+      throw new InputError(`${path}:${i + 1}: malformed JSON (${(err as Error).message})`, "fix that line of the JSON Lines file", { code: "bad_row", file: path, line: i + 1 });
     }
-    if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new InputError(`${path}:${i + 1}: expected a JSON object per line`, "write one {\"timestamp\":…} object per line");
+    if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new InputError(`${path}:${i + 1}: expected a JSON object per line`, "write one {\"timestamp\":…} object per line", { code: "bad_row", file: path, line: i + 1 });
     const lowered: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(obj)) {
       const key = k.toLowerCase();
@@ -71,26 +84,70 @@ function jsonlTable(path: string): RawTable {
     names,
     rows: objs.length,
     cell: (c, r) => objs[r]!.obj[names[c]!] as Cell,
-    where: (r) => `${path}:${objs[r]!.line}`,
+    where: (r, c) => {
+      const line = objs[r]!.line;
+      return `${path}:${line}:${valueColumn(lines[line - 1]!, names[c]!)}`;
+    },
+    line: (r) => objs[r]!.line,
   };
 }
 
-async function parquetTable(path: string): Promise<RawTable> {
-  const table = await readArrowTable(readFileSync(path), path);
+/** 1-based column of the value of key `name` (matched case-insensitively) in one JSON line; 1 when not found. */
+function valueColumn(text: string, name: string): number {
+  const m = new RegExp(`"${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"\\s*:\\s*`, "i").exec(text);
+  return m ? m.index + m[0].length + 1 : 1;
+}
+
+async function parquetTable(path: string, bytes: Uint8Array): Promise<RawTable> {
+  const table = await readArrowTable(bytes, path);
   const names = table.schema.fields.map((f) => f.name.toLowerCase());
   const cols = table.schema.fields.map((f) => table.getChild(f.name)!);
-  const isTime = table.schema.fields.map((f) => DataType.isTimestamp(f.type) || DataType.isDate(f.type));
+  const times = cols.map((v) => (DataType.isTimestamp(v.type) || DataType.isDate(v.type) ? timeColumn(v) : undefined));
   return {
     label: path,
     names,
     rows: table.numRows,
     cell: (c, r) => {
-      const v = cols[c]!.get(r) as Cell | Date;
-      // Arrow timestamps come back as (float) epoch ms whatever the unit; mark them as ms explicitly.
-      if (isTime[c] && typeof v === "number") return new Date(v).toISOString();
-      if (v instanceof Date) return v.toISOString();
-      return v as Cell;
+      const ms = times[c]?.[r];
+      // Typed time cells carry epoch ms, so the epoch-unit guess for plain numbers never applies to them.
+      if (ms !== undefined) return Number.isNaN(ms) ? null : { epochMs: ms };
+      try {
+        return cols[c]!.get(r) as Cell;
+      } catch (err) {
+        throw new InputError(`${path} row ${r + 1}: column ${names[c]}: unreadable value (${(err as Error).message})`, "rewrite the file with plain numeric columns", { cause: err });
+      }
     },
     where: (r) => `${path} row ${r + 1}`,
   };
+}
+
+const MS_PER: Record<number, [mul: bigint, div: bigint]> = { [TimeUnit.SECOND]: [1000n, 1n], [TimeUnit.MILLISECOND]: [1n, 1n], [TimeUnit.MICROSECOND]: [1n, 1000n], [TimeUnit.NANOSECOND]: [1n, 1_000_000n] };
+
+/**
+ * Epoch ms of every cell of a TIMESTAMP or DATE column (NaN for null), from the raw values: Arrow's getter throws
+ * on values past 2^53 and rounds nanoseconds through a float; here they are floored to whole ms exactly.
+ */
+function timeColumn(vec: Vector): Float64Array {
+  const out = new Float64Array(vec.length);
+  let k = 0;
+  for (const data of vec.data) {
+    const t = data.type;
+    const days = DataType.isDate(t) && t.unit === DateUnit.DAY;
+    const [mul, div] = DataType.isTimestamp(t) ? MS_PER[t.unit]! : [1n, 1n];
+    const vals = data.values as BigInt64Array | Int32Array;
+    for (let i = 0; i < data.length; i++, k++) {
+      if (data.nullCount > 0 && !data.getValid(i)) {
+        out[k] = Number.NaN;
+        continue;
+      }
+      const v = vals[data.offset + i]!;
+      if (typeof v !== "bigint") out[k] = days ? v * 86_400_000 : v;
+      else {
+        const scaled = v * mul;
+        const q = scaled / div;
+        out[k] = Number(scaled < 0n && q * div !== scaled ? q - 1n : q);
+      }
+    }
+  }
+  return out;
 }

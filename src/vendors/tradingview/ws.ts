@@ -11,6 +11,7 @@
 import type { Logger } from "../../context.ts";
 import { silentLogger } from "../../context.ts";
 import { VendorError } from "../../errors.ts";
+import { redactClip } from "../../redact.ts";
 import { sleep } from "../limits.ts";
 import { decodeFrames, encodeFrame, encodeMessage, extractBars, isHeartbeat, parseMessage, sessionId, subscribeMessages, type TvBar } from "./protocol.ts";
 
@@ -170,12 +171,12 @@ export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
               onChunkComplete();
               break;
             case "symbol_error":
-              return finish({ kind: "fatal", error: fail(`symbol_error: ${JSON.stringify(msg.p.slice(1)).slice(0, 160)}`, "check the symbol id (EXCHANGE:TICKER as TradingView names it)") });
+              return finish({ kind: "fatal", error: fail(`symbol_error: ${redactClip(JSON.stringify(msg.p.slice(1)), 160)}`, "check the symbol id (EXCHANGE:TICKER as TradingView names it)") });
             case "series_error":
-              return finish({ kind: "fatal", error: fail(`series_error: ${JSON.stringify(msg.p.slice(1)).slice(0, 160)}`, "check the interval and the symbol's history") });
+              return finish({ kind: "fatal", error: fail(`series_error: ${redactClip(JSON.stringify(msg.p.slice(1)), 160)}`, "check the interval and the symbol's history") });
             case "critical_error":
             case "protocol_error":
-              return finish({ kind: "fatal", error: fail(`${msg.m}: ${JSON.stringify(msg.p).slice(0, 160)}`) });
+              return finish({ kind: "fatal", error: fail(`${msg.m}: ${redactClip(JSON.stringify(msg.p), 160)}`) });
             default:
               noProgress();
           }

@@ -10,12 +10,16 @@ export const ISO = (ms: number): string => new Date(ms).toISOString();
 
 /** Check options with defaults, optionally overridden. */
 export function opts(values: Record<string, number> = {}, severity?: "warning" | "error"): CheckOptions {
-  return {
+  const o: CheckOptions = {
     enabled: true,
     severity: (d) => severity ?? d,
     number: (k, d) => values[k] ?? d,
+    numbers: (_k, d) => d,
     strings: (_k, d) => d,
+    has: (k) => values[k] !== undefined,
+    at: () => o,
   };
+  return o;
 }
 
 /** Bars at the given opens (in the given order, repeats kept as raw rows). */

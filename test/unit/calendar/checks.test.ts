@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { coverage, coverageRatio } from "../../../src/checks/coverage.ts";
-import { gap, missingRanges } from "../../../src/checks/gap.ts";
+import { calendarFor } from "../../../src/calendar/index.ts";
+import { barsPerSession, gap, missingRanges } from "../../../src/checks/gap.ts";
 import { offCalendar } from "../../../src/checks/off_calendar.ts";
-import { freshness, stale } from "../../../src/checks/stale.ts";
+import { allowanceHours, defaultAllowanceHours, freshness, stale } from "../../../src/checks/stale.ts";
 import { inputFor, opts, T } from "./_helpers.ts";
 
 const H = 3_600_000;
@@ -30,13 +31,37 @@ describe("gap", () => {
     expect(f[0]!.details!.ranges).toEqual([{ from: "2024-03-28T00:00:00.000Z", to: "2024-04-01T00:00:00.000Z", bars: 2 }]);
   });
 
-  test("a gap spanning more than 5 days is an error (maxGapDays configurable)", () => {
+  test("more than 5 missing sessions in one gap is an error (maxGapSessions; maxGapDays still read as its alias)", () => {
     const days = Array.from({ length: 30 }, (_, i) => T("2024-03-01") + i * DAY);
     const six = days.filter((_, i) => i < 10 || i >= 16);
     expect(gap.run(inputFor("crypto", "1d", six), opts())[0]!.severity).toBe("error");
     const five = days.filter((_, i) => i < 10 || i >= 15);
     expect(gap.run(inputFor("crypto", "1d", five), opts())[0]!.severity).toBe("warning");
+    expect(gap.run(inputFor("crypto", "1d", five), opts({ maxGapSessions: 4 }))[0]!.severity).toBe("error");
     expect(gap.run(inputFor("crypto", "1d", five), opts({ maxGapDays: 4 }))[0]!.severity).toBe("error");
+    expect(gap.run(inputFor("crypto", "1d", five), opts({ maxGapDays: 4, maxGapSessions: 5 }))[0]!.severity).toBe("warning");
+  });
+
+  test("sessions, not calendar days: 5 missing Mon–Fri and 4 missing over a weekend and Good Friday are both warnings", () => {
+    const week = gap.run(inputFor("equity", "1d", [T("2024-03-08"), T("2024-03-18")]), opts());
+    expect(week[0]!.severity).toBe("warning");
+    expect(week[0]!.metrics).toMatchObject({ missingBars: 5, longestGapSessions: 5, longestGapDays: 5 });
+    const easter = gap.run(inputFor("equity", "1d", [T("2024-03-27"), T("2024-04-04")]), opts());
+    expect(easter[0]!.severity).toBe("warning");
+    expect(easter[0]!.metrics).toMatchObject({ missingBars: 4, longestGapSessions: 4, longestGapDays: 7 });
+    expect(gap.run(inputFor("equity", "1d", [T("2024-03-08"), T("2024-03-19")]), opts())[0]!.severity).toBe("error");
+  });
+
+  test("intraday gaps count in sessions' worth of expected bars: 120 missing 1h crypto bars are 5 sessions, 121 more", () => {
+    const at = (missing: number) => gap.run(inputFor("crypto", "1h", hours("2024-03-01", 200 + missing, Array.from({ length: missing }, (_, i) => 50 + i))), opts());
+    expect(at(120)[0]!.severity).toBe("warning");
+    expect(at(120)[0]!.metrics!.longestGapSessions).toBe(5);
+    expect(at(121)[0]!.severity).toBe("error");
+    expect(barsPerSession(calendarFor("crypto"), "1m", T("2024-03-29"))).toBe(1440);
+    expect(barsPerSession(calendarFor("equity"), "1d", T("2024-03-29"))).toBe(1);
+    const nyse = barsPerSession(calendarFor("equity"), "1m", T("2024-03-29"));
+    expect(nyse).toBeGreaterThan(385);
+    expect(nyse).toBeLessThanOrEqual(390);
   });
 
   test("genesis earlier than the first bar opens the window; bars before genesis are never expected", () => {
@@ -74,7 +99,9 @@ describe("stale and freshness", () => {
     const late = inputFor("crypto", "1h", ts, { nowMs: T("2024-03-03T12:00:00Z") });
     const f = stale.run(late, opts());
     expect(f[0]!.severity).toBe("error");
-    expect(f[0]!.metrics).toEqual({ ageHours: 37, lagHours: 36, allowanceHours: 24 });
+    expect(f[0]!.metrics).toEqual({ ageHours: 37, lagHours: 36, lagDays: 1.5, allowanceHours: 24 });
+    // People read the lag in days (crypto) or sessions (markets with sessions), never in raw hours.
+    expect(f[0]!.message).toBe("last bar 2024-03-01 23:00 UTC, 1.5 days behind (last expected 2024-03-03 11:00 UTC, allowance 1 day)");
     expect(f[0]!.details).toEqual({ lastBar: "2024-03-01T23:00:00.000Z", lastExpected: "2024-03-03T11:00:00.000Z" });
     expect(freshness(late)).toBeCloseTo(0.5, 10);
     expect(freshness(inputFor("crypto", "1h", ts, { nowMs: T("2024-03-04T12:00:00Z") }))).toBe(0);
@@ -88,12 +115,37 @@ describe("stale and freshness", () => {
     expect(stale.run(inputFor("equity", "1m", tue, { nowMs: T("2024-03-12T19:00:00Z") }), opts())).toEqual([]);
     const f = stale.run(inputFor("equity", "1m", tue, { nowMs: T("2024-03-12T20:00:00Z") }), opts());
     expect(f[0]!.details).toEqual({ lastBar: "2024-03-11T19:59:00.000Z", lastExpected: "2024-03-12T19:59:00.000Z" });
+    expect(f[0]!.metrics?.lagSessions).toBe(1);
+    expect(f[0]!.message).toBe("last bar 2024-03-11 19:59 UTC, 1 session behind (last expected 2024-03-12 19:59 UTC)");
     // Over a weekend and Good Friday, Thursday's bar is still fresh on Sunday.
     expect(stale.run(inputFor("equity", "1d", [T("2024-03-28")], { nowMs: T("2024-03-31T12:00:00Z") }), opts())).toEqual([]);
     const d = inputFor("equity", "1d", [T("2024-03-28")], { nowMs: T("2024-04-01T20:00:00Z") });
     expect(stale.run(d, opts())).toHaveLength(1);
+    // Good Friday is no session: Thursday's bar on Monday evening is one session (Monday's) behind.
+    expect(stale.run(d, opts())[0]!.message).toBe("last bar 2024-03-28, 1 session behind (last expected 2024-04-01)");
+    const weeks = stale.run(inputFor("equity", "1d", [T("2024-03-28")], { nowMs: T("2024-04-12T22:00:00Z") }), opts())[0]!;
+    expect(weeks.metrics).toMatchObject({ lagSessions: 10, lagDays: 15 });
     expect(freshness(d)).toBe(0);
     expect(freshness(inputFor("equity", "1m", [T("2024-03-12T19:58:00Z")], { nowMs: T("2024-03-12T21:00:00Z") }))).toBeCloseTo(1 - 1 / 1440, 10);
+  });
+});
+
+describe("stale: intraday crypto", () => {
+  const MIN = 60_000;
+  const minutes = Array.from({ length: 120 }, (_, i) => T("2024-03-01") + i * MIN);
+  const last = minutes[minutes.length - 1]!;
+  test("a 1m series may trail by 24 bars (24 min): at 24 min it is fresh, at 25 min stale; 20 h behind is stale", () => {
+    const at = (lagMin: number) => stale.run(inputFor("crypto", "1m", minutes, { nowMs: last + MIN + lagMin * MIN }), opts());
+    expect(at(24)).toEqual([]);
+    expect(at(25)[0]!.metrics).toMatchObject({ lagHours: 0.42, allowanceHours: 0.4 });
+    expect(at(20 * 60)).toHaveLength(1);
+  });
+
+  test("defaults by interval: 24 bars, at most 24 h; 0 for session markets", () => {
+    const hoursOf = (iv: "1m" | "5m" | "15m" | "30m" | "1h" | "4h" | "1d") => defaultAllowanceHours("crypto", iv);
+    expect((["1m", "5m", "15m", "30m", "1h", "4h", "1d"] as const).map(hoursOf)).toEqual([0.4, 2, 6, 12, 24, 24, 24]);
+    expect(defaultAllowanceHours("equity", "1m")).toBe(0);
+    expect(allowanceHours("crypto", opts({ allowanceHours: 3 }), "1m")).toBe(3);
   });
 });
 

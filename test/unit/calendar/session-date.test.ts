@@ -1,9 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { calendarFor } from "../../../src/calendar/index.ts";
 import { DailyLabeler, readDailyStamp, sessionDate } from "../../../src/calendar/session-date.ts";
-import { parseTimestamp } from "../../../src/vendors/file/timestamps.ts";
+import { parseTimestamp as parse } from "../../../src/vendors/file/timestamps.ts";
 import { T } from "./_helpers.ts";
 
+/** A vendor stamp as the file vendor reads it (UTC ms). */
+function parseTimestamp(s: string): number {
+  const t = parse(s);
+  if (typeof t !== "number") throw new Error(`${s}: ${t.reason}`);
+  return t;
+}
 const D = (cal: string, s: string) => new Date(sessionDate(calendarFor(cal), parseTimestamp(s))!).toISOString().slice(0, 10);
 
 describe("daily stamps become the session date of the exchange", () => {

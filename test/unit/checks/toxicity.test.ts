@@ -1,15 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import { falseTick, falseTickScore, MAD_TO_SD } from "../../../src/checks/false_tick.ts";
-import { isStablecoin, priceStall } from "../../../src/checks/price_stall.ts";
+import { DEFAULT_MIN_RUN, isStablecoin, priceStall } from "../../../src/checks/price_stall.ts";
 import { isToxicFinding, qualityFinding, qualityScore, seriesStatus } from "../../../src/checks/status.ts";
 import { toxicReturn } from "../../../src/checks/toxic_return.ts";
-import { meanSd, volumeSpike, volumeThreshold } from "../../../src/checks/volume_spike.ts";
+import type { CheckInput } from "../../../src/checks/types.ts";
 import type { Finding } from "../../../src/model/finding.ts";
 import { makeBars, makeInput, makeOptions } from "../../helpers/bars.ts";
 
 const repeat = (x: number, n: number) => Array.from({ length: n }, () => x);
-const run = (check: typeof toxicReturn, closes: number[], opts: Record<string, unknown> = {}, bars = {}, input = {}) =>
-  check.run(makeInput(makeBars(closes, bars), input), makeOptions(check.code, opts));
+const run = (check: typeof toxicReturn, closes: number[], opts: Record<string, unknown> = {}, bars = {}, input: Partial<CheckInput> = {}) => {
+  const i = makeInput(makeBars(closes, bars), input);
+  return check.run(i, makeOptions(check.code, opts).at(i.interval));
+};
 
 describe("toxic_return", () => {
   test("a 100× unit-error block raises it at both edges, the drop included", () => {
@@ -43,50 +44,14 @@ describe("toxic_return", () => {
     expect(run(toxicReturn, [10, 40], { maxRatio: 3 })).toHaveLength(1);
     expect(run(toxicReturn, [10, 40])).toEqual([]);
   });
-});
 
-describe("volume_spike", () => {
-  test("volume [100]×20 then 5000 → toxic (sd 0, above 2 × mean)", () => {
-    const [f] = run(volumeSpike, repeat(100, 21), {}, { volume: [...repeat(100, 20), 5000] });
-    expect(f!.severity).toBe("error");
-    expect(f!.toxic).toBe(true);
-    expect(f!.details!.latest).toEqual({ timestamp: "2024-01-21T00:00:00.000Z", volume: 5000, mean: 100, sd: 0, threshold: 200 });
-  });
-
-  test("sd 0: exactly 2 × mean does not fire", () => {
-    expect(run(volumeSpike, repeat(100, 21), {}, { volume: [...repeat(100, 20), 200] })).toEqual([]);
-  });
-
-  test("an earlier spike is a warning, not toxic", () => {
-    const volume = [...repeat(100, 20), 5000, ...repeat(100, 3)];
-    const [f] = run(volumeSpike, repeat(100, volume.length), {}, { volume });
-    expect(f!.severity).toBe("warning");
-    expect(f!.toxic).toBeUndefined();
-    expect(f!.metrics!.spikes).toBe(1);
-    expect(f!.details!.latest).toBeUndefined();
-  });
-
-  test("mean + 10 sd of a varying window, with the evidence to judge it", () => {
-    const window = [90, 110, 90, 110, 90, 110, 90, 110, 90, 110, 90, 110, 90, 110, 90, 110, 90, 110, 90, 110];
-    expect(meanSd(window)).toEqual({ mean: 100, sd: 10 });
-    expect(volumeThreshold(window)).toBe(200);
-    expect(run(volumeSpike, repeat(1, 21), {}, { volume: [...window, 200] })).toEqual([]);
-    const [f] = run(volumeSpike, repeat(1, 21), {}, { volume: [...window, 201] });
-    expect(f!.details!.latest).toMatchObject({ volume: 201, mean: 100, sd: 10, threshold: 200 });
-  });
-
-  test("a constant window of 0.1 has sd exactly 0 (no spurious sd from rounding)", () => {
-    expect(meanSd(repeat(0.1, 20))).toEqual({ mean: 0.1, sd: 0 });
-    expect(run(volumeSpike, repeat(1, 21), {}, { volume: [...repeat(0.1, 20), 0.11] })).toEqual([]);
-  });
-
-  test("bars without a full window are not judged", () => {
-    expect(run(volumeSpike, repeat(1, 20), {}, { volume: [...repeat(100, 19), 1e9] })).toEqual([]);
-  });
-
-  test("window and sigmas are configurable", () => {
-    const volume = [10, 12, 10, 12, 30];
-    expect(run(volumeSpike, repeat(1, 5), { window: 4, sigmas: 3 }, { volume })).toHaveLength(1);
+  test("a bar split_suspected explains is not a toxic return; other moves still are", () => {
+    const closes = [100, 101, 10.1, 10.2, 1020];
+    expect(run(toxicReturn, closes)[0]!.metrics!.moves).toBe(2);
+    const [f] = run(toxicReturn, closes, {}, {}, { splits: [{ index: 2, factor: 10 }] });
+    expect(f!.metrics!.moves).toBe(1);
+    expect((f!.details!.moves as { timestamp: string }[])[0]!.timestamp).toBe("2024-01-05T00:00:00.000Z");
+    expect(run(toxicReturn, [100, 101, 10.1, 10.2], {}, {}, { splits: [{ index: 2, factor: 10 }] })).toEqual([]);
   });
 });
 
@@ -118,61 +83,25 @@ describe("price_stall", () => {
     expect(run(priceStall, frozen, {}, {}, { symbol: "KRAKEN:XYZUSD" })).toHaveLength(1);
   });
 
+  test("the run scales with the bar: 3 on 1d, 60 on 1m (an hour), 8 on 1h; minRun and byInterval override", () => {
+    expect(DEFAULT_MIN_RUN).toEqual({ "1m": 60, "5m": 24, "15m": 16, "30m": 12, "1h": 8, "4h": 6, "1d": 3 });
+    const stalled = (zeros: number) => [100, 101, ...repeat(102, zeros + 1)];
+    const at = (interval: "1m" | "1h" | "1d", zeros: number, opts = {}) => run(priceStall, stalled(zeros), opts, { stepMs: 60_000 }, { interval });
+    expect(at("1m", 59)).toEqual([]);
+    expect(at("1m", 60)[0]!.metrics).toMatchObject({ longest: 60, minRun: 60 });
+    expect(at("1h", 7)).toEqual([]);
+    expect(at("1h", 8)).toHaveLength(1);
+    expect(at("1d", 3)).toHaveLength(1);
+    expect(at("1m", 5, { minRun: 5 })).toHaveLength(1);
+    expect(at("1m", 5, { byInterval: { "1m": { minRun: 5 } } })).toHaveLength(1);
+    expect(at("1d", 3, { byInterval: { "1m": { minRun: 5 } } })).toHaveLength(1);
+  });
+
   test("isStablecoin: the base asset decides, not the quote", () => {
     for (const s of ["BINANCE:USDCUSDT", "BINANCE:FDUSDUSDT", "COINBASE:USDC-USD", "BINANCE:USDTTRY", "CRYPTOCAP:USDT", "BINANCE:DAIUSDT"]) {
       expect(isStablecoin(s)).toBe(true);
     }
     for (const s of ["BINANCE:BTCUSDT", "BINANCE:ETHUSDC", "FX:USDTRY", "FX:USDJPY", "NASDAQ:AAPL"]) expect(isStablecoin(s)).toBe(false);
-  });
-});
-
-describe("false_tick", () => {
-  test("closes [100]×10, 150, [100.5]×5 with window 10 → exactly one false tick, at index 10", () => {
-    const closes = [...repeat(100, 10), 150, ...repeat(100.5, 5)];
-    const findings = run(falseTick, closes, { window: 10 });
-    expect(findings).toHaveLength(1);
-    const f = findings[0]!;
-    expect(f.metrics!.ticks).toBe(1);
-    const [tick] = f.details!.ticks as Record<string, number | string>[];
-    expect(tick).toMatchObject({ timestamp: "2024-01-11T00:00:00.000Z", close: 150, median: 100, mad: 0, jump: 0.5 });
-    // MAD 0: the floor keeps z finite, so the JSON stays valid.
-    expect(Number.isFinite(tick!.z)).toBe(true);
-    expect(JSON.parse(JSON.stringify(f)).details.ticks[0].z).toBe(tick!.z);
-  });
-
-  test("a high z alone is not a false tick: the jump must reach 2 %", () => {
-    const baseline = Array.from({ length: 20 }, (_, i) => 100 + (i % 2) * 0.01);
-    const s = falseTickScore(baseline, 101);
-    expect(s.z).toBeGreaterThan(6);
-    expect(s.jump).toBeLessThan(0.02);
-    expect(run(falseTick, [...baseline, 101])).toEqual([]);
-  });
-
-  test("a big jump alone is not a false tick: z must reach 6", () => {
-    const baseline = Array.from({ length: 20 }, (_, i) => (i % 2 ? 80 : 120));
-    const s = falseTickScore(baseline, 110);
-    expect(s.jump).toBeGreaterThan(0.02);
-    expect(s.z).toBeLessThan(6);
-    expect(run(falseTick, [...baseline, 110])).toEqual([]);
-  });
-
-  test("warning between the thresholds, error at 1.5 × z or 3 × jump", () => {
-    const baseline = Array.from({ length: 20 }, (_, i) => (i % 2 ? 199.5 : 200.5)); // median 200, MAD 0.5
-    expect(falseTickScore(baseline, 205)).toMatchObject({ median: 200, mad: 0.5, scale: MAD_TO_SD * 0.5 });
-    const severity = (close: number, opts = {}) => run(falseTick, [...baseline, close], opts)[0]!.severity;
-    expect(severity(205)).toBe("warning"); // z 6.7, jump 2.5 %
-    expect(severity(208)).toBe("error"); // z 10.8 ≥ 9, jump 4 % < 6 %
-    expect(severity(220, { errorZMultiple: 1e9 })).toBe("error"); // jump 10 % ≥ 6 %
-    expect(severity(220, { errorZMultiple: 1e9, errorJumpMultiple: 1e9 })).toBe("warning");
-  });
-
-  test("a real level shift is not a run of false ticks forever", () => {
-    expect(run(falseTick, [...repeat(100, 20), ...repeat(120, 30)])).toEqual([]);
-  });
-
-  test("a shift still in progress at the end is flagged (it cannot be told from bad ticks yet)", () => {
-    const [f] = run(falseTick, [...repeat(100, 20), ...repeat(120, 3)]);
-    expect(f!.metrics!.ticks).toBe(3);
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../../src/lakehouse/atomic.ts";
-import { acquireLock, parseDuration } from "../../../src/lakehouse/lock.ts";
+import { acquireLock } from "../../../src/lakehouse/lock.ts";
 import { LockError } from "../../../src/errors.ts";
 import { tempDir } from "../../helpers/cli.ts";
 
@@ -79,36 +79,67 @@ describe("single-writer lock", () => {
     }
   });
 
-  test("durations parse", () => {
-    expect(parseDuration("500ms")).toBe(500);
-    expect(parseDuration("30s")).toBe(30_000);
-    expect(parseDuration("5m")).toBe(300_000);
-    expect(parseDuration("2")).toBe(2000);
-    expect(parseDuration("soon")).toBeUndefined();
-  });
 });
+
+/** `n` processes each take the lock, log "in", hold it `holdMs`, log "out", release; returns the log. */
+async function race(dir: string, n: number, holdMs: number, env: Record<string, string> = {}): Promise<string[]> {
+  const script = `
+    import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+    import { acquireLock } from "${require("node:path").resolve(import.meta.dir, "../../../src/lakehouse/lock.ts")}";
+    writeFileSync(process.argv[2] + "/ready." + process.pid, "");
+    while (!existsSync(process.argv[2] + "/go")) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    const l = await acquireLock(process.argv[2], "t", 20000);
+    appendFileSync(process.argv[2] + "/log", "in\\n");
+    await Bun.sleep(${holdMs});
+    appendFileSync(process.argv[2] + "/log", "out\\n");
+    l.release();`;
+  const file = join(dir, "child.ts");
+  writeFileSync(file, script);
+  const kids = Array.from({ length: n }, () => Bun.spawn([process.execPath, file, dir], { stdout: "ignore", stderr: "pipe", env: { ...process.env, ...env } }));
+  // Start them together (Bun's start-up would otherwise stagger them enough to hide races).
+  while (readdirSync(dir).filter((f) => f.startsWith("ready.")).length < n) await Bun.sleep(5);
+  writeFileSync(join(dir, "go"), "");
+  const codes = await Promise.all(kids.map((k) => k.exited));
+  expect(codes).toEqual(Array(n).fill(0));
+  return readFileSync(join(dir, "log"), "utf8").trim().split("\n");
+}
+
+const lockDebris = (dir: string) => readdirSync(dir).filter((f) => f.startsWith(".dqctl.lock"));
 
 describe("lock races", () => {
   test("many processes racing for a fresh lock: exactly one holds it at a time", async () => {
     const { dir, cleanup } = tempDir();
     try {
-      // Each child takes the lock, appends "in" and "out" around a short critical section, and releases.
-      const script = `
-        import { appendFileSync } from "node:fs";
-        import { acquireLock } from "${require("node:path").resolve(import.meta.dir, "../../../src/lakehouse/lock.ts")}";
-        const l = await acquireLock(process.argv[2], "t", 20000);
-        appendFileSync(process.argv[2] + "/log", "in\\n");
-        await Bun.sleep(15);
-        appendFileSync(process.argv[2] + "/log", "out\\n");
-        l.release();`;
-      const file = join(dir, "child.ts");
-      writeFileSync(file, script);
-      const kids = Array.from({ length: 8 }, () => Bun.spawn([process.execPath, file, dir], { stdout: "ignore", stderr: "pipe" }));
-      const codes = await Promise.all(kids.map((k) => k.exited));
-      expect(codes).toEqual(Array(8).fill(0));
-      const log = readFileSync(join(dir, "log"), "utf8").trim().split("\n");
-      expect(log).toEqual(Array(8).fill(["in", "out"]).flat());
-      expect(readdirSync(dir).filter((f) => f.startsWith(".dqctl.lock"))).toEqual([]);
+      expect(await race(dir, 8, 15)).toEqual(Array(8).fill(["in", "out"]).flat());
+      expect(lockDebris(dir)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  const stale = {
+    "another host's expired lease": { pid: 4242, host: "ci-runner-7.example", ageMs: 120_000 },
+    "a dead pid on this host": { pid: Bun.spawnSync(["true"]).pid, host: require("node:os").hostname(), ageMs: 0 },
+  };
+  test.each(Object.keys(stale))("8 processes racing to take over %s: it is taken over once, then one holder at a time", async (kind) => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const { ageMs, ...holder } = stale[kind as keyof typeof stale];
+      const p = join(dir, ".dqctl.lock");
+      writeFileSync(p, JSON.stringify({ ...holder, command: "ingest", since: "2026-01-01T00:00:00Z" }));
+      if (ageMs) utimesSync(p, (Date.now() - ageMs) / 1000, (Date.now() - ageMs) / 1000);
+      expect(await race(dir, 8, 15)).toEqual(Array(8).fill(["in", "out"]).flat());
+      expect(lockDebris(dir)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test("holders that keep the lock longer than a short lease are not taken over: their heartbeat renews it", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      expect(await race(dir, 3, 400, { DQCTL_LOCK_LEASE_MS: "300" })).toEqual(Array(3).fill(["in", "out"]).flat());
+      expect(lockDebris(dir)).toEqual([]);
     } finally {
       cleanup();
     }

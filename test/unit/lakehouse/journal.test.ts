@@ -216,3 +216,22 @@ describe("file names", () => {
     expect(fileStem(parseSymbol("CME:MINI_ES1!"), "1d")).toBe("CME_MINI~ES1!_1d");
   });
 });
+
+describe("vendor bars outside the time window", () => {
+  test("fail their series with one line naming the vendor and the value; nothing is committed", async () => {
+    const { runIngest } = await import("../../../src/pipeline/ingest.ts");
+    const { contextFor } = await import("../snapshot/fixture.ts");
+    const { memoryVendor } = await import("../../helpers/memory-vendor.ts");
+    const { dir, cleanup } = tempDir();
+    try {
+      const b = bars(5, Date.UTC(1850, 0, 1));
+      const ctx = contextFor(dir, "2024-02-01T00:00:00Z");
+      const res = await runIngest(ctx, { vendor: memoryVendor(b), symbols: [parseSymbol("BINANCE:BTCUSDT")], interval: "1d" });
+      expect(res.counts.failed).toBe(1);
+      expect(res.errors?.[0]?.message).toContain("memory sent BINANCE:BTCUSDT 1d a bar at 1850-01-01T00:00:00.000Z");
+      expect(new Lakehouse(dir).loadCatalog().all()).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -85,6 +85,6 @@ describe("dqctl snapshot (CLI, no network)", () => {
     expect(r.stderr).toContain("no manifest.json");
     const none = await dq(["snapshot", "verify"], dir);
     expect(none.code).toBe(3);
-    expect(none.stderr).toContain("no run folder given");
+    expect(none.stderr).toContain("DIR is required for snapshot verify — write e.g. dqctl snapshot verify artifacts/runs/");
   });
 });

@@ -95,7 +95,7 @@ describe("snapshot", () => {
       ["snapshot_blocked", "error", "BINANCE:BTCUSDT", "stale"],
       ["snapshot_blocked", "error", "NASDAQ:AAPL", "stale"],
     ]);
-    expect(res.findings[0]!.message).toContain("trails the last expected bar");
+    expect(res.findings[0]!.message).toContain("days behind (last expected");
     expect(existsSync(outDir())).toBe(false);
   });
 

@@ -15,7 +15,9 @@ export type Fault =
   /** Every answer has a field renamed (vendor-specific). */
   | { kind: "drift" }
   /** Every answer is an empty result (vendor-specific). */
-  | { kind: "empty" };
+  | { kind: "empty" }
+  /** Answer every request with `status` and the raw `body` built from the full request URL (a vendor echoing it, key and all). */
+  | { kind: "echo"; status: number; body: (requestUrl: string) => string };
 
 /** What a route answers. */
 export interface RouteAnswer {
@@ -79,6 +81,7 @@ export function startHttpServer(routes: VendorRoutes): TestServer {
           if (f.retryAfter) headers["retry-after"] = typeof f.retryAfter === "function" ? f.retryAfter() : f.retryAfter;
           return new Response(JSON.stringify({ error: `injected ${status}` }), { status, headers });
         }
+        if (f?.kind === "echo") return new Response(f.body(req.url), { status: f.status, headers: { "content-type": "application/json" } });
         if (f?.kind === "hang" && faulted < f.times) {
           faulted++;
           await Bun.sleep(f.ms);

@@ -28,6 +28,33 @@ function synthetic(ticker: string, interval: string, p1: number, p2: number): Ch
   };
 }
 
+/** Yahoo's `meta` block as it comes for a real equity (abridged). */
+function meta(ticker: string, interval: string) {
+  return { currency: "USD", symbol: ticker, exchangeName: "NMS", instrumentType: "EQUITY", gmtoffset: -18000, timezone: "EST", exchangeTimezoneName: "America/New_York", dataGranularity: interval, range: "", validRanges: ["1d", "5d", "1mo", "max"] };
+}
+
+/**
+ * Known tickers that hold no bars in any range, one per shape Yahoo answers with: `QUIET` the usual one (no
+ * `timestamp`, `quote: [{}]`, `adjclose: [{}]`), `BARE` a result with `meta` only, `NOQUOTE` an `indicators`
+ * without `quote`, `NONE` an empty `result`, `UNLISTED` HTTP 400 "Data doesn't exist for startDate".
+ */
+function noBars(ticker: string, interval: string, p1: number, p2: number): { status?: number; json: unknown } | undefined {
+  const m = meta(ticker, interval);
+  switch (ticker) {
+    case "QUIET":
+      return { json: { chart: { result: [{ meta: m, indicators: { quote: [{}], adjclose: [{}] } }], error: null } } };
+    case "BARE":
+      return { json: { chart: { result: [{ meta: m }], error: null } } };
+    case "NOQUOTE":
+      return { json: { chart: { result: [{ meta: m, indicators: {} }], error: null } } };
+    case "NONE":
+      return { json: { chart: { result: [], error: null } } };
+    case "UNLISTED":
+      return { status: 400, json: { chart: { result: null, error: { code: "Bad Request", description: `Data doesn't exist for startDate = ${p1}, endDate = ${p2}` } } } };
+  }
+  return undefined;
+}
+
 /** Start a Yahoo server serving the given fixtures (by ticker) for 1d, synthetic bars for intraday. */
 export async function startYahoo(fixtureNames = ["yahoo_AAPL_1d.json", "yahoo_EURUSD_1d.json"]): Promise<TestServer> {
   const byTicker = new Map<string, Chart>();
@@ -43,6 +70,8 @@ export async function startYahoo(fixtureNames = ["yahoo_AAPL_1d.json", "yahoo_EU
       const p2 = Number(url.searchParams.get("period2"));
       const interval = url.searchParams.get("interval") ?? "1d";
       if (interval !== "1d" && ticker === "SYNTH") return { json: synthetic(ticker, interval, p1, p2) };
+      const none = noBars(ticker, interval, p1, p2);
+      if (none) return none;
       const body = byTicker.get(ticker);
       if (!body) return { status: 404, json: { chart: { result: null, error: { code: "Not Found", description: "No data found, symbol may be delisted" } } } };
       return { json: window(body, p1, p2) };

@@ -1,0 +1,123 @@
+// Config validated to the leaves: every key known or refused with its path and a suggestion, every value checked,
+// and messages in plain words (never the schema library's). The known `checks.<code>` keys come from the
+// check registry, the vendor names from the vendor settings: nothing here is a second hand-written list.
+import * as v from "valibot";
+import { CODES, codeInfo } from "../checks/registry.ts";
+import type { OptionMeta } from "../checks/types.ts";
+import { ConfigError } from "../errors.ts";
+import { LineageConfig } from "../lineage/model.ts";
+import { describeRange } from "../model/parse.ts";
+import { INTERVAL_NAMES } from "../model/interval.ts";
+import { suggestion } from "../suggest.ts";
+import { NETWORK_VENDORS } from "../vendors/settings.ts";
+import { type Config, ConfigSchema, VendorOptions } from "./schema.ts";
+
+/** Vendors that take settings under `vendors.<name>` (the TradingView screener has its own entry). */
+export const CONFIGURABLE_VENDORS: readonly string[] = [...NETWORK_VENDORS, "tradingview-scanner"];
+
+function optionSchema(o: OptionMeta): v.GenericSchema {
+  if (Array.isArray(o.default)) {
+    return typeof o.default[0] === "number" ? v.array(v.pipe(v.number("a number"), v.finite("a finite number")), "a list of numbers") : v.array(v.string("a string"), "a list of strings");
+  }
+  const ok = (n: number) => Number.isFinite(n) && (!o.integer || Number.isInteger(n)) && (o.min === undefined || n >= o.min) && (o.max === undefined || n <= o.max);
+  return v.pipe(v.number(describeRange(o)), v.check(ok, describeRange(o)));
+}
+
+/** The keys of one check's settings (also the keys of each `byInterval` layer). */
+function settingKeys(options: Readonly<Record<string, OptionMeta>>) {
+  return { severity: v.optional(v.picklist(["warning", "error", "off"], "warning, error or off")), ...Object.fromEntries(Object.entries(options).map(([k, o]) => [k, v.optional(optionSchema(o))])) };
+}
+
+const checksSchema = v.strictObject(
+  Object.fromEntries(
+    CODES.filter((c) => c.configurable).map((c) => [
+      c.code,
+      v.optional(
+        v.strictObject({
+          ...settingKeys(c.options),
+          // Per-interval overrides: the same keys, for series of one interval (`byInterval["1m"].minRun`).
+          byInterval: v.optional(v.strictObject(Object.fromEntries(INTERVAL_NAMES.map((iv) => [iv, v.optional(v.strictObject(settingKeys(c.options)))])))),
+        }),
+      ),
+    ]),
+  ),
+);
+
+/** The strict form of the config schema: the same fields, with `checks`, `vendors` and `lineage` closed over what exists. */
+export const StrictConfigSchema = v.strictObject({
+  ...ConfigSchema.entries,
+  lineage: v.optional(LineageConfig),
+  checks: v.optional(checksSchema),
+  vendors: v.optional(v.strictObject(Object.fromEntries(CONFIGURABLE_VENDORS.map((n) => [n, v.optional(VendorOptions)])))),
+});
+
+type AnySchema = v.GenericSchema & { type: string; wrapped?: AnySchema; entries?: Record<string, AnySchema>; value?: AnySchema };
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** Refuse the first key (in document order) that the schema does not know, naming its path. */
+function checkKeys(schema: AnySchema, value: unknown, path: string[], file: string): void {
+  while (schema.type === "optional" && schema.wrapped) schema = schema.wrapped;
+  if (!isObject(value)) return; // wrong types are reported by the schema below
+  if (schema.type === "strict_object" && schema.entries) {
+    for (const key of Object.keys(value)) {
+      const sub = schema.entries[key];
+      if (!sub) throw unknownKey(file, path, key, Object.keys(schema.entries));
+      checkKeys(sub, value[key], [...path, key], file);
+    }
+  } else if (schema.type === "record" && schema.value) {
+    for (const key of Object.keys(value)) checkKeys(schema.value, value[key], [...path, key], file);
+  }
+}
+
+function unknownKey(file: string, path: string[], key: string, known: string[]): ConfigError {
+  const at = [...path, key].join(".");
+  const mean = suggestion(key, known);
+  const [top, name] = path;
+  if (path.length === 0) {
+    const misplaced = codeInfo(key)?.configurable ? ` (did you mean checks.${key}?)` : "";
+    return new ConfigError(`${file}: ${key} is not a setting${misplaced || mean}`, `the settings are ${known.join(", ")}`);
+  }
+  if (top === "checks" && path.length === 1) {
+    const info = codeInfo(key);
+    if (info && !info.configurable) return new ConfigError(`${file}: ${at}: ${key} takes no settings (${info.notConfigurable})`, `remove ${at}`);
+    return new ConfigError(`${file}: ${at} is not a check${mean}`, "run `dqctl explain` to list the checks and their options");
+  }
+  if (top === "checks" && path.length === 2) return new ConfigError(`${file}: ${at} is not an option of ${name}${mean}`, `${name} takes ${known.join(", ")} (see \`dqctl explain ${name}\`)`);
+  if (top === "vendors" && path.length === 1) {
+    if (key === "file") return new ConfigError(`${file}: ${at}: the file vendor takes no settings`, `remove ${at}; pass --source PATH instead`);
+    return new ConfigError(`${file}: ${at} is not a vendor${mean}`, `vendors with settings: ${known.join(", ")}`);
+  }
+  if (top === "vendors" && path.length === 2) return new ConfigError(`${file}: ${at} is not a setting of vendor ${name}${mean}`, `vendor settings: ${known.join(", ")}`);
+  if (top === "instruments" && path.length === 2) return new ConfigError(`${file}: ${at} is not an instrument field${mean}`, `instrument fields: ${known.join(", ")}`);
+  if (top === "lineage" && path.length === 2 && name === "nodes") return new ConfigError(`${file}: ${at} is not a lineage node${mean}`, `the nodes are ${known.join(", ")}`);
+  return new ConfigError(`${file}: ${at} is not a known key${mean}`, `keys there: ${known.join(", ")}`);
+}
+
+const WORDS: Record<string, string> = { number: "a number", string: "a string", boolean: "true or false", Array: "a list", Object: "an object of settings" };
+
+/** One valibot issue in plain words: `expected a whole number ≥ 0, got -1`. */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const got = issue.input === undefined ? "nothing" : JSON.stringify(issue.input);
+  const custom = !issue.message.startsWith("Invalid ");
+  let want: string;
+  if (custom) want = issue.message.replace(/^expected /, "");
+  else if (issue.kind === "schema") {
+    const e = issue.expected ?? "another value";
+    want = WORDS[e] ?? (e.includes(" | ") ? `one of ${e.replace(/^\(|\)$/g, "").replace(/"/g, "").replace(/ \| /g, ", ")}` : e);
+  }
+  else want = issue.message;
+  return `expected ${want}, got ${got}`;
+}
+
+/** Validate a parsed config document (`file` names it in errors); returns it typed. */
+export function validateConfig(raw: unknown, file: string): Config {
+  if (!isObject(raw)) throw new ConfigError(`${file}: expected an object of settings at the top level, got ${Array.isArray(raw) ? "a list" : JSON.stringify(raw)}`, 'write e.g. { "lakehouse": "data/lakehouse" }');
+  checkKeys(StrictConfigSchema as unknown as AnySchema, raw, [], file);
+  const res = v.safeParse(StrictConfigSchema, raw);
+  if (res.success) return res.output as Config;
+  const issue = res.issues[0]!;
+  const path = v.getDotPath(issue) ?? "(top level)";
+  const code = path.startsWith("checks.") ? path.split(".")[1] : undefined;
+  throw new ConfigError(`${file}: ${path}: ${describeIssue(issue)}`, code ? `fix that value (see \`dqctl explain ${code}\`)` : "fix that value in the config file");
+}

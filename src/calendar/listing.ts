@@ -87,8 +87,10 @@ export interface KnownCalendar {
   title: string;
   profile: string;
   timezone: string;
-  /** Exchange prefixes (and Yahoo suffixes' exchanges) that map to it; CME roots for a product group. */
+  /** Exchange prefixes that map to it. */
   aliases: string[];
+  /** CME roots that pick it (a product group). */
+  roots?: string[];
   from: number;
   /** How far the announced lists (lunar holidays, one-offs) are known. */
   knownUntil: number;
@@ -102,7 +104,8 @@ export function knownCalendars(): KnownCalendar[] {
     title: s.title,
     profile: s.profile,
     timezone: s.timezone,
-    aliases: s.parent ? [...(roots[s.name] ?? [])].map((r) => `root ${r}`) : aliasesOf(s.name),
+    aliases: s.parent ? [] : aliasesOf(s.name),
+    ...(s.parent ? { roots: [...(roots[s.name] ?? [])] } : {}),
     from: s.firstYear,
     knownUntil: s.knownUntil,
   }));

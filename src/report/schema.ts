@@ -134,7 +134,7 @@ const calendar = {
 const knownCalendar = {
   type: "object",
   required: ["name", "title", "profile", "timezone", "aliases", "from", "knownUntil"],
-  properties: { name: { type: "string" }, title: { type: "string" }, profile: { type: "string" }, timezone: { type: "string" }, aliases: { type: "array", items: { type: "string" } }, from: count, knownUntil: count },
+  properties: { name: { type: "string" }, title: { type: "string" }, profile: { type: "string" }, timezone: { type: "string" }, aliases: { type: "array", items: { type: "string" } }, roots: { type: "array", items: { type: "string" } }, from: count, knownUntil: count },
   additionalProperties: false,
 } as const;
 

@@ -43,8 +43,8 @@ const calendar: Section = (s, p) => {
 const calendars: Section = (s, p) => {
   if (!Array.isArray(s.calendars)) return undefined;
   const t = makeTable(p, ["calendar", "profile", "time zone", "from", "maps from"]);
-  for (const k of s.calendars as { name: string; title: string; profile: string; timezone: string; from: number; aliases: string[] }[]) {
-    t.push([`${k.name}\n${k.title}`, k.profile, k.timezone, String(k.from), k.aliases.join(" ")]);
+  for (const k of s.calendars as { name: string; title: string; profile: string; timezone: string; from: number; aliases: string[]; roots?: string[] }[]) {
+    t.push([`${k.name}\n${k.title}`, k.profile, k.timezone, String(k.from), k.roots ? `CME roots ${k.roots.join(" ")}` : k.aliases.join(" ")]);
   }
   return t.toString();
 };

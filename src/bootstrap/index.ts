@@ -15,6 +15,7 @@
  */
 import { resolve } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
+import { calendarOfSymbol } from "../calendar/resolve.ts";
 import type { Config } from "../config/schema.ts";
 import type { RunContext } from "../context.ts";
 import type { StitchedTable } from "../lakehouse/parquet.ts";
@@ -197,7 +198,7 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
       findings.push({ code: "vendor_failed", severity: "warning", symbol: s.sym.id, interval: opts.interval, message: `${f.vendor} failed (${f.error!.message}); bars taken from the other vendors`, details: { vendor: f.vendor, error: f.error!.oneLine() } });
     }
     const vopts = validationOptions(ctx.config, s.profile, opts.validation);
-    const calendar = calendarFor(s.profile, ctx.reference);
+    const calendar = calendarFor(calendarOfSymbol(s.sym, ctx.config.instruments, s.profile), ctx.reference);
     const v = validateSeries({ symbol: s.sym.id, interval: opts.interval, profile: s.profile, calendar, startMs, endMs, nowMs, config: ctx.config }, series, raw, vopts);
     findings.push(...v.findings);
     const contributed = [...new Set(series.sources.flatMap((x) => x.split(",")))];

@@ -8,6 +8,7 @@ import type { DayNote, MarketCalendar, Session } from "./sessions.ts";
  */
 export class CryptoCalendar implements MarketCalendar {
   readonly profile = "crypto" as const;
+  readonly name = "CRYPTO";
   readonly timezone = "UTC";
 
   expected(interval: Interval, fromMs: number, toMs: number): Float64Array {

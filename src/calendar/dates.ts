@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { localToUtc } from "./zones.ts";
 
 /** Civil-date arithmetic on UTC-midnight epoch ms ("day ms"), plus the one luxon call per session edge. */
 export const DAY_MS = 86_400_000;
@@ -51,14 +51,6 @@ export function easter(year: number): number {
   return dayMs(year, month, day);
 }
 
-/** US observance: Sunday → Monday; Saturday → Friday, or no day at all when `saturday` is "none". */
-export function observed(day: number, saturday: "friday" | "none"): number | undefined {
-  const w = weekday(day);
-  if (w === 0) return day + DAY_MS;
-  if (w === 6) return saturday === "friday" ? day - DAY_MS : undefined;
-  return day;
-}
-
 /** "YYYY-MM-DD" of a day ms. */
 export function dateKey(day: number): string {
   return new Date(day).toISOString().slice(0, 10);
@@ -91,17 +83,10 @@ export function formatClock(min: number): string {
 }
 
 /**
- * UTC ms of wall-clock `minutes` after midnight on civil date `day` in `zone`.
- * This is the only place that consults the tz database, once per session edge, so DST is exact
+ * UTC ms of wall-clock `minutes` after midnight on civil date `day` in `zone` ("24:00" is the next midnight).
+ * Offsets come from the tz database through luxon (zones.ts caches each zone's switches per year), so DST is exact
  * and hot loops stay integer arithmetic.
  */
 export function wallClockMs(day: number, minutes: number, zone: string): number {
-  // "24:00" is midnight of the next day (luxon has no hour 24).
-  const d = new Date(minutes >= 1440 ? day + DAY_MS : day);
-  minutes %= 1440;
-  const local = DateTime.fromObject(
-    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: Math.floor(minutes / 60), minute: minutes % 60 },
-    { zone },
-  );
-  return local.toMillis();
+  return localToUtc(zone, day + minutes * 60_000);
 }

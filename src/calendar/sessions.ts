@@ -1,6 +1,8 @@
 import { type Interval, intervalMs } from "../model/interval.ts";
 import type { Profile } from "../model/profile.ts";
-import { DAY_MS, dayMs, isWeekend, wallClockMs, yearOf } from "./dates.ts";
+import { yearOf } from "./dates.ts";
+import { type CompiledCalendar, yearNotes, yearSessions } from "./engine.ts";
+import type { CalendarSpec, Grid } from "./spec.ts";
 import type { Calendar } from "./types.ts";
 
 /** One trading session: `label` is its date at 00:00 UTC (the daily bar's timestamp); open/close are UTC ms. */
@@ -8,28 +10,30 @@ export interface Session {
   label: number;
   openMs: number;
   closeMs: number;
+  /** Lunch break (Tokyo, Hong Kong, Shanghai…), UTC ms; no bars are expected inside it. */
+  breakStartMs?: number;
+  breakEndMs?: number;
   /** Name of the early close or halt, when the session is short. */
   early?: string;
+  /** Name of a late open or other special hours. */
+  special?: string;
 }
 
-/** A day the rules make special: closed, or closing early at `closeMin` local minutes. */
+/** A day the rules make special: closed, closing early, opening late, or trading other special hours (local minutes). */
 export interface DayNote {
   day: number;
-  kind: "closed" | "early";
+  kind: "closed" | "early" | "late" | "special";
   name: string;
   closeMin?: number;
-}
-
-/** Regular hours of a session calendar, as local minutes after midnight. */
-export interface SessionHours {
-  timezone: string;
-  /** Open ≥ close means the session opens the previous calendar day (CME 17:00 → 16:00, forex 17:00 → 17:00). */
-  open: number;
-  close: number;
+  openMin?: number;
+  /** The lunch break that day, or null when there is none. */
+  lunch?: [number, number] | null;
 }
 
 /** A calendar that can also list its sessions and special days (for `dqctl calendar` and the stale check). */
 export interface MarketCalendar extends Calendar {
+  /** Calendar name: XNYS, XTKS, CMES_EQUITY, FOREX, CRYPTO… */
+  readonly name: string;
   readonly timezone: string;
   /** Sessions whose label lies in [fromMs, toMs], ascending. */
   sessionsBetween(fromMs: number, toMs: number): Session[];
@@ -44,13 +48,6 @@ export function isMarketCalendar(c: Calendar): c is MarketCalendar {
   return typeof (c as Partial<MarketCalendar>).lastClosedSession === "function";
 }
 
-/**
- * Where intraday bars sit inside a session:
- * - "session": on a grid starting at the session open (NYSE 1h bars at 09:30, 10:30 … 15:30; a short last bar on an early close);
- * - "epoch": on UTC multiples of the interval (as FX and futures vendors label them); a slot is expected when it
- *   overlaps trading time, so a 4h slot that straddles the open (or the CME daily halt) is one expected bar.
- */
-export type Grid = "session" | "epoch";
 
 interface BarTable {
   opens: Float64Array;
@@ -72,19 +69,13 @@ export function lowerBound(a: Float64Array, x: number): number {
   return lo;
 }
 
-/** Build a year's sessions from its regular hours and special days (one luxon call per session edge). */
-export function buildSessions(year: number, hours: SessionHours, notes: ReadonlyMap<number, DayNote>): Session[] {
-  const out: Session[] = [];
-  const openOffset = hours.open >= hours.close ? -DAY_MS : 0;
-  for (let day = dayMs(year, 1, 1); yearOf(day) === year; day += DAY_MS) {
-    const note = notes.get(day);
-    if (isWeekend(day) || note?.kind === "closed") continue;
-    const closeMin = note?.kind === "early" && note.closeMin !== undefined ? note.closeMin : hours.close;
-    const s: Session = { label: day, openMs: wallClockMs(day + openOffset, hours.open, hours.timezone), closeMs: wallClockMs(day, closeMin, hours.timezone) };
-    if (note?.kind === "early") s.early = note.name;
-    if (s.closeMs > s.openMs) out.push(s);
-  }
-  return out;
+/** The trading stretches of a session: [open, close], or morning and afternoon around a lunch break. */
+export function tradingParts(s: Session): [number, number][] {
+  if (s.breakStartMs === undefined || s.breakEndMs === undefined) return [[s.openMs, s.closeMs]];
+  return [
+    [s.openMs, s.breakStartMs],
+    [s.breakEndMs, s.closeMs],
+  ];
 }
 
 function buildBars(sessions: readonly Session[], step: number, grid: Grid): BarTable {
@@ -94,42 +85,56 @@ function buildBars(sessions: readonly Session[], step: number, grid: Grid): BarT
   const ends = new Float64Array(cap);
   let n = 0;
   for (const s of sessions) {
-    let t = grid === "epoch" ? Math.floor(s.openMs / step) * step : s.openMs;
-    for (; t < s.closeMs; t += step) {
-      const end = Math.min(t + step, s.closeMs);
-      // An epoch slot straddling two sessions (the CME halt) is one bar; it completes with the later session's part.
-      if (n > 0 && opens[n - 1]! >= t) ends[n - 1] = Math.max(ends[n - 1]!, end);
-      else {
-        opens[n] = t;
-        ends[n] = end;
-        n++;
+    for (const [from, to] of tradingParts(s)) {
+      let t = grid === "epoch" ? Math.floor(from / step) * step : from;
+      for (; t < to; t += step) {
+        const end = Math.min(t + step, to);
+        // An epoch slot straddling two parts (the CME halt, a lunch break) is one bar; it completes with the later part.
+        if (n > 0 && opens[n - 1]! >= t) ends[n - 1] = Math.max(ends[n - 1]!, end);
+        else {
+          opens[n] = t;
+          ends[n] = end;
+          n++;
+        }
       }
     }
   }
   return { opens: opens.slice(0, n), ends: ends.slice(0, n) };
 }
 
-/** A calendar of discrete sessions (equity, futures, forex), cached per year and interval. */
+/** A calendar of discrete sessions built by the engine from a declared spec, cached per year and interval. */
 export class SessionCalendar implements MarketCalendar {
   private readonly years = new Map<number, { sessions: Session[]; labels: Float64Array; closes: Float64Array; notes: DayNote[] }>();
   private readonly tables = new Map<string, BarTable>();
+  readonly profile: Profile;
+  readonly name: string;
+  private readonly grid: Grid;
 
+  /** `adjust` edits a year's special days before its sessions are built (reference overrides from holidays.json). */
   constructor(
-    readonly profile: Profile,
-    readonly hours: SessionHours,
-    private readonly grid: Grid,
-    private readonly notesOf: (year: number) => ReadonlyMap<number, DayNote>,
-  ) {}
+    private readonly compiled: CompiledCalendar,
+    private readonly adjust?: (year: number, notes: Map<number, DayNote>) => Map<number, DayNote>,
+  ) {
+    this.profile = compiled.spec.profile;
+    this.name = compiled.spec.name;
+    this.grid = compiled.spec.grid ?? "session";
+  }
 
   get timezone(): string {
-    return this.hours.timezone;
+    return this.compiled.timezone;
+  }
+
+  /** The declared calendar this one was built from. */
+  get spec(): CalendarSpec {
+    return this.compiled.spec;
   }
 
   private year(y: number) {
     let entry = this.years.get(y);
     if (!entry) {
-      const noteMap = this.notesOf(y);
-      const sessions = buildSessions(y, this.hours, noteMap);
+      const base = yearNotes(this.compiled, y);
+      const noteMap = this.adjust ? this.adjust(y, base) : base;
+      const sessions = yearSessions(this.compiled, y, noteMap);
       entry = {
         sessions,
         labels: Float64Array.from(sessions, (s) => s.label),

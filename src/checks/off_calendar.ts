@@ -1,4 +1,5 @@
 import { align } from "../calendar/align.ts";
+import { isMarketCalendar } from "../calendar/sessions.ts";
 import { iso } from "../model/finding.ts";
 import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
 
@@ -19,8 +20,10 @@ export const offCalendar: Check = {
     const off = align(input.calendar, input.interval, ts, ts[0]!, ts[ts.length - 1]!).offCalendar;
     if (off.length === 0) return [];
     const n = off.length;
+    // Named by calendar (XTKS, CMES_EQUITY…); a test stub without a name by its profile.
+    const name = isMarketCalendar(input.calendar) ? input.calendar.name : input.profile;
     return [
-      finding(input, "off_calendar", opts.severity("warning"), `${n} bar${n === 1 ? "" : "s"} outside the ${input.profile} calendar`, { bars: n }, {
+      finding(input, "off_calendar", opts.severity("warning"), `${n} bar${n === 1 ? "" : "s"} outside the ${name} calendar`, { bars: n }, {
         timestamps: off.slice(0, MAX_EVIDENCE).map(iso),
       }),
     ];

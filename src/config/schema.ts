@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { calendarNames, canonicalCalendar } from "../calendar/registry.ts";
 import { PROFILES } from "../model/profile.ts";
 
 const CheckOptions = v.looseObject({
@@ -28,6 +29,13 @@ export const VendorOptions = v.strictObject({
 
 export const Instrument = v.strictObject({
   profile: v.optional(v.picklist(PROFILES)),
+  /** The exchange calendar (XTKS, XLON, CMES_EQUITY… or an exchange alias such as TSE). */
+  calendar: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((c) => canonicalCalendar(c) !== undefined, () => `expected a calendar: ${calendarNames().join(", ")}`),
+    ),
+  ),
   assetClass: v.optional(v.string()),
   tickers: v.optional(v.record(v.string(), v.string())),
   tickSize: v.optional(v.number()),

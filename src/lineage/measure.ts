@@ -120,7 +120,7 @@ export async function measureSeries(ctx: RunContext): Promise<SeriesMeasure[]> {
       continue;
     }
     const a = assess(ctx, t, stored.bars, options);
-    const input = checkInput(ctx, t, stored.bars, calendarFor(t.profile, ctx.reference));
+    const input = checkInput(ctx, t, stored.bars, calendarFor(t.calendar, ctx.reference));
     const s = staleness(input, options.get("stale"));
     const cov = coverageRatio(input);
     const ts = input.bars.timestamp;

@@ -1,6 +1,8 @@
+import { isUnknown, resolveCalendar } from "../calendar/resolve.ts";
+import type { InstrumentConfig } from "../config/schema.ts";
 import { ConfigError } from "../errors.ts";
 import type { Interval } from "./interval.ts";
-import { type Profile, profileForExchange } from "./profile.ts";
+import type { Profile } from "./profile.ts";
 
 /** A parsed dqctl symbol id `EXCHANGE:TICKER`. */
 export interface SymbolId {
@@ -69,16 +71,9 @@ export function parseFileStem(stem: string): { id: string; interval: string } | 
   return { id, interval: stem.slice(last + 1) };
 }
 
-/** The profile of a symbol: an override wins, else the exchange decides (unknown exchanges are crypto-like 24/7 only when overridden). */
-export function resolveProfile(sym: SymbolId, overrides?: Record<string, { profile?: string | undefined } | undefined>): Profile {
-  const o = overrides?.[sym.id]?.profile;
-  if (o) return o as Profile;
-  const p = profileForExchange(sym.exchange);
-  if (!p) {
-    throw new ConfigError(
-      `${sym.id}: unknown exchange "${sym.exchange}", no profile`,
-      `set instruments["${sym.id}"].profile to crypto, equity, futures or forex in the config`,
-    );
-  }
-  return p;
+/** The profile of a symbol: an override wins, else its calendar's family; an unknown exchange is a ConfigError. */
+export function resolveProfile(sym: SymbolId, overrides?: Record<string, InstrumentConfig | undefined>): Profile {
+  const r = resolveCalendar(sym, overrides);
+  if (isUnknown(r)) throw new ConfigError(r.message, r.advice);
+  return r.profile;
 }

@@ -41,7 +41,7 @@ export function checkInput(ctx: RunContext, t: Target, raw: Bars, calendar: Cale
 
 /** Run every check over one series and derive status and quality score (pure: no I/O). */
 export function assess(ctx: RunContext, t: Target, raw: Bars, options: Map<string, CheckOptions>, window?: { fromMs?: number; toMs?: number }): Assessment {
-  const calendar = calendarFor(t.profile, ctx.reference);
+  const calendar = calendarFor(t.calendar, ctx.reference);
   const input = checkInput(ctx, t, raw, calendar, window);
   const findings = runChecks(input, options);
   let score: number | null = null;

@@ -55,7 +55,8 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   // Read without the lock (audits run beside writers); what is written back is re-validated under the lock.
   const catalog = lh.loadCatalog();
   const health = lh.loadHealth();
-  const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval);
+  const unknown: Finding[] = []; // series with no calendar: reported, not audited
+  const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, unknown);
   // A plain audit covers the whole lakehouse, quarantine included: toxic assets with no golden file are listed too.
   if (!opts.symbols?.length && opts.held !== false) targets.push(...heldTargets(ctx, health, catalog, opts.interval));
   ctx.progress.start("audit", targets.length);
@@ -69,7 +70,9 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
 
   let recorded: HealthRegistry | undefined;
   if (!opts.readOnly && targets.length) ({ series, health: recorded } = await recordAudit(ctx, lh, series, options, opts));
-  return summarise(lh, series, recorded ?? health);
+  const result = summarise(lh, series, recorded ?? health);
+  result.findings.unshift(...unknown);
+  return result;
 }
 
 /**
@@ -153,7 +156,7 @@ async function recordAudit(ctx: RunContext, lh: Lakehouse, unlocked: AuditedSeri
     // Series the lock holder's recovery just cataloged (adopted files) belong to a whole-lakehouse audit too.
     if (!opts.symbols?.length) {
       const seen = new Set(series.map((one) => seriesKey(one.target.sym.id, one.target.interval)));
-      for (const t of resolveTargets(ctx, s.catalog, undefined, opts.interval)) {
+      for (const t of resolveTargets(ctx, s.catalog, undefined, opts.interval, [])) {
         if (!seen.has(seriesKey(t.sym.id, t.interval))) series.push(auditOne(ctx, lh, t, options, opts, s.health));
       }
     }

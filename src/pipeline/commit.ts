@@ -75,7 +75,7 @@ export interface Commit {
 export function holdBackUnfinished(ctx: RunContext, t: Target, bars: Bars): { bars: Bars; heldBack: number; future: Finding | undefined } {
   const now = ctx.now.getTime();
   const iv = intervalMs(t.interval);
-  const completed = calendarFor(t.profile, ctx.reference).lastCompleted(t.interval, now);
+  const completed = calendarFor(t.calendar, ctx.reference).lastCompleted(t.interval, now);
   const keep: number[] = [];
   let future = 0;
   let firstFuture = Infinity;

@@ -72,7 +72,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
     errors.push(seriesFailure(t, err).toItem({ symbol: t.sym.id }));
   };
   try {
-    targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval);
+    targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval, findings);
     for (const t of targets) {
       session.lock.heartbeat();
       try {
@@ -159,7 +159,7 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
   }
   if (opts.refresh) return { t, pass: "refresh", stored, req };
   const bars = normalizeBars(stored.bars);
-  const input = checkInput(ctx, t, bars, calendarFor(t.profile, ctx.reference));
+  const input = checkInput(ctx, t, bars, calendarFor(t.calendar, ctx.reference));
   // Behind as soon as a newer completed bar is due (the stale check's allowance is for judging, not fetching).
   const st = staleness(input, s.options.get("stale"));
   if (!st || st.lagMs === 0) return "fresh";
@@ -206,7 +206,7 @@ function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchRes
   }
   if (fetched.partial) ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
   // Repeated or descending rows in what the vendor sent are reported, then normalised away.
-  const raw = runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.profile, ctx.reference)), s.options, [duplicateRows, unsorted]);
+  const raw = runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.calendar, ctx.reference)), s.options, [duplicateRows, unsorted]);
   const fit = holdBackUnfinished(ctx, t, normalizeBars(fetched.bars));
   if (fit.heldBack) ctx.log.debug(`${t.sym.id} ${t.interval}: ${fit.heldBack} unfinished or future bar(s) not committed`);
   if (barCount(fit.bars) === 0 && !job.stored) {

@@ -5,8 +5,9 @@ import type { RunContext } from "../context.ts";
 import type { Catalog } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import { INTERVAL_NAMES, type Interval } from "../model/interval.ts";
-import { fileStem, parseSymbol, resolveProfile, type SymbolId } from "../model/symbol.ts";
-import type { Target } from "./targets.ts";
+import { isUnknown } from "../calendar/resolve.ts";
+import { fileStem, parseSymbol, type SymbolId } from "../model/symbol.ts";
+import { seriesCalendar, type Target } from "./targets.ts";
 
 /** The quarantine files of `sym` at `interval` while the registry holds the asset as toxic (empty when it does not). */
 export function heldFiles(health: HealthRegistry, sym: SymbolId, interval: Interval): string[] {
@@ -30,7 +31,9 @@ export function heldTargets(ctx: RunContext, health: HealthRegistry, catalog: Ca
     }
     for (const iv of interval ? [interval] : INTERVAL_NAMES) {
       if (catalog.get(id, iv) || !heldFiles(health, sym, iv).length) continue;
-      out.push({ sym, interval: iv, profile: resolveProfile(sym, ctx.config.instruments) });
+      const r = seriesCalendar(ctx, sym);
+      if (isUnknown(r)) continue; // no calendar to judge it by (the catalog pass reports unknown_calendar)
+      out.push({ sym, interval: iv, profile: r.profile, calendar: r.calendar });
     }
   }
   return out;

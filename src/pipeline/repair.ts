@@ -51,7 +51,7 @@ const DAY = 86_400_000;
 
 /** The plan for one series: its calendar gaps newest first, then a backfill unless genesis is recorded. Pure. */
 export function planRepair(ctx: RunContext, t: Target, bars: Bars, backfillDays: number): RepairPlan {
-  const input = checkInput(ctx, t, bars, calendarFor(t.profile, ctx.reference));
+  const input = checkInput(ctx, t, bars, calendarFor(t.calendar, ctx.reference));
   const fetches: RepairFetch[] = missingRanges(input).map((r) => ({ kind: "gap", fromMs: r.fromMs, toMs: r.toMs, bars: r.bars }));
   const first = input.bars.timestamp[0];
   // Genesis recorded: never ask before it again.
@@ -78,7 +78,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
   const errors: ErrorItem[] = [];
   const outputs: LineageRef[] = [];
   try {
-    const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval);
+    const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, findings);
     counts.symbols = targets.length;
     const budget = { fills: opts.maxFills ?? Infinity, candles: opts.maxCandles ?? Infinity, deadline: Date.now() + (opts.maxTimeMs ?? Infinity) };
     ctx.progress.start(opts.dryRun ? "repair plan" : "repair", targets.length);
@@ -176,7 +176,7 @@ async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: Repa
   h.last_repair = ctx.now.toISOString();
   s.batch.touchHealth(t.sym.id);
   commitBatch(s);
-  const remaining = missingRanges(checkInput(ctx, withGenesis, after, calendarFor(t.profile, ctx.reference)));
+  const remaining = missingRanges(checkInput(ctx, withGenesis, after, calendarFor(t.calendar, ctx.reference)));
   counts.remainingGaps! += remaining.length;
   counts.remainingBars! += remaining.reduce((n, r) => n + r.bars, 0);
   const report: SymbolReport = c?.report ?? { symbol: t.sym.id, interval: t.interval, profile: t.profile, status: "unchanged", rows: barCount(before), start: iso(before.timestamp[0]!), end: iso(before.timestamp[before.timestamp.length - 1]!), qualityScore: entry?.qualityScore ?? null };
@@ -196,7 +196,7 @@ function covers(bars: Bars, f: RepairFetch): boolean {
 
 /** Calendar-expected bars inside the stored range that are present after the repair and were missing before. */
 function countFilled(ctx: RunContext, t: Target, before: Bars, after: Bars): number {
-  const cal = calendarFor(t.profile, ctx.reference);
+  const cal = calendarFor(t.calendar, ctx.reference);
   const had = new Set(before.timestamp);
   const lo = before.timestamp[0]!;
   const hi = before.timestamp[before.timestamp.length - 1]!;

@@ -178,7 +178,7 @@ async function writeRunFolder(ctx: RunContext, lh: Lakehouse, series: AuditedSer
       last: range.end,
       source: s.target.entry ?? null,
     });
-    members.push({ name: sym.id, timestamps: bars.timestamp, closes: bars.close, calendar: calendarFor(profile, ctx.reference) });
+    members.push({ name: sym.id, timestamps: bars.timestamp, closes: bars.close, calendar: calendarFor(s.target.calendar, ctx.reference) });
     ctx.progress.tick();
   }
   ctx.progress.done();

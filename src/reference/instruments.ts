@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import type { Config, InstrumentConfig } from "../config/schema.ts";
+import { calendarNames, canonicalCalendar, profileOfCalendar } from "../calendar/registry.ts";
 import { ConfigError } from "../errors.ts";
 import { PROFILES, type Profile } from "../model/profile.ts";
 import { parseSymbol } from "../model/symbol.ts";
@@ -12,7 +13,7 @@ import { VENDOR_NAMES } from "../vendors/registry.ts";
 
 export const INSTRUMENTS_FILE = "instruments.json";
 
-/** Calendar names accepted beside `profile` (both name the same thing: which session rules apply). */
+/** Family names accepted as `calendar` beside the exchange calendars (they set the profile only). */
 export const CALENDAR_PROFILES: Readonly<Record<string, Profile>> = {
   crypto: "crypto",
   "24/7": "crypto",
@@ -33,7 +34,10 @@ const Entry = v.strictObject({
   calendar: v.optional(
     v.pipe(
       v.string(),
-      v.check((c) => c.toLowerCase() in CALENDAR_PROFILES, `expected a calendar: ${Object.keys(CALENDAR_PROFILES).join(", ")}`),
+      v.check(
+        (c) => c.toLowerCase() in CALENDAR_PROFILES || canonicalCalendar(c) !== undefined,
+        () => `expected a calendar: ${[...Object.keys(CALENDAR_PROFILES), ...calendarNames()].join(", ")}`,
+      ),
     ),
   ),
   assetClass: v.optional(NonEmpty),
@@ -92,13 +96,16 @@ export function parseInstruments(raw: unknown, path: string, vendors: readonly s
     }
     const e = res.output;
     if (e.tickers) checkTickerVendors(path, key, e.tickers, vendors);
-    const fromCalendar = e.calendar ? CALENDAR_PROFILES[e.calendar.toLowerCase()] : undefined;
+    // A family name (equity, cme, 24/7…) sets the profile; an exchange calendar (XTKS, TSE, CMES_RATES…) sets both.
+    const named = e.calendar && !(e.calendar.toLowerCase() in CALENDAR_PROFILES) ? canonicalCalendar(e.calendar) : undefined;
+    const fromCalendar = e.calendar ? (CALENDAR_PROFILES[e.calendar.toLowerCase()] ?? (named ? profileOfCalendar(named) : undefined)) : undefined;
     if (e.profile && fromCalendar && e.profile !== fromCalendar) {
       fail(path, key, "calendar", `"${e.calendar}" is a ${fromCalendar} calendar but profile is ${e.profile}`);
     }
     const profile = e.profile ?? fromCalendar;
     const inst: ReferenceInstrument = {};
     if (profile) inst.profile = profile;
+    if (named) inst.calendar = named;
     if (e.assetClass) inst.assetClass = e.assetClass;
     if (e.tickers) inst.tickers = e.tickers;
     if (e.tickSize !== undefined) inst.tickSize = e.tickSize;

@@ -107,8 +107,9 @@ const latency = {
 
 const calendar = {
   type: "object",
-  required: ["profile", "timezone", "from", "to", "sessions", "holidays", "earlyCloses"],
+  required: ["calendar", "profile", "timezone", "from", "to", "sessions", "holidays", "earlyCloses", "specialHours"],
   properties: {
+    calendar: { type: "string", description: "the calendar's name: XNYS, XTKS, CMES_EQUITY…" },
     profile: { type: "string" },
     timezone: { type: "string" },
     from: { type: "string", format: "date" },
@@ -119,13 +120,21 @@ const calendar = {
       items: {
         type: "object",
         required: ["date", "open", "close"],
-        properties: { date: { type: "string", format: "date" }, open: isoTime, close: isoTime, early: { type: "string" }, bars: count },
+        properties: { date: { type: "string", format: "date" }, open: isoTime, close: isoTime, breakStart: isoTime, breakEnd: isoTime, early: { type: "string" }, special: { type: "string" }, bars: count },
         additionalProperties: false,
       },
     },
     holidays: { type: "array", items: { type: "object", required: ["date", "name"], properties: { date: { type: "string" }, name: { type: "string" } } } },
     earlyCloses: { type: "array", items: { type: "object", required: ["date", "name", "close"], properties: { date: { type: "string" }, name: { type: "string" }, close: { type: "string" }, localClose: { type: "string" } } } },
+    specialHours: { type: "array", items: { type: "object", required: ["date", "name", "open"], properties: { date: { type: "string" }, name: { type: "string" }, open: { type: "string" }, localOpen: { type: "string" } } } },
   },
+  additionalProperties: false,
+} as const;
+
+const knownCalendar = {
+  type: "object",
+  required: ["name", "title", "profile", "timezone", "aliases", "from", "knownUntil"],
+  properties: { name: { type: "string" }, title: { type: "string" }, profile: { type: "string" }, timezone: { type: "string" }, aliases: { type: "array", items: { type: "string" } }, roots: { type: "array", items: { type: "string" } }, from: count, knownUntil: count },
   additionalProperties: false,
 } as const;
 
@@ -174,6 +183,7 @@ export const SUMMARY_JSON_SCHEMA = {
     lineage: { type: "object", description: "lineage: the measured lineage graph; bootstrap: what it read and wrote" },
     reference: { type: "object", description: "reference check: the files checked" },
     calendar: { ...calendar, description: "calendar: sessions, holidays and early closes" },
+    calendars: { type: "array", items: knownCalendar, description: "calendar --list: every calendar and the exchange prefixes that map to it" },
     jsonSchema: { type: "object", description: "schema: this JSON Schema" },
     codes: { type: "array", items: { type: "object", required: ["code", "rule", "severity"] }, description: "explain: the finding codes' records (rule, default severity, options, example)" },
     init: {

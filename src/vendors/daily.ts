@@ -1,4 +1,9 @@
 import { DateTime } from "luxon";
+import { calendarFor } from "../calendar/index.ts";
+import { calendarOfSymbol } from "../calendar/resolve.ts";
+import { DailyLabeler } from "../calendar/session-date.ts";
+import type { Config } from "../config/schema.ts";
+import type { FetchRequest } from "./types.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -54,4 +59,12 @@ export function dateLabel(date: string): number {
 /** `YYYY-MM-DD` of an epoch ms in UTC. */
 export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The session-date labeler for a daily request (src/calendar/session-date.ts): the symbol's calendar from the config
+ * and exchange; `vendorZone` is the zone the vendor says it stamps in (Yahoo's exchangeTimezoneName, TradingView's).
+ */
+export function dailyLabeler(req: FetchRequest, config: Config, vendorZone?: string): DailyLabeler {
+  return new DailyLabeler(calendarFor(calendarOfSymbol(req.symbol, config.instruments, req.profile)), vendorZone);
 }

@@ -12,6 +12,8 @@
  * - Yahoo `BTC-USD` → `COINBASE:BTCUSD` (Yahoo's USD crypto quotes are composites; Coinbase is the largest USD
  *   venue, so cross-source drift against it is meaningful); `BTC-USDT` → `BINANCE:BTCUSDT` (stablecoin quotes
  *   trade on Binance).
+ * - Yahoo exchange suffixes → the TradingView prefix: `VOD.L` → `LSE:VOD`, `7203.T` → `TSE:7203`, `0700.HK` →
+ *   `HKEX:0700`, `RELIANCE.NS` → `NSE:RELIANCE` … (and back: `LSE:VOD` → `VOD.L`, `HKEX:700` → `0700.HK`).
  * - Plain tickers (`AAPL`, `BRK-B`) → `NASDAQ:AAPL`, `NASDAQ:BRK.B`: dqctl cannot know the listing venue, and every
  *   US equity exchange shares one calendar, so NASDAQ is a safe default; list the instrument in the config to
  *   name the real one.
@@ -38,8 +40,19 @@ const FUTURES_ROOT_EXCHANGE: Record<string, string> = {
   GC: "COMEX", SI: "COMEX", HG: "COMEX", MGC: "COMEX",
 };
 
-/** Yahoo exchange suffixes → dqctl exchange (their profile must then come from the config). */
-const YAHOO_SUFFIX_EXCHANGE: Record<string, string> = { L: "LSE", TO: "TSX", V: "TSXV", DE: "XETR", PA: "EURONEXT", AS: "EURONEXT", T: "TSE", HK: "HKEX", AX: "ASX", SW: "SIX" };
+/** Yahoo exchange suffixes → dqctl exchange (the TradingView prefix; each maps to its calendar in src/calendar/registry.ts). */
+const YAHOO_SUFFIX_EXCHANGE: Record<string, string> = {
+  L: "LSE", DE: "XETR", PA: "EURONEXT", AS: "EURONEXT", BR: "EURONEXT", LS: "EURONEXT", SW: "SIX", MC: "BME", MI: "MIL",
+  T: "TSE", HK: "HKEX", SS: "SSE", SZ: "SZSE", KS: "KRX", KQ: "KOSDAQ", BO: "BSE", NS: "NSE", AX: "ASX", TO: "TSX",
+  V: "TSXV", JO: "JSE", TA: "TASE", SI: "SGX", SA: "BMFBOVESPA",
+};
+
+/** dqctl exchange → the Yahoo suffix its tickers carry (EURONEXT: Paris, the listing most vendors default to). */
+const EXCHANGE_YAHOO_SUFFIX: Record<string, string> = Object.fromEntries(
+  Object.entries(YAHOO_SUFFIX_EXCHANGE)
+    .filter(([suffix]) => !["AS", "BR", "LS"].includes(suffix))
+    .map(([suffix, ex]) => [ex, suffix]),
+);
 
 /** Split a crypto pair `BTCUSDT` into base and quote; undefined when no known quote ends it. */
 export function splitCryptoPair(ticker: string): { base: string; quote: string } | undefined {
@@ -79,6 +92,9 @@ export function toVendorTicker(vendor: string, symbol: SymbolId, config: Config)
         const suffix = YAHOO_FUTURES_SUFFIX[symbol.exchange];
         return suffix ? `${t}.${suffix}` : t; // CME:ESZ2024 → ESZ2024.CME
       }
+      const suffix = EXCHANGE_YAHOO_SUFFIX[symbol.exchange];
+      // LSE:VOD → VOD.L; Hong Kong codes are four digits on Yahoo (HKEX:700 → 0700.HK).
+      if (suffix) return `${suffix === "HK" && /^\d+$/.test(t) ? t.padStart(4, "0") : t.replace(/\./g, "-")}.${suffix}`;
       return t.replace(/\./g, "-"); // NYSE:BRK.B → BRK-B
     }
     case "binance":

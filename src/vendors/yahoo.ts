@@ -15,10 +15,11 @@
  *   reaching further back is clamped and marked `capped`.
  */
 import * as v from "valibot";
+import type { Config } from "../config/schema.ts";
 import { ConfigError, VendorError } from "../errors.ts";
 import { allocBars, type Bars } from "../model/bars.ts";
 import { INTERVAL_NAMES, type Interval } from "../model/interval.ts";
-import { dailyLabel } from "./daily.ts";
+import { dailyLabel, dailyLabeler } from "./daily.ts";
 import { createHttpClient, describeRequest, type HttpClient, type HttpClientOptions, parseBody } from "./http.ts";
 import { mapLimit } from "./limits.ts";
 import { BarBuilder, clipBars, concatBars } from "./rows.ts";
@@ -87,7 +88,7 @@ const ChartBody = v.object({
     result: v.nullable(
       v.array(
         v.object({
-          meta: v.looseObject({ exchangeTimezoneName: v.optional(v.string()), gmtoffset: v.optional(v.number()) }),
+          meta: v.looseObject({ exchangeTimezoneName: v.optional(v.string()), gmtoffset: v.optional(v.number()), regularMarketTime: v.optional(v.number()) }),
           timestamp: v.optional(v.array(v.number())),
           // A range without bars comes with `quote: [{}]`, or an `indicators` without `quote`, or none at all.
           indicators: v.optional(v.object({ quote: v.optional(v.array(v.object({ open: Series, high: Series, low: Series, close: Series, volume: Series }))) })),
@@ -110,7 +111,7 @@ const HEADERS = {
 };
 
 /** Convert one chart body into bars (daily timestamps relabelled to the exchange-local session date). */
-export function parseYahooChart(body: unknown, req: FetchRequest, what: string): { bars: Bars; dropped: number } {
+export function parseYahooChart(body: unknown, req: FetchRequest, what: string, config: Config = {}): { bars: Bars; dropped: number; warning?: string } {
   const parsed = parseBody(ChartBody, body, "yahoo", what, req.symbol.id);
   const { result, error } = parsed.chart;
   if (error) {
@@ -129,8 +130,8 @@ export function parseYahooChart(body: unknown, req: FetchRequest, what: string):
     if (!col) throw drift(what, req, `chart.result.0.indicators.quote.0.${k} missing`);
     if (col.length !== ts.length) throw drift(what, req, `quote.${k} has ${col.length} values for ${ts.length} timestamps`);
   }
-  const daily = req.interval === "1d";
-  const label = { zone: r.meta.exchangeTimezoneName, gmtOffsetSec: r.meta.gmtoffset };
+  // Daily stamps (the open, or midnight in the exchange's zone) become session dates; others are kept and reported.
+  const labeler = req.interval === "1d" ? dailyLabeler(req, config, r.meta.exchangeTimezoneName) : undefined;
   const out = new BarBuilder(ts.length);
   let dropped = 0;
   for (let i = 0; i < ts.length; i++) {
@@ -143,9 +144,13 @@ export function parseYahooChart(body: unknown, req: FetchRequest, what: string):
       continue;
     }
     const t = ts[i]! * 1000;
-    out.push(daily ? dailyLabel(t, label) : t, o, h, l, c, q.volume?.[i] ?? 0);
+    // Yahoo stamps the unfinished current day at its last trade (meta.regularMarketTime): that day's date in its zone.
+    const live = labeler && ts[i] === r.meta.regularMarketTime;
+    const label = live ? dailyLabel(t, { zone: r.meta.exchangeTimezoneName, gmtOffsetSec: r.meta.gmtoffset }) : labeler ? labeler.label(t, () => `chart.result.0.timestamp.${i}`) : t;
+    out.push(label, o, h, l, c, q.volume?.[i] ?? 0);
   }
-  return { bars: out.build(), dropped };
+  const warning = labeler?.warning(`yahoo ${what}`);
+  return { bars: out.build(), dropped, ...(warning ? { warning } : {}) };
 }
 
 /** Yahoo's HTTP 400 for a known symbol and a range holding no bars (e.g. entirely before its listing): no data, not a failure. */
@@ -187,8 +192,9 @@ export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor
             if (isNoDataInRange(err)) return { body: { chart: { result: [], error: null } } };
             throw err;
           });
-        const p = parseYahooChart(res.body, req, what);
+        const p = parseYahooChart(res.body, req, what, ctx.config);
         dropped += p.dropped;
+        if (p.warning) ctx.log.warn(p.warning);
         return p.bars;
       });
       if (dropped) ctx.log.debug(`yahoo ${what}: dropped ${dropped} bars with null prices`);

@@ -16,20 +16,37 @@ const nonZero = (counts: unknown) =>
         .join(", ") || "nothing to do"
     : "";
 
-/** `dqctl calendar`: the sessions table, then holidays and early closes. */
+/** `dqctl calendar`: the sessions table (with the lunch break when there is one), then holidays, early closes, late opens. */
 const calendar: Section = (s, p) => {
   const c = s.calendar;
   if (!isRec(c)) return undefined;
-  const sessions = (c.sessions as { date: string; open: string; close: string; early?: string; bars?: number }[]) ?? [];
+  const sessions = (c.sessions as { date: string; open: string; close: string; breakStart?: string; breakEnd?: string; early?: string; special?: string; bars?: number }[]) ?? [];
   const withBars = c.interval !== undefined;
-  const t = makeTable(p, ["session", "open (UTC)", "close (UTC)", "note", ...(withBars ? [`${c.interval} bars`] : [])]);
-  for (const x of sessions) t.push([x.date, x.open, x.close, x.early ?? "", ...(withBars ? [String(x.bars ?? "")] : [])]);
-  const lines = [`${c.profile} (${c.timezone}) ${c.from} → ${c.to}`, t.toString()];
+  const breaks = sessions.some((x) => x.breakStart);
+  const hm = (t: string) => t.slice(11, 16);
+  const t = makeTable(p, ["session", "open (UTC)", "close (UTC)", ...(breaks ? ["break (UTC)"] : []), "note", ...(withBars ? [`${c.interval} bars`] : [])]);
+  for (const x of sessions) {
+    t.push([x.date, x.open, x.close, ...(breaks ? [x.breakStart && x.breakEnd ? `${hm(x.breakStart)}–${hm(x.breakEnd)}` : ""] : []), x.early ?? x.special ?? "", ...(withBars ? [String(x.bars ?? "")] : [])]);
+  }
+  const lines = [`${c.calendar ? `${c.calendar} ` : ""}${c.profile} (${c.timezone}) ${c.from} → ${c.to}`, t.toString()];
   for (const h of (c.holidays as { date: string; name: string }[]) ?? []) lines.push(`closed ${h.date}: ${h.name}`);
   for (const e of (c.earlyCloses as { date: string; name: string; close: string; localClose?: string }[]) ?? []) {
     lines.push(`early close ${e.date} at ${e.close}${e.localClose ? ` (${e.localClose} local)` : ""}: ${e.name}`);
   }
+  for (const e of (c.specialHours as { date: string; name: string; open: string; localOpen?: string }[]) ?? []) {
+    lines.push(`late open ${e.date} at ${e.open}${e.localOpen ? ` (${e.localOpen} local)` : ""}: ${e.name}`);
+  }
   return lines.join("\n");
+};
+
+/** `dqctl calendar --list`: every calendar, its zone, first year and what maps to it. */
+const calendars: Section = (s, p) => {
+  if (!Array.isArray(s.calendars)) return undefined;
+  const t = makeTable(p, ["calendar", "profile", "time zone", "from", "maps from"]);
+  for (const k of s.calendars as { name: string; title: string; profile: string; timezone: string; from: number; aliases: string[]; roots?: string[] }[]) {
+    t.push([`${k.name}\n${k.title}`, k.profile, k.timezone, String(k.from), k.roots ? `CME roots ${k.roots.join(" ")}` : k.aliases.join(" ")]);
+  }
+  return t.toString();
 };
 
 /** `dqctl flow`: one row per stage with what it did, its findings and errors. */
@@ -120,6 +137,6 @@ const lineage: Section = (s, p) => {
 };
 
 /** Sections printed before the series table (they are the command's main result). */
-export const BEFORE_SECTIONS: Section[] = [calendar, stages, plan];
+export const BEFORE_SECTIONS: Section[] = [calendar, calendars, stages, plan];
 /** Sections printed after the findings. */
 export const AFTER_SECTIONS: Section[] = [scan, latency, snapshot, bootstrap, reference, lineage];

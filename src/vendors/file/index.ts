@@ -4,6 +4,8 @@ import type { Config } from "../../config/schema.ts";
 import { InputError } from "../../errors.ts";
 import { allocBars, type Bars, sliceBars, takeRows } from "../../model/bars.ts";
 import { fileStem, legacyFileStem, type SymbolId } from "../../model/symbol.ts";
+import type { DailyLabeler } from "../../calendar/session-date.ts";
+import { dailyLabeler } from "../daily.ts";
 import { didYouMean } from "../../suggest.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
 import { assertRegularFile, DEFAULT_MAX_FILE_BYTES } from "./read.ts";
@@ -73,16 +75,20 @@ export function fileVendor(ctx: VendorContext): Vendor {
     name: "file",
     async fetch(req: FetchRequest): Promise<FetchResult> {
       const t0 = performance.now();
+      // Daily stamps become session dates by the calendar's rule; one that matches none is kept and reported.
+      const labeler = req.interval === "1d" ? dailyLabeler(req, ctx.config) : undefined;
       let bars: Bars;
       if (isDir) {
         const stem = fileStem(req.symbol, req.interval);
         // Files named the way earlier versions did (`_` inside the ticker unescaped) are still found.
         const path = locate(stem) ?? locate(legacyFileStem(req.symbol, req.interval));
         if (!path) throw notFound(source, stem, req, [...listing!.values()]);
-        bars = tableToBars(await table(path), req);
+        bars = tableToBars(await table(path), req, undefined, labeler);
       } else {
-        bars = tableToBars(await table(source), req, symbolAliases(req.symbol, ctx.config));
+        bars = tableToBars(await table(source), req, symbolAliases(req.symbol, ctx.config), labeler);
       }
+      const warning = labeler?.warning(`${req.symbol.id} 1d`);
+      if (warning) ctx.log.warn(warning);
       return { bars: window(bars, req), ticker: req.symbol.id, latencyMs: performance.now() - t0 };
     },
   };
@@ -119,7 +125,7 @@ function findColumn(t: RawTable, names: readonly string[]): number {
 }
 
 /** Map a raw table to bars: every row is validated; a malformed one is an InputError naming file, line and column. */
-export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string>): Bars {
+export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string>, labeler?: DailyLabeler): Bars {
   const tsCol = findColumn(t, TIME_NAMES);
   if (tsCol < 0) throw new InputError(`${t.label}: no timestamp column (looked for ${TIME_NAMES.join("|")}; found ${t.names.join(", ")})`, "name the time column timestamp, date or datetime");
   const closeCol = findColumn(t, ["close", "adj close", "price", "value"]);
@@ -129,15 +135,14 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
   const symCol = aliases ? findColumn(t, ["symbol", "ticker"]) : -1;
   if (aliases && symCol < 0) throw new InputError(`${t.label}: a single-file source needs a symbol column`, "add a symbol column, or use a folder of <EXCHANGE>_<TICKER>_<interval> files");
 
-  const daily = req.interval === "1d";
   const out = allocBars(t.rows);
   let k = 0;
   for (let r = 0; r < t.rows; r++) {
     if (symCol >= 0 && !aliases!.has(String(t.cell(symCol, r) ?? "").trim().toUpperCase())) continue;
     const parsed = timestampOf(t.cell(tsCol, r));
     if (!isTime(parsed)) throw new InputError(`${t.where(r, tsCol)}: column ${t.names[tsCol]}: ${parsed.reason}`, parsed.hint, rowAt(t, r, tsCol));
-    // Daily bars are labelled with their date at 00:00 UTC (the window starts on a date, so this stays inside it).
-    const ts = daily ? Math.floor(parsed / 86_400_000) * 86_400_000 : parsed;
+    // Daily stamps become the session date at 00:00 UTC (src/calendar/session-date.ts); others are kept and reported.
+    const ts = labeler ? labeler.label(parsed, () => t.where(r, tsCol)) : parsed;
     const close = num(t, closeCol, r, true);
     out.timestamp[k] = ts;
     out.close[k] = close;

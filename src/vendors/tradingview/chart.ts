@@ -1,6 +1,6 @@
 /** The `tradingview` bar vendor: history over the chart WebSocket, normalised to lakehouse bars. */
 import { INTERVAL_NAMES, intervalMs } from "../../model/interval.ts";
-import { dailyLabel } from "../daily.ts";
+import { dailyLabeler } from "../daily.ts";
 import { describeRequest } from "../http.ts";
 import { BarBuilder, clipBars } from "../rows.ts";
 import type { NetworkVendorDescriptor } from "../descriptor.ts";
@@ -30,9 +30,6 @@ export interface TradingViewOptions {
   moreBars?: number;
 }
 
-/** Session date for daily bars: TradingView stamps Globex and FX days at the evening open, hence the 16:00 roll. */
-const EVENING_ROLL_HOUR = 16;
-const PROFILE_ZONE = { equity: "America/New_York", futures: "America/Chicago", forex: "America/New_York", crypto: "UTC" } as const;
 
 /** The `tradingview` bar vendor over the chart WebSocket (URL from vendors.tradingview.baseUrl or DQCTL_TRADINGVIEW_WS_URL). */
 export function tradingviewVendor(ctx: VendorContext, opts: TradingViewOptions = {}): Vendor {
@@ -64,12 +61,15 @@ export function tradingviewVendor(ctx: VendorContext, opts: TradingViewOptions =
         log: ctx.log,
         ...(signal ? { signal } : {}),
       });
-      const zone = h.timezone ?? PROFILE_ZONE[req.profile];
+      // TradingView stamps a daily bar at its session's open (Globex and FX the evening before) or local midnight.
+      const labeler = req.interval === "1d" ? dailyLabeler(req, ctx.config, h.timezone) : undefined;
       const out = new BarBuilder(h.bars.length);
-      for (const [t, o, hi, l, c, vol] of h.bars) {
+      h.bars.forEach(([t, o, hi, l, c, vol], i) => {
         const ms = t * 1000;
-        out.push(req.interval === "1d" ? dailyLabel(ms, { zone, eveningRollHour: EVENING_ROLL_HOUR }) : ms, o, hi, l, c, vol);
-      }
+        out.push(labeler ? labeler.label(ms, () => `bar ${i}`) : ms, o, hi, l, c, vol);
+      });
+      const warning = labeler?.warning(`tradingview ${what}`);
+      if (warning) ctx.log.warn(warning);
       const bars = clipBars(out.build(), req.fromMs, req.toMs);
       return { bars, ticker, ...(h.partial ? { partial: true } : {}), latencyMs: performance.now() - t0 };
     },

@@ -65,6 +65,16 @@ describe("reference overrides", () => {
     expect(wall(eq.sessionsBetween(T("2024-07-03"), T("2024-07-03"))[0]!.closeMs, "America/New_York")).toBe("2024-07-03 12:00");
   });
 
+  test("sessions.json keyed by calendar changes that exchange only", () => {
+    const ref = loadReference(refDir({ "sessions.json": { XTKS: { close: "15:00", lunch: ["11:30", "12:30"] }, XHKG: { lunch: null } } }));
+    const tks = calendarFor("XTKS", ref).sessionsBetween(T("2025-03-03"), T("2025-03-03"))[0]!;
+    expect(wall(tks.closeMs, "Asia/Tokyo")).toBe("2025-03-03 15:00");
+    expect(calendarFor("XHKG", ref).sessionsBetween(T("2025-03-03"), T("2025-03-03"))[0]!.breakStartMs).toBeUndefined();
+    expect(wall(calendarFor("XNYS", ref).sessionsBetween(T("2025-03-03"), T("2025-03-03"))[0]!.closeMs, "America/New_York")).toBe("2025-03-03 16:00");
+    expect(configError(() => loadReference(refDir({ "holidays.json": { MOON: { closed: [] } } }))).message).toContain("field MOON: not a profile or calendar");
+    expect(configError(() => loadReference(refDir({ "sessions.json": { XTKS: { lunch: ["12:30", "11:30"] } } }))).message).toContain("XTKS.lunch");
+  });
+
   test("a bad field is a ConfigError naming the file and the field", () => {
     const dir = refDir({ "holidays.json": { equity: { closed: ["2026-02-30"] } } });
     const e = configError(() => loadReference(dir));

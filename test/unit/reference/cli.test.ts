@@ -72,19 +72,22 @@ describe("dqctl reference check", () => {
 });
 
 describe("reference instruments in the pipeline", () => {
-  test("an exchange dqctl does not know ingests once instruments.json gives its calendar", async () => {
+  test("an exchange dqctl does not know is an unknown_calendar finding until instruments.json gives its calendar", async () => {
     const src = join(dir, "source");
     mkdirSync(src, { recursive: true });
-    copyFileSync(join(DEMO, "NYSE_JPM_1d.csv"), join(src, "LSE_VOD_1d.csv"));
-    const args = ["ingest", "--source", src, "--symbols", "LSE:VOD", "--now", DEMO_NOW, "--lakehouse", "lh", "--json"];
+    copyFileSync(join(DEMO, "NYSE_JPM_1d.csv"), join(src, "XYZ_VOD_1d.csv"));
+    const args = ["ingest", "--source", src, "--symbols", "XYZ:VOD", "--now", DEMO_NOW, "--lakehouse", "lh", "--json", "--fail-on-quality"];
 
     const bare = await dq(args, project({}));
-    expect(bare.code).toBe(3);
-    expect(bare.stderr).toContain('unknown exchange "LSE"');
+    expect(bare.code).toBe(2);
+    const f = bare.json().findings.find((x: { code: string }) => x.code === "unknown_calendar");
+    expect(f).toMatchObject({ severity: "error", symbol: "XYZ:VOD" });
+    expect(f.message).toContain('unknown exchange "XYZ"');
+    expect(f.details.advice).toContain('instruments["XYZ:VOD"].calendar');
 
-    const cwd = project({ "instruments.json": GOOD["instruments.json"] });
-    const r = await dq(args, cwd);
+    const cwd = project({ "instruments.json": { "XYZ:VOD": { calendar: "XNYS" } } });
+    const r = await dq(args.slice(0, -1), cwd);
     expect(r.code).toBe(0);
-    expect(r.json().symbols[0]).toMatchObject({ symbol: "LSE:VOD", profile: "equity" });
+    expect(r.json().symbols[0]).toMatchObject({ symbol: "XYZ:VOD", profile: "equity" });
   });
 });

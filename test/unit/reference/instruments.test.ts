@@ -71,7 +71,8 @@ describe("instruments.json", () => {
   test.each([
     ["a bad key", { "NOT A SYMBOL": {} }, "key NOT A SYMBOL"],
     ["an unknown profile", { "LSE:VOD": { profile: "bonds" } }, "key LSE:VOD: field profile"],
-    ["an unknown calendar", { "LSE:VOD": { calendar: "LSE" } }, "key LSE:VOD: field calendar"],
+    ["an unknown calendar", { "LSE:VOD": { calendar: "MOON" } }, "key LSE:VOD: field calendar"],
+    ["an exchange calendar of another family than the profile", { "LSE:VOD": { calendar: "XTKS", profile: "futures" } }, "key LSE:VOD: field calendar"],
     ["calendar and profile disagreeing", { "LSE:VOD": { calendar: "CME", profile: "equity" } }, "key LSE:VOD: field calendar"],
     ["a non-positive tick size", { "LSE:VOD": { tickSize: 0 } }, "key LSE:VOD: field tickSize"],
     ["a tick size as a string", { "LSE:VOD": { tickSize: "0.01" } }, "key LSE:VOD: field tickSize"],
@@ -84,6 +85,14 @@ describe("instruments.json", () => {
     const msg = configError(() => loadInstruments(dir));
     expect(msg).toStartWith(join(dir, "instruments.json"));
     expect(msg).toContain(where);
+  });
+
+  test("an exchange calendar (or its prefix) sets the calendar and its profile; a family name only the profile", () => {
+    const dir = refDir({ "instruments.json": { "FOO:A": { calendar: "tse" }, "FOO:B": { calendar: "XLON" }, "FOO:C": { calendar: "nyse" } } });
+    const { instruments } = loadInstruments(dir);
+    expect(instruments["FOO:A"]).toEqual({ profile: "equity", calendar: "XTKS" });
+    expect(instruments["FOO:B"]).toEqual({ profile: "equity", calendar: "XLON" });
+    expect(instruments["FOO:C"]).toEqual({ profile: "equity" });
   });
 
   test("malformed JSON names the file", () => {

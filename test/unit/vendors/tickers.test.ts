@@ -25,6 +25,16 @@ describe("toVendorTicker", () => {
     expect(to("fred", "ECONOMICS:USIRYY", { instruments: { "ECONOMICS:USIRYY": { tickers: { fred: "CPIAUCSL" } } } })).toBe("CPIAUCSL");
     expect(to("tradingview", "NASDAQ:AAPL")).toBe("NASDAQ:AAPL");
   });
+  test("yahoo: exchanges outside the US carry their suffix", () => {
+    expect(to("yahoo", "LSE:VOD")).toBe("VOD.L");
+    expect(to("yahoo", "TSE:7203")).toBe("7203.T");
+    expect(to("yahoo", "HKEX:700")).toBe("0700.HK");
+    expect(to("yahoo", "XETR:SAP")).toBe("SAP.DE");
+    expect(to("yahoo", "EURONEXT:MC")).toBe("MC.PA");
+    expect(to("yahoo", "NSE:RELIANCE")).toBe("RELIANCE.NS");
+    expect(to("yahoo", "BMFBOVESPA:PETR4")).toBe("PETR4.SA");
+    expect(to("yahoo", "TSX:SHOP")).toBe("SHOP.TO");
+  });
   test("a per-instrument override wins", () => {
     expect(to("yahoo", "NASDAQ:GOOG", { instruments: { "NASDAQ:GOOG": { tickers: { yahoo: "GOOGL" } } } })).toBe("GOOGL");
   });
@@ -41,6 +51,9 @@ describe("fromVendorTicker", () => {
     expect(from("yahoo", "BTC-USD")).toBe("COINBASE:BTCUSD");
     expect(from("yahoo", "BTC-USDT")).toBe("BINANCE:BTCUSDT");
     expect(from("yahoo", "VOD.L")).toBe("LSE:VOD");
+    for (const [t, id] of [["7203.T", "TSE:7203"], ["0700.HK", "HKEX:0700"], ["600519.SS", "SSE:600519"], ["005930.KS", "KRX:005930"], ["RELIANCE.BO", "BSE:RELIANCE"], ["BHP.AX", "ASX:BHP"], ["NPN.JO", "JSE:NPN"], ["TEVA.TA", "TASE:TEVA"], ["D05.SI", "SGX:D05"], ["SAN.MC", "BME:SAN"], ["ENI.MI", "MIL:ENI"], ["NESN.SW", "SIX:NESN"], ["ASML.AS", "EURONEXT:ASML"]]) {
+      expect(from("yahoo", t!)).toBe(id!);
+    }
   });
   test("the instrument reference and overrides win over defaults", () => {
     const config: Config = { instruments: { "NYSE:IBM": {}, "NASDAQ:GOOG": { tickers: { yahoo: "GOOGL" } } } };
@@ -58,7 +71,7 @@ describe("fromVendorTicker", () => {
     expect(() => from("yahoo", "^GSPC")).toThrow(/indices have no default dqctl id/);
   });
   test("round trip for the documented defaults", () => {
-    for (const id of ["NASDAQ:AAPL", "FX:EURUSD", "CME_MINI:ES1!", "COINBASE:BTCUSD", "BINANCE:BTCUSDT", "NASDAQ:BRK.B"]) {
+    for (const id of ["NASDAQ:AAPL", "FX:EURUSD", "CME_MINI:ES1!", "COINBASE:BTCUSD", "BINANCE:BTCUSDT", "NASDAQ:BRK.B", "LSE:VOD", "TSE:7203", "HKEX:0700", "SSE:600519", "NSE:RELIANCE"]) {
       expect(from("yahoo", to("yahoo", id))).toBe(id);
     }
   });

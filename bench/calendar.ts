@@ -63,7 +63,9 @@ export async function benchCalendar(): Promise<void> {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    console.log(`gap over ${bars.timestamp.length.toLocaleString("en")} 1m crypto bars (${found} missing): best ${times[0]!.toFixed(1)} ms, median of 11 ${times[5]!.toFixed(1)} ms`);
+    console.log(
+      `gap over ${bars.timestamp.length.toLocaleString("en")} 1m crypto bars (${found} missing): best ${times[0]!.toFixed(1)} ms, median of 11 ${times[5]!.toFixed(1)} ms`,
+    );
   }
   await initParquet();
   const dir = join(tmpdir(), "dqctl-bench-1m");
@@ -75,12 +77,27 @@ export async function benchCalendar(): Promise<void> {
   for (let s = 0; s < 20; s++) {
     const name = `BINANCE_M${s}USDT_1m.parquet`;
     writeFileSync(join(dir, name), bytes);
-    cat.set({ symbol: `BINANCE:M${s}USDT`, interval: "1m", profile: "crypto", path: name, rows: N, start: new Date(START).toISOString(), end: new Date(START + (N - 1) * MIN).toISOString(), genesis: null, sha256: sha256(bytes), source: "bench", ingestedAt: new Date().toISOString(), qualityScore: null });
+    cat.set({
+      symbol: `BINANCE:M${s}USDT`,
+      interval: "1m",
+      profile: "crypto",
+      path: name,
+      rows: N,
+      start: new Date(START).toISOString(),
+      end: new Date(START + (N - 1) * MIN).toISOString(),
+      genesis: null,
+      sha256: sha256(bytes),
+      source: "bench",
+      ingestedAt: new Date().toISOString(),
+      qualityScore: null,
+    });
   }
   cat.save();
   const now = new Date(START + N * MIN + 30_000).toISOString();
   const r = run(["audit", "--json", "--quiet", "--lakehouse", dir, "--now", now]);
-  console.log(`audit --json 20 symbols × 525,600 1m bars (10.5 M rows, every check, registry written): ${r.ms.toFixed(0)} ms wall, ${r.rssMb.toFixed(0)} MB peak RSS, exit ${r.code}`);
+  console.log(
+    `audit --json 20 symbols × 525,600 1m bars (10.5 M rows, every check, registry written): ${r.ms.toFixed(0)} ms wall, ${r.rssMb.toFixed(0)} MB peak RSS, exit ${r.code}`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -58,7 +58,10 @@ function names(f: Finding | undefined, list: string, ms: number): boolean {
 export function runDetection(o: DetectionOptions): DetectionReport {
   const options = resolveCheckOptions({});
   const cal: Record<"crypto" | "equity", ReturnType<typeof calendarFor>> = { crypto: calendarFor("crypto"), equity: calendarFor("equity") };
-  const days = { crypto: cal.crypto.expected("1d", END - (o.bars - 1) * DAY, END), equity: cal.equity.expected("1d", END - Math.ceil(o.bars * 1.5 + 30) * DAY, END).slice(-o.bars) };
+  const days = {
+    crypto: cal.crypto.expected("1d", END - (o.bars - 1) * DAY, END),
+    equity: cal.equity.expected("1d", END - Math.ceil(o.bars * 1.5 + 30) * DAY, END).slice(-o.bars),
+  };
   const report: DetectionReport = {
     bars: 0,
     series: { crypto: 0, nyse: 0 },
@@ -109,9 +112,16 @@ export function runDetection(o: DetectionOptions): DetectionReport {
     const size = (8 + 8 * r()) * robustSd;
     const si = at(60, n - 2);
     const spiked = check(plantSpike(bars, si, Math.exp(r() < 0.5 ? size : -size)));
-    const hitSpike = names(spiked.find((f) => f.code === "false_tick"), "ticks", bars.timestamp[si]!);
+    const hitSpike = names(
+      spiked.find((f) => f.code === "false_tick"),
+      "ticks",
+      bars.timestamp[si]!,
+    );
     bump(report.spikes.recall, cls, hitSpike);
-    if (!hitSpike) report.spikes.missed.push(`${symbol} σ=${sigma.toFixed(3)} ${(size / robustSd).toFixed(1)} robust σ at bar ${si}: ${spiked.map((f) => f.code).join(",")}`);
+    if (!hitSpike)
+      report.spikes.missed.push(
+        `${symbol} σ=${sigma.toFixed(3)} ${(size / robustSd).toFixed(1)} robust σ at bar ${si}: ${spiked.map((f) => f.code).join(",")}`,
+      );
     for (const f of spiked) if (f.severity === "error") report.spikes.errors[f.code] = (report.spikes.errors[f.code] ?? 0) + 1;
 
     // An unadjusted split, factors in turn, forwards and reverse, anywhere after the first 60 bars but the latest (whose
@@ -120,7 +130,11 @@ export function runDetection(o: DetectionOptions): DetectionReport {
     const factor = Math.floor(k / SPLIT_FACTORS.length) % 2 ? 1 / f0 : f0;
     const pi = at(60, n - 2);
     const split = check(plantSplit(bars, pi, factor));
-    const found = names(split.find((f) => f.code === "split_suspected"), "splits", bars.timestamp[pi]!);
+    const found = names(
+      split.find((f) => f.code === "split_suspected"),
+      "splits",
+      bars.timestamp[pi]!,
+    );
     bump(report.splits.recall, `${cls} ${factor > 1 ? `${f0}:1` : `1:${f0}`}`, found);
     // In session markets a split is only told from a crash when it dwarfs the series' own open gaps: ≥ strongGapZ
     // (100) robust σ on the price alone, minGapZ–strongGapZ (40–100) when the volume step confirms it, never below.
@@ -140,7 +154,15 @@ export function runDetection(o: DetectionOptions): DetectionReport {
     const len = at(1, 20);
     const ui = at(60, n - 1 - len);
     const unit = check(plantUnitError(bars, ui, len, r() < 0.5 ? 1 / 100 : 100));
-    bump(report.units.recall, cls, names(unit.find((f) => f.code === "toxic_return"), "moves", bars.timestamp[ui]!));
+    bump(
+      report.units.recall,
+      cls,
+      names(
+        unit.find((f) => f.code === "toxic_return"),
+        "moves",
+        bars.timestamp[ui]!,
+      ),
+    );
 
     // The latest bar's volume at m × the median of the previous 20: a busy day (3, 5, 8) must not veto the asset; 100 × should.
     const typical = robustStats(bars.volume.subarray(n - 21, n - 1), 0).median;

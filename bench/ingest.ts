@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { silentLogger, silentProgress, type RunContext } from "../src/context.ts";
+import { type RunContext, silentLogger, silentProgress } from "../src/context.ts";
 import { parseSymbol } from "../src/model/symbol.ts";
 import { runIngest } from "../src/pipeline/ingest.ts";
 import { createVendor } from "../src/vendors/registry.ts";
@@ -60,7 +60,9 @@ export async function benchIngest(): Promise<void> {
   const [serial, r1] = await run(1);
   const [parallel, r8] = await run(8);
   server.stop(true);
-  console.log(`ingest 200 symbols from a local binance server, 50 ms latency: one at a time ${serial.toFixed(0)} ms, concurrency 8 ${parallel.toFixed(0)} ms (${(serial / parallel).toFixed(1)}× faster; written ${r1.counts.written}/${r8.counts.written})`);
+  console.log(
+    `ingest 200 symbols from a local binance server, 50 ms latency: one at a time ${serial.toFixed(0)} ms, concurrency 8 ${parallel.toFixed(0)} ms (${(serial / parallel).toFixed(1)}× faster; written ${r1.counts.written}/${r8.counts.written})`,
+  );
 
   // File vendor: 500 symbols × 10 years daily (crypto), then the idempotent rerun.
   const src = join(base, "files");
@@ -79,12 +81,28 @@ export async function benchIngest(): Promise<void> {
   const vendor = createVendor("file", { config: {}, log: silentLogger, env: {}, source: src });
   const [first, a] = await timed(() => runIngest(ctx(lh), { vendor, symbols: fileSymbols, interval: "1d" }));
   const [second, b] = await timed(() => runIngest(ctx(lh), { vendor, symbols: fileSymbols, interval: "1d" }));
-  console.log(`ingest 500 symbols × 3,653 daily bars from the file vendor: first run ${first.toFixed(0)} ms (written ${a.counts.written}), idempotent second run ${second.toFixed(0)} ms (fresh ${b.counts.fresh}, written ${b.counts.written}) = ${((second / first) * 100).toFixed(1)} % of the first`);
+  console.log(
+    `ingest 500 symbols × 3,653 daily bars from the file vendor: first run ${first.toFixed(0)} ms (written ${a.counts.written}), idempotent second run ${second.toFixed(0)} ms (fresh ${b.counts.fresh}, written ${b.counts.written}) = ${((second / first) * 100).toFixed(1)} % of the first`,
+  );
 
   // flow over the demo fixtures, through the binary.
   const bin = resolve(import.meta.dir, "../dist/dqctl");
   const root = resolve(import.meta.dir, "..");
-  const args = ["flow", "--scanner", "fixtures/scanners/crypto.yaml,fixtures/scanners/tradfi.yaml", "--source", "fixtures/demo", "--lakehouse", join(base, "demo-lh"), "--export", join(base, "demo-export"), "--now", "2026-11-21T06:00:00Z", "--quiet", "--json"];
+  const args = [
+    "flow",
+    "--scanner",
+    "fixtures/scanners/crypto.yaml,fixtures/scanners/tradfi.yaml",
+    "--source",
+    "fixtures/demo",
+    "--lakehouse",
+    join(base, "demo-lh"),
+    "--export",
+    join(base, "demo-export"),
+    "--now",
+    "2026-11-21T06:00:00Z",
+    "--quiet",
+    "--json",
+  ];
   process.chdir(root);
   for (const label of ["first", "second"]) {
     const r = runBinary(args, bin);

@@ -39,7 +39,7 @@ export async function makeLakehouse(dir: string, symbols: number, bars: number):
   mkdirSync(dir, { recursive: true });
   const cat = new Catalog(join(dir, "catalog.json"));
   let seed = 1;
-  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   for (let s = 0; s < symbols; s++) {
     const b = allocBars(bars);
     let p = 100;
@@ -56,7 +56,20 @@ export async function makeLakehouse(dir: string, symbols: number, bars: number):
     const name = `BINANCE_S${s}USDT_1d.parquet`;
     const bytes = encodeBars(b);
     writeFileSync(join(dir, name), bytes);
-    cat.set({ symbol: `BINANCE:S${s}USDT`, interval: "1d", profile: "crypto", path: name, rows: bars, start: new Date(b.timestamp[0]!).toISOString(), end: new Date(END).toISOString(), genesis: null, sha256: sha256(bytes), source: "bench", ingestedAt: new Date().toISOString(), qualityScore: null });
+    cat.set({
+      symbol: `BINANCE:S${s}USDT`,
+      interval: "1d",
+      profile: "crypto",
+      path: name,
+      rows: bars,
+      start: new Date(b.timestamp[0]!).toISOString(),
+      end: new Date(END).toISOString(),
+      genesis: null,
+      sha256: sha256(bytes),
+      source: "bench",
+      ingestedAt: new Date().toISOString(),
+      qualityScore: null,
+    });
   }
   cat.save();
 }
@@ -76,7 +89,9 @@ if (import.meta.main) {
     const r = [0, 1, 2].map(() => run(["audit", "--json", "--read-only", "--quiet", "--lakehouse", dir, "--now", "2026-11-21T06:00:00Z"]));
     const ms = Math.min(...r.map((x) => x.ms));
     const rss = Math.max(...r.map((x) => x.rssMb));
-    console.log(`audit --json  ${String(n).padStart(5)} symbols × 3650 bars (${((n * 3650) / 1e6).toFixed(2)} M rows): ${ms.toFixed(0)} ms wall, ${rss.toFixed(0)} MB peak RSS, exit ${r[0]!.code} (lakehouse generated in ${gen.toFixed(0)} ms)`);
+    console.log(
+      `audit --json  ${String(n).padStart(5)} symbols × 3650 bars (${((n * 3650) / 1e6).toFixed(2)} M rows): ${ms.toFixed(0)} ms wall, ${rss.toFixed(0)} MB peak RSS, exit ${r[0]!.code} (lakehouse generated in ${gen.toFixed(0)} ms)`,
+    );
   }
   rmSync(base, { recursive: true, force: true });
   await benchIngest();

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { calendarFor } from "../src/calendar/index.ts";
-import { silentLogger, silentProgress, type RunContext } from "../src/context.ts";
+import { type RunContext, silentLogger, silentProgress } from "../src/context.ts";
 import { encodeBars, initParquet } from "../src/lakehouse/parquet.ts";
 import { Lakehouse, seriesRange, sha256 } from "../src/lakehouse/store.ts";
 import { allocBars, type Bars } from "../src/model/bars.ts";
@@ -25,7 +25,7 @@ const rssMb = () => `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`;
 function walk(ts: Float64Array, seed: number, holes: number): Bars {
   const drop = new Set<number>();
   let s = seed;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   for (let h = 0; h < holes; h++) drop.add(1 + Math.floor(rnd() * (ts.length - 2)));
   const b = allocBars(ts.length - drop.size);
   let c = 100;
@@ -59,8 +59,17 @@ async function generate(root: string): Promise<SymbolId[]> {
     const bytes = encodeBars(bars);
     writeFileSync(lh.pathFor(sym, "1d"), bytes);
     catalog.set({
-      symbol: sym.id, interval: "1d", profile: resolveProfile(sym), path: lh.fileName(sym, "1d"), rows: bars.timestamp.length,
-      ...seriesRange(bars), genesis: null, sha256: sha256(bytes), source: "bench", ingestedAt: NOW, qualityScore: null,
+      symbol: sym.id,
+      interval: "1d",
+      profile: resolveProfile(sym),
+      path: lh.fileName(sym, "1d"),
+      rows: bars.timestamp.length,
+      ...seriesRange(bars),
+      genesis: null,
+      sha256: sha256(bytes),
+      source: "bench",
+      ingestedAt: NOW,
+      qualityScore: null,
     });
     syms.push(sym);
   }
@@ -72,14 +81,32 @@ const dir = mkdtempSync(join(tmpdir(), "dqctl-bench-snapshot-"));
 try {
   let t = performance.now();
   const syms = await generate(join(dir, "lake"));
-  console.log(`generated ${SYMBOLS} symbols × ${YEARS} years daily in ${((performance.now() - t) / 1000).toFixed(1)} s (rss ${rssMb()}, peak so far ${mb(process.resourceUsage().maxRSS)})`);
+  console.log(
+    `generated ${SYMBOLS} symbols × ${YEARS} years daily in ${((performance.now() - t) / 1000).toFixed(1)} s (rss ${rssMb()}, peak so far ${mb(process.resourceUsage().maxRSS)})`,
+  );
 
-  const ctx: RunContext = { config: {}, lakehouse: join(dir, "lake"), now: new Date(NOW), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "bench" };
+  const ctx: RunContext = {
+    config: {},
+    lakehouse: join(dir, "lake"),
+    now: new Date(NOW),
+    log: silentLogger,
+    progress: silentProgress,
+    waitLockMs: 0,
+    runId: "bench",
+  };
   t = performance.now();
   const res = await runSnapshot(ctx, { symbols: syms, interval: "1d", runId: "bench", out: join(dir, "runs") });
   const snapMs = performance.now() - t;
-  if (res.exitCode) throw new Error(`snapshot aborted: ${res.findings.slice(0, 3).map((f) => f.message).join("; ")}`);
-  console.log(`snapshot: ${(snapMs / 1000).toFixed(2)} s wall; ${res.counts.copied} files copied, matrix ${res.counts.matrixRows} rows × ${SYMBOLS} columns, ${res.counts.gapsFilled} gaps neutral-filled`);
+  if (res.exitCode)
+    throw new Error(
+      `snapshot aborted: ${res.findings
+        .slice(0, 3)
+        .map((f) => f.message)
+        .join("; ")}`,
+    );
+  console.log(
+    `snapshot: ${(snapMs / 1000).toFixed(2)} s wall; ${res.counts.copied} files copied, matrix ${res.counts.matrixRows} rows × ${SYMBOLS} columns, ${res.counts.gapsFilled} gaps neutral-filled`,
+  );
   console.log(`peak RSS after snapshot: ${mb(process.resourceUsage().maxRSS)} (rss now ${rssMb()})`);
 
   t = performance.now();

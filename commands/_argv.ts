@@ -55,10 +55,14 @@ export function leadingGlobals(tokens: readonly string[], strict: boolean): { gl
     }
     if (!t.startsWith("--")) break;
     const [raw, eq] = splitEq(t);
-    const name = names.get(raw) ?? (raw.startsWith("no-") && globalArgs[raw.slice(3) as keyof typeof globalArgs]?.type === "boolean" ? raw.slice(3) : undefined);
+    const name =
+      names.get(raw) ?? (raw.startsWith("no-") && globalArgs[raw.slice(3) as keyof typeof globalArgs]?.type === "boolean" ? raw.slice(3) : undefined);
     if (!name) {
       if (!strict) break;
-      throw new ConfigError(`--${raw} is not a global flag, so it cannot come before the command${suggestion(raw, names.keys(), "--")}`, "write command flags after the command, e.g. dqctl audit --symbols BINANCE:BTCUSDT");
+      throw new ConfigError(
+        `--${raw} is not a global flag, so it cannot come before the command${suggestion(raw, names.keys(), "--")}`,
+        "write command flags after the command, e.g. dqctl audit --symbols BINANCE:BTCUSDT",
+      );
     }
     globals.push(t);
     const def = globalArgs[name as keyof typeof globalArgs] as ArgDef;
@@ -124,7 +128,11 @@ export function parseArgv(tokens: readonly string[], defs: ArgsDef, ctx: ParseCo
         name = raw.slice(3);
         negated = true;
       }
-      if (!name) throw new ConfigError(`unknown flag ${t.split("=")[0]} for \`${ctx.where}\`${suggestion(raw, names.keys(), "--")}`, `run \`${ctx.where} --help\` to see its flags`);
+      if (!name)
+        throw new ConfigError(
+          `unknown flag ${t.split("=")[0]} for \`${ctx.where}\`${suggestion(raw, names.keys(), "--")}`,
+          `run \`${ctx.where} --help\` to see its flags`,
+        );
       const def = defs[name]!;
       if (def.type === "boolean") {
         if (eq === undefined) {
@@ -145,12 +153,21 @@ export function parseArgv(tokens: readonly string[], defs: ArgsDef, ctx: ParseCo
       }
       if (value === undefined) {
         const next = tokens[i + 1];
-        if (next === undefined || isFlagToken(next)) throw new ConfigError(`--${name} needs a value`, `write e.g. --${name} ${exampleValue(name, ctx.examples) ?? def.valueHint ?? "VALUE"}`);
+        if (next === undefined || isFlagToken(next))
+          throw new ConfigError(`--${name} needs a value`, `write e.g. --${name} ${exampleValue(name, ctx.examples) ?? def.valueHint ?? "VALUE"}`);
         value = tokens[++i]!;
       }
-      if (value === "") throw new ConfigError(`--${name} needs a value (got an empty one)`, `write e.g. --${name} ${exampleValue(name, ctx.examples) ?? def.valueHint ?? "VALUE"}`);
+      if (value === "")
+        throw new ConfigError(
+          `--${name} needs a value (got an empty one)`,
+          `write e.g. --${name} ${exampleValue(name, ctx.examples) ?? def.valueHint ?? "VALUE"}`,
+        );
       const allowed = opt?.values ?? (def.type === "enum" ? def.options : undefined);
-      if (allowed && !allowed.includes(value)) throw new ConfigError(`--${name}: "${value}" is not ${allowed.join(" or ")}${suggestion(value, allowed)}`, `write e.g. --${name}=${allowed[allowed.length - 1]}`);
+      if (allowed && !allowed.includes(value))
+        throw new ConfigError(
+          `--${name}: "${value}" is not ${allowed.join(" or ")}${suggestion(value, allowed)}`,
+          `write e.g. --${name}=${allowed[allowed.length - 1]}`,
+        );
       set(name, value);
       continue;
     }
@@ -162,9 +179,14 @@ export function parseArgv(tokens: readonly string[], defs: ArgsDef, ctx: ParseCo
     }
     const subs = ctx.subcommands ?? [];
     if (subs.length && out._.length === 0 && !rest) {
-      throw new ConfigError(`unknown subcommand "${t}" for \`${ctx.where}\`${suggestion(t, subs)}`, `use one of: ${subs.map((s) => `${ctx.where} ${s}`).join(", ")}`);
+      throw new ConfigError(
+        `unknown subcommand "${t}" for \`${ctx.where}\`${suggestion(t, subs)}`,
+        `use one of: ${subs.map((s) => `${ctx.where} ${s}`).join(", ")}`,
+      );
     }
-    const why = lastBoolean ? `--${lastBoolean} takes no value` : `\`${ctx.where}\` takes ${positionals.length ? `${positionals.length} argument${positionals.length > 1 ? "s" : ""}` : "no arguments"}; flags are written --name value`;
+    const why = lastBoolean
+      ? `--${lastBoolean} takes no value`
+      : `\`${ctx.where}\` takes ${positionals.length ? `${positionals.length} argument${positionals.length > 1 ? "s" : ""}` : "no arguments"}; flags are written --name value`;
     throw new ConfigError(`unexpected argument "${t}" for \`${ctx.where}\``, `${why} (run \`${ctx.where} --help\`)`);
   }
   for (const [name, def] of Object.entries(defs)) {
@@ -173,7 +195,10 @@ export function parseArgv(tokens: readonly string[], defs: ArgsDef, ctx: ParseCo
     const cmd = ctx.where.replace(/^dqctl /, "");
     if (def.type === "positional") {
       const ex = ctx.examples?.find((e) => e.startsWith(`${ctx.where} `));
-      throw new ConfigError(`${(def.valueHint ?? name).toUpperCase()} is required for ${cmd}`, ex ? `write e.g. ${ex}` : `write ${ctx.where} ${def.valueHint ?? name.toUpperCase()}`);
+      throw new ConfigError(
+        `${(def.valueHint ?? name).toUpperCase()} is required for ${cmd}`,
+        ex ? `write e.g. ${ex}` : `write ${ctx.where} ${def.valueHint ?? name.toUpperCase()}`,
+      );
     }
     throw new ConfigError(`--${name} is required for ${cmd}`, `pass e.g. --${name} ${exampleValue(name, ctx.examples) ?? def.valueHint ?? "VALUE"}`);
   }

@@ -41,13 +41,22 @@ export function colorFor(stream: { isTTY?: boolean }, flag: boolean | undefined,
 /** Resolve --format, --json, --output and --color/--no-color. */
 export function outputChoice(flags: OutputFlags): OutputChoice {
   const raw = flags.format;
-  if (raw !== undefined && !isOutputFormat(raw)) throw new ConfigError(`--format: "${raw}" is not one of ${OUTPUT_FORMATS.join(", ")}`, "pass e.g. --format junit", { field: "--format" });
-  if (raw !== undefined && flags.json === true && raw !== "json") throw new ConfigError(`--json and --format ${raw} disagree`, "pass one of them (--json is --format json)", { field: "--format" });
-  if (flags.output !== undefined && flags.output.trim() === "") throw new ConfigError("--output: empty file name", "pass --output FILE (e.g. --output reports/dqctl.xml)", { field: "--output" });
+  if (raw !== undefined && !isOutputFormat(raw))
+    throw new ConfigError(`--format: "${raw}" is not one of ${OUTPUT_FORMATS.join(", ")}`, "pass e.g. --format junit", { field: "--format" });
+  if (raw !== undefined && flags.json === true && raw !== "json")
+    throw new ConfigError(`--json and --format ${raw} disagree`, "pass one of them (--json is --format json)", { field: "--format" });
+  if (flags.output !== undefined && flags.output.trim() === "")
+    throw new ConfigError("--output: empty file name", "pass --output FILE (e.g. --output reports/dqctl.xml)", { field: "--output" });
   const format: OutputFormat = flags.json === true ? "json" : (raw ?? "table");
   const toFile = flags.output !== undefined;
   const width = !toFile && process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 120;
-  return { format, explicit: flags.json === true || raw !== undefined, ...(toFile ? { output: flags.output } : {}), color: colorFor(process.stdout, flags.color, toFile), width };
+  return {
+    format,
+    explicit: flags.json === true || raw !== undefined,
+    ...(toFile ? { output: flags.output } : {}),
+    color: colorFor(process.stdout, flags.color, toFile),
+    width,
+  };
 }
 
 /** The invocation an operational error belongs to, once setup has resolved it (for the error summary). */
@@ -79,7 +88,8 @@ export function emit(text: string, out: OutputChoice, note: (line: string) => vo
 /** Render a summary (or, for the table format, the command's own document when it has one) and print it. */
 export function emitSummary(summary: Summary, out: OutputChoice, note: (line: string) => void, document?: string): void {
   // Every string is redacted before any renderer sees it (vendor errors echo request URLs with their keys).
-  const text = document !== undefined && !out.explicit ? redactSecrets(document) : render(redactDeep(summary), out.format, { color: out.color, width: out.width });
+  const text =
+    document !== undefined && !out.explicit ? redactSecrets(document) : render(redactDeep(summary), out.format, { color: out.color, width: out.width });
   emit(text, out, note);
 }
 

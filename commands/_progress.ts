@@ -2,10 +2,10 @@
 // can follow. On a TTY the progress line is redrawn in place; a log line clears it, prints, and redraws it, so
 // warnings never break the bar.
 import { formatWithOptions } from "node:util";
-import { createConsola, type ConsolaInstance, type LogObject } from "consola";
+import { type ConsolaInstance, createConsola, type LogObject } from "consola";
 import type { Progress } from "../src/context.ts";
-import { paint, stripAnsi } from "../src/report/render/paint.ts";
 import { redactSecrets } from "../src/redact.ts";
+import { paint, stripAnsi } from "../src/report/render/paint.ts";
 
 /** Where stderr output goes (process.stderr, or a collector in tests). */
 export interface Sink {
@@ -37,7 +37,20 @@ export function writeLine(ui: StderrUi, line: string): void {
   else ui.sink.write(`${line}\n`);
 }
 
-const LEVEL: Record<string, string> = { fatal: "ERROR", error: "ERROR", warn: "WARN", log: "INFO", info: "INFO", success: "INFO", start: "INFO", ready: "INFO", box: "INFO", debug: "DEBUG", trace: "TRACE", verbose: "DEBUG" };
+const LEVEL: Record<string, string> = {
+  fatal: "ERROR",
+  error: "ERROR",
+  warn: "WARN",
+  log: "INFO",
+  info: "INFO",
+  success: "INFO",
+  start: "INFO",
+  ready: "INFO",
+  box: "INFO",
+  debug: "DEBUG",
+  trace: "TRACE",
+  verbose: "DEBUG",
+};
 
 /** Format a consola log object: `2026-11-21T06:00:00.123Z WARN  message` (always UTC, whatever TZ says). */
 export function formatLog(obj: Pick<LogObject, "date" | "type" | "args" | "tag">, color: boolean): string {

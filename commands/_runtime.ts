@@ -3,19 +3,19 @@ import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { ConsolaInstance } from "consola";
 import { loadConfig } from "../src/config/load.ts";
-import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
 import type { Config } from "../src/config/schema.ts";
+import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
 import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
-import { parseRunId } from "../src/model/run-id.ts";
-import { redactSecrets, registerSecrets } from "../src/redact.ts";
-import { loadReferenceData } from "../src/pipeline/reference.ts";
 import { appendRunRecord } from "../src/lakehouse/runs.ts";
 import { parseDuration, parseInstant } from "../src/model/parse.ts";
+import { parseRunId } from "../src/model/run-id.ts";
+import { loadReferenceData } from "../src/pipeline/reference.ts";
+import { redactSecrets, registerSecrets } from "../src/redact.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
+import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/report/summary.ts";
 import { createVendor } from "../src/vendors/registry.ts";
 import type { Vendor } from "../src/vendors/types.ts";
-import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/report/summary.ts";
 import { colorFor, emitSummary, type OutputChoice, outputChoice, setCurrent } from "./_output.ts";
 import { createLogger, createProgress, stderrUi } from "./_progress.ts";
 
@@ -69,7 +69,9 @@ function assertWritable(command: string, lakehouse: string, readOnlyFlag?: strin
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "EACCES";
     const what = dir === resolve(lakehouse) ? `lakehouse ${lakehouse} is not writable` : `lakehouse ${lakehouse} cannot be created: ${dir} is not writable`;
-    const advice = readOnlyFlag ? `pass ${readOnlyFlag} to ${command} without writing, or fix the folder's permissions` : "fix the folder's permissions, or choose a writable --lakehouse";
+    const advice = readOnlyFlag
+      ? `pass ${readOnlyFlag} to ${command} without writing, or fix the folder's permissions`
+      : "fix the folder's permissions, or choose a writable --lakehouse";
     throw new ConfigError(`${what} (${code})`, advice, { cause: err });
   }
 }
@@ -127,7 +129,6 @@ export function finish(inv: Invocation, step: StepResult, opts: FinishOptions = 
   for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${redactSecrets(e.message)}\n`);
   return summary.exitCode;
 }
-
 
 /** The vendor named by `--vendor` (with `--source` for the file vendor), configured from the invocation. */
 export function vendorFor(inv: Invocation, args: { vendor: string; source?: string }): Vendor {

@@ -6,10 +6,18 @@ export const globalArgs = {
   lakehouse: { type: "string", description: "Lakehouse root (env DQCTL_LAKEHOUSE; default data/lakehouse)", valueHint: "DIR" },
   config: { type: "string", description: "Config file, JSON or YAML, validated (default: dqctl.config.json, .yaml or .yml when present)", valueHint: "FILE" },
   json: { type: "boolean", description: "Print exactly one JSON summary document on stdout (short for --format json)" },
-  format: { type: "string", description: "Output format: table (default), json, markdown (PR comments), junit (CI test reports), github (workflow annotations)", valueHint: "table|json|markdown|junit|github" },
+  format: {
+    type: "string",
+    description: "Output format: table (default), json, markdown (PR comments), junit (CI test reports), github (workflow annotations)",
+    valueHint: "table|json|markdown|junit|github",
+  },
   output: { type: "string", description: "Write the output to FILE (atomically) instead of stdout", valueHint: "FILE" },
   color: { type: "boolean", description: "Colour tables (default: on a terminal unless NO_COLOR is set); --no-color turns it off" },
-  "fail-on-quality": { type: "string", description: "Quality gate: exit 2 on error findings; with warning also exit 1 on warnings only (alone: error)", valueHint: "[error|warning]" },
+  "fail-on-quality": {
+    type: "string",
+    description: "Quality gate: exit 2 on error findings; with warning also exit 1 on warnings only (alone: error)",
+    valueHint: "[error|warning]",
+  },
   now: { type: "string", description: "Pin 'now' for reproducible runs: ISO-8601, UTC unless it has an offset (2026-11-21T06:00)", valueHint: "ISO" },
   "wait-lock": { type: "string", description: "Wait this long for the lakehouse lock (e.g. 30s, 5m) instead of exiting 3", valueHint: "DURATION" },
   quiet: { type: "boolean", description: "Only errors on stderr" },
@@ -25,11 +33,19 @@ export const OPTIONAL_VALUE: Readonly<Record<string, { implied: string; values: 
 export const seriesArgs = {
   symbols: { type: "string", description: "Comma-separated symbols (EXCHANGE:TICKER,…)", valueHint: "LIST" },
   candidates: { type: "string", description: "candidates.json from `dqctl scan`", valueHint: "FILE" },
-  interval: { type: "string", description: "Bar interval: 1m 5m 15m 30m 1h 4h 1d (default: the config's interval, else 1d; audit and repair: every stored interval)", valueHint: "I" },
+  interval: {
+    type: "string",
+    description: "Bar interval: 1m 5m 15m 30m 1h 4h 1d (default: the config's interval, else 1d; audit and repair: every stored interval)",
+    valueHint: "I",
+  },
 } as const satisfies Record<string, ArgDef>;
 
 /** Flags of commands that fetch bars (ingest, repair, flow). */
 export const vendorArgs = {
   vendor: { type: "string", description: `Vendor: ${vendorChoices()}`, default: "file", valueHint: "NAME" },
-  source: { type: "string", description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column", valueHint: "PATH" },
+  source: {
+    type: "string",
+    description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column",
+    valueHint: "PATH",
+  },
 } as const satisfies Record<string, ArgDef>;

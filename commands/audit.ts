@@ -7,36 +7,44 @@ import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs, seriesArgs } from "./_shared.ts";
 
-export default withHelp(defineCommand({
-  meta: { name: "audit", description: "The health gate: freshness, coverage, gaps, duplicates, OHLC, toxicity, false ticks; updates foundation_health.json" },
-  args: {
-    ...globalArgs,
-    ...seriesArgs,
-    from: { type: "string", description: "Coverage window start, a date or ISO time (default: the stored range)", valueHint: "DATE" },
-    to: { type: "string", description: "Coverage window end; a date means through its last bar (default: the stored range)", valueHint: "DATE" },
-    "read-only": { type: "boolean", description: "Do not update foundation_health.json or catalog scores" },
+export default withHelp(
+  defineCommand({
+    meta: { name: "audit", description: "The health gate: freshness, coverage, gaps, duplicates, OHLC, toxicity, false ticks; updates foundation_health.json" },
+    args: {
+      ...globalArgs,
+      ...seriesArgs,
+      from: { type: "string", description: "Coverage window start, a date or ISO time (default: the stored range)", valueHint: "DATE" },
+      to: { type: "string", description: "Coverage window end; a date means through its last bar (default: the stored range)", valueHint: "DATE" },
+      "read-only": { type: "boolean", description: "Do not update foundation_health.json or catalog scores" },
+    },
+    async run({ args }) {
+      const inv = setup("audit", args, undefined, { writes: args["read-only"] !== true, readOnlyFlag: "--read-only" });
+      const symbols = selectSymbols(args, false);
+      const interval = args.interval ? parseInterval(args.interval) : undefined;
+      const fromMs = args.from === undefined ? undefined : parseInstant(args.from, "--from");
+      // A bare date as the end means the whole of that day.
+      const toMs =
+        args.to === undefined
+          ? undefined
+          : /^\s*\d{4,}-\d{2}-\d{2}\s*$/.test(args.to)
+            ? endOfDay(parseInstant(args.to, "--to"))
+            : parseInstant(args.to, "--to");
+      const result = await runAudit(inv.ctx, {
+        ...(symbols ? { symbols } : {}),
+        ...(interval ? { interval } : {}),
+        ...(fromMs !== undefined ? { fromMs } : {}),
+        ...(toMs !== undefined ? { toMs } : {}),
+        readOnly: args["read-only"] === true,
+      });
+      const { series: _series, ...step } = result;
+      return finish(inv, step, { record: args["read-only"] !== true });
+    },
+  }),
+  {
+    examples: [
+      "dqctl audit --fail-on-quality",
+      "dqctl audit --symbols BINANCE:BTCUSDT,NASDAQ:AAPL --fail-on-quality=warning --json",
+      "dqctl audit --lakehouse data/demo/lakehouse --from 2026-01-01 --to 2026-06-30 --read-only",
+    ],
   },
-  async run({ args }) {
-    const inv = setup("audit", args, undefined, { writes: args["read-only"] !== true, readOnlyFlag: "--read-only" });
-    const symbols = selectSymbols(args, false);
-    const interval = args.interval ? parseInterval(args.interval) : undefined;
-    const fromMs = args.from === undefined ? undefined : parseInstant(args.from, "--from");
-    // A bare date as the end means the whole of that day.
-    const toMs = args.to === undefined ? undefined : /^\s*\d{4,}-\d{2}-\d{2}\s*$/.test(args.to) ? endOfDay(parseInstant(args.to, "--to")) : parseInstant(args.to, "--to");
-    const result = await runAudit(inv.ctx, {
-      ...(symbols ? { symbols } : {}),
-      ...(interval ? { interval } : {}),
-      ...(fromMs !== undefined ? { fromMs } : {}),
-      ...(toMs !== undefined ? { toMs } : {}),
-      readOnly: args["read-only"] === true,
-    });
-    const { series: _series, ...step } = result;
-    return finish(inv, step, { record: args["read-only"] !== true });
-  },
-}), {
-  examples: [
-    "dqctl audit --fail-on-quality",
-    "dqctl audit --symbols BINANCE:BTCUSDT,NASDAQ:AAPL --fail-on-quality=warning --json",
-    "dqctl audit --lakehouse data/demo/lakehouse --from 2026-01-01 --to 2026-06-30 --read-only",
-  ],
-});
+);

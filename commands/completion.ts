@@ -24,7 +24,12 @@ const WORDS: Record<string, readonly string[]> = { explain: CODES.map((c) => c.c
 function flags(args: ArgsDef): FlagSpec[] {
   return Object.entries(args)
     .filter(([, d]) => d.type !== "positional")
-    .map(([name, d]: [string, ArgDef]) => ({ name, description: d.description ?? "", takesValue: d.type !== "boolean", ...(VALUES[name] && d.type !== "boolean" ? { values: VALUES[name] } : {}) }));
+    .map(([name, d]: [string, ArgDef]) => ({
+      name,
+      description: d.description ?? "",
+      takesValue: d.type !== "boolean",
+      ...(VALUES[name] && d.type !== "boolean" ? { values: VALUES[name] } : {}),
+    }));
 }
 
 async function spec(name: string, cmd: CommandDef<ArgsDef>): Promise<CommandSpec> {
@@ -38,7 +43,9 @@ async function spec(name: string, cmd: CommandDef<ArgsDef>): Promise<CommandSpec
 
 /** The completion model built from the real command declarations. */
 export async function completionModel(): Promise<CompletionModel> {
-  const commands: CommandSpec[] = await Promise.all(Object.entries(SUBCOMMANDS).map(async ([name, c]) => ({ ...(await spec(name, await c.lazy())), description: c.description as string })));
+  const commands: CommandSpec[] = await Promise.all(
+    Object.entries(SUBCOMMANDS).map(async ([name, c]) => ({ ...(await spec(name, await c.lazy())), description: c.description as string })),
+  );
   commands.push({ name: "help", description: "A command's flags, defaults and examples", flags: [], words: Object.keys(SUBCOMMANDS) });
   return { program: "dqctl", commands, globalFlags: flags(globalArgs) };
 }
@@ -50,7 +57,8 @@ export default withHelp(
     async run({ args }) {
       const inv = setup("completion", args);
       const shell = args.shell;
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new ConfigError(`completion: unknown shell "${shell}"${suggestion(shell, SHELLS)}`, `use one of ${SHELLS.join(", ")}`);
+      if (!(SHELLS as readonly string[]).includes(shell))
+        throw new ConfigError(`completion: unknown shell "${shell}"${suggestion(shell, SHELLS)}`, `use one of ${SHELLS.join(", ")}`);
       const script = completionScript(shell as Shell, await completionModel());
       // The table format is the script itself (to eval or save); --json carries it in `completion`.
       return finish(inv, { counts: {}, symbols: [], findings: [], extra: { completion: { shell, script } } }, { document: script });

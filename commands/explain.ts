@@ -26,7 +26,8 @@ function render(c: CodeInfo): string {
   else {
     out.push("", `OPTIONS (checks.${c.code}.* in dqctl.config.json or .yaml)`);
     const rows: [string, string, string][] = [["severity", "-", "warning, error or off (off disables it)"]];
-    for (const [k, o] of Object.entries(c.options)) rows.push([k, defaultOf(o), `${o.description}${Array.isArray(o.default) ? " (a list of strings)" : ` (${describeRange(o)})`}`]);
+    for (const [k, o] of Object.entries(c.options))
+      rows.push([k, defaultOf(o), `${o.description}${Array.isArray(o.default) ? " (a list of strings)" : ` (${describeRange(o)})`}`]);
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(7, ...rows.map((r) => r[1].length));
     out.push(`  ${"option".padEnd(w0)}  ${"default".padEnd(w1)}  meaning`);
@@ -53,7 +54,14 @@ export default withHelp(
       const inv = setup("explain", args);
       const code = args.code;
       const c = code === undefined ? undefined : codeInfo(code);
-      if (code !== undefined && !c) throw new ConfigError(`unknown finding code "${code}"${suggestion(code, CODES.map((x) => x.code))}`, "run `dqctl explain` to list the codes");
+      if (code !== undefined && !c)
+        throw new ConfigError(
+          `unknown finding code "${code}"${suggestion(
+            code,
+            CODES.map((x) => x.code),
+          )}`,
+          "run `dqctl explain` to list the codes",
+        );
       // The table format is the explanation itself; --json (or any --format) carries the records in `codes`.
       const codes = c ? [c] : CODES;
       return finish(inv, { counts: { codes: codes.length }, symbols: [], findings: [], extra: { codes } }, { document: c ? render(c) : list() });

@@ -6,7 +6,11 @@ import { globalArgs } from "./_shared.ts";
 
 export default withHelp(
   defineCommand({
-    meta: { name: "init", description: "Write a starter config, reference files, a scanner and a GitHub Actions workflow into the current folder; an existing file is never overwritten" },
+    meta: {
+      name: "init",
+      description:
+        "Write a starter config, reference files, a scanner and a GitHub Actions workflow into the current folder; an existing file is never overwritten",
+    },
     args: { ...globalArgs },
     run({ args }) {
       const inv = setup("init", args);
@@ -14,7 +18,9 @@ export default withHelp(
       const w = Math.max(...results.map((r) => r.path.length));
       const lines = results.map((r) => (r.written ? `wrote  ${r.path.padEnd(w)}  ${r.what}` : `kept   ${r.path.padEnd(w)}  already exists, not overwritten`));
       const n = results.filter((r) => r.written).length;
-      lines.push(`init: wrote ${n} of ${results.length} files${n ? "; next: dqctl reference check, then dqctl flow --scanner scanners/example.yaml …" : " (all were there already)"}`);
+      lines.push(
+        `init: wrote ${n} of ${results.length} files${n ? "; next: dqctl reference check, then dqctl flow --scanner scanners/example.yaml …" : " (all were there already)"}`,
+      );
       const step = { counts: { written: n, kept: results.length - n }, symbols: [], findings: [], extra: { init: results } };
       return finish(inv, step, { document: `${lines.join("\n")}\n` });
     },

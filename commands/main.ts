@@ -1,6 +1,6 @@
 // The entry: lazy subcommands, the strict argv parser, help, and the one place that maps errors to exit codes.
 import type { ArgsDef, CommandDef } from "citty";
-import { ConfigError, DqError, asDqError } from "../src/errors.ts";
+import { asDqError, ConfigError, DqError } from "../src/errors.ts";
 import { redactSecrets } from "../src/redact.ts";
 import { suggestion } from "../src/suggest.ts";
 import { VERSION } from "../src/version.ts";
@@ -24,7 +24,10 @@ export const SUBCOMMANDS = {
     subcommands: { verify: "Prove a run folder unchanged (exit 2 naming each changed, missing or added file)" },
   },
   bootstrap: { lazy: () => load(import("./bootstrap.ts")), description: "Hydrate a multi-vendor pricing dataset into the cache, with quality findings" },
-  lineage: { lazy: () => load(import("./lineage.ts")), description: "The data lineage & SLA document with measured freshness and completeness; --format openlineage for RunEvents" },
+  lineage: {
+    lazy: () => load(import("./lineage.ts")),
+    description: "The data lineage & SLA document with measured freshness and completeness; --format openlineage for RunEvents",
+  },
   flow: { lazy: () => load(import("./flow.ts")), description: "scan → ingest → repair → audit in one run, the audit a hard gate" },
   calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
   reference: {
@@ -131,5 +134,3 @@ export async function main(argv: string[]): Promise<number> {
     return e instanceof DqError ? e.exitCode : 3;
   }
 }
-
-;

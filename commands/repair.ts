@@ -25,35 +25,38 @@ export function repairBudget(args: Record<string, unknown>): { maxFills?: number
   return out;
 }
 
-export default withHelp(defineCommand({
-  meta: { name: "repair", description: "Refetch calendar gaps newest first; record genesis after an empty (uncapped) backfill" },
-  args: {
-    ...globalArgs,
-    ...seriesArgs,
-    ...vendorArgs,
-    ...repairArgs,
-    "dry-run": { type: "boolean", description: "Print the plan; fetch and write nothing" },
+export default withHelp(
+  defineCommand({
+    meta: { name: "repair", description: "Refetch calendar gaps newest first; record genesis after an empty (uncapped) backfill" },
+    args: {
+      ...globalArgs,
+      ...seriesArgs,
+      ...vendorArgs,
+      ...repairArgs,
+      "dry-run": { type: "boolean", description: "Print the plan; fetch and write nothing" },
+    },
+    async run({ args }) {
+      const inv = setup("repair", args, undefined, { writes: args["dry-run"] !== true, readOnlyFlag: "--dry-run" });
+      const symbols = selectSymbols(args, false);
+      const interval = args.interval ? parseInterval(args.interval) : undefined;
+      const budget = repairBudget(args);
+      const vendor = vendorFor(inv, args);
+      const step = await runRepair(inv.ctx, {
+        vendor,
+        ...(symbols ? { symbols } : {}),
+        ...(interval ? { interval } : {}),
+        ...budget,
+        dryRun: args["dry-run"] === true,
+        sourceName: args.source ?? args.vendor,
+      });
+      return finish(inv, step, { record: args["dry-run"] !== true });
+    },
+  }),
+  {
+    examples: [
+      "dqctl repair --vendor file --source fixtures/demo --dry-run",
+      "dqctl repair --vendor file --source fixtures/demo --symbols BINANCE:ETHUSDT --max-fills 10",
+      "dqctl repair --vendor binance --max-time 5m --backfill-days 0",
+    ],
   },
-  async run({ args }) {
-    const inv = setup("repair", args, undefined, { writes: args["dry-run"] !== true, readOnlyFlag: "--dry-run" });
-    const symbols = selectSymbols(args, false);
-    const interval = args.interval ? parseInterval(args.interval) : undefined;
-    const budget = repairBudget(args);
-    const vendor = vendorFor(inv, args);
-    const step = await runRepair(inv.ctx, {
-      vendor,
-      ...(symbols ? { symbols } : {}),
-      ...(interval ? { interval } : {}),
-      ...budget,
-      dryRun: args["dry-run"] === true,
-      sourceName: args.source ?? args.vendor,
-    });
-    return finish(inv, step, { record: args["dry-run"] !== true });
-  },
-}), {
-  examples: [
-    "dqctl repair --vendor file --source fixtures/demo --dry-run",
-    "dqctl repair --vendor file --source fixtures/demo --symbols BINANCE:ETHUSDT --max-fills 10",
-    "dqctl repair --vendor binance --max-time 5m --backfill-days 0",
-  ],
-});
+);

@@ -13,10 +13,37 @@ const [gitDir, ...names] = process.argv.slice(2);
 if (!gitDir) throw new Error("usage: bun scripts/calendar-answers.ts <exchange_calendars git dir> [names…]");
 const git = (...args: string[]) => execFileSync("git", ["--git-dir", gitDir, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
 const commit = git("rev-parse", "HEAD").trim();
-const list = names.length ? names : ["xnys", "cmes", "xlon", "xetr", "xpar", "xams", "xswx", "xmad", "xmil", "xtks", "xhkg", "xshg", "xkrx", "xbom", "xasx", "xtse", "xjse", "xtae", "xses", "bvmf"];
+const list = names.length
+  ? names
+  : [
+      "xnys",
+      "cmes",
+      "xlon",
+      "xetr",
+      "xpar",
+      "xams",
+      "xswx",
+      "xmad",
+      "xmil",
+      "xtks",
+      "xhkg",
+      "xshg",
+      "xkrx",
+      "xbom",
+      "xasx",
+      "xtse",
+      "xjse",
+      "xtae",
+      "xses",
+      "bvmf",
+    ];
 
 for (const name of list) {
-  const rows = git("show", `HEAD:tests/resources/${name}.csv`).trim().split("\n").slice(1).map((l) => l.split(","));
+  const rows = git("show", `HEAD:tests/resources/${name}.csv`)
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(","));
   let prev: number | undefined;
   let days = "";
   const times: (number | null)[][] = [];

@@ -1,5 +1,6 @@
 // `npm test`: run the whole bun:test suite and end with the line CI reads: `N passed, N failed`.
 export {};
+
 const proc = Bun.spawn([process.execPath, "test", ...process.argv.slice(2)], { stdout: "inherit", stderr: "pipe", env: process.env });
 let tail = "";
 const reader = proc.stderr.getReader();

@@ -53,13 +53,21 @@ function scopes(m: CompletionModel): { key: string; spec: CommandSpec }[] {
 }
 
 /** Commands that have subcommands (their second word is the subcommand, not an argument). */
-const nested = (m: CompletionModel) => m.commands.filter((c) => c.subcommands?.length).map((c) => c.name).join(" ");
+const nested = (m: CompletionModel) =>
+  m.commands
+    .filter((c) => c.subcommands?.length)
+    .map((c) => c.name)
+    .join(" ");
 
 function bash(m: CompletionModel): string {
   const fn = `_${m.program}`;
-  const valued = allFlags(m).filter((f) => f.takesValue).map((f) => `--${f.name}`);
+  const valued = allFlags(m)
+    .filter((f) => f.takesValue)
+    .map((f) => `--${f.name}`);
   const globals = m.globalFlags.map((f) => `--${f.name}`).join(" ");
-  const valueCases = allFlags(m).filter((f) => f.values?.length).map((f) => `    --${f.name}) COMPREPLY=($(compgen -W ${sq(f.values!.join(" "))} -- "$cur")); return ;;`);
+  const valueCases = allFlags(m)
+    .filter((f) => f.values?.length)
+    .map((f) => `    --${f.name}) COMPREPLY=($(compgen -W ${sq(f.values!.join(" "))} -- "$cur")); return ;;`);
   const flagCases = scopes(m).map(({ key, spec }) => `    ${sq(key)}) flags=${sq(spec.flags.map((f) => `--${f.name}`).join(" "))} ;;`);
   const wordCases = scopes(m).flatMap(({ key, spec }) => {
     const words = [...(spec.words ?? []), ...(spec.subcommands ?? []).map((s) => s.name)];
@@ -106,8 +114,12 @@ complete -o default -F ${fn} ${m.program}
 function zsh(m: CompletionModel): string {
   const fn = `_${m.program}`;
   const item = (name: string, d: string) => sq(`${name.replace(/:/g, "\\:")}:${oneLine(d)}`);
-  const valued = allFlags(m).filter((f) => f.takesValue).map((f) => `--${f.name}`);
-  const valueCases = allFlags(m).filter((f) => f.values?.length).map((f) => `    --${f.name}) compadd -- ${f.values!.map(sq).join(" ")}; return ;;`);
+  const valued = allFlags(m)
+    .filter((f) => f.takesValue)
+    .map((f) => `--${f.name}`);
+  const valueCases = allFlags(m)
+    .filter((f) => f.values?.length)
+    .map((f) => `    --${f.name}) compadd -- ${f.values!.map(sq).join(" ")}; return ;;`);
   const flagCases = scopes(m).map(({ key, spec }) => `    ${sq(key)}) flags=(${spec.flags.map((f) => item(`--${f.name}`, f.description)).join(" ")}) ;;`);
   const wordCases = scopes(m).flatMap(({ key, spec }) => {
     const items = [...(spec.words ?? []).map((w) => item(w, spec.description)), ...(spec.subcommands ?? []).map((s) => item(s.name, s.description))];

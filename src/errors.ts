@@ -30,7 +30,19 @@ const LOCATION_KEYS = ["symbol", "file", "line", "column", "field"] as const;
  * The specific codes `errors[]` items carry (besides the kinds, and lowercased errno names such as `enametoolong`).
  * They name operational failures, never findings: finding codes live in src/checks/registry.ts.
  */
-export const ERROR_CODES = ["bad_row", "empty_file", "malformed_json", "invalid_field", "locked", "unexpected", "not_found", "permission_denied", "no_space", "read_only", "vendor_http"] as const;
+export const ERROR_CODES = [
+  "bad_row",
+  "empty_file",
+  "malformed_json",
+  "invalid_field",
+  "locked",
+  "unexpected",
+  "not_found",
+  "permission_denied",
+  "no_space",
+  "read_only",
+  "vendor_http",
+] as const;
 
 /**
  * Base class: `message` names the thing and the value; `advice` says what to do.
@@ -120,15 +132,26 @@ export function asDqError(err: unknown): DqError {
   const path = (e as NodeJS.ErrnoException).path;
   const file = typeof path === "string" ? { file: path } : {};
   if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || code === "ENOTDIR") {
-    return new InputError(e.message, "check the path exists and is readable", { cause: e, code: code === "EACCES" ? "permission_denied" : "not_found", ...file });
+    return new InputError(e.message, "check the path exists and is readable", {
+      cause: e,
+      code: code === "EACCES" ? "permission_denied" : "not_found",
+      ...file,
+    });
   }
   if (code === "ENOSPC" || code === "EROFS") {
-    return new InputError(e.message, "free disk space or choose a writable --lakehouse", { cause: e, code: code === "ENOSPC" ? "no_space" : "read_only", ...file });
+    return new InputError(e.message, "free disk space or choose a writable --lakehouse", {
+      cause: e,
+      code: code === "ENOSPC" ? "no_space" : "read_only",
+      ...file,
+    });
   }
   if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code)) {
     // Any other filesystem errno (ENAMETOOLONG, EPERM, EIO, EMFILE, …): the message names the call and the path.
     return new InputError(e.message, "check the path, its permissions and the disk", { cause: e, code: code.toLowerCase(), ...file });
   }
-  const wrapped = new DqError("input", `unexpected error: ${e.message}`, "run again with --verbose and report the stack trace", { cause: e, code: "unexpected" });
+  const wrapped = new DqError("input", `unexpected error: ${e.message}`, "run again with --verbose and report the stack trace", {
+    cause: e,
+    code: "unexpected",
+  });
   return wrapped;
 }

@@ -45,8 +45,16 @@ export function starterFiles(): StarterFile[] {
         "BINANCE:USDCUSDT": { profile: "crypto", assetClass: "crypto", stablecoin: true },
       }),
     },
-    { path: "config/reference/holidays.json", what: "closures and early closes added to the built-in calendars", text: json({ equity: { closed: [], earlyClose: {}, open: [] } }) },
-    { path: "config/reference/sessions.json", what: "regular hours per profile (these are the built-in equity hours)", text: json({ equity: { timezone: "America/New_York", open: "09:30", close: "16:00" } }) },
+    {
+      path: "config/reference/holidays.json",
+      what: "closures and early closes added to the built-in calendars",
+      text: json({ equity: { closed: [], earlyClose: {}, open: [] } }),
+    },
+    {
+      path: "config/reference/sessions.json",
+      what: "regular hours per profile (these are the built-in equity hours)",
+      text: json({ equity: { timezone: "America/New_York", open: "09:30", close: "16:00" } }),
+    },
     {
       path: "scanners/example.yaml",
       what: "a static scanner: the symbols `dqctl scan` and `dqctl flow` work on",

@@ -81,7 +81,9 @@ const IssuesSchema = v.array(v.looseObject({ code: v.string(), severity: v.pickl
 /** sha256 of the canonical key inputs (symbols sorted; undefined fields dropped). */
 export function cacheKey(inputs: CacheKeyInputs): string {
   const canonical = { ...inputs, symbols: [...inputs.symbols].sort() };
-  return createHash("sha256").update(JSON.stringify(canonical, Object.keys(canonical).sort())).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical, Object.keys(canonical).sort()))
+    .digest("hex");
 }
 
 /** File stem of an entry. */
@@ -131,7 +133,19 @@ export function toCsv(t: StitchedTable): string {
   const n = (x: number) => (Number.isNaN(x) ? "" : String(x));
   const lines = ["timestamp,symbol,open,high,low,close,volume,primary_source,sources"];
   for (let i = 0; i < t.timestamp.length; i++) {
-    lines.push([new Date(t.timestamp[i]!).toISOString(), q(t.symbol[i]!), n(t.open[i]!), n(t.high[i]!), n(t.low[i]!), n(t.close[i]!), n(t.volume[i]!), q(t.primarySource[i]!), q(t.sources[i]!)].join(","));
+    lines.push(
+      [
+        new Date(t.timestamp[i]!).toISOString(),
+        q(t.symbol[i]!),
+        n(t.open[i]!),
+        n(t.high[i]!),
+        n(t.low[i]!),
+        n(t.close[i]!),
+        n(t.volume[i]!),
+        q(t.primarySource[i]!),
+        q(t.sources[i]!),
+      ].join(","),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

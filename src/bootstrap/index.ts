@@ -18,16 +18,16 @@ import { calendarFor } from "../calendar/index.ts";
 import { calendarOfSymbol } from "../calendar/resolve.ts";
 import type { Config } from "../config/schema.ts";
 import type { RunContext } from "../context.ts";
-import type { StitchedTable } from "../lakehouse/parquet.ts";
 import { ConfigError, DqError, type ErrorItem } from "../errors.ts";
+import type { StitchedTable } from "../lakehouse/parquet.ts";
 import { allocBars, BAR_COLUMNS, type Bars } from "../model/bars.ts";
 import { type Finding, iso, worstOf } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
 import { parseInstant } from "../model/parse.ts";
 import type { Profile } from "../model/profile.ts";
 import { parseSymbol, resolveProfile, type SymbolId } from "../model/symbol.ts";
-import { suggestion } from "../suggest.ts";
 import { type FailOn, gateExitCode, type LineageRef, type StepResult, type SymbolReport } from "../report/summary.ts";
+import { suggestion } from "../suggest.ts";
 import { mapLimitSettled } from "../vendors/limits.ts";
 import { createVendor, findVendor, settingsFor, VENDOR_NAMES } from "../vendors/registry.ts";
 import { fromVendorTicker } from "../vendors/tickers.ts";
@@ -72,7 +72,11 @@ export function parseVendors(list: readonly string[]): string[] {
   for (const raw of list.flatMap((s) => s.split(","))) {
     if (!raw.trim()) continue;
     const name = findVendor(raw)?.name;
-    if (!name) throw new ConfigError(`--vendor: unknown vendor "${raw.trim()}"${suggestion(raw.trim(), VENDOR_NAMES)}`, `use one or more of ${VENDOR_NAMES.join(", ")} in priority order, e.g. --vendor yahoo,alphavantage,file`);
+    if (!name)
+      throw new ConfigError(
+        `--vendor: unknown vendor "${raw.trim()}"${suggestion(raw.trim(), VENDOR_NAMES)}`,
+        `use one or more of ${VENDOR_NAMES.join(", ")} in priority order, e.g. --vendor yahoo,alphavantage,file`,
+      );
     if (!out.includes(name)) out.push(name);
   }
   if (!out.length) throw new ConfigError("--vendor: no vendor given", "pass e.g. --vendor yahoo");
@@ -104,7 +108,10 @@ function resolveToken(token: string, vendors: readonly string[], config: Config)
 /** Resolve `EURUSD=X,FX:GBPUSD` into dqctl symbols with their profiles. */
 export function resolveSymbols(raw: string, vendors: readonly string[], ctx: Pick<RunContext, "config">): BootstrapSymbol[] {
   const out: BootstrapSymbol[] = [];
-  for (const token of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const token of raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const { sym, profile } = resolveToken(token, vendors, ctx.config);
     if (out.some((s) => s.sym.id === sym.id)) continue;
     out.push({ sym, profile, requested: token });
@@ -114,13 +121,18 @@ export function resolveSymbols(raw: string, vendors: readonly string[], ctx: Pic
 }
 
 /** The window as first and last bar open on the interval's UTC grid (see the module comment). */
-export function resolveWindow(nowMs: number, interval: Interval, o: Pick<BootstrapOptions, "lookbackDays" | "start" | "end">): { startMs: number; endMs: number } {
+export function resolveWindow(
+  nowMs: number,
+  interval: Interval,
+  o: Pick<BootstrapOptions, "lookbackDays" | "start" | "end">,
+): { startMs: number; endMs: number } {
   const step = intervalMs(interval);
   const floor = (ms: number) => Math.floor(ms / step) * step;
   if (o.start !== undefined && o.lookbackDays !== undefined) throw new ConfigError("--start and --lookback-days both given", "pass one of them");
   const endMs = o.end !== undefined ? floor(parseInstant(o.end, "--end")) : floor(nowMs) - step;
   const startMs = o.start !== undefined ? floor(parseInstant(o.start, "--start")) : floor(endMs + step - (o.lookbackDays ?? 365) * DAY_MS);
-  if (startMs > endMs) throw new ConfigError(`window is empty: start ${iso(startMs)} is after end ${iso(endMs)}`, "check --start/--end/--lookback-days and --now");
+  if (startMs > endMs)
+    throw new ConfigError(`window is empty: start ${iso(startMs)} is after end ${iso(endMs)}`, "check --start/--end/--lookback-days and --now");
   return { startMs, endMs };
 }
 
@@ -135,7 +147,8 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   const vendors = parseVendors(opts.vendors);
   const symbols = resolveSymbols(opts.symbols, vendors, ctx);
   const { startMs, endMs } = resolveWindow(ctx.now.getTime(), opts.interval, opts);
-  if (vendors.includes("file") && !opts.sourcePath) throw new ConfigError("the file vendor needs --source-path", "pass --source-path with a folder of bar files or one file with a symbol column");
+  if (vendors.includes("file") && !opts.sourcePath)
+    throw new ConfigError("the file vendor needs --source-path", "pass --source-path with a folder of bar files or one file with a symbol column");
   const cacheDir = resolve(opts.cacheDir);
   const inputs: CacheKeyInputs = {
     vendors,
@@ -149,14 +162,25 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   const key = cacheKey(inputs);
   const nowMs = ctx.now.getTime();
   const vctx: VendorContext = { config: ctx.config, log: ctx.log, env: opts.env, ...(opts.sourcePath ? { source: opts.sourcePath } : {}) };
-  const vendorRefs: LineageRef[] = vendors.map((v) => (v === "file" ? { name: resolve(opts.sourcePath!), kind: "file", vendor: v } : { name: v, kind: "vendor", baseUrl: settingsFor(v, vctx).baseUrl }));
+  const vendorRefs: LineageRef[] = vendors.map((v) =>
+    v === "file" ? { name: resolve(opts.sourcePath!), kind: "file", vendor: v } : { name: v, kind: "vendor", baseUrl: settingsFor(v, vctx).baseUrl },
+  );
 
   sweepTemps(cacheDir); // a killed run's temp files; the cache must not keep debris across runs
   const hit = lookup(cacheDir, key, nowMs, opts.retentionDays, ctx.log);
   if (hit) {
     ctx.log.info(`bootstrap: cache hit ${hit.metadata.file} (${hit.metadata.rows} rows), no vendor contacted`);
     const pruned = prune(cacheDir, { retentionDays: opts.retentionDays, maxEntries: opts.maxEntries, keep: key, nowMs }, ctx.log);
-    return result(hit.metadata.reports, hit.issues, [], hit, { hit: true, stored: false, key, cacheDir, pruned, inputs, vendorsUsed: hit.metadata.vendorsUsed, vendorRefs });
+    return result(hit.metadata.reports, hit.issues, [], hit, {
+      hit: true,
+      stored: false,
+      key,
+      cacheDir,
+      pruned,
+      inputs,
+      vendorsUsed: hit.metadata.vendorsUsed,
+      vendorRefs,
+    });
   }
 
   const instances: Vendor[] = vendors.map((v) => createVendor(v, vctx));
@@ -190,16 +214,29 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
     const failed = fetched.filter((f) => f.error);
     const base = { symbol: s.sym.id, interval: opts.interval, profile: s.profile, requested: s.requested };
     if (rows === 0 && failed.length) {
-      for (const f of failed) errors.push({ ...f.error!.toItem({ symbol: s.sym.id }), message: `${s.sym.id} ${opts.interval}: ${f.vendor}: ${f.error!.oneLine()}` });
+      for (const f of failed)
+        errors.push({ ...f.error!.toItem({ symbol: s.sym.id }), message: `${s.sym.id} ${opts.interval}: ${f.vendor}: ${f.error!.oneLine()}` });
       reports.push({ ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null, vendors: [] });
       return;
     }
     for (const f of failed) {
-      findings.push({ code: "vendor_failed", severity: "warning", symbol: s.sym.id, interval: opts.interval, message: `${f.vendor} failed (${f.error!.message}); bars taken from the other vendors`, details: { vendor: f.vendor, error: f.error!.oneLine() } });
+      findings.push({
+        code: "vendor_failed",
+        severity: "warning",
+        symbol: s.sym.id,
+        interval: opts.interval,
+        message: `${f.vendor} failed (${f.error!.message}); bars taken from the other vendors`,
+        details: { vendor: f.vendor, error: f.error!.oneLine() },
+      });
     }
     const vopts = validationOptions(ctx.config, s.profile, opts.validation);
     const calendar = calendarFor(calendarOfSymbol(s.sym, ctx.config.instruments, s.profile), ctx.reference);
-    const v = validateSeries({ symbol: s.sym.id, interval: opts.interval, profile: s.profile, calendar, startMs, endMs, nowMs, config: ctx.config }, series, raw, vopts);
+    const v = validateSeries(
+      { symbol: s.sym.id, interval: opts.interval, profile: s.profile, calendar, startMs, endMs, nowMs, config: ctx.config },
+      series,
+      raw,
+      vopts,
+    );
     findings.push(...v.findings);
     const contributed = [...new Set(series.sources.flatMap((x) => x.split(",")))];
     for (const c of contributed) used.add(c);
@@ -230,7 +267,17 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   if (reason) ctx.log.warn(`bootstrap: dataset not cached (${reason})`);
   else entry = await store(cacheDir, { key, inputs, table, issues: findings, reports, vendorsUsed, createdMs: nowMs }, ctx.log);
   const pruned = prune(cacheDir, { retentionDays: opts.retentionDays, maxEntries: opts.maxEntries, keep: entry ? key : undefined, nowMs }, ctx.log);
-  return result(reports, findings, errors, entry, { hit: false, stored: entry !== undefined, key, cacheDir, pruned, inputs, vendorsUsed, vendorRefs, ...(reason ? { reason } : {}) });
+  return result(reports, findings, errors, entry, {
+    hit: false,
+    stored: entry !== undefined,
+    key,
+    cacheDir,
+    pruned,
+    inputs,
+    vendorsUsed,
+    vendorRefs,
+    ...(reason ? { reason } : {}),
+  });
 }
 
 /** One symbol's stitched rows on their way into the dataset table. */
@@ -277,12 +324,23 @@ function result(reports: SymbolReport[], findings: Finding[], errors: ErrorItem[
   const outputs: LineageRef[] = entry && m ? [{ name: entry.datasetPath, kind: "dataset", sha256: m.sha256, rows: m.rows, format: m.format }] : [];
   const lineage = { inputs: c.vendorRefs, outputs };
   return {
-    counts: { symbols: reports.length, seen: seen.length, rows, healthy: by("healthy"), degraded: by("degraded"), stale: by("stale"), missing: by("missing"), cacheHit: c.hit ? 1 : 0, pruned: c.pruned.length },
+    counts: {
+      symbols: reports.length,
+      seen: seen.length,
+      rows,
+      healthy: by("healthy"),
+      degraded: by("degraded"),
+      stale: by("stale"),
+      missing: by("missing"),
+      cacheHit: c.hit ? 1 : 0,
+      pruned: c.pruned.length,
+    },
     symbols: reports,
     findings,
     ...(errors.length ? { errors } : {}),
     extra: {
-      dataset: entry && m ? { path: entry.datasetPath, file: m.file, format: m.format, rows: m.rows, bytes: m.bytes, sha256: m.sha256, created: m.created } : null,
+      dataset:
+        entry && m ? { path: entry.datasetPath, file: m.file, format: m.format, rows: m.rows, bytes: m.bytes, sha256: m.sha256, created: m.created } : null,
       rows,
       symbolsSeen: seen,
       window: { start: c.inputs.start, end: c.inputs.end, interval: c.inputs.interval },

@@ -19,11 +19,11 @@
  */
 import { align } from "../calendar/align.ts";
 import type { Calendar } from "../calendar/types.ts";
+import { coverage as coverageCheck } from "../checks/coverage.ts";
 import { duplicateRows } from "../checks/duplicate_rows.ts";
 import { flatPrices } from "../checks/flat_prices.ts";
 import { qualityScore } from "../checks/status.ts";
 import { type CheckInput, type CheckOptions, checkOptions, finding, MAX_EVIDENCE } from "../checks/types.ts";
-import { coverage as coverageCheck } from "../checks/coverage.ts";
 import type { Config } from "../config/schema.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
@@ -114,7 +114,16 @@ export function validateSeries(sc: SeriesContext, series: StitchedSeries, raw: r
     const o = on("no_data");
     if (o) {
       const from = raw.map((r) => r.vendor).join(", ") || "no vendor";
-      findings.push(finding(sc, "no_data", o.severity("error"), `no bars from ${from} between ${iso(sc.startMs)} and ${iso(sc.endMs)}`, { rows: 0, expected: a.expected }, { vendors: raw.map((r) => r.vendor) }));
+      findings.push(
+        finding(
+          sc,
+          "no_data",
+          o.severity("error"),
+          `no bars from ${from} between ${iso(sc.startMs)} and ${iso(sc.endMs)}`,
+          { rows: 0, expected: a.expected },
+          { vendors: raw.map((r) => r.vendor) },
+        ),
+      );
     }
     return { findings, coverage, qualityScore: null, status: "missing" };
   }
@@ -133,9 +142,16 @@ export function validateSeries(sc: SeriesContext, series: StitchedSeries, raw: r
   if (miss && a.missing.length) {
     const n = a.missing.reduce((s, r) => s + r.bars, 0);
     findings.push(
-      finding(sc, "missing_rows", miss.severity("warning"), `${n} of ${a.expected} calendar-expected bars missing in ${a.missing.length} range${a.missing.length === 1 ? "" : "s"} between ${iso(sc.startMs)} and ${iso(judgedEnd)}`, { missingRows: n, ranges: a.missing.length, expected: a.expected }, {
-        ranges: a.missing.slice(0, MAX_EVIDENCE).map((r) => ({ from: iso(r.fromMs), to: iso(r.toMs), bars: r.bars })),
-      }),
+      finding(
+        sc,
+        "missing_rows",
+        miss.severity("warning"),
+        `${n} of ${a.expected} calendar-expected bars missing in ${a.missing.length} range${a.missing.length === 1 ? "" : "s"} between ${iso(sc.startMs)} and ${iso(judgedEnd)}`,
+        { missingRows: n, ranges: a.missing.length, expected: a.expected },
+        {
+          ranges: a.missing.slice(0, MAX_EVIDENCE).map((r) => ({ from: iso(r.fromMs), to: iso(r.toMs), bars: r.bars })),
+        },
+      ),
     );
   }
 
@@ -146,13 +162,19 @@ export function validateSeries(sc: SeriesContext, series: StitchedSeries, raw: r
   if (cov && coverage.expected > 0 && coverage.ratio < opts.coverageWarn) {
     const severity = coverage.ratio < opts.coverageError ? "error" : cov.severity("warning");
     findings.push(
-      finding(sc, "coverage", severity, `coverage ${(coverage.ratio * 100).toFixed(1)}% (${coverage.observed} of ${coverage.expected} expected bars; warn below ${opts.coverageWarn * 100}%, error below ${opts.coverageError * 100}%)`, {
-        coverage: round(coverage.ratio),
-        observed: coverage.observed,
-        expected: coverage.expected,
-        warn: opts.coverageWarn,
-        error: opts.coverageError,
-      }),
+      finding(
+        sc,
+        "coverage",
+        severity,
+        `coverage ${(coverage.ratio * 100).toFixed(1)}% (${coverage.observed} of ${coverage.expected} expected bars; warn below ${opts.coverageWarn * 100}%, error below ${opts.coverageError * 100}%)`,
+        {
+          coverage: round(coverage.ratio),
+          observed: coverage.observed,
+          expected: coverage.expected,
+          warn: opts.coverageWarn,
+          error: opts.coverageError,
+        },
+      ),
     );
   }
 
@@ -167,16 +189,36 @@ export function validateSeries(sc: SeriesContext, series: StitchedSeries, raw: r
     const context = { lastBar: iso(lastBar), lastExpected: iso(lastDue), reference: iso(refMs) };
     const metrics = { lagHours, barsBehind: behind, ageHours, warnHours: opts.stalenessWarnHours, maxAgeHours: opts.maxAgeHours };
     const st = on("staleness");
-    if (opts.maxAgeHours > opts.stalenessWarnHours) freshness = Math.max(0, Math.min(1, 1 - (lagHours - opts.stalenessWarnHours) / (opts.maxAgeHours - opts.stalenessWarnHours)));
+    if (opts.maxAgeHours > opts.stalenessWarnHours)
+      freshness = Math.max(0, Math.min(1, 1 - (lagHours - opts.stalenessWarnHours) / (opts.maxAgeHours - opts.stalenessWarnHours)));
     else freshness = lagHours > opts.maxAgeHours ? 0 : 1;
     if (st && lagHours > opts.stalenessWarnHours) {
       staleError = lagHours > opts.maxAgeHours;
       const severity = staleError ? "error" : st.severity("warning");
       const limit = staleError ? `max age ${opts.maxAgeHours} h` : `warn age ${opts.stalenessWarnHours} h`;
-      findings.push(finding(sc, "staleness", severity, `last bar ${iso(lastBar)} is ${behind} bar${behind === 1 ? "" : "s"} (${lagHours} market hours) behind the last completed bar ${iso(lastDue)}, over the ${limit}`, metrics, context));
+      findings.push(
+        finding(
+          sc,
+          "staleness",
+          severity,
+          `last bar ${iso(lastBar)} is ${behind} bar${behind === 1 ? "" : "s"} (${lagHours} market hours) behind the last completed bar ${iso(lastDue)}, over the ${limit}`,
+          metrics,
+          context,
+        ),
+      );
     } else if (behind > 0) {
       const ss = on("stale_series");
-      if (ss) findings.push(finding(sc, "stale_series", ss.severity("warning"), `last bar ${iso(lastBar)} trails the last completed bar ${iso(lastDue)} by ${behind} bar${behind === 1 ? "" : "s"}`, metrics, context));
+      if (ss)
+        findings.push(
+          finding(
+            sc,
+            "stale_series",
+            ss.severity("warning"),
+            `last bar ${iso(lastBar)} trails the last completed bar ${iso(lastDue)} by ${behind} bar${behind === 1 ? "" : "s"}`,
+            metrics,
+            context,
+          ),
+        );
     }
   }
 
@@ -222,9 +264,18 @@ export function crossSourceDrift(
       "cross_source_drift",
       severity,
       `close drift ${pct(worst.drift)} at ${iso(worst.timestamp)} (${closes(worst)}) above the ${limit}; ${over.length} of ${overlaps.length} shared bars above ${pct(opts.driftWarn)}`,
-      { maxDrift: round(worst.drift, 6), bars: over.length, errorBars, comparedBars: overlaps.length, warnTolerance: opts.driftWarn, tolerance: opts.driftTolerance },
       {
-        bars: over.slice(0, MAX_EVIDENCE).map((b) => ({ timestamp: iso(b.timestamp), drift: round(b.drift, 6), closes: Object.fromEntries(b.closes.map((c) => [c.vendor, c.close])) })),
+        maxDrift: round(worst.drift, 6),
+        bars: over.length,
+        errorBars,
+        comparedBars: overlaps.length,
+        warnTolerance: opts.driftWarn,
+        tolerance: opts.driftTolerance,
+      },
+      {
+        bars: over
+          .slice(0, MAX_EVIDENCE)
+          .map((b) => ({ timestamp: iso(b.timestamp), drift: round(b.drift, 6), closes: Object.fromEntries(b.closes.map((c) => [c.vendor, c.close])) })),
       },
     ),
   ];

@@ -2,7 +2,7 @@
  * The one session engine behind every declared calendar: a year's special days from the rules, then its sessions
  * (open, close and lunch break in UTC, one tz lookup per edge). Pure and deterministic; cached by SessionCalendar.
  */
-import { DAY_MS, dayMs, parseClock, parseDateKey, weekday, wallClockMs, yearOf } from "./dates.ts";
+import { DAY_MS, dayMs, parseClock, parseDateKey, wallClockMs, weekday, yearOf } from "./dates.ts";
 import type { DayNote, Session } from "./sessions.ts";
 import type { CalendarSpec, Clock } from "./spec.ts";
 
@@ -69,7 +69,10 @@ function date(spec: CalendarSpec, s: string | undefined): number {
 export function parseWeekdays(s: string): boolean[] {
   const mask = Array<boolean>(7).fill(false);
   for (const part of s.toLowerCase().split(",")) {
-    const [a, b] = part.trim().split("-").map((x) => DAY_NAMES.indexOf(x.trim().slice(0, 3)));
+    const [a, b] = part
+      .trim()
+      .split("-")
+      .map((x) => DAY_NAMES.indexOf(x.trim().slice(0, 3)));
     if (a === undefined || a < 0 || (b !== undefined && b < 0)) throw new RangeError(`"${s}" is not a list of weekdays such as Mon-Fri`);
     for (let d = a; ; d = (d + 1) % 7) {
       mask[d] = true;
@@ -84,7 +87,8 @@ export function compile(spec: CalendarSpec, o: HoursOverrides = {}): CompiledCal
   const eras: Era[] = spec.hours.map((h) => {
     const open = o.open ?? clock(spec, h.open);
     const close = o.close ?? clock(spec, h.close);
-    const lunch = o.lunch !== undefined ? (o.lunch ?? undefined) : h.lunch ? ([clock(spec, h.lunch[0]), clock(spec, h.lunch[1])] as [number, number]) : undefined;
+    const lunch =
+      o.lunch !== undefined ? (o.lunch ?? undefined) : h.lunch ? ([clock(spec, h.lunch[0]), clock(spec, h.lunch[1])] as [number, number]) : undefined;
     const byWeekday = DAY_NAMES.map((n) => {
       const d = Object.entries(h.days ?? {}).find(([k]) => k.toLowerCase() === n)?.[1];
       return d ? { open: d.open ? clock(spec, d.open) : open, close: d.close ? clock(spec, d.close) : close } : undefined;

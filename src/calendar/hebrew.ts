@@ -5,7 +5,21 @@
 import { DAY_MS, dayMs } from "./dates.ts";
 
 /** Hebrew months as ICU names them in English ("Adar" in a common year, "Adar I"/"Adar II" in a leap year). */
-export type HebrewMonth = "Tishri" | "Heshvan" | "Kislev" | "Tevet" | "Shevat" | "Adar" | "Adar I" | "Adar II" | "Nisan" | "Iyar" | "Sivan" | "Tamuz" | "Av" | "Elul";
+export type HebrewMonth =
+  | "Tishri"
+  | "Heshvan"
+  | "Kislev"
+  | "Tevet"
+  | "Shevat"
+  | "Adar"
+  | "Adar I"
+  | "Adar II"
+  | "Nisan"
+  | "Iyar"
+  | "Sivan"
+  | "Tamuz"
+  | "Av"
+  | "Elul";
 
 const format = new Intl.DateTimeFormat("en-u-ca-hebrew", { month: "long", day: "numeric", timeZone: "UTC" });
 const years = new Map<number, Map<string, number>>();

@@ -13,13 +13,12 @@ import { isProfile, type Profile } from "../model/profile.ts";
 import { CryptoCalendar } from "./crypto.ts";
 import { compile, type HoursOverrides } from "./engine.ts";
 import { applyHolidayOverrides, type ReferenceOverrides, referenceKeys } from "./reference.ts";
-import { calendarNames, canonicalCalendar, CRYPTO, DEFAULT_CALENDAR, specOf } from "./registry.ts";
+import { CRYPTO, calendarNames, canonicalCalendar, DEFAULT_CALENDAR, specOf } from "./registry.ts";
 import { type MarketCalendar, SessionCalendar } from "./sessions.ts";
 
-export type { MarketCalendar, Session,  } from "./sessions.ts";
-;
 export { emptyReference, loadReference, type ReferenceOverrides } from "./reference.ts";
-export { calendarNames,   } from "./registry.ts";
+export { calendarNames } from "./registry.ts";
+export type { MarketCalendar, Session } from "./sessions.ts";
 
 function build(name: string, ref: ReferenceOverrides | undefined): MarketCalendar {
   if (name === CRYPTO) return new CryptoCalendar();
@@ -28,7 +27,10 @@ function build(name: string, ref: ReferenceOverrides | undefined): MarketCalenda
   let hours: HoursOverrides = {};
   for (const k of keys) hours = { ...hours, ...ref?.sessions[k] };
   const holidays = keys.map((k) => ref?.holidays[k]).filter((o) => o !== undefined);
-  return new SessionCalendar(compile(spec, hours), holidays.length ? (y, notes) => holidays.reduce((n, o) => applyHolidayOverrides(y, n, o), notes) : undefined);
+  return new SessionCalendar(
+    compile(spec, hours),
+    holidays.length ? (y, notes) => holidays.reduce((n, o) => applyHolidayOverrides(y, n, o), notes) : undefined,
+  );
 }
 
 const defaults = new Map<string, MarketCalendar>();

@@ -1,7 +1,7 @@
 import { iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
 import { dateKey, formatClock } from "./dates.ts";
-import { aliasesOf, BUILT_IN, cmeGroupRoots, CRYPTO } from "./registry.ts";
+import { aliasesOf, BUILT_IN, CRYPTO, cmeGroupRoots } from "./registry.ts";
 import type { MarketCalendar } from "./sessions.ts";
 
 /** One session as listed by `dqctl calendar`. */

@@ -48,8 +48,12 @@ const Zone = v.pipe(
 );
 
 const HolidayEntry = v.strictObject({
-  closed: v.optional(v.array(v.union([DateStr, v.strictObject({ date: DateStr, name: v.optional(v.string()) })], "expected a date YYYY-MM-DD or { date, name }"))),
-  earlyClose: v.optional(v.record(DateStr, v.union([Clock, v.strictObject({ close: Clock, name: v.optional(v.string()) })], 'expected "HH:MM" or { close, name }'))),
+  closed: v.optional(
+    v.array(v.union([DateStr, v.strictObject({ date: DateStr, name: v.optional(v.string()) })], "expected a date YYYY-MM-DD or { date, name }")),
+  ),
+  earlyClose: v.optional(
+    v.record(DateStr, v.union([Clock, v.strictObject({ close: Clock, name: v.optional(v.string()) })], 'expected "HH:MM" or { close, name }')),
+  ),
   open: v.optional(v.array(DateStr)),
 });
 const HoursEntry = v.strictObject({
@@ -73,7 +77,8 @@ function readJson(path: string, advice: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError(`${path}: malformed JSON (${(err as Error).message})`, advice, { cause: err });
   }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError(`${path}: field (root): expected an object keyed by profile or calendar`, advice);
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    throw new ConfigError(`${path}: field (root): expected an object keyed by profile or calendar`, advice);
   return raw as Record<string, unknown>;
 }
 
@@ -83,10 +88,16 @@ function keyed(path: string, raw: Record<string, unknown>): [key: string, body: 
   for (const [k, body] of Object.entries(raw)) {
     if (k === "$schema") continue;
     // Crypto is named explicitly because "unknown key" would not say why it is refused.
-    if (k.toLowerCase() === "crypto") throw new ConfigError(`${path}: field ${k}: crypto trades 24/7 UTC, it has no holidays or session hours`, "remove the crypto entry");
+    if (k.toLowerCase() === "crypto")
+      throw new ConfigError(`${path}: field ${k}: crypto trades 24/7 UTC, it has no holidays or session hours`, "remove the crypto entry");
     const key = (SESSION_PROFILES as readonly string[]).includes(k) ? k : canonicalCalendar(k);
     if (!key || !specOf(specKey(key))) {
-      throw new ConfigError(`${path}: field ${k}: not a profile or calendar`, `key entries by equity, futures, forex or a calendar name (${calendarNames().filter((n) => n !== "CRYPTO").join(", ")})`);
+      throw new ConfigError(
+        `${path}: field ${k}: not a profile or calendar`,
+        `key entries by equity, futures, forex or a calendar name (${calendarNames()
+          .filter((n) => n !== "CRYPTO")
+          .join(", ")})`,
+      );
     }
     out.push([key, body, k]);
   }
@@ -145,7 +156,10 @@ export function loadReference(dir: string): ReferenceOverrides {
       // Refuse keys a calendar has no use for, rather than ignoring them silently.
       for (const k of ["earlyClose", "holidayClose"] as const) {
         if (e[k] && !spec.earlyCloses?.some((g) => g.key === k)) {
-          throw new ConfigError(`${sPath}: field ${field}.${k}: ${spec.name} has no standard ${k === "earlyClose" ? "early close" : "holiday halt"}; list dates in holidays.json`, SESSIONS_ADVICE);
+          throw new ConfigError(
+            `${sPath}: field ${field}.${k}: ${spec.name} has no standard ${k === "earlyClose" ? "early close" : "holiday halt"}; list dates in holidays.json`,
+            SESSIONS_ADVICE,
+          );
         }
       }
       if (h.open !== undefined && h.open === h.close && spec.profile !== "forex") {

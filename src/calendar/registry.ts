@@ -3,19 +3,16 @@
  * calendar; CME roots → a product group; a profile → its family's default calendar.
  */
 import type { Profile } from "../model/profile.ts";
+import BVMF from "./exchanges/bvmf.ts";
 import { CMES_AGRI, CMES_ENERGY, CMES_EQUITY, CMES_FX, CMES_RATES } from "./exchanges/cme-groups.ts";
 import { CMES_SPEC as CMES } from "./exchanges/cmes.ts";
 import FOREX from "./exchanges/forex.ts";
-import BVMF from "./exchanges/bvmf.ts";
 import XAMS from "./exchanges/xams.ts";
 import XASX from "./exchanges/xasx.ts";
-import XHKG from "./exchanges/xhkg.ts";
-import XJSE from "./exchanges/xjse.ts";
-import XTAE from "./exchanges/xtae.ts";
-import XTKS from "./exchanges/xtks.ts";
-import XTSE from "./exchanges/xtse.ts";
 import XBOM from "./exchanges/xbom.ts";
 import XETR from "./exchanges/xetr.ts";
+import XHKG from "./exchanges/xhkg.ts";
+import XJSE from "./exchanges/xjse.ts";
 import XKRX from "./exchanges/xkrx.ts";
 import XLON from "./exchanges/xlon.ts";
 import XMAD from "./exchanges/xmad.ts";
@@ -25,6 +22,9 @@ import XPAR from "./exchanges/xpar.ts";
 import XSES from "./exchanges/xses.ts";
 import XSHG from "./exchanges/xshg.ts";
 import XSWX from "./exchanges/xswx.ts";
+import XTAE from "./exchanges/xtae.ts";
+import XTKS from "./exchanges/xtks.ts";
+import XTSE from "./exchanges/xtse.ts";
 import type { CalendarSpec } from "./spec.ts";
 
 /** Every declared calendar (crypto is arithmetic, not declared: see crypto.ts). */
@@ -87,7 +87,27 @@ const EXCHANGES: Readonly<Record<string, readonly string[]>> = {
   XSES: ["SGX"],
   XBOM: ["BSE", "NSE", "XNSE"],
   XTAE: ["TASE", "TLV"],
-  [CRYPTO]: ["BINANCE", "BINANCEUS", "COINBASE", "KRAKEN", "OKX", "BYBIT", "BITGET", "KUCOIN", "BITSTAMP", "GEMINI", "BITFINEX", "HUOBI", "HTX", "GATEIO", "MEXC", "CRYPTO", "CRYPTOCAP", "DERIBIT", "BITMEX"],
+  [CRYPTO]: [
+    "BINANCE",
+    "BINANCEUS",
+    "COINBASE",
+    "KRAKEN",
+    "OKX",
+    "BYBIT",
+    "BITGET",
+    "KUCOIN",
+    "BITSTAMP",
+    "GEMINI",
+    "BITFINEX",
+    "HUOBI",
+    "HTX",
+    "GATEIO",
+    "MEXC",
+    "CRYPTO",
+    "CRYPTOCAP",
+    "DERIBIT",
+    "BITMEX",
+  ],
 };
 
 const EXCHANGE_CALENDAR = new Map<string, string>();

@@ -21,7 +21,11 @@ export interface UnknownCalendar {
  * by product group), unless `instruments["<id>"].profile` names another family; the profile's default calendar
  * (configured, or recorded in the catalog when the series was ingested); else unknown.
  */
-export function resolveCalendar(sym: SymbolId, instruments?: Readonly<Record<string, InstrumentConfig | undefined>>, recorded?: string): CalendarChoice | UnknownCalendar {
+export function resolveCalendar(
+  sym: SymbolId,
+  instruments?: Readonly<Record<string, InstrumentConfig | undefined>>,
+  recorded?: string,
+): CalendarChoice | UnknownCalendar {
   const inst = instruments?.[sym.id];
   if (inst?.calendar) {
     const calendar = canonicalCalendar(inst.calendar);
@@ -36,7 +40,9 @@ export function resolveCalendar(sym: SymbolId, instruments?: Readonly<Record<str
   return {
     unknown: true,
     message: `${sym.id}: unknown exchange "${sym.exchange}", no calendar`,
-    advice: `set instruments["${sym.id}"].calendar to its exchange's calendar (${calendarNames().filter((n) => !n.includes("_")).join(", ")}; see dqctl calendar --list) in the config or instruments.json`,
+    advice: `set instruments["${sym.id}"].calendar to its exchange's calendar (${calendarNames()
+      .filter((n) => !n.includes("_"))
+      .join(", ")}; see dqctl calendar --list) in the config or instruments.json`,
   };
 }
 

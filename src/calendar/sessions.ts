@@ -48,7 +48,6 @@ export function isMarketCalendar(c: Calendar): c is MarketCalendar {
   return typeof (c as Partial<MarketCalendar>).lastClosedSession === "function";
 }
 
-
 interface BarTable {
   opens: Float64Array;
   /** When each bar completes: min(open + interval, session close); non-decreasing. */

@@ -97,4 +97,3 @@ export function localToUtc(zone: string, localMs: number): number {
 export function utcToLocal(zone: string, ms: number): number {
   return ms + offsetAt(zone, ms) * MIN_MS;
 }
-

@@ -30,6 +30,8 @@ export const badValue: Check = {
       if (!(volume[i]! >= 0) || volume[i] === Infinity) note(i, "volume", volume[i]!);
     }
     if (!count) return [];
-    return [finding(input, "bad_value", opts.severity("error"), `${count} bad values (price ≤ 0, NaN, infinite or negative volume)`, { values: count }, { values })];
+    return [
+      finding(input, "bad_value", opts.severity("error"), `${count} bad values (price ≤ 0, NaN, infinite or negative volume)`, { values: count }, { values }),
+    ];
   },
 };

@@ -1,5 +1,5 @@
 import { align, seriesWindow } from "../calendar/align.ts";
-import { type Check, type CheckMeta, type CheckInput, finding } from "./types.ts";
+import { type Check, type CheckInput, type CheckMeta, finding } from "./types.ts";
 
 /** Observed ÷ calendar-expected bars over the audit window (or the series window); 1 when nothing is expected. */
 export function coverageRatio(input: Pick<CheckInput, "bars" | "calendar" | "interval" | "genesisMs" | "fromMs" | "toMs">): {

@@ -23,9 +23,16 @@ export const duplicateRows: Check = {
     const repeated = [...seen].filter(([, c]) => c > 1).sort((a, b) => a[0] - b[0]);
     const extra = ts.length - seen.size;
     return [
-      finding(input, "duplicate_rows", opts.severity("warning"), `${extra} duplicate rows at ${repeated.length} timestamps`, { duplicateRows: extra, timestamps: repeated.length }, {
-        timestamps: repeated.slice(0, MAX_EVIDENCE).map(([t, c]) => ({ timestamp: iso(t), count: c })),
-      }),
+      finding(
+        input,
+        "duplicate_rows",
+        opts.severity("warning"),
+        `${extra} duplicate rows at ${repeated.length} timestamps`,
+        { duplicateRows: extra, timestamps: repeated.length },
+        {
+          timestamps: repeated.slice(0, MAX_EVIDENCE).map(([t, c]) => ({ timestamp: iso(t), count: c })),
+        },
+      ),
     ];
   },
 };

@@ -1,7 +1,7 @@
 import type { Severity } from "../model/finding.ts";
 import { iso } from "../model/finding.ts";
 import { MAD_TO_SD, madLowerBound, type RobustStats, SortedWindow, zOf } from "./robust.ts";
-import { type Check, type CheckMeta, type CheckInput, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** Options under `checks.false_tick.*` and their defaults. */
 export const FALSE_TICK_DEFAULTS = {
@@ -155,7 +155,6 @@ const meta = {
   },
   example: "1 false tick (log return 12.4 robust σ off the previous 50 returns, undone by the next bar; largest 0.131)",
 } as const satisfies CheckMeta;
-
 
 /** `false_tick`: an outlier candle (robust z of its log return ≥ 6 against the previous 50) that the next bar reverts, or a stray close outside its bar; warning, error when extreme. */
 export const falseTick: Check = {

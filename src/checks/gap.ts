@@ -2,7 +2,7 @@ import { align, type MissingRange, seriesWindow } from "../calendar/align.ts";
 import type { Calendar } from "../calendar/types.ts";
 import { iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
-import { type Check, type CheckMeta, type CheckInput, finding } from "./types.ts";
+import { type Check, type CheckInput, type CheckMeta, finding } from "./types.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -43,7 +43,6 @@ const meta = {
   },
   example: "3 missing bars in 1 gap (BINANCE:ETHUSDT 1d: 2026-03-10 → 2026-03-12)",
 } as const satisfies CheckMeta;
-
 
 /**
  * `gap`: expected bars absent inside the series. Every missing range is listed exactly (repair refetches them).

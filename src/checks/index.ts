@@ -42,7 +42,8 @@ function validateByInterval(code: string, value: unknown): void {
     for (const [key, v] of Object.entries(layer)) {
       if (key === "byInterval") throw new ConfigError(`${where}.${iv}.byInterval: byInterval does not nest`, advice);
       if (key === "severity") {
-        if (v !== "warning" && v !== "error" && v !== "off") throw new ConfigError(`${where}.${iv}.severity: expected "warning", "error" or "off", got ${JSON.stringify(v)}`, advice);
+        if (v !== "warning" && v !== "error" && v !== "off")
+          throw new ConfigError(`${where}.${iv}.severity: expected "warning", "error" or "off", got ${JSON.stringify(v)}`, advice);
         continue;
       }
       validateValue(`${where}.${iv}.${key}`, v);

@@ -23,9 +23,16 @@ export const offCalendar: Check = {
     // Named by calendar (XTKS, CMES_EQUITY…); a test stub without a name by its profile.
     const name = isMarketCalendar(input.calendar) ? input.calendar.name : input.profile;
     return [
-      finding(input, "off_calendar", opts.severity("warning"), `${n} bar${n === 1 ? "" : "s"} outside the ${name} calendar`, { bars: n }, {
-        timestamps: off.slice(0, MAX_EVIDENCE).map(iso),
-      }),
+      finding(
+        input,
+        "off_calendar",
+        opts.severity("warning"),
+        `${n} bar${n === 1 ? "" : "s"} outside the ${name} calendar`,
+        { bars: n },
+        {
+          timestamps: off.slice(0, MAX_EVIDENCE).map(iso),
+        },
+      ),
     ];
   },
 };

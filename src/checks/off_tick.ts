@@ -36,7 +36,6 @@ const meta = {
   example: "12 of 250 bars have prices off the 0.01 tick grid (first 2024-03-04T00:00:00.000Z: close 101.004)",
 } as const satisfies CheckMeta;
 
-
 /** `off_tick`: prices off the instrument's tick grid (`tickSize` from config.instruments or instruments.json); warning. */
 export const offTick: Check = {
   code: "off_tick",
@@ -59,7 +58,14 @@ export const offTick: Check = {
         if (!off) continue;
         prices++;
         hit = true;
-        if (examples.length < max) examples.push({ timestamp: iso(b.timestamp[i]!), column: col, price: p, nearest: Number((Math.round(p / tick) * tick).toPrecision(15)), offTicks: Number(off.toPrecision(4)) });
+        if (examples.length < max)
+          examples.push({
+            timestamp: iso(b.timestamp[i]!),
+            column: col,
+            price: p,
+            nearest: Number((Math.round(p / tick) * tick).toPrecision(15)),
+            offTicks: Number(off.toPrecision(4)),
+          });
       }
       if (hit) bars++;
     }
@@ -70,7 +76,14 @@ export const offTick: Check = {
     const first = examples[0];
     const at = first ? ` (first ${first.column} ${first.price} on ${String(first.timestamp)})` : "";
     return [
-      finding(input, "off_tick", opts.severity("warning"), `${bars} of ${n} bars have prices off the ${tick} tick grid${at}${hint}`, { bars, prices, tickSize: tick }, { examples }),
+      finding(
+        input,
+        "off_tick",
+        opts.severity("warning"),
+        `${bars} of ${n} bars have prices off the ${tick} tick grid${at}${hint}`,
+        { bars, prices, tickSize: tick },
+        { examples },
+      ),
     ];
   },
 };

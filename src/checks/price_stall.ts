@@ -7,8 +7,27 @@ export const DEFAULT_STABLECOINS: readonly string[] = ["USDT", "USDC", "DAI", "F
 
 // Fiat quotes a stablecoin base trades against (USDCEUR, USDTTRY): the remainder of the ticker must be one
 // of these or a stablecoin, so a prefix match alone ("USDE" + "UR") does not exempt an unrelated ticker.
-const FIAT_QUOTES = new Set(["USD", "EUR", "GBP", "TRY", "BRL", "ARS", "JPY", "AUD", "CAD", "CHF", "MXN", "NGN", "UAH", "ZAR", "IDR", "PLN", "RUB", "KRW", "INR"]);
-
+const FIAT_QUOTES = new Set([
+  "USD",
+  "EUR",
+  "GBP",
+  "TRY",
+  "BRL",
+  "ARS",
+  "JPY",
+  "AUD",
+  "CAD",
+  "CHF",
+  "MXN",
+  "NGN",
+  "UAH",
+  "ZAR",
+  "IDR",
+  "PLN",
+  "RUB",
+  "KRW",
+  "INR",
+]);
 
 /**
  * True when `symbol` (EXCHANGE:TICKER or a bare ticker) is a stablecoin or a pair whose base asset
@@ -17,7 +36,11 @@ const FIAT_QUOTES = new Set(["USD", "EUR", "GBP", "TRY", "BRL", "ARS", "JPY", "A
 export function isStablecoin(symbol: string, list: readonly string[] = DEFAULT_STABLECOINS): boolean {
   const colon = symbol.lastIndexOf(":");
   // Drop contract suffixes (BTCUSDT.P) and separators (USDC-USD, USDC/USDT) before matching.
-  const ticker = symbol.slice(colon + 1).toUpperCase().split(".")[0]!.replace(/[-_/]/g, "");
+  const ticker = symbol
+    .slice(colon + 1)
+    .toUpperCase()
+    .split(".")[0]!
+    .replace(/[-_/]/g, "");
   const coins = new Set(list.map((s) => s.toUpperCase()));
   if (coins.has(ticker)) return true;
   for (const base of coins) {
@@ -66,7 +89,12 @@ const meta = {
   rule: "at least minRun consecutive zero close changes (instruments marked stablecoin and the stablecoins list are exempt)",
   severity: "error and toxic when the series ends stalled; warning for an earlier stall",
   options: {
-    minRun: { defaultText: "by interval: 60 on 1m, 24 on 5m, 16 on 15m, 12 on 30m, 8 on 1h, 6 on 4h, 3 on 1d", min: 1, integer: true, description: "zero close changes in a row that make a stall" },
+    minRun: {
+      defaultText: "by interval: 60 on 1m, 24 on 5m, 16 on 15m, 12 on 30m, 8 on 1h, 6 on 4h, 3 on 1d",
+      min: 1,
+      integer: true,
+      description: "zero close changes in a row that make a stall",
+    },
     stablecoins: { default: DEFAULT_STABLECOINS, description: "tickers exempt from the check (pinned by design)" },
   },
   example: "close unchanged at 0.52 for the last 4 changes (since 2026-11-16T00:00:00.000Z)",
@@ -91,7 +119,14 @@ export const priceStall: Check = {
     const message = endsStalled
       ? `close unchanged at ${last.price} for the last ${last.length} changes (since ${iso(b.timestamp[last.from]!)})`
       : `${runs.length} stalls of ${minRun}+ zero close changes (longest ${longest})`;
-    const f = finding(input, "price_stall", endsStalled ? "error" : opts.severity("warning"), message, { runs: runs.length, longest, minRun }, { runs: evidence });
+    const f = finding(
+      input,
+      "price_stall",
+      endsStalled ? "error" : opts.severity("warning"),
+      message,
+      { runs: runs.length, longest, minRun },
+      { runs: evidence },
+    );
     if (endsStalled) f.toxic = true;
     return [f];
   },

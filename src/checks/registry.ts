@@ -52,7 +52,14 @@ export interface CodeInfo extends CheckMeta {
 
 const SERIES = "ingest, audit, flow (and repair when it re-checks a series)";
 
-const fixed = (code: string, reportedBy: string, meta: Omit<CheckMeta, "options">, why: string): CodeInfo => ({ code, reportedBy, ...meta, options: {}, configurable: false, notConfigurable: why });
+const fixed = (code: string, reportedBy: string, meta: Omit<CheckMeta, "options">, why: string): CodeInfo => ({
+  code,
+  reportedBy,
+  ...meta,
+  options: {},
+  configurable: false,
+  notConfigurable: why,
+});
 
 /** Every finding code, series checks first. */
 export const CODES: readonly CodeInfo[] = [
@@ -66,10 +73,46 @@ export const CODES: readonly CodeInfo[] = [
     example: "no lakehouse file BINANCE_BTCUSDT_1d.parquet (not in the catalog)",
     configurable: true,
   },
-  fixed("unreadable", "audit, flow, snapshot", { rule: "a lakehouse file cannot be decoded (truncated, not Parquet, wrong columns); the other series are still audited", severity: "error", example: "data/lakehouse/NASDAQ_AAPL_1d.parquet: not a Parquet file (no PAR1 magic, file is 12 bytes)" }, "an unreadable file is always an error"),
-  fixed("corrupt", "ingest, repair, audit, flow, snapshot", { rule: "a lakehouse file's sha256 is not the one its catalog entry recorded: it changed outside dqctl (bit rot, an edit, a copy); it is never read as golden and never merged into — restore it, or delete it and ingest again", severity: "error", example: "data/lakehouse/NASDAQ_AAPL_1d.parquet: content changed outside dqctl (sha256 3f3c83781462…, catalog recorded 36419c3d9738…)" }, "a file that is not what was committed is always an error"),
-  fixed("unknown_calendar", "ingest, repair, audit, flow", { rule: "a series' exchange maps to no calendar, so its sessions are unknown: that series is not processed (the others are); the message names the exchange and how to map it (instruments[\"<id>\"].calendar, dqctl calendar --list)", severity: "error", example: 'FOO:BAR: unknown exchange "FOO", no calendar; not processed' }, "without a calendar nothing can be judged; map the exchange instead"),
-  fixed("future_bar", "ingest, repair, flow", { rule: "a vendor sent bars that open after --now; they are not committed (the bar still in progress is held back silently and committed by a later run)", severity: "warning", example: "2 bar(s) open after now (2026-11-21T06:00:00.000Z), first 2026-11-22T00:00:00.000Z: not committed" }, "bars from the future are never golden; the warning only reports them"),
+  fixed(
+    "unreadable",
+    "audit, flow, snapshot",
+    {
+      rule: "a lakehouse file cannot be decoded (truncated, not Parquet, wrong columns); the other series are still audited",
+      severity: "error",
+      example: "data/lakehouse/NASDAQ_AAPL_1d.parquet: not a Parquet file (no PAR1 magic, file is 12 bytes)",
+    },
+    "an unreadable file is always an error",
+  ),
+  fixed(
+    "corrupt",
+    "ingest, repair, audit, flow, snapshot",
+    {
+      rule: "a lakehouse file's sha256 is not the one its catalog entry recorded: it changed outside dqctl (bit rot, an edit, a copy); it is never read as golden and never merged into — restore it, or delete it and ingest again",
+      severity: "error",
+      example: "data/lakehouse/NASDAQ_AAPL_1d.parquet: content changed outside dqctl (sha256 3f3c83781462…, catalog recorded 36419c3d9738…)",
+    },
+    "a file that is not what was committed is always an error",
+  ),
+  fixed(
+    "unknown_calendar",
+    "ingest, repair, audit, flow",
+    {
+      rule: 'a series\' exchange maps to no calendar, so its sessions are unknown: that series is not processed (the others are); the message names the exchange and how to map it (instruments["<id>"].calendar, dqctl calendar --list)',
+      severity: "error",
+      example: 'FOO:BAR: unknown exchange "FOO", no calendar; not processed',
+    },
+    "without a calendar nothing can be judged; map the exchange instead",
+  ),
+  fixed(
+    "future_bar",
+    "ingest, repair, flow",
+    {
+      rule: "a vendor sent bars that open after --now; they are not committed (the bar still in progress is held back silently and committed by a later run)",
+      severity: "warning",
+      example: "2 bar(s) open after now (2026-11-21T06:00:00.000Z), first 2026-11-22T00:00:00.000Z: not committed",
+    },
+    "bars from the future are never golden; the warning only reports them",
+  ),
   {
     code: "quarantined",
     reportedBy: "ingest, audit, flow, snapshot",
@@ -84,14 +127,79 @@ export const CODES: readonly CodeInfo[] = [
   { code: "missing_rows", reportedBy: "bootstrap", ...MISSING_ROWS_META, configurable: true },
   { code: "stale_series", reportedBy: "bootstrap", ...STALE_SERIES_META, configurable: true },
   { code: "cross_source_drift", reportedBy: "bootstrap", ...CROSS_SOURCE_DRIFT_META, configurable: true },
-  { code: "vendor_failed", reportedBy: "bootstrap", ...VENDOR_FAILED_META, configurable: false, notConfigurable: "it reports a vendor outage that the other vendors covered" },
-  fixed("snapshot_blocked", "snapshot", { rule: "an asset a snapshot needs is missing, unreadable, stale, toxic or empty (or foundation_health.json marks it toxic); nothing is written and the exit code is 2", severity: "error", example: "BINANCE:SOLUSDT 1d: toxic: 2 close-to-close moves beyond ×6 or ÷6" }, "a run must not read unfit data"),
-  fixed("snapshot_changed", "snapshot verify", { rule: "a file of a run folder no longer has the sha256 its manifest recorded", severity: "error", example: "data/BINANCE_BTCUSDT_1d.parquet: sha256 1f3a9b07c2d4… (2048 bytes) differs from the manifest's 9c2e51aa0b13… (2048 bytes)" }, "verification has no thresholds"),
-  fixed("snapshot_missing", "snapshot verify", { rule: "a file the manifest lists is gone from the run folder", severity: "error", example: "returns_matrix.parquet: listed in manifest.json but not in the run folder" }, "verification has no thresholds"),
-  fixed("snapshot_added", "snapshot verify", { rule: "the run folder holds a file the manifest does not list", severity: "error", example: "notes.txt: in the run folder but not in manifest.json" }, "verification has no thresholds"),
-  fixed("snapshot_id_mismatch", "snapshot verify", { rule: "the manifest's snapshot id does not match the hashes it lists (the manifest was edited)", severity: "error", example: "manifest.json: snapshotId 4be1c0de9f21… does not match its entries (7a0c33b1e8d2…): the manifest was edited" }, "verification has no thresholds"),
-  fixed("sla_freshness", "lineage", { rule: "a lineage node's newest data is older than its freshnessSlaHours", severity: "warning (lineage.severity in the config sets it)", example: "golden_lakehouse: freshness SLA of 24 h missed: 30.5 h (ingest <run-id>)" }, "set lineage.nodes.<id>.freshnessSlaHours and lineage.severity instead"),
-  fixed("sla_completeness", "lineage", { rule: "a lineage node's completeness is below its completenessTarget", severity: "warning (lineage.severity in the config sets it)", example: "vendor_snapshots: completeness target 0.99 missed: 0.9375 (ingest <run-id>: 16 requested, 1 failed or empty)" }, "set lineage.nodes.<id>.completenessTarget and lineage.severity instead"),
+  {
+    code: "vendor_failed",
+    reportedBy: "bootstrap",
+    ...VENDOR_FAILED_META,
+    configurable: false,
+    notConfigurable: "it reports a vendor outage that the other vendors covered",
+  },
+  fixed(
+    "snapshot_blocked",
+    "snapshot",
+    {
+      rule: "an asset a snapshot needs is missing, unreadable, stale, toxic or empty (or foundation_health.json marks it toxic); nothing is written and the exit code is 2",
+      severity: "error",
+      example: "BINANCE:SOLUSDT 1d: toxic: 2 close-to-close moves beyond ×6 or ÷6",
+    },
+    "a run must not read unfit data",
+  ),
+  fixed(
+    "snapshot_changed",
+    "snapshot verify",
+    {
+      rule: "a file of a run folder no longer has the sha256 its manifest recorded",
+      severity: "error",
+      example: "data/BINANCE_BTCUSDT_1d.parquet: sha256 1f3a9b07c2d4… (2048 bytes) differs from the manifest's 9c2e51aa0b13… (2048 bytes)",
+    },
+    "verification has no thresholds",
+  ),
+  fixed(
+    "snapshot_missing",
+    "snapshot verify",
+    {
+      rule: "a file the manifest lists is gone from the run folder",
+      severity: "error",
+      example: "returns_matrix.parquet: listed in manifest.json but not in the run folder",
+    },
+    "verification has no thresholds",
+  ),
+  fixed(
+    "snapshot_added",
+    "snapshot verify",
+    { rule: "the run folder holds a file the manifest does not list", severity: "error", example: "notes.txt: in the run folder but not in manifest.json" },
+    "verification has no thresholds",
+  ),
+  fixed(
+    "snapshot_id_mismatch",
+    "snapshot verify",
+    {
+      rule: "the manifest's snapshot id does not match the hashes it lists (the manifest was edited)",
+      severity: "error",
+      example: "manifest.json: snapshotId 4be1c0de9f21… does not match its entries (7a0c33b1e8d2…): the manifest was edited",
+    },
+    "verification has no thresholds",
+  ),
+  fixed(
+    "sla_freshness",
+    "lineage",
+    {
+      rule: "a lineage node's newest data is older than its freshnessSlaHours",
+      severity: "warning (lineage.severity in the config sets it)",
+      example: "golden_lakehouse: freshness SLA of 24 h missed: 30.5 h (ingest <run-id>)",
+    },
+    "set lineage.nodes.<id>.freshnessSlaHours and lineage.severity instead",
+  ),
+  fixed(
+    "sla_completeness",
+    "lineage",
+    {
+      rule: "a lineage node's completeness is below its completenessTarget",
+      severity: "warning (lineage.severity in the config sets it)",
+      example: "vendor_snapshots: completeness target 0.99 missed: 0.9375 (ingest <run-id>: 16 requested, 1 failed or empty)",
+    },
+    "set lineage.nodes.<id>.completenessTarget and lineage.severity instead",
+  ),
 ];
 
 const BY_CODE = new Map(CODES.map((c) => [c.code, c]));

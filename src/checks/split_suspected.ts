@@ -1,6 +1,6 @@
 import { iso } from "../model/finding.ts";
 import { MEAN_AD_TO_SD, medianOfSorted, SortedWindow, zOf } from "./robust.ts";
-import { type Check, type CheckMeta, type CheckInput, type CheckOptions, finding, MAX_EVIDENCE, type SplitMark } from "./types.ts";
+import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE, type SplitMark } from "./types.ts";
 
 /** Options under `checks.split_suspected.*` and their defaults. */
 export const SPLIT_SUSPECTED_DEFAULTS = {
@@ -173,13 +173,17 @@ const meta = {
     tolerance: { default: SPLIT_SUSPECTED_DEFAULTS.tolerance, min: 0, description: "floor of how far gap and close may sit from the factor (log units)" },
     residualZ: { default: SPLIT_SUSPECTED_DEFAULTS.residualZ, min: 0, description: "the residual tolerance in robust σ" },
     gapFloor: { default: SPLIT_SUSPECTED_DEFAULTS.gapFloor, min: 0, description: "floor of the gap scale in log units" },
-    volumeWindow: { default: SPLIT_SUSPECTED_DEFAULTS.volumeWindow, min: 1, integer: true, description: "bars on each side whose median volumes give the step" },
+    volumeWindow: {
+      default: SPLIT_SUSPECTED_DEFAULTS.volumeWindow,
+      min: 1,
+      integer: true,
+      description: "bars on each side whose median volumes give the step",
+    },
     volumeTolerance: { default: SPLIT_SUSPECTED_DEFAULTS.volumeTolerance, min: 0, max: 1, description: "the volume must step by at least factor^(1 − this)" },
     volumeNoiseZ: { default: SPLIT_SUSPECTED_DEFAULTS.volumeNoiseZ, min: 0, description: "noise allowance of the volume step, in standard errors" },
   },
   example: "unadjusted 5:1 split suspected at 2024-06-10T00:00:00.000Z (close ratio 0.2031, volume × 4.9)",
 } as const satisfies CheckMeta;
-
 
 /** `split_suspected`: an unadjusted split (open and close × or ÷ a split factor, volume stepping the other way); error, asset toxic. */
 export const splitSuspected: Check = {

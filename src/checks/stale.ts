@@ -19,9 +19,20 @@ const meta: CheckMeta = {
   rule: "the last bar trails the calendar's last completed bar by more than the allowance (session markets: the last closed session must be there; a session in progress is not due yet)",
   severity: "error",
   options: {
-    allowanceHours: { defaultText: "crypto: 24 bars, at most 24 h (24 h on 1h–1d, 24 min on 1m); equity, futures and forex: 0", min: 0, description: "hours the last bar may trail the calendar (every profile)" },
+    allowanceHours: {
+      defaultText: "crypto: 24 bars, at most 24 h (24 h on 1h–1d, 24 min on 1m); equity, futures and forex: 0",
+      min: 0,
+      description: "hours the last bar may trail the calendar (every profile)",
+    },
     ...Object.fromEntries(
-      PROFILES.map((p): [string, OptionMeta] => [`${p}AllowanceHours`, { defaultText: `allowanceHours, else ${p === "crypto" ? "24 bars (at most 24 h)" : 0}`, min: 0, description: `the allowance for ${p} series (over allowanceHours)` }]),
+      PROFILES.map((p): [string, OptionMeta] => [
+        `${p}AllowanceHours`,
+        {
+          defaultText: `allowanceHours, else ${p === "crypto" ? "24 bars (at most 24 h)" : 0}`,
+          min: 0,
+          description: `the allowance for ${p} series (over allowanceHours)`,
+        },
+      ]),
     ),
   },
   example: "last bar 2026-11-06T00:00:00.000Z trails the last expected bar 2026-11-20T00:00:00.000Z by 336 h (allowance 0 h)",

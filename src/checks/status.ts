@@ -54,5 +54,9 @@ export function qualityFinding(input: Pick<CheckInput, "symbol" | "interval">, s
   const error = opts.number("error", QUALITY_SCORE_META.options.error.default);
   if (score >= warn && score >= error) return undefined;
   const below = score < error;
-  return finding(input, "quality_score", below ? "error" : opts.severity("warning"), `quality score ${score} below ${below ? error : warn}`, { score, warn, error });
+  return finding(input, "quality_score", below ? "error" : opts.severity("warning"), `quality score ${score} below ${below ? error : warn}`, {
+    score,
+    warn,
+    error,
+  });
 }

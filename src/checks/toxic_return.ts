@@ -22,7 +22,6 @@ const meta = {
   example: "2 close-to-close moves beyond ×6 or ÷6 (ratios 0.0100–100.0)",
 } as const satisfies CheckMeta;
 
-
 /**
  * `toxic_return`: a close-to-close ratio above `maxRatio` (default 6, a +500 % move) or below 1/maxRatio; error, asset toxic.
  * A bar split_suspected explains (a 10:1 split is a ÷10 move) is reported once, as that split: calling it a toxic

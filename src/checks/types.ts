@@ -96,7 +96,8 @@ export function checkOptions(config: Config, code: string): CheckOptions {
 // One layer of per-interval keys over the check's own: the most specific configured value wins, then the
 // check's default (which may itself depend on the interval, e.g. price_stall's run length).
 function view(raw: Record<string, unknown>, over: Record<string, unknown>, where: string, interval?: Interval): CheckOptions {
-  const pick = (key: string): [unknown, string] => (over[key] !== undefined ? [over[key], `${where}.byInterval.${interval}.${key}`] : [raw[key], `${where}.${key}`]);
+  const pick = (key: string): [unknown, string] =>
+    over[key] !== undefined ? [over[key], `${where}.byInterval.${interval}.${key}`] : [raw[key], `${where}.${key}`];
   const sev = pick("severity")[0];
   return {
     enabled: sev !== "off",

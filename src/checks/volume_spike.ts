@@ -1,6 +1,6 @@
 import { iso } from "../model/finding.ts";
 import { madOfSorted, medianOfSorted, robustScale, SortedWindow, zOf } from "./robust.ts";
-import { type Check, type CheckMeta, type CheckInput, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** Options under `checks.volume_spike.*` and their defaults. */
 export const VOLUME_SPIKE_DEFAULTS = {
@@ -102,7 +102,6 @@ const meta = {
   example: "latest bar volume 1250000 is 48.2 × the median of the previous 20 bars (robust z 9.1)",
 } as const satisfies CheckMeta;
 
-
 /** `volume_spike`: log volume ≥ 6 robust σ above the previous 20 bars' and ≥ 10 × their median; error and toxic on the latest bar, warning earlier. */
 export const volumeSpike: Check = {
   code: "volume_spike",
@@ -118,7 +117,9 @@ export const volumeSpike: Check = {
     const latest = last.index === b.volume.length - 1 ? ev(last) : undefined;
     const details: Record<string, unknown> = { spikes: spikes.slice(-MAX_EVIDENCE).map(ev) };
     if (latest) details.latest = latest;
-    const what = latest ? `latest bar volume ${latest.volume} is ${latest.multiple} × the median` : `${spikes.length} volume spike${spikes.length === 1 ? "" : "s"}`;
+    const what = latest
+      ? `latest bar volume ${latest.volume} is ${latest.multiple} × the median`
+      : `${spikes.length} volume spike${spikes.length === 1 ? "" : "s"}`;
     const f = finding(
       input,
       "volume_spike",

@@ -74,7 +74,11 @@ export function parseJson(text: string): unknown {
     if (ch === "[") return arr();
     if (ch === '"') return str();
     if (ch === "-" || (ch !== undefined && ch >= "0" && ch <= "9")) return num();
-    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, v] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;

@@ -43,13 +43,16 @@ export function loadConfig(file: string | undefined, cwd = process.cwd()): { con
     path = join(cwd, present[0]!);
     shown = basename(path);
   }
-  if (!/\.(json|ya?ml)$/i.test(path)) throw new ConfigError(`--config: ${path} is not a .json, .yaml or .yml file`, "name the config file e.g. dqctl.config.json or dqctl.config.yaml");
+  if (!/\.(json|ya?ml)$/i.test(path))
+    throw new ConfigError(`--config: ${path} is not a .json, .yaml or .yml file`, "name the config file e.g. dqctl.config.json or dqctl.config.yaml");
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(`config file ${code === "ENOENT" ? "not found" : `not readable (${code ?? "error"})`}: ${shown}`, "check the --config path", { cause: err });
+    throw new ConfigError(`config file ${code === "ENOENT" ? "not found" : `not readable (${code ?? "error"})`}: ${shown}`, "check the --config path", {
+      cause: err,
+    });
   }
   return { config: validateConfig(parseConfigText(text, path, shown), shown), path };
 }

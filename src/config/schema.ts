@@ -33,7 +33,10 @@ export const Instrument = v.strictObject({
   calendar: v.optional(
     v.pipe(
       v.string(),
-      v.check((c) => canonicalCalendar(c) !== undefined, () => `expected a calendar: ${calendarNames().join(", ")}`),
+      v.check(
+        (c) => canonicalCalendar(c) !== undefined,
+        () => `expected a calendar: ${calendarNames().join(", ")}`,
+      ),
     ),
   ),
   assetClass: v.optional(v.string()),

@@ -6,8 +6,8 @@ import { CODES, codeInfo } from "../checks/registry.ts";
 import type { OptionMeta } from "../checks/types.ts";
 import { ConfigError } from "../errors.ts";
 import { LineageConfig } from "../lineage/model.ts";
-import { describeRange } from "../model/parse.ts";
 import { INTERVAL_NAMES } from "../model/interval.ts";
+import { describeRange } from "../model/parse.ts";
 import { suggestion } from "../suggest.ts";
 import type { Descriptor } from "../vendors/descriptor.ts";
 import { barVendors, configurableVendors, findVendor, VENDORS, vendorNames } from "../vendors/registry.ts";
@@ -18,15 +18,21 @@ export const CONFIGURABLE_VENDORS: readonly string[] = configurableVendors();
 
 function optionSchema(o: OptionMeta): v.GenericSchema {
   if (Array.isArray(o.default)) {
-    return typeof o.default[0] === "number" ? v.array(v.pipe(v.number("a number"), v.finite("a finite number")), "a list of numbers") : v.array(v.string("a string"), "a list of strings");
+    return typeof o.default[0] === "number"
+      ? v.array(v.pipe(v.number("a number"), v.finite("a finite number")), "a list of numbers")
+      : v.array(v.string("a string"), "a list of strings");
   }
-  const ok = (n: number) => Number.isFinite(n) && (!o.integer || Number.isInteger(n)) && (o.min === undefined || n >= o.min) && (o.max === undefined || n <= o.max);
+  const ok = (n: number) =>
+    Number.isFinite(n) && (!o.integer || Number.isInteger(n)) && (o.min === undefined || n >= o.min) && (o.max === undefined || n <= o.max);
   return v.pipe(v.number(describeRange(o)), v.check(ok, describeRange(o)));
 }
 
 /** The keys of one check's settings (also the keys of each `byInterval` layer). */
 function settingKeys(options: Readonly<Record<string, OptionMeta>>) {
-  return { severity: v.optional(v.picklist(["warning", "error", "off"], "warning, error or off")), ...Object.fromEntries(Object.entries(options).map(([k, o]) => [k, v.optional(optionSchema(o))])) };
+  return {
+    severity: v.optional(v.picklist(["warning", "error", "off"], "warning, error or off")),
+    ...Object.fromEntries(Object.entries(options).map(([k, o]) => [k, v.optional(optionSchema(o))])),
+  };
 }
 
 const checksSchema = v.strictObject(
@@ -47,7 +53,8 @@ const checksSchema = v.strictObject(
 /** `vendors.<name>` entries: network vendors take the HTTP settings, a local one the keys it declares. */
 function vendorsEntries(vendors: readonly Descriptor[]): Record<string, v.GenericSchema> {
   const out: Record<string, v.GenericSchema> = Object.fromEntries(configurableVendors(vendors).map((n) => [n, v.optional(NetworkVendorOptions)]));
-  for (const d of barVendors(vendors)) if (!d.network && d.configKeys.length) out[d.name] = v.optional(v.strictObject(Object.fromEntries(d.configKeys.map((k) => [k, VendorOptions.entries[k]]))));
+  for (const d of barVendors(vendors))
+    if (!d.network && d.configKeys.length) out[d.name] = v.optional(v.strictObject(Object.fromEntries(d.configKeys.map((k) => [k, VendorOptions.entries[k]]))));
   return out;
 }
 
@@ -101,16 +108,22 @@ function unknownKey(file: string, path: string[], key: string, known: string[]):
     if (info && !info.configurable) return new ConfigError(`${file}: ${at}: ${key} takes no settings (${info.notConfigurable})`, `remove ${at}`);
     return new ConfigError(`${file}: ${at} is not a check${mean}`, "run `dqctl explain` to list the checks and their options");
   }
-  if (top === "checks" && path.length === 2) return new ConfigError(`${file}: ${at} is not an option of ${name}${mean}`, `${name} takes ${known.join(", ")} (see \`dqctl explain ${name}\`)`);
+  if (top === "checks" && path.length === 2)
+    return new ConfigError(`${file}: ${at} is not an option of ${name}${mean}`, `${name} takes ${known.join(", ")} (see \`dqctl explain ${name}\`)`);
   if (top === "vendors" && path.length === 1) {
     const local = findVendor(key);
-    if (local && !local.network && !local.configKeys.length) return new ConfigError(`${file}: ${at}: the ${local.name} vendor takes no settings`, `remove ${at}; it reads ${local.description}`);
+    if (local && !local.network && !local.configKeys.length)
+      return new ConfigError(`${file}: ${at}: the ${local.name} vendor takes no settings`, `remove ${at}; it reads ${local.description}`);
     return new ConfigError(`${file}: ${at} is not a vendor${mean}`, `vendors with settings: ${known.join(", ")}`);
   }
-  if (top === "vendors" && path.length === 2) return new ConfigError(`${file}: ${at} is not a setting of vendor ${name}${mean}`, `vendor settings: ${known.join(", ")}`);
-  if (top === "instruments" && path.length === 3 && path[2] === "tickers") return new ConfigError(`${file}: ${at} is not a vendor${mean}`, `tickers are keyed by vendor: ${known.join(", ")}`);
-  if (top === "instruments" && path.length === 2) return new ConfigError(`${file}: ${at} is not an instrument field${mean}`, `instrument fields: ${known.join(", ")}`);
-  if (top === "lineage" && path.length === 2 && name === "nodes") return new ConfigError(`${file}: ${at} is not a lineage node${mean}`, `the nodes are ${known.join(", ")}`);
+  if (top === "vendors" && path.length === 2)
+    return new ConfigError(`${file}: ${at} is not a setting of vendor ${name}${mean}`, `vendor settings: ${known.join(", ")}`);
+  if (top === "instruments" && path.length === 3 && path[2] === "tickers")
+    return new ConfigError(`${file}: ${at} is not a vendor${mean}`, `tickers are keyed by vendor: ${known.join(", ")}`);
+  if (top === "instruments" && path.length === 2)
+    return new ConfigError(`${file}: ${at} is not an instrument field${mean}`, `instrument fields: ${known.join(", ")}`);
+  if (top === "lineage" && path.length === 2 && name === "nodes")
+    return new ConfigError(`${file}: ${at} is not a lineage node${mean}`, `the nodes are ${known.join(", ")}`);
   return new ConfigError(`${file}: ${at} is not a known key${mean}`, `keys there: ${known.join(", ")}`);
 }
 
@@ -124,20 +137,33 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   if (custom) want = issue.message.replace(/^expected /, "");
   else if (issue.kind === "schema") {
     const e = issue.expected ?? "another value";
-    want = WORDS[e] ?? (e.includes(" | ") ? `one of ${e.replace(/^\(|\)$/g, "").replace(/"/g, "").replace(/ \| /g, ", ")}` : e);
-  }
-  else want = issue.message;
+    want =
+      WORDS[e] ??
+      (e.includes(" | ")
+        ? `one of ${e
+            .replace(/^\(|\)$/g, "")
+            .replace(/"/g, "")
+            .replace(/ \| /g, ", ")}`
+        : e);
+  } else want = issue.message;
   return `expected ${want}, got ${got}`;
 }
 
 /** Validate a parsed config document (`file` names it in errors; `schema` from strictConfigSchema); returns it typed. */
 export function validateConfig(raw: unknown, file: string, schema: v.GenericSchema = StrictConfigSchema): Config {
-  if (!isObject(raw)) throw new ConfigError(`${file}: expected an object of settings at the top level, got ${Array.isArray(raw) ? "a list" : JSON.stringify(raw)}`, 'write e.g. { "lakehouse": "data/lakehouse" }');
+  if (!isObject(raw))
+    throw new ConfigError(
+      `${file}: expected an object of settings at the top level, got ${Array.isArray(raw) ? "a list" : JSON.stringify(raw)}`,
+      'write e.g. { "lakehouse": "data/lakehouse" }',
+    );
   checkKeys(schema as unknown as AnySchema, raw, [], file);
   const res = v.safeParse(schema, raw);
   if (res.success) return res.output as Config;
   const issue = res.issues[0]!;
   const path = v.getDotPath(issue) ?? "(top level)";
   const code = path.startsWith("checks.") ? path.split(".")[1] : undefined;
-  throw new ConfigError(`${file}: ${path}: ${describeIssue(issue)}`, code ? `fix that value (see \`dqctl explain ${code}\`)` : "fix that value in the config file");
+  throw new ConfigError(
+    `${file}: ${path}: ${describeIssue(issue)}`,
+    code ? `fix that value (see \`dqctl explain ${code}\`)` : "fix that value in the config file",
+  );
 }

@@ -1,6 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
 
 /** dqctl's temp names: `.<target>.<pid>.<hex>.tmp`, so a sweep can tell its own debris (and its writer) from a user's file. */
 export const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;

@@ -10,7 +10,7 @@ import { basename, dirname, join } from "node:path";
 import * as v from "valibot";
 import { InputError } from "../errors.ts";
 import { syncDir, writeJsonAtomic, writeTempFile } from "./atomic.ts";
-import { type Catalog, CatalogEntrySchema, type CatalogEntry, seriesKey, validate } from "./catalog.ts";
+import { type Catalog, type CatalogEntry, CatalogEntrySchema, seriesKey, validate } from "./catalog.ts";
 import { type HealthEntry, HealthEntrySchema, type HealthRegistry } from "./health.ts";
 
 export const JOURNAL_FILE = ".dqctl.journal.json";
@@ -152,7 +152,11 @@ export function recoverJournal(root: string, catalog: Catalog, health: HealthReg
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     // Written atomically, so never torn: unparseable content did not come from dqctl.
-    throw new InputError(`${path}: commit journal is not valid JSON (${(err as Error).message})`, "it was not written by dqctl; move it away and run `dqctl audit` to check the lakehouse", { cause: err });
+    throw new InputError(
+      `${path}: commit journal is not valid JSON (${(err as Error).message})`,
+      "it was not written by dqctl; move it away and run `dqctl audit` to check the lakehouse",
+      { cause: err },
+    );
   }
   const doc = validate(JournalSchema, raw, path, "it was not written by dqctl; move it away and run `dqctl audit` to check the lakehouse", InputError);
   const report: RecoveryReport = { rolledForward: [], dropped: [] };

@@ -30,7 +30,10 @@ export function leaseMs(env: Record<string, string | undefined> = process.env): 
   if (raw === undefined || raw === "") return DEFAULT_LEASE_MS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 20) {
-    throw new ConfigError(`DQCTL_LOCK_LEASE_MS: "${raw}" is not a whole number of milliseconds ≥ 20`, "unset it (default 60000) or set e.g. DQCTL_LOCK_LEASE_MS=60000");
+    throw new ConfigError(
+      `DQCTL_LOCK_LEASE_MS: "${raw}" is not a whole number of milliseconds ≥ 20`,
+      "unset it (default 60000) or set e.g. DQCTL_LOCK_LEASE_MS=60000",
+    );
   }
   return n;
 }
@@ -64,7 +67,10 @@ export function procStat(pid: number): { state: string; start: string } | undefi
   const raw = readProc(`/proc/${pid}/stat`);
   if (!raw) return undefined;
   // The command name (field 2) is in parentheses and may contain spaces or ")"; fields after the last ")" are plain.
-  const rest = raw.slice(raw.lastIndexOf(")") + 1).trim().split(/\s+/);
+  const rest = raw
+    .slice(raw.lastIndexOf(")") + 1)
+    .trim()
+    .split(/\s+/);
   const state = rest[0];
   const start = rest[19]; // field 22: rest[0] is field 3
   return state && start ? { state, start } : undefined;

@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { clearInterval, setInterval } from "node:timers";
 import { LockError } from "../errors.ts";
-import { holderForSelf, holderLease, leaseMs, type LockHolder, parseHolder, pidGone, staleReason } from "./lock-holder.ts";
+import { holderForSelf, holderLease, type LockHolder, leaseMs, parseHolder, pidGone, staleReason } from "./lock-holder.ts";
 
 export type { LockHolder } from "./lock-holder.ts";
 
@@ -229,13 +229,16 @@ function held(dir: string, path: string, fd: number, mine: string, lease: number
     }
     renewed = now;
   };
-  const timer = setInterval(() => {
-    try {
-      heartbeat();
-    } catch {
-      /* kept in `lost`; the next heartbeat() call throws it */
-    }
-  }, Math.max(10, Math.floor(lease / 10)));
+  const timer = setInterval(
+    () => {
+      try {
+        heartbeat();
+      } catch {
+        /* kept in `lost`; the next heartbeat() call throws it */
+      }
+    },
+    Math.max(10, Math.floor(lease / 10)),
+  );
   timer.unref(); // never keeps the process alive
   const release = () => {
     if (released) return;

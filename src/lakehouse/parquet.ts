@@ -2,7 +2,7 @@
 import * as arrow from "apache-arrow";
 import { parquetWasmBytes } from "#runtime/wasm.ts";
 import { InputError } from "../errors.ts";
-import { allocBars, type Bars, BAR_COLUMNS, barCount } from "../model/bars.ts";
+import { allocBars, BAR_COLUMNS, type Bars, barCount } from "../model/bars.ts";
 import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 
 type ParquetWasm = typeof import("parquet-wasm/esm");
@@ -121,7 +121,10 @@ export function tableToBars(table: arrow.Table, label: string): Bars {
   const names = table.schema.fields.map((f) => f.name);
   const missing = BAR_COLUMNS.filter((c) => !names.includes(c));
   if (missing.length) {
-    throw new InputError(`${label}: wrong columns (missing ${missing.join(", ")}; found ${names.join(", ") || "none"})`, "a lakehouse file needs timestamp, open, high, low, close, volume");
+    throw new InputError(
+      `${label}: wrong columns (missing ${missing.join(", ")}; found ${names.join(", ") || "none"})`,
+      "a lakehouse file needs timestamp, open, high, low, close, volume",
+    );
   }
   const n = table.numRows;
   const out = allocBars(n);

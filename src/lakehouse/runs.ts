@@ -1,5 +1,18 @@
 import { Buffer } from "node:buffer";
-import { accessSync, closeSync, existsSync, constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, type Stats, writeSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  existsSync,
+  constants as fsConstants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  type Stats,
+  writeSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { InputError } from "../errors.ts";
 import { redactValue } from "../redact.ts";
@@ -39,15 +52,26 @@ function runsPath(lakehouse: string): { path: string; exists: boolean } {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return { path, exists: false };
     throw refused(path, err);
   }
-  if (st.isSymbolicLink()) throw new InputError(`${path} is a symlink; dqctl never appends run records outside the lakehouse`, "replace it with a regular file (or remove it) and run again");
+  if (st.isSymbolicLink())
+    throw new InputError(
+      `${path} is a symlink; dqctl never appends run records outside the lakehouse`,
+      "replace it with a regular file (or remove it) and run again",
+    );
   if (!st.isFile()) throw new InputError(`${path} is not a regular file`, "move it away so dqctl can create runs.jsonl, then run again");
   return { path, exists: true };
 }
 
 function refused(path: string, err: unknown): InputError {
   const code = (err as NodeJS.ErrnoException).code ?? "error";
-  if (code === "ELOOP") return new InputError(`${path} is a symlink; dqctl never appends run records outside the lakehouse`, "replace it with a regular file (or remove it) and run again", { cause: err });
-  return new InputError(`cannot append the run record to ${path} (${code})`, "make the lakehouse writable (or pass a writable --lakehouse) and run again", { cause: err });
+  if (code === "ELOOP")
+    return new InputError(
+      `${path} is a symlink; dqctl never appends run records outside the lakehouse`,
+      "replace it with a regular file (or remove it) and run again",
+      { cause: err },
+    );
+  return new InputError(`cannot append the run record to ${path} (${code})`, "make the lakehouse writable (or pass a writable --lakehouse) and run again", {
+    cause: err,
+  });
 }
 
 /**

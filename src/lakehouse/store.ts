@@ -53,7 +53,10 @@ export class Lakehouse {
   /** Refuse a lakehouse folder that does not exist (commands that only read). */
   assertExists(): void {
     if (!existsSync(this.root) || !statSync(this.root).isDirectory()) {
-      throw new InputError(`lakehouse folder not found: ${this.root}`, "run `dqctl ingest` first, or point --lakehouse (or DQCTL_LAKEHOUSE) at an existing lakehouse");
+      throw new InputError(
+        `lakehouse folder not found: ${this.root}`,
+        "run `dqctl ingest` first, or point --lakehouse (or DQCTL_LAKEHOUSE) at an existing lakehouse",
+      );
     }
   }
 
@@ -83,7 +86,8 @@ export class Lakehouse {
     const catalog = this.loadCatalog();
     const health = this.loadHealth();
     const journal = recoverJournal(this.root, catalog, health);
-    if (journal?.rolledForward.length) rc.log(`recovered an interrupted commit: ${journal.rolledForward.length} file(s) completed (${journal.rolledForward.join(", ")})`);
+    if (journal?.rolledForward.length)
+      rc.log(`recovered an interrupted commit: ${journal.rolledForward.length} file(s) completed (${journal.rolledForward.join(", ")})`);
     if (journal?.dropped.length) rc.log(`an interrupted commit lost its temp files; those series keep their previous version: ${journal.dropped.join(", ")}`);
     if (this.migrateNames(catalog, rc) + this.adoptOrphans(catalog, rc) > 0) catalog.save();
     this.sweepTemps();
@@ -154,7 +158,19 @@ export class Lakehouse {
     } catch (err) {
       return (err as Error).message;
     }
-    catalog.set({ symbol: sym.id, interval, profile, path: file, rows: barCount(bars), ...seriesRange(bars), genesis: null, sha256: sha256(bytes), source: "adopted", ingestedAt: rc.now.toISOString(), qualityScore: null });
+    catalog.set({
+      symbol: sym.id,
+      interval,
+      profile,
+      path: file,
+      rows: barCount(bars),
+      ...seriesRange(bars),
+      genesis: null,
+      sha256: sha256(bytes),
+      source: "adopted",
+      ingestedAt: rc.now.toISOString(),
+      qualityScore: null,
+    });
     return undefined;
   }
 
@@ -221,7 +237,8 @@ export class Lakehouse {
     } catch {
       return undefined;
     }
-    if (!st.isFile()) throw new InputError(`${sym.id} ${interval}: ${path} is not a regular file`, "golden files are plain files written by dqctl; move it away");
+    if (!st.isFile())
+      throw new InputError(`${sym.id} ${interval}: ${path} is not a regular file`, "golden files are plain files written by dqctl; move it away");
     return { path, bytes: readFileSync(path) };
   }
 
@@ -231,13 +248,28 @@ export class Lakehouse {
   }
 
   /** Quarantine evidence files for a toxic series: the bars and the reasons, as [relative path, bytes] pairs. */
-  quarantineFiles(sym: SymbolId, interval: Interval, bars: Bars, reason: Record<string, unknown>, stamp: string): { parquet: string; files: [string, Uint8Array | string][] } {
+  quarantineFiles(
+    sym: SymbolId,
+    interval: Interval,
+    bars: Bars,
+    reason: Record<string, unknown>,
+    stamp: string,
+  ): { parquet: string; files: [string, Uint8Array | string][] } {
     if (existsSync(this.quarantineDir) && !isRealDir(this.quarantineDir)) {
-      throw new InputError(`${this.quarantineDir} is not a folder of the lakehouse (a symbolic link or a file)`, "dqctl never writes through links: replace it with a real folder");
+      throw new InputError(
+        `${this.quarantineDir} is not a folder of the lakehouse (a symbolic link or a file)`,
+        "dqctl never writes through links: replace it with a real folder",
+      );
     }
     mkdirSync(this.quarantineDir, { recursive: true });
     const base = `quarantine/${fileStem(sym, interval)}.${stamp.replace(/[:.]/g, "")}`;
-    return { parquet: join(this.root, `${base}.parquet`), files: [[`${base}.parquet`, encodeBars(bars)], [`${base}.reason.json`, `${JSON.stringify(reason, null, 2)}\n`]] };
+    return {
+      parquet: join(this.root, `${base}.parquet`),
+      files: [
+        [`${base}.parquet`, encodeBars(bars)],
+        [`${base}.reason.json`, `${JSON.stringify(reason, null, 2)}\n`],
+      ],
+    };
   }
 
   loadCatalog(): Catalog {

@@ -30,12 +30,24 @@ export function slaFindings(nodes: readonly LineageNode[], m: LineageMeasures, s
     const f = x.freshness;
     if (f.met === false) {
       const metrics: Record<string, number> = f.value === null ? { slaHours: f.target } : { measuredHours: f.value, slaHours: f.target };
-      out.push({ code: "sla_freshness", severity, message: `${node.id}: freshness SLA of ${f.target} h missed: ${f.value ?? "—"} h (${f.basis})`, metrics, details: { node: node.id, measure: node.freshnessMeasure } });
+      out.push({
+        code: "sla_freshness",
+        severity,
+        message: `${node.id}: freshness SLA of ${f.target} h missed: ${f.value ?? "—"} h (${f.basis})`,
+        metrics,
+        details: { node: node.id, measure: node.freshnessMeasure },
+      });
     }
     const c = x.completeness;
     if (c.met === false) {
       const metrics: Record<string, number> = c.value === null ? { target: c.target } : { measured: c.value, target: c.target };
-      out.push({ code: "sla_completeness", severity, message: `${node.id}: completeness target ${c.target} missed: ${c.value ?? "—"} (${c.basis})`, metrics, details: { node: node.id, measure: node.completenessMeasure } });
+      out.push({
+        code: "sla_completeness",
+        severity,
+        message: `${node.id}: completeness target ${c.target} missed: ${c.value ?? "—"} (${c.basis})`,
+        metrics,
+        details: { node: node.id, measure: node.completenessMeasure },
+      });
     }
   }
   return out;
@@ -91,7 +103,16 @@ export async function runLineage(ctx: RunContext, format: LineageFormat): Promis
           const x = m.nodes.find((y) => y.id === n.id)!;
           return { ...n, measured: { freshness: x.freshness, completeness: x.completeness } };
         }),
-        runs: m.runs.map((r) => ({ runId: r.runId, command: r.command, asOf: runAsOf(r), startedAt: r.startedAt, finishedAt: r.finishedAt, status: r.status, exitCode: r.exitCode, counts: r.counts })),
+        runs: m.runs.map((r) => ({
+          runId: r.runId,
+          command: r.command,
+          asOf: runAsOf(r),
+          startedAt: r.startedAt,
+          finishedAt: r.finishedAt,
+          status: r.status,
+          exitCode: r.exitCode,
+          counts: r.counts,
+        })),
       },
     },
   };

@@ -39,7 +39,11 @@ function mermaid(nodes: readonly LineageNode[], measures: ReadonlyMap<string, No
       if (t) lines.push(`  ${n.id} --> ${t}`);
     }
   }
-  lines.push("  classDef met fill:#e6f4ea,stroke:#1e8e3e", "  classDef missed fill:#fce8e6,stroke:#d93025", "  classDef unmeasured fill:#f1f3f4,stroke:#80868b");
+  lines.push(
+    "  classDef met fill:#e6f4ea,stroke:#1e8e3e",
+    "  classDef missed fill:#fce8e6,stroke:#d93025",
+    "  classDef unmeasured fill:#f1f3f4,stroke:#80868b",
+  );
   for (const n of nodes) {
     const m = measures.get(n.id);
     const all = m ? [m.freshness.met, m.completeness.met] : [];
@@ -113,7 +117,18 @@ export function renderLineageMarkdown(nodes: readonly LineageNode[], m: LineageM
       ["node", "layer", "upstream", "downstream", "freshness SLA", "measured", "met", "completeness target", "measured", "met"],
       nodes.map((n) => {
         const x = byId.get(n.id)!;
-        return [n.id, n.layer, n.upstream.join(", "), n.downstream.join(", "), `≤ ${hours(n.freshnessSlaHours)}`, fresh(x.freshness), met(x.freshness), `≥ ${pct(n.completenessTarget)}`, complete(x.completeness), met(x.completeness)];
+        return [
+          n.id,
+          n.layer,
+          n.upstream.join(", "),
+          n.downstream.join(", "),
+          `≤ ${hours(n.freshnessSlaHours)}`,
+          fresh(x.freshness),
+          met(x.freshness),
+          `≥ ${pct(n.completenessTarget)}`,
+          complete(x.completeness),
+          met(x.completeness),
+        ];
       }),
     ),
     "",
@@ -129,11 +144,30 @@ export function renderLineageMarkdown(nodes: readonly LineageNode[], m: LineageM
     out.push(
       table(
         ["symbol", "interval", "profile", "status", "rows", "first bar", "last bar", "last expected", "lag", "coverage", "quality", "audited"],
-        m.series.map((s) => [s.symbol, s.interval, s.profile, s.status, s.rows, s.start ?? "—", s.end ?? "—", s.lastExpected ?? "—", s.lagHours === null ? "—" : hours(s.lagHours), s.coverage === null ? "—" : pct(s.coverage), s.qualityScore ?? "—", s.audited ? "yes" : "no"]),
+        m.series.map((s) => [
+          s.symbol,
+          s.interval,
+          s.profile,
+          s.status,
+          s.rows,
+          s.start ?? "—",
+          s.end ?? "—",
+          s.lastExpected ?? "—",
+          s.lagHours === null ? "—" : hours(s.lagHours),
+          s.coverage === null ? "—" : pct(s.coverage),
+          s.qualityScore ?? "—",
+          s.audited ? "yes" : "no",
+        ]),
       ),
     );
   } else out.push("_The catalog lists no series._");
-  out.push("", "## Recent runs", "", `From \`runs.jsonl\` (${m.runs.length} recorded${m.skippedRunLines ? `; ${m.skippedRunLines} malformed or torn line${m.skippedRunLines > 1 ? "s" : ""} skipped` : ""}), newest first by the time each run measured against.`, "");
+  out.push(
+    "",
+    "## Recent runs",
+    "",
+    `From \`runs.jsonl\` (${m.runs.length} recorded${m.skippedRunLines ? `; ${m.skippedRunLines} malformed or torn line${m.skippedRunLines > 1 ? "s" : ""} skipped` : ""}), newest first by the time each run measured against.`,
+    "",
+  );
   const recent = recentRuns(m.runs);
   if (recent.length) {
     out.push(

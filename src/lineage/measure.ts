@@ -1,13 +1,13 @@
 // Measured freshness and completeness per lineage node: from the lakehouse (calendar-aware lag and coverage of each
 // catalog series), foundation_health.json and the run records. Pure reads; "now" is ctx.now.
 import { calendarFor } from "../calendar/index.ts";
-import { resolveCheckOptions } from "../checks/index.ts";
 import { coverageRatio } from "../checks/coverage.ts";
+import { resolveCheckOptions } from "../checks/index.ts";
 import { staleness } from "../checks/stale.ts";
 import type { RunContext } from "../context.ts";
 import { DqError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { readRunRecords, type RunRecord } from "../lakehouse/runs.ts";
+import { type RunRecord, readRunRecords } from "../lakehouse/runs.ts";
 import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
 import { barCount } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
@@ -116,7 +116,17 @@ export async function measureSeries(ctx: RunContext): Promise<SeriesMeasure[]> {
       if (!(err instanceof DqError)) throw err;
     }
     if (!stored || barCount(stored.bars) === 0) {
-      out.push({ ...base, status: "missing", rows: 0, start: null, end: null, lastExpected: null, lagHours: null, coverage: stored ? 0 : null, qualityScore: null });
+      out.push({
+        ...base,
+        status: "missing",
+        rows: 0,
+        start: null,
+        end: null,
+        lastExpected: null,
+        lagHours: null,
+        coverage: stored ? 0 : null,
+        qualityScore: null,
+      });
       continue;
     }
     const a = assess(ctx, t, stored.bars, options);
@@ -177,34 +187,71 @@ export function measureNode(node: LineageNode, series: SeriesMeasure[], runs: re
       const r = lastRun(runs, FETCHING);
       const sym = n(r, "symbols");
       const bad = (n(r, "failed") ?? 0) + (n(r, "no_data") ?? 0);
-      return { id: node.id, freshness: ageFigure(nowMs, r, F, "fetching run"), completeness: ratioFigure(sym === undefined ? undefined : sym - bad, sym, C, r ? `${r.command} ${r.runId}: ${sym ?? "?"} requested, ${bad} failed or empty` : "no fetching run recorded") };
+      return {
+        id: node.id,
+        freshness: ageFigure(nowMs, r, F, "fetching run"),
+        completeness: ratioFigure(
+          sym === undefined ? undefined : sym - bad,
+          sym,
+          C,
+          r ? `${r.command} ${r.runId}: ${sym ?? "?"} requested, ${bad} failed or empty` : "no fetching run recorded",
+        ),
+      };
     }
     case "normalised_bars": {
       const r = lastRun(runs, INGESTING);
       const fetched = n(r, "fetched");
       const q = n(r, "quarantined") ?? 0;
-      return { id: node.id, freshness: ageFigure(nowMs, r, F, "ingesting run"), completeness: ratioFigure(fetched === undefined ? undefined : fetched - q, fetched, C, r ? `${r.command} ${r.runId}: ${fetched ?? "?"} fetched, ${q} quarantined` : "no ingesting run recorded") };
+      return {
+        id: node.id,
+        freshness: ageFigure(nowMs, r, F, "ingesting run"),
+        completeness: ratioFigure(
+          fetched === undefined ? undefined : fetched - q,
+          fetched,
+          C,
+          r ? `${r.command} ${r.runId}: ${fetched ?? "?"} fetched, ${q} quarantined` : "no ingesting run recorded",
+        ),
+      };
     }
     case "golden_lakehouse":
       return goldenMeasure(node, series);
     case "quality_diagnostics": {
       const r = lastRun(runs, ["audit", "flow"]);
       const current = series.filter((s) => s.audited).length;
-      return { id: node.id, freshness: ageFigure(nowMs, r, F, "audit"), completeness: ratioFigure(current, series.length, C, series.length ? `${current} of ${series.length} catalog series audited as stored` : "no catalog series") };
+      return {
+        id: node.id,
+        freshness: ageFigure(nowMs, r, F, "audit"),
+        completeness: ratioFigure(
+          current,
+          series.length,
+          C,
+          series.length ? `${current} of ${series.length} catalog series audited as stored` : "no catalog series",
+        ),
+      };
     }
     case "run_snapshots": {
       const written = lastRun(runs, ["snapshot"], (x) => (n(x, "copied") ?? 0) > 0);
       const attempt = lastRun(runs, ["snapshot"]);
       const copied = n(attempt, "copied");
       const asked = n(attempt, "symbols");
-      return { id: node.id, freshness: ageFigure(nowMs, written, F, "snapshot written"), completeness: ratioFigure(copied, asked, C, attempt ? `${attempt.runId}: ${copied ?? "?"} of ${asked ?? "?"} assets copied` : "no snapshot recorded") };
+      return {
+        id: node.id,
+        freshness: ageFigure(nowMs, written, F, "snapshot written"),
+        completeness: ratioFigure(copied, asked, C, attempt ? `${attempt.runId}: ${copied ?? "?"} of ${asked ?? "?"} assets copied` : "no snapshot recorded"),
+      };
     }
     case "returns_matrix": {
       const r = lastRun(runs, ["snapshot"], (x) => (n(x, "copied") ?? 0) > 0);
       const observed = r?.symbols.reduce((a, s) => a + (typeof s.rows === "number" ? s.rows : 0), 0);
       const filled = n(r, "gapsFilled") ?? 0;
-      const basis = r ? `${r.runId}: ${filled} neutral fills among ${observed !== undefined ? observed + filled : "?"} in-session cells` : "no snapshot recorded";
-      return { id: node.id, freshness: ageFigure(nowMs, r, F, "snapshot written"), completeness: ratioFigure(observed, observed === undefined ? undefined : observed + filled, C, basis) };
+      const basis = r
+        ? `${r.runId}: ${filled} neutral fills among ${observed !== undefined ? observed + filled : "?"} in-session cells`
+        : "no snapshot recorded";
+      return {
+        id: node.id,
+        freshness: ageFigure(nowMs, r, F, "snapshot written"),
+        completeness: ratioFigure(observed, observed === undefined ? undefined : observed + filled, C, basis),
+      };
     }
   }
 }

@@ -51,7 +51,12 @@ const DEFAULTS: readonly LineageNode[] = [
     completenessMeasure: "requested series that returned bars (no vendor failure, no no_data) in that run",
     retention: "not persisted by ingest (fetched per run); the bootstrap cache keeps entries for --cache-retention-days (default 7)",
     owners: ["market-data-engineering"],
-    controls: ["response schema validation (schema drift = exit 3)", "retries with backoff and jitter, Retry-After honoured", "per-vendor rate limits and batches", "no_data"],
+    controls: [
+      "response schema validation (schema drift = exit 3)",
+      "retries with backoff and jitter, Retry-After honoured",
+      "per-vendor rate limits and batches",
+      "no_data",
+    ],
   },
   {
     id: "normalised_bars",
@@ -83,7 +88,17 @@ const DEFAULTS: readonly LineageNode[] = [
     completenessMeasure: "mean coverage (observed ÷ calendar-expected bars) across catalog series",
     retention: "full history from genesis; files replaced atomically, earlier versions survive only in run snapshots",
     owners: ["data-foundation"],
-    controls: ["atomic writes and single-writer lock", "catalog sha256 per file", "stale", "gap", "coverage", "off_calendar", "ohlc_inconsistent", "false_tick", "flat_prices"],
+    controls: [
+      "atomic writes and single-writer lock",
+      "catalog sha256 per file",
+      "stale",
+      "gap",
+      "coverage",
+      "off_calendar",
+      "ohlc_inconsistent",
+      "false_tick",
+      "flat_prices",
+    ],
   },
   {
     id: "quality_diagnostics",
@@ -137,14 +152,20 @@ const DEFAULTS: readonly LineageNode[] = [
 
 const NodeOverride = v.strictObject({
   freshnessSlaHours: v.optional(v.pipe(v.number("expected a number of hours"), v.finite(), v.gtValue(0, "expected hours above 0"))),
-  completenessTarget: v.optional(v.pipe(v.number("expected a ratio"), v.minValue(0, "expected a ratio in [0, 1]"), v.maxValue(1, "expected a ratio in [0, 1]"))),
+  completenessTarget: v.optional(
+    v.pipe(v.number("expected a ratio"), v.minValue(0, "expected a ratio in [0, 1]"), v.maxValue(1, "expected a ratio in [0, 1]")),
+  ),
   retention: v.optional(v.pipe(v.string(), v.nonEmpty("expected a description"))),
   owners: v.optional(v.pipe(v.array(v.pipe(v.string(), v.nonEmpty("expected a team or person"))), v.minLength(1, "expected at least one owner"))),
 });
 
 /** `lineage` in the config: node ids and every field known (typos are refused with a suggestion by the config loader). */
 export const LineageConfig = v.strictObject({
-  nodes: v.optional(v.strictObject(Object.fromEntries(NODE_IDS.map((id) => [id, v.optional(NodeOverride)])) as Record<NodeId, v.OptionalSchema<typeof NodeOverride, undefined>>)),
+  nodes: v.optional(
+    v.strictObject(
+      Object.fromEntries(NODE_IDS.map((id) => [id, v.optional(NodeOverride)])) as Record<NodeId, v.OptionalSchema<typeof NodeOverride, undefined>>,
+    ),
+  ),
   severity: v.optional(v.picklist(["warning", "error"], "expected warning or error")),
 });
 
@@ -158,10 +179,25 @@ export interface LineageSettings {
 /** The nodes with config overrides applied; a bad value is a ConfigError naming `lineage.<field>`. */
 export function resolveLineage(config: Config): LineageSettings {
   // Validated under a `lineage` key so errors name the whole path: `config: field lineage.nodes.<id>.owners: …`.
-  const { lineage: cfg } = validate(v.object({ lineage: LineageConfig }), { lineage: config.lineage ?? {} }, "config", "fix lineage.nodes.<id>.{freshnessSlaHours, completenessTarget, retention, owners} or lineage.severity in the config", ConfigError);
+  const { lineage: cfg } = validate(
+    v.object({ lineage: LineageConfig }),
+    { lineage: config.lineage ?? {} },
+    "config",
+    "fix lineage.nodes.<id>.{freshnessSlaHours, completenessTarget, retention, owners} or lineage.severity in the config",
+    ConfigError,
+  );
   const nodes = DEFAULTS.map((d) => {
     const o = cfg.nodes?.[d.id];
-    return { ...d, upstream: [...d.upstream], downstream: [...d.downstream], owners: [...(o?.owners ?? d.owners)], controls: [...d.controls], ...(o?.freshnessSlaHours !== undefined ? { freshnessSlaHours: o.freshnessSlaHours } : {}), ...(o?.completenessTarget !== undefined ? { completenessTarget: o.completenessTarget } : {}), ...(o?.retention ? { retention: o.retention } : {}) };
+    return {
+      ...d,
+      upstream: [...d.upstream],
+      downstream: [...d.downstream],
+      owners: [...(o?.owners ?? d.owners)],
+      controls: [...d.controls],
+      ...(o?.freshnessSlaHours !== undefined ? { freshnessSlaHours: o.freshnessSlaHours } : {}),
+      ...(o?.completenessTarget !== undefined ? { completenessTarget: o.completenessTarget } : {}),
+      ...(o?.retention ? { retention: o.retention } : {}),
+    };
   });
   return { nodes, severity: cfg.severity ?? "warning" };
 }

@@ -164,7 +164,8 @@ export function parseEmitUrl(raw: string): URL {
   } catch {
     throw new ConfigError(`--emit: "${raw}" is not a URL`, "write e.g. --emit http://127.0.0.1:5000/api/v1/lineage");
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new ConfigError(`--emit: "${raw}" is not an http(s) URL`, "write e.g. --emit http://127.0.0.1:5000/api/v1/lineage");
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new ConfigError(`--emit: "${raw}" is not an http(s) URL`, "write e.g. --emit http://127.0.0.1:5000/api/v1/lineage");
   return u;
 }
 
@@ -176,15 +177,35 @@ export async function emitEvents(events: readonly RunEvent[], url: string, opts:
   for (const e of events) {
     let res: Response;
     try {
-      res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(e), signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+      res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(e),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+      });
     } catch (err) {
       const why = (err as Error).name === "TimeoutError" ? `no answer within ${opts.timeoutMs ?? 10_000} ms` : (err as Error).message;
-      throw new VendorError(`openlineage: POST ${url} failed after ${sent} of ${events.length} events: ${why}`, "openlineage", undefined, undefined, 1, advice, { cause: err });
+      throw new VendorError(
+        `openlineage: POST ${url} failed after ${sent} of ${events.length} events: ${why}`,
+        "openlineage",
+        undefined,
+        undefined,
+        1,
+        advice,
+        { cause: err },
+      );
     }
     const text = await res.text().catch(() => "");
     if (!res.ok) {
       const detail = redactClip(text.trim(), 200).replace(/\s+/g, " ");
-      throw new VendorError(`openlineage: POST ${url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ""} after ${sent} of ${events.length} events${detail ? `: ${detail}` : ""}`, "openlineage", undefined, res.status, 1, advice);
+      throw new VendorError(
+        `openlineage: POST ${url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ""} after ${sent} of ${events.length} events${detail ? `: ${detail}` : ""}`,
+        "openlineage",
+        undefined,
+        res.status,
+        1,
+        advice,
+      );
     }
     sent++;
   }

@@ -21,7 +21,8 @@ function daysIn(year: number, month: number): number {
 
 /** Checked civil date → 00:00 UTC epoch ms. */
 function civilDay(label: string, raw: string, y: number, mo: number, d: number, example: string): number {
-  if (y < YEAR_RANGE.min || y > YEAR_RANGE.max) refuse(label, raw, `has year ${String(y).padStart(4, "0")}, outside ${YEAR_RANGE.min}–${YEAR_RANGE.max}`, example);
+  if (y < YEAR_RANGE.min || y > YEAR_RANGE.max)
+    refuse(label, raw, `has year ${String(y).padStart(4, "0")}, outside ${YEAR_RANGE.min}–${YEAR_RANGE.max}`, example);
   if (mo < 1 || mo > 12) refuse(label, raw, `has month ${mo} (months are 01–12)`, example);
   const last = daysIn(y, mo);
   if (d < 1 || d > last) refuse(label, raw, `is not a date (${MONTHS[mo - 1]} ${y} has ${last} days)`, example);
@@ -111,7 +112,8 @@ function exampleIn(r: NumberRange): string {
 export function parseNumber(raw: string | number, label: string, range: NumberRange = {}): number {
   const text = String(raw);
   const n = typeof raw === "number" ? raw : /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  const ok = Number.isFinite(n) && (!range.integer || Number.isInteger(n)) && (range.min === undefined || n >= range.min) && (range.max === undefined || n <= range.max);
+  const ok =
+    Number.isFinite(n) && (!range.integer || Number.isInteger(n)) && (range.min === undefined || n >= range.min) && (range.max === undefined || n <= range.max);
   if (!ok) refuse(label, text, `is not ${describeRange(range)}`, exampleIn(range));
   return n;
 }

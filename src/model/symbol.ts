@@ -22,7 +22,10 @@ export function parseSymbol(raw: string): SymbolId {
     throw new ConfigError(`invalid symbol "${raw}"`, "use EXCHANGE:TICKER with letters, digits and . _ - ! only (e.g. BINANCE:BTCUSDT)");
   }
   if (s.length > MAX_SYMBOL_LENGTH) {
-    throw new ConfigError(`invalid symbol "${s.slice(0, 40)}…": ${s.length} characters, at most ${MAX_SYMBOL_LENGTH}`, "check the symbol list or scanner output for a garbled id");
+    throw new ConfigError(
+      `invalid symbol "${s.slice(0, 40)}…": ${s.length} characters, at most ${MAX_SYMBOL_LENGTH}`,
+      "check the symbol list or scanner output for a garbled id",
+    );
   }
   const idx = s.indexOf(":");
   if (idx <= 0 || idx === s.length - 1 || s.indexOf(":", idx + 1) !== -1) {

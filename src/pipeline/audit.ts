@@ -4,10 +4,10 @@ import { resolveCheckOptions } from "../checks/index.ts";
 import { SERIES_STATUSES, type SeriesStatus } from "../checks/status.ts";
 import { finding } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
-import { initParquet } from "../lakehouse/parquet.ts";
-import type { HealthRegistry } from "../lakehouse/health.ts";
 import { seriesKey } from "../lakehouse/catalog.ts";
+import type { HealthRegistry } from "../lakehouse/health.ts";
 import { journalPending } from "../lakehouse/journal.ts";
+import { initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
 import { type Bars, barCount } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
@@ -79,7 +79,15 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
  * Audit one series read without the lock. A file that does not match its catalog entry while a writer is mid-commit
  * (its journal is there) is read again once the commit is done; `settle` false leaves that to the locked pass.
  */
-async function auditSeries(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, opts: AuditOptions, health: HealthRegistry | undefined, lockedPassFollows: boolean): Promise<AuditedSeries> {
+async function auditSeries(
+  ctx: RunContext,
+  lh: Lakehouse,
+  t: Target,
+  options: CheckMap,
+  opts: AuditOptions,
+  health: HealthRegistry | undefined,
+  lockedPassFollows: boolean,
+): Promise<AuditedSeries> {
   let one = auditOne(ctx, lh, t, options, opts, health);
   if (!lockedPassFollows) {
     const deadline = Date.now() + Math.max(ctx.waitLockMs, SETTLE_MS);
@@ -103,7 +111,15 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, 
   const catalogSha = t.entry?.sha256 ?? null;
   if (read.kind === "corrupt" || read.kind === "unreadable") {
     const f = goldenReadFinding(t, read);
-    return { target: t, findings: [f], sha256: read.actual, catalogSha, corrupt: true, toxic: false, report: { ...base, status: "corrupt", rows: 0, start: null, end: null, qualityScore: null, file: read.path } };
+    return {
+      target: t,
+      findings: [f],
+      sha256: read.actual,
+      catalogSha,
+      corrupt: true,
+      toxic: false,
+      report: { ...base, status: "corrupt", rows: 0, start: null, end: null, qualityScore: null, file: read.path },
+    };
   }
   // An asset the registry holds in quarantine as toxic is `toxic`, with its files, whether or not a golden file exists.
   const files = health ? heldFiles(health, t.sym, t.interval) : [];
@@ -111,9 +127,28 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, 
   const reasons = health?.get(t.sym.id)?.reasons.filter((r) => r !== "missing" && r !== "quarantined") ?? [];
   const held = files.length ? heldFinding(base, files, reasons, options) : undefined;
   if (read.kind === "missing") {
-    if (held) return { target: t, findings: [held], sha256: null, catalogSha, corrupt: false, toxic: true, report: { ...base, status: "toxic", rows: 0, start: null, end: null, qualityScore: null, quarantined: files } };
-    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}`, undefined, { path: read.path });
-    return { target: t, findings: [f], sha256: null, catalogSha, corrupt: false, toxic: false, report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null } };
+    if (held)
+      return {
+        target: t,
+        findings: [held],
+        sha256: null,
+        catalogSha,
+        corrupt: false,
+        toxic: true,
+        report: { ...base, status: "toxic", rows: 0, start: null, end: null, qualityScore: null, quarantined: files },
+      };
+    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}`, undefined, {
+      path: read.path,
+    });
+    return {
+      target: t,
+      findings: [f],
+      sha256: null,
+      catalogSha,
+      corrupt: false,
+      toxic: false,
+      report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null },
+    };
   }
   const a = assess(ctx, t, read.stored.bars, options, opts);
   const bars: Bars = a.bars;
@@ -124,7 +159,14 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, 
     catalogSha,
     corrupt: false,
     toxic: a.toxic || held !== undefined,
-    report: { ...base, status: held ? "toxic" : a.status, rows: barCount(bars), ...seriesRange(bars), qualityScore: a.qualityScore, ...(held ? { quarantined: files } : {}) },
+    report: {
+      ...base,
+      status: held ? "toxic" : a.status,
+      rows: barCount(bars),
+      ...seriesRange(bars),
+      qualityScore: a.qualityScore,
+      ...(held ? { quarantined: files } : {}),
+    },
   };
 }
 
@@ -132,7 +174,14 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, 
 function heldFinding(base: { symbol: string; interval: Interval }, files: string[], reasons: string[], options: CheckMap): Finding {
   const severity = options.get("quarantined")?.severity("error") ?? "error";
   const why = reasons.length ? ` (${reasons.join(", ")})` : "";
-  const f = finding(base, "quarantined", severity, `held in quarantine as toxic${why}: ${files.map((f) => basename(f)).join(", ")}`, { files: files.length }, { files, reasons });
+  const f = finding(
+    base,
+    "quarantined",
+    severity,
+    `held in quarantine as toxic${why}: ${files.map((f) => basename(f)).join(", ")}`,
+    { files: files.length },
+    { files, reasons },
+  );
   return { ...f, toxic: true };
 }
 
@@ -142,7 +191,13 @@ function heldFinding(base: { symbol: string; interval: Interval }, files: string
  * again under the lock, so the registry only ever describes the files as they are. The catalog's hashes, rows and
  * ranges are never written from an audit.
  */
-async function recordAudit(ctx: RunContext, lh: Lakehouse, unlocked: AuditedSeries[], options: CheckMap, opts: AuditOptions): Promise<{ series: AuditedSeries[]; health: HealthRegistry }> {
+async function recordAudit(
+  ctx: RunContext,
+  lh: Lakehouse,
+  unlocked: AuditedSeries[],
+  options: CheckMap,
+  opts: AuditOptions,
+): Promise<{ series: AuditedSeries[]; health: HealthRegistry }> {
   const s = await openWriteSession(ctx, "audit", options);
   try {
     const now = ctx.now.toISOString();
@@ -213,7 +268,15 @@ function summarise(lh: Lakehouse, series: AuditedSeries[], health: HealthRegistr
     .symbols()
     .filter((s) => (health.get(s)?.quarantined?.length ?? 0) > 0)
     .map((s) => ({ symbol: s, files: health.get(s)!.quarantined!, isToxic: health.get(s)!.is_toxic }));
-  const inputs = series.filter((s) => s.sha256 && !s.corrupt).map((s) => ({ name: lh.fileName(s.target.sym, s.target.interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval: s.target.interval }));
+  const inputs = series
+    .filter((s) => s.sha256 && !s.corrupt)
+    .map((s) => ({
+      name: lh.fileName(s.target.sym, s.target.interval),
+      kind: "parquet",
+      sha256: s.sha256!,
+      symbol: s.target.sym.id,
+      interval: s.target.interval,
+    }));
   return {
     counts,
     symbols: series.map((s) => s.report),

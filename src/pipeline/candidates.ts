@@ -1,7 +1,7 @@
 import * as v from "valibot";
+import { ConfigError } from "../errors.ts";
 import { parseJsonFile } from "../lakehouse/catalog.ts";
 import { parseSymbol, parseSymbolList, type SymbolId } from "../model/symbol.ts";
-import { ConfigError } from "../errors.ts";
 
 const CandidateSchema = v.looseObject({
   symbol: v.string(),

@@ -1,13 +1,13 @@
 import { calendarFor } from "../calendar/index.ts";
-import { finding } from "../checks/types.ts";
 import type { CheckOptions } from "../checks/types.ts";
+import { finding } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { asDqError, type DqError } from "../errors.ts";
 import type { Catalog } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import { Batch } from "../lakehouse/journal.ts";
 import type { Lock } from "../lakehouse/lock.ts";
-import { type GoldenRead, Lakehouse, seriesRange, type StoredSeries } from "../lakehouse/store.ts";
+import { type GoldenRead, Lakehouse, type StoredSeries, seriesRange } from "../lakehouse/store.ts";
 import { type Bars, barCount, barsEqual, mergeBars, takeRows } from "../model/bars.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { intervalMs } from "../model/interval.ts";
@@ -89,7 +89,14 @@ export function holdBackUnfinished(ctx: RunContext, t: Target, bars: Bars): { ba
   const heldBack = bars.timestamp.length - keep.length;
   if (!heldBack) return { bars, heldBack: 0, future: undefined };
   const f = future
-    ? finding({ symbol: t.sym.id, interval: t.interval }, "future_bar", "warning", `${future} bar(s) open after now (${ctx.now.toISOString()}), first ${iso(firstFuture)}: not committed`, { bars: future }, { first: iso(firstFuture), now: ctx.now.toISOString() })
+    ? finding(
+        { symbol: t.sym.id, interval: t.interval },
+        "future_bar",
+        "warning",
+        `${future} bar(s) open after now (${ctx.now.toISOString()}), first ${iso(firstFuture)}: not committed`,
+        { bars: future },
+        { first: iso(firstFuture), now: ctx.now.toISOString() },
+      )
     : undefined;
   return { bars: takeRows(bars, keep), heldBack, future: f };
 }
@@ -100,7 +107,15 @@ export function holdBackUnfinished(ctx: RunContext, t: Target, bars: Bars): { ba
  * Otherwise the merged series is staged (only when it changed) with its catalog and registry entries; all of it
  * lands at the next `commitBatch`.
  */
-export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incoming: Bars, stored: StoredSeries | undefined, source: string, clearToxic = false): Commit {
+export function commitSeries(
+  ctx: RunContext,
+  s: WriteSession,
+  t: Target,
+  incoming: Bars,
+  stored: StoredSeries | undefined,
+  source: string,
+  clearToxic = false,
+): Commit {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
   const merged = stored ? mergeBars(stored.bars, incoming) : incoming;
   const prev = s.catalog.get(t.sym.id, t.interval);
@@ -111,7 +126,13 @@ export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incomi
 
   if (verdict.toxic) {
     const toxic = verdict.findings.filter((f) => f.toxic && f.severity === "error");
-    const q = s.lh.quarantineFiles(t.sym, t.interval, incoming, { symbol: t.sym.id, interval: t.interval, vendor: source, quarantinedAt: now, reasons: toxic }, now);
+    const q = s.lh.quarantineFiles(
+      t.sym,
+      t.interval,
+      incoming,
+      { symbol: t.sym.id, interval: t.interval, vendor: source, quarantinedAt: now, reasons: toxic },
+      now,
+    );
     for (const [rel, bytes] of q.files) s.batch.stage(t.sym.id, rel, bytes);
     entry.is_toxic = true;
     entry.status = "toxic";

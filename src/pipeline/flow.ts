@@ -36,11 +36,15 @@ export async function runFlow(ctx: RunContext, opts: FlowOptions): Promise<StepR
   const dropped = ((scan.extra?.droppedToxic as string[] | undefined) ?? []).map((s) => parseSymbol(s)).filter((d) => !symbols.some((x) => x.id === d.id));
   const audited = symbols.length ? [...symbols, ...dropped] : [];
   const audit = await runAudit(ctx, { symbols: audited, interval: opts.interval });
-  const stage = (s: StepResult | undefined) => (s ? { counts: s.counts, errors: s.errors ?? [], findings: s.findings.length, ...pick(s.extra, ["latency", "candidatesPath", "plan"]) } : { skipped: true });
+  const stage = (s: StepResult | undefined) =>
+    s ? { counts: s.counts, errors: s.errors ?? [], findings: s.findings.length, ...pick(s.extra, ["latency", "candidatesPath", "plan"]) } : { skipped: true };
   return {
     counts: audit.counts,
     symbols: audit.symbols,
-    findings: bySeries(stageFindings({ scan: scan.findings, ingest: ingest?.findings ?? [], repair: repair?.findings ?? [], audit: audit.findings }), audit.symbols),
+    findings: bySeries(
+      stageFindings({ scan: scan.findings, ingest: ingest?.findings ?? [], repair: repair?.findings ?? [], audit: audit.findings }),
+      audit.symbols,
+    ),
     // The audit alone decides the gate: what ingest saw in the vendor's data was normalised or quarantined.
     gateFindings: audit.findings,
     errors: [...(ingest?.errors ?? []), ...(repair?.errors ?? [])],
@@ -76,7 +80,10 @@ export function stageFindings(stages: Record<string, Finding[]>): Finding[] {
 function bySeries(findings: Finding[], rows: { symbol: string; interval: string }[]): Finding[] {
   const order = new Map(rows.map((r, i) => [`${r.symbol} ${r.interval}`, i]));
   const rank = (f: Finding) => order.get(`${f.symbol} ${f.interval}`) ?? rows.length;
-  return findings.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f);
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map((x) => x.f);
 }
 
 function pick(o: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> {

@@ -202,7 +202,10 @@ function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchRes
   // Every vendor's bars are range-checked before anything else reads them (the file vendor does it per row already).
   const bad = firstOutsideWindow(fetched.bars.timestamp);
   if (bad >= 0) {
-    throw new InputError(`${opts.vendor.name} sent ${t.sym.id} ${t.interval} a bar at ${describeMs(fetched.bars.timestamp[bad]!)} (row ${bad + 1}), outside ${TIME_WINDOW_TEXT}`, "check the vendor's answer and its time unit; nothing was committed for this series");
+    throw new InputError(
+      `${opts.vendor.name} sent ${t.sym.id} ${t.interval} a bar at ${describeMs(fetched.bars.timestamp[bad]!)} (row ${bad + 1}), outside ${TIME_WINDOW_TEXT}`,
+      "check the vendor's answer and its time unit; nothing was committed for this series",
+    );
   }
   if (fetched.partial) ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
   // Repeated or descending rows in what the vendor sent are reported, then normalised away.

@@ -1,11 +1,11 @@
 // Assets held in quarantine as toxic: the registry marks them and quarantine/ keeps their files, so every command
 // reports them as `toxic` (not `missing`, not absent) and names the files.
 import { basename } from "node:path";
+import { isUnknown } from "../calendar/resolve.ts";
 import type { RunContext } from "../context.ts";
 import type { Catalog } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import { INTERVAL_NAMES, type Interval } from "../model/interval.ts";
-import { isUnknown } from "../calendar/resolve.ts";
 import { fileStem, parseSymbol, type SymbolId } from "../model/symbol.ts";
 import { seriesCalendar, type Target } from "./targets.ts";
 

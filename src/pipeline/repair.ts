@@ -1,11 +1,11 @@
 import { calendarFor } from "../calendar/index.ts";
-import { resolveCheckOptions } from "../checks/index.ts";
 import { missingRanges } from "../checks/gap.ts";
+import { resolveCheckOptions } from "../checks/index.ts";
 import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
-import { barCount, mergeBars, normalizeBars, type Bars } from "../model/bars.ts";
+import { type Bars, barCount, mergeBars, normalizeBars } from "../model/bars.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
@@ -71,7 +71,19 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
   // A dry run only reads; a repair takes the lock (and recovers what an interrupted writer left) first.
   const session = opts.dryRun ? undefined : await openWriteSession(ctx, "repair", options);
   const catalog = session?.catalog ?? lh.loadCatalog();
-  const counts = { symbols: 0, planned: 0, fetches: 0, barsFetched: 0, gapsFilled: 0, genesisRecorded: 0, remainingGaps: 0, remainingBars: 0, skippedBudget: 0, failed: 0, corrupt: 0 };
+  const counts = {
+    symbols: 0,
+    planned: 0,
+    fetches: 0,
+    barsFetched: 0,
+    gapsFilled: 0,
+    genesisRecorded: 0,
+    remainingGaps: 0,
+    remainingBars: 0,
+    skippedBudget: 0,
+    failed: 0,
+    corrupt: 0,
+  };
   const plans: Record<string, unknown>[] = [];
   const symbols: SymbolReport[] = [];
   const findings: Finding[] = [];
@@ -96,7 +108,11 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
         if (!stored || barCount(stored.bars) === 0) continue; // nothing to repair: a missing series is ingest's job
         const plan = planRepair(ctx, t, normalizeBars(stored.bars), backfillDays);
         counts.planned += plan.fetches.length;
-        plans.push({ symbol: plan.symbol, interval: plan.interval, fetches: plan.fetches.map((f) => ({ kind: f.kind, from: iso(f.fromMs), to: iso(f.toMs), ...(f.bars ? { bars: f.bars } : {}) })) });
+        plans.push({
+          symbol: plan.symbol,
+          interval: plan.interval,
+          fetches: plan.fetches.map((f) => ({ kind: f.kind, from: iso(f.fromMs), to: iso(f.toMs), ...(f.bars ? { bars: f.bars } : {}) })),
+        });
         if (!session || plan.fetches.length === 0) continue;
         const r = await repairOne(ctx, session, t, plan, stored, opts, budget, counts);
         symbols.push(r.report);
@@ -131,7 +147,16 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
 
 type Budget = { fills: number; candles: number; deadline: number };
 
-async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: RepairPlan, stored: StoredSeries, opts: RepairOptions, budget: Budget, counts: Record<string, number>) {
+async function repairOne(
+  ctx: RunContext,
+  s: WriteSession,
+  t: Target,
+  plan: RepairPlan,
+  stored: StoredSeries,
+  opts: RepairOptions,
+  budget: Budget,
+  counts: Record<string, number>,
+) {
   const before = normalizeBars(stored.bars);
   let incoming: Bars | undefined;
   let genesis: string | undefined;
@@ -146,14 +171,21 @@ async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: Repa
     counts.fetches!++;
     const res = await opts.vendor.fetch({ symbol: t.sym, profile: t.profile, interval: t.interval, fromMs: f.fromMs, toMs: f.toMs });
     const bad = firstOutsideWindow(res.bars.timestamp);
-    if (bad >= 0) throw new InputError(`${opts.vendor.name} sent ${t.sym.id} ${t.interval} a bar at ${describeMs(res.bars.timestamp[bad]!)}, outside ${TIME_WINDOW_TEXT}`, "check the vendor's answer and its time unit; nothing was committed for this series");
+    if (bad >= 0)
+      throw new InputError(
+        `${opts.vendor.name} sent ${t.sym.id} ${t.interval} a bar at ${describeMs(res.bars.timestamp[bad]!)}, outside ${TIME_WINDOW_TEXT}`,
+        "check the vendor's answer and its time unit; nothing was committed for this series",
+      );
     const got = normalizeBars(res.bars);
     budget.candles -= barCount(got);
     counts.barsFetched! += barCount(got);
     if (f.kind === "backfill" && barCount(got) === 0) {
       // Empty backfill: history starts at the first stored bar — unless the vendor capped how far back it looked.
       if (!res.capped) genesis = iso(before.timestamp[0]!);
-      else ctx.log.info(`${t.sym.id} ${t.interval}: backfill came back empty but the request was capped by ${opts.vendor.name}'s depth limit; genesis not recorded`);
+      else
+        ctx.log.info(
+          `${t.sym.id} ${t.interval}: backfill came back empty but the request was capped by ${opts.vendor.name}'s depth limit; genesis not recorded`,
+        );
       continue;
     }
     incoming = incoming ? mergeBars(incoming, got) : got;
@@ -179,7 +211,16 @@ async function repairOne(ctx: RunContext, s: WriteSession, t: Target, plan: Repa
   const remaining = missingRanges(checkInput(ctx, withGenesis, after, calendarFor(t.calendar, ctx.reference)));
   counts.remainingGaps! += remaining.length;
   counts.remainingBars! += remaining.reduce((n, r) => n + r.bars, 0);
-  const report: SymbolReport = c?.report ?? { symbol: t.sym.id, interval: t.interval, profile: t.profile, status: "unchanged", rows: barCount(before), start: iso(before.timestamp[0]!), end: iso(before.timestamp[before.timestamp.length - 1]!), qualityScore: entry?.qualityScore ?? null };
+  const report: SymbolReport = c?.report ?? {
+    symbol: t.sym.id,
+    interval: t.interval,
+    profile: t.profile,
+    status: "unchanged",
+    rows: barCount(before),
+    start: iso(before.timestamp[0]!),
+    end: iso(before.timestamp[before.timestamp.length - 1]!),
+    qualityScore: entry?.qualityScore ?? null,
+  };
   report.gapsFilled = filled;
   report.remainingGaps = remaining.length;
   if (genesis) report.genesis = genesis;

@@ -23,7 +23,8 @@ export interface ScanOptions {
 export async function runScan(ctx: RunContext, opts: ScanOptions): Promise<StepResult & { candidatesPath: string; candidates: Candidate[] }> {
   // The run id names the export folder: a bad one would write outside --export.
   parseRunId(ctx.runId);
-  if (!opts.configs.length) throw new ConfigError("scan needs at least one scanner config", "pass --scanner FILE (JSON or YAML), repeatable or comma-separated");
+  if (!opts.configs.length)
+    throw new ConfigError("scan needs at least one scanner config", "pass --scanner FILE (JSON or YAML), repeatable or comma-separated");
   const scanners = opts.configs.map((f) => loadScanner(f));
   const health = new Lakehouse(ctx.lakehouse).loadHealth();
   const bySymbol = new Map<string, Candidate>();
@@ -47,7 +48,9 @@ export async function runScan(ctx: RunContext, opts: ScanOptions): Promise<StepR
         (prev.metadata!.scanners as string[]).push(name);
         continue;
       }
-      const instruments = sc.profile ? { ...ctx.config.instruments, [sym.id]: { ...ctx.config.instruments?.[sym.id], profile: sc.profile } } : ctx.config.instruments;
+      const instruments = sc.profile
+        ? { ...ctx.config.instruments, [sym.id]: { ...ctx.config.instruments?.[sym.id], profile: sc.profile } }
+        : ctx.config.instruments;
       const profile = resolveProfile(sym, instruments);
       bySymbol.set(sym.id, {
         symbol: sym.id,

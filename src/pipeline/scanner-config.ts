@@ -49,7 +49,10 @@ function readDoc(file: string): Json {
   try {
     raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${file}: malformed ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"} (${(err as Error).message.split("\n")[0]})`, "fix the scanner config syntax");
+    throw new ConfigError(
+      `${file}: malformed ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"} (${(err as Error).message.split("\n")[0]})`,
+      "fix the scanner config syntax",
+    );
   }
   if (!isPlainObject(raw)) throw new ConfigError(`${file}: a scanner config must be an object`, "write keys such as source, symbols, filters");
   return raw;

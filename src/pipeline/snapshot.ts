@@ -81,10 +81,13 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   const symbols = opts.symbols?.filter((s, i, all) => all.findIndex((x) => x.id === s.id) === i);
   // Without symbols a snapshot is of the catalog's series: quarantined assets outside it are not asked for.
   const audit = await runAudit(ctx, { ...(symbols ? { symbols } : {}), interval, readOnly: true, held: false });
-  if (!audit.series.length) throw new ConfigError(`nothing to snapshot: the catalog has no ${interval} series`, "pass --symbols or --candidates, or ingest first");
+  if (!audit.series.length)
+    throw new ConfigError(`nothing to snapshot: the catalog has no ${interval} series`, "pass --symbols or --candidates, or ingest first");
 
   // What the snapshot read (runs.jsonl lineage): every lakehouse file with the hash it was audited at.
-  const inputs: LineageRef[] = audit.series.filter((s) => s.sha256).map((s) => ({ name: lh.fileName(s.target.sym, interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval }));
+  const inputs: LineageRef[] = audit.series
+    .filter((s) => s.sha256)
+    .map((s) => ({ name: lh.fileName(s.target.sym, interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval }));
   const health = lh.loadHealth();
   const blocked: Finding[] = [];
   for (const s of audit.series) {
@@ -113,7 +116,11 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
     renameSync(tmp, runDir);
     syncDir(outDir);
     ctx.log.info(`snapshot ${opts.runId}: ${audit.series.length} series, matrix ${built.matrixRows} rows → ${runDir}`);
-    const reports: SymbolReport[] = audit.series.map((s) => ({ ...s.report, file: `data/${lh.fileName(s.target.sym, interval)}`, gapsFilled: built.manifest.gapsFilled[s.target.sym.id] ?? 0 }));
+    const reports: SymbolReport[] = audit.series.map((s) => ({
+      ...s.report,
+      file: `data/${lh.fileName(s.target.sym, interval)}`,
+      gapsFilled: built.manifest.gapsFilled[s.target.sym.id] ?? 0,
+    }));
     const gapsFilled = Object.values(built.manifest.gapsFilled).reduce((a, b) => a + b, 0);
     return {
       counts: { symbols: audit.series.length, blocked: 0, copied: audit.series.length, toxic: 0, gapsFilled, matrixRows: built.matrixRows },
@@ -134,7 +141,12 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
         inputs,
         outputs: [
           { name: runDir, kind: "snapshot", snapshotId: built.manifest.snapshotId, runId: opts.runId },
-          { name: join(runDir, MATRIX_FILE), kind: "returns_matrix", sha256: built.manifest.files.find((f) => f.path === MATRIX_FILE)?.sha256, rows: built.matrixRows },
+          {
+            name: join(runDir, MATRIX_FILE),
+            kind: "returns_matrix",
+            sha256: built.manifest.files.find((f) => f.path === MATRIX_FILE)?.sha256,
+            rows: built.matrixRows,
+          },
         ],
       },
     };

@@ -1,8 +1,7 @@
 import { isUnknown, resolveCalendar } from "../calendar/resolve.ts";
 import type { RunContext } from "../context.ts";
 import { ConfigError } from "../errors.ts";
-import type { CatalogEntry } from "../lakehouse/catalog.ts";
-import type { Catalog } from "../lakehouse/catalog.ts";
+import type { Catalog, CatalogEntry } from "../lakehouse/catalog.ts";
 import type { Finding } from "../model/finding.ts";
 import { type Interval, parseInterval } from "../model/interval.ts";
 import type { Profile } from "../model/profile.ts";
@@ -23,7 +22,13 @@ export interface Target {
  * A series whose exchange has no calendar is an `unknown_calendar` finding pushed to `unknown` (the others go on);
  * without that list it is a ConfigError.
  */
-export function resolveTargets(ctx: RunContext, catalog: Catalog, symbols: SymbolId[] | undefined, interval: Interval | undefined, unknown?: Finding[]): Target[] {
+export function resolveTargets(
+  ctx: RunContext,
+  catalog: Catalog,
+  symbols: SymbolId[] | undefined,
+  interval: Interval | undefined,
+  unknown?: Finding[],
+): Target[] {
   const pairs: [SymbolId, Interval, CatalogEntry | undefined][] = symbols?.length
     ? symbols.map((sym) => [sym, interval ?? "1d", catalog.get(sym.id, interval ?? "1d")])
     : catalog
@@ -35,7 +40,14 @@ export function resolveTargets(ctx: RunContext, catalog: Catalog, symbols: Symbo
     const r = seriesCalendar(ctx, sym, entry);
     if (isUnknown(r)) {
       if (!unknown) throw new ConfigError(r.message, r.advice);
-      unknown.push({ code: "unknown_calendar", severity: "error", symbol: sym.id, interval: iv, message: `${r.message}; not processed`, details: { exchange: sym.exchange, advice: r.advice } });
+      unknown.push({
+        code: "unknown_calendar",
+        severity: "error",
+        symbol: sym.id,
+        interval: iv,
+        message: `${r.message}; not processed`,
+        details: { exchange: sym.exchange, advice: r.advice },
+      });
       continue;
     }
     out.push({ sym, interval: iv, profile: r.profile, calendar: r.calendar, ...(entry ? { entry } : {}) });

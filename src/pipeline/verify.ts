@@ -66,7 +66,9 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map((x) => canonicalJson(x === undefined ? null : x)).join(",")}]`;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
 }
 
@@ -95,7 +97,8 @@ export function readManifest(dir: string): { manifest: Manifest; rawFiles: unkno
   const manifest = validate(ManifestSchema, raw, path, advice, InputError) as unknown as Manifest;
   const seen = new Set<string>();
   for (const f of manifest.files) {
-    if (!safeRelative(f.path) || f.path === MANIFEST_FILE) throw new InputError(`${path}: entry path "${f.path}" is not a plain relative path inside the run folder`, advice);
+    if (!safeRelative(f.path) || f.path === MANIFEST_FILE)
+      throw new InputError(`${path}: entry path "${f.path}" is not a plain relative path inside the run folder`, advice);
     if (seen.has(f.path)) throw new InputError(`${path}: entry path "${f.path}" is listed twice`, advice);
     seen.add(f.path);
   }
@@ -146,23 +149,37 @@ export function verifySnapshot(dir: string): StepResult & { intact: boolean } {
     if (actual !== entry.sha256 || bytes.length !== entry.size) {
       changed++;
       findings.push(
-        err("snapshot_changed", `${entry.path}: sha256 ${actual.slice(0, 12)}… (${bytes.length} bytes) differs from the manifest's ${entry.sha256.slice(0, 12)}… (${entry.size} bytes)`, entry, {
-          path: entry.path,
-          expectedSha256: entry.sha256,
-          actualSha256: actual,
-          expectedSize: entry.size,
-          actualSize: bytes.length,
-        }),
+        err(
+          "snapshot_changed",
+          `${entry.path}: sha256 ${actual.slice(0, 12)}… (${bytes.length} bytes) differs from the manifest's ${entry.sha256.slice(0, 12)}… (${entry.size} bytes)`,
+          entry,
+          {
+            path: entry.path,
+            expectedSha256: entry.sha256,
+            actualSha256: actual,
+            expectedSize: entry.size,
+            actualSize: bytes.length,
+          },
+        ),
       );
     }
   }
   const listed = new Set(manifest.files.map((f) => f.path));
-  const added = listFiles(root).filter((p) => p !== MANIFEST_FILE && !listed.has(p)).sort();
+  const added = listFiles(root)
+    .filter((p) => p !== MANIFEST_FILE && !listed.has(p))
+    .sort();
   for (const p of added) findings.push(err("snapshot_added", `${p}: in the run folder but not in manifest.json`, undefined, { path: p }));
 
   const recomputed = snapshotIdOf(rawFiles);
   if (recomputed !== manifest.snapshotId) {
-    findings.push(err("snapshot_id_mismatch", `manifest.json: snapshotId ${manifest.snapshotId.slice(0, 12)}… does not match its entries (${recomputed.slice(0, 12)}…): the manifest was edited`, undefined, { expected: manifest.snapshotId, actual: recomputed }));
+    findings.push(
+      err(
+        "snapshot_id_mismatch",
+        `manifest.json: snapshotId ${manifest.snapshotId.slice(0, 12)}… does not match its entries (${recomputed.slice(0, 12)}…): the manifest was edited`,
+        undefined,
+        { expected: manifest.snapshotId, actual: recomputed },
+      ),
+    );
   }
   const intact = findings.length === 0;
   const files = manifest.files.length;

@@ -5,7 +5,7 @@ import { loadReference } from "../calendar/reference.ts";
 import { ConfigError } from "../errors.ts";
 import { INSTRUMENTS_FILE, loadInstruments } from "./instruments.ts";
 
-export { applyReference,    loadInstruments, mergeInstruments,   } from "./instruments.ts";
+export { applyReference, loadInstruments, mergeInstruments } from "./instruments.ts";
 
 /** The three reference files, in the order `reference check` reports them. */
 export const REFERENCE_FILES = [INSTRUMENTS_FILE, "sessions.json", "holidays.json"] as const;

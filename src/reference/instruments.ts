@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import type { Config, InstrumentConfig } from "../config/schema.ts";
 import { calendarNames, canonicalCalendar, profileOfCalendar } from "../calendar/registry.ts";
+import type { Config, InstrumentConfig } from "../config/schema.ts";
 import { ConfigError } from "../errors.ts";
 import { PROFILES, type Profile } from "../model/profile.ts";
 import { parseSymbol } from "../model/symbol.ts";
@@ -70,7 +70,10 @@ function fail(path: string, key: string, field: string, msg: string): never {
 function checkTickerVendors(path: string, key: string, tickers: Record<string, string>, vendors: readonly string[]): void {
   for (const vendor of Object.keys(tickers)) {
     if (!vendors.includes(vendor)) {
-      throw new ConfigError(`${path}: key ${key}: field tickers.${vendor}: "${vendor}" is not a vendor${suggestion(vendor, vendors)}`, `key tickers by vendor: ${vendors.join(", ")}`);
+      throw new ConfigError(
+        `${path}: key ${key}: field tickers.${vendor}: "${vendor}" is not a vendor${suggestion(vendor, vendors)}`,
+        `key tickers by vendor: ${vendors.join(", ")}`,
+      );
     }
   }
 }

@@ -17,7 +17,16 @@ export function toRunRecord(summary: Summary, step: StepResult, asOf?: Date): Ru
     counts: summary.counts,
     inputs: step.lineage?.inputs ?? [],
     outputs: step.lineage?.outputs ?? [],
-    symbols: summary.symbols.map(({ symbol, interval, profile, status, rows, start, end, qualityScore }) => ({ symbol, interval, profile, status, rows, start, end, qualityScore })),
+    symbols: summary.symbols.map(({ symbol, interval, profile, status, rows, start, end, qualityScore }) => ({
+      symbol,
+      interval,
+      profile,
+      status,
+      rows,
+      start,
+      end,
+      qualityScore,
+    })),
     findings: summary.findings.map(({ code, severity, symbol, interval, metrics }) => ({ code, severity, symbol, interval, ...(metrics ? { metrics } : {}) })),
     ...step.lineage?.extra,
   };

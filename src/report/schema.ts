@@ -26,7 +26,11 @@ const errorItem = {
   type: "object",
   required: ["code", "kind", "message"],
   properties: {
-    code: { type: "string", pattern: "^[a-z_]+$", description: "stable slug: the kind, or a more specific one (bad_row, not_found, locked, vendor_http, invalid_field, …)" },
+    code: {
+      type: "string",
+      pattern: "^[a-z_]+$",
+      description: "stable slug: the kind, or a more specific one (bad_row, not_found, locked, vendor_http, invalid_field, …)",
+    },
     kind: { enum: ["config", "input", "vendor", "lock", "usage"] },
     message: { type: "string", description: "the one line printed on stderr: what is wrong — what to do" },
     symbol: { type: "string" },
@@ -120,13 +124,36 @@ const calendar = {
       items: {
         type: "object",
         required: ["date", "open", "close"],
-        properties: { date: { type: "string", format: "date" }, open: isoTime, close: isoTime, breakStart: isoTime, breakEnd: isoTime, early: { type: "string" }, special: { type: "string" }, bars: count },
+        properties: {
+          date: { type: "string", format: "date" },
+          open: isoTime,
+          close: isoTime,
+          breakStart: isoTime,
+          breakEnd: isoTime,
+          early: { type: "string" },
+          special: { type: "string" },
+          bars: count,
+        },
         additionalProperties: false,
       },
     },
     holidays: { type: "array", items: { type: "object", required: ["date", "name"], properties: { date: { type: "string" }, name: { type: "string" } } } },
-    earlyCloses: { type: "array", items: { type: "object", required: ["date", "name", "close"], properties: { date: { type: "string" }, name: { type: "string" }, close: { type: "string" }, localClose: { type: "string" } } } },
-    specialHours: { type: "array", items: { type: "object", required: ["date", "name", "open"], properties: { date: { type: "string" }, name: { type: "string" }, open: { type: "string" }, localOpen: { type: "string" } } } },
+    earlyCloses: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["date", "name", "close"],
+        properties: { date: { type: "string" }, name: { type: "string" }, close: { type: "string" }, localClose: { type: "string" } },
+      },
+    },
+    specialHours: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["date", "name", "open"],
+        properties: { date: { type: "string" }, name: { type: "string" }, open: { type: "string" }, localOpen: { type: "string" } },
+      },
+    },
   },
   additionalProperties: false,
 } as const;
@@ -134,7 +161,16 @@ const calendar = {
 const knownCalendar = {
   type: "object",
   required: ["name", "title", "profile", "timezone", "aliases", "from", "knownUntil"],
-  properties: { name: { type: "string" }, title: { type: "string" }, profile: { type: "string" }, timezone: { type: "string" }, aliases: { type: "array", items: { type: "string" } }, roots: { type: "array", items: { type: "string" } }, from: count, knownUntil: count },
+  properties: {
+    name: { type: "string" },
+    title: { type: "string" },
+    profile: { type: "string" },
+    timezone: { type: "string" },
+    aliases: { type: "array", items: { type: "string" } },
+    roots: { type: "array", items: { type: "string" } },
+    from: count,
+    knownUntil: count,
+  },
   additionalProperties: false,
 } as const;
 
@@ -185,13 +221,27 @@ export const SUMMARY_JSON_SCHEMA = {
     calendar: { ...calendar, description: "calendar: sessions, holidays and early closes" },
     calendars: { type: "array", items: knownCalendar, description: "calendar --list: every calendar and the exchange prefixes that map to it" },
     jsonSchema: { type: "object", description: "schema: this JSON Schema" },
-    codes: { type: "array", items: { type: "object", required: ["code", "rule", "severity"] }, description: "explain: the finding codes' records (rule, default severity, options, example)" },
+    codes: {
+      type: "array",
+      items: { type: "object", required: ["code", "rule", "severity"] },
+      description: "explain: the finding codes' records (rule, default severity, options, example)",
+    },
     init: {
       type: "array",
       description: "init: each starter file, written or kept (never overwritten)",
-      items: { type: "object", required: ["path", "written"], properties: { path: { type: "string" }, written: { type: "boolean" }, what: { type: "string" } } },
+      items: {
+        type: "object",
+        required: ["path", "written"],
+        properties: { path: { type: "string" }, written: { type: "boolean" }, what: { type: "string" } },
+      },
     },
-    completion: { type: "object", required: ["shell", "script"], properties: { shell: { enum: ["bash", "zsh", "fish"] }, script: { type: "string" } }, additionalProperties: false, description: "completion: the script" },
+    completion: {
+      type: "object",
+      required: ["shell", "script"],
+      properties: { shell: { enum: ["bash", "zsh", "fish"] }, script: { type: "string" } },
+      additionalProperties: false,
+      description: "completion: the script",
+    },
   },
   additionalProperties: false,
   allOf: [

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { redactValue } from "../redact.ts";
 import type { DqError, ErrorItem } from "../errors.ts";
 import { type Finding, type Status, worst, worstOf } from "../model/finding.ts";
+import { redactValue } from "../redact.ts";
 import { VERSION } from "../version.ts";
 
 export type { ErrorItem };
@@ -76,7 +76,10 @@ export function gateExitCode(status: Status, failOn: FailOn): number {
 
 /** A run id like `20261122T101500Z-3f9c`. */
 export function newRunId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
@@ -88,7 +91,8 @@ export function buildSummary(command: string, runId: string, started: Date, fini
   const findings = step.findings.map(stripInternal);
   const gate = step.gateFindings ? worstOf(step.gateFindings) : worstOf(findings);
   const exitCode = step.errors?.length ? 3 : (step.exitCode ?? gateExitCode(gate, failOn));
-  const status: Status = step.errors?.length || exitCode === 3 ? "error" : worst(worstOf(findings), exitCode === 2 ? "error" : exitCode === 1 ? "warning" : "ok");
+  const status: Status =
+    step.errors?.length || exitCode === 3 ? "error" : worst(worstOf(findings), exitCode === 2 ? "error" : exitCode === 1 ? "warning" : "ok");
   const summary: Summary = {
     schema: SUMMARY_SCHEMA_ID,
     command,

@@ -8,9 +8,9 @@ import * as v from "valibot";
 import { ConfigError, VendorError } from "../errors.ts";
 import { redactClip } from "../redact.ts";
 import { dateLabel } from "./daily.ts";
+import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { createHttpClient, describeRequest, type HttpClientOptions, parseBody, type Throttle } from "./http.ts";
 import { BarBuilder, clipBars } from "./rows.ts";
-import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { vendorSettings } from "./settings.ts";
 import { splitFxPair, toVendorTicker } from "./tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
@@ -22,7 +22,14 @@ export const ALPHAVANTAGE: NetworkVendorDescriptor = {
   description: "Alpha Vantage daily equities and FX (free tier: 5 calls a minute)",
   network: true,
   capabilities: { intervals: ["1d"], range: true, capsHistory: false, corporateActions: false, apiKey: "required" },
-  settings: { baseUrl: "https://www.alphavantage.co", baseUrlEnv: "DQCTL_ALPHAVANTAGE_BASE_URL", apiKeyEnv: "ALPHAVANTAGE_API_KEY", rateLimitPerMinute: 5, concurrency: 1, batchSize: 5 },
+  settings: {
+    baseUrl: "https://www.alphavantage.co",
+    baseUrlEnv: "DQCTL_ALPHAVANTAGE_BASE_URL",
+    apiKeyEnv: "ALPHAVANTAGE_API_KEY",
+    rateLimitPerMinute: 5,
+    concurrency: 1,
+    batchSize: 5,
+  },
   create: (ctx) => alphaVantageVendor(ctx),
 };
 
@@ -65,19 +72,28 @@ export function alphaVantageVendor(ctx: VendorContext, opts: AlphaVantageOptions
     async fetch(req: FetchRequest, signal?: AbortSignal): Promise<FetchResult> {
       const t0 = performance.now();
       if (!ALPHAVANTAGE.capabilities.intervals.includes(req.interval)) {
-        throw new ConfigError(`alphavantage serves daily bars only, not ${req.interval} (${req.symbol.id})`, "use --interval 1d with alphavantage, or another vendor for intraday bars");
+        throw new ConfigError(
+          `alphavantage serves daily bars only, not ${req.interval} (${req.symbol.id})`,
+          "use --interval 1d with alphavantage, or another vendor for intraday bars",
+        );
       }
       if (!settings.apiKey) {
         throw new ConfigError("alphavantage needs an API key", "set ALPHAVANTAGE_API_KEY or vendors.alphavantage.apiKey in the config");
       }
       if (req.profile === "crypto") {
-        throw new ConfigError(`alphavantage: crypto (${req.symbol.id}) is not supported by dqctl's Alpha Vantage vendor`, "use --vendor binance or tradingview for crypto");
+        throw new ConfigError(
+          `alphavantage: crypto (${req.symbol.id}) is not supported by dqctl's Alpha Vantage vendor`,
+          "use --vendor binance or tradingview for crypto",
+        );
       }
       const ticker = toVendorTicker("alphavantage", req.symbol, ctx.config);
       const what = describeRequest(ticker, req);
       const fx = req.profile === "forex" ? splitFxPair(ticker) : undefined;
       if (req.profile === "forex" && !fx) {
-        throw new ConfigError(`alphavantage: cannot split ${ticker} (${req.symbol.id}) into two currencies`, `set instruments["${req.symbol.id}"].tickers.alphavantage to e.g. "EUR/USD"`);
+        throw new ConfigError(
+          `alphavantage: cannot split ${ticker} (${req.symbol.id}) into two currencies`,
+          `set instruments["${req.symbol.id}"].tickers.alphavantage to e.g. "EUR/USD"`,
+        );
       }
       const query = fx
         ? { function: "FX_DAILY", from_symbol: fx.from, to_symbol: fx.to, outputsize: "full", apikey: settings.apiKey }
@@ -93,13 +109,23 @@ export function alphaVantageVendor(ctx: VendorContext, opts: AlphaVantageOptions
       const body = res.body as Record<string, unknown>;
       const refusal = body?.["Error Message"] ?? body?.Information;
       if (typeof refusal === "string") {
-        throw new VendorError(`alphavantage ${what}: ${redactClip(refusal, 200)}`, "alphavantage", req.symbol.id, 200, res.attempts, "check the symbol and that the key's plan includes this endpoint");
+        throw new VendorError(
+          `alphavantage ${what}: ${redactClip(refusal, 200)}`,
+          "alphavantage",
+          req.symbol.id,
+          200,
+          res.attempts,
+          "check the symbol and that the key's plan includes this endpoint",
+        );
       }
-      const series = fx ? parseBody(FxBody, body, "alphavantage", what, req.symbol.id)["Time Series FX (Daily)"] : parseBody(EquityBody, body, "alphavantage", what, req.symbol.id)["Time Series (Daily)"];
+      const series = fx
+        ? parseBody(FxBody, body, "alphavantage", what, req.symbol.id)["Time Series FX (Daily)"]
+        : parseBody(EquityBody, body, "alphavantage", what, req.symbol.id)["Time Series (Daily)"];
       const out = new BarBuilder(Object.keys(series).length);
       for (const [date, d] of Object.entries(series)) {
         const t = dateLabel(date);
-        if (Number.isNaN(t)) throw new VendorError(`alphavantage ${what}: unexpected response shape (schema drift): date key "${date}"`, "alphavantage", req.symbol.id);
+        if (Number.isNaN(t))
+          throw new VendorError(`alphavantage ${what}: unexpected response shape (schema drift): date key "${date}"`, "alphavantage", req.symbol.id);
         out.push(t, d["1. open"], d["2. high"], d["3. low"], d["4. close"], d["5. volume"] ?? 0);
       }
       return { bars: clipBars(out.build(), req.fromMs, req.toMs), ticker, latencyMs: performance.now() - t0 };

@@ -4,14 +4,14 @@
  * 00:00 UTC, which already is the lakehouse label. 418 (IP ban) and 429 are retried with Retry-After.
  */
 import * as v from "valibot";
+import { VendorError } from "../errors.ts";
 import { INTERVAL_NAMES, type Interval, intervalMs } from "../model/interval.ts";
+import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { createHttpClient, describeRequest, type HttpClientOptions, parseBody, RETRY_STATUSES } from "./http.ts";
 import { BarBuilder, clipBars } from "./rows.ts";
-import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { vendorSettings } from "./settings.ts";
 import { toVendorTicker } from "./tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
-import { VendorError } from "../errors.ts";
 
 /** Most klines Binance returns per request. */
 export const BINANCE_PAGE = 1000;
@@ -34,15 +34,19 @@ const Numeric = v.pipe(
   v.transform((x) => Number(x)),
   v.check((n) => Number.isFinite(n), "not a finite number"),
 );
-const Kline = v.pipe(v.array(v.unknown()), v.minLength(6, "a kline needs at least 6 fields"), v.rawTransform(({ dataset, addIssue, NEVER }) => {
-  const row = dataset.value;
-  const parsed = v.safeParse(v.tuple([v.number(), Numeric, Numeric, Numeric, Numeric, Numeric]), row.slice(0, 6));
-  if (!parsed.success) {
-    addIssue({ message: `kline [${JSON.stringify(row).slice(0, 80)}]: ${parsed.issues[0]!.message}` });
-    return NEVER;
-  }
-  return parsed.output;
-}));
+const Kline = v.pipe(
+  v.array(v.unknown()),
+  v.minLength(6, "a kline needs at least 6 fields"),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const row = dataset.value;
+    const parsed = v.safeParse(v.tuple([v.number(), Numeric, Numeric, Numeric, Numeric, Numeric]), row.slice(0, 6));
+    if (!parsed.success) {
+      addIssue({ message: `kline [${JSON.stringify(row).slice(0, 80)}]: ${parsed.issues[0]!.message}` });
+      return NEVER;
+    }
+    return parsed.output;
+  }),
+);
 const KlinesBody = v.array(Kline);
 
 /** Options for tests and embedding. */

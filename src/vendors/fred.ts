@@ -6,9 +6,9 @@
 import * as v from "valibot";
 import { ConfigError, VendorError } from "../errors.ts";
 import { dateLabel, isoDate } from "./daily.ts";
+import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { createHttpClient, describeRequest, type HttpClientOptions, parseBody } from "./http.ts";
 import { BarBuilder, clipBars } from "./rows.ts";
-import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { vendorSettings } from "./settings.ts";
 import { toVendorTicker } from "./tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
@@ -20,7 +20,14 @@ export const FRED: NetworkVendorDescriptor = {
   description: "FRED series observations (St. Louis Fed) as close-only bars",
   network: true,
   capabilities: { intervals: ["1d"], range: true, capsHistory: false, corporateActions: false, apiKey: "required" },
-  settings: { baseUrl: "https://api.stlouisfed.org", baseUrlEnv: "DQCTL_FRED_BASE_URL", apiKeyEnv: "FRED_API_KEY", rateLimitPerMinute: 100, concurrency: 4, batchSize: 20 },
+  settings: {
+    baseUrl: "https://api.stlouisfed.org",
+    baseUrlEnv: "DQCTL_FRED_BASE_URL",
+    apiKeyEnv: "FRED_API_KEY",
+    rateLimitPerMinute: 100,
+    concurrency: 4,
+    batchSize: 20,
+  },
   create: (ctx) => fredVendor(ctx),
 };
 
@@ -79,7 +86,13 @@ export function fredVendor(ctx: VendorContext, opts: FredOptions = {}): Vendor {
           const t = dateLabel(o.date);
           const x = Number(o.value);
           if (Number.isNaN(t) || o.value.trim() === "" || !Number.isFinite(x)) {
-            throw new VendorError(`fred ${what}: unexpected observation {date: "${o.date}", value: "${o.value}"}`, "fred", req.symbol.id, res.status, res.attempts);
+            throw new VendorError(
+              `fred ${what}: unexpected observation {date: "${o.date}", value: "${o.value}"}`,
+              "fred",
+              req.symbol.id,
+              res.status,
+              res.attempts,
+            );
           }
           out.push(t, x, x, x, x, 0);
         }

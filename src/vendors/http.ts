@@ -1,10 +1,10 @@
 import { ofetch } from "ofetch";
 import * as v from "valibot";
 import type { Logger } from "../context.ts";
+import { silentLogger } from "../context.ts";
 import { VendorError } from "../errors.ts";
 import { redactClip, redactSecrets } from "../redact.ts";
-import { silentLogger } from "../context.ts";
-import { RateLimiter, Semaphore, sleep as realSleep } from "./limits.ts";
+import { RateLimiter, sleep as realSleep, Semaphore } from "./limits.ts";
 import type { VendorSettings } from "./settings.ts";
 import type { FetchRequest } from "./types.ts";
 
@@ -91,7 +91,10 @@ export function errorDetail(text: string): string | undefined {
   try {
     j = JSON.parse(text);
   } catch {
-    const t = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    const t = text
+      .replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     return t ? redactClip(t, 120) : undefined;
   }
   // biome-ignore lint/suspicious/noExplicitAny: error bodies of several vendors, probed field by field below
@@ -219,7 +222,12 @@ export class HttpClient {
           throw fail(`HTTP ${status}${detail ? ` (${detail})` : ""}`, attempts, status);
         }
         if (hint !== undefined && hint > this.o.retryAfterCapMs) {
-          throw fail(`HTTP ${status} with Retry-After ${Math.round(hint / 1000)} s (over the ${this.o.retryAfterCapMs / 1000} s cap)`, attempts, status, "the vendor asked for a long pause; retry later");
+          throw fail(
+            `HTTP ${status} with Retry-After ${Math.round(hint / 1000)} s (over the ${this.o.retryAfterCapMs / 1000} s cap)`,
+            attempts,
+            status,
+            "the vendor asked for a long pause; retry later",
+          );
         }
         await wait(hint ?? this.backoffMs(attempts));
         continue;
@@ -237,14 +245,16 @@ export class HttpClient {
         // Redacted before the tail is cut, so the tail can never be the end of a key.
         const what = `malformed JSON body (${text.length} chars${text.length ? `, ends "${redactSecrets(text).slice(-20)}"` : ""})`;
         last = { what, status };
-        if (attempts >= maxAttempts) throw fail(what, attempts, status, "the vendor sent a truncated or non-JSON answer; retry later or check the base URL", err);
+        if (attempts >= maxAttempts)
+          throw fail(what, attempts, status, "the vendor sent a truncated or non-JSON answer; retry later or check the base URL", err);
         await wait(this.backoffMs(attempts));
         continue;
       }
       const throttle = req.inspect?.(body);
       if (throttle) {
         last = { what: `HTTP ${throttle.status} (${throttle.reason})`, status: throttle.status };
-        if (attempts >= maxAttempts) throw fail(last.what, attempts, throttle.status, "the vendor is throttling this key; lower vendors.<name>.rateLimitPerMinute or retry later");
+        if (attempts >= maxAttempts)
+          throw fail(last.what, attempts, throttle.status, "the vendor is throttling this key; lower vendors.<name>.rateLimitPerMinute or retry later");
         await wait(this.backoffMs(attempts));
         continue;
       }

@@ -128,7 +128,11 @@ export async function mapLimit<T, R>(items: readonly T[], concurrency: number, f
 }
 
 /** Like mapLimit but never rejects: each item settles on its own (one symbol failing leaves the others unaffected). */
-export function mapLimitSettled<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export function mapLimitSettled<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   return mapLimit(items, concurrency, async (item, i): Promise<PromiseSettledResult<R>> => {
     try {
       return { status: "fulfilled", value: await fn(item, i) };

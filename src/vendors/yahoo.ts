@@ -20,10 +20,10 @@ import { ConfigError, VendorError } from "../errors.ts";
 import { allocBars, type Bars } from "../model/bars.ts";
 import { INTERVAL_NAMES, type Interval } from "../model/interval.ts";
 import { dailyLabel, dailyLabeler } from "./daily.ts";
+import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { createHttpClient, describeRequest, type HttpClient, type HttpClientOptions, parseBody } from "./http.ts";
 import { mapLimit } from "./limits.ts";
 import { BarBuilder, clipBars, concatBars } from "./rows.ts";
-import type { NetworkVendorDescriptor } from "./descriptor.ts";
 import { vendorSettings } from "./settings.ts";
 import { toVendorTicker } from "./tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
@@ -62,7 +62,12 @@ export const YAHOO: NetworkVendorDescriptor = {
 };
 
 /** Request windows `[fromMs, toMs)` for one fetch, and whether the look-back limit clipped it. */
-export function yahooWindows(interval: Interval, fromMs: number | undefined, toMs: number | undefined, now: number): { windows: [number, number][]; capped: boolean } {
+export function yahooWindows(
+  interval: Interval,
+  fromMs: number | undefined,
+  toMs: number | undefined,
+  now: number,
+): { windows: [number, number][]; capped: boolean } {
   const end = Math.min(toMs ?? now, now) + 1;
   const limit = YAHOO_LIMITS[interval];
   if (!limit) {
@@ -91,7 +96,9 @@ const ChartBody = v.object({
           meta: v.looseObject({ exchangeTimezoneName: v.optional(v.string()), gmtoffset: v.optional(v.number()), regularMarketTime: v.optional(v.number()) }),
           timestamp: v.optional(v.array(v.number())),
           // A range without bars comes with `quote: [{}]`, or an `indicators` without `quote`, or none at all.
-          indicators: v.optional(v.object({ quote: v.optional(v.array(v.object({ open: Series, high: Series, low: Series, close: Series, volume: Series }))) })),
+          indicators: v.optional(
+            v.object({ quote: v.optional(v.array(v.object({ open: Series, high: Series, low: Series, close: Series, volume: Series }))) }),
+          ),
         }),
       ),
     ),
@@ -146,7 +153,11 @@ export function parseYahooChart(body: unknown, req: FetchRequest, what: string, 
     const t = ts[i]! * 1000;
     // Yahoo stamps the unfinished current day at its last trade (meta.regularMarketTime): that day's date in its zone.
     const live = labeler && ts[i] === r.meta.regularMarketTime;
-    const label = live ? dailyLabel(t, { zone: r.meta.exchangeTimezoneName, gmtOffsetSec: r.meta.gmtoffset }) : labeler ? labeler.label(t, () => `chart.result.0.timestamp.${i}`) : t;
+    const label = live
+      ? dailyLabel(t, { zone: r.meta.exchangeTimezoneName, gmtOffsetSec: r.meta.gmtoffset })
+      : labeler
+        ? labeler.label(t, () => `chart.result.0.timestamp.${i}`)
+        : t;
     out.push(label, o, h, l, c, q.volume?.[i] ?? 0);
   }
   const warning = labeler?.warning(`yahoo ${what}`);
@@ -159,7 +170,14 @@ function isNoDataInRange(err: unknown): boolean {
 }
 
 function drift(what: string, req: FetchRequest, detail: string): VendorError {
-  return new VendorError(`yahoo ${what}: unexpected response shape (schema drift): ${detail}`, "yahoo", req.symbol.id, undefined, undefined, "the vendor changed its response format; update dqctl or switch vendor");
+  return new VendorError(
+    `yahoo ${what}: unexpected response shape (schema drift): ${detail}`,
+    "yahoo",
+    req.symbol.id,
+    undefined,
+    undefined,
+    "the vendor changed its response format; update dqctl or switch vendor",
+  );
 }
 
 /** The Yahoo vendor: one HTTP client (limits shared by every request of this instance). */
@@ -173,7 +191,10 @@ export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor
       const t0 = performance.now();
       const param = INTERVAL_PARAM[req.interval];
       if (!param) {
-        throw new ConfigError(`yahoo does not serve ${req.interval} bars (${req.symbol.id})`, "use --interval 1h with yahoo, or --vendor binance or tradingview for 4h");
+        throw new ConfigError(
+          `yahoo does not serve ${req.interval} bars (${req.symbol.id})`,
+          "use --interval 1h with yahoo, or --vendor binance or tradingview for 4h",
+        );
       }
       const ticker = toVendorTicker("yahoo", req.symbol, ctx.config);
       const what = describeRequest(ticker, req);

@@ -43,7 +43,10 @@ describe("operational errors", () => {
     const src = join(dir, "badcsv");
     mkdirSync(src);
     writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), "timestamp,open,high,low,close,volume\n2026-11-21,1,2,0.5,1.5,10\n2026-11-22,1,2,0.5,oops,10\n");
-    await expectRefused(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", ...base()], /BINANCE_BTCUSDT_1d\.csv:3:20: column close: "oops" is not a number/);
+    await expectRefused(
+      ["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", ...base()],
+      /BINANCE_BTCUSDT_1d\.csv:3:20: column close: "oops" is not a number/,
+    );
   });
 
   test("a truncated Parquet source file", async () => {
@@ -58,7 +61,10 @@ describe("operational errors", () => {
     const src = join(dir, "random");
     mkdirSync(src);
     writeFileSync(join(src, "BINANCE_BTCUSDT_1d.parquet"), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131) % 256)));
-    await expectRefused(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", ...base()], /random\/BINANCE_BTCUSDT_1d\.parquet: not a Parquet file/);
+    await expectRefused(
+      ["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", ...base()],
+      /random\/BINANCE_BTCUSDT_1d\.parquet: not a Parquet file/,
+    );
   });
 
   test("a Parquet file with the wrong columns", async () => {
@@ -114,7 +120,10 @@ describe("operational errors", () => {
   test("a live lock makes a writer exit 3 naming the holder; --wait-lock waits", async () => {
     const holder = Bun.spawn(["sleep", "30"]);
     try {
-      writeFileSync(join(lh, ".dqctl.lock"), JSON.stringify({ pid: holder.pid, host: require("node:os").hostname(), command: "ingest", since: "2026-11-21T06:00:00Z" }));
+      writeFileSync(
+        join(lh, ".dqctl.lock"),
+        JSON.stringify({ pid: holder.pid, host: require("node:os").hostname(), command: "ingest", since: "2026-11-21T06:00:00Z" }),
+      );
       const r = await dqctl(["ingest", "--source", DEMO, "--symbols", "BINANCE:BTCUSDT", ...base()]);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain(`locked by pid ${holder.pid} (ingest`);

@@ -66,7 +66,20 @@ describe("toxic data at ingest", () => {
       writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), clean);
       const skip = await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
       expect(skip.json().counts.skipped_toxic).toBe(1);
-      const forced = await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", "--force", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
+      const forced = await dqctl([
+        "ingest",
+        "--source",
+        src,
+        "--symbols",
+        "BINANCE:BTCUSDT",
+        "--refresh",
+        "--force",
+        "--json",
+        "--lakehouse",
+        lh,
+        "--now",
+        DEMO_NOW,
+      ]);
       expect(forced.json().counts.unchanged).toBe(1);
       expect(JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"))["BINANCE:BTCUSDT"].is_toxic).toBe(false);
     } finally {

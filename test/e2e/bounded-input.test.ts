@@ -1,8 +1,8 @@
 // Bounded, validated reads through the binary: an out-of-range timestamp fails its own series with one line naming
 // file:line:column (or the lakehouse file and row), never the whole run; FIFOs and devices never hang a read.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertSummary, DEMO, DEMO_NOW, dqctlCommand, ROOT, type RunResult, tempDir } from "../helpers/cli.ts";
@@ -57,8 +57,17 @@ async function expectOnlyBadFails(src: string, bad: string, line: RegExp) {
 
 describe("file vendor inputs", () => {
   test("a CSV timestamp of 9000000000000000000000 fails that series only, naming file:line:column", async () => {
-    const src = sourceWith("huge", (s) => writeFileSync(join(s, "BINANCE_ETHUSDT_1d.csv"), "timestamp,open,high,low,close,volume\n2026-11-19,1,2,0.5,1.5,10\n9000000000000000000000,1,2,0.5,1.5,10\n"));
-    await expectOnlyBadFails(src, "BINANCE:ETHUSDT", /^dqctl: .*huge\/BINANCE_ETHUSDT_1d\.csv:3:1: column timestamp: 9000000000000000000000 read as epoch nanoseconds .* outside 1900-01-01 … 2200-01-01 UTC — epoch units follow the magnitude/);
+    const src = sourceWith("huge", (s) =>
+      writeFileSync(
+        join(s, "BINANCE_ETHUSDT_1d.csv"),
+        "timestamp,open,high,low,close,volume\n2026-11-19,1,2,0.5,1.5,10\n9000000000000000000000,1,2,0.5,1.5,10\n",
+      ),
+    );
+    await expectOnlyBadFails(
+      src,
+      "BINANCE:ETHUSDT",
+      /^dqctl: .*huge\/BINANCE_ETHUSDT_1d\.csv:3:1: column timestamp: 9000000000000000000000 read as epoch nanoseconds .* outside 1900-01-01 … 2200-01-01 UTC — epoch units follow the magnitude/,
+    );
   }, 10_000);
 
   test("a FIFO named like an input is refused at once, never read", async () => {
@@ -72,7 +81,18 @@ describe("file vendor inputs", () => {
   }, 6000);
 
   test("--source /dev/zero is refused before anything is read", async () => {
-    const r = await run(["ingest", "--source", "/dev/zero", "--symbols", "BINANCE:BTCUSDT", "--quiet", "--lakehouse", join(dir, "lh-devzero"), "--now", DEMO_NOW]);
+    const r = await run([
+      "ingest",
+      "--source",
+      "/dev/zero",
+      "--symbols",
+      "BINANCE:BTCUSDT",
+      "--quiet",
+      "--lakehouse",
+      join(dir, "lh-devzero"),
+      "--now",
+      DEMO_NOW,
+    ]);
     expect(r.killed).toBe(false);
     expect(r.code).toBe(3);
     expect(r.stderr.trim()).toMatch(/^dqctl: \/dev\/zero: a character device, not a regular file — /);

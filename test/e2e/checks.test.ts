@@ -15,7 +15,8 @@ let cleanup: () => void;
 
 function csv(b: Bars): string {
   const rows = ["Date,Open,High,Low,Close,Volume"];
-  for (let i = 0; i < b.timestamp.length; i++) rows.push([new Date(b.timestamp[i]!).toISOString().slice(0, 10), b.open[i], b.high[i], b.low[i], b.close[i], b.volume[i]].join(","));
+  for (let i = 0; i < b.timestamp.length; i++)
+    rows.push([new Date(b.timestamp[i]!).toISOString().slice(0, 10), b.open[i], b.high[i], b.low[i], b.close[i], b.volume[i]].join(","));
   return `${rows.join("\n")}\n`;
 }
 
@@ -26,7 +27,9 @@ const round2 = (b: Bars) => {
 
 beforeAll(() => {
   ({ dir, cleanup } = tempDir());
-  const days = calendarFor("equity").expected("1d", END - 400 * 86_400_000, END).slice(-250);
+  const days = calendarFor("equity")
+    .expected("1d", END - 400 * 86_400_000, END)
+    .slice(-250);
   const series = (seed: number) => makeSeries({ seed, timestamps: days, sigma: 0.015, overnight: 0.3 }).bars;
   mkdirSync(join(dir, "src"));
   mkdirSync(join(dir, "ref"));
@@ -47,7 +50,11 @@ describe("the new checks through the CLI", () => {
     const r = await dqctl(["ingest", "--vendor", "file", "--source", join(dir, "src"), "--symbols", "NASDAQ:GRID,NASDAQ:SPLT", "--json", ...base()]);
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
-    const codes = (sym: string) => doc.findings.filter((f: any) => f.symbol === sym).map((f: any) => f.code).sort();
+    const codes = (sym: string) =>
+      doc.findings
+        .filter((f: any) => f.symbol === sym)
+        .map((f: any) => f.code)
+        .sort();
     expect(codes("NASDAQ:SPLT")).toEqual(["split_suspected"]);
     const split = doc.findings.find((f: any) => f.code === "split_suspected");
     expect(split).toMatchObject({ severity: "error", details: { splits: [{ nearestFactor: 4, split: "4:1" }] } });

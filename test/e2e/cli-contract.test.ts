@@ -43,12 +43,16 @@ describe("strict parsing", () => {
   }, 30_000);
 
   test("--fail-on-quality: alone means error; warning in either form means warning; anything else is refused", async () => {
-    const gate = async (...flags: string[]) => (await dqctl(["audit", "--lakehouse", lh, "--symbols", "BINANCE:ETHUSDT", "--now", DEMO_NOW, "--read-only", "--quiet", ...flags])).code;
+    const gate = async (...flags: string[]) =>
+      (await dqctl(["audit", "--lakehouse", lh, "--symbols", "BINANCE:ETHUSDT", "--now", DEMO_NOW, "--read-only", "--quiet", ...flags])).code;
     expect(await gate()).toBe(0);
     expect(await gate("--fail-on-quality")).toBe(0); // a gap warning does not fail the error gate
     expect(await gate("--fail-on-quality", "warning")).toBe(1);
     expect(await gate("--fail-on-quality=warning")).toBe(1);
-    expect((await dqctl(["--fail-on-quality", "warning", "audit", "--lakehouse", lh, "--symbols", "BINANCE:ETHUSDT", "--now", DEMO_NOW, "--read-only", "--quiet"])).code).toBe(1);
+    expect(
+      (await dqctl(["--fail-on-quality", "warning", "audit", "--lakehouse", lh, "--symbols", "BINANCE:ETHUSDT", "--now", DEMO_NOW, "--read-only", "--quiet"]))
+        .code,
+    ).toBe(1);
     expect((await dqctl(["audit", "--lakehouse", lh, "--now", DEMO_NOW, "--read-only", "--quiet", "--fail-on-quality"])).code).toBe(2); // GBPUSD is stale
     await refused(["audit", "--lakehouse", lh, "--fail-on-quality", "warn"], '--fail-on-quality: "warn" is not error or warning (did you mean warning?)');
     await refused(["audit", "--lakehouse", lh, "--fail-on-quality=fatal"], '--fail-on-quality: "fatal" is not error or warning');
@@ -101,10 +105,19 @@ describe("one parser", () => {
     await refused(["audit", "--lakehouse", lh, "--wait-lock", "soon"], '--wait-lock: "soon" is not a duration');
     await refused(["repair", "--lakehouse", lh, "--source", DEMO, "--max-fills", "-1"], '--max-fills: "-1" is not a whole number ≥ 0');
     await refused(["repair", "--lakehouse", lh, "--source", DEMO, "--max-time", "5 minutes"], '--max-time: "5 minutes" is not a duration');
-    await refused(["ingest", "--lakehouse", lh, "--source", DEMO, "--symbols", "BINANCE:ETHUSDT", "--lookback-days", "1e3"], '--lookback-days: "1e3" is not a whole number ≥ 0');
+    await refused(
+      ["ingest", "--lakehouse", lh, "--source", DEMO, "--symbols", "BINANCE:ETHUSDT", "--lookback-days", "1e3"],
+      '--lookback-days: "1e3" is not a whole number ≥ 0',
+    );
     await refused(["calendar", "--profile", "equity", "--from", "2026-11-23", "--to", "2026-11-2"], '--to: "2026-11-2" is not a date (YYYY-MM-DD)');
-    await refused(["bootstrap", "--symbols", "X", "--vendor", "file", "--source", DEMO, "--minimum-coverage", "1.5"], '--minimum-coverage: "1.5" is not a number between 0 and 1');
-    await refused(["bootstrap", "--symbols", "X", "--vendor", "file", "--source", DEMO, "--start", "2026-02-29"], '--start: "2026-02-29" is not a date (February 2026 has 28 days)');
+    await refused(
+      ["bootstrap", "--symbols", "X", "--vendor", "file", "--source", DEMO, "--minimum-coverage", "1.5"],
+      '--minimum-coverage: "1.5" is not a number between 0 and 1',
+    );
+    await refused(
+      ["bootstrap", "--symbols", "X", "--vendor", "file", "--source", DEMO, "--start", "2026-02-29"],
+      '--start: "2026-02-29" is not a date (February 2026 has 28 days)',
+    );
   }, 30_000);
 });
 
@@ -130,10 +143,25 @@ describe("config validated to the leaves", () => {
 
 describe("input advice", () => {
   test("a missing file-vendor source file names the names looked for and what is there", async () => {
-    const r = await dqctl(["ingest", "--source", DEMO, "--symbols", "BINANCE:BTCUSDT", "--interval", "1m", "--lakehouse", join(dir, "lh-missing"), "--now", DEMO_NOW, "--quiet"]);
+    const r = await dqctl([
+      "ingest",
+      "--source",
+      DEMO,
+      "--symbols",
+      "BINANCE:BTCUSDT",
+      "--interval",
+      "1m",
+      "--lakehouse",
+      join(dir, "lh-missing"),
+      "--now",
+      DEMO_NOW,
+      "--quiet",
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain("no file for BINANCE:BTCUSDT 1m: looked for BINANCE_BTCUSDT_1m.csv, BINANCE_BTCUSDT_1m.parquet, BINANCE_BTCUSDT_1m.jsonl, BINANCE_BTCUSDT_1m.ndjson");
+    expect(r.stderr).toContain(
+      "no file for BINANCE:BTCUSDT 1m: looked for BINANCE_BTCUSDT_1m.csv, BINANCE_BTCUSDT_1m.parquet, BINANCE_BTCUSDT_1m.jsonl, BINANCE_BTCUSDT_1m.ndjson",
+    );
     expect(r.stderr).toContain("(did you mean BINANCE_BTCUSDT_1d.csv?)");
     expect(r.stderr).toContain("the folder holds AMEX_SPY_1m.csv");
   }, 30_000);
@@ -144,7 +172,18 @@ describe("input advice", () => {
     const csv = readFileSync(join(DEMO, "BINANCE_BTCUSDT_1d.csv"), "utf8");
     writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), csv.replaceAll(",", ";"));
     writeFileSync(join(src, "NASDAQ_AAPL_1d.csv"), readFileSync(join(DEMO, "NASDAQ_AAPL_1d.csv"), "utf8").replaceAll(",", "\t"));
-    const r = await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT,NASDAQ:AAPL", "--lakehouse", join(dir, "lh-seps"), "--now", DEMO_NOW, "--json"]);
+    const r = await dqctl([
+      "ingest",
+      "--source",
+      src,
+      "--symbols",
+      "BINANCE:BTCUSDT,NASDAQ:AAPL",
+      "--lakehouse",
+      join(dir, "lh-seps"),
+      "--now",
+      DEMO_NOW,
+      "--json",
+    ]);
     expect(r.code).toBe(0);
     expect(r.json().symbols.map((s: any) => [s.symbol, s.status, s.rows > 400])).toEqual([
       ["BINANCE:BTCUSDT", "healthy", true],
@@ -155,33 +194,39 @@ describe("input advice", () => {
   // Root writes anywhere, so as root the binary runs as nobody (setpriv); elsewhere plain permissions do it.
   const root = process.getuid?.() === 0;
   const setpriv = Bun.which("setpriv");
-  test.skipIf(root && !setpriv)("a read-only lakehouse is refused before any work, with --read-only advice", async () => {
-    const ro = join(dir, "ro");
-    mkdirSync(ro);
-    chmodSync(dir, 0o755);
-    const ing = await dqctl(["ingest", "--source", DEMO, "--symbols", "BINANCE:ETHUSDT", "--lakehouse", join(ro, "lh"), "--now", DEMO_NOW, "--quiet"]);
-    expect(ing.code).toBe(0);
-    const roLh = join(ro, "lh");
-    Bun.spawnSync(["chmod", "-R", "a+rX", ro]);
-    chmodSync(roLh, 0o555);
-    const before = treeHash(roLh);
-    const run = (args: string[]) => {
-      const cmd = [...(root ? [setpriv!, "--reuid=65534", "--regid=65534", "--clear-groups"] : []), ...dqctlCommand(), ...args];
-      const p = Bun.spawnSync(cmd, { cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", HOME: dir } });
-      return { code: p.exitCode, stderr: p.stderr.toString() };
-    };
-    try {
-      const audit = run(["audit", "--lakehouse", roLh, "--now", DEMO_NOW]);
-      expect(audit.code).toBe(3);
-      expect(audit.stderr.trim().split("\n")).toHaveLength(1);
-      expect(audit.stderr).toContain(`lakehouse ${roLh} is not writable (EACCES) — pass --read-only to audit without writing`);
-      expect(run(["ingest", "--source", DEMO, "--symbols", "BINANCE:ETHUSDT", "--lakehouse", roLh, "--now", DEMO_NOW]).stderr).toContain("is not writable (EACCES) — fix the folder's permissions");
-      expect(run(["audit", "--lakehouse", roLh, "--now", DEMO_NOW, "--read-only", "--quiet"]).code).toBe(0);
-      expect(treeHash(roLh)).toEqual(before);
-    } finally {
-      chmodSync(roLh, 0o755);
-    }
-  }, 30_000);
+  test.skipIf(root && !setpriv)(
+    "a read-only lakehouse is refused before any work, with --read-only advice",
+    async () => {
+      const ro = join(dir, "ro");
+      mkdirSync(ro);
+      chmodSync(dir, 0o755);
+      const ing = await dqctl(["ingest", "--source", DEMO, "--symbols", "BINANCE:ETHUSDT", "--lakehouse", join(ro, "lh"), "--now", DEMO_NOW, "--quiet"]);
+      expect(ing.code).toBe(0);
+      const roLh = join(ro, "lh");
+      Bun.spawnSync(["chmod", "-R", "a+rX", ro]);
+      chmodSync(roLh, 0o555);
+      const before = treeHash(roLh);
+      const run = (args: string[]) => {
+        const cmd = [...(root ? [setpriv!, "--reuid=65534", "--regid=65534", "--clear-groups"] : []), ...dqctlCommand(), ...args];
+        const p = Bun.spawnSync(cmd, { cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", HOME: dir } });
+        return { code: p.exitCode, stderr: p.stderr.toString() };
+      };
+      try {
+        const audit = run(["audit", "--lakehouse", roLh, "--now", DEMO_NOW]);
+        expect(audit.code).toBe(3);
+        expect(audit.stderr.trim().split("\n")).toHaveLength(1);
+        expect(audit.stderr).toContain(`lakehouse ${roLh} is not writable (EACCES) — pass --read-only to audit without writing`);
+        expect(run(["ingest", "--source", DEMO, "--symbols", "BINANCE:ETHUSDT", "--lakehouse", roLh, "--now", DEMO_NOW]).stderr).toContain(
+          "is not writable (EACCES) — fix the folder's permissions",
+        );
+        expect(run(["audit", "--lakehouse", roLh, "--now", DEMO_NOW, "--read-only", "--quiet"]).code).toBe(0);
+        expect(treeHash(roLh)).toEqual(before);
+      } finally {
+        chmodSync(roLh, 0o755);
+      }
+    },
+    30_000,
+  );
 });
 
 describe("help that teaches", () => {
@@ -206,7 +251,24 @@ describe("help that teaches", () => {
     expect(top.stdout).toContain("reference check");
     expect((await dqctl(["snapshot", "--help"])).stdout).toMatch(/SUBCOMMANDS\n {2}verify /);
     expect((await dqctl(["reference", "--help"])).stdout).toMatch(/SUBCOMMANDS\n {2}check /);
-    const names = ["scan", "ingest", "repair", "audit", "snapshot", "snapshot verify", "bootstrap", "lineage", "flow", "calendar", "reference", "reference check", "schema", "explain", "init", "completion"];
+    const names = [
+      "scan",
+      "ingest",
+      "repair",
+      "audit",
+      "snapshot",
+      "snapshot verify",
+      "bootstrap",
+      "lineage",
+      "flow",
+      "calendar",
+      "reference",
+      "reference check",
+      "schema",
+      "explain",
+      "init",
+      "completion",
+    ];
     for (const texts of [[top.stdout], await Promise.all(names.map(async (n) => (await dqctl([...n.split(" "), "--help"])).stdout))]) {
       for (const t of texts) expect(t).not.toMatch(/seed \d|SPEC §/i);
     }
@@ -244,7 +306,14 @@ describe("init and completion", () => {
     try {
       const first = await dqctl(["init"], { cwd: here });
       expect(first.code).toBe(0);
-      const files = ["dqctl.config.json", "config/reference/instruments.json", "config/reference/holidays.json", "config/reference/sessions.json", "scanners/example.yaml", ".github/workflows/dqctl.yml"];
+      const files = [
+        "dqctl.config.json",
+        "config/reference/instruments.json",
+        "config/reference/holidays.json",
+        "config/reference/sessions.json",
+        "scanners/example.yaml",
+        ".github/workflows/dqctl.yml",
+      ];
       for (const f of files) expect(first.stdout).toContain(`wrote  ${f}`);
       // The starter config and reference files validate; the scanner runs; the workflow is YAML with a job.
       expect((await dqctl(["reference", "check", "--quiet"], { cwd: here })).code).toBe(0);

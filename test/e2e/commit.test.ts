@@ -21,14 +21,34 @@ describe("per-series failure isolation", () => {
     try {
       const lh = join(dir, "lh");
       mkdirSync(join(lh, "BINANCE_ETHUSDT_1d.parquet"), { recursive: true }); // a folder where the file must go
-      const r = await dqctl(["ingest", "--json", "--source", DEMO, "--symbols", "BINANCE:BTCUSDT,BINANCE:ETHUSDT,NASDAQ:AAPL", "--lakehouse", lh, "--now", DEMO_NOW]);
+      const r = await dqctl([
+        "ingest",
+        "--json",
+        "--source",
+        DEMO,
+        "--symbols",
+        "BINANCE:BTCUSDT,BINANCE:ETHUSDT,NASDAQ:AAPL",
+        "--lakehouse",
+        lh,
+        "--now",
+        DEMO_NOW,
+      ]);
       expect(r.code).toBe(3);
       const doc = assertSummary(r.json());
       expect(doc.counts).toMatchObject({ symbols: 3, written: 2, failed: 1 });
       expect(doc.errors).toHaveLength(1);
       expect(doc.errors[0].message).toContain("BINANCE_ETHUSDT_1d.parquet is not a regular file");
-      expect(r.stderr.trim().split("\n").filter((l) => l.startsWith("dqctl:"))).toHaveLength(1);
-      expect(catalog(lh).map((e) => e.symbol).sort()).toEqual(["BINANCE:BTCUSDT", "NASDAQ:AAPL"]);
+      expect(
+        r.stderr
+          .trim()
+          .split("\n")
+          .filter((l) => l.startsWith("dqctl:")),
+      ).toHaveLength(1);
+      expect(
+        catalog(lh)
+          .map((e) => e.symbol)
+          .sort(),
+      ).toEqual(["BINANCE:BTCUSDT", "NASDAQ:AAPL"]);
       expect(readdirSync(lh).filter((f) => f.endsWith(".tmp") || f.includes("journal"))).toEqual([]);
     } finally {
       cleanup();
@@ -72,7 +92,20 @@ describe("golden means fit", () => {
       const lh = join(dir, "lh");
       const now = "2026-11-20T06:00:00Z";
       expect((await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--quiet", "--lakehouse", lh, "--now", now])).code).toBe(0);
-      const snap = await dqctl(["snapshot", "--json", "--symbols", "BINANCE:BTCUSDT", "--run-id", "r1", "--out", join(dir, "runs"), "--lakehouse", lh, "--now", now]);
+      const snap = await dqctl([
+        "snapshot",
+        "--json",
+        "--symbols",
+        "BINANCE:BTCUSDT",
+        "--run-id",
+        "r1",
+        "--out",
+        join(dir, "runs"),
+        "--lakehouse",
+        lh,
+        "--now",
+        now,
+      ]);
       expect(snap.code).toBe(2);
       const blocked = assertSummary(snap.json()).findings.find((f: any) => f.code === "snapshot_blocked");
       expect(blocked.details.reasons).toContain("bad_value");
@@ -98,7 +131,10 @@ describe("corruption is reported, never laundered", () => {
         const a = await dqctl(["audit", "--json", ...base]);
         const doc = assertSummary(a.json());
         expect(doc.symbols.find((s: any) => s.symbol === "NASDAQ:AAPL").status).toBe("corrupt");
-        expect(doc.findings.find((f: any) => f.symbol === "NASDAQ:AAPL")).toMatchObject({ code: "corrupt", details: { expected: before.find((e) => e.symbol === "NASDAQ:AAPL").sha256 } });
+        expect(doc.findings.find((f: any) => f.symbol === "NASDAQ:AAPL")).toMatchObject({
+          code: "corrupt",
+          details: { expected: before.find((e) => e.symbol === "NASDAQ:AAPL").sha256 },
+        });
         expect(catalog(lh)).toEqual(before.map((e) => ({ ...e, qualityScore: catalog(lh).find((x) => x.symbol === e.symbol).qualityScore })));
       }
       const ing = await dqctl(["ingest", "--source", DEMO, "--symbols", "NASDAQ:AAPL", "--refresh", ...base]);

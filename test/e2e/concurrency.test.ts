@@ -90,7 +90,10 @@ describe("concurrent ingest + audit + repair (--wait-lock)", () => {
     expect(first.code).toBe(0);
     const filledSoFar: Record<string, number> = {};
     // Per round, how long each command waits before starting (seeded): the audit's unlocked reads overlap the writers.
-    const delays = fc.sample(fc.tuple(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 120 })), { seed: SEED, numRuns: ROUNDS });
+    const delays = fc.sample(fc.tuple(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 120 })), {
+      seed: SEED,
+      numRuns: ROUNDS,
+    });
     const failures: string[] = [];
     let watched = 0;
 
@@ -108,7 +111,11 @@ describe("concurrent ingest + audit + repair (--wait-lock)", () => {
       ]);
       const holders = await watcher.stop();
       const where = `round ${r} (seed ${SEED}, delays ingest ${di} audit ${da} repair ${dr} ms)`;
-      for (const [name, res] of [["ingest", ing], ["audit", aud], ["repair", rep]] as const) {
+      for (const [name, res] of [
+        ["ingest", ing],
+        ["audit", aud],
+        ["repair", rep],
+      ] as const) {
         if (res.code !== 0) failures.push(`${where}: ${name} exited ${res.code}: ${res.stderr.trim().split("\n")[0]}`);
       }
       for (const p of problems(checkLakehouse(lh))) failures.push(`${where}: ${p}`);
@@ -121,7 +128,8 @@ describe("concurrent ingest + audit + repair (--wait-lock)", () => {
         const b = decodeBars(readFileSync(join(lh, `BINANCE_C${k}USDT_1d.parquet`)), sym);
         const have = new Set(b.timestamp);
         let filled = 0;
-        for (let ts = FIRST; ts <= endOf(r); ts += DAY) if (!isHole(k, ts) && !have.has(ts)) failures.push(`${where}: ${sym} lost its bar ${new Date(ts).toISOString()}`);
+        for (let ts = FIRST; ts <= endOf(r); ts += DAY)
+          if (!isHole(k, ts) && !have.has(ts)) failures.push(`${where}: ${sym} lost its bar ${new Date(ts).toISOString()}`);
         for (let i = 0; i < b.timestamp.length; i++) {
           const ts = b.timestamp[i]!;
           if (isHole(k, ts)) filled++;
@@ -134,14 +142,19 @@ describe("concurrent ingest + audit + repair (--wait-lock)", () => {
         }
         // Every filled hole counted exactly once, by the run that filled it.
         const counted = health[sym]?.gaps_filled ?? 0;
-        if (counted !== filled || counted !== (filledSoFar[sym] ?? 0)) failures.push(`${where}: ${sym} gaps_filled ${counted}, but ${filled} holes are filled and the repairs reported ${filledSoFar[sym] ?? 0}`);
+        if (counted !== filled || counted !== (filledSoFar[sym] ?? 0))
+          failures.push(`${where}: ${sym} gaps_filled ${counted}, but ${filled} holes are filled and the repairs reported ${filledSoFar[sym] ?? 0}`);
       }
 
       // The registry shows what the audit read under the lock: replay the runs in the order they held it. That order
       // is what the lock file showed while the round ran; if the watcher missed a short hold, the order of the run
       // records (appended just after each release) stands in.
       const runIds = new Map([ing, aud, rep].map((x, i) => [x.json().runId as string, ["ingest", "audit", "repair"][i]!]));
-      const records = readFileSync(join(lh, "runs.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((rec) => runIds.has(rec.runId));
+      const records = readFileSync(join(lh, "runs.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .filter((rec) => runIds.has(rec.runId));
       const byCommand = new Map(records.map((rec) => [rec.command as string, rec]));
       const sawAll = holders.length === 3 && new Set(holders).size === 3;
       if (sawAll) watched++;
@@ -157,7 +170,10 @@ describe("concurrent ingest + audit + repair (--wait-lock)", () => {
       else {
         for (const sym of symbols) {
           const audited = health[sym]?.intervals?.["1d"]?.audit_hash;
-          if (audited !== seen[sym]) failures.push(`${where} (lock order ${order.map((x) => x.command).join(" → ")}): ${sym} audit_hash ${String(audited).slice(0, 12)}…, but the file under the lock was ${seen[sym]?.slice(0, 12)}…`);
+          if (audited !== seen[sym])
+            failures.push(
+              `${where} (lock order ${order.map((x) => x.command).join(" → ")}): ${sym} audit_hash ${String(audited).slice(0, 12)}…, but the file under the lock was ${seen[sym]?.slice(0, 12)}…`,
+            );
         }
       }
     }
@@ -167,8 +183,34 @@ describe("concurrent ingest + audit + repair (--wait-lock)", () => {
 
   test("two ingests started together: with --wait-lock both finish and no registry update is lost", async () => {
     const lh = join(work.dir, "two-ingests");
-    const a = dqctl(["ingest", "--source", DEMO, "--symbols", "BINANCE:BTCUSDT,BINANCE:ETHUSDT,KRAKEN:ADAUSD", "--wait-lock", "60s", "--quiet", "--lakehouse", lh, "--now", DEMO_NOW]);
-    const b = dqctl(["ingest", "--source", DEMO, "--symbols", "NASDAQ:AAPL,NYSE:XOM,BINANCE:SOLUSDT", "--wait-lock", "60s", "--quiet", "--lakehouse", lh, "--now", DEMO_NOW]);
+    const a = dqctl([
+      "ingest",
+      "--source",
+      DEMO,
+      "--symbols",
+      "BINANCE:BTCUSDT,BINANCE:ETHUSDT,KRAKEN:ADAUSD",
+      "--wait-lock",
+      "60s",
+      "--quiet",
+      "--lakehouse",
+      lh,
+      "--now",
+      DEMO_NOW,
+    ]);
+    const b = dqctl([
+      "ingest",
+      "--source",
+      DEMO,
+      "--symbols",
+      "NASDAQ:AAPL,NYSE:XOM,BINANCE:SOLUSDT",
+      "--wait-lock",
+      "60s",
+      "--quiet",
+      "--lakehouse",
+      lh,
+      "--now",
+      DEMO_NOW,
+    ]);
     const [ra, rb] = await Promise.all([a, b]);
     expect([ra.code, rb.code]).toEqual([0, 0]);
     const health = readJson(join(lh, "foundation_health.json"));

@@ -34,7 +34,20 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
   ingest: [
     { args: () => ["ingest", "--source", DEMO, "--candidates", CANDIDATES, ...pinned], code: 0 },
     // One series with a bad row, one empty file: the others are not stopped, the run is exit 3 and status error.
-    { args: () => ["ingest", "--source", join(dir, "bad"), "--symbols", "BINANCE:BTCUSDT,BINANCE:ETHUSDT", "--lakehouse", join(dir, "bad-lh"), "--now", DEMO_NOW], code: 3 },
+    {
+      args: () => [
+        "ingest",
+        "--source",
+        join(dir, "bad"),
+        "--symbols",
+        "BINANCE:BTCUSDT,BINANCE:ETHUSDT",
+        "--lakehouse",
+        join(dir, "bad-lh"),
+        "--now",
+        DEMO_NOW,
+      ],
+      code: 3,
+    },
   ],
   repair: [
     { args: () => ["repair", "--source", DEMO, ...pinned], code: 0 },
@@ -53,7 +66,20 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
   ],
   bootstrap: [
     {
-      args: () => ["bootstrap", "--symbols", "FX:EURUSD,NASDAQ:AAPL", "--vendor", "file", "--source-path", DEMO, "--cache-dir", join(dir, "cache"), "--lookback-days", "30", ...pinned],
+      args: () => [
+        "bootstrap",
+        "--symbols",
+        "FX:EURUSD,NASDAQ:AAPL",
+        "--vendor",
+        "file",
+        "--source-path",
+        DEMO,
+        "--cache-dir",
+        join(dir, "cache"),
+        "--lookback-days",
+        "30",
+        ...pinned,
+      ],
       code: 0,
     },
   ],
@@ -196,7 +222,12 @@ describe("the demo flow", () => {
     expect(skip.symbols[0]).toMatchObject({ symbol: "KRAKEN:ADAUSD", status: "toxic", outcome: "skipped_toxic", quarantined: row.quarantined });
     const all = (await dqctl(["audit", "--read-only", "--json", ...pinned])).json();
     expect(all.counts.toxic).toBe(4);
-    expect(all.symbols.filter((s: any) => s.status === "toxic").map((s: any) => s.symbol).sort()).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
+    expect(
+      all.symbols
+        .filter((s: any) => s.status === "toxic")
+        .map((s: any) => s.symbol)
+        .sort(),
+    ).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
   });
 });
 
@@ -240,7 +271,11 @@ describe("output", () => {
 
   test("log lines carry ISO UTC times; the same pinned run gives the same JSON in Tokyo and New York", async () => {
     const norm = (r: RunResult) => JSON.stringify({ ...r.json(), runId: "", startedAt: "", finishedAt: "", durationMs: 0 });
-    for (const args of [["audit", "--read-only", ...pinned], ["lineage", ...pinned], ["calendar", "--profile", "futures", "--from", "2024-03-28", "--to", "2024-04-02"]]) {
+    for (const args of [
+      ["audit", "--read-only", ...pinned],
+      ["lineage", ...pinned],
+      ["calendar", "--profile", "futures", "--from", "2024-03-28", "--to", "2024-04-02"],
+    ]) {
       const tokyo = await dqctl([...args, "--json"], { env: { TZ: "Asia/Tokyo" } });
       const ny = await dqctl([...args, "--json"], { env: { TZ: "America/New_York" } });
       expect(norm(tokyo)).toBe(norm(ny));

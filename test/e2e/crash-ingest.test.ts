@@ -12,7 +12,19 @@ let alt: string;
 let ingestedDemo: string;
 let ingestedAlt: string;
 
-const ingest = (lh: string, source: string, ...more: string[]) => ["ingest", "--source", source, "--candidates", CANDIDATES, ...more, "--quiet", "--lakehouse", lh, "--now", DEMO_NOW];
+const ingest = (lh: string, source: string, ...more: string[]) => [
+  "ingest",
+  "--source",
+  source,
+  "--candidates",
+  CANDIDATES,
+  ...more,
+  "--quiet",
+  "--lakehouse",
+  lh,
+  "--now",
+  DEMO_NOW,
+];
 
 beforeAll(async () => {
   work = tempDir("dqctl-crash-ingest-");
@@ -42,12 +54,23 @@ describe("SIGKILL during ingest", () => {
   }, 300_000);
 
   test("rewriting ingest (--refresh alternating two sources): the rerun leaves the reference lakehouse", async () => {
-    const variant = (from: () => string, source: () => string): Variant => (dir) => {
-      const lh = join(dir, "lakehouse");
-      copyTree(from(), lh);
-      return onLakehouse(lh, ingest(lh, source(), "--refresh"), lh);
-    };
-    const variants = [variant(() => ingestedDemo, () => alt), variant(() => ingestedAlt, () => DEMO)];
+    const variant =
+      (from: () => string, source: () => string): Variant =>
+      (dir) => {
+        const lh = join(dir, "lakehouse");
+        copyTree(from(), lh);
+        return onLakehouse(lh, ingest(lh, source(), "--refresh"), lh);
+      };
+    const variants = [
+      variant(
+        () => ingestedDemo,
+        () => alt,
+      ),
+      variant(
+        () => ingestedAlt,
+        () => DEMO,
+      ),
+    ];
     expectClean(await killTrials({ name: "rewriting ingest", seed: 1302, kills: 40, variants, diff: diffLakehouse }));
   }, 300_000);
 });

@@ -22,7 +22,15 @@ beforeAll(async () => {
   for (const f of readdirSync(DEMO)) {
     const body = readFileSync(join(DEMO, f));
     if (!HOLEY.includes(f)) writeFileSync(join(source, f), body);
-    else writeFileSync(join(source, f), body.toString().split("\n").filter((_, i, all) => !(i > 30 && i < all.length - 5 && i % 37 === 5)).join("\n"));
+    else
+      writeFileSync(
+        join(source, f),
+        body
+          .toString()
+          .split("\n")
+          .filter((_, i, all) => !(i > 30 && i < all.length - 5 && i % 37 === 5))
+          .join("\n"),
+      );
   }
   holey = join(work.dir, "holey-lh");
   expect((await dqctl(["ingest", "--source", source, "--candidates", CANDIDATES, "--quiet", "--lakehouse", holey, "--now", DEMO_NOW])).code).toBe(0);

@@ -29,7 +29,9 @@ function folderState(dir: string, root?: string): Record<string, unknown> {
     if (!e.isFile()) continue;
     const p = join(e.parentPath, e.name);
     const rel = p.slice(dir.length + 1);
-    out[rel] = rel.endsWith(".json") ? JSON.parse(root ? readFileSync(p, "utf8").split(root).join("<lakehouse>") : readFileSync(p, "utf8")) : sha256(readFileSync(p));
+    out[rel] = rel.endsWith(".json")
+      ? JSON.parse(root ? readFileSync(p, "utf8").split(root).join("<lakehouse>") : readFileSync(p, "utf8"))
+      : sha256(readFileSync(p));
   }
   return out;
 }
@@ -100,10 +102,29 @@ describe("SIGKILL during snapshot and bootstrap", () => {
       const cache = join(dir, "cache");
       return {
         // --lakehouse names a folder that does not exist, so no run record is written anywhere.
-        args: ["bootstrap", "--vendor", "file", "--source-path", DEMO, "--symbols", BOOTSTRAP_SYMBOLS, "--cache-dir", cache, "--quiet", "--lakehouse", join(dir, "none"), "--now", DEMO_NOW],
+        args: [
+          "bootstrap",
+          "--vendor",
+          "file",
+          "--source-path",
+          DEMO,
+          "--symbols",
+          BOOTSTRAP_SYMBOLS,
+          "--cache-dir",
+          cache,
+          "--quiet",
+          "--lakehouse",
+          join(dir, "none"),
+          "--now",
+          DEMO_NOW,
+        ],
         watch: dir,
         afterKill: () => cacheProblems(cache),
-        settled: () => [...cacheProblems(cache), ...leftoverTemps(cache).map((t) => `leftoverTemps: ${t}`), ...(existsSync(join(dir, "none")) ? ["a lakehouse folder was created"] : [])],
+        settled: () => [
+          ...cacheProblems(cache),
+          ...leftoverTemps(cache).map((t) => `leftoverTemps: ${t}`),
+          ...(existsSync(join(dir, "none")) ? ["a lakehouse folder was created"] : []),
+        ],
         state: () => folderState(cache),
       };
     };

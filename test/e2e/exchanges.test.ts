@@ -55,7 +55,20 @@ afterAll(() => cleanup());
 
 describe("daily bars on the exchange's own session dates", () => {
   test("ingest: every series on its session dates; the unknown exchange is its own finding", async () => {
-    const r = await dqctl(["ingest", "--vendor", "file", "--source", join(dir, "src"), "--symbols", "TSE:7203,LSE:VOD,NYSE:IBM,XETR:SAP,HKEX:700,FOO:BAR", "--now", NOW, "--lakehouse", join(dir, "lh"), "--json"]);
+    const r = await dqctl([
+      "ingest",
+      "--vendor",
+      "file",
+      "--source",
+      join(dir, "src"),
+      "--symbols",
+      "TSE:7203,LSE:VOD,NYSE:IBM,XETR:SAP,HKEX:700,FOO:BAR",
+      "--now",
+      NOW,
+      "--lakehouse",
+      join(dir, "lh"),
+      "--json",
+    ]);
     const doc = assertSummary(r.json());
     expect(r.code).toBe(0);
     const by = Object.fromEntries(doc.symbols.map((s: any) => [s.symbol, s]));
@@ -90,13 +103,40 @@ describe("dqctl calendar --exchange", () => {
   test("an exchange alias lists the sessions with their lunch break; --list names every calendar", async () => {
     const r = await dqctl(["calendar", "--exchange", "TSE", "--from", "2024-11-05", "--to", "2024-11-05", "--json"]);
     expect(r.code).toBe(0);
-    expect(assertSummary(r.json()).calendar).toMatchObject({ calendar: "XTKS", timezone: "Asia/Tokyo", sessions: [{ date: "2024-11-05", breakStart: "2024-11-05T02:30:00.000Z", breakEnd: "2024-11-05T03:30:00.000Z" }] });
+    expect(assertSummary(r.json()).calendar).toMatchObject({
+      calendar: "XTKS",
+      timezone: "Asia/Tokyo",
+      sessions: [{ date: "2024-11-05", breakStart: "2024-11-05T02:30:00.000Z", breakEnd: "2024-11-05T03:30:00.000Z" }],
+    });
     const t = await dqctl(["calendar", "--exchange", "HKEX", "--from", "2024-12-23", "--to", "2024-12-27"]);
     expect(t.stdout).toContain("04:00–05:00");
     expect(t.stdout).toContain("Christmas Eve");
     const l = await dqctl(["calendar", "--list", "--json"]);
     const names = assertSummary(l.json()).calendars.map((c: any) => c.name);
-    for (const n of ["XNYS", "CMES", "CMES_EQUITY", "XLON", "XETR", "XPAR", "XAMS", "XSWX", "XMAD", "XMIL", "XTKS", "XHKG", "XSHG", "XKRX", "XBOM", "XASX", "XTSE", "XJSE", "XTAE", "XSES", "BVMF"]) expect(names).toContain(n);
+    for (const n of [
+      "XNYS",
+      "CMES",
+      "CMES_EQUITY",
+      "XLON",
+      "XETR",
+      "XPAR",
+      "XAMS",
+      "XSWX",
+      "XMAD",
+      "XMIL",
+      "XTKS",
+      "XHKG",
+      "XSHG",
+      "XKRX",
+      "XBOM",
+      "XASX",
+      "XTSE",
+      "XJSE",
+      "XTAE",
+      "XSES",
+      "BVMF",
+    ])
+      expect(names).toContain(n);
     expect(l.json().calendars.find((c: any) => c.name === "XTKS").aliases).toContain("TSE");
     const bad = await dqctl(["calendar", "--exchange", "MOON", "--from", "2024-01-01", "--to", "2024-01-02", "--quiet"]);
     expect(bad.code).toBe(3);

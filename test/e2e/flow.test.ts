@@ -12,7 +12,9 @@ afterAll(() => cleanup());
 
 describe("scan", () => {
   test("static scanners with base_preset: deduplicated candidates in export/<run-id>/candidates.json", async () => {
-    const r = await dqctl(["scan", "--scanner", SCANNERS, "--run-id", "s1", "--json", "--lakehouse", join(dir, "empty"), "--export", join(dir, "export")], { cwd: dir });
+    const r = await dqctl(["scan", "--scanner", SCANNERS, "--run-id", "s1", "--json", "--lakehouse", join(dir, "empty"), "--export", join(dir, "export")], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
     expect(doc.counts).toMatchObject({ scanners: 2, found: 17, candidates: 16 });
@@ -29,7 +31,18 @@ describe("scan", () => {
     mkdirSync(d);
     writeFileSync(join(d, "parent.json"), JSON.stringify({ source: "static", symbols: ["NASDAQ:AAPL", "NASDAQ:MSFT"], metadata: { a: 1 } }));
     writeFileSync(join(d, "child.yaml"), "base_preset: parent.json\nsymbols: [NYSE:JPM]\nmetadata: { b: 2 }\n");
-    const r = await dqctl(["scan", "--scanner", join(d, "child.yaml"), "--run-id", "c", "--json", "--lakehouse", join(dir, "empty"), "--export", join(dir, "export")]);
+    const r = await dqctl([
+      "scan",
+      "--scanner",
+      join(d, "child.yaml"),
+      "--run-id",
+      "c",
+      "--json",
+      "--lakehouse",
+      join(dir, "empty"),
+      "--export",
+      join(dir, "export"),
+    ]);
     const cands = JSON.parse(readFileSync(join(dir, "export/c/candidates.json"), "utf8"));
     expect(r.code).toBe(0);
     expect(cands.map((c: any) => c.symbol)).toEqual(["NYSE:JPM"]);
@@ -48,7 +61,22 @@ describe("scan", () => {
 describe("flow", () => {
   test("twice in a row: the second run fetches only what is behind and changes no file", async () => {
     const lh = join(dir, "lh");
-    const args = (id: string) => ["flow", "--scanner", SCANNERS, "--source", DEMO, "--run-id", id, "--json", "--lakehouse", lh, "--export", join(dir, "export"), "--now", DEMO_NOW];
+    const args = (id: string) => [
+      "flow",
+      "--scanner",
+      SCANNERS,
+      "--source",
+      DEMO,
+      "--run-id",
+      id,
+      "--json",
+      "--lakehouse",
+      lh,
+      "--export",
+      join(dir, "export"),
+      "--now",
+      DEMO_NOW,
+    ];
     const first = await dqctl(args("f1"));
     expect(first.code).toBe(0);
     const doc = assertSummary(first.json());
@@ -77,7 +105,10 @@ describe("flow", () => {
       ["NASDAQ:NVDA", "gap", "2026-10-05T00:00:00.000Z"],
     ]);
     expect(treeHash(lh)["/catalog.json"]).toBe(before["/catalog.json"]);
-    const runs = readFileSync(join(lh, "runs.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const runs = readFileSync(join(lh, "runs.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(runs.filter((r) => r.command === "flow").map((r) => r.runId)).toEqual(["f1", "f2", "f3"]);
   }, 60_000);
 });

@@ -24,14 +24,21 @@ describe("ingest → audit on the demo fixtures", () => {
     const doc = assertSummary(r.json());
     expect(doc.command).toBe("ingest");
     expect(doc.counts).toMatchObject({ symbols: 16, written: 12, quarantined: 4, failed: 0 });
-    const quarantined = doc.symbols.filter((s: any) => s.status === "toxic").map((s: any) => s.symbol).sort();
+    const quarantined = doc.symbols
+      .filter((s: any) => s.status === "toxic")
+      .map((s: any) => s.symbol)
+      .sort();
     expect(quarantined).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
     expect(existsSync(join(lh, "KRAKEN_ADAUSD_1d.parquet"))).toBe(false);
     expect(readdirSync(join(lh, "quarantine")).filter((f) => f.endsWith(".reason.json")).length).toBe(4);
     const cat = JSON.parse(readFileSync(join(lh, "catalog.json"), "utf8"));
     expect(cat.entries.length).toBe(12);
     for (const e of cat.entries) {
-      expect(createHash("sha256").update(readFileSync(join(lh, e.path))).digest("hex")).toBe(e.sha256);
+      expect(
+        createHash("sha256")
+          .update(readFileSync(join(lh, e.path)))
+          .digest("hex"),
+      ).toBe(e.sha256);
     }
     const health = JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"));
     expect(health["KRAKEN:ADAUSD"].is_toxic).toBe(true);
@@ -67,7 +74,11 @@ describe("ingest → audit on the demo fixtures", () => {
       "BINANCE:USDCUSDT": "degraded",
       "FX:GBPUSD": "stale",
     });
-    const codes = (sym: string) => doc.findings.filter((f: any) => f.symbol === sym).map((f: any) => f.code).sort();
+    const codes = (sym: string) =>
+      doc.findings
+        .filter((f: any) => f.symbol === sym)
+        .map((f: any) => f.code)
+        .sort();
     expect(codes("BINANCE:ETHUSDT")).toEqual(["gap"]);
     expect(codes("NASDAQ:MSFT")).toEqual(["off_calendar"]);
     expect(codes("NYSE:XOM")).toEqual(["bad_value", "ohlc_inconsistent"]);

@@ -14,7 +14,8 @@ let n = 0;
 const fresh = () => join(work.dir, `t${n++}`);
 const readJson = (p: string) => JSON.parse(readFileSync(p, "utf8"));
 const entries = (lh: string) => readJson(join(lh, "catalog.json")).entries as { symbol: string; path: string; sha256: string; rows: number; source: string }[];
-const ingest = (lh: string, source: string, symbols: string, ...more: string[]) => dqctl(["ingest", "--source", source, "--symbols", symbols, "--json", "--quiet", ...more, "--lakehouse", lh, "--now", DEMO_NOW]);
+const ingest = (lh: string, source: string, symbols: string, ...more: string[]) =>
+  dqctl(["ingest", "--source", source, "--symbols", symbols, "--json", "--quiet", ...more, "--lakehouse", lh, "--now", DEMO_NOW]);
 
 beforeAll(() => {
   work = tempDir("dqctl-edges-");
@@ -46,7 +47,11 @@ describe("orphans", () => {
     // The next run ingests one of them (which it would judge fresh) and not the other.
     const r = await ingest(lh, DEMO, "BINANCE:ETHUSDT");
     expect(r.code).toBe(0);
-    expect(entries(lh).map((e) => e.symbol).sort()).toEqual(["BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "NASDAQ:AAPL"]);
+    expect(
+      entries(lh)
+        .map((e) => e.symbol)
+        .sort(),
+    ).toEqual(["BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "NASDAQ:AAPL"]);
     expect(entries(lh).find((e) => e.symbol === "NASDAQ:AAPL")!.source).toBe("adopted");
     expect(problems(checkLakehouse(lh))).toEqual([]);
   });
@@ -64,7 +69,11 @@ describe("orphans", () => {
     expect(warned.filter((l) => l.includes("holiday-photos.parquet"))).toHaveLength(1);
     expect(sha256(readFileSync(join(lh, "NASDAQ_MSFT_1d.parquet")))).toBe(before.msft);
     expect(sha256(readFileSync(join(lh, "holiday-photos.parquet")))).toBe(before.photos);
-    expect(entries(lh).map((e) => e.symbol).sort()).toEqual(["BINANCE:BTCUSDT", "BINANCE:ETHUSDT"]);
+    expect(
+      entries(lh)
+        .map((e) => e.symbol)
+        .sort(),
+    ).toEqual(["BINANCE:BTCUSDT", "BINANCE:ETHUSDT"]);
   });
 });
 
@@ -80,7 +89,11 @@ describe("names", () => {
     const r = await ingest(lh, src, `BINANCE:BTCUSDT,${longest},${toxic}`);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(entries(lh).map((e) => e.symbol).sort()).toEqual(["BINANCE:BTCUSDT", longest]);
+    expect(
+      entries(lh)
+        .map((e) => e.symbol)
+        .sort(),
+    ).toEqual(["BINANCE:BTCUSDT", longest]);
     expect(readJson(join(lh, "foundation_health.json"))[toxic].is_toxic).toBe(true);
     expect(problems(checkLakehouse(lh))).toEqual([]);
   });
@@ -111,12 +124,18 @@ describe("names", () => {
     // One-to-one names (README, "File names are one-to-one"): `_` inside the ticker is written `~`.
     expect(first["CME_MINI:ES1!"]!.path).toBe("CME_MINI_ES1!_1d.parquet");
     expect(first["CME:MINI_ES1!"]!.path).toBe("CME_MINI~ES1!_1d.parquet");
-    for (const [sym, base] of [["CME_MINI:ES1!", 5000], ["CME:MINI_ES1!", 100]] as const) {
+    for (const [sym, base] of [
+      ["CME_MINI:ES1!", 5000],
+      ["CME:MINI_ES1!", 100],
+    ] as const) {
       expect(decodeBars(readFileSync(join(lh, first[sym]!.path)), sym).close[0]).toBe(base);
     }
     // Both move in the source; only the refreshed one may move in the lakehouse.
     const v2 = pairSource(join(dir, "v2.csv"), { "CME_MINI:ES1!": 6000, "CME:MINI_ES1!": 200 });
-    for (const [refreshed, other] of [["CME:MINI_ES1!", "CME_MINI:ES1!"], ["CME_MINI:ES1!", "CME:MINI_ES1!"]] as const) {
+    for (const [refreshed, other] of [
+      ["CME:MINI_ES1!", "CME_MINI:ES1!"],
+      ["CME_MINI:ES1!", "CME:MINI_ES1!"],
+    ] as const) {
       const before = byId();
       const otherBytes = sha256(readFileSync(join(lh, before[other]!.path)));
       expect((await ingest(lh, v2, refreshed, "--refresh")).code).toBe(0);
@@ -149,7 +168,10 @@ describe("symlinks and other people's files", () => {
     const lh = fresh();
     expect((await ingest(lh, DEMO, "BINANCE:BTCUSDT")).code).toBe(0);
     const debris = join(lh, ".dqctl.lock.4194999.0123456789abcdef.new");
-    writeFileSync(debris, JSON.stringify({ pid: 4194999, host: hostname(), command: "audit", since: new Date().toISOString(), lease: 60_000, token: "0123456789abcdef" }));
+    writeFileSync(
+      debris,
+      JSON.stringify({ pid: 4194999, host: hostname(), command: "audit", since: new Date().toISOString(), lease: 60_000, token: "0123456789abcdef" }),
+    );
     expect((await dqctl(["audit", "--quiet", "--lakehouse", lh, "--now", DEMO_NOW])).code).toBe(0);
     expect(existsSync(debris)).toBe(false);
     expect(problems(checkLakehouse(lh))).toEqual([]);

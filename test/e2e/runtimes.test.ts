@@ -11,7 +11,12 @@ function stable(doc: Record<string, unknown>): Record<string, unknown> {
 }
 
 async function deno(args: string[]) {
-  const p = Bun.spawn([DENO, "run", "-A", "--quiet", join(ROOT, "src/cli.ts"), ...args], { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
+  const p = Bun.spawn([DENO, "run", "-A", "--quiet", join(ROOT, "src/cli.ts"), ...args], {
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { stdout, stderr, code };
 }
@@ -21,7 +26,18 @@ describe("runtimes", () => {
     const { dir, cleanup } = tempDir();
     try {
       const lh = join(dir, "lakehouse");
-      const ing = await dqctl(["ingest", "--source", DEMO, "--candidates", join(ROOT, "fixtures/demo-candidates.json"), "--quiet", "--lakehouse", lh, "--now", DEMO_NOW]);
+      const ing = await dqctl([
+        "ingest",
+        "--source",
+        DEMO,
+        "--candidates",
+        join(ROOT, "fixtures/demo-candidates.json"),
+        "--quiet",
+        "--lakehouse",
+        lh,
+        "--now",
+        DEMO_NOW,
+      ]);
       expect(ing.code).toBe(0);
       const args = ["audit", "--json", "--read-only", "--lakehouse", lh, "--now", DEMO_NOW];
       const bin = await dqctl(args);

@@ -24,10 +24,14 @@ async function deadPid(): Promise<number> {
 describe("the run record is checked before the run folder is written", () => {
   // Root ignores permissions, so the forced failures are ones root cannot write through: a symlink and a folder.
   const cases: [string, string, (lh: string) => void][] = [
-    ["runs.jsonl is a symlink out of the lakehouse", "link", (lh) => {
-      writeFileSync(join(dir, "elsewhere.jsonl"), "");
-      symlinkSync(join(dir, "elsewhere.jsonl"), join(lh, "runs.jsonl"));
-    }],
+    [
+      "runs.jsonl is a symlink out of the lakehouse",
+      "link",
+      (lh) => {
+        writeFileSync(join(dir, "elsewhere.jsonl"), "");
+        symlinkSync(join(dir, "elsewhere.jsonl"), join(lh, "runs.jsonl"));
+      },
+    ],
     ["runs.jsonl is a folder", "folder", (lh) => mkdirSync(join(lh, "runs.jsonl"))],
   ];
   test.each(cases)("%s: exit 3, one line naming it, nothing written", async (_name, slug, spoil) => {

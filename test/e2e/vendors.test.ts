@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { assertSummary, dqctl, tempDir } from "../helpers/cli.ts";
 import { startAlphaVantage } from "../vendors/servers/alphavantage.ts";
 import { startBinance } from "../vendors/servers/binance.ts";
 import { startFred } from "../vendors/servers/fred.ts";
 import type { TestServer } from "../vendors/servers/http.ts";
 import { startTradingView, type TvServer } from "../vendors/servers/tradingview.ts";
 import { startYahoo } from "../vendors/servers/yahoo.ts";
-import { assertSummary, dqctl, tempDir } from "../helpers/cli.ts";
 
 let http: Record<"yahoo" | "binance" | "alphavantage" | "fred", TestServer>;
 let tv: TvServer;
@@ -51,19 +51,25 @@ const CASES: [string, string, string][] = [
 ];
 
 describe("ingest from every network vendor", () => {
-  test.each(CASES)("%s: %s %s", async (vendor, symbols, interval) => {
-    const lh = join(dir, `lh-${vendor}`);
-    const r = await dqctl(["ingest", "--vendor", vendor, "--symbols", symbols, "--interval", interval, "--config", config, "--json", "--lakehouse", lh], { env });
-    expect(r.stderr).not.toContain("dqctl:");
-    expect(r.code).toBe(0);
-    const doc = assertSummary(r.json());
-    const n = symbols.split(",").length;
-    expect(doc.counts).toMatchObject({ written: n, failed: 0 });
-    expect(doc.latency[vendor].count).toBe(n);
-    for (const s of doc.symbols) expect(s.rows).toBeGreaterThanOrEqual(4);
-    const cat = JSON.parse(readFileSync(join(lh, "catalog.json"), "utf8"));
-    expect(cat.entries.map((e: any) => e.source)).toEqual(Array(n).fill(vendor));
-  }, 30_000);
+  test.each(CASES)(
+    "%s: %s %s",
+    async (vendor, symbols, interval) => {
+      const lh = join(dir, `lh-${vendor}`);
+      const r = await dqctl(["ingest", "--vendor", vendor, "--symbols", symbols, "--interval", interval, "--config", config, "--json", "--lakehouse", lh], {
+        env,
+      });
+      expect(r.stderr).not.toContain("dqctl:");
+      expect(r.code).toBe(0);
+      const doc = assertSummary(r.json());
+      const n = symbols.split(",").length;
+      expect(doc.counts).toMatchObject({ written: n, failed: 0 });
+      expect(doc.latency[vendor].count).toBe(n);
+      for (const s of doc.symbols) expect(s.rows).toBeGreaterThanOrEqual(4);
+      const cat = JSON.parse(readFileSync(join(lh, "catalog.json"), "utf8"));
+      expect(cat.entries.map((e: any) => e.source)).toEqual(Array(n).fill(vendor));
+    },
+    30_000,
+  );
 });
 
 describe("vendor failures", () => {
@@ -93,7 +99,9 @@ describe("vendor failures", () => {
     const ok = await dqctl(["ingest", "--vendor", "binance", "--symbols", "BINANCE:BTCUSDT", "--interval", "1h", "--quiet", "--lakehouse", lh], { env });
     expect(ok.code).toBe(0);
     http.binance.fault = { kind: "drift" };
-    const bad = await dqctl(["ingest", "--vendor", "binance", "--symbols", "BINANCE:BTCUSDT", "--interval", "1h", "--refresh", "--quiet", "--lakehouse", lh], { env });
+    const bad = await dqctl(["ingest", "--vendor", "binance", "--symbols", "BINANCE:BTCUSDT", "--interval", "1h", "--refresh", "--quiet", "--lakehouse", lh], {
+      env,
+    });
     http.binance.fault = undefined;
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/binance BTCUSDT \(BINANCE:BTCUSDT\) 1h: .*schema/i);
@@ -103,7 +111,10 @@ describe("vendor failures", () => {
 describe("a known symbol with no bars", () => {
   test("yahoo's empty chart answers are no_data (not schema drift); the other symbol is written", async () => {
     const lh = join(dir, "lh-nodata");
-    const r = await dqctl(["ingest", "--vendor", "yahoo", "--symbols", "NASDAQ:AAPL,NASDAQ:QUIET,NASDAQ:BARE,NASDAQ:UNLISTED", "--quiet", "--json", "--lakehouse", lh], { env });
+    const r = await dqctl(
+      ["ingest", "--vendor", "yahoo", "--symbols", "NASDAQ:AAPL,NASDAQ:QUIET,NASDAQ:BARE,NASDAQ:UNLISTED", "--quiet", "--json", "--lakehouse", lh],
+      { env },
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());

@@ -46,7 +46,19 @@ export interface Deviation {
 const formats = new Map<string, Intl.DateTimeFormat>();
 export function localClock(ms: number, zone: string): { date: string; hm: string } {
   let f = formats.get(zone);
-  if (!f) formats.set(zone, (f = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })));
+  if (!f)
+    formats.set(
+      zone,
+      (f = new Intl.DateTimeFormat("en-CA", {
+        timeZone: zone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      })),
+    );
   const p = f.formatToParts(ms);
   const get = (t: string) => p.find((x) => x.type === t)!.value;
   return { date: `${get("year")}-${get("month")}-${get("day")}`, hm: `${get("hour")}:${get("minute")}` };

@@ -62,4 +62,3 @@ export function treeHash(root: string): Record<string, string> {
   }
   return out;
 }
-

@@ -1,9 +1,10 @@
 // Kill trials: run a command uninterrupted for a reference, then SIGKILL it at seeded instants, rerun it, and compare.
 // Issue 13 asks for at least 200 kills; the suite lands 50 in a first ingest and 40 in rewriting ingests
 // (crash-ingest), 45 in repair, 25 in audit, 20 in snapshot and 20 in bootstrap (crash-snapshot).
+
+import { expect } from "bun:test";
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { expect } from "bun:test";
 import fc from "fast-check";
 import { dqctl, dqctlCommand, tempDir } from "./cli.ts";
 import { captureState, checkLakehouse, diffStates, type LakehouseState, problems } from "./lakehouse-check.ts";
@@ -118,7 +119,14 @@ export interface KillReport {
  * just before its first write to its end, check what must hold at every instant, rerun the same command to completion,
  * and compare the final state with the reference.
  */
-export async function killTrials(o: { name: string; seed: number; kills: number; variants: Variant[]; width?: number; diff: (ref: unknown, got: unknown) => string[] }): Promise<KillReport> {
+export async function killTrials(o: {
+  name: string;
+  seed: number;
+  kills: number;
+  variants: Variant[];
+  width?: number;
+  diff: (ref: unknown, got: unknown) => string[];
+}): Promise<KillReport> {
   const { dir, cleanup } = tempDir(`dqctl-crash-${o.name.replace(/\W+/g, "-")}-`);
   const report: KillReport = { name: o.name, wanted: o.kills, trials: 0, killed: 0, failures: [], tally: {}, windows: [] };
   try {
@@ -137,7 +145,8 @@ export async function killTrials(o: { name: string; seed: number; kills: number;
       const ref = { code: timings[0]!.code, state: runs[0]!.p.state() };
       // Two uninterrupted runs must agree, or comparing a trial with the reference would prove nothing.
       const unstable = o.diff(ref.state, runs[1]!.p.state());
-      if (unstable.length || timings[1]!.code !== ref.code) report.failures.push({ where: `${o.name}: two uninterrupted runs of variant ${v} differ`, problems: unstable });
+      if (unstable.length || timings[1]!.code !== ref.code)
+        report.failures.push({ where: `${o.name}: two uninterrupted runs of variant ${v} differ`, problems: unstable });
       // The span before the first write and the tail after it, each averaged: trials anchor tail kills at their own first write.
       const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
       const first = mean(timings.map((t) => t.firstWriteMs ?? t.ms / 2));
@@ -151,34 +160,40 @@ export async function killTrials(o: { name: string; seed: number; kills: number;
     const maxTrials = o.kills * 3;
     const fractions = fc.sample(fc.integer({ min: 0, max: 10_000 }), { seed: o.seed, numRuns: maxTrials });
     const more = (inFlight: number) => report.killed + inFlight < o.kills;
-    await pool(maxTrials, o.width ?? 2, async (i) => {
-      report.trials++;
-      const v = i % o.variants.length;
-      const ref = refs[v]!;
-      const hi = ref.first + ref.tails.reduce((a, x) => a + x, 0) / ref.tails.length;
-      const delay = Math.round(ref.lo + ((hi - ref.lo) * fractions[i]!) / 10_000);
-      const trialDir = join(dir, `trial-${i}`);
-      const seen: string[] = [];
-      const note = (stage: string, lines: string[]) => {
-        for (const l of lines) seen.push(`${stage}: ${l}`);
-        for (const kind of new Set(lines.map((l) => /^[\w ]+?(?=[:. ]|$)/.exec(l)?.[0] ?? l))) report.tally[`${stage}: ${kind}`] = (report.tally[`${stage}: ${kind}`] ?? 0) + 1;
-      };
-      try {
-        const p = await o.variants[v]!(trialDir);
-        const k = await killAt(p.args, p.watch, delay, ref.first);
-        if (k.killed) report.killed++;
-        if (k.tailMs !== undefined) ref.tails.push(k.tailMs);
-        note("right after the kill", p.afterKill());
-        const rerun = await dqctl(p.args);
-        const want = p.rerunCode ? p.rerunCode(ref.code, k) : ref.code;
-        if (rerun.code !== want) note("rerun", [`exit ${rerun.code}, expected ${want}: ${rerun.stderr.trim().split("\n")[0] ?? ""}`]);
-        note("after the rerun", p.settled());
-        note("compared with the reference", o.diff(ref.state, p.state()));
-      } finally {
-        rmSync(trialDir, { recursive: true, force: true });
-      }
-      if (seen.length) report.failures.push({ where: `${o.name} trial ${i} (seed ${o.seed}, variant ${v}, SIGKILL at ${delay} ms)`, problems: seen });
-    }, more);
+    await pool(
+      maxTrials,
+      o.width ?? 2,
+      async (i) => {
+        report.trials++;
+        const v = i % o.variants.length;
+        const ref = refs[v]!;
+        const hi = ref.first + ref.tails.reduce((a, x) => a + x, 0) / ref.tails.length;
+        const delay = Math.round(ref.lo + ((hi - ref.lo) * fractions[i]!) / 10_000);
+        const trialDir = join(dir, `trial-${i}`);
+        const seen: string[] = [];
+        const note = (stage: string, lines: string[]) => {
+          for (const l of lines) seen.push(`${stage}: ${l}`);
+          for (const kind of new Set(lines.map((l) => /^[\w ]+?(?=[:. ]|$)/.exec(l)?.[0] ?? l)))
+            report.tally[`${stage}: ${kind}`] = (report.tally[`${stage}: ${kind}`] ?? 0) + 1;
+        };
+        try {
+          const p = await o.variants[v]!(trialDir);
+          const k = await killAt(p.args, p.watch, delay, ref.first);
+          if (k.killed) report.killed++;
+          if (k.tailMs !== undefined) ref.tails.push(k.tailMs);
+          note("right after the kill", p.afterKill());
+          const rerun = await dqctl(p.args);
+          const want = p.rerunCode ? p.rerunCode(ref.code, k) : ref.code;
+          if (rerun.code !== want) note("rerun", [`exit ${rerun.code}, expected ${want}: ${rerun.stderr.trim().split("\n")[0] ?? ""}`]);
+          note("after the rerun", p.settled());
+          note("compared with the reference", o.diff(ref.state, p.state()));
+        } finally {
+          rmSync(trialDir, { recursive: true, force: true });
+        }
+        if (seen.length) report.failures.push({ where: `${o.name} trial ${i} (seed ${o.seed}, variant ${v}, SIGKILL at ${delay} ms)`, problems: seen });
+      },
+      more,
+    );
     return report;
   } finally {
     cleanup();
@@ -188,7 +203,9 @@ export async function killTrials(o: { name: string; seed: number; kills: number;
 /** Assert no trial failed (printing the tally and the first few failures in full) and that the wanted runs were really killed. */
 export function expectClean(r: KillReport): void {
   console.log(`  ${r.name}: ${r.killed} of ${r.trials} trials killed mid-run; ${r.windows.join("; ")}`);
-  const shown = r.failures.slice(0, 4).map((f) => `${f.where}:\n    ${f.problems.slice(0, 10).join("\n    ")}${f.problems.length > 10 ? `\n    … ${f.problems.length - 10} more` : ""}`);
+  const shown = r.failures
+    .slice(0, 4)
+    .map((f) => `${f.where}:\n    ${f.problems.slice(0, 10).join("\n    ")}${f.problems.length > 10 ? `\n    … ${f.problems.length - 10} more` : ""}`);
   expect({ failedTrials: r.failures.length, tally: r.tally, first: shown }).toEqual({ failedTrials: 0, tally: {}, first: [] });
   expect(r.killed).toBeGreaterThanOrEqual(r.wanted);
 }

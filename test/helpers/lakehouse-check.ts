@@ -59,7 +59,9 @@ export function leftoverTemps(dir: string): string[] {
   const out: string[] = [];
   for (const { rel, isDir } of walk(dir)) {
     const name = basename(rel);
-    if (isDir ? name.startsWith(".") && name.includes(".tmp-") : DQCTL_TEMP.test(name) || LOCK_DEBRIS.test(name) || name === LOCK_FILE || name === JOURNAL_FILE) {
+    if (
+      isDir ? name.startsWith(".") && name.includes(".tmp-") : DQCTL_TEMP.test(name) || LOCK_DEBRIS.test(name) || name === LOCK_FILE || name === JOURNAL_FILE
+    ) {
       out.push(`${join(dir, rel)}${isDir ? "/" : ""}`);
     }
   }
@@ -149,7 +151,8 @@ export function checkLakehouse(root: string, opts: { settled?: boolean; extraDir
   for (const f of tornData) if (!listed.has(f)) r.orphans.push(`${f}: not listed by any catalog entry (and torn)`);
 
   // Registry loss. Quarantine paths are compared by file name: a copied lakehouse keeps the paths it was written with.
-  if (entries.length && health === undefined && !r.torn.some((t) => t.startsWith("registry"))) r.registryLoss.push("foundation_health.json missing while the catalog has entries");
+  if (entries.length && health === undefined && !r.torn.some((t) => t.startsWith("registry")))
+    r.registryLoss.push("foundation_health.json missing while the catalog has entries");
   const reg: Record<string, any> = health && typeof health === "object" ? health : {};
   for (const e of entries) if (!reg[e.symbol]) r.registryLoss.push(`${e.symbol}: cataloged but has no registry entry`);
   const marked = new Set<string>();
@@ -159,7 +162,9 @@ export function checkLakehouse(root: string, opts: { settled?: boolean; extraDir
       if (!quarantined.includes(basename(q))) r.registryLoss.push(`${sym}: registry lists quarantine file ${basename(q)}, which is gone`);
     }
   }
-  for (const f of quarantined) if (f.endsWith(".parquet") && !f.startsWith(".") && !marked.has(f)) r.registryLoss.push(`quarantine/${f}: no registry entry lists it (the toxic mark was lost)`);
+  for (const f of quarantined)
+    if (f.endsWith(".parquet") && !f.startsWith(".") && !marked.has(f))
+      r.registryLoss.push(`quarantine/${f}: no registry entry lists it (the toxic mark was lost)`);
 
   r.leftoverTemps.push(...leftoverTemps(root));
   for (const d of opts.extraDirs ?? []) r.leftoverTemps.push(...leftoverTemps(d));
@@ -216,13 +221,17 @@ export function captureState(root: string): LakehouseState {
 export function diffStates(ref: LakehouseState, got: LakehouseState): string[] {
   const out: string[] = [];
   for (const k of new Set([...Object.keys(ref.files), ...Object.keys(got.files)])) {
-    if (ref.files[k] !== got.files[k]) out.push(`file ${k}: ${ref.files[k]?.slice(0, 12) ?? "absent"} in the reference, ${got.files[k]?.slice(0, 12) ?? "absent"} here`);
+    if (ref.files[k] !== got.files[k])
+      out.push(`file ${k}: ${ref.files[k]?.slice(0, 12) ?? "absent"} in the reference, ${got.files[k]?.slice(0, 12) ?? "absent"} here`);
   }
   for (const k of new Set([...Object.keys(ref.catalog), ...Object.keys(got.catalog)])) {
     const a = ref.catalog[k];
     const b = got.catalog[k];
     if (!a || !b) out.push(`catalog ${k}: ${a ? "present" : "absent"} in the reference, ${b ? "present" : "absent"} here`);
-    else for (const f of new Set([...Object.keys(a), ...Object.keys(b)])) if (JSON.stringify(a[f]) !== JSON.stringify(b[f])) out.push(`catalog ${k}.${f}: ${JSON.stringify(a[f])} in the reference, ${JSON.stringify(b[f])} here`);
+    else
+      for (const f of new Set([...Object.keys(a), ...Object.keys(b)]))
+        if (JSON.stringify(a[f]) !== JSON.stringify(b[f]))
+          out.push(`catalog ${k}.${f}: ${JSON.stringify(a[f])} in the reference, ${JSON.stringify(b[f])} here`);
   }
   diffJson("registry", ref.registry, got.registry, out);
   return out;

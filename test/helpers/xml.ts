@@ -163,9 +163,12 @@ export function assertJunit(doc: string): XmlElement {
     for (const p of findAll(s, "property")) if (!("name" in p.attrs) || !("value" in p.attrs)) throw new Error("<property> needs name and value");
     for (const c of cases) {
       if (!c.attrs.name || !c.attrs.classname) throw new Error("<testcase> needs name and classname");
-      if (c.children.some((x) => !["failure", "error", "skipped", "system-out", "system-err"].includes(x.name))) throw new Error(`<testcase ${c.attrs.name}> has an unexpected child`);
-      if (c.children.filter((x) => x.name === "failure" || x.name === "error").length > 1) throw new Error(`<testcase ${c.attrs.name}> has more than one failure/error`);
-      for (const x of c.children) if ((x.name === "failure" || x.name === "error") && !("message" in x.attrs && "type" in x.attrs)) throw new Error(`<${x.name}> needs message and type`);
+      if (c.children.some((x) => !["failure", "error", "skipped", "system-out", "system-err"].includes(x.name)))
+        throw new Error(`<testcase ${c.attrs.name}> has an unexpected child`);
+      if (c.children.filter((x) => x.name === "failure" || x.name === "error").length > 1)
+        throw new Error(`<testcase ${c.attrs.name}> has more than one failure/error`);
+      for (const x of c.children)
+        if ((x.name === "failure" || x.name === "error") && !("message" in x.attrs && "type" in x.attrs)) throw new Error(`<${x.name}> needs message and type`);
     }
     const count = (n: string) => cases.filter((c) => c.children.some((x) => x.name === n)).length;
     if (Number(s.attrs.tests) !== cases.length) throw new Error(`tests=${s.attrs.tests} but ${cases.length} testcases`);
@@ -176,6 +179,7 @@ export function assertJunit(doc: string): XmlElement {
     failures += count("failure");
     errors += count("error");
   }
-  if (Number(root.attrs.tests) !== tests || Number(root.attrs.failures) !== failures || Number(root.attrs.errors) !== errors) throw new Error("<testsuites> totals disagree with its suites");
+  if (Number(root.attrs.tests) !== tests || Number(root.attrs.failures) !== failures || Number(root.attrs.errors) !== errors)
+    throw new Error("<testsuites> totals disagree with its suites");
   return root;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { silentLogger, silentProgress, type RunContext } from "../../src/context.ts";
+import { type RunContext, silentLogger, silentProgress } from "../../src/context.ts";
 import { decodeBars, initParquet } from "../../src/lakehouse/parquet.ts";
 import { BAR_COLUMNS, type Bars } from "../../src/model/bars.ts";
 import { parseSymbol } from "../../src/model/symbol.ts";
@@ -22,7 +22,15 @@ let template: string;
 let original: Uint8Array;
 let originalBars: Bars;
 
-const ctxFor = (lakehouse: string): RunContext => ({ config: {}, lakehouse, now: new Date(DEMO_NOW), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "bitflip" });
+const ctxFor = (lakehouse: string): RunContext => ({
+  config: {},
+  lakehouse,
+  now: new Date(DEMO_NOW),
+  log: silentLogger,
+  progress: silentProgress,
+  waitLockMs: 0,
+  runId: "bitflip",
+});
 
 beforeAll(async () => {
   await initParquet();
@@ -66,8 +74,10 @@ const reported = (findings: F[]) => findings.some((f) => (f.code === "corrupt" |
 function judge(dir: string, kind: string, flippedSha: string, findings: F[]): string[] {
   const bad: string[] = [];
   const entry = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")).entries[0];
-  if (entry.sha256 !== sha256(original)) bad.push(`catalog hash rewritten to ${entry.sha256 === flippedSha ? "the flipped file's" : entry.sha256.slice(0, 12)}`);
-  if (kind !== "identical" && !reported(findings)) bad.push(`${kind} file with no corrupt/unreadable error naming ${FILE} (findings: ${findings.map((f) => f.code).join(", ") || "none"})`);
+  if (entry.sha256 !== sha256(original))
+    bad.push(`catalog hash rewritten to ${entry.sha256 === flippedSha ? "the flipped file's" : entry.sha256.slice(0, 12)}`);
+  if (kind !== "identical" && !reported(findings))
+    bad.push(`${kind} file with no corrupt/unreadable error naming ${FILE} (findings: ${findings.map((f) => f.code).join(", ") || "none"})`);
   const health = JSON.parse(readFileSync(join(dir, "foundation_health.json"), "utf8"))["BINANCE:BTCUSDT"];
   if (kind !== "identical" && health?.status === "healthy") bad.push("registry calls the damaged series healthy");
   return bad;
@@ -103,7 +113,9 @@ describe("bit flips in a golden file", () => {
   test("a handful through the binary (audit --json): the same verdicts", async () => {
     const failures: string[] = [];
     // Different flips from the in-process set (same seed, later draws), at least one of each kind that occurs.
-    for (const [i, [pos, mask]] of flipArb(FLIPS + 6).slice(FLIPS).entries()) {
+    for (const [i, [pos, mask]] of flipArb(FLIPS + 6)
+      .slice(FLIPS)
+      .entries()) {
       const offset = pos % original.length;
       const { dir, flippedSha, kind } = flipped(`bin-${i}`, offset, mask);
       const r = await dqctl(["audit", "--json", "--quiet", "--lakehouse", dir, "--now", DEMO_NOW]);

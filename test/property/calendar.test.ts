@@ -19,11 +19,13 @@ const ZONE: Record<Profile, string> = { crypto: "UTC", equity: "America/New_York
 /** Window starts: any day 2018–2027, or a few days before a DST switch or a year end (where tables meet). */
 const startDay = fc.oneof(
   fc.integer({ min: Date.UTC(2018, 0, 1) / DAY, max: Date.UTC(2027, 11, 1) / DAY }).map((d) => d * DAY),
-  fc.record({ year: fc.integer({ min: 2018, max: 2027 }), which: fc.constantFrom(0, 1, 2), back: fc.integer({ min: 0, max: 4 }) }).map(({ year, which, back }) => {
-    // Second Sunday of March, first Sunday of November, or Dec 31.
-    const anchor = which === 0 ? nthSunday(year, 2, 2) : which === 1 ? nthSunday(year, 10, 1) : Date.UTC(year, 11, 31);
-    return anchor - back * DAY;
-  }),
+  fc
+    .record({ year: fc.integer({ min: 2018, max: 2027 }), which: fc.constantFrom(0, 1, 2), back: fc.integer({ min: 0, max: 4 }) })
+    .map(({ year, which, back }) => {
+      // Second Sunday of March, first Sunday of November, or Dec 31.
+      const anchor = which === 0 ? nthSunday(year, 2, 2) : which === 1 ? nthSunday(year, 10, 1) : Date.UTC(year, 11, 31);
+      return anchor - back * DAY;
+    }),
 );
 
 function nthSunday(year: number, month0: number, n: number): number {

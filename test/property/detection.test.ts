@@ -26,7 +26,8 @@ describe("detection on 100 GBM series × 2,500 daily bars (σ 1–5 % a day, t�
 
   test("unadjusted splits: split_suspected at the right bar for every factor in 24/7 markets, and in session markets wherever the split dwarfs the series' gaps", () => {
     for (const f of SPLIT_FACTORS) {
-      for (const key of [`crypto ${f}:1`, `crypto 1:${f}`]) expect(d.splits.recall[key]).toEqual({ hit: d.splits.recall[key]!.of, of: d.splits.recall[key]!.of });
+      for (const key of [`crypto ${f}:1`, `crypto 1:${f}`])
+        expect(d.splits.recall[key]).toEqual({ hit: d.splits.recall[key]!.of, of: d.splits.recall[key]!.of });
     }
     const strong = d.splits.detectable["nyse ≥ 120 σ of gaps"]!;
     expect(strong.of).toBeGreaterThanOrEqual(5);

@@ -2,16 +2,16 @@
 // sessions, DST switches giving sessions of the right UTC length, and gap detection exact under random removals.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { calendarFor } from "../../src/calendar/index.ts";
 import { parseWeekdays } from "../../src/calendar/engine.ts";
+import { calendarFor } from "../../src/calendar/index.ts";
 import { BUILT_IN } from "../../src/calendar/registry.ts";
 import type { CalendarSpec } from "../../src/calendar/spec.ts";
 import { missingRanges } from "../../src/checks/gap.ts";
 import { offCalendar } from "../../src/checks/off_calendar.ts";
+import { normalizeBars } from "../../src/model/bars.ts";
 import type { Interval } from "../../src/model/interval.ts";
 import { localClock } from "../helpers/answers.ts";
 import { barsAt, opts } from "../unit/calendar/_helpers.ts";
-import { normalizeBars } from "../../src/model/bars.ts";
 
 fc.configureGlobal({ seed: 20260316, numRuns: 12 });
 
@@ -20,7 +20,9 @@ const SPAN = 100 * DAY;
 /** Window starts 1990–2027, or a few weeks before the usual DST months (March/April, September–November). */
 const startDay = fc.oneof(
   fc.integer({ min: Date.UTC(1990, 0, 1) / DAY, max: Date.UTC(2027, 8, 1) / DAY }).map((d) => d * DAY),
-  fc.record({ year: fc.integer({ min: 1995, max: 2027 }), month: fc.constantFrom(1, 2, 8, 9), back: fc.integer({ min: 0, max: 40 }) }).map(({ year, month, back }) => Date.UTC(year, month, 20) - back * DAY),
+  fc
+    .record({ year: fc.integer({ min: 1995, max: 2027 }), month: fc.constantFrom(1, 2, 8, 9), back: fc.integer({ min: 0, max: 40 }) })
+    .map(({ year, month, back }) => Date.UTC(year, month, 20) - back * DAY),
 );
 
 /** Offset (minutes east) of a zone at an instant, from Intl. */
@@ -92,20 +94,33 @@ for (const spec of BUILT_IN) {
     for (const interval of ["1d", "1h"] as Interval[]) {
       test(`${interval}: removed bars come back exactly as missing ranges, nothing off-calendar`, () => {
         fc.assert(
-          fc.property(startDay, fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), len: fc.integer({ min: 1, max: 12 }) }), { maxLength: 5 }), (start, cuts) => {
-            const exp = cal.expected(interval, start, start + (interval === "1d" ? SPAN : 20 * DAY));
-            fc.pre(exp.length > 2);
-            const keep = new Array<boolean>(exp.length).fill(true);
-            for (const c of cuts) {
-              const i0 = Math.floor(c.at * (exp.length - 1));
-              for (let i = i0; i < Math.min(i0 + c.len, exp.length - 1); i++) keep[i] = false;
-            }
-            const kept = [...exp].filter((_, i) => keep[i]);
-            const raw = barsAt(kept);
-            const input = { symbol: "X:Y", interval, profile: spec.profile, raw, bars: normalizeBars(raw), calendar: cal, nowMs: Date.UTC(2030, 0, 1), genesisMs: exp[0]! };
-            expect(missingRanges(input)).toEqual(runsOf(exp, keep));
-            expect(offCalendar.run(input, opts())).toEqual([]);
-          }),
+          fc.property(
+            startDay,
+            fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), len: fc.integer({ min: 1, max: 12 }) }), { maxLength: 5 }),
+            (start, cuts) => {
+              const exp = cal.expected(interval, start, start + (interval === "1d" ? SPAN : 20 * DAY));
+              fc.pre(exp.length > 2);
+              const keep = new Array<boolean>(exp.length).fill(true);
+              for (const c of cuts) {
+                const i0 = Math.floor(c.at * (exp.length - 1));
+                for (let i = i0; i < Math.min(i0 + c.len, exp.length - 1); i++) keep[i] = false;
+              }
+              const kept = [...exp].filter((_, i) => keep[i]);
+              const raw = barsAt(kept);
+              const input = {
+                symbol: "X:Y",
+                interval,
+                profile: spec.profile,
+                raw,
+                bars: normalizeBars(raw),
+                calendar: cal,
+                nowMs: Date.UTC(2030, 0, 1),
+                genesisMs: exp[0]!,
+              };
+              expect(missingRanges(input)).toEqual(runsOf(exp, keep));
+              expect(offCalendar.run(input, opts())).toEqual([]);
+            },
+          ),
         );
       });
     }

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { calendarFor } from "../../src/calendar/index.ts";
-import { silentLogger, silentProgress, type RunContext } from "../../src/context.ts";
+import { type RunContext, silentLogger, silentProgress } from "../../src/context.ts";
 import { Lakehouse } from "../../src/lakehouse/store.ts";
 import { allocBars, type Bars, takeRows } from "../../src/model/bars.ts";
 import type { Profile } from "../../src/model/profile.ts";
@@ -31,7 +31,11 @@ function series(profile: Profile, days: number): Bars {
   return b;
 }
 
-const without = (b: Bars, drop: Set<number>) => takeRows(b, [...Array(b.timestamp.length).keys()].filter((i) => !drop.has(i)));
+const without = (b: Bars, drop: Set<number>) =>
+  takeRows(
+    b,
+    [...Array(b.timestamp.length).keys()].filter((i) => !drop.has(i)),
+  );
 
 async function seed(dir: string, profile: Profile, stored: Bars) {
   const sym = parseSymbol(profile === "crypto" ? "BINANCE:BTCUSDT" : "NASDAQ:AAPL");
@@ -42,27 +46,32 @@ async function seed(dir: string, profile: Profile, stored: Bars) {
 describe("repair", () => {
   test("against a vendor holding all the data, no gap is left; against one missing bars, exactly those remain", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<Profile>("crypto", "equity"), fc.uniqueArray(fc.integer({ min: 1, max: 58 }), { maxLength: 12 }), fc.uniqueArray(fc.integer({ min: 1, max: 58 }), { maxLength: 5 }), async (profile, holes, vendorHoles) => {
-        const { dir, cleanup } = tempDir();
-        try {
-          const full = series(profile, 90);
-          const sym = await seed(dir, profile, without(full, new Set(holes)));
-          const vendor = memoryVendor(without(full, new Set(vendorHoles)));
-          const r = await runRepair(ctxFor(dir), { vendor, symbols: [sym], interval: "1d", backfillDays: 0 });
-          const after = (await new Lakehouse(dir).read(sym, "1d"))!.bars;
-          const have = new Set(after.timestamp);
-          const stillMissing = holes.filter((i) => !have.has(full.timestamp[i]!)).sort((a, b) => a - b);
-          const expected = holes.filter((i) => vendorHoles.includes(i)).sort((a, b) => a - b);
-          expect(stillMissing).toEqual(expected);
-          expect(r.counts.remainingBars).toBe(expected.length);
-          expect(r.counts.gapsFilled).toBe(holes.length - expected.length);
-          // Gaps are requested newest first.
-          const gapReqs = vendor.requests.map((q) => q.fromMs!);
-          expect([...gapReqs].sort((a, b) => b - a)).toEqual(gapReqs);
-        } finally {
-          cleanup();
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom<Profile>("crypto", "equity"),
+        fc.uniqueArray(fc.integer({ min: 1, max: 58 }), { maxLength: 12 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 58 }), { maxLength: 5 }),
+        async (profile, holes, vendorHoles) => {
+          const { dir, cleanup } = tempDir();
+          try {
+            const full = series(profile, 90);
+            const sym = await seed(dir, profile, without(full, new Set(holes)));
+            const vendor = memoryVendor(without(full, new Set(vendorHoles)));
+            const r = await runRepair(ctxFor(dir), { vendor, symbols: [sym], interval: "1d", backfillDays: 0 });
+            const after = (await new Lakehouse(dir).read(sym, "1d"))!.bars;
+            const have = new Set(after.timestamp);
+            const stillMissing = holes.filter((i) => !have.has(full.timestamp[i]!)).sort((a, b) => a - b);
+            const expected = holes.filter((i) => vendorHoles.includes(i)).sort((a, b) => a - b);
+            expect(stillMissing).toEqual(expected);
+            expect(r.counts.remainingBars).toBe(expected.length);
+            expect(r.counts.gapsFilled).toBe(holes.length - expected.length);
+            // Gaps are requested newest first.
+            const gapReqs = vendor.requests.map((q) => q.fromMs!);
+            expect([...gapReqs].sort((a, b) => b - a)).toEqual(gapReqs);
+          } finally {
+            cleanup();
+          }
+        },
+      ),
       { seed: SEED, numRuns: 25 },
     );
   });
@@ -73,7 +82,10 @@ describe("repair", () => {
         const { dir, cleanup } = tempDir();
         try {
           const full = series("crypto", 60 + extraHistory);
-          const stored = takeRows(full, [...Array(60).keys()].map((i) => i + extraHistory)); // the newest 60 bars
+          const stored = takeRows(
+            full,
+            [...Array(60).keys()].map((i) => i + extraHistory),
+          ); // the newest 60 bars
           const sym = await seed(dir, "crypto", stored);
           const first = stored.timestamp[0]!;
           const vendor = memoryVendor(full, capped ? { depthFromMs: first } : {});

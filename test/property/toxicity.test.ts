@@ -16,13 +16,14 @@ import type { Check } from "../../src/checks/types.ts";
 import { VOLUME_SPIKE_DEFAULTS, volumeSpike } from "../../src/checks/volume_spike.ts";
 import type { Bars } from "../../src/model/bars.ts";
 import { INTERVAL_NAMES, intervalMs } from "../../src/model/interval.ts";
-import { firstTrue, nextDown, nextUp } from "../helpers/doubles.ts";
 import { makeBars, makeInput, makeOptions } from "../helpers/bars.ts";
+import { firstTrue, nextDown, nextUp } from "../helpers/doubles.ts";
 import { inputFor, opts } from "../unit/calendar/_helpers.ts";
 
 const PARAMS = { seed: 20240101, numRuns: 300 };
 
-const check = (c: Check, closes: readonly number[], bars = {}, input = {}, o: Record<string, unknown> = {}) => c.run(makeInput(makeBars(closes, bars), input), makeOptions(c.code, o));
+const check = (c: Check, closes: readonly number[], bars = {}, input = {}, o: Record<string, unknown> = {}) =>
+  c.run(makeInput(makeBars(closes, bars), input), makeOptions(c.code, o));
 const fires = (c: Check, b: Bars, o: Record<string, unknown> = {}) => c.run(makeInput(b), makeOptions(c.code, o)).length > 0;
 
 /** `n` seeded lognormal volumes with log-sd `sd`; sd 0 gives a constant window. */
@@ -98,7 +99,13 @@ describe("volume_spike at 6 robust σ of log volume and 10 × the median", () =>
         // Judged only once ≥ 10 of the previous 20 bars carry volume.
         const judged = v.some((_, i) => i >= 20 && v.slice(i - 20, i).filter((x) => x > 0).length >= 10);
         fc.pre(!judged);
-        expect(check(volumeSpike, v.map(() => 1), { volume: v })).toEqual([]);
+        expect(
+          check(
+            volumeSpike,
+            v.map(() => 1),
+            { volume: v },
+          ),
+        ).toEqual([]);
       }),
       PARAMS,
     );
@@ -116,7 +123,8 @@ describe("false_tick at z 6, minJump, revertFraction and the error rule", () => 
     return { closes, stats: robustStats(rets, D.madFloor), last: closes[50]! };
   };
   const cases = fc.tuple(fc.integer({ min: 1, max: 2 ** 30 }), fc.constantFrom(0, 1e-5, 0.002, 0.01, 0.05), fc.boolean());
-  const ticks = (closes: number[], o = {}) => (falseTick.run(makeInput(makeBars(closes)), makeOptions("false_tick", o))[0]?.details?.ticks as { severity: string }[] | undefined) ?? [];
+  const ticks = (closes: number[], o = {}) =>
+    (falseTick.run(makeInput(makeBars(closes)), makeOptions("false_tick", o))[0]?.details?.ticks as { severity: string }[] | undefined) ?? [];
 
   test("z and minJump: the first close that is a false tick (undone by the next bar) is where the rule says", () => {
     fc.assert(
@@ -312,7 +320,9 @@ describe("price_stall at minRun zero changes (3 on 1d)", () => {
 
   test("stablecoins never stall", () => {
     const quote = fc.constantFrom(...DEFAULT_STABLECOINS, "USD", "EUR", "TRY", "");
-    const symbol = fc.tuple(fc.constantFrom("BINANCE", "COINBASE", "KRAKEN"), fc.constantFrom(...DEFAULT_STABLECOINS), quote).map(([ex, base, q]) => `${ex}:${base}${q}`);
+    const symbol = fc
+      .tuple(fc.constantFrom("BINANCE", "COINBASE", "KRAKEN"), fc.constantFrom(...DEFAULT_STABLECOINS), quote)
+      .map(([ex, base, q]) => `${ex}:${base}${q}`);
     const closes = fc.array(fc.constantFrom(1, 0.9999, 1.0001), { minLength: 1, maxLength: 60 });
     fc.assert(
       fc.property(symbol, closes, (sym, c) => {

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 const sleeps: number[] = [];
-const vendor = (extra: Record<string, unknown> = {}) => alphaVantageVendor(ctxFor("alphavantage", server.url, extra), { http: { sleep: async (ms) => void sleeps.push(ms) } });
+const vendor = (extra: Record<string, unknown> = {}) =>
+  alphaVantageVendor(ctxFor("alphavantage", server.url, extra), { http: { sleep: async (ms) => void sleeps.push(ms) } });
 
 test("a 'Note' throttle answer is retried as a 429, then succeeds", async () => {
   server.throttles = 2;
@@ -23,7 +24,9 @@ test("a 'Note' throttle answer is retried as a 429, then succeeds", async () => 
 
 test("throttled past the retries: VendorError HTTP 429 quoting the Note", async () => {
   server.throttles = 10;
-  const err = await vendor().fetch(request("NYSE:IBM", "1d")).catch((e) => e);
+  const err = await vendor()
+    .fetch(request("NYSE:IBM", "1d"))
+    .catch((e) => e);
   server.throttles = 0;
   expect(err).toBeInstanceOf(VendorError);
   expect(err.message).toStartWith("alphavantage IBM (NYSE:IBM) 1d: HTTP 429 (Thank you for using Alpha Vantage!");
@@ -39,7 +42,9 @@ test("Information throttles count too; premium notices do not", () => {
 });
 
 test("'Error Message' is a VendorError at once", async () => {
-  const err = await vendor().fetch(request("NYSE:NOPE", "1d")).catch((e) => e);
+  const err = await vendor()
+    .fetch(request("NYSE:NOPE", "1d"))
+    .catch((e) => e);
   expect(err).toBeInstanceOf(VendorError);
   expect(err.message).toStartWith("alphavantage NOPE (NYSE:NOPE) 1d: Invalid API call.");
 });
@@ -53,7 +58,9 @@ test("FX:EURUSD goes out as FX_DAILY from_symbol=EUR to_symbol=USD", async () =>
 
 test("the key: missing is a ConfigError naming ALPHAVANTAGE_API_KEY; the environment supplies it", async () => {
   const noKey = { config: { vendors: { alphavantage: { baseUrl: server.url } } }, log: silentLogger, env: {} };
-  const err = await alphaVantageVendor(noKey).fetch(request("NYSE:IBM", "1d")).catch((e) => e);
+  const err = await alphaVantageVendor(noKey)
+    .fetch(request("NYSE:IBM", "1d"))
+    .catch((e) => e);
   expect(err).toBeInstanceOf(ConfigError);
   expect(err.oneLine()).toContain("ALPHAVANTAGE_API_KEY");
   const fromEnv = alphaVantageVendor({ ...noKey, env: { ALPHAVANTAGE_API_KEY: "test-key" } });
@@ -61,6 +68,8 @@ test("the key: missing is a ConfigError naming ALPHAVANTAGE_API_KEY; the environ
 });
 
 test("intraday is refused: the free API has daily series only", async () => {
-  const err = await vendor().fetch(request("NYSE:IBM", "1h")).catch((e) => e);
+  const err = await vendor()
+    .fetch(request("NYSE:IBM", "1h"))
+    .catch((e) => e);
   expect(err).toBeInstanceOf(ConfigError);
 });

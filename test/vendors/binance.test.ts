@@ -3,9 +3,9 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { VendorError } from "../../src/errors.ts";
 import { binanceVendor } from "../../src/vendors/binance.ts";
 import { ctxFor, request } from "./harness.ts";
+import { startBinance } from "./servers/binance.ts";
 import type { TestServer } from "./servers/http.ts";
 import { fixture } from "./servers/http.ts";
-import { startBinance } from "./servers/binance.ts";
 
 let server: TestServer;
 let klines: number[][];
@@ -45,7 +45,9 @@ test("418 (IP ban) with Retry-After is retried like 429", async () => {
 });
 
 test("an invalid symbol is a VendorError carrying Binance's msg", async () => {
-  const err = await vendor().fetch(request("BINANCE:NOPEUSDT", "1h")).catch((e) => e);
+  const err = await vendor()
+    .fetch(request("BINANCE:NOPEUSDT", "1h"))
+    .catch((e) => e);
   expect(err).toBeInstanceOf(VendorError);
   expect(err.message).toBe("binance NOPEUSDT (BINANCE:NOPEUSDT) 1h: HTTP 400 (Invalid symbol.) after 1 attempt");
 });

@@ -3,8 +3,8 @@
  * fixture, and the vendor's normalised bars must equal the fixture's expected bars exactly.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createVendor } from "../../src/vendors/registry.ts";
 import { parseInterval } from "../../src/model/interval.ts";
+import { createVendor } from "../../src/vendors/registry.ts";
 import { ctxFor, expectedRows, request, rows } from "./harness.ts";
 import { startAlphaVantage } from "./servers/alphavantage.ts";
 import { startBinance } from "./servers/binance.ts";

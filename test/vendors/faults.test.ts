@@ -13,7 +13,7 @@ import { fredVendor } from "../../src/vendors/fred.ts";
 import type { HttpClientOptions } from "../../src/vendors/http.ts";
 import type { Vendor } from "../../src/vendors/types.ts";
 import { yahooVendor } from "../../src/vendors/yahoo.ts";
-import { ctxFor, expectedRows, request, type Row, rows } from "./harness.ts";
+import { ctxFor, expectedRows, type Row, request, rows } from "./harness.ts";
 import { startAlphaVantage } from "./servers/alphavantage.ts";
 import { startBinance } from "./servers/binance.ts";
 import { startFred } from "./servers/fred.ts";
@@ -34,10 +34,46 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { vendor: "yahoo", id: "NASDAQ:AAPL", interval: "1d", fixture: "yahoo_AAPL_1d.json", what: "AAPL (NASDAQ:AAPL) 1d", start: () => startYahoo(), make: (u, http, x) => yahooVendor(ctxFor("yahoo", u, x), { http }), driftField: /quote\.0\.close missing/ },
-  { vendor: "binance", id: "BINANCE:BTCUSDT", interval: "1h", fixture: "binance_BTCUSDT_1h.json", what: "BTCUSDT (BINANCE:BTCUSDT) 1h", start: () => startBinance(), make: (u, http, x) => binanceVendor(ctxFor("binance", u, x), { http }), driftField: /at 0: kline/ },
-  { vendor: "alphavantage", id: "NYSE:IBM", interval: "1d", fixture: "alphavantage_IBM_1d.json", what: "IBM (NYSE:IBM) 1d", start: () => startAlphaVantage(), make: (u, http, x) => alphaVantageVendor(ctxFor("alphavantage", u, x), { http }), driftField: /4\. close/ },
-  { vendor: "fred", id: "FRED:DGS10", interval: "1d", fixture: "fred_DGS10_1d.json", what: "DGS10 (FRED:DGS10) 1d", start: () => startFred(), make: (u, http, x) => fredVendor(ctxFor("fred", u, x), { http }), driftField: /observations\.0\.value/ },
+  {
+    vendor: "yahoo",
+    id: "NASDAQ:AAPL",
+    interval: "1d",
+    fixture: "yahoo_AAPL_1d.json",
+    what: "AAPL (NASDAQ:AAPL) 1d",
+    start: () => startYahoo(),
+    make: (u, http, x) => yahooVendor(ctxFor("yahoo", u, x), { http }),
+    driftField: /quote\.0\.close missing/,
+  },
+  {
+    vendor: "binance",
+    id: "BINANCE:BTCUSDT",
+    interval: "1h",
+    fixture: "binance_BTCUSDT_1h.json",
+    what: "BTCUSDT (BINANCE:BTCUSDT) 1h",
+    start: () => startBinance(),
+    make: (u, http, x) => binanceVendor(ctxFor("binance", u, x), { http }),
+    driftField: /at 0: kline/,
+  },
+  {
+    vendor: "alphavantage",
+    id: "NYSE:IBM",
+    interval: "1d",
+    fixture: "alphavantage_IBM_1d.json",
+    what: "IBM (NYSE:IBM) 1d",
+    start: () => startAlphaVantage(),
+    make: (u, http, x) => alphaVantageVendor(ctxFor("alphavantage", u, x), { http }),
+    driftField: /4\. close/,
+  },
+  {
+    vendor: "fred",
+    id: "FRED:DGS10",
+    interval: "1d",
+    fixture: "fred_DGS10_1d.json",
+    what: "DGS10 (FRED:DGS10) 1d",
+    start: () => startFred(),
+    make: (u, http, x) => fredVendor(ctxFor("fred", u, x), { http }),
+    driftField: /observations\.0\.value/,
+  },
 ];
 
 async function rejection(p: Promise<unknown>): Promise<VendorError> {

@@ -4,8 +4,8 @@ import { silentLogger } from "../../src/context.ts";
 import { ConfigError, VendorError } from "../../src/errors.ts";
 import { fredVendor } from "../../src/vendors/fred.ts";
 import { ctxFor, request, rows } from "./harness.ts";
-import type { TestServer } from "./servers/http.ts";
 import { startFred } from "./servers/fred.ts";
+import type { TestServer } from "./servers/http.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -32,14 +32,18 @@ test("a window becomes observation_start/observation_end", async () => {
 });
 
 test("an unknown series: VendorError with FRED's error_message", async () => {
-  const err = await fredVendor(ctxFor("fred", server.url)).fetch(request("FRED:NOPE", "1d")).catch((e) => e);
+  const err = await fredVendor(ctxFor("fred", server.url))
+    .fetch(request("FRED:NOPE", "1d"))
+    .catch((e) => e);
   expect(err).toBeInstanceOf(VendorError);
   expect(err.message).toBe("fred NOPE (FRED:NOPE) 1d: HTTP 400 (Bad Request.  The series does not exist.) after 1 attempt");
 });
 
 test("the key: missing is a ConfigError naming FRED_API_KEY; the environment supplies it", async () => {
   const noKey = { config: { vendors: { fred: { baseUrl: server.url } } }, log: silentLogger, env: {} };
-  const err = await fredVendor(noKey).fetch(request("FRED:DGS10", "1d")).catch((e) => e);
+  const err = await fredVendor(noKey)
+    .fetch(request("FRED:DGS10", "1d"))
+    .catch((e) => e);
   expect(err).toBeInstanceOf(ConfigError);
   expect(err.oneLine()).toContain("FRED_API_KEY");
   const res = await fredVendor({ ...noKey, env: { FRED_API_KEY: "test-key" } }).fetch(request("FRED:DGS10", "1d"));

@@ -2,8 +2,8 @@
 import type { Config } from "../../src/config/schema.ts";
 import { silentLogger } from "../../src/context.ts";
 import type { Bars } from "../../src/model/bars.ts";
-import { parseSymbol, resolveProfile } from "../../src/model/symbol.ts";
 import type { Interval } from "../../src/model/interval.ts";
+import { parseSymbol, resolveProfile } from "../../src/model/symbol.ts";
 import type { FetchRequest, VendorContext } from "../../src/vendors/types.ts";
 
 /** Fast, small resilience settings so fault tests run in milliseconds. */

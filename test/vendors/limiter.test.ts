@@ -53,6 +53,8 @@ test("concurrency pays: 20 fetches at 50 ms latency are >= 5x faster with 8 in f
   };
   const serial = await time(1);
   const parallel = await time(8);
-  console.error(`limiter bench: 20 fetches @50ms: serial ${serial.toFixed(0)} ms, concurrency 8 ${parallel.toFixed(0)} ms (${(serial / parallel).toFixed(1)}x)`);
+  console.error(
+    `limiter bench: 20 fetches @50ms: serial ${serial.toFixed(0)} ms, concurrency 8 ${parallel.toFixed(0)} ms (${(serial / parallel).toFixed(1)}x)`,
+  );
   expect(serial / parallel).toBeGreaterThanOrEqual(5);
 });

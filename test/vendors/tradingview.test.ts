@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { VendorError } from "../../src/errors.ts";
 import { tradingviewVendor } from "../../src/vendors/tradingview/chart.ts";
-import { ctxFor, expectedRows, request, type Row, rows } from "./harness.ts";
+import { ctxFor, expectedRows, type Row, request, rows } from "./harness.ts";
 import { fixture } from "./servers/http.ts";
 import { startTradingView, type TvServer } from "./servers/tradingview.ts";
 
@@ -96,16 +96,22 @@ test("drops past the reconnect budget keep what arrived, flagged partial", async
 
 test("no bars before the total timeout: VendorError", async () => {
   server.fault = { kind: "silent" };
-  const err = await tradingviewVendor(ctxFor("tradingview", "ws://127.0.0.1:9/none", { totalTimeoutMs: 300, retries: 50 })).fetch(request("NASDAQ:AAPL", "1d")).catch((e) => e);
+  const err = await tradingviewVendor(ctxFor("tradingview", "ws://127.0.0.1:9/none", { totalTimeoutMs: 300, retries: 50 }))
+    .fetch(request("NASDAQ:AAPL", "1d"))
+    .catch((e) => e);
   expect(err).toBeInstanceOf(VendorError);
   expect(err.message).toBe("tradingview NASDAQ:AAPL 1d: no bars before the total timeout of 300 ms");
 });
 
 test("symbol_error and series_error are VendorErrors, not retried", async () => {
-  const a = await vendor().fetch(request("NASDAQ:NOPE", "1d")).catch((e) => e);
+  const a = await vendor()
+    .fetch(request("NASDAQ:NOPE", "1d"))
+    .catch((e) => e);
   expect(a).toBeInstanceOf(VendorError);
   expect(a.message).toStartWith("tradingview NASDAQ:NOPE 1d: symbol_error");
-  const b = await vendor().fetch(request("NASDAQ:AAPL", "1m")).catch((e) => e);
+  const b = await vendor()
+    .fetch(request("NASDAQ:AAPL", "1m"))
+    .catch((e) => e);
   expect(b).toBeInstanceOf(VendorError);
   expect(server.connections).toBe(2);
 });

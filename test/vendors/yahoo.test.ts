@@ -64,13 +64,17 @@ describe("yahoo vendor against the local chart server", () => {
   });
 
   test("4h is refused with advice", async () => {
-    const err = await vendor().fetch(request("NASDAQ:AAPL", "4h")).catch((e) => e);
+    const err = await vendor()
+      .fetch(request("NASDAQ:AAPL", "4h"))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.oneLine()).toContain("yahoo does not serve 4h bars (NASDAQ:AAPL)");
   });
 
   test("an unknown ticker is a VendorError with Yahoo's own description, not retried", async () => {
-    const err = await vendor().fetch(request("NASDAQ:NOPE", "1d")).catch((e) => e);
+    const err = await vendor()
+      .fetch(request("NASDAQ:NOPE", "1d"))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(VendorError);
     expect(err.message).toBe("yahoo NOPE (NASDAQ:NOPE) 1d: HTTP 404 (Not Found: No data found, symbol may be delisted) after 1 attempt");
     expect(server.requests.length).toBe(1);

@@ -5,10 +5,14 @@ import { computed, type Observance, type Rule, type RuleOptions, SAT, SUN } from
 
 /** A festival, `offset` days after its date (the day after Mid-Autumn, the second day of the New Year). */
 export function lunar(name: string, which: Festival, offset = 0, o?: RuleOptions): Rule {
-  return computed(name, (y) => {
-    const d = festival(which, y);
-    return d === undefined ? undefined : d + offset * DAY_MS;
-  }, o);
+  return computed(
+    name,
+    (y) => {
+      const d = festival(which, y);
+      return d === undefined ? undefined : d + offset * DAY_MS;
+    },
+    o,
+  );
 }
 
 /** Sunday → Monday, then on past the days already holidays (Ching Ming on Easter Monday moves to Tuesday); a Saturday one is lost. */

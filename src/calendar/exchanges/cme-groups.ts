@@ -1,4 +1,3 @@
-import { computed, dates, fixed, MON, type Rule, THU, TUE, WED } from "../rules.ts";
 /**
  * CME Globex by product group, where schedules differ from the all-products CMES calendar: national days of
  * mourning and the Good Fridays that fell on a US employment-report day (abbreviated sessions instead of a closure).
@@ -9,6 +8,7 @@ import { computed, dates, fixed, MON, type Rule, THU, TUE, WED } from "../rules.
  * closed at 08:00 CT; 1994-04-27: all US futures markets closed). A day no notice covers keeps the CMES schedule.
  */
 import { DAY_MS, nthWeekday } from "../dates.ts";
+import { computed, dates, fixed, MON, type Rule, THU, TUE, WED } from "../rules.ts";
 import { type CalendarSpec, defineCalendar, type SpecialSession } from "../spec.ts";
 import { CMES_SPEC } from "./cmes.ts";
 import { christmas, goodFriday, independenceDay, juneteenth, laborDay, memorialDay, mlkDay, newYearsDay, presidentsDay, thanksgiving } from "./us.ts";
@@ -103,7 +103,19 @@ export const CMES_AGRI = defineCalendar({
   title: "CME Globex grains and oilseeds (ZC, ZS, ZW, ZL, ZM)",
   parent: "CMES",
   hours: [{ open: "19:00", close: "13:20", lunch: ["07:45", "08:30"] }],
-  holidays: [newYearsDay, mlkDay, presidentsDay, goodFriday(), memorialDay, juneteenth, independenceDay, laborDay, thanksgiving, christmas, dates(MOURNING_1994, ["1994-04-27"])],
+  holidays: [
+    newYearsDay,
+    mlkDay,
+    presidentsDay,
+    goodFriday(),
+    memorialDay,
+    juneteenth,
+    independenceDay,
+    laborDay,
+    thanksgiving,
+    christmas,
+    dates(MOURNING_1994, ["1994-04-27"]),
+  ],
   earlyCloses: [
     {
       close: "12:05",

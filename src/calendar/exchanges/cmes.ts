@@ -1,6 +1,18 @@
 import { dates, type Rule } from "../rules.ts";
 import { type CalendarSpec, defineCalendar } from "../spec.ts";
-import { christmas, goodFriday, independenceDay, juneteenth, laborDay, memorialDay, mlkDay, newYearsDay, nyseEarlyCloseDays, presidentsDay, thanksgiving } from "./us.ts";
+import {
+  christmas,
+  goodFriday,
+  independenceDay,
+  juneteenth,
+  laborDay,
+  memorialDay,
+  mlkDay,
+  newYearsDay,
+  nyseEarlyCloseDays,
+  presidentsDay,
+  thanksgiving,
+} from "./us.ts";
 
 /** US holidays on which Globex trades until `holidayClose` (12:00 CT) and reopens 17:00 for the next date. */
 export const CME_HOLIDAY_HALTS: readonly Rule[] = [mlkDay, presidentsDay, memorialDay, juneteenth, independenceDay, laborDay, thanksgiving];
@@ -30,4 +42,3 @@ export const CMES_SPEC: CalendarSpec = defineCalendar({
   ],
   grid: "epoch",
 });
-

@@ -1,6 +1,6 @@
 /** US holiday rules shared by the NYSE and CME calendars (observed dates, as the exchanges close). */
 import { DAY_MS, nthWeekday } from "../dates.ts";
-import { computed, easterOffset, fixed, MON, named, nth, observe, type Rule, type RuleOptions, THU, TUE, WED, FRI } from "../rules.ts";
+import { computed, easterOffset, FRI, fixed, MON, named, nth, observe, type Rule, type RuleOptions, THU, TUE, WED } from "../rules.ts";
 
 // A Saturday New Year's Day is not made up on the Friday before (NYSE Rule 7.2: year-end accounting).
 export const newYearsDay = fixed("New Year's Day", 1, 1, { observe: observe.sundayToMonday });
@@ -31,7 +31,18 @@ export const NYSE_ONE_OFF_CLOSURES = named({
 });
 
 /** The NYSE's rule holidays (the CME closes or halts on the same days). */
-export const NYSE_HOLIDAYS: readonly Rule[] = [newYearsDay, mlkDay, presidentsDay, goodFriday(), memorialDay, juneteenth, independenceDay, laborDay, thanksgiving, christmas];
+export const NYSE_HOLIDAYS: readonly Rule[] = [
+  newYearsDay,
+  mlkDay,
+  presidentsDay,
+  goodFriday(),
+  memorialDay,
+  juneteenth,
+  independenceDay,
+  laborDay,
+  thanksgiving,
+  christmas,
+];
 
 /** The NYSE's early-close days between two years (the close time is the caller's: 14:00 before 1993, then 13:00). */
 export function nyseEarlyCloseDays(from: number, to: number): Rule[] {

@@ -1,6 +1,6 @@
 import { DAY_MS, weekday } from "../dates.ts";
 import { festival } from "../lunisolar.ts";
-import { computed, FRI, MON, named, nth, observe, SAT, SUN, THU, TUE, WED, fixed, type Rule } from "../rules.ts";
+import { computed, FRI, fixed, MON, named, nth, observe, type Rule, SAT, SUN, THU, TUE, WED } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
 import { lunar, sundayToNextFree } from "./chinese.ts";
 import { christmasEve, easterMonday, goodFriday, newYearsEve } from "./common.ts";
@@ -60,7 +60,9 @@ export default defineCalendar({
     nth("Liberation Day", 8, MON, -1, { to: 1996 }),
     fixed("National Day", 10, 1, { from: 1997, ...sub }),
     // The day after Mid-Autumn; when that is National Day (Oct 1) the day after that. A Sunday one is not made up.
-    lunar("Day after Mid-Autumn Festival", "midAutumn", 1, { observe: (d) => (new Date(d).getUTCMonth() === 9 && new Date(d).getUTCDate() === 1 ? d + DAY_MS : d) }),
+    lunar("Day after Mid-Autumn Festival", "midAutumn", 1, {
+      observe: (d) => (new Date(d).getUTCMonth() === 9 && new Date(d).getUTCDate() === 1 ? d + DAY_MS : d),
+    }),
     lunar("Chung Yeung Festival", "doubleNinth", 0, sub),
     fixed("Christmas Day", 12, 25),
     fixed("Christmas Day (observed)", 12, 27, { days: [MON, TUE] }),
@@ -107,8 +109,16 @@ export default defineCalendar({
   earlyCloses: [
     {
       close: "12:30",
-      rules: [newYearsEve({ to: 1998, days: WEEKDAYS }), newYearsEve({ from: 2000, to: "2011-03-06", days: WEEKDAYS }), christmasEve({ to: "2011-03-06", days: WEEKDAYS })],
+      rules: [
+        newYearsEve({ to: 1998, days: WEEKDAYS }),
+        newYearsEve({ from: 2000, to: "2011-03-06", days: WEEKDAYS }),
+        christmasEve({ to: "2011-03-06", days: WEEKDAYS }),
+      ],
     },
-    { close: "12:00", key: "earlyClose", rules: [newYearsEve({ from: "2011-03-07", days: WEEKDAYS }), christmasEve({ from: "2011-03-07", days: WEEKDAYS }), lunarEve] },
+    {
+      close: "12:00",
+      key: "earlyClose",
+      rules: [newYearsEve({ from: "2011-03-07", days: WEEKDAYS }), christmasEve({ from: "2011-03-07", days: WEEKDAYS }), lunarEve],
+    },
   ],
 });

@@ -37,5 +37,11 @@ export default defineCalendar({
       "2023-05-08": "Coronation of King Charles III",
     }),
   ],
-  earlyCloses: [{ close: "12:30", key: "earlyClose", rules: [christmasEve({ observe: observe.previousFriday }), newYearsEve({ observe: observe.previousFriday, except: [1999] })] }],
+  earlyCloses: [
+    {
+      close: "12:30",
+      key: "earlyClose",
+      rules: [christmasEve({ observe: observe.previousFriday }), newYearsEve({ observe: observe.previousFriday, except: [1999] })],
+    },
+  ],
 });

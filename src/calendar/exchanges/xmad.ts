@@ -1,6 +1,18 @@
-import { fixed, FRI, MON, observe, THU, TUE, WED } from "../rules.ts";
+import { FRI, fixed, MON, observe, THU, TUE, WED } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
-import { allSaintsDay, assumptionDay, boxingDay, christmasDay, christmasEve, easterMonday, epiphany, goodFriday, labourDay, newYearsDay, newYearsEve } from "./common.ts";
+import {
+  allSaintsDay,
+  assumptionDay,
+  boxingDay,
+  christmasDay,
+  christmasEve,
+  easterMonday,
+  epiphany,
+  goodFriday,
+  labourDay,
+  newYearsDay,
+  newYearsEve,
+} from "./common.ts";
 
 const WEEKDAYS = [MON, TUE, WED, THU, FRI];
 
@@ -35,7 +47,12 @@ export default defineCalendar({
     {
       close: "14:00",
       key: "earlyClose",
-      rules: [christmasEve({ from: 2012, to: 2020, days: WEEKDAYS }), christmasEve({ from: 2024, days: WEEKDAYS }), newYearsEve({ from: 2012, to: 2020, days: WEEKDAYS }), newYearsEve({ from: 2024, days: WEEKDAYS })],
+      rules: [
+        christmasEve({ from: 2012, to: 2020, days: WEEKDAYS }),
+        christmasEve({ from: 2024, days: WEEKDAYS }),
+        newYearsEve({ from: 2012, to: 2020, days: WEEKDAYS }),
+        newYearsEve({ from: 2024, days: WEEKDAYS }),
+      ],
     },
   ],
 });

@@ -1,4 +1,4 @@
-import { fixed, FRI, MON, THU, TUE, WED } from "../rules.ts";
+import { FRI, fixed, MON, THU, TUE, WED } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
 import { boxingDay, christmasDay, christmasEve, easterMonday, goodFriday, labourDay, newYearsDay, newYearsEve, whitMonday } from "./common.ts";
 

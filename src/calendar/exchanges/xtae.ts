@@ -5,10 +5,14 @@ import { defineCalendar } from "../spec.ts";
 
 /** A Hebrew date in each Gregorian year, `offset` days on. */
 function heb(name: string, month: HebrewMonth, day: number, offset = 0, o?: { from?: string }): Rule {
-  return computed(name, (y) => {
-    const d = hebrewDay(y, month, day);
-    return d === undefined ? undefined : d + offset * DAY_MS;
-  }, o);
+  return computed(
+    name,
+    (y) => {
+      const d = hebrewDay(y, month, day);
+      return d === undefined ? undefined : d + offset * DAY_MS;
+    },
+    o,
+  );
 }
 
 /**
@@ -101,5 +105,11 @@ export default defineCalendar({
       "2022-11-01": "Knesset election",
     }),
   ],
-  earlyCloses: [{ close: "14:15", key: "earlyClose", rules: [...interim("Passover intermediate day", "Nisan", 16, 19), ...interim("Sukkot intermediate day", "Tishri", 16, 20)] }],
+  earlyCloses: [
+    {
+      close: "14:15",
+      key: "earlyClose",
+      rules: [...interim("Passover intermediate day", "Nisan", 16, 19), ...interim("Sukkot intermediate day", "Tishri", 16, 20)],
+    },
+  ],
 });

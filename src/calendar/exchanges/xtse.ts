@@ -1,5 +1,5 @@
 import { DAY_MS, dayMs, weekday } from "../dates.ts";
-import { computed, fixed, FRI, MON, named, nth, observe, THU, TUE, WED } from "../rules.ts";
+import { computed, FRI, fixed, MON, named, nth, observe, THU, TUE, WED } from "../rules.ts";
 import { defineCalendar } from "../spec.ts";
 import { boxingDay, christmasDay, christmasEve, goodFriday, newYearsDay } from "./common.ts";
 

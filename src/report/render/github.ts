@@ -44,6 +44,12 @@ export function renderGithub(s: Summary): string {
     ...s.findings.filter((f) => f.severity === "error").map((f) => findingCommand(s, f)),
     ...s.findings.filter((f) => f.severity === "warning").map((f) => findingCommand(s, f)),
   ];
-  lines.push(workflowCommand("notice", { title: `dqctl ${s.command}: ${s.status}` }, `${s.status} (${countsText(s) || "no counts"}), ${s.findings.length} findings, exit ${s.exitCode}`));
+  lines.push(
+    workflowCommand(
+      "notice",
+      { title: `dqctl ${s.command}: ${s.status}` },
+      `${s.status} (${countsText(s) || "no counts"}), ${s.findings.length} findings, exit ${s.exitCode}`,
+    ),
+  );
   return `${lines.join("\n")}\n`;
 }

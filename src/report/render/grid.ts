@@ -6,7 +6,11 @@ import type { Paint } from "./paint.ts";
 const COMPACT = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" };
 
 /** A compact table; head and border coloured only when colour is on. */
-export function makeTable(p: Paint, head: string[], extra: { colWidths?: (number | null)[]; wordWrap?: boolean; colAligns?: ("left" | "right")[] } = {}): Table.Table {
+export function makeTable(
+  p: Paint,
+  head: string[],
+  extra: { colWidths?: (number | null)[]; wordWrap?: boolean; colAligns?: ("left" | "right")[] } = {},
+): Table.Table {
   const style = p.on ? { head: ["cyan"], border: ["grey"] } : { head: [], border: [] };
   return new Table({ head, style, chars: COMPACT, ...(extra as object) });
 }

@@ -86,7 +86,9 @@ function testcase(c: Case, classname: string): string[] {
     const f = c.failures[0]!;
     const more = c.failures.length - 1;
     const status = c.status && c.status !== "degraded" ? `${c.status}: ` : "";
-    out.push(`      <failure${attrs({ type: f.code, message: `${status}${f.code}: ${f.message}${more ? ` (+${more} more)` : ""}` })}>${xmlEscape(body)}</failure>`);
+    out.push(
+      `      <failure${attrs({ type: f.code, message: `${status}${f.code}: ${f.message}${more ? ` (+${more} more)` : ""}` })}>${xmlEscape(body)}</failure>`,
+    );
   }
   if (c.warnings.length) out.push(`      <system-out>${xmlEscape(c.warnings.map(findingLine).join("\n"))}</system-out>`);
   out.push("    </testcase>");

@@ -28,7 +28,9 @@ export function renderMarkdown(s: Summary): string {
   const errors = bySeverity(s.findings, "error");
   const warnings = bySeverity(s.findings, "warning");
   const ops = s.errors ?? [];
-  const tally = [plural(errors.length, "error"), plural(warnings.length, "warning"), ...(ops.length ? [plural(ops.length, "operational error")] : [])].join(", ");
+  const tally = [plural(errors.length, "error"), plural(warnings.length, "warning"), ...(ops.length ? [plural(ops.length, "operational error")] : [])].join(
+    ", ",
+  );
   out.push(`${mdText(countsText(s) || "no counts")} — ${tally} · run ${code(s.runId)} · ${s.durationMs} ms`, "");
 
   if (s.symbols.length) {
@@ -45,7 +47,10 @@ export function renderMarkdown(s: Summary): string {
 }
 
 function seriesTable(s: Summary): string[] {
-  const rows = s.symbols.map((r) => `| ${code(r.symbol)} | ${r.interval} | ${r.profile} | ${r.status} | ${r.rows} | ${timeCell(r.start, r.interval)} | ${timeCell(r.end, r.interval)} | ${r.qualityScore ?? "-"} |`);
+  const rows = s.symbols.map(
+    (r) =>
+      `| ${code(r.symbol)} | ${r.interval} | ${r.profile} | ${r.status} | ${r.rows} | ${timeCell(r.start, r.interval)} | ${timeCell(r.end, r.interval)} | ${r.qualityScore ?? "-"} |`,
+  );
   return ["| symbol | interval | profile | status | rows | start | end | quality |", "|---|---|---|---|--:|---|---|--:|", ...rows];
 }
 

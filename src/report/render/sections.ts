@@ -1,8 +1,8 @@
 // The table format of each command's own sections (plan, stages, calendar, snapshot, cache, …), read from the summary.
 import type { Summary } from "../summary.ts";
 import { plural, type RenderOptions, timeCell } from "./common.ts";
-import { type Paint, severityText } from "./paint.ts";
 import { makeTable } from "./grid.ts";
+import { type Paint, severityText } from "./paint.ts";
 
 type Section = (s: Summary, p: Paint, opts: RenderOptions) => string | undefined;
 type Rec = Record<string, unknown>;
@@ -20,13 +20,22 @@ const nonZero = (counts: unknown) =>
 const calendar: Section = (s, p) => {
   const c = s.calendar;
   if (!isRec(c)) return undefined;
-  const sessions = (c.sessions as { date: string; open: string; close: string; breakStart?: string; breakEnd?: string; early?: string; special?: string; bars?: number }[]) ?? [];
+  const sessions =
+    (c.sessions as { date: string; open: string; close: string; breakStart?: string; breakEnd?: string; early?: string; special?: string; bars?: number }[]) ??
+    [];
   const withBars = c.interval !== undefined;
   const breaks = sessions.some((x) => x.breakStart);
   const hm = (t: string) => t.slice(11, 16);
   const t = makeTable(p, ["session", "open (UTC)", "close (UTC)", ...(breaks ? ["break (UTC)"] : []), "note", ...(withBars ? [`${c.interval} bars`] : [])]);
   for (const x of sessions) {
-    t.push([x.date, x.open, x.close, ...(breaks ? [x.breakStart && x.breakEnd ? `${hm(x.breakStart)}–${hm(x.breakEnd)}` : ""] : []), x.early ?? x.special ?? "", ...(withBars ? [String(x.bars ?? "")] : [])]);
+    t.push([
+      x.date,
+      x.open,
+      x.close,
+      ...(breaks ? [x.breakStart && x.breakEnd ? `${hm(x.breakStart)}–${hm(x.breakEnd)}` : ""] : []),
+      x.early ?? x.special ?? "",
+      ...(withBars ? [String(x.bars ?? "")] : []),
+    ]);
   }
   const lines = [`${c.calendar ? `${c.calendar} ` : ""}${c.profile} (${c.timezone}) ${c.from} → ${c.to}`, t.toString()];
   for (const h of (c.holidays as { date: string; name: string }[]) ?? []) lines.push(`closed ${h.date}: ${h.name}`);
@@ -73,7 +82,9 @@ const plan: Section = (s, p) => {
   const fetches = planned.reduce((n, e) => n + e.fetches.length, 0);
   if (!fetches) return `dry run: nothing to repair in ${plural(entries.length, "series", "series")}`;
   const t = makeTable(p, ["symbol", "interval", "kind", "from", "to", "bars"], { colAligns: ["left", "left", "left", "left", "left", "right"] });
-  for (const e of planned) for (const f of e.fetches) t.push([e.symbol, e.interval, f.kind, timeCell(f.from, e.interval), timeCell(f.to, e.interval), f.bars === undefined ? "-" : String(f.bars)]);
+  for (const e of planned)
+    for (const f of e.fetches)
+      t.push([e.symbol, e.interval, f.kind, timeCell(f.from, e.interval), timeCell(f.to, e.interval), f.bars === undefined ? "-" : String(f.bars)]);
   return `${t.toString()}\ndry run: ${plural(fetches, "fetch", "fetches")} planned for ${planned.length} of ${entries.length} series; nothing fetched or written`;
 };
 
@@ -123,7 +134,10 @@ const reference: Section = (s, p) => {
   const r = s.reference;
   if (!isRec(r) || !Array.isArray(r.files)) return undefined;
   const files = r.files as { file: string; path: string; present: boolean; entries: number }[];
-  const lines = files.map((f) => `${f.present ? p.green("ok     ") : p.dim("absent ")} ${f.path}${f.present ? ` (${f.entries} ${f.file === "instruments.json" ? "instruments" : "profiles"})` : ""}`);
+  const lines = files.map(
+    (f) =>
+      `${f.present ? p.green("ok     ") : p.dim("absent ")} ${f.path}${f.present ? ` (${f.entries} ${f.file === "instruments.json" ? "instruments" : "profiles"})` : ""}`,
+  );
   lines.push(`${files.filter((f) => f.present).length} of ${files.length} files valid in ${r.dir}`);
   return lines.join("\n");
 };

@@ -1,8 +1,8 @@
 // The human rendering of a summary: compact tables of series and findings, each command's sections, closing lines.
 import type { Summary } from "../summary.ts";
 import { countsText, oneLine, plural, quarantineLine, type RenderOptions, timeCell, wrap } from "./common.ts";
-import { type Paint, paint, seriesStatusText, severityText, stripAnsi } from "./paint.ts";
 import { makeTable } from "./grid.ts";
+import { type Paint, paint, seriesStatusText, severityText, stripAnsi } from "./paint.ts";
 import { AFTER_SECTIONS, BEFORE_SECTIONS } from "./sections.ts";
 
 /** The table format: series, findings, command sections, quarantine and errors, the status line and a hint. */
@@ -31,9 +31,20 @@ export function renderTable(s: Summary, opts: RenderOptions): string {
 }
 
 function seriesTable(s: Summary, p: Paint): string {
-  const t = makeTable(p, ["symbol", "interval", "profile", "status", "rows", "start", "end", "quality"], { colAligns: ["left", "left", "left", "left", "right", "left", "left", "right"] });
+  const t = makeTable(p, ["symbol", "interval", "profile", "status", "rows", "start", "end", "quality"], {
+    colAligns: ["left", "left", "left", "left", "right", "left", "left", "right"],
+  });
   for (const r of s.symbols) {
-    t.push([r.symbol, r.interval, r.profile, seriesStatusText(p, r.status), String(r.rows), timeCell(r.start, r.interval), timeCell(r.end, r.interval), r.qualityScore === null ? "-" : String(r.qualityScore)]);
+    t.push([
+      r.symbol,
+      r.interval,
+      r.profile,
+      seriesStatusText(p, r.status),
+      String(r.rows),
+      timeCell(r.start, r.interval),
+      timeCell(r.end, r.interval),
+      r.qualityScore === null ? "-" : String(r.qualityScore),
+    ]);
   }
   return t.toString();
 }
@@ -41,7 +52,13 @@ function seriesTable(s: Summary, p: Paint): string {
 function findingsTable(s: Summary, p: Paint, width: number): string {
   const staged = s.findings.some((f) => f.stage);
   const head = ["severity", "code", "series", ...(staged ? ["stage"] : []), "message"];
-  const rows = s.findings.map((f) => [severityText(p, f.severity), f.code, [f.symbol, f.interval].filter(Boolean).join(" "), ...(staged ? [f.stage ?? ""] : []), f.message]);
+  const rows = s.findings.map((f) => [
+    severityText(p, f.severity),
+    f.code,
+    [f.symbol, f.interval].filter(Boolean).join(" "),
+    ...(staged ? [f.stage ?? ""] : []),
+    f.message,
+  ]);
   // Every column but the message is as wide as its longest cell (codes are never cut); the message wraps in the rest.
   const fixed = head.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((r) => stripAnsi(r[i]!).length)) + 2);
   const borders = head.length + 1;

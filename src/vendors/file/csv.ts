@@ -89,7 +89,8 @@ export function fieldPosition(text: string, rec: CsvRecord, col: number, delimit
   let inQuotes = false;
   for (let i = rec.offset; i < text.length && field < col; i++) {
     const ch = text[i]!;
-    if (ch === '"') inQuotes = !inQuotes; // a doubled quote toggles twice: no net change
+    if (ch === '"')
+      inQuotes = !inQuotes; // a doubled quote toggles twice: no net change
     else if (ch === "\n" && inQuotes) {
       line++;
       lineStart = i + 1;

@@ -1,16 +1,16 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { DailyLabeler } from "../../calendar/session-date.ts";
 import type { Config } from "../../config/schema.ts";
 import { InputError } from "../../errors.ts";
 import { allocBars, type Bars, sliceBars, takeRows } from "../../model/bars.ts";
+import { INTERVAL_NAMES } from "../../model/interval.ts";
 import { fileStem, legacyFileStem, type SymbolId } from "../../model/symbol.ts";
-import type { DailyLabeler } from "../../calendar/session-date.ts";
-import { dailyLabeler } from "../daily.ts";
 import { didYouMean } from "../../suggest.ts";
+import { dailyLabeler } from "../daily.ts";
+import type { LocalVendorDescriptor } from "../descriptor.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
 import { assertRegularFile, DEFAULT_MAX_FILE_BYTES } from "./read.ts";
-import { INTERVAL_NAMES } from "../../model/interval.ts";
-import type { LocalVendorDescriptor } from "../descriptor.ts";
 import type { Cell, RawTable } from "./table.ts";
 import { checkEpochMs, isTime, parseTimestamp, type TimeIssue } from "./timestamps.ts";
 
@@ -97,7 +97,10 @@ export function fileVendor(ctx: VendorContext): Vendor {
 /** A missing bar file: which names were looked for, the nearest one there, and what the folder holds. */
 function notFound(source: string, stem: string, req: FetchRequest, files: string[]): InputError {
   const bars = files.filter((f) => EXTENSIONS.some((e) => f.toLowerCase().endsWith(e))).sort();
-  const near = didYouMean(stem, bars.map((f) => f.slice(0, f.lastIndexOf("."))));
+  const near = didYouMean(
+    stem,
+    bars.map((f) => f.slice(0, f.lastIndexOf("."))),
+  );
   const nearFile = near === undefined ? undefined : bars.find((f) => f.startsWith(`${near}.`));
   const shown = bars.slice(0, 4).join(", ") + (bars.length > 4 ? `, … (${bars.length} in all)` : "");
   const holds = bars.length ? `the folder holds ${shown}` : "the folder holds no .csv, .parquet, .jsonl or .ndjson files";
@@ -127,18 +130,34 @@ function findColumn(t: RawTable, names: readonly string[]): number {
 /** Map a raw table to bars: every row is validated; a malformed one is an InputError naming file, line and column. */
 export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string>, labeler?: DailyLabeler): Bars {
   const tsCol = findColumn(t, TIME_NAMES);
-  if (tsCol < 0) throw new InputError(`${t.label}: no timestamp column (looked for ${TIME_NAMES.join("|")}; found ${t.names.join(", ")})`, "name the time column timestamp, date or datetime");
+  if (tsCol < 0)
+    throw new InputError(
+      `${t.label}: no timestamp column (looked for ${TIME_NAMES.join("|")}; found ${t.names.join(", ")})`,
+      "name the time column timestamp, date or datetime",
+    );
   const closeCol = findColumn(t, ["close", "adj close", "price", "value"]);
   if (closeCol < 0) throw new InputError(`${t.label}: no close column (found ${t.names.join(", ")})`, "add a close column");
   const col = (n: string) => findColumn(t, [n]);
   const cols = { open: col("open"), high: col("high"), low: col("low"), volume: col("volume") };
   const symCol = aliases ? findColumn(t, ["symbol", "ticker"]) : -1;
-  if (aliases && symCol < 0) throw new InputError(`${t.label}: a single-file source needs a symbol column`, "add a symbol column, or use a folder of <EXCHANGE>_<TICKER>_<interval> files");
+  if (aliases && symCol < 0)
+    throw new InputError(
+      `${t.label}: a single-file source needs a symbol column`,
+      "add a symbol column, or use a folder of <EXCHANGE>_<TICKER>_<interval> files",
+    );
 
   const out = allocBars(t.rows);
   let k = 0;
   for (let r = 0; r < t.rows; r++) {
-    if (symCol >= 0 && !aliases!.has(String(t.cell(symCol, r) ?? "").trim().toUpperCase())) continue;
+    if (
+      symCol >= 0 &&
+      !aliases!.has(
+        String(t.cell(symCol, r) ?? "")
+          .trim()
+          .toUpperCase(),
+      )
+    )
+      continue;
     const parsed = timestampOf(t.cell(tsCol, r));
     if (!isTime(parsed)) throw new InputError(`${t.where(r, tsCol)}: column ${t.names[tsCol]}: ${parsed.reason}`, parsed.hint, rowAt(t, r, tsCol));
     // Daily stamps become the session date at 00:00 UTC (src/calendar/session-date.ts); others are kept and reported.
@@ -166,13 +185,15 @@ function num(t: RawTable, c: number, r: number, required = false): number {
   const v: Cell = t.cell(c, r);
   if (typeof v === "number") return v;
   if (typeof v === "bigint") return Number(v);
-  if (v && typeof v === "object") throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: a timestamp where a number belongs`, "fix the column types of the file");
+  if (v && typeof v === "object")
+    throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: a timestamp where a number belongs`, "fix the column types of the file");
   if (v === null || v === undefined || (typeof v === "string" && NULLS.has(v.trim().toLowerCase()))) {
     if (required) throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: missing value`, "every bar needs a close", rowAt(t, r, c));
     return Number.NaN; // kept and reported by the bad_value check, never silently dropped
   }
   const n = Number(String(v).trim());
-  if (String(v).trim() === "" || Number.isNaN(n)) throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: ${JSON.stringify(v)} is not a number`, "fix that row of the file", rowAt(t, r, c));
+  if (String(v).trim() === "" || Number.isNaN(n))
+    throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: ${JSON.stringify(v)} is not a number`, "fix that row of the file", rowAt(t, r, c));
   return n;
 }
 

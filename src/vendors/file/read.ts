@@ -100,6 +100,10 @@ export function utf8Text(bytes: Uint8Array, path: string): string {
   try {
     return new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
   } catch (err) {
-    throw new InputError(`${path}: ${formatBytes(bytes.length)} cannot be decoded as one text (${(err as Error).message})`, "split the file into smaller ones", { cause: err });
+    throw new InputError(
+      `${path}: ${formatBytes(bytes.length)} cannot be decoded as one text (${(err as Error).message})`,
+      "split the file into smaller ones",
+      { cause: err },
+    );
   }
 }

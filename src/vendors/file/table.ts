@@ -26,7 +26,13 @@ export interface RawTable {
 /** Read a CSV, JSON Lines or Parquet file by extension: only a regular file of at most `maxBytes`. */
 export async function readTable(path: string, maxBytes: number): Promise<RawTable> {
   const lower = path.toLowerCase();
-  const kind = lower.endsWith(".parquet") ? "parquet" : lower.endsWith(".jsonl") || lower.endsWith(".ndjson") ? "jsonl" : lower.endsWith(".csv") ? "csv" : undefined;
+  const kind = lower.endsWith(".parquet")
+    ? "parquet"
+    : lower.endsWith(".jsonl") || lower.endsWith(".ndjson")
+      ? "jsonl"
+      : lower.endsWith(".csv")
+        ? "csv"
+        : undefined;
   if (!kind) throw new InputError(`${path}: unsupported file type`, "use .csv, .parquet or .jsonl");
   const bytes = readRegularFile(path, maxBytes);
   if (kind === "parquet") return parquetTable(path, bytes);
@@ -36,15 +42,24 @@ export async function readTable(path: string, maxBytes: number): Promise<RawTabl
 function csvTable(path: string, text: string): RawTable {
   // Semicolon- and tab-separated exports (spreadsheets, some vendors) are read as they are.
   const delimiter = detectDelimiter(text);
-  const recs = parseCsv(text, (line, msg) => {
-    throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV", { code: "bad_row", file: path, line });
-  }, delimiter);
+  const recs = parseCsv(
+    text,
+    (line, msg) => {
+      throw new InputError(`${path}:${line}: ${msg}`, "fix that row of the CSV", { code: "bad_row", file: path, line });
+    },
+    delimiter,
+  );
   const header = recs.shift();
-  if (!header) throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume", { code: "empty_file", file: path });
+  if (!header)
+    throw new InputError(`${path}: empty file (no header row)`, "add a header: timestamp,open,high,low,close,volume", { code: "empty_file", file: path });
   const names = header.fields.map((n) => n.trim().toLowerCase());
   for (const r of recs) {
     if (r.fields.length !== names.length) {
-      throw new InputError(`${path}:${r.line}: expected ${names.length} fields, found ${r.fields.length}`, "fix that row of the CSV", { code: "bad_row", file: path, line: r.line });
+      throw new InputError(`${path}:${r.line}: expected ${names.length} fields, found ${r.fields.length}`, "fix that row of the CSV", {
+        code: "bad_row",
+        file: path,
+        line: r.line,
+      });
     }
   }
   const where = (r: number, c: number) => {
@@ -65,9 +80,18 @@ function jsonlTable(path: string, text: string): RawTable {
     try {
       obj = JSON.parse(text);
     } catch (err) {
-      throw new InputError(`${path}:${i + 1}: malformed JSON (${(err as Error).message})`, "fix that line of the JSON Lines file", { code: "bad_row", file: path, line: i + 1 });
+      throw new InputError(`${path}:${i + 1}: malformed JSON (${(err as Error).message})`, "fix that line of the JSON Lines file", {
+        code: "bad_row",
+        file: path,
+        line: i + 1,
+      });
     }
-    if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new InputError(`${path}:${i + 1}: expected a JSON object per line`, "write one {\"timestamp\":…} object per line", { code: "bad_row", file: path, line: i + 1 });
+    if (!obj || typeof obj !== "object" || Array.isArray(obj))
+      throw new InputError(`${path}:${i + 1}: expected a JSON object per line`, 'write one {"timestamp":…} object per line', {
+        code: "bad_row",
+        file: path,
+        line: i + 1,
+      });
     const lowered: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(obj)) {
       const key = k.toLowerCase();
@@ -114,14 +138,23 @@ async function parquetTable(path: string, bytes: Uint8Array): Promise<RawTable> 
       try {
         return cols[c]!.get(r) as Cell;
       } catch (err) {
-        throw new InputError(`${path} row ${r + 1}: column ${names[c]}: unreadable value (${(err as Error).message})`, "rewrite the file with plain numeric columns", { cause: err });
+        throw new InputError(
+          `${path} row ${r + 1}: column ${names[c]}: unreadable value (${(err as Error).message})`,
+          "rewrite the file with plain numeric columns",
+          { cause: err },
+        );
       }
     },
     where: (r) => `${path} row ${r + 1}`,
   };
 }
 
-const MS_PER: Record<number, [mul: bigint, div: bigint]> = { [TimeUnit.SECOND]: [1000n, 1n], [TimeUnit.MILLISECOND]: [1n, 1n], [TimeUnit.MICROSECOND]: [1n, 1000n], [TimeUnit.NANOSECOND]: [1n, 1_000_000n] };
+const MS_PER: Record<number, [mul: bigint, div: bigint]> = {
+  [TimeUnit.SECOND]: [1000n, 1n],
+  [TimeUnit.MILLISECOND]: [1n, 1n],
+  [TimeUnit.MICROSECOND]: [1n, 1000n],
+  [TimeUnit.NANOSECOND]: [1n, 1_000_000n],
+};
 
 /**
  * Epoch ms of every cell of a TIMESTAMP or DATE column (NaN for null), from the raw values: Arrow's getter throws

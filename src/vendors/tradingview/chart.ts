@@ -1,9 +1,9 @@
 /** The `tradingview` bar vendor: history over the chart WebSocket, normalised to lakehouse bars. */
 import { INTERVAL_NAMES, intervalMs } from "../../model/interval.ts";
 import { dailyLabeler } from "../daily.ts";
+import type { NetworkVendorDescriptor } from "../descriptor.ts";
 import { describeRequest } from "../http.ts";
 import { BarBuilder, clipBars } from "../rows.ts";
-import type { NetworkVendorDescriptor } from "../descriptor.ts";
 import { vendorSettings } from "../settings.ts";
 import { toVendorTicker } from "../tickers.ts";
 import type { FetchRequest, FetchResult, Vendor, VendorContext } from "../types.ts";
@@ -16,8 +16,21 @@ export const TRADINGVIEW: NetworkVendorDescriptor = {
   name: "tradingview",
   description: "TradingView chart WebSocket: any TradingView symbol, history paged to its start",
   network: true,
-  capabilities: { intervals: INTERVAL_NAMES.filter((i) => TV_RESOLUTION[i] !== undefined), range: true, capsHistory: false, corporateActions: true, apiKey: "optional" },
-  settings: { baseUrl: "wss://data.tradingview.com/socket.io/websocket?type=chart", baseUrlEnv: "DQCTL_TRADINGVIEW_WS_URL", apiKeyEnv: "TRADINGVIEW_AUTH_TOKEN", rateLimitPerMinute: 60, concurrency: 2, batchSize: 10 },
+  capabilities: {
+    intervals: INTERVAL_NAMES.filter((i) => TV_RESOLUTION[i] !== undefined),
+    range: true,
+    capsHistory: false,
+    corporateActions: true,
+    apiKey: "optional",
+  },
+  settings: {
+    baseUrl: "wss://data.tradingview.com/socket.io/websocket?type=chart",
+    baseUrlEnv: "DQCTL_TRADINGVIEW_WS_URL",
+    apiKeyEnv: "TRADINGVIEW_AUTH_TOKEN",
+    rateLimitPerMinute: 60,
+    concurrency: 2,
+    batchSize: 10,
+  },
   create: (ctx) => tradingviewVendor(ctx),
 };
 
@@ -29,7 +42,6 @@ export interface TradingViewOptions {
   initialBars?: number;
   moreBars?: number;
 }
-
 
 /** The `tradingview` bar vendor over the chart WebSocket (URL from vendors.tradingview.baseUrl or DQCTL_TRADINGVIEW_WS_URL). */
 export function tradingviewVendor(ctx: VendorContext, opts: TradingViewOptions = {}): Vendor {

@@ -5,8 +5,8 @@
 import * as v from "valibot";
 import { silentLogger } from "../../context.ts";
 import { VendorError } from "../../errors.ts";
-import { createHttpClient, type HttpClient, type HttpClientOptions, parseBody } from "../http.ts";
 import type { ScreenerDescriptor } from "../descriptor.ts";
+import { createHttpClient, type HttpClient, type HttpClientOptions, parseBody } from "../http.ts";
 import { vendorSettings } from "../settings.ts";
 import type { VendorContext } from "../types.ts";
 
@@ -114,6 +114,9 @@ export function createScreener(ctx: Pick<VendorContext, "config" | "env"> & { lo
 }
 
 /** Run one screen with a throwaway client (use createScreener to share limits across screens). */
-export function screen(options: ScreenOptions, ctx: Pick<VendorContext, "config" | "env"> & { log?: VendorContext["log"] } = { config: {}, env: process.env }): Promise<ScreenRow[]> {
+export function screen(
+  options: ScreenOptions,
+  ctx: Pick<VendorContext, "config" | "env"> & { log?: VendorContext["log"] } = { config: {}, env: process.env },
+): Promise<ScreenRow[]> {
   return createScreener(ctx).screen(options);
 }

@@ -171,9 +171,18 @@ export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
               onChunkComplete();
               break;
             case "symbol_error":
-              return finish({ kind: "fatal", error: fail(`symbol_error: ${redactClip(JSON.stringify(msg.p.slice(1)), 160)}`, "check the symbol id (EXCHANGE:TICKER as TradingView names it)") });
+              return finish({
+                kind: "fatal",
+                error: fail(
+                  `symbol_error: ${redactClip(JSON.stringify(msg.p.slice(1)), 160)}`,
+                  "check the symbol id (EXCHANGE:TICKER as TradingView names it)",
+                ),
+              });
             case "series_error":
-              return finish({ kind: "fatal", error: fail(`series_error: ${redactClip(JSON.stringify(msg.p.slice(1)), 160)}`, "check the interval and the symbol's history") });
+              return finish({
+                kind: "fatal",
+                error: fail(`series_error: ${redactClip(JSON.stringify(msg.p.slice(1)), 160)}`, "check the interval and the symbol's history"),
+              });
             case "critical_error":
             case "protocol_error":
               return finish({ kind: "fatal", error: fail(`${msg.m}: ${redactClip(JSON.stringify(msg.p), 160)}`) });

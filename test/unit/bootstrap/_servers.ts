@@ -32,7 +32,10 @@ export function weekdays(from: string, to: string, base: number): DayRow[] {
   return out;
 }
 
-const notFound: RouteAnswer = { status: 404, json: { chart: { result: null, error: { code: "Not Found", description: "No data found, symbol may be delisted" } } } };
+const notFound: RouteAnswer = {
+  status: 404,
+  json: { chart: { result: null, error: { code: "Not Found", description: "No data found, symbol may be delisted" } } },
+};
 
 /** Yahoo chart API over `series` (by Yahoo ticker); FX daily bars stamped at 00:00 Europe/London as Yahoo does. */
 export function startYahooBars(series: Record<string, DayRow[]>): TestServer {
@@ -48,7 +51,13 @@ export function startYahooBars(series: Record<string, DayRow[]>): TestServer {
       return {
         json: {
           chart: {
-            result: [{ meta: { symbol: ticker, exchangeTimezoneName: "Europe/London", gmtoffset: 0 }, timestamp: stamped.map(({ t }) => t), indicators: { quote: [{ open: col("open"), high: col("high"), low: col("low"), close: col("close"), volume: col("volume") }] } }],
+            result: [
+              {
+                meta: { symbol: ticker, exchangeTimezoneName: "Europe/London", gmtoffset: 0 },
+                timestamp: stamped.map(({ t }) => t),
+                indicators: { quote: [{ open: col("open"), high: col("high"), low: col("low"), close: col("close"), volume: col("volume") }] },
+              },
+            ],
             error: null,
           },
         },
@@ -67,7 +76,9 @@ export function startAlphaVantageBars(series: Record<string, DayRow[]>): TestSer
       if (q.get("apikey") !== "test-key") return { json: { "Error Message": "the parameter apikey is invalid or missing." } };
       const rows = series[`${q.get("from_symbol")}/${q.get("to_symbol")}`];
       if (q.get("function") !== "FX_DAILY" || !rows) return { json: { "Error Message": "Invalid API call." } };
-      const days = Object.fromEntries(rows.map((r) => [r.date, { "1. open": String(r.open), "2. high": String(r.high), "3. low": String(r.low), "4. close": String(r.close) }]));
+      const days = Object.fromEntries(
+        rows.map((r) => [r.date, { "1. open": String(r.open), "2. high": String(r.high), "3. low": String(r.low), "4. close": String(r.close) }]),
+      );
       return { json: { "Meta Data": { "1. Information": "Forex Daily Prices" }, "Time Series FX (Daily)": days } };
     },
     drift: (json) => json,
@@ -80,7 +91,8 @@ export function startFredBars(series: Record<string, DayRow[]>): TestServer {
   return startHttpServer({
     route(url) {
       const q = url.searchParams;
-      if (q.get("api_key") !== "test-key") return { status: 400, json: { error_code: 400, error_message: "Bad Request.  The value for variable api_key is not registered." } };
+      if (q.get("api_key") !== "test-key")
+        return { status: 400, json: { error_code: 400, error_message: "Bad Request.  The value for variable api_key is not registered." } };
       const rows = series[q.get("series_id") ?? ""];
       if (!rows) return { status: 400, json: { error_code: 400, error_message: "Bad Request.  The series does not exist." } };
       const start = q.get("observation_start") ?? "0000";

@@ -31,7 +31,15 @@ const table = (): StitchedTable => ({
   sources: ["yahoo,fred", "fred"],
 });
 
-const entry = (i: CacheKeyInputs, createdMs: number): StoreInput => ({ key: cacheKey(i), inputs: i, table: table(), issues: [], reports: [], vendorsUsed: ["yahoo"], createdMs });
+const entry = (i: CacheKeyInputs, createdMs: number): StoreInput => ({
+  key: cacheKey(i),
+  inputs: i,
+  table: table(),
+  issues: [],
+  reports: [],
+  vendorsUsed: ["yahoo"],
+  createdMs,
+});
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -59,7 +67,14 @@ describe("store and lookup", () => {
     const stem = entryStem(cacheKey(inputs()));
     expect(readdirSync(d).sort()).toEqual([`${stem}.parquet`, `${stem}_issues.json`, `${stem}_metadata.json`]);
     const meta = JSON.parse(readFileSync(join(d, `${stem}_metadata.json`), "utf8"));
-    expect(meta).toMatchObject({ key: cacheKey(inputs()), rows: 2, symbols: ["FX:EURUSD"], file: `${stem}.parquet`, created: new Date(T0).toISOString(), window: { start: "2024-01-01T00:00:00.000Z", end: "2024-06-09T00:00:00.000Z" } });
+    expect(meta).toMatchObject({
+      key: cacheKey(inputs()),
+      rows: 2,
+      symbols: ["FX:EURUSD"],
+      file: `${stem}.parquet`,
+      created: new Date(T0).toISOString(),
+      window: { start: "2024-01-01T00:00:00.000Z", end: "2024-06-09T00:00:00.000Z" },
+    });
     expect(meta.sha256).toBe(e.metadata.sha256);
     const t = await readArrowTable(readFileSync(e.datasetPath), e.datasetPath);
     expect(t.schema.fields.map((f) => f.name)).toEqual(["timestamp", "symbol", "open", "high", "low", "close", "volume", "primary_source", "sources"]);

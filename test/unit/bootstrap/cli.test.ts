@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TestServer } from "../../vendors/servers/http.ts";
 import { assertSummary, dqctl, tempDir } from "../../helpers/cli.ts";
+import type { TestServer } from "../../vendors/servers/http.ts";
 import { startYahooBars, weekdays } from "./_servers.ts";
 
 const CLOSED = "http://127.0.0.1:9";
@@ -27,7 +27,8 @@ afterAll(() => {
 });
 
 const seedArgs = ["bootstrap", "--symbols", "EURUSD=X,GBPUSD=X", "--vendor", "yahoo", "--lookback-days", "120", "--cache-retention-days", "7"];
-const run = (args: string[], env: Record<string, string> = {}) => dqctl([...args, "--now", NOW, "--json"], { cwd: tmp.dir, env: { DQCTL_HTTP_BACKOFF_MS: "1", DQCTL_HTTP_RETRIES: "0", ...env } });
+const run = (args: string[], env: Record<string, string> = {}) =>
+  dqctl([...args, "--now", NOW, "--json"], { cwd: tmp.dir, env: { DQCTL_HTTP_BACKOFF_MS: "1", DQCTL_HTTP_RETRIES: "0", ...env } });
 
 describe("dqctl bootstrap", () => {
   test("the runbook's command against the local Yahoo server, then again from the cache with no network", async () => {
@@ -48,9 +49,17 @@ describe("dqctl bootstrap", () => {
     expect(s.rows).toBe(172);
     expect(s.cache).toMatchObject({ hit: false, stored: true, pruned: [] });
     expect(s.dataset.path).toBe(join(cacheDir, s.dataset.file));
-    expect(readdirSync(cacheDir).sort()).toEqual([s.dataset.file, s.dataset.file.replace(".parquet", "_issues.json"), s.dataset.file.replace(".parquet", "_metadata.json")].sort());
+    expect(readdirSync(cacheDir).sort()).toEqual(
+      [s.dataset.file, s.dataset.file.replace(".parquet", "_issues.json"), s.dataset.file.replace(".parquet", "_metadata.json")].sort(),
+    );
     const meta = JSON.parse(readFileSync(join(cacheDir, s.dataset.file.replace(".parquet", "_metadata.json")), "utf8"));
-    expect(meta).toMatchObject({ rows: 172, symbols: ["FX:EURUSD", "FX:GBPUSD"], sha256: s.dataset.sha256, vendors: ["yahoo"], window: { start: s.window.start, end: s.window.end } });
+    expect(meta).toMatchObject({
+      rows: 172,
+      symbols: ["FX:EURUSD", "FX:GBPUSD"],
+      sha256: s.dataset.sha256,
+      vendors: ["yahoo"],
+      window: { start: s.window.start, end: s.window.end },
+    });
     expect(s.lineage.outputs[0]).toMatchObject({ kind: "dataset", sha256: s.dataset.sha256 });
     // No lakehouse in this folder: bootstrap does not create one just to log its run.
     expect(existsSync(join(tmp.dir, "data/lakehouse"))).toBe(false);
@@ -72,7 +81,20 @@ describe("dqctl bootstrap", () => {
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, "FX_EURUSD_1d.csv"), "timestamp,open,high,low,close,volume\n");
     const cacheDir = join(tmp.dir, "empty-cache");
-    const r = await run(["bootstrap", "--symbols", "EURUSD=X", "--vendor", "file", "--source-path", src, "--cache-dir", cacheDir, "--fail-on-quality", "--lookback-days", "30"]);
+    const r = await run([
+      "bootstrap",
+      "--symbols",
+      "EURUSD=X",
+      "--vendor",
+      "file",
+      "--source-path",
+      src,
+      "--cache-dir",
+      cacheDir,
+      "--fail-on-quality",
+      "--lookback-days",
+      "30",
+    ]);
     expect(r.code).toBe(2);
     const s = assertSummary(r.json());
     expect(s.findings.map((f: any) => `${f.code}:${f.severity}`)).toEqual(["no_data:error"]);
@@ -87,7 +109,21 @@ describe("dqctl bootstrap", () => {
     const lines = weekdays("2024-05-01", "2024-06-11", 1.1).map((r) => `${r.date},${r.open},${r.high},${r.low},${r.close},0`);
     writeFileSync(join(src, "FX_EURUSD_1d.csv"), `timestamp,open,high,low,close,volume\n${lines.join("\n")}\n`);
     const cacheDir = join(tmp.dir, "twice");
-    const args = ["bootstrap", "--symbols", "FX:EURUSD", "--vendor", "file", "--source-path", src, "--cache-dir", cacheDir, "--lookback-days", "30", "--format", "csv"];
+    const args = [
+      "bootstrap",
+      "--symbols",
+      "FX:EURUSD",
+      "--vendor",
+      "file",
+      "--source-path",
+      src,
+      "--cache-dir",
+      cacheDir,
+      "--lookback-days",
+      "30",
+      "--format",
+      "csv",
+    ];
     const a = await run(args);
     const b = await run(args);
     expect([a.code, b.code]).toEqual([0, 0]);

@@ -6,8 +6,8 @@ import type { Config } from "../../../src/config/schema.ts";
 import { type RunContext, silentLogger, silentProgress } from "../../../src/context.ts";
 import { readArrowTable } from "../../../src/lakehouse/parquet.ts";
 import { buildSummary } from "../../../src/report/summary.ts";
-import type { TestServer } from "../../vendors/servers/http.ts";
 import { tempDir } from "../../helpers/cli.ts";
+import type { TestServer } from "../../vendors/servers/http.ts";
 import { day, startAlphaVantageBars, startFredBars, startYahooBars } from "./_servers.ts";
 
 const CLOSED = "http://127.0.0.1:9";
@@ -19,7 +19,12 @@ let tmp: { dir: string; cleanup: () => void };
 beforeAll(() => {
   tmp = tempDir("dqctl-bootstrap-");
   // The design's case: yahoo has Jan 1 and an all-null Jan 2; alphavantage Jan 2; fred (DEXUSEU) Jan 1.
-  yahoo = startYahooBars({ "EURUSD=X": [{ date: "2024-01-01", open: 1.2, high: 1.21, low: 1.19, close: 1.205, volume: 0 }, { date: "2024-01-02", open: null, high: null, low: null, close: null, volume: null }] });
+  yahoo = startYahooBars({
+    "EURUSD=X": [
+      { date: "2024-01-01", open: 1.2, high: 1.21, low: 1.19, close: 1.205, volume: 0 },
+      { date: "2024-01-02", open: null, high: null, low: null, close: null, volume: null },
+    ],
+  });
   av = startAlphaVantageBars({ "EUR/USD": [day("2024-01-02", 1.1)] });
   fred = startFredBars({ DEXUSEU: [day("2024-01-01", 1.245)] });
 });
@@ -29,7 +34,15 @@ afterAll(() => {
 });
 
 const config: Config = { instruments: { "FX:EURUSD": { tickers: { fred: "DEXUSEU" } } } };
-const ctx = (now: string, c: Config = config): RunContext => ({ config: c, lakehouse: join(tmp.dir, "lake"), now: new Date(now), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "test" });
+const ctx = (now: string, c: Config = config): RunContext => ({
+  config: c,
+  lakehouse: join(tmp.dir, "lake"),
+  now: new Date(now),
+  log: silentLogger,
+  progress: silentProgress,
+  waitLockMs: 0,
+  runId: "test",
+});
 const env = (over: Record<string, string> = {}) => ({
   DQCTL_YAHOO_BASE_URL: yahoo.url,
   DQCTL_ALPHAVANTAGE_BASE_URL: av.url,
@@ -82,7 +95,9 @@ describe("yahoo + alphavantage + fred through local servers", () => {
     const drift = step.findings.find((f) => f.code === "cross_source_drift")!;
     expect(drift.severity).toBe("error");
     expect(drift.message).toContain("2024-01-01T00:00:00.000Z (yahoo 1.205 vs fred 1.245)");
-    expect(step.findings.find((f) => f.code === "missing_rows")!.details!.ranges).toEqual([{ from: "2024-01-03T00:00:00.000Z", to: "2024-01-03T00:00:00.000Z", bars: 1 }]);
+    expect(step.findings.find((f) => f.code === "missing_rows")!.details!.ranges).toEqual([
+      { from: "2024-01-03T00:00:00.000Z", to: "2024-01-03T00:00:00.000Z", bars: 1 },
+    ]);
     const ds = step.extra!.dataset as { path: string; sha256: string };
     const t = await readArrowTable(readFileSync(ds.path), ds.path);
     expect(t.getChild("primary_source")!.toArray()).toEqual(["yahoo", "alphavantage"]);
@@ -107,7 +122,10 @@ describe("yahoo + alphavantage + fred through local servers", () => {
     const covered = await runBootstrap(ctx("2024-01-04T12:00:00Z"), opts(cacheDir, { vendors: ["fred", "yahoo"], env: env({ DQCTL_FRED_BASE_URL: CLOSED }) }));
     expect(covered.errors).toBeUndefined();
     expect(covered.findings.find((f) => f.code === "vendor_failed")).toMatchObject({ severity: "warning", details: { vendor: "fred" } });
-    const none = await runBootstrap(ctx("2024-01-04T12:00:00Z"), opts(cacheDir, { vendors: ["yahoo"], symbols: "FX:EURUSD", start: "2024-01-01", end: "2024-01-03", env: env({ DQCTL_YAHOO_BASE_URL: CLOSED }) }));
+    const none = await runBootstrap(
+      ctx("2024-01-04T12:00:00Z"),
+      opts(cacheDir, { vendors: ["yahoo"], symbols: "FX:EURUSD", start: "2024-01-01", end: "2024-01-03", env: env({ DQCTL_YAHOO_BASE_URL: CLOSED }) }),
+    );
     expect(none.errors!.length).toBe(1);
     expect(none.errors![0]!.message).toStartWith("FX:EURUSD 1d: yahoo:");
     expect(none.extra!.cache).toMatchObject({ stored: false, notStoredBecause: "operational errors" });
@@ -134,7 +152,14 @@ describe("yahoo + alphavantage + fred through local servers", () => {
       const step = await runBootstrap(ctx(`${d}T12:00:00Z`), opts(cacheDir, { start: undefined, end: undefined, lookbackDays: 5, maxEntries: 2 }));
       keys.push((step.extra!.cache as { key: string }).key);
     }
-    const metas = readdirSync(cacheDir).filter((f) => f.endsWith("_metadata.json")).sort();
-    expect(metas).toEqual(keys.slice(1).map((k) => `pricing_${k.slice(0, 16)}_metadata.json`).sort());
+    const metas = readdirSync(cacheDir)
+      .filter((f) => f.endsWith("_metadata.json"))
+      .sort();
+    expect(metas).toEqual(
+      keys
+        .slice(1)
+        .map((k) => `pricing_${k.slice(0, 16)}_metadata.json`)
+        .sort(),
+    );
   });
 });

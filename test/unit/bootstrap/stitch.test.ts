@@ -25,7 +25,13 @@ const iso = (b: Bars) => Array.from(b.timestamp, (t) => new Date(t).toISOString(
 describe("multi-source stitching (the design's aggregator cases)", () => {
   // yahoo: Jan 1 full, Jan 2 all missing; alphavantage: Jan 2; fred: Jan 1 — requested Jan 1–3.
   const parts: VendorSeries[] = [
-    { vendor: "yahoo", bars: bars([["2024-01-01", 1.2, 1.21, 1.19, 1.205, 0], ["2024-01-02", NaN_, NaN_, NaN_, NaN_, NaN_]]) },
+    {
+      vendor: "yahoo",
+      bars: bars([
+        ["2024-01-01", 1.2, 1.21, 1.19, 1.205, 0],
+        ["2024-01-02", NaN_, NaN_, NaN_, NaN_, NaN_],
+      ]),
+    },
     { vendor: "alphavantage", bars: bars([["2024-01-02", 1.1, 1.11, 1.09, 1.1, 0]]) },
     { vendor: "fred", bars: bars([["2024-01-01", 1.245, 1.245, 1.245, 1.245, 0]]) },
   ];
@@ -81,7 +87,16 @@ describe("field filling", () => {
   });
 
   test("rows in any order, repeated timestamps: last row wins, output sorted and unique", () => {
-    const s = stitch([{ vendor: "file", bars: bars([["2024-01-03", 3, 3, 3, 3, 0], ["2024-01-01", 1, 1, 1, 1, 0], ["2024-01-03", 4, 4, 4, 4, 0]]) }]);
+    const s = stitch([
+      {
+        vendor: "file",
+        bars: bars([
+          ["2024-01-03", 3, 3, 3, 3, 0],
+          ["2024-01-01", 1, 1, 1, 1, 0],
+          ["2024-01-03", 4, 4, 4, 4, 0],
+        ]),
+      },
+    ]);
     expect(iso(s.bars)).toEqual(["2024-01-01", "2024-01-03"]);
     expect(Array.from(s.bars.close)).toEqual([1, 4]);
   });

@@ -21,10 +21,22 @@ function daily(from: string, to: string, keep = (d: Date) => d.getUTCDay() !== 0
   return b;
 }
 
-function judge(b: Bars | VendorSeries[], o: { profile?: Profile; start: string; end: string; now: string; config?: Config; flags?: Parameters<typeof validationOptions>[2] }) {
+function judge(
+  b: Bars | VendorSeries[],
+  o: { profile?: Profile; start: string; end: string; now: string; config?: Config; flags?: Parameters<typeof validationOptions>[2] },
+) {
   const profile = o.profile ?? "forex";
   const parts = Array.isArray(b) ? b : [{ vendor: "file", bars: b }];
-  const sc: SeriesContext = { symbol: "FX:EURUSD", interval: "1d", profile, calendar: calendarFor(profile), startMs: ms(o.start), endMs: ms(o.end), nowMs: ms(o.now), config: o.config ?? {} };
+  const sc: SeriesContext = {
+    symbol: "FX:EURUSD",
+    interval: "1d",
+    profile,
+    calendar: calendarFor(profile),
+    startMs: ms(o.start),
+    endMs: ms(o.end),
+    nowMs: ms(o.now),
+    config: o.config ?? {},
+  };
   return validateSeries(sc, stitch(parts), parts, validationOptions(o.config ?? {}, profile, o.flags));
 }
 const codes = (v: ReturnType<typeof judge>) => v.findings.map((f) => `${f.code}:${f.severity}`);

@@ -16,7 +16,11 @@ describe("calendars agree with exchange_calendars' answer files day for day", ()
     test(`${spec.name}`, () => {
       const a = readAnswers(spec.name);
       const cal = calendarFor(spec.name);
-      const expected = applyDeviations(a.sessions, deviations.filter((d) => d.calendar === spec.name), cal.timezone);
+      const expected = applyDeviations(
+        a.sessions,
+        deviations.filter((d) => d.calendar === spec.name),
+        cal.timezone,
+      );
       const from = Math.max(a.first, Date.UTC(spec.firstYear, 0, 1));
       const diffs = compareWithAnswers(cal, expected, from, a.last);
       expect(diffs.slice(0, 25)).toEqual([]);

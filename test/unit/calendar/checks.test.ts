@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { coverage, coverageRatio } from "../../../src/checks/coverage.ts";
 import { calendarFor } from "../../../src/calendar/index.ts";
+import { coverage, coverageRatio } from "../../../src/checks/coverage.ts";
 import { barsPerSession, gap, missingRanges } from "../../../src/checks/gap.ts";
 import { offCalendar } from "../../../src/checks/off_calendar.ts";
 import { allowanceHours, defaultAllowanceHours, freshness, stale } from "../../../src/checks/stale.ts";
@@ -8,8 +8,7 @@ import { inputFor, opts, T } from "./_helpers.ts";
 
 const H = 3_600_000;
 const DAY = 86_400_000;
-const hours = (from: string, n: number, skip: number[] = []) =>
-  Array.from({ length: n }, (_, i) => T(from) + i * H).filter((_, i) => !skip.includes(i));
+const hours = (from: string, n: number, skip: number[] = []) => Array.from({ length: n }, (_, i) => T(from) + i * H).filter((_, i) => !skip.includes(i));
 
 describe("gap", () => {
   test("lists each missing range exactly, newest first", () => {
@@ -53,7 +52,19 @@ describe("gap", () => {
   });
 
   test("intraday gaps count in sessions' worth of expected bars: 120 missing 1h crypto bars are 5 sessions, 121 more", () => {
-    const at = (missing: number) => gap.run(inputFor("crypto", "1h", hours("2024-03-01", 200 + missing, Array.from({ length: missing }, (_, i) => 50 + i))), opts());
+    const at = (missing: number) =>
+      gap.run(
+        inputFor(
+          "crypto",
+          "1h",
+          hours(
+            "2024-03-01",
+            200 + missing,
+            Array.from({ length: missing }, (_, i) => 50 + i),
+          ),
+        ),
+        opts(),
+      );
     expect(at(120)[0]!.severity).toBe("warning");
     expect(at(120)[0]!.metrics!.longestGapSessions).toBe(5);
     expect(at(121)[0]!.severity).toBe("error");

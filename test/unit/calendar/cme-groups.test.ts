@@ -58,7 +58,10 @@ describe("CME by product group", () => {
 
   test("a holidays.json entry for one group leaves the others alone; the futures key still reaches every group", () => {
     const dir = mkdtempSync(join(tmpdir(), "dqctl-ref-"));
-    writeFileSync(join(dir, "holidays.json"), JSON.stringify({ CMES_EQUITY: { closed: ["2026-03-10"] }, futures: { closed: ["2026-03-11"] }, TSE: { closed: ["2026-03-12"] } }));
+    writeFileSync(
+      join(dir, "holidays.json"),
+      JSON.stringify({ CMES_EQUITY: { closed: ["2026-03-10"] }, futures: { closed: ["2026-03-11"] }, TSE: { closed: ["2026-03-12"] } }),
+    );
     const ref = loadReference(dir);
     expect(calendarFor("CMES_EQUITY", ref).isExpected("1d", T("2026-03-10"))).toBe(false);
     expect(calendarFor("CMES_ENERGY", ref).isExpected("1d", T("2026-03-10"))).toBe(true);

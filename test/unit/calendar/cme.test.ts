@@ -53,7 +53,11 @@ describe("CME Globex sessions", () => {
 
   test("daily bars are labelled with the session date, Monday–Friday", () => {
     expect([...cme.expected("1d", T("2024-01-06"), T("2024-01-14"))].map((t) => ISO(t).slice(0, 10))).toEqual([
-      "2024-01-08", "2024-01-09", "2024-01-10", "2024-01-11", "2024-01-12",
+      "2024-01-08",
+      "2024-01-09",
+      "2024-01-10",
+      "2024-01-11",
+      "2024-01-12",
     ]);
   });
 });

@@ -48,14 +48,29 @@ describe("exchange hours as they changed", () => {
   });
 
   test("lunar and announced holidays", () => {
-    for (const [cal, d] of [["XHKG", "2026-02-17"], ["XSHG", "2025-10-08"], ["XKRX", "2025-10-06"], ["XSES", "2025-01-29"], ["XBOM", "2025-10-21"], ["XTAE", "2025-10-02"], ["XTKS", "2026-09-22"], ["XLON", "2023-05-08"]] as const) {
+    for (const [cal, d] of [
+      ["XHKG", "2026-02-17"],
+      ["XSHG", "2025-10-08"],
+      ["XKRX", "2025-10-06"],
+      ["XSES", "2025-01-29"],
+      ["XBOM", "2025-10-21"],
+      ["XTAE", "2025-10-02"],
+      ["XTKS", "2026-09-22"],
+      ["XLON", "2023-05-08"],
+    ] as const) {
       expect([cal, d, session(cal, d)]).toEqual([cal, d, undefined]);
     }
   });
 
   test("listing shows lunch breaks in UTC", () => {
     const l = listCalendar(calendarFor("XTKS"), T("2024-11-05"), T("2024-11-05"), "1h");
-    expect(l.sessions[0]).toMatchObject({ open: "2024-11-05T00:00:00.000Z", close: "2024-11-05T06:30:00.000Z", breakStart: "2024-11-05T02:30:00.000Z", breakEnd: "2024-11-05T03:30:00.000Z", bars: 6 });
+    expect(l.sessions[0]).toMatchObject({
+      open: "2024-11-05T00:00:00.000Z",
+      close: "2024-11-05T06:30:00.000Z",
+      breakStart: "2024-11-05T02:30:00.000Z",
+      breakEnd: "2024-11-05T03:30:00.000Z",
+      bars: 6,
+    });
   });
 
   test("hourly bars restart after lunch (XTKS 1h: 09:00, 10:00, 11:00, 12:30, 13:30, 14:30)", () => {
@@ -67,15 +82,49 @@ describe("exchange hours as they changed", () => {
 
 describe("exchange prefixes, Yahoo suffixes and CME roots find their calendar", () => {
   test.each([
-    ["LSE", "XLON"], ["XETR", "XETR"], ["EURONEXT", "XPAR"], ["SIX", "XSWX"], ["BME", "XMAD"], ["MIL", "XMIL"], ["TSE", "XTKS"],
-    ["HKEX", "XHKG"], ["SSE", "XSHG"], ["SZSE", "XSHG"], ["KRX", "XKRX"], ["BSE", "XBOM"], ["NSE", "XBOM"], ["ASX", "XASX"],
-    ["TSX", "XTSE"], ["JSE", "XJSE"], ["TASE", "XTAE"], ["SGX", "XSES"], ["BMFBOVESPA", "BVMF"], ["NASDAQ", "XNYS"], ["CME_MINI", "CMES"],
+    ["LSE", "XLON"],
+    ["XETR", "XETR"],
+    ["EURONEXT", "XPAR"],
+    ["SIX", "XSWX"],
+    ["BME", "XMAD"],
+    ["MIL", "XMIL"],
+    ["TSE", "XTKS"],
+    ["HKEX", "XHKG"],
+    ["SSE", "XSHG"],
+    ["SZSE", "XSHG"],
+    ["KRX", "XKRX"],
+    ["BSE", "XBOM"],
+    ["NSE", "XBOM"],
+    ["ASX", "XASX"],
+    ["TSX", "XTSE"],
+    ["JSE", "XJSE"],
+    ["TASE", "XTAE"],
+    ["SGX", "XSES"],
+    ["BMFBOVESPA", "BVMF"],
+    ["NASDAQ", "XNYS"],
+    ["CME_MINI", "CMES"],
   ])("%s → %s", (ex, cal) => expect(calendarForExchange(ex)).toBe(cal));
 
   test.each([
-    ["VOD.L", "XLON"], ["SAP.DE", "XETR"], ["MC.PA", "XPAR"], ["ASML.AS", "XPAR"], ["NESN.SW", "XSWX"], ["SAN.MC", "XMAD"], ["ENI.MI", "XMIL"],
-    ["7203.T", "XTKS"], ["0700.HK", "XHKG"], ["600519.SS", "XSHG"], ["005930.KS", "XKRX"], ["RELIANCE.BO", "XBOM"], ["RELIANCE.NS", "XBOM"],
-    ["BHP.AX", "XASX"], ["SHOP.TO", "XTSE"], ["NPN.JO", "XJSE"], ["TEVA.TA", "XTAE"], ["D05.SI", "XSES"], ["PETR4.SA", "BVMF"],
+    ["VOD.L", "XLON"],
+    ["SAP.DE", "XETR"],
+    ["MC.PA", "XPAR"],
+    ["ASML.AS", "XPAR"],
+    ["NESN.SW", "XSWX"],
+    ["SAN.MC", "XMAD"],
+    ["ENI.MI", "XMIL"],
+    ["7203.T", "XTKS"],
+    ["0700.HK", "XHKG"],
+    ["600519.SS", "XSHG"],
+    ["005930.KS", "XKRX"],
+    ["RELIANCE.BO", "XBOM"],
+    ["RELIANCE.NS", "XBOM"],
+    ["BHP.AX", "XASX"],
+    ["SHOP.TO", "XTSE"],
+    ["NPN.JO", "XJSE"],
+    ["TEVA.TA", "XTAE"],
+    ["D05.SI", "XSES"],
+    ["PETR4.SA", "BVMF"],
   ])("yahoo %s → %s", (t, cal) => {
     const r = resolveCalendar(fromVendorTicker("yahoo", t, {}));
     expect(isUnknown(r) ? undefined : r.calendar).toBe(cal);

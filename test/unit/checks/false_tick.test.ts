@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { rng } from "../../../bench/gbm.ts";
 import { FALSE_TICK_DEFAULTS, falseTick } from "../../../src/checks/false_tick.ts";
 import type { CheckInput } from "../../../src/checks/types.ts";
-import { rng } from "../../../bench/gbm.ts";
 import { makeBars, makeInput, makeOptions } from "../../helpers/bars.ts";
 
 /** A seeded random walk of `n` closes from 100 with daily log returns uniform in ±√3·sd (sd ≈ `sd`). */
@@ -12,7 +12,17 @@ function walk(n: number, sd = 0.01, seed = 7): number[] {
   return out;
 }
 
-type Tick = { timestamp: string; close: number; prevClose: number; nextClose?: number; return: number; z: number; reason: string; severity: string; reverted?: number };
+type Tick = {
+  timestamp: string;
+  close: number;
+  prevClose: number;
+  nextClose?: number;
+  return: number;
+  z: number;
+  reason: string;
+  severity: string;
+  reverted?: number;
+};
 const run = (closes: number[], opts: Record<string, unknown> = {}, bars = {}, input: Partial<CheckInput> = {}) =>
   falseTick.run(makeInput(makeBars(closes, bars), input), makeOptions("false_tick", opts));
 const ticks = (closes: number[], opts = {}, bars = {}) => (run(closes, opts, bars)[0]?.details?.ticks as Tick[] | undefined) ?? [];
@@ -62,7 +72,11 @@ describe("false_tick: an outlier candle that the next bar reverts", () => {
     const high = closes.map((c) => c * 1.005);
     const low = closes.map((c) => c * 0.995);
     const last = closes[78]! * 1.1; // its own bar's high stays at the old level
-    const found = ticks([...closes.slice(0, 79), last], {}, { high: [...high.slice(0, 79), closes[78]! * 1.005], low: [...low.slice(0, 79), closes[78]! * 0.995] });
+    const found = ticks(
+      [...closes.slice(0, 79), last],
+      {},
+      { high: [...high.slice(0, 79), closes[78]! * 1.005], low: [...low.slice(0, 79), closes[78]! * 0.995] },
+    );
     expect(found).toMatchObject([{ timestamp: day(79), reason: "envelope" }]);
     // Inside its range (a high that reached it), the latest bar waits like any other.
     expect(ticks([...closes.slice(0, 79), last], {}, { high: [...high.slice(0, 79), last], low })).toEqual([]);

@@ -1,13 +1,13 @@
 // The one registry of finding codes: every code the sources can emit is in it, and every check reads exactly the
 // options its record declares, with the declared defaults (so `dqctl explain` and the config validator tell the truth).
 import { describe, expect, test } from "bun:test";
-import { ERROR_CODES } from "../../../src/errors.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { calendarFor } from "../../../src/calendar/index.ts";
 import { ALL_CHECKS, CODES, CONFIGURABLE_CODES } from "../../../src/checks/registry.ts";
 import { qualityFinding } from "../../../src/checks/status.ts";
 import type { CheckOptions } from "../../../src/checks/types.ts";
+import { ERROR_CODES } from "../../../src/errors.ts";
 import { takeRows } from "../../../src/model/bars.ts";
 import { PROFILES } from "../../../src/model/profile.ts";
 import { makeBars, makeInput } from "../../helpers/bars.ts";
@@ -32,9 +32,15 @@ function recorder(reads: Read[]): CheckOptions {
 function busyInput(profile: (typeof PROFILES)[number]) {
   const closes = Array.from({ length: 40 }, (_, i) => (i < 35 ? 100 + Math.sin(i) * 3 : 100));
   const all = makeBars(closes, { start: "2024-01-01", volume: closes.map((_, i) => 1000 + i) });
-  const bars = takeRows(all, closes.map((_, i) => i).filter((i) => i !== 10));
+  const bars = takeRows(
+    all,
+    closes.map((_, i) => i).filter((i) => i !== 10),
+  );
   // A tick size, so off_tick judges the prices (sin-wave closes are off a 0.01 grid) and reads its options too.
-  return { ...makeInput(bars, { profile, symbol: "BINANCE:XRPUSDT", calendar: calendarFor(profile), nowMs: Date.parse("2024-02-20T00:00:00Z") }), tickSize: 0.01 };
+  return {
+    ...makeInput(bars, { profile, symbol: "BINANCE:XRPUSDT", calendar: calendarFor(profile), nowMs: Date.parse("2024-02-20T00:00:00Z") }),
+    tickSize: 0.01,
+  };
 }
 
 describe("check registry", () => {
@@ -75,7 +81,8 @@ describe("check registry", () => {
         if (e.isDirectory()) walk(p);
         else if (p.endsWith(".ts")) {
           const text = readFileSync(p, "utf8");
-          for (const re of [/finding\([a-z]+, "([a-z_]+)"/g, /\bcode: "([a-z_]+)"/g, /\berr\("([a-z_]+)"/g]) for (const m of text.matchAll(re)) emitted.add(m[1]!);
+          for (const re of [/finding\([a-z]+, "([a-z_]+)"/g, /\bcode: "([a-z_]+)"/g, /\berr\("([a-z_]+)"/g])
+            for (const m of text.matchAll(re)) emitted.add(m[1]!);
         }
       }
     };

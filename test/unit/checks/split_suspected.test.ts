@@ -1,21 +1,40 @@
 import { describe, expect, test } from "bun:test";
+import { copyBars, makeSeries, plantSplit } from "../../../bench/gbm.ts";
 import { calendarFor } from "../../../src/calendar/index.ts";
 import { resolveCheckOptions, runChecks } from "../../../src/checks/index.ts";
 import { label, SPLIT_SUSPECTED_DEFAULTS, splitSuspected } from "../../../src/checks/split_suspected.ts";
 import type { CheckInput } from "../../../src/checks/types.ts";
 import type { Config } from "../../../src/config/schema.ts";
 import type { Bars } from "../../../src/model/bars.ts";
-import { copyBars, makeSeries, plantSplit } from "../../../bench/gbm.ts";
 import { makeInput, makeOptions } from "../../helpers/bars.ts";
 
 const DAY = 86_400_000;
 const END = Date.UTC(2026, 10, 20);
-const crypto = (n: number, sigma = 0.02, seed = 5) => makeSeries({ seed, timestamps: calendarFor("crypto").expected("1d", END - (n - 1) * DAY, END), sigma, overnight: 0 }).bars;
+const crypto = (n: number, sigma = 0.02, seed = 5) =>
+  makeSeries({ seed, timestamps: calendarFor("crypto").expected("1d", END - (n - 1) * DAY, END), sigma, overnight: 0 }).bars;
 const nyse = (n: number, sigma = 0.015, seed = 9) =>
-  makeSeries({ seed, timestamps: calendarFor("equity").expected("1d", END - 2 * n * DAY, END).slice(-n), sigma, overnight: 0.3 }).bars;
+  makeSeries({
+    seed,
+    timestamps: calendarFor("equity")
+      .expected("1d", END - 2 * n * DAY, END)
+      .slice(-n),
+    sigma,
+    overnight: 0.3,
+  }).bars;
 
-type Ev = { timestamp: string; prevClose: number; close: number; ratio: number; gapRatio: number; nearestFactor: number; split: string; volumeRatio: number; gapZ: number };
-const run = (b: Bars, opts: Record<string, unknown> = {}, input: Partial<CheckInput> = {}) => splitSuspected.run(makeInput(b, input), makeOptions("split_suspected", opts));
+type Ev = {
+  timestamp: string;
+  prevClose: number;
+  close: number;
+  ratio: number;
+  gapRatio: number;
+  nearestFactor: number;
+  split: string;
+  volumeRatio: number;
+  gapZ: number;
+};
+const run = (b: Bars, opts: Record<string, unknown> = {}, input: Partial<CheckInput> = {}) =>
+  splitSuspected.run(makeInput(b, input), makeOptions("split_suspected", opts));
 const found = (b: Bars, opts = {}) => ((run(b, opts)[0]?.details?.splits as Ev[] | undefined) ?? []).map((e) => e.timestamp);
 const at = (b: Bars, i: number) => new Date(b.timestamp[i]!).toISOString();
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { gauss, rng } from "../../../bench/gbm.ts";
 import { robustStats } from "../../../src/checks/robust.ts";
 import type { CheckInput } from "../../../src/checks/types.ts";
 import { VOLUME_SPIKE_DEFAULTS, volumeSpike } from "../../../src/checks/volume_spike.ts";
-import { gauss, rng } from "../../../bench/gbm.ts";
 import { makeBars, makeInput, makeOptions } from "../../helpers/bars.ts";
 
 /** `n` lognormal volumes with log-sd `sd` around 1e6, seeded. */
@@ -12,7 +12,16 @@ function volumes(n: number, sd = 0.5, seed = 3): number[] {
 }
 
 const run = (volume: number[], opts: Record<string, unknown> = {}, input: Partial<CheckInput> = {}) =>
-  volumeSpike.run(makeInput(makeBars(volume.map(() => 100), { volume }), input), makeOptions("volume_spike", opts));
+  volumeSpike.run(
+    makeInput(
+      makeBars(
+        volume.map(() => 100),
+        { volume },
+      ),
+      input,
+    ),
+    makeOptions("volume_spike", opts),
+  );
 const median20 = (v: number[]) => Math.exp(robustStats(v.slice(-20).map(Math.log), 0).median);
 
 describe("volume_spike: log volume against the median and MAD of the previous 20 bars", () => {

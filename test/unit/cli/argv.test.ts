@@ -3,7 +3,12 @@ import { leadingGlobals, parseArgv } from "../../../commands/_argv.ts";
 import { globalArgs, seriesArgs } from "../../../commands/_shared.ts";
 import { ConfigError } from "../../../src/errors.ts";
 
-const defs = { ...globalArgs, ...seriesArgs, "read-only": { type: "boolean" as const, description: "" }, dir: { type: "positional" as const, description: "", required: false } };
+const defs = {
+  ...globalArgs,
+  ...seriesArgs,
+  "read-only": { type: "boolean" as const, description: "" },
+  dir: { type: "positional" as const, description: "", required: false },
+};
 const ctx = { where: "dqctl x", examples: ["dqctl x --symbols BINANCE:BTCUSDT"] };
 const parse = (...t: string[]) => parseArgv(t, defs, ctx);
 
@@ -33,7 +38,10 @@ describe("argv", () => {
   });
 
   test("global flags before the command are split off and spelled out", () => {
-    expect(leadingGlobals(["--json", "--lakehouse", "lh", "--fail-on-quality", "audit", "x"], true)).toEqual({ globals: ["--json", "--lakehouse", "lh", "--fail-on-quality=error"], rest: ["audit", "x"] });
+    expect(leadingGlobals(["--json", "--lakehouse", "lh", "--fail-on-quality", "audit", "x"], true)).toEqual({
+      globals: ["--json", "--lakehouse", "lh", "--fail-on-quality=error"],
+      rest: ["audit", "x"],
+    });
     expect(leadingGlobals(["--fail-on-quality", "warning", "audit"], true).globals).toEqual(["--fail-on-quality=warning"]);
     expect(leadingGlobals(["--json", "--symbols", "A", "verify"], false)).toEqual({ globals: ["--json"], rest: ["--symbols", "A", "verify"] });
     expect(() => leadingGlobals(["--symbols", "A", "audit"], true)).toThrow("--symbols is not a global flag");

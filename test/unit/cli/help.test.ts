@@ -1,9 +1,9 @@
 // Every example the help prints parses with the real parser: help never teaches a flag that does not exist.
 import { describe, expect, test } from "bun:test";
+import type { ArgsDef } from "citty";
 import { type ParsedFlags, parseArgv } from "../../../commands/_argv.ts";
 import { helpOf, resolve } from "../../../commands/_help.ts";
 import { resolveCommand, SUBCOMMANDS } from "../../../commands/main.ts";
-import type { ArgsDef } from "citty";
 
 /** Shell-ish words of an example: quotes grouped, a redirection and what follows dropped. */
 function words(line: string): string[] {
@@ -25,7 +25,10 @@ describe("help examples", () => {
           const w = words(ex.slice(ex.indexOf("dqctl ")));
           if (w[0] !== "dqctl") continue;
           const r = await resolveCommand(w[1]!, w.slice(2));
-          const args: ParsedFlags = parseArgv(r.tokens, ((await resolve(r.cmd.args)) ?? {}) as ArgsDef, { where: `dqctl ${r.path}`, examples: helpOf(r.cmd)?.examples ?? [] });
+          const args: ParsedFlags = parseArgv(r.tokens, ((await resolve(r.cmd.args)) ?? {}) as ArgsDef, {
+            where: `dqctl ${r.path}`,
+            examples: helpOf(r.cmd)?.examples ?? [],
+          });
           expect(args._.length).toBeLessThanOrEqual(1);
           checked++;
         }

@@ -48,7 +48,8 @@ describe("checks.<code>", () => {
 
 describe("vendors, instruments, lineage, top level", () => {
   test("vendor names come from the vendor settings; their keys are all known", () => {
-    for (const name of CONFIGURABLE_VENDORS) expect(validateConfig({ vendors: { [name]: { retries: 2 } } }, "f").vendors).toEqual({ [name]: { retries: 2 } } as never);
+    for (const name of CONFIGURABLE_VENDORS)
+      expect(validateConfig({ vendors: { [name]: { retries: 2 } } }, "f").vendors).toEqual({ [name]: { retries: 2 } } as never);
     refused({ vendors: { yahoo: { retry: 3 } } }, "vendors.yahoo.retry is not a setting of vendor yahoo (did you mean retries?)");
     refused({ vendors: { yahooo: {} } }, "vendors.yahooo is not a vendor (did you mean yahoo?)");
     // The file vendor is local: it takes only the keys its descriptor lists (README: vendors.file.maxFileBytes).
@@ -86,12 +87,14 @@ describe("config files", () => {
     };
     expect(at('{\n  "lakehouse": "x",\n}')).toBe('c.json:3:1: malformed JSON: a trailing comma before "}"');
     expect(at('{ "a": 1 "b": 2 }')).toBe('c.json:1:10: malformed JSON: expected "," or "}" after the value of "a", found "\\""');
-    expect(at("{ 'a': 1 }")).toBe("c.json:1:3: malformed JSON: expected a key in double quotes, found \"'\"");
+    expect(at("{ 'a': 1 }")).toBe('c.json:1:3: malformed JSON: expected a key in double quotes, found "\'"');
     expect(at('{\n  "checks": {},\n  "checks": {}\n}')).toBe('c.json:3:3: malformed JSON: the key "checks" appears twice in this object');
     expect(at('{"a": [1, 2,]}')).toBe('c.json:1:13: malformed JSON: a trailing comma before "]"');
     expect(at("")).toBe("c.json:1:1: malformed JSON: unexpected end of the file (a value is missing)");
-    expect(at('{"a": tru}')).toBe("c.json:1:7: malformed JSON: unexpected \"t\" where a value should be");
-    expect(parseConfigText('{"a": [1, -2.5e3, "x\\n", true, null], "__proto__": 1}', "c.json", "c.json")).toEqual(JSON.parse('{"a": [1, -2.5e3, "x\\n", true, null], "__proto__": 1}'));
+    expect(at('{"a": tru}')).toBe('c.json:1:7: malformed JSON: unexpected "t" where a value should be');
+    expect(parseConfigText('{"a": [1, -2.5e3, "x\\n", true, null], "__proto__": 1}', "c.json", "c.json")).toEqual(
+      JSON.parse('{"a": [1, -2.5e3, "x\\n", true, null], "__proto__": 1}'),
+    );
   });
 
   test("YAML is accepted where JSON is, with the same validation; the default file may be .yaml", () => {

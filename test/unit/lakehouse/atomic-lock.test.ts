@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { LockError } from "../../../src/errors.ts";
 import { writeFileAtomic } from "../../../src/lakehouse/atomic.ts";
 import { acquireLock } from "../../../src/lakehouse/lock.ts";
-import { LockError } from "../../../src/errors.ts";
 import { tempDir } from "../../helpers/cli.ts";
 
 describe("atomic write", () => {
@@ -56,7 +56,10 @@ describe("single-writer lock", () => {
     const { dir, cleanup } = tempDir();
     try {
       const dead = Bun.spawnSync(["true"]).pid; // exited already
-      writeFileSync(join(dir, ".dqctl.lock"), JSON.stringify({ pid: dead, host: require("node:os").hostname(), command: "ingest", since: "2026-01-01T00:00:00Z" }));
+      writeFileSync(
+        join(dir, ".dqctl.lock"),
+        JSON.stringify({ pid: dead, host: require("node:os").hostname(), command: "ingest", since: "2026-01-01T00:00:00Z" }),
+      );
       const l = await acquireLock(dir, "audit");
       expect(JSON.parse(readFileSync(join(dir, ".dqctl.lock"), "utf8")).pid).toBe(process.pid);
       l.release();
@@ -78,7 +81,6 @@ describe("single-writer lock", () => {
       cleanup();
     }
   });
-
 });
 
 /** `n` processes each take the lock, log "in", hold it `holdMs`, log "out", release; returns the log. */

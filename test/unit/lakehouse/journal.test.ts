@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../../../src/lakehouse/atomic.ts";
 import { Batch, JOURNAL_FILE, sha256 } from "../../../src/lakehouse/journal.ts";
 import { initParquet } from "../../../src/lakehouse/parquet.ts";
 import { Lakehouse, type RecoveryContext, seriesRange } from "../../../src/lakehouse/store.ts";
-import { type Bars, allocBars } from "../../../src/model/bars.ts";
+import { allocBars, type Bars } from "../../../src/model/bars.ts";
 import { fileStem, parseFileStem, parseSymbol } from "../../../src/model/symbol.ts";
 import { tempDir } from "../../helpers/cli.ts";
 
@@ -35,7 +35,19 @@ function stageSeries(lh: Lakehouse, b: Batch, id: string, series: Bars): string 
   const sym = parseSymbol(id);
   const file = lh.fileName(sym, "1d");
   const { sha256: hash } = b.stage(sym.id, file, lh.encode(series));
-  b.catalog.set({ symbol: sym.id, interval: "1d", profile: "crypto", path: file, rows: series.timestamp.length, ...seriesRange(series), genesis: null, sha256: hash, source: "file", ingestedAt: "2024-02-01T00:00:00.000Z", qualityScore: null });
+  b.catalog.set({
+    symbol: sym.id,
+    interval: "1d",
+    profile: "crypto",
+    path: file,
+    rows: series.timestamp.length,
+    ...seriesRange(series),
+    genesis: null,
+    sha256: hash,
+    source: "file",
+    ingestedAt: "2024-02-01T00:00:00.000Z",
+    qualityScore: null,
+  });
   b.touchCatalog(sym.id, "1d");
   b.health.ensure(sym.id).gaps_filled = series.timestamp.length;
   return hash;
@@ -152,7 +164,19 @@ describe("recovery", () => {
       const entry = (symbol: string, path: string, b: Bars) => {
         const bytes = lh.encode(b);
         writeFileAtomic(join(dir, path), bytes);
-        cat.set({ symbol, interval: "1d", profile: "futures", path, rows: b.timestamp.length, ...seriesRange(b), genesis: null, sha256: sha256(bytes), source: "file", ingestedAt: "x", qualityScore: null });
+        cat.set({
+          symbol,
+          interval: "1d",
+          profile: "futures",
+          path,
+          rows: b.timestamp.length,
+          ...seriesRange(b),
+          genesis: null,
+          sha256: sha256(bytes),
+          source: "file",
+          ingestedAt: "x",
+          qualityScore: null,
+        });
       };
       entry("NYMEX:CL_X", "NYMEX_CL_X_1d.parquet", bars(3)); // old naming, alone: migrated
       entry("CME_MINI:ES1!", "CME_MINI_ES1!_1d.parquet", bars(4));

@@ -37,7 +37,10 @@ const holderPid = (dir: string) => JSON.parse(readFileSync(join(dir, ".dqctl.loc
 /** Run a script under Bun with a short lease; it signals by creating files in `dir`. */
 function child(dir: string, body: string, lease = 300) {
   const file = join(dir, `child-${Math.random().toString(36).slice(2)}.ts`);
-  writeFileSync(file, `import { acquireLock } from ${JSON.stringify(LOCK_TS)};\nimport { writeFileSync } from "node:fs";\nconst dir = process.argv[2];\nconst sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);\n${body}`);
+  writeFileSync(
+    file,
+    `import { acquireLock } from ${JSON.stringify(LOCK_TS)};\nimport { writeFileSync } from "node:fs";\nconst dir = process.argv[2];\nconst sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);\n${body}`,
+  );
   return Bun.spawn([process.execPath, file, dir], { env: { ...process.env, DQCTL_LOCK_LEASE_MS: String(lease) }, stdout: "pipe", stderr: "pipe" });
 }
 
@@ -124,7 +127,15 @@ describe.skipIf(!HAS_PROC)("recycled pids on this host", () => {
     const dir = lakehouse();
     const l = await acquireLock(dir, "ingest");
     const h = JSON.parse(readFileSync(l.path, "utf8"));
-    expect(h).toMatchObject({ pid: process.pid, host: hostname(), command: "ingest", start: procStat(process.pid)!.start, boot: boot(), pidns: ns(), lease: 60_000 });
+    expect(h).toMatchObject({
+      pid: process.pid,
+      host: hostname(),
+      command: "ingest",
+      start: procStat(process.pid)!.start,
+      boot: boot(),
+      pidns: ns(),
+      lease: 60_000,
+    });
     l.release();
   });
 });

@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { InputError } from "../../../src/errors.ts";
 import { decodeBars, encodeBars, initParquet } from "../../../src/lakehouse/parquet.ts";
 import { allocBars, barsEqual } from "../../../src/model/bars.ts";
-import { InputError } from "../../../src/errors.ts";
 import { dailyBars } from "../../helpers/bars-data.ts";
 import { tempDir } from "../../helpers/cli.ts";
 

@@ -1,5 +1,18 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../../src/errors.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "../../../src/lakehouse/runs.ts";
@@ -10,7 +23,22 @@ const { dir, cleanup } = tempDir("dqctl-runs-");
 afterAll(() => cleanup());
 
 function record(runId: string, extra: Partial<RunRecord> = {}): RunRecord {
-  return { schema: "dqctl.run/v1", runId, command: "audit", version: "0.3.0", startedAt: "2026-11-21T06:00:00.000Z", finishedAt: "2026-11-21T06:00:01.000Z", status: "ok", exitCode: 0, counts: {}, inputs: [], outputs: [], symbols: [], findings: [], ...extra };
+  return {
+    schema: "dqctl.run/v1",
+    runId,
+    command: "audit",
+    version: "0.3.0",
+    startedAt: "2026-11-21T06:00:00.000Z",
+    finishedAt: "2026-11-21T06:00:01.000Z",
+    status: "ok",
+    exitCode: 0,
+    counts: {},
+    inputs: [],
+    outputs: [],
+    symbols: [],
+    findings: [],
+    ...extra,
+  };
 }
 
 /** The last `n` bytes of a file, read in place. */

@@ -19,7 +19,21 @@ export async function buildDemo(cwd: string, opts: { snapshot?: boolean } = {}):
     ["ingest", "--source", DEMO, "--candidates", join(ROOT, "fixtures/demo-candidates.json"), "--lakehouse", lh, "--now", DEMO_NOW, "--quiet"],
     ["audit", "--lakehouse", lh, "--now", DEMO_NOW, "--quiet"],
   ];
-  if (opts.snapshot) steps.push(["snapshot", "--lakehouse", lh, "--now", DEMO_NOW, "--symbols", "BINANCE:BTCUSDT,BINANCE:ETHUSDT", "--run-id", "r1", "--out", join(cwd, "runs"), "--quiet"]);
+  if (opts.snapshot)
+    steps.push([
+      "snapshot",
+      "--lakehouse",
+      lh,
+      "--now",
+      DEMO_NOW,
+      "--symbols",
+      "BINANCE:BTCUSDT,BINANCE:ETHUSDT",
+      "--run-id",
+      "r1",
+      "--out",
+      join(cwd, "runs"),
+      "--quiet",
+    ]);
   for (const args of steps) {
     const r = await dq(args, cwd);
     if (r.code !== 0) throw new Error(`dqctl ${args[0]} exited ${r.code}: ${r.stderr}`);

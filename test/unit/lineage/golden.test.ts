@@ -48,11 +48,20 @@ describe("dqctl lineage (Markdown)", () => {
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
     expect(doc.command).toBe("lineage");
-    expect(doc.lineage.nodes.map((n: { id: string }) => n.id)).toEqual(["vendor_snapshots", "normalised_bars", "golden_lakehouse", "quality_diagnostics", "run_snapshots", "returns_matrix"]);
+    expect(doc.lineage.nodes.map((n: { id: string }) => n.id)).toEqual([
+      "vendor_snapshots",
+      "normalised_bars",
+      "golden_lakehouse",
+      "quality_diagnostics",
+      "run_snapshots",
+      "returns_matrix",
+    ]);
     const golden = doc.lineage.nodes.find((n: { id: string }) => n.id === "golden_lakehouse");
     // FX:GBPUSD is planted stale: its last bar trails its calendar by two weeks.
     expect(golden.measured.freshness).toMatchObject({ value: 336, target: 24, met: false });
-    expect(doc.findings).toContainEqual(expect.objectContaining({ code: "sla_freshness", severity: "warning", details: expect.objectContaining({ node: "golden_lakehouse" }) }));
+    expect(doc.findings).toContainEqual(
+      expect.objectContaining({ code: "sla_freshness", severity: "warning", details: expect.objectContaining({ node: "golden_lakehouse" }) }),
+    );
     expect(doc.findings.every((f: { code: string }) => f.code.startsWith("sla_"))).toBe(true);
     expect(doc.status).toBe("warning");
     const gbp = doc.symbols.find((s: { symbol: string }) => s.symbol === "FX:GBPUSD");
@@ -66,7 +75,15 @@ describe("dqctl lineage (Markdown)", () => {
 
   test("config overrides the targets; lineage.severity=error makes a miss fail the plain gate", async () => {
     const cfg = join(dir, "lineage.config.json");
-    writeFileSync(cfg, JSON.stringify({ lineage: { severity: "error", nodes: { golden_lakehouse: { freshnessSlaHours: 400, owners: ["desk-a"] }, normalised_bars: { completenessTarget: 0.5 } } } }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        lineage: {
+          severity: "error",
+          nodes: { golden_lakehouse: { freshnessSlaHours: 400, owners: ["desk-a"] }, normalised_bars: { completenessTarget: 0.5 } },
+        },
+      }),
+    );
     const r = await dq(["lineage", "--lakehouse", lh, "--now", DEMO_NOW, "--config", cfg, "--json", "--fail-on-quality"], dir);
     const doc = r.json();
     const golden = doc.lineage.nodes.find((n: { id: string }) => n.id === "golden_lakehouse");

@@ -11,11 +11,40 @@ const nodes = resolveLineage({}).nodes;
 const node = (id: string) => nodes.find((n) => n.id === id)!;
 
 function rec(runId: string, command: string, extra: Partial<RunRecord> = {}): RunRecord {
-  return { schema: "dqctl.run/v1", runId, command, version: "0.3.0", startedAt: "2026-11-24T12:00:00.000Z", finishedAt: "2026-11-24T12:00:01.000Z", status: "ok", exitCode: 0, counts: {}, inputs: [], outputs: [], symbols: [], findings: [], ...extra };
+  return {
+    schema: "dqctl.run/v1",
+    runId,
+    command,
+    version: "0.3.0",
+    startedAt: "2026-11-24T12:00:00.000Z",
+    finishedAt: "2026-11-24T12:00:01.000Z",
+    status: "ok",
+    exitCode: 0,
+    counts: {},
+    inputs: [],
+    outputs: [],
+    symbols: [],
+    findings: [],
+    ...extra,
+  };
 }
 
 function series(over: Partial<SeriesMeasure>): SeriesMeasure {
-  return { symbol: "BINANCE:BTCUSDT", interval: "1d", profile: "crypto", status: "healthy", rows: 10, start: null, end: null, lastExpected: null, lagHours: 0, coverage: 1, qualityScore: 1, audited: true, ...over };
+  return {
+    symbol: "BINANCE:BTCUSDT",
+    interval: "1d",
+    profile: "crypto",
+    status: "healthy",
+    rows: 10,
+    start: null,
+    end: null,
+    lastExpected: null,
+    lagHours: 0,
+    coverage: 1,
+    qualityScore: 1,
+    audited: true,
+    ...over,
+  };
 }
 
 describe("lineage model", () => {
@@ -32,8 +61,15 @@ describe("lineage model", () => {
   });
 
   test("config overrides targets, retention and owners of one node only", () => {
-    const { nodes: o, severity } = resolveLineage({ lineage: { nodes: { run_snapshots: { freshnessSlaHours: 12, completenessTarget: 0.5, retention: "90 days", owners: ["quant-research"] } } } });
-    expect(o.find((n) => n.id === "run_snapshots")).toMatchObject({ freshnessSlaHours: 12, completenessTarget: 0.5, retention: "90 days", owners: ["quant-research"] });
+    const { nodes: o, severity } = resolveLineage({
+      lineage: { nodes: { run_snapshots: { freshnessSlaHours: 12, completenessTarget: 0.5, retention: "90 days", owners: ["quant-research"] } } },
+    });
+    expect(o.find((n) => n.id === "run_snapshots")).toMatchObject({
+      freshnessSlaHours: 12,
+      completenessTarget: 0.5,
+      retention: "90 days",
+      owners: ["quant-research"],
+    });
     expect(o.find((n) => n.id === "golden_lakehouse")!.freshnessSlaHours).toBe(24);
     expect(severity).toBe("warning");
   });
@@ -78,7 +114,11 @@ describe("lineage measures", () => {
   });
 
   test("golden: worst calendar-aware lag and mean coverage; a series without bars fails freshness", () => {
-    const s = [series({ lagHours: 0, coverage: 1 }), series({ symbol: "FX:GBPUSD", lagHours: 48, coverage: 0.9, status: "stale" }), series({ symbol: "NYSE:XOM", lagHours: 0, coverage: 0.98, status: "degraded" })];
+    const s = [
+      series({ lagHours: 0, coverage: 1 }),
+      series({ symbol: "FX:GBPUSD", lagHours: 48, coverage: 0.9, status: "stale" }),
+      series({ symbol: "NYSE:XOM", lagHours: 0, coverage: 0.98, status: "degraded" }),
+    ];
     const m = measureNode(node("golden_lakehouse"), s, [], NOW);
     expect(m.freshness).toMatchObject({ value: 48, met: false });
     expect(m.freshness.basis).toContain("median 0 h");
@@ -89,7 +129,12 @@ describe("lineage measures", () => {
   });
 
   test("diagnostics completeness: series whose stored file carries an audit verdict", () => {
-    const m = measureNode(node("quality_diagnostics"), [series({}), series({ symbol: "NYSE:XOM", audited: false })], [rec("20261121T050000Z-0001", "audit")], NOW);
+    const m = measureNode(
+      node("quality_diagnostics"),
+      [series({}), series({ symbol: "NYSE:XOM", audited: false })],
+      [rec("20261121T050000Z-0001", "audit")],
+      NOW,
+    );
     expect(m.completeness).toMatchObject({ value: 0.5, met: false });
     expect(m.freshness).toMatchObject({ value: 1, met: true });
   });
@@ -108,7 +153,11 @@ describe("lineage measures", () => {
     const old = rec("20261110T000000Z-0001", "ingest", { counts: { symbols: 4, fetched: 4, quarantined: 2 } });
     const measures = { nodes: nodes.map((n) => measureNode(n, [], [old], NOW)) } as LineageMeasures;
     const f = slaFindings(nodes, measures, "warning");
-    expect(f.map((x) => `${x.code}:${x.details!.node}`).sort()).toEqual(["sla_completeness:normalised_bars", "sla_freshness:normalised_bars", "sla_freshness:vendor_snapshots"]);
+    expect(f.map((x) => `${x.code}:${x.details!.node}`).sort()).toEqual([
+      "sla_completeness:normalised_bars",
+      "sla_freshness:normalised_bars",
+      "sla_freshness:vendor_snapshots",
+    ]);
     expect(f.every((x) => x.severity === "warning")).toBe(true);
   });
 });
@@ -122,9 +171,15 @@ describe("OpenLineage identifiers", () => {
   });
 
   test("dataset names follow the OpenLineage naming spec", () => {
-    expect(datasetName({ name: "BINANCE_BTCUSDT_1d.parquet", kind: "parquet" }, "/data/lh")).toEqual({ namespace: "file", name: "/data/lh/BINANCE_BTCUSDT_1d.parquet" });
+    expect(datasetName({ name: "BINANCE_BTCUSDT_1d.parquet", kind: "parquet" }, "/data/lh")).toEqual({
+      namespace: "file",
+      name: "/data/lh/BINANCE_BTCUSDT_1d.parquet",
+    });
     expect(datasetName({ name: "/runs/r1", kind: "snapshot" }, "/data/lh")).toEqual({ namespace: "file", name: "/runs/r1" });
-    expect(datasetName({ name: "https://api.binance.com/api/v3", kind: "vendor" }, "/data/lh")).toEqual({ namespace: "https://api.binance.com", name: "/api/v3" });
+    expect(datasetName({ name: "https://api.binance.com/api/v3", kind: "vendor" }, "/data/lh")).toEqual({
+      namespace: "https://api.binance.com",
+      name: "/api/v3",
+    });
     expect(datasetName({ name: "fixtures/demo", kind: "vendor" }, "/data/lh")).toEqual({ namespace: "file", name: "fixtures/demo" });
   });
 });

@@ -19,13 +19,23 @@ beforeAll(async () => {
   lh = await buildDemo(dir, { snapshot: true });
   const r = await dq(["lineage", "--lakehouse", lh, "--now", DEMO_NOW, "--format", "openlineage"], dir);
   if (r.code !== 0) throw new Error(r.stderr);
-  events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  events = r.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 });
 afterAll(() => cleanup());
 
 describe("OpenLineage events", () => {
   test("one START and one COMPLETE per recorded run, sharing a deterministic UUID run id", () => {
-    expect(events.map((e) => `${e.job.name}:${e.eventType}`)).toEqual(["ingest:START", "ingest:COMPLETE", "audit:START", "audit:COMPLETE", "snapshot:START", "snapshot:COMPLETE"]);
+    expect(events.map((e) => `${e.job.name}:${e.eventType}`)).toEqual([
+      "ingest:START",
+      "ingest:COMPLETE",
+      "audit:START",
+      "audit:COMPLETE",
+      "snapshot:START",
+      "snapshot:COMPLETE",
+    ]);
     for (let i = 0; i < events.length; i += 2) {
       const [start, end] = [events[i]!, events[i + 1]!];
       expect(start.run.runId).toMatch(UUID);

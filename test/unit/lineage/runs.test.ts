@@ -10,11 +10,34 @@ import { DEMO_NOW, tempDir } from "../../helpers/cli.ts";
 import { buildDemo, dq } from "./_helpers.ts";
 
 function record(runId: string, command: string, extra: Partial<RunRecord> = {}): RunRecord {
-  return { schema: "dqctl.run/v1", runId, command, version: "0.3.0", startedAt: "2026-11-21T06:00:00.000Z", finishedAt: "2026-11-21T06:00:01.000Z", status: "ok", exitCode: 0, counts: {}, inputs: [], outputs: [], symbols: [], findings: [], ...extra };
+  return {
+    schema: "dqctl.run/v1",
+    runId,
+    command,
+    version: "0.3.0",
+    startedAt: "2026-11-21T06:00:00.000Z",
+    finishedAt: "2026-11-21T06:00:01.000Z",
+    status: "ok",
+    exitCode: 0,
+    counts: {},
+    inputs: [],
+    outputs: [],
+    symbols: [],
+    findings: [],
+    ...extra,
+  };
 }
 
 function ctxFor(lakehouse: string, warnings: string[]): RunContext {
-  return { config: {}, lakehouse, now: new Date(DEMO_NOW), log: { info() {}, debug() {}, warn: (m) => warnings.push(m) }, progress: silentProgress, waitLockMs: 0, runId: "test" };
+  return {
+    config: {},
+    lakehouse,
+    now: new Date(DEMO_NOW),
+    log: { info() {}, debug() {}, warn: (m) => warnings.push(m) },
+    progress: silentProgress,
+    waitLockMs: 0,
+    runId: "test",
+  };
 }
 
 const { dir, cleanup } = tempDir("dqctl-lineage-runs-");

@@ -32,7 +32,8 @@ describe("instants", () => {
     refused(() => parseInstant("0050-01-01", "--now"), "has year 0050, outside 1900–2200");
     refused(() => parseInstant("2201-01-01", "--now"), "outside 1900–2200");
     refused(() => parseInstant("2026-11-21T06:00+15:00", "--now"), "has offset +15:00");
-    for (const bad of ["yesterday", "1700000000", "2026-11-21T6:00", "21/11/2026", "", "2026-11-21Z"]) refused(() => parseInstant(bad, "--now"), "is not an ISO-8601 time");
+    for (const bad of ["yesterday", "1700000000", "2026-11-21T6:00", "21/11/2026", "", "2026-11-21Z"])
+      refused(() => parseInstant(bad, "--now"), "is not an ISO-8601 time");
   });
 
   test("the error names the flag and shows a value that works", () => {
@@ -40,7 +41,9 @@ describe("instants", () => {
       parseInstant("soon", "--now");
       throw new Error("not refused");
     } catch (e) {
-      expect((e as ConfigError).oneLine()).toBe('--now: "soon" is not an ISO-8601 time (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]) — write e.g. --now 2026-11-21T06:00:00Z');
+      expect((e as ConfigError).oneLine()).toBe(
+        '--now: "soon" is not an ISO-8601 time (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]) — write e.g. --now 2026-11-21T06:00:00Z',
+      );
     }
   });
 

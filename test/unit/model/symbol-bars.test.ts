@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "../../../src/errors.ts";
 import { barsEqual, mergeBars, normalizeBars } from "../../../src/model/bars.ts";
-import { fileStem, parseSymbol, parseSymbolList, resolveProfile } from "../../../src/model/symbol.ts";
 import { parseInterval } from "../../../src/model/interval.ts";
+import { fileStem, parseSymbol, parseSymbolList, resolveProfile } from "../../../src/model/symbol.ts";
 import { dailyBars } from "../../helpers/bars-data.ts";
 
 describe("symbols", () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { secretsInConfig, secretsInEnv } from "../../../src/config/secrets.ts";
-import { ConfigError, DqError, VendorError, asDqError } from "../../../src/errors.ts";
+import { asDqError, ConfigError, DqError, VendorError } from "../../../src/errors.ts";
 import { clearSecrets, credentialsInText, redactSecrets, registerSecrets, secretCount } from "../../../src/redact.ts";
 import { toJson } from "../../../src/report/summary.ts";
 import { settingsFor as vendorSettings } from "../../../src/vendors/registry.ts";
@@ -9,7 +9,9 @@ afterEach(() => clearSecrets());
 
 describe("generic URL redaction (no secret registered)", () => {
   test("credential-named query parameters", () => {
-    expect(redactSecrets('[GET] "http://h/query?function=X&apikey=SECRET&symbol=IBM": fetch failed')).toBe('[GET] "http://h/query?function=X&apikey=***&symbol=IBM": fetch failed');
+    expect(redactSecrets('[GET] "http://h/query?function=X&apikey=SECRET&symbol=IBM": fetch failed')).toBe(
+      '[GET] "http://h/query?function=X&apikey=***&symbol=IBM": fetch failed',
+    );
     expect(redactSecrets("http://h/fred?api_key=abc123")).toBe("http://h/fred?api_key=***");
     for (const name of ["key", "x-api-key", "token", "access_token", "authToken", "secret", "client_secret", "password", "signature", "sig"]) {
       expect(redactSecrets(`https://h/p?a=1&${name}=v4lue&b=2`)).toBe(`https://h/p?a=1&${name}=***&b=2`);
@@ -35,7 +37,14 @@ describe("registered secrets", () => {
 
   test("DqError redacts message, advice, oneLine and the stack it captures", () => {
     registerSecrets(["SUPERSECRETKEY"]);
-    const e = new VendorError("alphavantage IBM 1d: HTTP 500 (bad call http://h/query?apikey=SUPERSECRETKEY)", "alphavantage", undefined, 500, 1, "key SUPERSECRETKEY was refused");
+    const e = new VendorError(
+      "alphavantage IBM 1d: HTTP 500 (bad call http://h/query?apikey=SUPERSECRETKEY)",
+      "alphavantage",
+      undefined,
+      500,
+      1,
+      "key SUPERSECRETKEY was refused",
+    );
     expect(e.message).not.toContain("SUPERSECRETKEY");
     expect(e.advice).toBe("key *** was refused");
     expect(e.oneLine()).not.toContain("SUPERSECRETKEY");
@@ -59,7 +68,13 @@ describe("registered secrets", () => {
 
 describe("what counts as a secret", () => {
   test("vendor key variables and credentials inside DQCTL_* URLs", () => {
-    const found = secretsInEnv({ ALPHAVANTAGE_API_KEY: "av-key-1", FRED_API_KEY: "fred-key-1", TRADINGVIEW_AUTH_TOKEN: "tv-tok-1", DQCTL_YAHOO_BASE_URL: "https://me:pw1234@proxy/", HOME: "/root" });
+    const found = secretsInEnv({
+      ALPHAVANTAGE_API_KEY: "av-key-1",
+      FRED_API_KEY: "fred-key-1",
+      TRADINGVIEW_AUTH_TOKEN: "tv-tok-1",
+      DQCTL_YAHOO_BASE_URL: "https://me:pw1234@proxy/",
+      HOME: "/root",
+    });
     expect(found).toEqual(expect.arrayContaining(["av-key-1", "fred-key-1", "tv-tok-1", "pw1234"]));
     expect(found).not.toContain("/root");
   });

@@ -36,7 +36,14 @@ describe("instruments.json", () => {
     const { instruments, file } = loadInstruments(refDir({ "instruments.json": INSTRUMENTS }));
     expect(file).toEndWith("instruments.json");
     expect(Object.keys(instruments).sort()).toEqual(["BINANCE:USDCUSDT", "FX:EURUSD", "LSE:VOD"]);
-    expect(instruments["LSE:VOD"]).toEqual({ profile: "equity", assetClass: "equity", name: "Vodafone", currency: "GBP", tickers: { yahoo: "VOD.L" }, tickSize: 0.02 });
+    expect(instruments["LSE:VOD"]).toEqual({
+      profile: "equity",
+      assetClass: "equity",
+      name: "Vodafone",
+      currency: "GBP",
+      tickers: { yahoo: "VOD.L" },
+      tickSize: 0.02,
+    });
     expect(instruments["BINANCE:USDCUSDT"]).toEqual({ profile: "crypto", stablecoin: true });
   });
 
@@ -46,8 +53,16 @@ describe("instruments.json", () => {
 
   test("merged under config.instruments: the config wins per field, tickers merge per vendor", () => {
     const { instruments } = loadInstruments(refDir({ "instruments.json": INSTRUMENTS }));
-    const merged = mergeInstruments({ instruments: { "FX:EURUSD": { tickers: { yahoo: "EUR=X" }, tickSize: 0.0001 }, "NASDAQ:AAPL": { assetClass: "equity" } } }, instruments);
-    expect(merged.instruments!["FX:EURUSD"]).toEqual({ profile: "forex", assetClass: "fx", tickers: { yahoo: "EUR=X", alphavantage: "EUR/USD" }, tickSize: 0.0001 });
+    const merged = mergeInstruments(
+      { instruments: { "FX:EURUSD": { tickers: { yahoo: "EUR=X" }, tickSize: 0.0001 }, "NASDAQ:AAPL": { assetClass: "equity" } } },
+      instruments,
+    );
+    expect(merged.instruments!["FX:EURUSD"]).toEqual({
+      profile: "forex",
+      assetClass: "fx",
+      tickers: { yahoo: "EUR=X", alphavantage: "EUR/USD" },
+      tickSize: 0.0001,
+    });
     expect(merged.instruments!["NASDAQ:AAPL"]).toEqual({ assetClass: "equity" });
     expect(merged.instruments!["LSE:VOD"]!.profile).toBe("equity");
     expect(mergeInstruments({}, {})).toEqual({});

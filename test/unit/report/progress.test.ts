@@ -1,7 +1,7 @@
 // Progress people can follow: a live line on a TTY that log lines do not break; plain lines every ~10 s or 10 %
 // off a TTY; log timestamps in ISO UTC whatever the time zone.
 import { describe, expect, test } from "bun:test";
-import { createLogger, createProgress, formatLog, shortDuration, type Sink, stderrUi } from "../../../commands/_progress.ts";
+import { createLogger, createProgress, formatLog, type Sink, shortDuration, stderrUi } from "../../../commands/_progress.ts";
 
 function sink(tty: boolean): Sink & { out: string } {
   const s = { out: "", isTTY: tty, columns: 100, write: (t: string) => (s.out += t) };
@@ -97,7 +97,9 @@ describe("log lines", () => {
     try {
       for (const zone of ["Asia/Tokyo", "America/New_York"]) {
         process.env.TZ = zone;
-        expect(formatLog({ date, type: "info", args: ["scanner demo_crypto: 7 symbols"], tag: "" }, false)).toBe("2026-11-21T06:00:00.123Z INFO  scanner demo_crypto: 7 symbols");
+        expect(formatLog({ date, type: "info", args: ["scanner demo_crypto: 7 symbols"], tag: "" }, false)).toBe(
+          "2026-11-21T06:00:00.123Z INFO  scanner demo_crypto: 7 symbols",
+        );
       }
     } finally {
       if (tz === undefined) delete process.env.TZ;

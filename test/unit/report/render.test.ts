@@ -1,33 +1,87 @@
 // The renderers are pure functions of one summary: table, markdown, junit and github read the same document.
 import { describe, expect, test } from "bun:test";
-import { render } from "../../../src/report/render/index.ts";
 import { escapeData, escapeProperty } from "../../../src/report/render/github.ts";
+import { render } from "../../../src/report/render/index.ts";
 import { mdText } from "../../../src/report/render/markdown.ts";
 import { stripAnsi } from "../../../src/report/render/paint.ts";
 import { buildSummary, type StepResult, type Summary } from "../../../src/report/summary.ts";
-import { assertJunit, findAll, parseXml } from "../../helpers/xml.ts";
 import { parseWorkflowCommand } from "../../helpers/workflow.ts";
+import { assertJunit, findAll, parseXml } from "../../helpers/xml.ts";
 
 const T0 = new Date("2026-11-21T06:00:00.000Z");
 const T1 = new Date("2026-11-21T06:00:01.250Z");
-const NASTY = 'close <0> & "quoted" \'x\' 100% a,b:c\nsecond line\r\u0007 bell 📈';
+const NASTY = "close <0> & \"quoted\" 'x' 100% a,b:c\nsecond line\r\u0007 bell 📈";
 
 function summary(step: Partial<StepResult> = {}, command = "audit"): Summary {
-  return buildSummary(command, "20261121T060000Z-abcd", T0, T1, { counts: { symbols: 3, healthy: 1, degraded: 1, toxic: 1 }, symbols: [], findings: [], ...step }, undefined);
+  return buildSummary(
+    command,
+    "20261121T060000Z-abcd",
+    T0,
+    T1,
+    { counts: { symbols: 3, healthy: 1, degraded: 1, toxic: 1 }, symbols: [], findings: [], ...step },
+    undefined,
+  );
 }
 
 const rows = [
-  { symbol: "BINANCE:BTCUSDT", interval: "1d", profile: "crypto", status: "healthy", rows: 730, start: "2024-11-21T00:00:00.000Z", end: "2026-11-20T00:00:00.000Z", qualityScore: 1 },
-  { symbol: "NYSE:JPM", interval: "1d", profile: "equity", status: "degraded", rows: 501, start: "2024-11-21T00:00:00.000Z", end: "2026-11-20T00:00:00.000Z", qualityScore: 0.99 },
-  { symbol: "BINANCE:SOLUSDT", interval: "1d", profile: "crypto", status: "toxic", rows: 0, start: null, end: null, qualityScore: null, quarantined: ["data/lakehouse/quarantine/BINANCE_SOLUSDT_1d.x.parquet"] },
+  {
+    symbol: "BINANCE:BTCUSDT",
+    interval: "1d",
+    profile: "crypto",
+    status: "healthy",
+    rows: 730,
+    start: "2024-11-21T00:00:00.000Z",
+    end: "2026-11-20T00:00:00.000Z",
+    qualityScore: 1,
+  },
+  {
+    symbol: "NYSE:JPM",
+    interval: "1d",
+    profile: "equity",
+    status: "degraded",
+    rows: 501,
+    start: "2024-11-21T00:00:00.000Z",
+    end: "2026-11-20T00:00:00.000Z",
+    qualityScore: 0.99,
+  },
+  {
+    symbol: "BINANCE:SOLUSDT",
+    interval: "1d",
+    profile: "crypto",
+    status: "toxic",
+    rows: 0,
+    start: null,
+    end: null,
+    qualityScore: null,
+    quarantined: ["data/lakehouse/quarantine/BINANCE_SOLUSDT_1d.x.parquet"],
+  },
 ];
 const findings = [
-  { code: "snapshot_id_mismatch", severity: "error" as const, symbol: "NYSE:JPM", interval: "1d", message: NASTY, details: { path: "data/NYSE_JPM_1d.parquet" } },
+  {
+    code: "snapshot_id_mismatch",
+    severity: "error" as const,
+    symbol: "NYSE:JPM",
+    interval: "1d",
+    message: NASTY,
+    details: { path: "data/NYSE_JPM_1d.parquet" },
+  },
   { code: "duplicate_rows", severity: "warning" as const, symbol: "NYSE:JPM", interval: "1d", message: "1 duplicate rows at 1 timestamps", stage: "ingest" },
-  { code: "quarantined", severity: "error" as const, symbol: "BINANCE:SOLUSDT", interval: "1d", message: "held in quarantine as toxic (toxic_return)", details: { files: ["q/a.parquet"] } },
+  {
+    code: "quarantined",
+    severity: "error" as const,
+    symbol: "BINANCE:SOLUSDT",
+    interval: "1d",
+    message: "held in quarantine as toxic (toxic_return)",
+    details: { files: ["q/a.parquet"] },
+  },
   { code: "sla_freshness", severity: "warning" as const, message: "golden lakehouse: freshness 30 h over 24 h" },
 ];
-const full = () => summary({ symbols: rows, findings, errors: [{ code: "bad_row", kind: "input", message: NASTY, symbol: "FX:GBPUSD", file: "src/FX_GBPUSD_1d.csv", line: 3, column: "close" }] });
+const full = () =>
+  summary({
+    symbols: rows,
+    findings,
+    errors: [{ code: "bad_row", kind: "input", message: NASTY, symbol: "FX:GBPUSD", file: "src/FX_GBPUSD_1d.csv", line: 3, column: "close" }],
+  });
 
 describe("buildSummary", () => {
   test("status is error whenever there are operational errors (exit 3), whatever the findings say", () => {
@@ -40,9 +94,19 @@ describe("buildSummary", () => {
 
   test("gate findings decide the exit code; all findings decide the status", () => {
     const warn = { code: "duplicate_rows", severity: "warning" as const, message: "w" };
-    const s = buildSummary("flow", "r", T0, T1, { counts: {}, symbols: [], findings: [{ code: "bad_value", severity: "error", message: "e", stage: "ingest" }, warn], gateFindings: [warn] }, "error");
+    const s = buildSummary(
+      "flow",
+      "r",
+      T0,
+      T1,
+      { counts: {}, symbols: [], findings: [{ code: "bad_value", severity: "error", message: "e", stage: "ingest" }, warn], gateFindings: [warn] },
+      "error",
+    );
     expect([s.status, s.exitCode]).toEqual(["error", 0]);
-    expect(buildSummary("flow", "r", T0, T1, { counts: {}, symbols: [], findings: [warn], gateFindings: [warn] }, "warning")).toMatchObject({ status: "warning", exitCode: 1 });
+    expect(buildSummary("flow", "r", T0, T1, { counts: {}, symbols: [], findings: [warn], gateFindings: [warn] }, "warning")).toMatchObject({
+      status: "warning",
+      exitCode: 1,
+    });
   });
 });
 
@@ -113,7 +177,7 @@ describe("junit", () => {
     const failure = jpm.children.find((c) => c.name === "failure")!;
     expect(failure.attrs.type).toBe("snapshot_id_mismatch");
     // Escaped on the way in, decoded by the parser: the same text minus what XML cannot carry (the bell).
-    expect(failure.text).toContain('close <0> & "quoted" \'x\' 100% a,b:c\nsecond line');
+    expect(failure.text).toContain("close <0> & \"quoted\" 'x' 100% a,b:c\nsecond line");
     expect(failure.text).not.toContain("\u0007");
     expect(jpm.children.find((c) => c.name === "system-out")!.text).toContain("[warning] duplicate_rows (ingest)");
     // The operational error is an <error> on its series' case; a run-level warning lands on the command's case.

@@ -65,7 +65,10 @@ describe("dqctl snapshot (CLI, no network)", () => {
     const stale = await dq(["snapshot", ...SYMS, "--run-id", "r2", "--now", "2024-06-01T00:00:00Z", "--json"], dir);
     expect(stale.code).toBe(2);
     const doc = assertSummary(JSON.parse(stale.stdout));
-    expect(doc.findings.map((f: { code: string; symbol: string }) => `${f.code} ${f.symbol}`)).toEqual(["snapshot_blocked BINANCE:BTCUSDT", "snapshot_blocked NASDAQ:AAPL"]);
+    expect(doc.findings.map((f: { code: string; symbol: string }) => `${f.code} ${f.symbol}`)).toEqual([
+      "snapshot_blocked BINANCE:BTCUSDT",
+      "snapshot_blocked NASDAQ:AAPL",
+    ]);
     expect(existsSync(join(dir, "artifacts/runs/r2"))).toBe(false);
 
     await dq(["snapshot", ...SYMS, "--run-id", "r3", "--now", PAIR_NOW, "--out", "elsewhere"], dir);

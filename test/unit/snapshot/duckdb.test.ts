@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { parseSymbolList } from "../../../src/model/symbol.ts";
 import { runSnapshot } from "../../../src/pipeline/snapshot.ts";
 import { tempDir } from "../../helpers/cli.ts";

@@ -1,5 +1,5 @@
 // Small lakehouses for the snapshot tests: seeded random-walk bars written atomically plus catalog entries.
-import { silentLogger, silentProgress, type RunContext } from "../../../src/context.ts";
+import { type RunContext, silentLogger, silentProgress } from "../../../src/context.ts";
 import { writeFileAtomic } from "../../../src/lakehouse/atomic.ts";
 import { initParquet } from "../../../src/lakehouse/parquet.ts";
 import { Lakehouse, seriesRange, sha256 } from "../../../src/lakehouse/store.ts";

@@ -1,11 +1,16 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { calendarFor } from "../../../src/calendar/index.ts";
-import { buildReturnsMatrix, type MatrixMember } from "../../../src/pipeline/returns-matrix.ts";
 import type { Bars } from "../../../src/model/bars.ts";
+import { buildReturnsMatrix, type MatrixMember } from "../../../src/pipeline/returns-matrix.ts";
 import { days, pair, walkBars, without } from "./fixture.ts";
 
-const member = (name: string, b: Bars, profile: "crypto" | "equity"): MatrixMember => ({ name, timestamps: b.timestamp, closes: b.close, calendar: calendarFor(profile) });
+const member = (name: string, b: Bars, profile: "crypto" | "equity"): MatrixMember => ({
+  name,
+  timestamps: b.timestamp,
+  closes: b.close,
+  calendar: calendarFor(profile),
+});
 const cell = (col: { values: Float64Array; valid: Uint8Array }, r: number) => (col.valid[r] ? col.values[r]! : null);
 
 describe("returns matrix", () => {
@@ -74,7 +79,10 @@ describe("returns matrix", () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 1, max: sessions.length - 2 }), { maxLength: 30 }), fc.integer({ min: 1, max: 1e6 }), (holes, seed) => {
         const full = walkBars(sessions, seed);
-        const b = without(full, holes.map((i) => sessions[i]!));
+        const b = without(
+          full,
+          holes.map((i) => sessions[i]!),
+        );
         const col = buildReturnsMatrix([member("NYSE:X", b, "equity")], "1d").columns[0]!;
         expect(col.gapsFilled).toBe(holes.length);
         let prod = 1;

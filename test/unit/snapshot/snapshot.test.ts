@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, InputError } from "../../../src/errors.ts";
-import { encodeBars, initParquet } from "../../../src/lakehouse/parquet.ts";
 import { HealthRegistry } from "../../../src/lakehouse/health.ts";
+import { encodeBars, initParquet } from "../../../src/lakehouse/parquet.ts";
 import { sha256 } from "../../../src/lakehouse/store.ts";
 import { parseSymbol, parseSymbolList } from "../../../src/model/symbol.ts";
 import { runSnapshot } from "../../../src/pipeline/snapshot.ts";
@@ -30,7 +30,12 @@ describe("snapshot", () => {
     expect(res.counts).toMatchObject({ symbols: 2, copied: 2, blocked: 0, gapsFilled: 0, matrixRows: 25 });
     const run = join(outDir(), "r1");
     expect(tree(run)).toEqual(["data", "data/BINANCE_BTCUSDT_1d.parquet", "data/NASDAQ_AAPL_1d.parquet", "manifest.json", "returns_matrix.parquet"]);
-    expect(tree(outDir())).toEqual(tree(run).map((p) => `r1/${p}`).concat("r1").sort()); // no temp folder left behind
+    expect(tree(outDir())).toEqual(
+      tree(run)
+        .map((p) => `r1/${p}`)
+        .concat("r1")
+        .sort(),
+    ); // no temp folder left behind
 
     expect(statSync(run).mode & 0o777).toBe(0o755);
     for (const f of ["data/BINANCE_BTCUSDT_1d.parquet", "data/NASDAQ_AAPL_1d.parquet", "returns_matrix.parquet", "manifest.json"]) {
@@ -44,11 +49,24 @@ describe("snapshot", () => {
     }
 
     const m = JSON.parse(readFileSync(join(run, "manifest.json"), "utf8"));
-    expect(m).toMatchObject({ schema: "dqctl.snapshot/v1", runId: "r1", created: "2024-03-29T12:00:00.000Z", tool: { name: "dqctl", version: VERSION }, interval: "1d" });
+    expect(m).toMatchObject({
+      schema: "dqctl.snapshot/v1",
+      runId: "r1",
+      created: "2024-03-29T12:00:00.000Z",
+      tool: { name: "dqctl", version: VERSION },
+      interval: "1d",
+    });
     expect(m.gapsFilled).toEqual({ "BINANCE:BTCUSDT": 0, "NASDAQ:AAPL": 0 });
     expect(m.files.map((f: { path: string }) => f.path)).toEqual(["data/BINANCE_BTCUSDT_1d.parquet", "data/NASDAQ_AAPL_1d.parquet", "returns_matrix.parquet"]);
     const aapl = m.files[1];
-    expect(aapl).toMatchObject({ kind: "series", symbol: "NASDAQ:AAPL", profile: "equity", rows: 19, first: "2024-03-04T00:00:00.000Z", last: "2024-03-28T00:00:00.000Z" });
+    expect(aapl).toMatchObject({
+      kind: "series",
+      symbol: "NASDAQ:AAPL",
+      profile: "equity",
+      rows: 19,
+      first: "2024-03-04T00:00:00.000Z",
+      last: "2024-03-28T00:00:00.000Z",
+    });
     expect(aapl.sha256).toBe(sha256(readFileSync(join(run, aapl.path))));
     expect(aapl.size).toBe(statSync(join(run, aapl.path)).size);
     expect(aapl.source).toEqual(lh.loadCatalog().get("NASDAQ:AAPL", "1d"));

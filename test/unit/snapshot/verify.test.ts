@@ -15,7 +15,11 @@ let run: string;
 let n = 0;
 beforeAll(async () => {
   await buildLakehouse(join(base.dir, "lake"), pair());
-  const res = await runSnapshot(contextFor(join(base.dir, "lake"), PAIR_NOW), { symbols: parseSymbolList("BINANCE:BTCUSDT,NASDAQ:AAPL"), runId: "r1", out: join(base.dir, "runs") });
+  const res = await runSnapshot(contextFor(join(base.dir, "lake"), PAIR_NOW), {
+    symbols: parseSymbolList("BINANCE:BTCUSDT,NASDAQ:AAPL"),
+    runId: "r1",
+    out: join(base.dir, "runs"),
+  });
   expect(res.exitCode).toBeUndefined();
 });
 afterAll(() => base.cleanup());

@@ -20,7 +20,10 @@ describe("CSV separators", () => {
     expect(detectDelimiter("timestamp\topen\tclose\n")).toBe("\t");
     expect(detectDelimiter('"a;b;c",d\n')).toBe(",");
     expect(detectDelimiter("close\n")).toBe(",");
-    expect(parseCsv('a;"b;c"\n1;2\n', never, ";").map((r) => r.fields)).toEqual([["a", "b;c"], ["1", "2"]]);
+    expect(parseCsv('a;"b;c"\n1;2\n', never, ";").map((r) => r.fields)).toEqual([
+      ["a", "b;c"],
+      ["1", "2"],
+    ]);
   });
 });
 

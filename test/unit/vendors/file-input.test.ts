@@ -4,12 +4,12 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
+import type { Config } from "../../../src/config/schema.ts";
 import { silentLogger } from "../../../src/context.ts";
 import { InputError } from "../../../src/errors.ts";
 import { encodeBars, initParquet } from "../../../src/lakehouse/parquet.ts";
 import { parseSymbol } from "../../../src/model/symbol.ts";
-import type { Config } from "../../../src/config/schema.ts";
-import { parseCsv, fieldPosition } from "../../../src/vendors/file/csv.ts";
+import { fieldPosition, parseCsv } from "../../../src/vendors/file/csv.ts";
 import { fileVendor } from "../../../src/vendors/file/index.ts";
 import { formatBytes } from "../../../src/vendors/file/read.ts";
 import { parseTimestamp, type TimeIssue } from "../../../src/vendors/file/timestamps.ts";
@@ -153,7 +153,9 @@ describe("file:line:column in errors", () => {
     b.timestamp[1] = 1e17; // year ≈ 3.17 million: a Date cannot even hold it
     writeFileSync(join(dir, "BINANCE_XRPUSDT_1d.parquet"), encodeBars(b));
     const err = await refusal("BINANCE:XRPUSDT");
-    expect(err.message).toMatch(/BINANCE_XRPUSDT_1d\.parquet row 2: column timestamp: timestamp 100000000000000000 ms since 1970-01-01 is outside 1900-01-01 … 2200-01-01 UTC/);
+    expect(err.message).toMatch(
+      /BINANCE_XRPUSDT_1d\.parquet row 2: column timestamp: timestamp 100000000000000000 ms since 1970-01-01 is outside 1900-01-01 … 2200-01-01 UTC/,
+    );
   });
 });
 
@@ -201,7 +203,9 @@ describe("only regular files are read", () => {
   test("a file over vendors.file.maxFileBytes is refused with its size and the knob", async () => {
     expect(Array.from((await vendor().fetch(req("BINANCE:BIG"))).bars.close).length).toBe(100);
     const line = await message("BINANCE:BIG", { vendors: { file: { maxFileBytes: 1024 } } });
-    expect(line).toMatch(/BINANCE_BIG_1d\.csv: 2\.6 KiB is over the file vendor's per-file cap of 1 KiB — split the file, or raise vendors\.file\.maxFileBytes/);
+    expect(line).toMatch(
+      /BINANCE_BIG_1d\.csv: 2\.6 KiB is over the file vendor's per-file cap of 1 KiB — split the file, or raise vendors\.file\.maxFileBytes/,
+    );
   });
   test("--source that is a FIFO or a device is refused up front", () => {
     const make = (source: string) => () => fileVendor({ config: {}, log: silentLogger, env: {}, source });

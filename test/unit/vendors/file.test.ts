@@ -1,13 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { silentLogger } from "../../../src/context.ts";
 import { InputError } from "../../../src/errors.ts";
 import { encodeBars, initParquet } from "../../../src/lakehouse/parquet.ts";
 import { parseSymbol } from "../../../src/model/symbol.ts";
 import { parseCsv } from "../../../src/vendors/file/csv.ts";
 import { fileVendor } from "../../../src/vendors/file/index.ts";
 import { parseTimestamp } from "../../../src/vendors/file/timestamps.ts";
-import { silentLogger } from "../../../src/context.ts";
 import { dailyBars } from "../../helpers/bars-data.ts";
 import { tempDir } from "../../helpers/cli.ts";
 
@@ -68,7 +68,10 @@ describe("file vendor", () => {
     const { dir, cleanup } = tempDir();
     try {
       const f = join(dir, "all.csv");
-      writeFileSync(f, "symbol,timestamp,open,high,low,close,volume\nEURUSD=X,2024-01-01,1,1,1,1.1,0\nNASDAQ:AAPL,2024-01-01,1,2,1,1.5,9\nEURUSD=X,2024-01-02,1,1,1,1.2,0\n");
+      writeFileSync(
+        f,
+        "symbol,timestamp,open,high,low,close,volume\nEURUSD=X,2024-01-01,1,1,1,1.1,0\nNASDAQ:AAPL,2024-01-01,1,2,1,1.5,9\nEURUSD=X,2024-01-02,1,1,1,1.2,0\n",
+      );
       const v = fileVendor({ config: {}, log: silentLogger, env: {}, source: f });
       expect(Array.from((await v.fetch({ ...req("FX:EURUSD"), profile: "forex" })).bars.close)).toEqual([1.1, 1.2]);
       expect(Array.from((await v.fetch({ ...req("NASDAQ:AAPL"), profile: "equity" })).bars.close)).toEqual([1.5]);
@@ -87,7 +90,7 @@ describe("file vendor", () => {
       const v = fileVendor({ config: {}, log: silentLogger, env: {}, source: dir });
       const e1 = await v.fetch(req("BINANCE:BTCUSDT")).catch((e) => e);
       expect(e1).toBeInstanceOf(InputError);
-      expect(e1.message).toContain("BINANCE_BTCUSDT_1d.csv:3:20: column close: \"abc\" is not a number");
+      expect(e1.message).toContain('BINANCE_BTCUSDT_1d.csv:3:20: column close: "abc" is not a number');
       expect((await v.fetch(req("BINANCE:ETHUSDT")).catch((e) => e)).message).toMatch(/BINANCE_ETHUSDT_1d\.csv:2: expected 6 fields, found 5/);
       expect((await v.fetch(req("BINANCE:XRPUSDT")).catch((e) => e)).message).toMatch(/:2:1: column timestamp: "soon" is not a timestamp/);
       expect((await v.fetch(req("BINANCE:ADAUSDT")).catch((e) => e)).message).toMatch(/no timestamp column/);

@@ -55,7 +55,9 @@ describe("vendorSettings", () => {
 
 test("a connection refused is a network-error VendorError without the key in it", async () => {
   const client = new HttpClient({ vendor: "fred", retries: 1, backoffBaseMs: 1 });
-  const err = await client.json({ url: "http://127.0.0.1:9/fred/series/observations", query: { api_key: "SECRET" }, what: "DGS10 (FRED:DGS10) 1d", symbol: "FRED:DGS10" }).catch((e) => e);
+  const err = await client
+    .json({ url: "http://127.0.0.1:9/fred/series/observations", query: { api_key: "SECRET" }, what: "DGS10 (FRED:DGS10) 1d", symbol: "FRED:DGS10" })
+    .catch((e) => e);
   expect(err.message).toStartWith("fred DGS10 (FRED:DGS10) 1d: network error (");
   expect(err.message).toEndWith("after 2 attempts");
   expect(err.message).not.toContain("SECRET");

@@ -49,7 +49,10 @@ test("Semaphore: waiters served in order, abort leaves the queue", async () => {
   const r1 = await s.acquire();
   const order: string[] = [];
   const ac = new AbortController();
-  const a = s.acquire(ac.signal).then(() => order.push("aborted-got"), () => order.push("aborted"));
+  const a = s.acquire(ac.signal).then(
+    () => order.push("aborted-got"),
+    () => order.push("aborted"),
+  );
   const b = s.acquire().then((rel) => (order.push("b"), rel));
   ac.abort();
   r1();

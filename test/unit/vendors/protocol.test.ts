@@ -13,9 +13,15 @@ describe("~m~ framing", () => {
   });
   test("encode/decode round-trips any payloads (property)", () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 1 }).filter((s) => !s.includes("~m~")), { maxLength: 8 }), (payloads) => {
-        expect(decodeFrames(payloads.map((p) => encodeFrame(p)).join(""))).toEqual(payloads);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ minLength: 1 }).filter((s) => !s.includes("~m~")),
+          { maxLength: 8 },
+        ),
+        (payloads) => {
+          expect(decodeFrames(payloads.map((p) => encodeFrame(p)).join(""))).toEqual(payloads);
+        },
+      ),
       { seed: 7 },
     );
   });
@@ -27,7 +33,21 @@ describe("~m~ framing", () => {
 });
 
 test("extractBars reads timescale_update rows and defaults a missing volume to 0", () => {
-  const msg = { m: "timescale_update", p: ["cs", { sds_1: { s: [{ i: 0, v: [1704205800, 1, 2, 0.5, 1.5, 100] }, { i: 1, v: [1704292200, 1, 2, 0.5, 1.5] }, { i: 2, v: [null, 1, 1, 1, 1] }] } }] };
+  const msg = {
+    m: "timescale_update",
+    p: [
+      "cs",
+      {
+        sds_1: {
+          s: [
+            { i: 0, v: [1704205800, 1, 2, 0.5, 1.5, 100] },
+            { i: 1, v: [1704292200, 1, 2, 0.5, 1.5] },
+            { i: 2, v: [null, 1, 1, 1, 1] },
+          ],
+        },
+      },
+    ],
+  };
   expect(extractBars(msg, "sds_1")).toEqual([
     [1704205800, 1, 2, 0.5, 1.5, 100],
     [1704292200, 1, 2, 0.5, 1.5, 0],

@@ -51,7 +51,21 @@ describe("fromVendorTicker", () => {
     expect(from("yahoo", "BTC-USD")).toBe("COINBASE:BTCUSD");
     expect(from("yahoo", "BTC-USDT")).toBe("BINANCE:BTCUSDT");
     expect(from("yahoo", "VOD.L")).toBe("LSE:VOD");
-    for (const [t, id] of [["7203.T", "TSE:7203"], ["0700.HK", "HKEX:0700"], ["600519.SS", "SSE:600519"], ["005930.KS", "KRX:005930"], ["RELIANCE.BO", "BSE:RELIANCE"], ["BHP.AX", "ASX:BHP"], ["NPN.JO", "JSE:NPN"], ["TEVA.TA", "TASE:TEVA"], ["D05.SI", "SGX:D05"], ["SAN.MC", "BME:SAN"], ["ENI.MI", "MIL:ENI"], ["NESN.SW", "SIX:NESN"], ["ASML.AS", "EURONEXT:ASML"]]) {
+    for (const [t, id] of [
+      ["7203.T", "TSE:7203"],
+      ["0700.HK", "HKEX:0700"],
+      ["600519.SS", "SSE:600519"],
+      ["005930.KS", "KRX:005930"],
+      ["RELIANCE.BO", "BSE:RELIANCE"],
+      ["BHP.AX", "ASX:BHP"],
+      ["NPN.JO", "JSE:NPN"],
+      ["TEVA.TA", "TASE:TEVA"],
+      ["D05.SI", "SGX:D05"],
+      ["SAN.MC", "BME:SAN"],
+      ["ENI.MI", "MIL:ENI"],
+      ["NESN.SW", "SIX:NESN"],
+      ["ASML.AS", "EURONEXT:ASML"],
+    ]) {
       expect(from("yahoo", t!)).toBe(id!);
     }
   });
@@ -71,7 +85,19 @@ describe("fromVendorTicker", () => {
     expect(() => from("yahoo", "^GSPC")).toThrow(/indices have no default dqctl id/);
   });
   test("round trip for the documented defaults", () => {
-    for (const id of ["NASDAQ:AAPL", "FX:EURUSD", "CME_MINI:ES1!", "COINBASE:BTCUSD", "BINANCE:BTCUSDT", "NASDAQ:BRK.B", "LSE:VOD", "TSE:7203", "HKEX:0700", "SSE:600519", "NSE:RELIANCE"]) {
+    for (const id of [
+      "NASDAQ:AAPL",
+      "FX:EURUSD",
+      "CME_MINI:ES1!",
+      "COINBASE:BTCUSD",
+      "BINANCE:BTCUSDT",
+      "NASDAQ:BRK.B",
+      "LSE:VOD",
+      "TSE:7203",
+      "HKEX:0700",
+      "SSE:600519",
+      "NSE:RELIANCE",
+    ]) {
       expect(from("yahoo", to("yahoo", id))).toBe(id);
     }
   });

@@ -12,14 +12,23 @@ export async function startAlphaVantage(opts: { throttles?: number; key?: string
   const server = startHttpServer({
     route(url) {
       const q = url.searchParams;
-      if (q.get("apikey") !== key) return { json: { "Error Message": "the parameter apikey is invalid or missing. Please claim your free API key on (https://www.alphavantage.co/support/#api-key)." } };
+      if (q.get("apikey") !== key)
+        return {
+          json: {
+            "Error Message": "the parameter apikey is invalid or missing. Please claim your free API key on (https://www.alphavantage.co/support/#api-key).",
+          },
+        };
       if (server.throttles > 0) {
         server.throttles--;
         return { json: AV_NOTE };
       }
       if (q.get("function") === "TIME_SERIES_DAILY" && q.get("symbol") === "IBM") return { json: equity.response };
       if (q.get("function") === "FX_DAILY" && q.get("from_symbol") === "EUR" && q.get("to_symbol") === "USD") return { json: fx.response };
-      return { json: { "Error Message": "Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for TIME_SERIES_DAILY." } };
+      return {
+        json: {
+          "Error Message": "Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for TIME_SERIES_DAILY.",
+        },
+      };
     },
     drift(json) {
       const c = structuredClone(json) as Record<string, any>;

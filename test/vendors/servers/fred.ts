@@ -9,7 +9,14 @@ export async function startFred(key = "test-key"): Promise<TestServer> {
     route(url) {
       const q = url.searchParams;
       if (q.get("api_key") !== key) {
-        return { status: 400, json: { error_code: 400, error_message: "Bad Request.  The value for variable api_key is not registered.  Read https://fred.stlouisfed.org/docs/api/api_key.html for more information." } };
+        return {
+          status: 400,
+          json: {
+            error_code: 400,
+            error_message:
+              "Bad Request.  The value for variable api_key is not registered.  Read https://fred.stlouisfed.org/docs/api/api_key.html for more information.",
+          },
+        };
       }
       if (q.get("series_id") !== f.ticker) return { status: 400, json: { error_code: 400, error_message: "Bad Request.  The series does not exist." } };
       const start = q.get("observation_start") ?? "0000";

@@ -2,7 +2,11 @@
 import { startHttpServer, type TestServer } from "./http.ts";
 
 /** Rows the america market holds: [symbol, close, volume]. */
-export const SCAN_ROWS: [string, number, number][] = Array.from({ length: 23 }, (_, i) => [`NASDAQ:T${String(i).padStart(3, "0")}`, 10 + i, 1_000_000 + i * 1000]);
+export const SCAN_ROWS: [string, number, number][] = Array.from({ length: 23 }, (_, i) => [
+  `NASDAQ:T${String(i).padStart(3, "0")}`,
+  10 + i,
+  1_000_000 + i * 1000,
+]);
 
 /** Start a screener server; columns served are `close` and `volume`. */
 export function startScanner(): TestServer {

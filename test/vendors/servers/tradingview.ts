@@ -64,7 +64,11 @@ export async function startTradingView(fixtureNames = ["tradingview_AAPL_1d.json
     const chunk = c.bars.slice(start, end);
     c.sent += chunk.length;
     if (!chunk.length && state.endOfHistory === "heartbeats") return;
-    const update = encodeMessage("timescale_update", [cs, { sds_1: { node: "svr", s: chunk.map((v, i) => ({ i: start + i, v })), ns: { d: "", indexes: [] }, t: "s1", lbs: {} } }, { index: c.bars.length - 1 }]);
+    const update = encodeMessage("timescale_update", [
+      cs,
+      { sds_1: { node: "svr", s: chunk.map((v, i) => ({ i: start + i, v })), ns: { d: "", indexes: [] }, t: "s1", lbs: {} } },
+      { index: c.bars.length - 1 },
+    ]);
     const dropNow = state.fault?.kind === "drop" && c.id <= state.fault.connections && chunk.length > 0;
     if (dropNow) {
       ws.send(update);
@@ -91,7 +95,9 @@ export async function startTradingView(fixtureNames = ["tradingview_AAPL_1d.json
     },
     websocket: {
       open(ws) {
-        ws.send(encodeFrame({ session_id: `<0.${ws.data.id}>_test`, timestamp: 1705000000, release: "registry.test", studies_metadata_hash: "x", protocol: "json" }));
+        ws.send(
+          encodeFrame({ session_id: `<0.${ws.data.id}>_test`, timestamp: 1705000000, release: "registry.test", studies_metadata_hash: "x", protocol: "json" }),
+        );
         ws.data.timer = setInterval(() => {
           if (ws.data.silent) return;
           ws.send(encodeFrame(`~h~${++hb}`));

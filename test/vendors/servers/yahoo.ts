@@ -22,7 +22,13 @@ function synthetic(ticker: string, interval: string, p1: number, p2: number): Ch
   const px = ts.map((t) => 100 + (t % 1000) / 100);
   return {
     chart: {
-      result: [{ meta: { symbol: ticker, exchangeTimezoneName: "America/New_York", gmtoffset: -18000, dataGranularity: interval }, timestamp: ts, indicators: { quote: [{ open: px, high: px.map((p) => p + 1), low: px.map((p) => p - 1), close: px, volume: px.map(() => 1000) }] } }],
+      result: [
+        {
+          meta: { symbol: ticker, exchangeTimezoneName: "America/New_York", gmtoffset: -18000, dataGranularity: interval },
+          timestamp: ts,
+          indicators: { quote: [{ open: px, high: px.map((p) => p + 1), low: px.map((p) => p - 1), close: px, volume: px.map(() => 1000) }] },
+        },
+      ],
       error: null,
     },
   };
@@ -30,7 +36,18 @@ function synthetic(ticker: string, interval: string, p1: number, p2: number): Ch
 
 /** Yahoo's `meta` block as it comes for a real equity (abridged). */
 function meta(ticker: string, interval: string) {
-  return { currency: "USD", symbol: ticker, exchangeName: "NMS", instrumentType: "EQUITY", gmtoffset: -18000, timezone: "EST", exchangeTimezoneName: "America/New_York", dataGranularity: interval, range: "", validRanges: ["1d", "5d", "1mo", "max"] };
+  return {
+    currency: "USD",
+    symbol: ticker,
+    exchangeName: "NMS",
+    instrumentType: "EQUITY",
+    gmtoffset: -18000,
+    timezone: "EST",
+    exchangeTimezoneName: "America/New_York",
+    dataGranularity: interval,
+    range: "",
+    validRanges: ["1d", "5d", "1mo", "max"],
+  };
 }
 
 /**
@@ -50,7 +67,10 @@ function noBars(ticker: string, interval: string, p1: number, p2: number): { sta
     case "NONE":
       return { json: { chart: { result: [], error: null } } };
     case "UNLISTED":
-      return { status: 400, json: { chart: { result: null, error: { code: "Bad Request", description: `Data doesn't exist for startDate = ${p1}, endDate = ${p2}` } } } };
+      return {
+        status: 400,
+        json: { chart: { result: null, error: { code: "Bad Request", description: `Data doesn't exist for startDate = ${p1}, endDate = ${p2}` } } },
+      };
   }
   return undefined;
 }
@@ -89,7 +109,12 @@ export async function startYahoo(fixtureNames = ["yahoo_AAPL_1d.json", "yahoo_EU
     empty(url) {
       // What Yahoo answers for a range without trading: meta, no timestamp, an empty quote block.
       const ticker = decodeURIComponent(url.pathname.split("/").pop() ?? "");
-      return { chart: { result: [{ meta: { symbol: ticker, exchangeTimezoneName: "America/New_York", gmtoffset: -18000 }, indicators: { quote: [{}] } }], error: null } };
+      return {
+        chart: {
+          result: [{ meta: { symbol: ticker, exchangeTimezoneName: "America/New_York", gmtoffset: -18000 }, indicators: { quote: [{}] } }],
+          error: null,
+        },
+      };
     },
   });
 }

@@ -11,7 +11,7 @@ import { DAY_MS, nthWeekday } from "../dates.ts";
 import { computed, dates, fixed, MON, type Rule, THU, TUE, WED } from "../rules.ts";
 import { type CalendarSpec, defineCalendar, type SpecialSession } from "../spec.ts";
 import { CMES_SPEC } from "./cmes.ts";
-import { christmas, goodFriday, independenceDay, juneteenth, laborDay, memorialDay, mlkDay, newYearsDay, presidentsDay, thanksgiving } from "./us.ts";
+import { christmas, goodFriday, NYSE_HOLIDAYS, newYearsDay } from "./us.ts";
 
 const MOURNING_1994 = "National Day of Mourning (Richard Nixon)";
 const MOURNING_2004 = "National Day of Mourning (Ronald Reagan)";
@@ -103,19 +103,7 @@ export const CMES_AGRI = defineCalendar({
   title: "CME Globex grains and oilseeds (ZC, ZS, ZW, ZL, ZM)",
   parent: "CMES",
   hours: [{ open: "19:00", close: "13:20", lunch: ["07:45", "08:30"] }],
-  holidays: [
-    newYearsDay,
-    mlkDay,
-    presidentsDay,
-    goodFriday(),
-    memorialDay,
-    juneteenth,
-    independenceDay,
-    laborDay,
-    thanksgiving,
-    christmas,
-    dates(MOURNING_1994, ["1994-04-27"]),
-  ],
+  holidays: [...NYSE_HOLIDAYS, dates(MOURNING_1994, ["1994-04-27"])],
   earlyCloses: [
     {
       close: "12:05",

@@ -18,28 +18,10 @@ import { InputError } from "../../../src/errors.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "../../../src/lakehouse/runs.ts";
 import { clearSecrets, registerSecrets } from "../../../src/redact.ts";
 import { tempDir } from "../../helpers/cli.ts";
+import { runRecord } from "../../helpers/run-record.ts";
 
 const { dir, cleanup } = tempDir("dqctl-runs-");
 afterAll(() => cleanup());
-
-function record(runId: string, extra: Partial<RunRecord> = {}): RunRecord {
-  return {
-    schema: "dqctl.run/v1",
-    runId,
-    command: "audit",
-    version: "0.3.0",
-    startedAt: "2026-11-21T06:00:00.000Z",
-    finishedAt: "2026-11-21T06:00:01.000Z",
-    status: "ok",
-    exitCode: 0,
-    counts: {},
-    inputs: [],
-    outputs: [],
-    symbols: [],
-    findings: [],
-    ...extra,
-  };
-}
 
 /** The last `n` bytes of a file, read in place. */
 function tail(path: string, n: number): string {
@@ -68,23 +50,23 @@ describe("appendRunRecord", () => {
     closeSync(fd);
 
     const t0 = performance.now();
-    appendRunRecord(lh, record("after-torn"));
+    appendRunRecord(lh, runRecord("after-torn"));
     const ms = performance.now() - t0;
     // Reading 1.1 GB takes seconds (and as much memory); a 1-byte positioned read takes well under one.
     expect(ms).toBeLessThan(500);
-    const line = JSON.stringify(record("after-torn"));
+    const line = JSON.stringify(runRecord("after-torn"));
     expect(tail(path, torn.length + line.length + 2)).toBe(`${torn}\n${line}\n`);
     expect(statSync(path).size).toBe(size + line.length + 2);
 
-    appendRunRecord(lh, record("next"));
-    expect(tail(path, line.length + 2)).toEndWith(`}\n${JSON.stringify(record("next"))}\n`);
+    appendRunRecord(lh, runRecord("next"));
+    expect(tail(path, line.length + 2)).toEndWith(`}\n${JSON.stringify(runRecord("next"))}\n`);
   });
 
   test("a file ending in a newline, and a missing file, get no extra newline", () => {
     const lh = join(dir, "plain");
-    appendRunRecord(lh, record("a"));
-    appendRunRecord(lh, record("b"));
-    expect(readFileSync(join(lh, "runs.jsonl"), "utf8")).toBe(`${JSON.stringify(record("a"))}\n${JSON.stringify(record("b"))}\n`);
+    appendRunRecord(lh, runRecord("a"));
+    appendRunRecord(lh, runRecord("b"));
+    expect(readFileSync(join(lh, "runs.jsonl"), "utf8")).toBe(`${JSON.stringify(runRecord("a"))}\n${JSON.stringify(runRecord("b"))}\n`);
     expect(readRunRecords(lh).map((r) => r.runId)).toEqual(["a", "b"]);
   });
 
@@ -94,7 +76,7 @@ describe("appendRunRecord", () => {
     const outside = join(dir, "outside.jsonl");
     writeFileSync(outside, "precious\n");
     symlinkSync(outside, join(lh, "runs.jsonl"));
-    for (const act of [() => appendRunRecord(lh, record("x")), () => assertRunsAppendable(lh)]) {
+    for (const act of [() => appendRunRecord(lh, runRecord("x")), () => assertRunsAppendable(lh)]) {
       let err: unknown;
       try {
         act();
@@ -112,7 +94,7 @@ describe("appendRunRecord", () => {
     const lh = join(dir, "folder");
     mkdirSync(join(lh, "runs.jsonl"), { recursive: true });
     expect(() => assertRunsAppendable(lh)).toThrow(`${join(lh, "runs.jsonl")} is not a regular file`);
-    expect(() => appendRunRecord(lh, record("x"))).toThrow(InputError);
+    expect(() => appendRunRecord(lh, runRecord("x"))).toThrow(InputError);
   });
 
   test("the probe writes nothing, even to a lakehouse without runs.jsonl", () => {
@@ -126,7 +108,7 @@ describe("appendRunRecord", () => {
     const lh = join(dir, "redacted");
     registerSecrets(["run-record-secret-1"]);
     try {
-      appendRunRecord(lh, record("r", { inputs: [{ name: "https://u:pw@h/x?token=run-record-secret-1", kind: "vendor" }] }));
+      appendRunRecord(lh, runRecord("r", { inputs: [{ name: "https://u:pw@h/x?token=run-record-secret-1", kind: "vendor" }] }));
     } finally {
       clearSecrets();
     }

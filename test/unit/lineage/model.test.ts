@@ -5,28 +5,14 @@ import { slaFindings } from "../../../src/lineage/index.ts";
 import { type LineageMeasures, lastRun, measureNode, runAsOf, type SeriesMeasure } from "../../../src/lineage/measure.ts";
 import { NODE_IDS, resolveLineage } from "../../../src/lineage/model.ts";
 import { datasetName, runUuid } from "../../../src/lineage/openlineage.ts";
+import { runRecord } from "../../helpers/run-record.ts";
 
 const NOW = Date.parse("2026-11-21T06:00:00Z");
 const nodes = resolveLineage({}).nodes;
 const node = (id: string) => nodes.find((n) => n.id === id)!;
 
 function rec(runId: string, command: string, extra: Partial<RunRecord> = {}): RunRecord {
-  return {
-    schema: "dqctl.run/v1",
-    runId,
-    command,
-    version: "0.3.0",
-    startedAt: "2026-11-24T12:00:00.000Z",
-    finishedAt: "2026-11-24T12:00:01.000Z",
-    status: "ok",
-    exitCode: 0,
-    counts: {},
-    inputs: [],
-    outputs: [],
-    symbols: [],
-    findings: [],
-    ...extra,
-  };
+  return runRecord(runId, { command, startedAt: "2026-11-24T12:00:00.000Z", finishedAt: "2026-11-24T12:00:01.000Z", ...extra });
 }
 
 function series(over: Partial<SeriesMeasure>): SeriesMeasure {

@@ -7,25 +7,11 @@ import { appendRunRecord, type RunRecord, readRunRecords } from "../../../src/la
 import { measureLineage } from "../../../src/lineage/measure.ts";
 import { resolveLineage } from "../../../src/lineage/model.ts";
 import { DEMO_NOW, tempDir } from "../../helpers/cli.ts";
+import { runRecord } from "../../helpers/run-record.ts";
 import { buildDemo, dq } from "./_helpers.ts";
 
 function record(runId: string, command: string, extra: Partial<RunRecord> = {}): RunRecord {
-  return {
-    schema: "dqctl.run/v1",
-    runId,
-    command,
-    version: "0.3.0",
-    startedAt: "2026-11-21T06:00:00.000Z",
-    finishedAt: "2026-11-21T06:00:01.000Z",
-    status: "ok",
-    exitCode: 0,
-    counts: {},
-    inputs: [],
-    outputs: [],
-    symbols: [],
-    findings: [],
-    ...extra,
-  };
+  return runRecord(runId, { command, ...extra });
 }
 
 function ctxFor(lakehouse: string, warnings: string[]): RunContext {

@@ -15,7 +15,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../../src/errors.ts";
-import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "../../../src/lakehouse/runs.ts";
+import { appendRunRecord, assertRunsAppendable, readRunRecords } from "../../../src/lakehouse/runs.ts";
 import { clearSecrets, registerSecrets } from "../../../src/redact.ts";
 import { tempDir } from "../../helpers/cli.ts";
 import { runRecord } from "../../helpers/run-record.ts";

@@ -10,6 +10,7 @@ import { ConfigError } from "../src/errors.ts";
 import { appendRunRecord } from "../src/lakehouse/runs.ts";
 import { parseDuration, parseInstant } from "../src/model/parse.ts";
 import { parseRunId } from "../src/model/run-id.ts";
+import { parsePriceBasis } from "../src/pipeline/price.ts";
 import { loadReferenceData } from "../src/pipeline/reference.ts";
 import { redactSecrets, registerSecrets } from "../src/redact.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
@@ -32,6 +33,8 @@ export interface GlobalFlags {
   "wait-lock"?: string;
   quiet?: boolean;
   verbose?: boolean;
+  /** ingest, repair, flow: the price basis (raw or adjusted). */
+  price?: string;
 }
 
 /** A command invocation's resolved context. */
@@ -106,6 +109,7 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
     waitLockMs,
     runId: runId ?? newRunId(now),
     reference,
+    price: flags.price !== undefined ? parsePriceBasis(flags.price) : (config.price ?? "raw"),
   };
   setCurrent({ command, runId: ctx.runId, started, out, note: (line) => consola.info(line) });
   return { command, ctx, config, json: out.format === "json", out, failOn: failRaw as FailOn, started, consola };

@@ -48,4 +48,10 @@ export const vendorArgs = {
     description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column",
     valueHint: "PATH",
   },
+  price: {
+    type: "string",
+    description:
+      "Prices to store where the vendor gives both: raw (its close, the default) or adjusted (its adjusted close, O/H/L scaled alike); config price. Recorded in the catalog; a stored series is never mixed",
+    valueHint: "raw|adjusted",
+  },
 } as const satisfies Record<string, ArgDef>;

@@ -30,4 +30,6 @@ export interface RunContext {
   runId: string;
   /** Holidays and session overrides from config/reference (absent: the built-in rules). */
   reference?: ReferenceOverrides;
+  /** Which price ingest and repair store (--price, config `price`): the vendor's close or adjusted close; absent: raw. */
+  price?: "raw" | "adjusted";
 }

@@ -4,6 +4,7 @@ import type { Finding } from "../model/finding.ts";
 import { INTERVAL_NAMES, isInterval } from "../model/interval.ts";
 import { ALL_CHECKS, CONFIGURABLE_CODES, codeInfo } from "./registry.ts";
 import { findSplits, splitParams, splitSuspected } from "./split_suspected.ts";
+import { findUnadjustedSplits, splitUnadjusted } from "./split_unadjusted.ts";
 import { type Check, type CheckInput, type CheckOptions, checkOptions } from "./types.ts";
 
 export { ALL_CHECKS } from "./registry.ts";
@@ -62,9 +63,16 @@ export function runChecks(input: CheckInput, options: Map<string, CheckOptions>,
   const splitOpts = options.get(splitSuspected.code)?.at(input.interval);
   let seen = input;
   // split_suspected's own run finds them again for its evidence: a cheap pass (most bars stop at the gap test).
-  if (!empty && !input.splits && splitOpts?.enabled) {
-    const splits = findSplits(input.bars, splitParams(splitOpts));
-    if (splits.length) seen = { ...input, splits: splits.map((s) => ({ index: s.index, factor: s.factor })) };
+  // Splits the vendor recorded that show in the prices (split_unadjusted's) are marked the same way.
+  if (!empty && !input.splits) {
+    const marks = new Map<number, number>();
+    if (options.get(splitUnadjusted.code)?.at(input.interval).enabled) for (const s of findUnadjustedSplits(input.bars)) marks.set(s.index, s.factor);
+    if (splitOpts?.enabled) for (const s of findSplits(input.bars, splitParams(splitOpts))) if (!marks.has(s.index)) marks.set(s.index, s.factor);
+    if (marks.size)
+      seen = {
+        ...input,
+        splits: [...marks].sort((a, b) => a[0] - b[0]).map(([index, factor]) => ({ index, factor })),
+      };
   }
   for (const check of checks) {
     const opts = options.get(check.code)?.at(input.interval);

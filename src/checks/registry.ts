@@ -5,6 +5,7 @@ import { CROSS_SOURCE_DRIFT_META, MISSING_ROWS_META, STALE_SERIES_META, STALENES
 import { badValue } from "./bad_value.ts";
 import { coverage } from "./coverage.ts";
 import { duplicateRows } from "./duplicate_rows.ts";
+import { EMPTY_ROWS_META } from "./empty_rows.ts";
 import { falseTick } from "./false_tick.ts";
 import { flatPrices } from "./flat_prices.ts";
 import { gap } from "./gap.ts";
@@ -14,6 +15,7 @@ import { offTick } from "./off_tick.ts";
 import { ohlcInconsistent } from "./ohlc_inconsistent.ts";
 import { priceStall } from "./price_stall.ts";
 import { splitSuspected } from "./split_suspected.ts";
+import { splitUnadjusted } from "./split_unadjusted.ts";
 import { stale } from "./stale.ts";
 import { QUALITY_SCORE_META } from "./status.ts";
 import { toxicReturn } from "./toxic_return.ts";
@@ -34,6 +36,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ohlcInconsistent,
   flatPrices,
   offTick,
+  splitUnadjusted,
   splitSuspected,
   toxicReturn,
   volumeSpike,
@@ -103,6 +106,7 @@ export const CODES: readonly CodeInfo[] = [
     },
     "without a calendar nothing can be judged; map the exchange instead",
   ),
+  { code: "empty_rows", reportedBy: "ingest, flow", ...EMPTY_ROWS_META, configurable: true },
   fixed(
     "future_bar",
     "ingest, repair, flow",

@@ -1,3 +1,4 @@
+import { recordedSplit } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { MEAN_AD_TO_SD, medianOfSorted, SortedWindow, zOf } from "./robust.ts";
 import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE, type SplitMark } from "./types.ts";
@@ -192,7 +193,8 @@ export const splitSuspected: Check = {
   run(input, opts) {
     const p = splitParams(opts);
     const b = input.bars;
-    const splits = findSplits(b, p);
+    // A bar the vendor records as a split is judged by split_unadjusted, which knows the factor.
+    const splits = findSplits(b, p).filter((s) => recordedSplit(b, s.index) === undefined);
     if (!splits.length) return [];
     const evidence = splits.slice(0, MAX_EVIDENCE).map((s) => ({
       timestamp: iso(b.timestamp[s.index]!),

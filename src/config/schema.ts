@@ -51,6 +51,8 @@ export const ConfigSchema = v.strictObject({
   lakehouse: v.optional(v.string()),
   interval: v.optional(v.string()),
   referenceDir: v.optional(v.string()),
+  /** Stored prices: the vendor's close (raw, the default) or its adjusted close (adjusted); --price overrides it. */
+  price: v.optional(v.picklist(["raw", "adjusted"])),
   checks: v.optional(v.record(v.string(), CheckOptions)),
   vendors: v.optional(v.record(v.string(), VendorOptions)),
   instruments: v.optional(v.record(v.string(), Instrument)),

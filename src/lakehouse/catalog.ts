@@ -16,6 +16,8 @@ const EntrySchema = v.object({
   source: v.string(),
   ingestedAt: v.string(),
   qualityScore: v.nullable(v.number()),
+  /** The price basis of the stored bars (--price); absent in entries written before it: raw. */
+  price: v.optional(v.picklist(["raw", "adjusted"])),
 });
 const CatalogSchema = v.object({ schema: v.literal("dqctl.catalog/v1"), entries: v.array(EntrySchema) });
 

@@ -2,7 +2,7 @@
 import * as arrow from "apache-arrow";
 import { parquetWasmBytes } from "#runtime/wasm.ts";
 import { InputError } from "../errors.ts";
-import { allocBars, BAR_COLUMNS, type Bars, barCount } from "../model/bars.ts";
+import { ACTION_COLUMNS, allocActions, allocBars, BAR_COLUMNS, type Bars, barCount, hasActions } from "../model/bars.ts";
 import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 
 type ParquetWasm = typeof import("parquet-wasm/esm");
@@ -33,9 +33,14 @@ const FIELDS = [
   new arrow.Field("timestamp", new arrow.TimestampMillisecond("UTC"), false),
   ...BAR_COLUMNS.slice(1).map((c) => new arrow.Field(c, new arrow.Float64(), false)),
 ];
-const SCHEMA = new arrow.Schema(FIELDS);
+/**
+ * The corporate-action columns (nullable DOUBLE, null where nothing is recorded), written after the OHLCV columns
+ * only when the series carries any: a series without them keeps the six-column schema, byte for byte.
+ */
+export const ACTION_FIELDS: Readonly<Record<(typeof ACTION_COLUMNS)[number], string>> = { adjClose: "adj_close", dividend: "dividend", split: "split_factor" };
+const WITH_ACTIONS = [...FIELDS, ...ACTION_COLUMNS.map((c) => new arrow.Field(ACTION_FIELDS[c], new arrow.Float64(), true))];
 
-/** Encode bars as a snappy Parquet file with the lakehouse schema. */
+/** Encode bars as a snappy Parquet file with the lakehouse schema (plus the corporate-action columns when it has any). */
 export function encodeBars(bars: Bars): Uint8Array {
   const p = engine();
   const n = barCount(bars);
@@ -45,8 +50,12 @@ export function encodeBars(bars: Bars): Uint8Array {
     arrow.makeData({ type: FIELDS[0]!.type as arrow.TimestampMillisecond, length: n, nullCount: 0, data: ts }),
     ...BAR_COLUMNS.slice(1).map((c) => arrow.makeData({ type: new arrow.Float64(), length: n, nullCount: 0, data: bars[c] })),
   ];
-  const struct = arrow.makeData({ type: new arrow.Struct(FIELDS), length: n, nullCount: 0, children });
-  const table = new arrow.Table(SCHEMA, [new arrow.RecordBatch(SCHEMA, struct)]);
+  const actions = hasActions(bars.actions) ? bars.actions : undefined;
+  if (actions) for (const c of ACTION_COLUMNS) children.push(nullableDoubles(actions[c]));
+  const fields = actions ? WITH_ACTIONS : FIELDS;
+  const schema = new arrow.Schema(fields);
+  const struct = arrow.makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children });
+  const table = new arrow.Table(schema, [new arrow.RecordBatch(schema, struct)]);
   const wasmTable = p.Table.fromIPCStream(arrow.tableToIPC(table, "stream"));
   const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
   return p.writeParquet(wasmTable, props);
@@ -77,6 +86,14 @@ export function encodeMatrix(timestamps: Float64Array, columns: readonly MatrixC
   const wasmTable = p.Table.fromIPCStream(arrow.tableToIPC(table, "stream"));
   const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
   return p.writeParquet(wasmTable, props);
+}
+
+/** A nullable DOUBLE column: NaN is written as null (what pandas, pyarrow and DuckDB read as missing). */
+function nullableDoubles(values: Float64Array): arrow.Data<arrow.Float64> {
+  const n = values.length;
+  const valid = Uint8Array.from(values, (x) => (x === x ? 1 : 0));
+  const { bitmap, nulls } = packValidity(valid, n);
+  return arrow.makeData({ type: new arrow.Float64(), length: n, nullCount: nulls, data: values, ...(nulls ? { nullBitmap: bitmap } : {}) });
 }
 
 // Arrow validity bitmaps are LSB-first bits, one per row.
@@ -137,6 +154,19 @@ export function tableToBars(table: arrow.Table, label: string): Bars {
       throw new InputError(`${label}: column ${c} has type ${field.type}, expected DOUBLE`, "rewrite the file with float64 OHLCV columns");
     }
     copyColumn(table.getChild(c)!, out[c], 1, label, c);
+  }
+  // Corporate-action columns are optional (files written before them, or series without any, lack them).
+  const present = ACTION_COLUMNS.filter((c) => names.includes(ACTION_FIELDS[c]));
+  if (present.length) {
+    const a = allocActions(n);
+    for (const c of present) {
+      const name = ACTION_FIELDS[c];
+      const field = table.schema.fields.find((f) => f.name === name)!;
+      if (!arrow.DataType.isFloat(field.type) && !arrow.DataType.isInt(field.type))
+        throw new InputError(`${label}: column ${name} has type ${field.type}, expected DOUBLE`, "rewrite the file with float64 corporate-action columns");
+      copyColumn(table.getChild(name)!, a[c], 1, label, name);
+    }
+    out.actions = a;
   }
   return out;
 }

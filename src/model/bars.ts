@@ -6,10 +6,42 @@ export interface Bars {
   low: Float64Array;
   close: Float64Array;
   volume: Float64Array;
+  /** Corporate actions, when the vendor gives them (absent: the vendor says nothing about them). */
+  actions?: CorporateActions;
+}
+
+/**
+ * Corporate actions beside the bars, one value per bar, NaN where nothing is recorded (stored as null):
+ * `adjClose` the vendor's adjusted close (splits and dividends), `dividend` the cash dividend going ex on that bar,
+ * `split` the split factor taking effect on that bar (new shares per old share: 5 for 5:1, 0.1 for a 1:10 reverse split).
+ */
+export interface CorporateActions {
+  adjClose: Float64Array;
+  dividend: Float64Array;
+  split: Float64Array;
 }
 
 export const PRICE_COLUMNS = ["open", "high", "low", "close"] as const;
 export const BAR_COLUMNS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
+export const ACTION_COLUMNS = ["adjClose", "dividend", "split"] as const;
+
+/** Allocate corporate-action columns of `n` bars, every value NaN (nothing recorded). */
+export function allocActions(n: number): CorporateActions {
+  return { adjClose: new Float64Array(n).fill(Number.NaN), dividend: new Float64Array(n).fill(Number.NaN), split: new Float64Array(n).fill(Number.NaN) };
+}
+
+/** True when any bar records a corporate action or an adjusted close. */
+export function hasActions(a: CorporateActions | undefined): a is CorporateActions {
+  if (!a) return false;
+  for (const col of ACTION_COLUMNS) for (const x of a[col]) if (x === x) return true;
+  return false;
+}
+
+/** The split factor the vendor recorded on bar `i` (new shares per old), or undefined when it recorded none. */
+export function recordedSplit(b: Bars, i: number): number | undefined {
+  const f = b.actions?.split[i];
+  return f !== undefined && f > 0 && f !== 1 && f !== Infinity ? f : undefined;
+}
 
 /** Allocate a zeroed series of `n` bars. */
 export function allocBars(n: number): Bars {
@@ -28,13 +60,18 @@ export function barCount(b: Bars): number {
   return b.timestamp.length;
 }
 
-/** Select rows by index into a new series. */
+/** Select rows by index into a new series (corporate actions travel with their bars). */
 export function takeRows(b: Bars, idx: ArrayLike<number>): Bars {
   const out = allocBars(idx.length);
   for (const col of BAR_COLUMNS) {
     const src = b[col];
     const dst = out[col];
     for (let i = 0; i < idx.length; i++) dst[i] = src[idx[i]!]!;
+  }
+  if (b.actions) {
+    const a = allocActions(idx.length);
+    for (const col of ACTION_COLUMNS) for (let i = 0; i < idx.length; i++) a[col][i] = b.actions[col][idx[i]!]!;
+    out.actions = a;
   }
   return out;
 }
@@ -69,11 +106,15 @@ export function mergeBars(stored: Bars, incoming: Bars): Bars {
   const na = barCount(a);
   const nb = barCount(b);
   const out = allocBars(na + nb);
+  // Either side's corporate actions are kept; rows of a side without them record none.
+  const acts = a.actions || b.actions ? allocActions(na + nb) : undefined;
+  if (acts) out.actions = acts;
   let i = 0;
   let j = 0;
   let k = 0;
   const copy = (src: Bars, r: number) => {
     for (const col of BAR_COLUMNS) out[col][k] = src[col][r]!;
+    if (acts && src.actions) for (const col of ACTION_COLUMNS) acts[col][k] = src.actions[col][r]!;
     k++;
   };
   while (i < na || j < nb) {
@@ -89,7 +130,7 @@ export function mergeBars(stored: Bars, incoming: Bars): Bars {
 
 /** Rows [from, to) as views (no copy). */
 export function sliceBars(b: Bars, from: number, to: number): Bars {
-  return {
+  const out: Bars = {
     timestamp: b.timestamp.subarray(from, to),
     open: b.open.subarray(from, to),
     high: b.high.subarray(from, to),
@@ -97,15 +138,28 @@ export function sliceBars(b: Bars, from: number, to: number): Bars {
     close: b.close.subarray(from, to),
     volume: b.volume.subarray(from, to),
   };
+  if (b.actions)
+    out.actions = {
+      adjClose: b.actions.adjClose.subarray(from, to),
+      dividend: b.actions.dividend.subarray(from, to),
+      split: b.actions.split.subarray(from, to),
+    };
+  return out;
 }
 
-/** True when both series hold identical values. */
+/** True when both series hold identical values (corporate actions included; absent ones are all NaN). */
 export function barsEqual(a: Bars, b: Bars): boolean {
   if (barCount(a) !== barCount(b)) return false;
   for (const col of BAR_COLUMNS) {
     const x = a[col];
     const y = b[col];
     for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  }
+  if (!a.actions && !b.actions) return true;
+  for (const col of ACTION_COLUMNS) {
+    const x = a.actions?.[col];
+    const y = b.actions?.[col];
+    for (let i = 0; i < barCount(a); i++) if (!Object.is(x ? x[i] : Number.NaN, y ? y[i] : Number.NaN)) return false;
   }
   return true;
 }

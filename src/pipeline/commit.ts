@@ -14,6 +14,7 @@ import { intervalMs } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, SymbolReport } from "../report/summary.ts";
 import { assess } from "./assess.ts";
+import { assertSameBasis, choosePrice } from "./price.ts";
 import { profileOf, type Target } from "./targets.ts";
 
 /** The lakehouse state a writer holds while it has the lock. */
@@ -56,7 +57,7 @@ export function commitBatch(s: WriteSession): void {
 }
 
 /** The codes whose findings make an asset toxic (a forced re-ingest with clean data clears them from the registry). */
-const TOXIC_CODES = new Set(["toxic_return", "volume_spike", "price_stall", "split_suspected"]);
+const TOXIC_CODES = new Set(["toxic_return", "volume_spike", "price_stall", "split_suspected", "split_unadjusted"]);
 
 export type CommitOutcome = "written" | "unchanged" | "quarantined";
 
@@ -117,8 +118,12 @@ export function commitSeries(
   clearToxic = false,
 ): Commit {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
-  const merged = stored ? mergeBars(stored.bars, incoming) : incoming;
   const prev = s.catalog.get(t.sym.id, t.interval);
+  // The run's price basis (--price): refused when it differs from the stored series', applied before the merge.
+  const price = ctx.price ?? "raw";
+  assertSameBasis(`${t.sym.id} ${t.interval}`, prev, stored !== undefined, price);
+  incoming = choosePrice(incoming, price);
+  const merged = stored ? mergeBars(stored.bars, incoming) : incoming;
   const verdict = assess(ctx, prev ? { ...t, entry: prev } : t, merged, s.options);
   const now = ctx.now.toISOString();
   const entry = s.health.ensure(t.sym.id);
@@ -168,6 +173,7 @@ export function commitSeries(
       source,
       ingestedAt: now,
       qualityScore: verdict.qualityScore,
+      price,
     });
     s.batch.touchCatalog(t.sym.id, t.interval);
   }
@@ -181,7 +187,7 @@ export function commitSeries(
     findings: verdict.findings,
     merged,
     output: { name: file, kind: "parquet", sha256: sha!, symbol: t.sym.id, interval: t.interval, rows: barCount(merged) },
-    report: { ...base, status: verdict.status, rows: barCount(merged), ...seriesRange(merged), qualityScore: verdict.qualityScore, outcome },
+    report: { ...base, status: verdict.status, rows: barCount(merged), ...seriesRange(merged), qualityScore: verdict.qualityScore, outcome, price },
   };
 }
 

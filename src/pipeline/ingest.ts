@@ -1,5 +1,6 @@
 import { calendarFor } from "../calendar/index.ts";
 import { duplicateRows } from "../checks/duplicate_rows.ts";
+import { emptyRowsFinding } from "../checks/empty_rows.ts";
 import { resolveCheckOptions, runChecks } from "../checks/index.ts";
 import { staleness } from "../checks/stale.ts";
 import { unsorted } from "../checks/unsorted.ts";
@@ -194,10 +195,16 @@ interface JobResult {
 
 function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchResult, opts: IngestOptions): JobResult {
   const { t } = job;
+  // Rows the vendor's file held with every OHLCV cell empty were dropped by the vendor; they are reported here.
+  const empty = emptyRowsFinding({ symbol: t.sym.id, interval: t.interval }, fetched.emptyRows, s.options.get("empty_rows")?.at(t.interval));
+  const dropped = empty ? [empty] : [];
   if (barCount(fetched.bars) === 0) {
     const msg = `${opts.vendor.name} returned no bars for ${t.sym.id} ${t.interval}${fetched.ticker ? ` (${fetched.ticker})` : ""}`;
     const severity = job.pass === "missing" ? s.options.get("no_data")!.severity("error") : "warning";
-    return { outcome: "no_data", findings: [{ code: "no_data", severity, symbol: t.sym.id, interval: t.interval, message: msg, metrics: { rows: 0 } }] };
+    return {
+      outcome: "no_data",
+      findings: [...dropped, { code: "no_data", severity, symbol: t.sym.id, interval: t.interval, message: msg, metrics: { rows: 0 } }],
+    };
   }
   // Every vendor's bars are range-checked before anything else reads them (the file vendor does it per row already).
   const bad = firstOutsideWindow(fetched.bars.timestamp);
@@ -209,7 +216,7 @@ function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchRes
   }
   if (fetched.partial) ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
   // Repeated or descending rows in what the vendor sent are reported, then normalised away.
-  const raw = runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.calendar, ctx.reference)), s.options, [duplicateRows, unsorted]);
+  const raw = [...dropped, ...runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.calendar, ctx.reference)), s.options, [duplicateRows, unsorted])];
   const fit = holdBackUnfinished(ctx, t, normalizeBars(fetched.bars));
   if (fit.heldBack) ctx.log.debug(`${t.sym.id} ${t.interval}: ${fit.heldBack} unfinished or future bar(s) not committed`);
   if (barCount(fit.bars) === 0 && !job.stored) {

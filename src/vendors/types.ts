@@ -25,6 +25,8 @@ export interface FetchResult {
   ticker?: string;
   /** Wall time spent, ms (for latency percentiles). */
   latencyMs?: number;
+  /** Rows the source held with every OHLCV cell empty (file vendor): dropped, reported by ingest as `empty_rows`. */
+  emptyRows?: { file: string; lines: number[]; unit: "line" | "row" };
 }
 
 /** A bar source. Vendors never write files. */

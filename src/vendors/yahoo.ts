@@ -7,7 +7,11 @@
  *   A null volume alone keeps the bar with volume 0 (Yahoo has no volume for FX and indices).
  * - 4h is refused: Yahoo has no native 4h bars, and building them from 1h would have to invent an anchoring
  *   (UTC or session open) the calendars may not expect. Use 1h here, or binance/tradingview for 4h.
- * - Prices are Yahoo's `quote` (split-adjusted, not dividend-adjusted); `adjclose` is ignored.
+ * - Prices are Yahoo's `quote` (split-adjusted, not dividend-adjusted). Its corporate actions are kept beside them:
+ *   `indicators.adjclose` (adjusted for splits and dividends) as the adjusted close, and the `events=div,splits`
+ *   answer (`events.dividends` amounts and `events.splits` numerator/denominator, keyed by the ex-date's timestamp)
+ *   on the bar of that timestamp (or the first bar after it). As the quote is split-adjusted, a recorded split
+ *   shows no step (split_unadjusted stays silent); `--price adjusted` takes the adjusted close.
  * - A known symbol with no bars in the range is zero bars (ingest reports `no_data`): a chart result without
  *   `timestamp` (and `quote: [{}]`, or no quote at all), an empty `result`, or HTTP 400 "Data doesn't exist for
  *   startDate …". An unknown symbol (`error.code` "Not Found", HTTP 404) stays a vendor error.
@@ -88,6 +92,8 @@ export function yahooWindows(
 
 const Num = v.nullable(v.number());
 const Series = v.optional(v.array(Num));
+const Dividend = v.looseObject({ amount: v.number(), date: v.number() });
+const SplitEvent = v.looseObject({ date: v.number(), numerator: v.number(), denominator: v.number() });
 const ChartBody = v.object({
   chart: v.object({
     result: v.nullable(
@@ -97,8 +103,13 @@ const ChartBody = v.object({
           timestamp: v.optional(v.array(v.number())),
           // A range without bars comes with `quote: [{}]`, or an `indicators` without `quote`, or none at all.
           indicators: v.optional(
-            v.object({ quote: v.optional(v.array(v.object({ open: Series, high: Series, low: Series, close: Series, volume: Series }))) }),
+            v.object({
+              quote: v.optional(v.array(v.object({ open: Series, high: Series, low: Series, close: Series, volume: Series }))),
+              adjclose: v.optional(v.array(v.object({ adjclose: Series }))),
+            }),
           ),
+          // Asked for with events=div,splits; keyed by the event's timestamp (seconds) as a string.
+          events: v.optional(v.looseObject({ dividends: v.optional(v.record(v.string(), Dividend)), splits: v.optional(v.record(v.string(), SplitEvent)) })),
         }),
       ),
     ),
@@ -137,9 +148,13 @@ export function parseYahooChart(body: unknown, req: FetchRequest, what: string, 
     if (!col) throw drift(what, req, `chart.result.0.indicators.quote.0.${k} missing`);
     if (col.length !== ts.length) throw drift(what, req, `quote.${k} has ${col.length} values for ${ts.length} timestamps`);
   }
+  const adj = r.indicators?.adjclose?.[0]?.adjclose;
+  if (adj && adj.length !== ts.length) throw drift(what, req, `adjclose has ${adj.length} values for ${ts.length} timestamps`);
+  const events = eventsByBar(ts, r.events);
   // Daily stamps (the open, or midnight in the exchange's zone) become session dates; others are kept and reported.
   const labeler = req.interval === "1d" ? dailyLabeler(req, config, r.meta.exchangeTimezoneName) : undefined;
   const out = new BarBuilder(ts.length);
+  if (adj || events) out.withActions();
   let dropped = 0;
   for (let i = 0; i < ts.length; i++) {
     const o = q.open![i];
@@ -158,10 +173,48 @@ export function parseYahooChart(body: unknown, req: FetchRequest, what: string, 
       : labeler
         ? labeler.label(t, () => `chart.result.0.timestamp.${i}`)
         : t;
-    out.push(label, o, h, l, c, q.volume?.[i] ?? 0);
+    out.push(label, o, h, l, c, q.volume?.[i] ?? 0, {
+      adjClose: adj?.[i] ?? Number.NaN,
+      dividend: events?.dividend[i] ?? Number.NaN,
+      split: events?.split[i] ?? Number.NaN,
+    });
   }
   const warning = labeler?.warning(`yahoo ${what}`);
   return { bars: out.build(), dropped, ...(warning ? { warning } : {}) };
+}
+
+type ChartEvents = NonNullable<NonNullable<v.InferOutput<typeof ChartBody>["chart"]["result"]>[number]["events"]>;
+
+/**
+ * Dividends and splits per bar index: each event lands on the bar stamped at its timestamp, or else the first bar
+ * after it (Yahoo dates an event at the ex-date's session open). Undefined when the answer has no events.
+ */
+function eventsByBar(ts: readonly number[], events: ChartEvents | undefined): { dividend: Float64Array; split: Float64Array } | undefined {
+  const divs = Object.values(events?.dividends ?? {});
+  const splits = Object.values(events?.splits ?? {});
+  if (!divs.length && !splits.length) return undefined;
+  const dividend = new Float64Array(ts.length).fill(Number.NaN);
+  const split = new Float64Array(ts.length).fill(Number.NaN);
+  const barOf = (date: number) => {
+    let lo = 0;
+    let hi = ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ts[mid]! < date) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < ts.length && ts[lo]! - date < 86_400 ? lo : -1;
+  };
+  for (const d of divs) {
+    const i = barOf(d.date);
+    if (i >= 0 && d.amount > 0) dividend[i] = d.amount;
+  }
+  for (const s of splits) {
+    const i = barOf(s.date);
+    const f = s.numerator / s.denominator;
+    if (i >= 0 && f > 0 && f !== 1 && Number.isFinite(f)) split[i] = f;
+  }
+  return { dividend, split };
 }
 
 /** Yahoo's HTTP 400 for a known symbol and a range holding no bars (e.g. entirely before its listing): no data, not a failure. */

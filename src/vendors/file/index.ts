@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { DailyLabeler } from "../../calendar/session-date.ts";
 import type { Config } from "../../config/schema.ts";
 import { InputError } from "../../errors.ts";
-import { allocBars, type Bars, sliceBars, takeRows } from "../../model/bars.ts";
+import { allocActions, allocBars, type Bars, sliceBars, takeRows } from "../../model/bars.ts";
 import { INTERVAL_NAMES } from "../../model/interval.ts";
 import { fileStem, legacyFileStem, type SymbolId } from "../../model/symbol.ts";
 import { didYouMean } from "../../suggest.ts";
@@ -77,19 +77,21 @@ export function fileVendor(ctx: VendorContext): Vendor {
       const t0 = performance.now();
       // Daily stamps become session dates by the calendar's rule; one that matches none is kept and reported.
       const labeler = req.interval === "1d" ? dailyLabeler(req, ctx.config) : undefined;
-      let bars: Bars;
+      let read: TableBars;
       if (isDir) {
         const stem = fileStem(req.symbol, req.interval);
         // Files named the way earlier versions did (`_` inside the ticker unescaped) are still found.
         const path = locate(stem) ?? locate(legacyFileStem(req.symbol, req.interval));
         if (!path) throw notFound(source, stem, req, [...listing!.values()]);
-        bars = tableToBars(await table(path), req, undefined, labeler);
+        read = tableToBars(await table(path), req, undefined, labeler);
       } else {
-        bars = tableToBars(await table(source), req, symbolAliases(req.symbol, ctx.config), labeler);
+        read = tableToBars(await table(source), req, symbolAliases(req.symbol, ctx.config), labeler);
       }
       const warning = labeler?.warning(`${req.symbol.id} 1d`);
       if (warning) ctx.log.warn(warning);
-      return { bars: window(bars, req), ticker: req.symbol.id, latencyMs: performance.now() - t0 };
+      const res: FetchResult = { bars: window(read.bars, req), ticker: req.symbol.id, latencyMs: performance.now() - t0 };
+      if (read.empty.lines.length) res.emptyRows = read.empty;
+      return res;
     },
   };
 }
@@ -127,18 +129,46 @@ function findColumn(t: RawTable, names: readonly string[]): number {
   return -1;
 }
 
-/** Map a raw table to bars: every row is validated; a malformed one is an InputError naming file, line and column. */
-export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string>, labeler?: DailyLabeler): Bars {
+// Corporate-action columns, as pandas/yfinance and vendors spell them (names are lower-cased when read).
+const ADJ_CLOSE_NAMES = ["adj close", "adj_close", "adjclose", "adjusted close", "adjusted_close"];
+const DIVIDEND_NAMES = ["dividends", "dividend"];
+const SPLIT_NAMES = ["stock splits", "stock_splits", "splits", "split", "split_factor", "split factor"];
+
+/** Rows a file holds with every OHLCV cell empty (pandas writes a NaN row so): dropped, and reported as `empty_rows`. */
+export interface EmptyRows {
+  file: string;
+  /** 1-based line numbers (CSV, JSON Lines) or row numbers (Parquet) of the dropped rows, in file order. */
+  lines: number[];
+  unit: "line" | "row";
+}
+
+/** What a table yields for one symbol: its bars (in file order) and the all-empty rows it dropped. */
+export interface TableBars {
+  bars: Bars;
+  empty: EmptyRows;
+}
+
+/**
+ * Map a raw table to bars: every row is validated; a malformed one (a timestamp that is not a time, text in a
+ * number column) is an InputError naming file, line and column. A row whose open, high, low, close and volume are
+ * all empty is dropped and listed in `empty`; a partly empty row is kept, its empty cells NaN (bad_value reports them).
+ */
+export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string>, labeler?: DailyLabeler): TableBars {
   const tsCol = findColumn(t, TIME_NAMES);
   if (tsCol < 0)
     throw new InputError(
       `${t.label}: no timestamp column (looked for ${TIME_NAMES.join("|")}; found ${t.names.join(", ")})`,
       "name the time column timestamp, date or datetime",
     );
-  const closeCol = findColumn(t, ["close", "adj close", "price", "value"]);
+  const adjCol = findColumn(t, ADJ_CLOSE_NAMES);
+  // A file with only an adjusted close takes it as the close (then it records no separate adjusted close).
+  const closeCol = findColumn(t, ["close", "price", "value"]) >= 0 ? findColumn(t, ["close", "price", "value"]) : adjCol;
   if (closeCol < 0) throw new InputError(`${t.label}: no close column (found ${t.names.join(", ")})`, "add a close column");
   const col = (n: string) => findColumn(t, [n]);
   const cols = { open: col("open"), high: col("high"), low: col("low"), volume: col("volume") };
+  const ohlcv = [closeCol, cols.open, cols.high, cols.low, cols.volume].filter((c) => c >= 0);
+  const acts = { adjClose: adjCol === closeCol ? -1 : adjCol, dividend: findColumn(t, DIVIDEND_NAMES), split: findColumn(t, SPLIT_NAMES) };
+  const withActions = acts.adjClose >= 0 || acts.dividend >= 0 || acts.split >= 0;
   const symCol = aliases ? findColumn(t, ["symbol", "ticker"]) : -1;
   if (aliases && symCol < 0)
     throw new InputError(
@@ -147,6 +177,10 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
     );
 
   const out = allocBars(t.rows);
+  const actions = withActions ? allocActions(t.rows) : undefined;
+  const empty: EmptyRows = { file: t.label, lines: [], unit: t.line ? "line" : "row" };
+  const lo = req.fromMs ?? -Infinity;
+  const hi = req.toMs ?? Infinity;
   let k = 0;
   for (let r = 0; r < t.rows; r++) {
     if (
@@ -160,19 +194,45 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
       continue;
     const parsed = timestampOf(t.cell(tsCol, r));
     if (!isTime(parsed)) throw new InputError(`${t.where(r, tsCol)}: column ${t.names[tsCol]}: ${parsed.reason}`, parsed.hint, rowAt(t, r, tsCol));
+    if (ohlcv.every((c) => isEmpty(t.cell(c, r)))) {
+      // Only rows inside the requested window are reported: a later incremental fetch does not repeat old ones.
+      if (parsed >= lo - DAY && parsed <= hi + DAY) empty.lines.push(t.line?.(r) ?? r + 1);
+      continue;
+    }
     // Daily stamps become the session date at 00:00 UTC (src/calendar/session-date.ts); others are kept and reported.
     const ts = labeler ? labeler.label(parsed, () => t.where(r, tsCol)) : parsed;
-    const close = num(t, closeCol, r, true);
+    const close = num(t, closeCol, r);
     out.timestamp[k] = ts;
     out.close[k] = close;
     out.open[k] = cols.open >= 0 ? num(t, cols.open, r) : close;
     out.high[k] = cols.high >= 0 ? num(t, cols.high, r) : close;
     out.low[k] = cols.low >= 0 ? num(t, cols.low, r) : close;
     out.volume[k] = cols.volume >= 0 ? num(t, cols.volume, r) : 0;
+    if (actions) {
+      if (acts.adjClose >= 0) actions.adjClose[k] = num(t, acts.adjClose, r);
+      // 0 is how pandas writes "no dividend" and "no split" (and a factor of 1 is none either): nothing is recorded.
+      if (acts.dividend >= 0) actions.dividend[k] = recorded(num(t, acts.dividend, r), 0);
+      if (acts.split >= 0) actions.split[k] = recorded(num(t, acts.split, r), 1);
+    }
     k++;
   }
   // Rows stay in file order: ingest reports repeated and descending timestamps before it normalises.
-  return sliceBars(out, 0, k);
+  const bars = sliceBars(actions ? { ...out, actions } : out, 0, k);
+  return { bars, empty };
+}
+
+const DAY = 86_400_000;
+
+/** A corporate-action value, or NaN when it records nothing (zero, negative, or the neutral value). */
+function recorded(x: number, neutral: number): number {
+  return x > 0 && x !== neutral && x !== Infinity ? x : Number.NaN;
+}
+
+/** An empty cell: absent, null, or one of the spellings of a missing value (`""`, `NaN`, `null`, `NA`, …). */
+function isEmpty(v: Cell): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v === "number") return Number.isNaN(v);
+  return typeof v === "string" && NULLS.has(v.trim().toLowerCase());
 }
 
 function timestampOf(raw: Cell): number | TimeIssue {
@@ -181,16 +241,13 @@ function timestampOf(raw: Cell): number | TimeIssue {
   return { reason: `${JSON.stringify(raw ?? null)} is not a timestamp`, hint: "every row needs a timestamp: ISO-8601 or epoch seconds/ms/µs/ns" };
 }
 
-function num(t: RawTable, c: number, r: number, required = false): number {
+function num(t: RawTable, c: number, r: number): number {
   const v: Cell = t.cell(c, r);
   if (typeof v === "number") return v;
   if (typeof v === "bigint") return Number(v);
   if (v && typeof v === "object")
     throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: a timestamp where a number belongs`, "fix the column types of the file");
-  if (v === null || v === undefined || (typeof v === "string" && NULLS.has(v.trim().toLowerCase()))) {
-    if (required) throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: missing value`, "every bar needs a close", rowAt(t, r, c));
-    return Number.NaN; // kept and reported by the bad_value check, never silently dropped
-  }
+  if (isEmpty(v)) return Number.NaN; // kept and reported by the bad_value check, never silently dropped
   const n = Number(String(v).trim());
   if (String(v).trim() === "" || Number.isNaN(n))
     throw new InputError(`${t.where(r, c)}: column ${t.names[c]}: ${JSON.stringify(v)} is not a number`, "fix that row of the file", rowAt(t, r, c));

@@ -1,7 +1,9 @@
 /** Yahoo specifics: intraday look-back windows and capping, 4h refused, unknown tickers, ticker mapping on the wire. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { splitUnadjusted } from "../../src/checks/split_unadjusted.ts";
 import { ConfigError, VendorError } from "../../src/errors.ts";
 import { parseYahooChart, yahooVendor, yahooWindows } from "../../src/vendors/yahoo.ts";
+import { makeInput, makeOptions } from "../helpers/bars.ts";
 import { ctxFor, request } from "./harness.ts";
 import type { TestServer } from "./servers/http.ts";
 import { startYahoo } from "./servers/yahoo.ts";
@@ -115,5 +117,61 @@ describe("yahoo vendor against the local chart server", () => {
     const res = await vendor().fetch(request("FX:EURUSD", "1d"));
     expect(server.requests[0]!.pathname).toBe("/v8/finance/chart/EURUSD%3DX");
     expect(res.ticker).toBe("EURUSD=X");
+  });
+});
+
+describe("yahoo corporate actions (events=div,splits, indicators.adjclose) against the local chart server", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startYahoo(["yahoo_NVDA_1d.json"]);
+  });
+  afterAll(() => server.stop());
+  const vendor = () => yahooVendor(ctxFor("yahoo", server.url, {}, {}), { now: () => NOW });
+  const JUNE = (d: number) => Date.UTC(2024, 5, d);
+
+  test("the request asks for events; the split and the dividend land on their ex-date bars, the adjusted close beside each bar", async () => {
+    const res = await vendor().fetch(request("NASDAQ:NVDA", "1d", JUNE(1), JUNE(14)));
+    expect(server.requests[0]!.searchParams.get("events")).toBe("div,splits");
+    const b = res.bars;
+    expect(Array.from(b.timestamp)).toEqual([3, 4, 5, 6, 7, 10, 11, 12].map(JUNE));
+    const a = b.actions!;
+    expect(a.split[b.timestamp.indexOf(JUNE(10))]).toBe(10); // numerator 10 / denominator 1
+    expect(a.dividend[b.timestamp.indexOf(JUNE(11))]).toBe(0.01);
+    expect(Array.from(a.split).filter((x) => x === x)).toEqual([10]);
+    expect(Array.from(a.dividend).filter((x) => x === x)).toEqual([0.01]);
+    expect(a.adjClose[0]).toBeCloseTo(114.99 * 0.99966, 3);
+  });
+
+  test("Yahoo's quote is split-adjusted: the recorded split shows no step, so split_unadjusted is silent", async () => {
+    const res = await vendor().fetch(request("NASDAQ:NVDA", "1d", JUNE(1), JUNE(14)));
+    expect(splitUnadjusted.run(makeInput(res.bars), makeOptions("split_unadjusted"))).toEqual([]);
+  });
+
+  test("events outside the requested range are not served, and a body without events records none", async () => {
+    const res = await vendor().fetch(request("NASDAQ:NVDA", "1d", JUNE(11), JUNE(14)));
+    expect(Array.from(res.bars.actions!.split).every((x) => Number.isNaN(x))).toBe(true);
+    const noEvents = {
+      chart: {
+        result: [{ meta: {}, timestamp: [1718026200], indicators: { quote: [{ open: [1], high: [1], low: [1], close: [1], volume: [1] }] } }],
+        error: null,
+      },
+    };
+    expect(parseYahooChart(noEvents, request("NASDAQ:NVDA", "1h"), "NVDA 1h").bars.actions).toBeUndefined();
+  });
+
+  test("an adjclose array of the wrong length is schema drift", () => {
+    const body = {
+      chart: {
+        result: [
+          {
+            meta: {},
+            timestamp: [1718026200],
+            indicators: { quote: [{ open: [1], high: [1], low: [1], close: [1], volume: [1] }], adjclose: [{ adjclose: [1, 2] }] },
+          },
+        ],
+        error: null,
+      },
+    };
+    expect(() => parseYahooChart(body, request("NASDAQ:NVDA", "1h"), "NVDA 1h")).toThrow(/schema drift.*adjclose has 2 values for 1 timestamps/);
   });
 });

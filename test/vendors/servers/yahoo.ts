@@ -3,7 +3,10 @@ import { fixture, startHttpServer, type TestServer } from "./http.ts";
 
 type Chart = { chart: { result: any[] | null; error: unknown } };
 
-/** Filter a recorded chart body to timestamps in [p1, p2) as Yahoo does. */
+/**
+ * Filter a recorded chart body to timestamps in [p1, p2) as Yahoo does: the quote arrays, `indicators.adjclose`, and
+ * the `events` (dividends and splits keyed by the ex-date's timestamp) that fall in the range.
+ */
 function window(body: Chart, p1: number, p2: number): Chart {
   const r = body.chart.result?.[0];
   if (!r?.timestamp) return body;
@@ -11,7 +14,14 @@ function window(body: Chart, p1: number, p2: number): Chart {
   const q = r.indicators.quote[0];
   const pick = (a?: unknown[]) => a && keep.map((i: number) => a[i]);
   const quote = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, pick(v as unknown[])]));
-  return { chart: { result: [{ ...r, timestamp: keep.map((i: number) => r.timestamp[i]), indicators: { quote: [quote] } }], error: null } };
+  const indicators: Record<string, unknown> = { quote: [quote] };
+  if (r.indicators.adjclose) indicators.adjclose = [{ adjclose: pick(r.indicators.adjclose[0].adjclose) }];
+  const inRange = (events?: Record<string, { date: number }>) =>
+    events && Object.fromEntries(Object.entries(events).filter(([, e]) => e.date >= p1 && e.date < p2));
+  const events = r.events && { dividends: inRange(r.events.dividends), splits: inRange(r.events.splits) };
+  return {
+    chart: { result: [{ ...r, timestamp: keep.map((i: number) => r.timestamp[i]), indicators, ...(events ? { events } : {}) }], error: null },
+  };
 }
 
 /** Synthetic intraday answer: one bar every 6 hours inside [p1, p2) (enough to test windows). */

@@ -65,6 +65,10 @@ describe("vendors, instruments, lineage, top level", () => {
     refused({ lineage: { nodes: { golden_lakehous: {} } } }, "lineage.nodes.golden_lakehous is not a lineage node (did you mean golden_lakehouse?)");
     refused({ lineage: { severty: "error" } }, "lineage.severty is not a known key (did you mean severity?)");
     refused({ lakehous: "x" }, "dqctl.config.json: lakehous is not a setting (did you mean lakehouse?)");
+    refused({ price: "adj" }, 'dqctl.config.json: price: expected one of raw, adjusted, got "adj"');
+    expect(validateConfig({ price: "adjusted" }, "f").price).toBe("adjusted");
+    refused({ checks: { empty_rows: { lines: 3 } } }, "checks.empty_rows.lines is not an option of empty_rows");
+    expect(validateConfig({ checks: { split_unadjusted: { severity: "warning" }, empty_rows: { severity: "off" } } }, "f").checks).toBeDefined();
     refused([], "expected an object of settings at the top level, got a list");
     // No library jargon anywhere.
     try {

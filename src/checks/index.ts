@@ -26,7 +26,7 @@ export function resolveCheckOptions(config: Config, checks: readonly Check[] = A
 }
 
 /** The classes `byClass` can name: the profiles and every instrument's assetClass (config and reference data). */
-export function knownClasses(config: Config): string[] {
+function knownClasses(config: Config): string[] {
   const own = Object.values(config.instruments ?? {}).flatMap((i) => (i.assetClass ? [i.assetClass] : []));
   return [...new Set([...PROFILES, ...own.sort()])];
 }

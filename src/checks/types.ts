@@ -148,7 +148,7 @@ const objectAt = (o: unknown, key: string | undefined): Record<string, unknown> 
 };
 
 /** The layers a series sees, most specific first (the reverse of OPTION_PRECEDENCE). */
-export function optionLayers(raw: Record<string, unknown>, where: string, s?: OptionScope): Layer[] {
+function optionLayers(raw: Record<string, unknown>, where: string, s?: OptionScope): Layer[] {
   const out: Layer[] = [];
   const add = (values: Record<string, unknown> | undefined, at: string) => {
     if (!values) return;

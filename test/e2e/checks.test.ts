@@ -90,7 +90,18 @@ describe("the new checks through the CLI", () => {
     const a = await dqctl(["audit", "--lakehouse", join(dir, "lh"), "--now", NOW, "--config", quiet, "--symbols", "NASDAQ:GRID", "--json"]);
     const doc = assertSummary(a.json());
     expect(doc.findings.map((f: any) => f.code)).not.toContain("off_tick");
-    const loud = await dqctl(["audit", "--lakehouse", join(dir, "lh"), "--now", NOW, "--config", join(dir, "dqctl.config.json"), "--symbols", "NASDAQ:GRID", "--json"]);
+    const loud = await dqctl([
+      "audit",
+      "--lakehouse",
+      join(dir, "lh"),
+      "--now",
+      NOW,
+      "--config",
+      join(dir, "dqctl.config.json"),
+      "--symbols",
+      "NASDAQ:GRID",
+      "--json",
+    ]);
     expect(assertSummary(loud.json()).findings.map((f: any) => f.code)).toContain("off_tick");
   });
 });

@@ -136,7 +136,8 @@ describe("option resolution per interval, class and symbol", () => {
     for (const e of entries) final.set(`${e.kind}|${e.kind ? e.name : ""}|${e.interval}`, e); // a later write wins its slot
     let best: { rank: number; value: number } | undefined;
     for (const e of final.values()) {
-      const matches = e.kind === 0 || (e.kind === 1 && e.name === s.profile) || (e.kind === 2 && e.name === s.assetClass) || (e.kind === 3 && e.name === s.symbol);
+      const matches =
+        e.kind === 0 || (e.kind === 1 && e.name === s.profile) || (e.kind === 2 && e.name === s.assetClass) || (e.kind === 3 && e.name === s.symbol);
       if (!matches || (e.interval !== undefined && e.interval !== s.interval)) continue;
       const rank = 2 * e.kind + (e.interval ? 1 : 0);
       if (!best || rank > best.rank) best = { rank, value: e.value };
@@ -158,9 +159,19 @@ describe("option resolution per interval, class and symbol", () => {
           expect(got).toBe(model(entries, scope) ?? -1);
           // Deterministic: the same answer again, and from a copy with every object's keys in reverse order.
           const reversed = (x: unknown): unknown =>
-            x && typeof x === "object" ? Object.fromEntries(Object.entries(x).reverse().map(([k, v]) => [k, reversed(v)])) : x;
+            x && typeof x === "object"
+              ? Object.fromEntries(
+                  Object.entries(x)
+                    .reverse()
+                    .map(([k, v]) => [k, reversed(v)]),
+                )
+              : x;
           expect(checkOptions(config, "gap").scope(scope).number("maxGapSessions", -1)).toBe(got);
-          expect(checkOptions(reversed(config) as Config, "gap").scope(scope).number("maxGapSessions", -1)).toBe(got);
+          expect(
+            checkOptions(reversed(config) as Config, "gap")
+              .scope(scope)
+              .number("maxGapSessions", -1),
+          ).toBe(got);
         },
       ),
       { seed: 1717, numRuns: 400 },
@@ -168,8 +179,13 @@ describe("option resolution per interval, class and symbol", () => {
   });
 
   test("bad scoped layers fail before any file is read, naming the key", () => {
-    const bad = (checks: Record<string, unknown>, config: Partial<Config> = {}) => () => resolveCheckOptions({ ...cfg(checks), ...config });
-    expect(bad({ gap: { byClass: { cryto: { maxGapSessions: 2 } } } })).toThrow(/checks\.gap\.byClass\.cryto: no profile or instrument assetClass is "cryto" \(did you mean crypto\?\)/);
+    const bad =
+      (checks: Record<string, unknown>, config: Partial<Config> = {}) =>
+      () =>
+        resolveCheckOptions({ ...cfg(checks), ...config });
+    expect(bad({ gap: { byClass: { cryto: { maxGapSessions: 2 } } } })).toThrow(
+      /checks\.gap\.byClass\.cryto: no profile or instrument assetClass is "cryto" \(did you mean crypto\?\)/,
+    );
     expect(bad({ gap: { byClass: { etf: {} } } }, { instruments: { "NYSE:SPY": { assetClass: "etf" } } })).not.toThrow();
     expect(bad({ gap: { bySymbol: { "nyse:spy": {} } } })).toThrow(/checks\.gap\.bySymbol\.nyse:spy: write the id as NYSE:SPY/);
     expect(bad({ gap: { bySymbol: { SPY: {} } } })).toThrow(/checks\.gap\.bySymbol\.SPY: not a dqctl id/);

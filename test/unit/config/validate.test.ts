@@ -34,13 +34,31 @@ describe("checks.<code>", () => {
       },
     };
     expect(validateConfig(ok, "f").checks).toEqual(ok.checks as never);
-    refused({ checks: { price_stall: { byClass: { crypto: { minRn: 4 } } } } }, "checks.price_stall.byClass.crypto.minRn is not an option of price_stall (did you mean minRun?)");
-    refused({ checks: { price_stall: { byClass: { crypto: { minRun: 0 } } } } }, "checks.price_stall.byClass.crypto.minRun: expected a whole number ≥ 1, got 0");
-    refused({ checks: { gap: { bySymbol: { "NYSE:AAPL": { maxGapSessions: -1 } } } } }, "checks.gap.bySymbol.NYSE:AAPL.maxGapSessions: expected a number ≥ 0, got -1");
-    refused({ checks: { gap: { bySymbol: { "nyse:aapl": {} } } } }, 'checks.gap.bySymbol.nyse:aapl: expected a dqctl id as dqctl writes it (EXCHANGE:TICKER, upper case), got "nyse:aapl"');
-    refused({ checks: { gap: { byClass: { crypto: { byInterval: { "7m": {} } } } } } }, "checks.gap.byClass.crypto.byInterval.7m is not an interval (did you mean 1m?)");
+    refused(
+      { checks: { price_stall: { byClass: { crypto: { minRn: 4 } } } } },
+      "checks.price_stall.byClass.crypto.minRn is not an option of price_stall (did you mean minRun?)",
+    );
+    refused(
+      { checks: { price_stall: { byClass: { crypto: { minRun: 0 } } } } },
+      "checks.price_stall.byClass.crypto.minRun: expected a whole number ≥ 1, got 0",
+    );
+    refused(
+      { checks: { gap: { bySymbol: { "NYSE:AAPL": { maxGapSessions: -1 } } } } },
+      "checks.gap.bySymbol.NYSE:AAPL.maxGapSessions: expected a number ≥ 0, got -1",
+    );
+    refused(
+      { checks: { gap: { bySymbol: { "nyse:aapl": {} } } } },
+      'checks.gap.bySymbol.nyse:aapl: expected a dqctl id as dqctl writes it (EXCHANGE:TICKER, upper case), got "nyse:aapl"',
+    );
+    refused(
+      { checks: { gap: { byClass: { crypto: { byInterval: { "7m": {} } } } } } },
+      "checks.gap.byClass.crypto.byInterval.7m is not an interval (did you mean 1m?)",
+    );
     refused({ checks: { gap: { byClass: { crypto: { bySymbol: {} } } } } }, "checks.gap.byClass.crypto.bySymbol is not an option of gap");
-    refused({ checks: { gap: { byClass: { crypto: { severity: "loud" } } } } }, 'checks.gap.byClass.crypto.severity: expected warning, error or off, got "loud"');
+    refused(
+      { checks: { gap: { byClass: { crypto: { severity: "loud" } } } } },
+      'checks.gap.byClass.crypto.severity: expected warning, error or off, got "loud"',
+    );
     refused({ checks: { gap: { byClass: { crypto: 3 } } } }, "checks.gap.byClass.crypto: expected an object of settings, got 3");
   });
 

@@ -39,19 +39,33 @@ export default withHelp(
       "lookback-days": { type: "string", description: "Window length back from now (default 365)", valueHint: "N" },
       start: { type: "string", description: "Window start (date or ISO time; instead of --lookback-days)", valueHint: "DATE" },
       end: { type: "string", description: "Window end (default: the last completed slot before now)", valueHint: "DATE" },
-      "minimum-coverage": { type: "string", description: "Coverage below this ratio is a warning (default 0.9; below 0.75 an error)", valueHint: "RATIO" },
+      "minimum-coverage": {
+        type: "string",
+        description: "Coverage below this ratio is a warning (checks.coverage.warn, default 0.9; below checks.coverage.error, 0.75, an error)",
+        valueHint: "RATIO",
+      },
       "staleness-warn-hours": {
         type: "string",
-        description: "Warn when the last bar trails the calendar by more market hours than this (default 24)",
+        description:
+          "Warn when the last bar trails the calendar's last completed bar by more hours than this (checks.stale.warnHours; default: no warning tier)",
         valueHint: "H",
       },
       "max-age-hours": {
         type: "string",
-        description: "Error when the last bar trails the calendar by more market hours than this (default 72; crypto 48)",
+        description:
+          "Stale error when the last bar trails the calendar's last completed bar by more hours than this (checks.stale allowance, every profile; default: the last closed session must be there, crypto 24 bars up to 24 h)",
         valueHint: "H",
       },
-      "drift-warn": { type: "string", description: "Cross-source close drift above this is a warning (default 0.01)", valueHint: "RATIO" },
-      "drift-tolerance": { type: "string", description: "Cross-source close drift above this is an error (default 0.02)", valueHint: "RATIO" },
+      "drift-warn": {
+        type: "string",
+        description: "Cross-source close drift above this is a warning (checks.cross_source_drift.warn, default 0.01)",
+        valueHint: "RATIO",
+      },
+      "drift-tolerance": {
+        type: "string",
+        description: "Cross-source close drift above this is an error (checks.cross_source_drift.tolerance, default 0.02)",
+        valueHint: "RATIO",
+      },
       "source-path": {
         type: "string",
         alias: ["source"],

@@ -34,7 +34,7 @@ import { fromVendorTicker } from "../vendors/tickers.ts";
 import type { FetchResult, Vendor, VendorContext } from "../vendors/types.ts";
 import { type CacheEntry, type CacheKeyInputs, cacheKey, lookup, prune, store, sweepTemps } from "./cache.ts";
 import { stitch, type VendorSeries } from "./stitch.ts";
-import { type ValidationFlags, validateSeries, validationOptions } from "./validate.ts";
+import { bootstrapOptions, type ValidationFlags, validateSeries } from "./validate.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -147,6 +147,7 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   const vendors = parseVendors(opts.vendors);
   const symbols = resolveSymbols(opts.symbols, vendors, ctx);
   const { startMs, endMs } = resolveWindow(ctx.now.getTime(), opts.interval, opts);
+  const checks = bootstrapOptions(ctx.config, opts.validation); // config errors before any vendor is asked
   if (vendors.includes("file") && !opts.sourcePath)
     throw new ConfigError("the file vendor needs --source-path", "pass --source-path with a folder of bar files or one file with a symbol column");
   const cacheDir = resolve(opts.cacheDir);
@@ -229,13 +230,12 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
         details: { vendor: f.vendor, error: f.error!.oneLine() },
       });
     }
-    const vopts = validationOptions(ctx.config, s.profile, opts.validation);
     const calendar = calendarFor(calendarOfSymbol(s.sym, ctx.config.instruments, s.profile), ctx.reference);
     const v = validateSeries(
       { symbol: s.sym.id, interval: opts.interval, profile: s.profile, calendar, startMs, endMs, nowMs, config: ctx.config },
       series,
       raw,
-      vopts,
+      checks,
     );
     findings.push(...v.findings);
     const contributed = [...new Set(series.sources.flatMap((x) => x.split(",")))];
@@ -331,6 +331,7 @@ function result(reports: SymbolReport[], findings: Finding[], errors: ErrorItem[
       healthy: by("healthy"),
       degraded: by("degraded"),
       stale: by("stale"),
+      toxic: by("toxic"),
       missing: by("missing"),
       cacheHit: c.hit ? 1 : 0,
       pruned: c.pruned.length,

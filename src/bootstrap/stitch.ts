@@ -8,8 +8,8 @@
  * - Each field still NaN in the primary bar is filled from the next vendor, in priority order, that has it.
  *   Volume is filled the same way (a vendor that reports 0 volume has a volume; only NaN is missing).
  * - `sources` lists every vendor that delivered the bar, primary first: it says who vouches for the bar, which is
- *   what an analyst needs when two vendors disagree (the drift check compares exactly these vendors' closes).
- * - Each vendor's own series is kept untouched in `contributions` for the cross-source drift check.
+ *   what an analyst needs when two vendors disagree (the cross_source_drift check compares these vendors' closes).
+ * - Each vendor's own series is kept, normalised, in `contributions`.
  */
 import { allocBars, BAR_COLUMNS, type Bars, normalizeBars, PRICE_COLUMNS } from "../model/bars.ts";
 
@@ -27,7 +27,7 @@ export interface StitchedSeries {
   primarySource: string[];
   /** Per row: every vendor that delivered this bar, comma-joined, priority order. */
   sources: string[];
-  /** Each vendor's normalised bars (for the drift check), priority order. */
+  /** Each vendor's normalised bars, priority order. */
   contributions: VendorSeries[];
 }
 
@@ -70,30 +70,4 @@ export function stitch(parts: readonly VendorSeries[]): StitchedSeries {
     sources.push(who.join(","));
   });
   return { bars: out, primarySource, sources, contributions };
-}
-
-/** Closes of every vendor at one bar, for the drift check. */
-export interface BarCloses {
-  timestamp: number;
-  closes: { vendor: string; close: number }[];
-}
-
-/** Bars delivered by two or more vendors with a finite close, ascending. */
-export function overlappingCloses(contributions: readonly VendorSeries[]): BarCloses[] {
-  const byTime = new Map<number, { vendor: string; close: number }[]>();
-  for (const c of contributions) {
-    const b = c.bars;
-    for (let i = 0; i < b.timestamp.length; i++) {
-      const close = b.close[i]!;
-      if (!Number.isFinite(close)) continue;
-      const t = b.timestamp[i]!;
-      let list = byTime.get(t);
-      if (!list) byTime.set(t, (list = []));
-      list.push({ vendor: c.vendor, close });
-    }
-  }
-  return [...byTime]
-    .filter(([, l]) => l.length >= 2)
-    .sort((a, b) => a[0] - b[0])
-    .map(([timestamp, closes]) => ({ timestamp, closes }));
 }

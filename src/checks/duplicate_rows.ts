@@ -1,5 +1,6 @@
+import type { Finding } from "../model/finding.ts";
 import { iso } from "../model/finding.ts";
-import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** `duplicate_rows`: the same timestamp stored more than once. */
 const meta = {
@@ -9,30 +10,37 @@ const meta = {
   example: "1 duplicate rows at 1 timestamps",
 } as const satisfies CheckMeta;
 
+/** The duplicate_rows finding of one set of rows as stored or delivered (none when every timestamp is unique). */
+function judge(input: CheckInput, ts: Float64Array, opts: CheckOptions, vendor?: string): Finding[] {
+  let ascending = true;
+  for (let i = 1; i < ts.length && ascending; i++) ascending = ts[i]! > ts[i - 1]!;
+  if (ascending) return []; // strictly ascending: nothing can repeat (the usual case, checked without a map)
+  const seen = new Map<number, number>();
+  for (let i = 0; i < ts.length; i++) seen.set(ts[i]!, (seen.get(ts[i]!) ?? 0) + 1);
+  if (seen.size === ts.length) return [];
+  const repeated = [...seen].filter(([, c]) => c > 1).sort((a, b) => a[0] - b[0]);
+  const extra = ts.length - seen.size;
+  return [
+    finding(
+      input,
+      "duplicate_rows",
+      opts.severity("warning"),
+      `${vendor ? `${vendor}: ` : ""}${extra} duplicate rows at ${repeated.length} timestamps`,
+      { duplicateRows: extra, timestamps: repeated.length },
+      {
+        ...(vendor ? { vendor } : {}),
+        timestamps: repeated.slice(0, MAX_EVIDENCE).map(([t, c]) => ({ timestamp: iso(t), count: c })),
+      },
+    ),
+  ];
+}
+
+/** Judges the rows as stored, or, for a series stitched from several vendors, each vendor's rows as delivered. */
 export const duplicateRows: Check = {
   code: "duplicate_rows",
   meta,
   run(input, opts) {
-    const ts = input.raw.timestamp;
-    let ascending = true;
-    for (let i = 1; i < ts.length && ascending; i++) ascending = ts[i]! > ts[i - 1]!;
-    if (ascending) return []; // strictly ascending: nothing can repeat (the usual case, checked without a map)
-    const seen = new Map<number, number>();
-    for (let i = 0; i < ts.length; i++) seen.set(ts[i]!, (seen.get(ts[i]!) ?? 0) + 1);
-    if (seen.size === ts.length) return [];
-    const repeated = [...seen].filter(([, c]) => c > 1).sort((a, b) => a[0] - b[0]);
-    const extra = ts.length - seen.size;
-    return [
-      finding(
-        input,
-        "duplicate_rows",
-        opts.severity("warning"),
-        `${extra} duplicate rows at ${repeated.length} timestamps`,
-        { duplicateRows: extra, timestamps: repeated.length },
-        {
-          timestamps: repeated.slice(0, MAX_EVIDENCE).map(([t, c]) => ({ timestamp: iso(t), count: c })),
-        },
-      ),
-    ];
+    if (input.sources) return input.sources.flatMap((s) => judge(input, s.bars.timestamp, opts, s.vendor));
+    return judge(input, input.raw.timestamp, opts);
   },
 };

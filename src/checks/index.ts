@@ -2,10 +2,13 @@ import type { Config } from "../config/schema.ts";
 import { ConfigError } from "../errors.ts";
 import type { Finding } from "../model/finding.ts";
 import { INTERVAL_NAMES, isInterval } from "../model/interval.ts";
+import { PROFILES } from "../model/profile.ts";
+import { parseSymbol } from "../model/symbol.ts";
+import { suggestion } from "../suggest.ts";
 import { ALL_CHECKS, CONFIGURABLE_CODES, codeInfo } from "./registry.ts";
 import { findSplits, splitParams, splitSuspected } from "./split_suspected.ts";
 import { findUnadjustedSplits, splitUnadjusted } from "./split_unadjusted.ts";
-import { type Check, type CheckInput, type CheckOptions, checkOptions } from "./types.ts";
+import { type Check, type CheckInput, type CheckOptions, checkOptions, scopeOf } from "./types.ts";
 
 export { ALL_CHECKS } from "./registry.ts";
 
@@ -17,13 +20,40 @@ export function resolveCheckOptions(config: Config, checks: readonly Check[] = A
     // The config loader refuses these with a suggestion; this guards configs built in code.
     if (!codeInfo(code)?.configurable) throw new ConfigError(`config checks.${code}: not a configurable check`, "run `dqctl explain` to list the checks");
     // Options are read lazily by the checks; validate their types now so a typo fails before any file is read.
-    for (const [key, value] of Object.entries(opts)) {
-      if (key === "severity") continue;
-      if (key === "byInterval") validateByInterval(code, value);
-      else validateValue(`config checks.${code}.${key}`, value);
-    }
+    validateLayer(`config checks.${code}`, opts, "top");
+    validateClasses(config, code, opts);
   }
   return map;
+}
+
+/** The classes `byClass` can name: the profiles and every instrument's assetClass (config and reference data). */
+function knownClasses(config: Config): string[] {
+  const own = Object.values(config.instruments ?? {}).flatMap((i) => (i.assetClass ? [i.assetClass] : []));
+  return [...new Set([...PROFILES, ...own.sort()])];
+}
+
+// A class no instrument has would silently never apply: refuse it, naming the classes there are.
+function validateClasses(config: Config, code: string, opts: unknown): void {
+  const by = isPlain(opts) ? opts.byClass : undefined;
+  if (!isPlain(by)) return;
+  const known = knownClasses(config);
+  for (const name of Object.keys(by))
+    if (!known.includes(name))
+      throw new ConfigError(
+        `config checks.${code}.byClass.${name}: no profile or instrument assetClass is "${name}"${suggestion(name, known)}`,
+        `classes: ${known.join(", ")} (profiles, and assetClass in instruments.json or the config's instruments)`,
+      );
+}
+
+/** Why `name` cannot key `bySymbol` (undefined: it is a canonical dqctl id, the form series are matched by). */
+export function symbolKeyProblem(name: string): string | undefined {
+  let id: string;
+  try {
+    id = parseSymbol(name).id;
+  } catch {
+    return "not a dqctl id (EXCHANGE:TICKER)";
+  }
+  return id === name ? undefined : `write the id as ${id} (ids are matched as dqctl writes them)`;
 }
 
 function validateValue(where: string, value: unknown): void {
@@ -32,35 +62,55 @@ function validateValue(where: string, value: unknown): void {
   throw new ConfigError(`${where}: expected a number, got ${JSON.stringify(value)}`, "fix that value in the config file");
 }
 
-// `checks.<code>.byInterval` = { "<interval>": { <key>: value, … } }: the same keys as the check's own, per interval.
-function validateByInterval(code: string, value: unknown): void {
-  const where = `config checks.${code}.byInterval`;
-  const advice = `key it by interval: "byInterval": { "1m": { … } } (intervals: ${INTERVAL_NAMES.join(", ")})`;
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new ConfigError(`${where}: expected an object keyed by interval`, advice);
-  for (const [iv, layer] of Object.entries(value)) {
-    if (!isInterval(iv)) throw new ConfigError(`${where}.${iv}: unknown interval`, advice);
-    if (!layer || typeof layer !== "object" || Array.isArray(layer)) throw new ConfigError(`${where}.${iv}: expected an object of options`, advice);
-    for (const [key, v] of Object.entries(layer)) {
-      if (key === "byInterval") throw new ConfigError(`${where}.${iv}.byInterval: byInterval does not nest`, advice);
-      if (key === "severity") {
-        if (v !== "warning" && v !== "error" && v !== "off")
-          throw new ConfigError(`${where}.${iv}.severity: expected "warning", "error" or "off", got ${JSON.stringify(v)}`, advice);
-        continue;
-      }
-      validateValue(`${where}.${iv}.${key}`, v);
+const ADVICE = {
+  byInterval: `key it by interval: "byInterval": { "1m": { … } } (intervals: ${INTERVAL_NAMES.join(", ")})`,
+  byClass: 'key it by profile or assetClass: "byClass": { "crypto": { … }, "etf": { … } }',
+  bySymbol: 'key it by dqctl id: "bySymbol": { "NYSE:AAPL": { … } }',
+} as const;
+
+const isPlain = (x: unknown): x is Record<string, unknown> => !!x && typeof x === "object" && !Array.isArray(x);
+
+/**
+ * One layer of `checks.<code>`: option keys and `severity`, plus the scoped layers its level allows — the top takes
+ * byInterval, byClass and bySymbol; a class or symbol layer takes byInterval; an interval layer nothing nested.
+ */
+function validateLayer(where: string, layer: unknown, level: "top" | "scope" | "interval"): void {
+  if (!isPlain(layer)) throw new ConfigError(`${where}: expected an object of options`, "fix that value in the config file");
+  for (const [key, v] of Object.entries(layer)) {
+    const at = `${where}.${key}`;
+    if (key === "severity") {
+      if (v !== "warning" && v !== "error" && v !== "off") throw new ConfigError(`${at}: expected "warning", "error" or "off", got ${JSON.stringify(v)}`);
+      continue;
     }
+    if (key === "byInterval" || key === "byClass" || key === "bySymbol") {
+      const nests = key === "byInterval" ? level !== "interval" : level === "top";
+      if (!nests) throw new ConfigError(`${at}: ${key} does not nest here`, ADVICE[key]);
+      if (!isPlain(v)) throw new ConfigError(`${at}: expected an object keyed by ${key.slice(2).toLowerCase()}`, ADVICE[key]);
+      for (const [name, sub] of Object.entries(v)) {
+        if (key === "byInterval" && !isInterval(name)) throw new ConfigError(`${at}.${name}: unknown interval`, ADVICE.byInterval);
+        if (key === "bySymbol") {
+          const problem = symbolKeyProblem(name);
+          if (problem) throw new ConfigError(`${at}.${name}: ${problem}`, ADVICE.bySymbol);
+        }
+        validateLayer(`${at}.${name}`, sub, key === "byInterval" ? "interval" : "scope");
+      }
+      continue;
+    }
+    validateValue(at, v);
   }
 }
 
 /**
- * Run the enabled checks over one series, each with its options as seen by the series' interval. Splits are found
+ * Run the enabled checks over one series, each with its options as seen by the series (its symbol, class and
+ * interval layers, see OPTION_PRECEDENCE). Splits are found
  * first (when split_suspected is on) and handed to every check in `input.splits`, so the bar of an unadjusted split
  * is reported once, under the code that names it.
  */
 export function runChecks(input: CheckInput, options: Map<string, CheckOptions>, checks: readonly Check[] = ALL_CHECKS): Finding[] {
   const out: Finding[] = [];
   const empty = input.raw.timestamp.length === 0;
-  const splitOpts = options.get(splitSuspected.code)?.at(input.interval);
+  const scope = scopeOf(input);
+  const splitOpts = options.get(splitSuspected.code)?.scope(scope);
   let seen = input;
   // split_suspected's own run finds them again for its evidence: a cheap pass (most bars stop at the gap test).
   // Splits the vendor recorded that show in the prices (split_unadjusted's) are marked the same way.
@@ -75,7 +125,7 @@ export function runChecks(input: CheckInput, options: Map<string, CheckOptions>,
       };
   }
   for (const check of checks) {
-    const opts = options.get(check.code)?.at(input.interval);
+    const opts = options.get(check.code)?.scope(scope);
     if (!opts?.enabled) continue;
     if (empty && check.code !== "no_data") continue;
     out.push(...check.run(seen, opts));

@@ -13,6 +13,8 @@ export const noData: Check = {
   meta,
   run(input, opts) {
     if (input.raw.timestamp.length > 0) return [];
-    return [finding(input, "no_data", opts.severity("error"), "no bars", { rows: 0 })];
+    if (!input.sources) return [finding(input, "no_data", opts.severity("error"), "no bars", { rows: 0 })];
+    const vendors = input.sources.map((s) => s.vendor);
+    return [finding(input, "no_data", opts.severity("error"), `no bars from ${vendors.join(", ") || "no vendor"}`, { rows: 0 }, { vendors })];
   },
 };

@@ -1,9 +1,10 @@
 // The one registry of finding codes: every code dqctl can report, what it means, its default severity and the
 // options it takes under `checks.<code>`. `dqctl explain` prints it; the config validator derives the known
 // `checks.*` keys from it; the series checks read their defaults from the same records.
-import { CROSS_SOURCE_DRIFT_META, MISSING_ROWS_META, STALE_SERIES_META, STALENESS_META, VENDOR_FAILED_META } from "../bootstrap/codes.ts";
+import { VENDOR_FAILED_META } from "../bootstrap/codes.ts";
 import { badValue } from "./bad_value.ts";
 import { coverage } from "./coverage.ts";
+import { crossSourceDrift } from "./cross_source_drift.ts";
 import { duplicateRows } from "./duplicate_rows.ts";
 import { EMPTY_ROWS_META } from "./empty_rows.ts";
 import { falseTick } from "./false_tick.ts";
@@ -42,6 +43,7 @@ export const ALL_CHECKS: readonly Check[] = [
   volumeSpike,
   priceStall,
   falseTick,
+  crossSourceDrift,
 ];
 
 /** A finding code with its meaning; `configurable` false: no `checks.<code>` settings (the reason says why). */
@@ -53,7 +55,9 @@ export interface CodeInfo extends CheckMeta {
   readonly notConfigurable?: string;
 }
 
-const SERIES = "ingest, audit, flow (and repair when it re-checks a series)";
+const SERIES = "ingest, audit, flow, bootstrap (and repair when it re-checks a series)";
+// Checks that only see something in bootstrap (the one command that stitches several vendors into one series).
+const BOOTSTRAP_ONLY = new Set(["cross_source_drift"]);
 
 const fixed = (code: string, reportedBy: string, meta: Omit<CheckMeta, "options">, why: string): CodeInfo => ({
   code,
@@ -66,7 +70,7 @@ const fixed = (code: string, reportedBy: string, meta: Omit<CheckMeta, "options"
 
 /** Every finding code, series checks first. */
 export const CODES: readonly CodeInfo[] = [
-  ...ALL_CHECKS.map((c) => ({ code: c.code, reportedBy: c.code === "no_data" ? `${SERIES}, bootstrap` : SERIES, ...c.meta, configurable: true })),
+  ...ALL_CHECKS.map((c) => ({ code: c.code, reportedBy: BOOTSTRAP_ONLY.has(c.code) ? "bootstrap" : SERIES, ...c.meta, configurable: true })),
   {
     code: "missing",
     reportedBy: "audit, flow, snapshot",
@@ -127,10 +131,6 @@ export const CODES: readonly CodeInfo[] = [
     configurable: true,
   },
   { code: "quality_score", reportedBy: "audit, flow", ...QUALITY_SCORE_META, configurable: true },
-  { code: "staleness", reportedBy: "bootstrap", ...STALENESS_META, configurable: true },
-  { code: "missing_rows", reportedBy: "bootstrap", ...MISSING_ROWS_META, configurable: true },
-  { code: "stale_series", reportedBy: "bootstrap", ...STALE_SERIES_META, configurable: true },
-  { code: "cross_source_drift", reportedBy: "bootstrap", ...CROSS_SOURCE_DRIFT_META, configurable: true },
   {
     code: "vendor_failed",
     reportedBy: "bootstrap",

@@ -2,7 +2,10 @@ import { isMarketCalendar } from "../calendar/sessions.ts";
 import { iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
 import { PROFILES, type Profile } from "../model/profile.ts";
-import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, type OptionMeta } from "./types.ts";
+import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, type OptionMeta, scopeOf } from "./types.ts";
+
+/** What staleness reads of a series; symbol and asset class select their `bySymbol` / `byClass` option layers. */
+type StaleInput = Pick<CheckInput, "bars" | "calendar" | "interval" | "profile" | "nowMs"> & Partial<Pick<CheckInput, "symbol" | "assetClass">>;
 
 const HOUR_MS = 3_600_000;
 /**
@@ -17,8 +20,13 @@ export function defaultAllowanceHours(profile: Profile, interval: Interval = "1d
 
 const meta: CheckMeta = {
   rule: "the last bar trails the calendar's last completed bar by more than the allowance (session markets: the last closed session must be there; a session in progress is not due yet)",
-  severity: "error",
+  severity: "error; warning for a lag above warnHours within the allowance",
   options: {
+    warnHours: {
+      defaultText: "none (no warning tier)",
+      min: 0,
+      description: "a lag above this many hours but within the allowance is a warning (bootstrap flag --staleness-warn-hours)",
+    },
     allowanceHours: {
       defaultText: "crypto: 24 bars, at most 24 h (24 h on 1h–1d, 24 min on 1m); equity, futures and forex: 0",
       min: 0,
@@ -42,11 +50,16 @@ const meta: CheckMeta = {
  * Allowance in hours: option `<profile>AllowanceHours`, else `allowanceHours`, else the default for the profile and
  * interval; each key read for the interval first (`byInterval["1m"]`), then at the top of `checks.stale`.
  */
-export function allowanceHours(profile: Profile, opts?: CheckOptions, interval: Interval = "1d"): number {
-  const o = opts?.at(interval);
+export function allowanceHours(profile: Profile, opts?: CheckOptions, interval: Interval = "1d", who: Pick<StaleInput, "symbol" | "assetClass"> = {}): number {
+  const o = opts?.scope({ interval, profile, ...who });
   const dflt = defaultAllowanceHours(profile, interval);
   return o ? o.number(`${profile}AllowanceHours`, o.number("allowanceHours", dflt)) : dflt;
 }
+
+const who = (input: StaleInput): Pick<StaleInput, "symbol" | "assetClass"> => ({
+  ...(input.symbol !== undefined ? { symbol: input.symbol } : {}),
+  ...(input.assetClass !== undefined ? { assetClass: input.assetClass } : {}),
+});
 
 /** How far the last bar trails the calendar as of `nowMs`. */
 export interface Staleness {
@@ -62,7 +75,7 @@ export interface Staleness {
  * Reference point: crypto → the last completed bar as of now; session markets → the last bar of the last session
  * that has closed (a session in progress is not required yet). Undefined when there are no bars or nothing is due.
  */
-export function staleness(input: Pick<CheckInput, "bars" | "calendar" | "interval" | "profile" | "nowMs">, opts?: CheckOptions): Staleness | undefined {
+export function staleness(input: StaleInput, opts?: CheckOptions): Staleness | undefined {
   const ts = input.bars.timestamp;
   if (ts.length === 0) return undefined;
   const cal = input.calendar;
@@ -73,7 +86,12 @@ export function staleness(input: Pick<CheckInput, "bars" | "calendar" | "interva
   } else lastExpected = cal.lastCompleted(input.interval, input.nowMs);
   if (lastExpected === undefined) return undefined;
   const lastBar = ts[ts.length - 1]!;
-  return { lastBar, lastExpected, lagMs: Math.max(0, lastExpected - lastBar), allowanceMs: allowanceHours(input.profile, opts, input.interval) * HOUR_MS };
+  return {
+    lastBar,
+    lastExpected,
+    lagMs: Math.max(0, lastExpected - lastBar),
+    allowanceMs: allowanceHours(input.profile, opts, input.interval, who(input)) * HOUR_MS,
+  };
 }
 
 /**
@@ -81,7 +99,7 @@ export function staleness(input: Pick<CheckInput, "bars" | "calendar" | "interva
  * at twice it. A zero allowance (session markets) falls from 1 at no lag to 0 at a lag of one day, so a missing
  * last minute costs little and a missing session costs everything. No bars → 0; nothing due yet → 1.
  */
-export function freshness(input: Pick<CheckInput, "bars" | "calendar" | "interval" | "profile" | "nowMs">, opts?: CheckOptions): number {
+export function freshness(input: StaleInput, opts?: CheckOptions): number {
   if (input.bars.timestamp.length === 0) return 0;
   const s = staleness(input, opts);
   if (!s) return 1;
@@ -127,17 +145,19 @@ export const stale: Check = {
   meta,
   run(input, opts) {
     const s = staleness(input, opts);
-    if (!s || s.lagMs <= s.allowanceMs) return [];
+    const warnMs = opts.scope(scopeOf(input)).number("warnHours", Number.POSITIVE_INFINITY) * HOUR_MS;
+    if (!s || s.lagMs <= Math.min(warnMs, s.allowanceMs)) return [];
+    const late = s.lagMs > s.allowanceMs;
     const lagHours = round2(s.lagMs / HOUR_MS);
     const allowance = round2(s.allowanceMs / HOUR_MS);
     const sessions = sessionsBehind(input, s.lastBar);
     const behind = sessions !== undefined ? `${sessions} ${sessions === 1 ? "session" : "sessions"} behind` : `${daysText(s.lagMs)} behind`;
-    const allowed = s.allowanceMs > 0 ? `, allowance ${daysText(s.allowanceMs)}` : "";
+    const allowed = late ? (s.allowanceMs > 0 ? `, allowance ${daysText(s.allowanceMs)}` : "") : `, over the warn age ${daysText(warnMs)}`;
     return [
       finding(
         input,
         "stale",
-        opts.severity("error"),
+        late ? opts.severity("error") : "warning",
         `last bar ${barTime(s.lastBar, input.interval)}, ${behind} (last expected ${barTime(s.lastExpected, input.interval)}${allowed})`,
         {
           ageHours: round2((input.nowMs - s.lastBar) / HOUR_MS),
@@ -145,6 +165,7 @@ export const stale: Check = {
           lagDays: round2(s.lagMs / DAY_MS),
           ...(sessions !== undefined ? { lagSessions: sessions } : {}),
           allowanceHours: allowance,
+          ...(Number.isFinite(warnMs) ? { warnHours: round2(warnMs / HOUR_MS) } : {}),
         },
         { lastBar: iso(s.lastBar), lastExpected: iso(s.lastExpected) },
       ),

@@ -10,7 +10,7 @@ export function isToxicFinding(f: Finding): boolean {
   return f.toxic === true && f.severity === "error";
 }
 
-/** Status of one series: `corrupt`, else `missing`, else `toxic` (any toxic error), else `stale`, else `degraded` (any other finding), else `healthy`. */
+/** Status of one series: `corrupt`, else `missing`, else `toxic` (any toxic error), else `stale` (a stale error), else `degraded` (any other finding), else `healthy`. */
 export function seriesStatus(findings: readonly Finding[]): SeriesStatus {
   let toxic = false;
   let stale = false;
@@ -18,7 +18,7 @@ export function seriesStatus(findings: readonly Finding[]): SeriesStatus {
   for (const f of findings) {
     if (f.code === "missing") return "missing";
     if (isToxicFinding(f)) toxic = true;
-    else if (f.code === "stale") stale = true;
+    else if (f.code === "stale" && f.severity === "error") stale = true; // a lag past warnHours only is a warning: degraded
   }
   if (toxic) return "toxic";
   if (stale) return "stale";

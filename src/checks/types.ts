@@ -24,6 +24,8 @@ export interface CheckInput {
   toMs?: number;
   /** Instrument marked `stablecoin: true` in config (exempt from price_stall). */
   stablecoin?: boolean;
+  /** The instrument's `assetClass` from reference data or the config (selects `checks.<code>.byClass.<assetClass>`). */
+  assetClass?: string;
   /** The instrument's price increment from reference data (`tickSize`), judged by off_tick. */
   tickSize?: number;
   /**
@@ -32,6 +34,17 @@ export interface CheckInput {
    * the split bar under a code that misnames it.
    */
   splits?: readonly SplitMark[];
+  /**
+   * Each vendor's rows exactly as delivered, in priority order, when the series was stitched from several
+   * (bootstrap): duplicate_rows judges each vendor's rows, cross_source_drift compares their closes bar by bar.
+   */
+  sources?: readonly SourceBars[];
+}
+
+/** One vendor's rows of a stitched series. */
+export interface SourceBars {
+  vendor: string;
+  bars: Bars;
 }
 
 /** An unadjusted split at bar `index` of `bars`: prices divided by `factor` from it on, volumes multiplied (a reverse split has factor < 1). */
@@ -40,9 +53,20 @@ export interface SplitMark {
   factor: number;
 }
 
+/** Who a series is, as far as option resolution cares: its interval, its classes and its id. */
+export interface OptionScope {
+  interval: Interval;
+  /** The profile (crypto, equity, futures, forex): the broad class, matched by `byClass.<profile>`. */
+  profile?: Profile;
+  /** The instrument's `assetClass` from reference data or the config (e.g. "stock", "etf"): matched by `byClass.<assetClass>`. */
+  assetClass?: string;
+  /** The dqctl id ("NYSE:AAPL"): matched by `bySymbol["NYSE:AAPL"]`. */
+  symbol?: string;
+}
+
 /**
  * Typed access to `checks.<code>.*` in the config, with defaults; bad values are config errors naming the key.
- * `checks.<code>.byInterval["1m"].<key>` overrides `<key>` for series of that interval (see `at`).
+ * Scoped layers override the check's own keys, most specific first (see `scope` and OPTION_PRECEDENCE).
  */
 export interface CheckOptions {
   readonly enabled: boolean;
@@ -51,11 +75,30 @@ export interface CheckOptions {
   number(key: string, dflt: number): number;
   numbers(key: string, dflt: readonly number[]): readonly number[];
   strings(key: string, dflt: readonly string[]): readonly string[];
-  /** True when `key` is configured (for this interval or for every interval), i.e. a default does not apply. */
+  /** True when `key` is configured in any layer this view sees, i.e. a default does not apply. */
   has(key: string): boolean;
-  /** The options as seen by a series of `interval`: `byInterval[interval]` over the check's own keys. */
+  /** The same view for a series of `interval` (keeps the symbol and class this view was scoped to). */
   at(interval: Interval): CheckOptions;
+  /** The options as seen by one series: its symbol, class and interval layers over the check's own keys. */
+  scope(scope: OptionScope): CheckOptions;
 }
+
+/**
+ * How a key is resolved for a series, least specific first; the last layer that sets the key wins, then the
+ * check's default (which may itself depend on the interval or profile). Scope beats interval: a symbol's setting
+ * beats its class's, a class's beats the check's own, whatever the interval; within one scope the interval's
+ * layer beats the scope's own keys. Flags (bootstrap's `--minimum-coverage` …) sit above every layer.
+ */
+export const OPTION_PRECEDENCE = [
+  "checks.<code>.<key>",
+  "checks.<code>.byInterval.<interval>.<key>",
+  "checks.<code>.byClass.<profile>.<key>",
+  "checks.<code>.byClass.<profile>.byInterval.<interval>.<key>",
+  "checks.<code>.byClass.<assetClass>.<key>",
+  "checks.<code>.byClass.<assetClass>.byInterval.<interval>.<key>",
+  "checks.<code>.bySymbol.<symbol>.<key>",
+  "checks.<code>.bySymbol.<symbol>.byInterval.<interval>.<key>",
+] as const;
 
 /** One option under `checks.<code>` in the config: its default, bounds and meaning (read by the config validator and `dqctl explain`). */
 export interface OptionMeta {
@@ -87,17 +130,51 @@ export interface Check {
   run(input: CheckInput, opts: CheckOptions): Finding[];
 }
 
-/** Resolve the options of check `code` from the config. */
-export function checkOptions(config: Config, code: string): CheckOptions {
+/** Resolve the options of check `code` from the config; `overrides` (flags) sit above every config layer. */
+export function checkOptions(config: Config, code: string, overrides?: Record<string, unknown>): CheckOptions {
   const raw = (config.checks?.[code] ?? {}) as Record<string, unknown>;
-  return view(raw, {}, `config checks.${code}`);
+  return view(raw, `config checks.${code}`, undefined, overrides);
 }
 
-// One layer of per-interval keys over the check's own: the most specific configured value wins, then the
-// check's default (which may itself depend on the interval, e.g. price_stall's run length).
-function view(raw: Record<string, unknown>, over: Record<string, unknown>, where: string, interval?: Interval): CheckOptions {
-  const pick = (key: string): [unknown, string] =>
-    over[key] !== undefined ? [over[key], `${where}.byInterval.${interval}.${key}`] : [raw[key], `${where}.${key}`];
+interface Layer {
+  values: Record<string, unknown>;
+  where: string;
+}
+
+const objectAt = (o: unknown, key: string | undefined): Record<string, unknown> | undefined => {
+  if (key === undefined || !o || typeof o !== "object" || Array.isArray(o)) return undefined;
+  const v = (o as Record<string, unknown>)[key];
+  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+};
+
+/** The layers a series sees, most specific first (the reverse of OPTION_PRECEDENCE). */
+function optionLayers(raw: Record<string, unknown>, where: string, s?: OptionScope): Layer[] {
+  const out: Layer[] = [];
+  const add = (values: Record<string, unknown> | undefined, at: string) => {
+    if (!values) return;
+    if (s) {
+      const iv = objectAt(values.byInterval, s.interval);
+      if (iv) out.push({ values: iv, where: `${at}.byInterval.${s.interval}` });
+    }
+    out.push({ values, where: at });
+  };
+  if (s?.symbol !== undefined) add(objectAt(raw.bySymbol, s.symbol), `${where}.bySymbol.${s.symbol}`);
+  if (s?.assetClass !== undefined && s.assetClass !== s.profile) add(objectAt(raw.byClass, s.assetClass), `${where}.byClass.${s.assetClass}`);
+  if (s?.profile !== undefined) add(objectAt(raw.byClass, s.profile), `${where}.byClass.${s.profile}`);
+  add(raw, where);
+  return out;
+}
+
+const SCOPE_KEYS = new Set(["byInterval", "byClass", "bySymbol"]);
+
+function view(raw: Record<string, unknown>, where: string, s: OptionScope | undefined, overrides: Record<string, unknown> | undefined): CheckOptions {
+  const layers = optionLayers(raw, where, s);
+  if (overrides) layers.unshift({ values: overrides, where: "flag" });
+  const pick = (key: string): [unknown, string | undefined] => {
+    if (SCOPE_KEYS.has(key)) return [undefined, undefined];
+    for (const l of layers) if (l.values[key] !== undefined) return [l.values[key], `${l.where}.${key}`];
+    return [undefined, undefined];
+  };
   const sev = pick("severity")[0];
   return {
     enabled: sev !== "off",
@@ -121,11 +198,18 @@ function view(raw: Record<string, unknown>, over: Record<string, unknown>, where
       return v as string[];
     },
     has: (key) => pick(key)[0] !== undefined,
-    at(iv) {
-      const by = raw.byInterval;
-      const layer = by && typeof by === "object" && !Array.isArray(by) ? (by as Record<string, unknown>)[iv] : undefined;
-      return view(raw, layer && typeof layer === "object" ? (layer as Record<string, unknown>) : {}, where, iv);
-    },
+    at: (interval) => view(raw, where, { ...s, interval }, overrides),
+    scope: (next) => view(raw, where, next, overrides),
+  };
+}
+
+/** The scope of a check input (its interval, profile, asset class and symbol). */
+export function scopeOf(input: Pick<CheckInput, "interval" | "profile" | "assetClass" | "symbol">): OptionScope {
+  return {
+    interval: input.interval,
+    profile: input.profile,
+    symbol: input.symbol,
+    ...(input.assetClass !== undefined ? { assetClass: input.assetClass } : {}),
   };
 }
 

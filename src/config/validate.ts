@@ -2,6 +2,8 @@
 // and messages in plain words (never the schema library's). The known `checks.<code>` keys come from the
 // check registry, the vendor names from the vendor registry: nothing here is a second hand-written list.
 import * as v from "valibot";
+import { RENAMED_CODES } from "../bootstrap/codes.ts";
+import { symbolKeyProblem } from "../checks/index.ts";
 import { CODES, codeInfo } from "../checks/registry.ts";
 import type { OptionMeta } from "../checks/types.ts";
 import { ConfigError } from "../errors.ts";
@@ -35,20 +37,27 @@ function settingKeys(options: Readonly<Record<string, OptionMeta>>) {
   };
 }
 
-const checksSchema = v.strictObject(
-  Object.fromEntries(
-    CODES.filter((c) => c.configurable).map((c) => [
-      c.code,
-      v.optional(
-        v.strictObject({
-          ...settingKeys(c.options),
-          // Per-interval overrides: the same keys, for series of one interval (`byInterval["1m"].minRun`).
-          byInterval: v.optional(v.strictObject(Object.fromEntries(INTERVAL_NAMES.map((iv) => [iv, v.optional(v.strictObject(settingKeys(c.options)))])))),
-        }),
-      ),
-    ]),
-  ),
-);
+/** A check's settings with their scoped layers (see OPTION_PRECEDENCE in src/checks/types.ts). */
+function checkSchema(options: Readonly<Record<string, OptionMeta>>) {
+  // Per-interval overrides: the same keys, for series of one interval (`byInterval["1m"].minRun`).
+  const byInterval = v.optional(v.strictObject(Object.fromEntries(INTERVAL_NAMES.map((iv) => [iv, v.optional(v.strictObject(settingKeys(options)))]))));
+  // A class or symbol layer: the same keys, and per-interval keys within it (`byClass.crypto.byInterval["1m"]`).
+  const scoped = v.strictObject({ ...settingKeys(options), byInterval });
+  const symbolKey = v.pipe(
+    v.string(),
+    v.check((k) => symbolKeyProblem(k) === undefined, "a dqctl id as dqctl writes it (EXCHANGE:TICKER, upper case)"),
+  );
+  return v.strictObject({
+    ...settingKeys(options),
+    byInterval,
+    // Per class: a profile (crypto, equity, futures, forex) or an instrument's assetClass (stock, etf, …).
+    byClass: v.optional(v.record(v.pipe(v.string(), v.minLength(1, "a class name")), scoped)),
+    // Per instrument, keyed by dqctl id.
+    bySymbol: v.optional(v.record(symbolKey, scoped)),
+  });
+}
+
+const checksSchema = v.strictObject(Object.fromEntries(CODES.filter((c) => c.configurable).map((c) => [c.code, v.optional(checkSchema(c.options))])));
 
 /** `vendors.<name>` entries: network vendors take the HTTP settings, a local one the keys it declares. */
 function vendorsEntries(vendors: readonly Descriptor[]): Record<string, v.GenericSchema> {
@@ -104,12 +113,20 @@ function unknownKey(file: string, path: string[], key: string, known: string[]):
     return new ConfigError(`${file}: ${key} is not a setting${misplaced || mean}`, `the settings are ${known.join(", ")}`);
   }
   if (top === "checks" && path.length === 1) {
+    const renamed = RENAMED_CODES[key];
+    if (renamed)
+      return new ConfigError(
+        `${file}: ${at}: bootstrap no longer reports ${key}; it is ${renamed.why}`,
+        `set checks.${renamed.code} instead (see \`dqctl explain ${renamed.code}\`)`,
+      );
     const info = codeInfo(key);
     if (info && !info.configurable) return new ConfigError(`${file}: ${at}: ${key} takes no settings (${info.notConfigurable})`, `remove ${at}`);
     return new ConfigError(`${file}: ${at} is not a check${mean}`, "run `dqctl explain` to list the checks and their options");
   }
-  if (top === "checks" && path.length === 2)
-    return new ConfigError(`${file}: ${at} is not an option of ${name}${mean}`, `${name} takes ${known.join(", ")} (see \`dqctl explain ${name}\`)`);
+  if (top === "checks" && path.length >= 3 && path[path.length - 1] === "byInterval")
+    return new ConfigError(`${file}: ${at} is not an interval${mean}`, `intervals: ${known.join(", ")}`);
+  if (top === "checks" && path.length >= 2)
+    return new ConfigError(`${file}: ${at} is not an option of ${name}${mean}`, `${name} takes ${known.join(", ")} there (see \`dqctl explain ${name}\`)`);
   if (top === "vendors" && path.length === 1) {
     const local = findVendor(key);
     if (local && !local.network && !local.configKeys.length)

@@ -4,7 +4,7 @@ import { coverageRatio } from "../checks/coverage.ts";
 import { runChecks } from "../checks/index.ts";
 import { freshness } from "../checks/stale.ts";
 import { qualityFinding, qualityScore, seriesStatus } from "../checks/status.ts";
-import type { CheckInput, CheckOptions } from "../checks/types.ts";
+import { type CheckInput, type CheckOptions, scopeOf } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { type Bars, barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
@@ -32,6 +32,7 @@ export function checkInput(ctx: RunContext, t: Target, raw: Bars, calendar: Cale
   };
   if (t.entry?.genesis) input.genesisMs = Date.parse(t.entry.genesis);
   const inst = ctx.config.instruments?.[t.sym.id];
+  if (inst?.assetClass) input.assetClass = inst.assetClass;
   if (inst?.stablecoin) input.stablecoin = true;
   if (inst?.tickSize !== undefined) input.tickSize = inst.tickSize;
   if (window?.fromMs !== undefined) input.fromMs = window.fromMs;
@@ -42,12 +43,19 @@ export function checkInput(ctx: RunContext, t: Target, raw: Bars, calendar: Cale
 /** Run every check over one series and derive status and quality score (pure: no I/O). */
 export function assess(ctx: RunContext, t: Target, raw: Bars, options: Map<string, CheckOptions>, window?: { fromMs?: number; toMs?: number }): Assessment {
   const calendar = calendarFor(t.calendar, ctx.reference);
-  const input = checkInput(ctx, t, raw, calendar, window);
+  return assessInput(checkInput(ctx, t, raw, calendar, window), options);
+}
+
+/**
+ * The one verdict on a series, whoever asks (ingest, audit, flow, repair, bootstrap): every enabled check through
+ * runChecks, then the quality score min(coverage, freshness) and its `quality_score` finding, then the status.
+ */
+export function assessInput(input: CheckInput, options: Map<string, CheckOptions>): Assessment {
   const findings = runChecks(input, options);
   let score: number | null = null;
   if (barCount(input.bars) > 0) {
     score = qualityScore(coverageRatio(input).ratio, freshness(input, options.get("stale")!));
-    const q = qualityFinding(input, score, options.get("quality_score")!);
+    const q = qualityFinding(input, score, options.get("quality_score")!.scope(scopeOf(input)));
     if (q) findings.push(q);
   }
   const status = seriesStatus(findings);

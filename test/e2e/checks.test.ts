@@ -73,6 +73,35 @@ describe("the new checks through the CLI", () => {
     const r = await dqctl(["audit", "--lakehouse", join(dir, "lh"), "--now", NOW, "--config", cfg]);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain("checks.price_stall.byInterval.2m is not a known key (did you mean 1m?)");
+    expect(r.stderr).toContain("checks.price_stall.byInterval.2m is not an interval (did you mean 1m?)");
+  });
+
+  test("a bad per-class option is refused in one line naming the key (exit 3); a class from instruments.json applies", async () => {
+    const bad = join(dir, "bad-class.json");
+    writeFileSync(bad, JSON.stringify({ checks: { off_tick: { byClass: { crypto: { tolerance: -1 } } } } }));
+    const r = await dqctl(["audit", "--lakehouse", join(dir, "lh"), "--now", NOW, "--config", bad]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("checks.off_tick.byClass.crypto.tolerance: expected");
+    // NASDAQ:GRID's assetClass comes from the reference data; turning off_tick off for that class silences it.
+    writeFileSync(join(dir, "ref", "instruments.json"), JSON.stringify({ "NASDAQ:GRID": { tickSize: 0.01, assetClass: "stock" } }));
+    const quiet = join(dir, "quiet.json");
+    writeFileSync(quiet, JSON.stringify({ referenceDir: join(dir, "ref"), checks: { off_tick: { byClass: { stock: { severity: "off" } } } } }));
+    const a = await dqctl(["audit", "--lakehouse", join(dir, "lh"), "--now", NOW, "--config", quiet, "--symbols", "NASDAQ:GRID", "--json"]);
+    const doc = assertSummary(a.json());
+    expect(doc.findings.map((f: any) => f.code)).not.toContain("off_tick");
+    const loud = await dqctl([
+      "audit",
+      "--lakehouse",
+      join(dir, "lh"),
+      "--now",
+      NOW,
+      "--config",
+      join(dir, "dqctl.config.json"),
+      "--symbols",
+      "NASDAQ:GRID",
+      "--json",
+    ]);
+    expect(assertSummary(loud.json()).findings.map((f: any) => f.code)).toContain("off_tick");
   });
 });

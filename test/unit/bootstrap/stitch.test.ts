@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { stitch, type VendorSeries } from "../../../src/bootstrap/stitch.ts";
-import { crossSourceDrift } from "../../../src/bootstrap/validate.ts";
+import { crossSourceDrift } from "../../../src/checks/cross_source_drift.ts";
 import { allocBars, type Bars } from "../../../src/model/bars.ts";
+import { makeInput, makeOptions } from "../../helpers/bars.ts";
 
 const NaN_ = Number.NaN;
 type Row = [date: string, open: number, high: number, low: number, close: number, volume: number];
@@ -19,6 +20,10 @@ function bars(rows: Row[]): Bars {
   });
   return b;
 }
+
+/** The engine's cross_source_drift check over these vendors' rows, default options (warn 1 %, tolerance 2 %). */
+const drift = (sources: readonly VendorSeries[]) =>
+  crossSourceDrift.run(makeInput(allocBars(0), { symbol: "FX:EURUSD", profile: "forex", sources }), makeOptions("cross_source_drift"));
 
 const iso = (b: Bars) => Array.from(b.timestamp, (t) => new Date(t).toISOString().slice(0, 10));
 
@@ -62,7 +67,7 @@ describe("multi-source stitching (the design's aggregator cases)", () => {
   });
 
   test("closes 1.205 vs 1.245 with tolerance 0.02 and warn 0.01: a drift error naming the bar and the vendors", () => {
-    const [f, ...rest] = crossSourceDrift({ symbol: "FX:EURUSD", interval: "1d" }, s.contributions, { driftWarn: 0.01, driftTolerance: 0.02 });
+    const [f, ...rest] = drift(s.contributions);
     expect(rest).toEqual([]);
     expect(f!.code).toBe("cross_source_drift");
     expect(f!.severity).toBe("error");
@@ -112,7 +117,7 @@ describe("cross_source_drift thresholds", () => {
     { vendor: "yahoo", bars: bars([["2024-01-01", a, a, a, a, 0]]) },
     { vendor: "alphavantage", bars: bars([["2024-01-01", b, b, b, b, 0]]) },
   ];
-  const run = (a: number, b: number) => crossSourceDrift({ symbol: "FX:EURUSD", interval: "1d" }, two(a, b), { driftWarn: 0.01, driftTolerance: 0.02 });
+  const run = (a: number, b: number) => drift(two(a, b));
 
   test("within the warn tolerance: nothing", () => expect(run(1.0, 1.005)).toEqual([]));
   test("between warn and hard tolerance: a warning", () => expect(run(1.0, 1.015)[0]!.severity).toBe("warning"));
@@ -122,6 +127,6 @@ describe("cross_source_drift thresholds", () => {
       { vendor: "yahoo", bars: bars([["2024-01-01", 1, 1, 1, 1, 0]]) },
       { vendor: "fred", bars: bars([["2024-01-02", 2, 2, 2, 2, 0]]) },
     ];
-    expect(crossSourceDrift({ symbol: "FX:EURUSD", interval: "1d" }, parts, { driftWarn: 0.01, driftTolerance: 0.02 })).toEqual([]);
+    expect(drift(parts)).toEqual([]);
   });
 });

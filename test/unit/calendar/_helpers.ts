@@ -18,6 +18,7 @@ export function opts(values: Record<string, number> = {}, severity?: "warning" |
     strings: (_k, d) => d,
     has: (k) => values[k] !== undefined,
     at: () => o,
+    scope: () => o,
   };
   return o;
 }

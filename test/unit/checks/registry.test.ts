@@ -24,6 +24,7 @@ function recorder(reads: Read[]): CheckOptions {
     strings: (key, dflt) => (reads.push({ key, dflt }), dflt),
     has: () => false,
     at: () => self,
+    scope: () => self,
   };
   return self;
 }

@@ -23,6 +23,51 @@ describe("checks.<code>", () => {
     expect(validateConfig({ checks }, "f").checks).toEqual(checks as never);
   });
 
+  test("per class and per symbol layers are validated to the leaves, with byInterval inside them", () => {
+    const ok = {
+      checks: {
+        price_stall: {
+          minRun: 4,
+          byClass: { crypto: { minRun: 5, byInterval: { "1m": { minRun: 90, severity: "off" } } }, etf: { severity: "warning" } },
+          bySymbol: { "NYSE:AAPL": { minRun: 6, byInterval: { "1h": { minRun: 12 } } } },
+        },
+      },
+    };
+    expect(validateConfig(ok, "f").checks).toEqual(ok.checks as never);
+    refused(
+      { checks: { price_stall: { byClass: { crypto: { minRn: 4 } } } } },
+      "checks.price_stall.byClass.crypto.minRn is not an option of price_stall (did you mean minRun?)",
+    );
+    refused(
+      { checks: { price_stall: { byClass: { crypto: { minRun: 0 } } } } },
+      "checks.price_stall.byClass.crypto.minRun: expected a whole number ≥ 1, got 0",
+    );
+    refused(
+      { checks: { gap: { bySymbol: { "NYSE:AAPL": { maxGapSessions: -1 } } } } },
+      "checks.gap.bySymbol.NYSE:AAPL.maxGapSessions: expected a number ≥ 0, got -1",
+    );
+    refused(
+      { checks: { gap: { bySymbol: { "nyse:aapl": {} } } } },
+      'checks.gap.bySymbol.nyse:aapl: expected a dqctl id as dqctl writes it (EXCHANGE:TICKER, upper case), got "nyse:aapl"',
+    );
+    refused(
+      { checks: { gap: { byClass: { crypto: { byInterval: { "7m": {} } } } } } },
+      "checks.gap.byClass.crypto.byInterval.7m is not an interval (did you mean 1m?)",
+    );
+    refused({ checks: { gap: { byClass: { crypto: { bySymbol: {} } } } } }, "checks.gap.byClass.crypto.bySymbol is not an option of gap");
+    refused(
+      { checks: { gap: { byClass: { crypto: { severity: "loud" } } } } },
+      'checks.gap.byClass.crypto.severity: expected warning, error or off, got "loud"',
+    );
+    refused({ checks: { gap: { byClass: { crypto: 3 } } } }, "checks.gap.byClass.crypto: expected an object of settings, got 3");
+  });
+
+  test("bootstrap's former codes are refused, naming the engine's code that replaced each", () => {
+    refused({ checks: { staleness: { warnHours: 3 } } }, "checks.staleness: bootstrap no longer reports staleness; it is the engine's stale check");
+    refused({ checks: { missing_rows: {} } }, "checks.missing_rows: bootstrap no longer reports missing_rows; it is the engine's gap check");
+    refused({ checks: { stale_series: {} } }, "checks.stale_series: bootstrap no longer reports stale_series");
+  });
+
   test("a typo in an option of any code is refused with its path and the option it resembles", () => {
     for (const c of CODES.filter((x) => x.configurable)) {
       for (const k of Object.keys(c.options)) {

@@ -56,6 +56,7 @@ const symbolRow = {
     qualityScore: { type: ["number", "null"], minimum: 0, maximum: 1 },
     outcome: { type: "string", description: "ingest: written, unchanged, quarantined, skipped_toxic" },
     partial: { type: "boolean" },
+    price: { enum: ["raw", "adjusted"], description: "ingest, repair: the price basis the series is stored with (--price)" },
     quarantined: { type: "array", items: { type: "string" }, description: "the asset's files in quarantine/ (toxic series kept as evidence)" },
   },
 } as const;

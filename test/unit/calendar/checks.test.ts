@@ -4,6 +4,7 @@ import { coverage, coverageRatio } from "../../../src/checks/coverage.ts";
 import { barsPerSession, gap, missingRanges } from "../../../src/checks/gap.ts";
 import { offCalendar } from "../../../src/checks/off_calendar.ts";
 import { allowanceHours, defaultAllowanceHours, freshness, stale } from "../../../src/checks/stale.ts";
+import { makeOptions } from "../../helpers/bars.ts";
 import { inputFor, opts, T } from "./_helpers.ts";
 
 const H = 3_600_000;
@@ -138,6 +139,26 @@ describe("stale and freshness", () => {
     expect(weeks.metrics).toMatchObject({ lagSessions: 10, lagDays: 15 });
     expect(freshness(d)).toBe(0);
     expect(freshness(inputFor("equity", "1m", [T("2024-03-12T19:58:00Z")], { nowMs: T("2024-03-12T21:00:00Z") }))).toBeCloseTo(1 - 1 / 1440, 10);
+  });
+});
+
+describe("stale: warnHours, and per-class and per-symbol allowances", () => {
+  const ts = hours("2024-03-01", 24);
+  const late = inputFor("crypto", "1h", ts, { nowMs: T("2024-03-02T12:00:00Z") }); // 12 h behind, within the 24 h allowance
+  test("a lag above warnHours but within the allowance is a warning; beyond the allowance still an error", () => {
+    expect(stale.run(late, opts({ warnHours: 12 }))).toEqual([]); // exactly the warn age: fine
+    const [w] = stale.run(late, opts({ warnHours: 6 }));
+    expect(w!.severity).toBe("warning");
+    expect(w!.metrics).toMatchObject({ lagHours: 12, allowanceHours: 24, warnHours: 6 });
+    expect(w!.message).toContain("over the warn age 6 h");
+    expect(stale.run(late, opts({ warnHours: 6, allowanceHours: 10 }))[0]!.severity).toBe("error");
+  });
+
+  test("byClass and bySymbol layers set the allowance a series sees", () => {
+    const o = makeOptions("stale", { allowanceHours: 1, byClass: { crypto: { allowanceHours: 48 } }, bySymbol: { "BINANCE:BTCUSDT": { allowanceHours: 2 } } });
+    expect(stale.run({ ...late, symbol: "BINANCE:ETHUSDT" }, o)).toEqual([]);
+    expect(stale.run({ ...late, symbol: "BINANCE:BTCUSDT" }, o)).toHaveLength(1);
+    expect(freshness({ ...late, symbol: "BINANCE:ETHUSDT" }, o)).toBe(1);
   });
 });
 

@@ -314,7 +314,10 @@ export function sweepLockDebris(dir: string, files: readonly string[]): void {
     if (!/^\.dqctl\.lock\.\d+\.[0-9a-f]+\.(new|stale)$/.test(f)) continue;
     // A `.new` holds its creator: one that died on this host left it, so it goes now (the next run leaves no debris).
     const creator = f.endsWith(".new") ? parseHolder(readOrUndefined(p) ?? "") : undefined;
-    const deadHere = creator !== undefined && creator.host === hostname() && pidGone(creator.pid);
+    // One killed between its create and its write is empty: the pid in its name is the creator's. Sweeping a live
+    // writer's temp by mistake is harmless (tryCreate writes it again on ENOENT).
+    const emptyNew = f.endsWith(".new") && creator === undefined;
+    const deadHere = creator !== undefined ? creator.host === hostname() && pidGone(creator.pid) : emptyNew && pidGone(Number(f.split(".")[3]));
     // Otherwise by age, not pid: another host's pids mean nothing here. ctime, because an aside link keeps an old mtime.
     try {
       if (deadHere || Date.now() - statSync(p).ctimeMs > DEBRIS_AGE_MS) rmSync(p, { force: true });

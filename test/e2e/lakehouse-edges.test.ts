@@ -172,8 +172,12 @@ describe("symlinks and other people's files", () => {
       debris,
       JSON.stringify({ pid: 4194999, host: hostname(), command: "audit", since: new Date().toISOString(), lease: 60_000, token: "0123456789abcdef" }),
     );
+    // Killed between the create and the write: an empty `.new`, whose creator is the pid in its name.
+    const empty = join(lh, ".dqctl.lock.4194998.fedcba9876543210.new");
+    writeFileSync(empty, "");
     expect((await dqctl(["audit", "--quiet", "--lakehouse", lh, "--now", DEMO_NOW])).code).toBe(0);
     expect(existsSync(debris)).toBe(false);
+    expect(existsSync(empty)).toBe(false);
     expect(problems(checkLakehouse(lh))).toEqual([]);
   });
 

@@ -1,5 +1,4 @@
 import type { ArgDef } from "citty";
-import { vendorChoices } from "../src/vendors/registry.ts";
 
 /** Flags every command takes (SPEC §2); they may come before or after the command. */
 export const globalArgs = {
@@ -37,21 +36,5 @@ export const seriesArgs = {
     type: "string",
     description: "Bar interval: 1m 5m 15m 30m 1h 4h 1d (default: the config's interval, else 1d; audit and repair: every stored interval)",
     valueHint: "I",
-  },
-} as const satisfies Record<string, ArgDef>;
-
-/** Flags of commands that fetch bars (ingest, repair, flow). */
-export const vendorArgs = {
-  vendor: { type: "string", description: `Vendor: ${vendorChoices()}`, default: "file", valueHint: "NAME" },
-  source: {
-    type: "string",
-    description: "file vendor: a folder of <EXCHANGE>_<TICKER>_<interval>.{csv,parquet,jsonl} or one file with a symbol column",
-    valueHint: "PATH",
-  },
-  price: {
-    type: "string",
-    description:
-      "Prices to store where the vendor gives both: raw (its close, the default) or adjusted (its adjusted close, O/H/L scaled alike); config price. Recorded in the catalog; a stored series is never mixed",
-    valueHint: "raw|adjusted",
   },
 } as const satisfies Record<string, ArgDef>;

@@ -5,7 +5,8 @@ import { runFlow } from "../src/pipeline/flow.ts";
 import { tradingViewScreener } from "../src/pipeline/screener.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup, vendorFor } from "./_runtime.ts";
-import { globalArgs, vendorArgs } from "./_shared.ts";
+import { globalArgs } from "./_shared.ts";
+import { vendorArgs } from "./_vendor-args.ts";
 import { repairArgs, repairBudget } from "./repair.ts";
 import { scanArgs } from "./scan.ts";
 

@@ -5,7 +5,8 @@ import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { runRepair } from "../src/pipeline/repair.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup, vendorFor } from "./_runtime.ts";
-import { globalArgs, seriesArgs, vendorArgs } from "./_shared.ts";
+import { globalArgs, seriesArgs } from "./_shared.ts";
+import { vendorArgs } from "./_vendor-args.ts";
 
 /** Repair flags, shared with `flow`. */
 export const repairArgs = {

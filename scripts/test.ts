@@ -1,7 +1,11 @@
 // `npm test`: run the whole bun:test suite and end with the line CI reads: `N passed, N failed`.
 export {};
 
-const proc = Bun.spawn([process.execPath, "test", ...process.argv.slice(2)], { stdout: "inherit", stderr: "pipe", env: process.env });
+// bunfig.toml's [test] table has no timeout key: the per-test (and hook) timeout is given here, long enough for
+// e2e tests that spawn the binary on a busy 2-core machine, unless the caller passes its own.
+const args = process.argv.slice(2);
+if (!args.some((a) => a.startsWith("--timeout"))) args.unshift("--timeout", "60000");
+const proc = Bun.spawn([process.execPath, "test", ...args], { stdout: "inherit", stderr: "pipe", env: process.env });
 let tail = "";
 const reader = proc.stderr.getReader();
 const decoder = new TextDecoder();

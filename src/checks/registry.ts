@@ -15,6 +15,7 @@ import { offCalendar } from "./off_calendar.ts";
 import { offTick } from "./off_tick.ts";
 import { ohlcInconsistent } from "./ohlc_inconsistent.ts";
 import { priceStall } from "./price_stall.ts";
+import { BARS_QUARANTINED_META, HELD_BACK_META } from "./sanitize.ts";
 import { splitSuspected } from "./split_suspected.ts";
 import { splitUnadjusted } from "./split_unadjusted.ts";
 import { stale } from "./stale.ts";
@@ -111,6 +112,8 @@ export const CODES: readonly CodeInfo[] = [
     "without a calendar nothing can be judged; map the exchange instead",
   ),
   { code: "empty_rows", reportedBy: "ingest, flow", ...EMPTY_ROWS_META, configurable: true },
+  { code: "bars_quarantined", reportedBy: "ingest, repair, flow", ...BARS_QUARANTINED_META, configurable: true },
+  fixed("held_back", "ingest, repair, flow", HELD_BACK_META, "the bar is judged again, with the next one, by the same checks and their options"),
   fixed(
     "future_bar",
     "ingest, repair, flow",
@@ -124,7 +127,7 @@ export const CODES: readonly CodeInfo[] = [
   {
     code: "quarantined",
     reportedBy: "ingest, audit, flow, snapshot",
-    rule: "the asset is held in quarantine as toxic (foundation_health.json marks it, its evidence files are in quarantine/); it stays toxic until a forced re-ingest with clean data clears it",
+    rule: "the asset is held in quarantine as toxic (foundation_health.json marks it, its evidence files are in quarantine/); every ingest re-judges it with the new data and clears the mark when the series is clean (--force re-fetches its whole history for that)",
     severity: "error",
     options: {},
     example: "held in quarantine as toxic (toxic_return): KRAKEN_ADAUSD_1d.20261121T060000000Z.parquet",

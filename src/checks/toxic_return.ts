@@ -1,5 +1,5 @@
 import { iso } from "../model/finding.ts";
-import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
+import { type Check, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** A close usable as a ratio operand: finite and positive (anything else is bad_value's finding). */
 function usable(x: number): boolean {
@@ -13,6 +13,25 @@ function usable(x: number): boolean {
  */
 export function isToxicMove(prev: number, curr: number, maxRatio = 6): boolean {
   return curr / prev > maxRatio || prev / curr > maxRatio;
+}
+
+/**
+ * Indices of the bars whose close-to-close move is toxic (the bar the move reaches), skipping bars in `skip` (the
+ * bars of splits, judged as splits) and pairs where either close is not a usable price.
+ */
+export function toxicMoveIndices(close: ArrayLike<number>, maxRatio: number, skip: ReadonlySet<number> = new Set()): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < close.length; i++) {
+    const prev = close[i - 1]!;
+    const curr = close[i]!;
+    if (usable(prev) && usable(curr) && !skip.has(i) && isToxicMove(prev, curr, maxRatio)) out.push(i);
+  }
+  return out;
+}
+
+/** The ratio threshold of `toxic_return` as the options set it. */
+export function toxicRatio(opts: CheckOptions): number {
+  return opts.number("maxRatio", meta.options.maxRatio.default);
 }
 
 const meta = {
@@ -31,7 +50,7 @@ export const toxicReturn: Check = {
   code: "toxic_return",
   meta,
   run(input, opts) {
-    const maxRatio = opts.number("maxRatio", meta.options.maxRatio.default);
+    const maxRatio = toxicRatio(opts);
     const b = input.bars;
     const c = b.close;
     const split = new Set((input.splits ?? []).map((s) => s.index));

@@ -272,6 +272,20 @@ export class Lakehouse {
     };
   }
 
+  /** The file among `files` (quarantine paths) whose bytes are exactly `bytes`, if one still exists. */
+  sameQuarantined(files: readonly string[], bytes: Uint8Array): string | undefined {
+    const want = sha256(bytes);
+    for (const f of files) {
+      try {
+        const got = readFileSync(f);
+        if (got.length === bytes.length && sha256(got) === want) return f;
+      } catch {
+        // gone or unreadable: not the evidence of these bars
+      }
+    }
+    return undefined;
+  }
+
   loadCatalog(): Catalog {
     return Catalog.load(this.catalogPath);
   }

@@ -1,6 +1,8 @@
+import { basename } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
-import type { CheckOptions } from "../checks/types.ts";
-import { finding } from "../checks/types.ts";
+import { planSanitize } from "../checks/sanitize.ts";
+import { isToxicFinding } from "../checks/status.ts";
+import { type CheckInput, type CheckOptions, finding, MAX_EVIDENCE, type OptionScope, scopeOf } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { asDqError, type DqError } from "../errors.ts";
 import type { Catalog } from "../lakehouse/catalog.ts";
@@ -13,7 +15,7 @@ import { type Finding, iso } from "../model/finding.ts";
 import { intervalMs } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, SymbolReport } from "../report/summary.ts";
-import { assess } from "./assess.ts";
+import { type Assessment, assessInput, checkInput } from "./assess.ts";
 import { assertSameBasis, choosePrice } from "./price.ts";
 import { profileOf, type Target } from "./targets.ts";
 
@@ -103,53 +105,64 @@ export function holdBackUnfinished(ctx: RunContext, t: Target, bars: Bars): { ba
 }
 
 /**
- * Merge normalised incoming bars into the stored series and judge the result. Toxic: the incoming bars go to
- * quarantine with their reasons, the registry marks the asset, and the golden file stays byte-identical.
- * Otherwise the merged series is staged (only when it changed) with its catalog and registry entries; all of it
- * lands at the next `commitBatch`.
+ * Merge normalised incoming bars into the stored series and judge the result. Toxic bars that can be answered bar
+ * by bar (see planSanitize) are cut out and quarantined with their evidence, and a latest bar that would veto the
+ * asset is held back for one more bar; the rest is committed. A structural defect quarantines the incoming bars
+ * whole: the registry marks the asset and the golden file stays byte-identical. Otherwise the merged series is
+ * staged (only when it changed) with its catalog and registry entries; all of it lands at the next `commitBatch`.
+ * Every commit re-judges the asset: a toxic mark is cleared when the series is now clean.
  */
-export function commitSeries(
-  ctx: RunContext,
-  s: WriteSession,
-  t: Target,
-  incoming: Bars,
-  stored: StoredSeries | undefined,
-  source: string,
-  clearToxic = false,
-): Commit {
+export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incoming: Bars, stored: StoredSeries | undefined, source: string): Commit {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
   const prev = s.catalog.get(t.sym.id, t.interval);
   // The run's price basis (--price): refused when it differs from the stored series', applied before the merge.
   const price = ctx.price ?? "raw";
   assertSameBasis(`${t.sym.id} ${t.interval}`, prev, stored !== undefined, price);
   incoming = choosePrice(incoming, price);
-  const merged = stored ? mergeBars(stored.bars, incoming) : incoming;
-  const verdict = assess(ctx, prev ? { ...t, entry: prev } : t, merged, s.options);
+  const target = prev ? { ...t, entry: prev } : t;
+  const calendar = calendarFor(t.calendar, ctx.reference);
+  let merged = stored ? mergeBars(stored.bars, incoming) : incoming;
+  let verdict = assessInput(checkInput(ctx, target, merged, calendar), s.options);
   const now = ctx.now.toISOString();
   const entry = s.health.ensure(t.sym.id);
   s.batch.touchHealth(t.sym.id);
-
-  if (verdict.toxic) {
-    const toxic = verdict.findings.filter((f) => f.toxic && f.severity === "error");
-    const q = s.lh.quarantineFiles(
-      t.sym,
-      t.interval,
-      incoming,
-      { symbol: t.sym.id, interval: t.interval, vendor: source, quarantinedAt: now, reasons: toxic },
-      now,
-    );
-    for (const [rel, bytes] of q.files) s.batch.stage(t.sym.id, rel, bytes);
+  const cleaned = verdict.toxic ? sanitize(ctx, target, merged, verdict, s.options) : undefined;
+  const extra: Finding[] = [];
+  let heldBack = 0;
+  let cut: { file: string; rows: number } | undefined;
+  if (cleaned && !cleaned.verdict.toxic) {
+    merged = cleaned.bars;
+    verdict = cleaned.verdict;
+    heldBack = cleaned.held.length;
+    if (cleaned.held.length) extra.push(heldBackFinding(base, cleaned.held));
+    if (cleaned.cut.bars.timestamp.length) {
+      const toxic = cleaned.toxic;
+      const q = quarantine(
+        s,
+        t,
+        cleaned.cut.bars,
+        { symbol: t.sym.id, interval: t.interval, vendor: source, quarantinedAt: now, reasons: toxic, bars: cleaned.cut.marks },
+        now,
+      );
+      cut = { file: q, rows: cleaned.cut.bars.timestamp.length };
+      entry.quarantined = [...new Set([...(entry.quarantined ?? []), q])];
+      extra.push(barsQuarantinedFinding(base, cleaned.cut.marks, q, s.options.get("bars_quarantined")!.scope(cleaned.scope)));
+      ctx.log.warn(`${t.sym.id} ${t.interval}: ${cut.rows} toxic bar(s) cut out and quarantined to ${q}`);
+    }
+  } else if (verdict.toxic) {
+    const toxic = verdict.findings.filter(isToxicFinding);
+    const q = quarantine(s, t, incoming, { symbol: t.sym.id, interval: t.interval, vendor: source, quarantinedAt: now, reasons: toxic }, now);
     entry.is_toxic = true;
     entry.status = "toxic";
-    entry.reasons = [...new Set([...entry.reasons, ...toxic.map((f) => f.code)])].sort();
-    entry.quarantined = [...new Set([...(entry.quarantined ?? []), q.parquet])];
-    ctx.log.warn(`${t.sym.id} ${t.interval}: toxic (${toxic.map((f) => f.code).join(", ")}), quarantined to ${q.parquet}`);
+    entry.reasons = [...new Set([...entry.reasons.filter((r) => !TOXIC_CODES.has(r)), ...toxic.map((f) => f.code)])].sort();
+    entry.quarantined = [...new Set([...(entry.quarantined ?? []), q])];
+    ctx.log.warn(`${t.sym.id} ${t.interval}: toxic (${toxic.map((f) => f.code).join(", ")}), quarantined to ${q}`);
     return {
       outcome: "quarantined",
       findings: verdict.findings,
       merged: stored?.bars ?? incoming,
-      output: { name: q.parquet, kind: "quarantine", symbol: t.sym.id, interval: t.interval },
-      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: [q.parquet] },
+      output: { name: q, kind: "quarantine", symbol: t.sym.id, interval: t.interval },
+      report: { ...base, status: "toxic", rows: barCount(incoming), ...seriesRange(incoming), qualityScore: verdict.qualityScore, quarantined: [q] },
     };
   }
 
@@ -177,18 +190,127 @@ export function commitSeries(
     });
     s.batch.touchCatalog(t.sym.id, t.interval);
   }
-  if (clearToxic && entry.is_toxic) {
+  // Re-judged with the new data: a toxic mark from an earlier ingest is cleared now that the series is clean.
+  if (entry.is_toxic) {
     entry.is_toxic = false;
     entry.reasons = entry.reasons.filter((r) => !TOXIC_CODES.has(r));
+    ctx.log.info(`${t.sym.id} ${t.interval}: clean with the new data; the toxic mark is cleared`);
   }
-  if (!entry.is_toxic) entry.status = verdict.status;
+  entry.status = verdict.status;
+  const report: SymbolReport = {
+    ...base,
+    status: verdict.status,
+    rows: barCount(merged),
+    ...seriesRange(merged),
+    qualityScore: verdict.qualityScore,
+    outcome,
+    price,
+  };
+  if (cut) {
+    report.barsQuarantined = cut.rows;
+    report.quarantined = [cut.file];
+  }
+  if (heldBack) report.heldBack = heldBack;
   return {
     outcome,
-    findings: verdict.findings,
+    findings: [...verdict.findings, ...extra],
     merged,
     output: { name: file, kind: "parquet", sha256: sha!, symbol: t.sym.id, interval: t.interval, rows: barCount(merged) },
-    report: { ...base, status: verdict.status, rows: barCount(merged), ...seriesRange(merged), qualityScore: verdict.qualityScore, outcome, price },
+    report,
   };
+}
+
+/** A toxic series answered bar by bar: what stays, what is cut out (with why), what waits for the next bar. */
+interface Sanitized {
+  bars: Bars;
+  verdict: Assessment;
+  cut: { bars: Bars; marks: BarMark[] };
+  held: BarMark[];
+  toxic: Finding[];
+  scope: OptionScope;
+}
+
+/** One condemned or held bar: its time and the codes that judged it. */
+interface BarMark {
+  timestamp: string;
+  codes: string[];
+}
+
+/**
+ * Cut and hold back bars until the series is no longer toxic (a held latest bar may reveal another one behind it:
+ * a few rounds at most), or undefined when the defect is structural.
+ */
+function sanitize(ctx: RunContext, t: Target, merged: Bars, verdict: Assessment, options: Map<string, CheckOptions>): Sanitized | undefined {
+  const calendar = calendarFor(t.calendar, ctx.reference);
+  let bars = merged;
+  let v = verdict;
+  const cutIdx: number[] = [];
+  const cutMarks: BarMark[] = [];
+  const held: BarMark[] = [];
+  const toxic: Finding[] = [];
+  // Indices into `merged` of the bars still in `bars`.
+  let scope = scopeOf(checkInput(ctx, t, takeRows(merged, []), calendar));
+  let alive = Array.from({ length: barCount(merged) }, (_, i) => i);
+  for (let round = 0; round < 3 && v.toxic; round++) {
+    const input = checkInput(ctx, t, bars, calendar);
+    scope = scopeOf(input);
+    const plan = planSanitize(input, v.findings, options);
+    if (plan.kind === "structural") return undefined;
+    toxic.push(...v.findings.filter(isToxicFinding));
+    const drop = new Set([...plan.cut.keys(), ...plan.hold.keys()]);
+    for (const [i, codes] of plan.cut) {
+      cutIdx.push(alive[i]!);
+      cutMarks.push({ timestamp: iso(input.bars.timestamp[i]!), codes });
+    }
+    for (const [i, codes] of plan.hold) held.push({ timestamp: iso(input.bars.timestamp[i]!), codes });
+    const keep = alive.map((_, k) => k).filter((k) => !drop.has(k));
+    bars = takeRows(bars, keep);
+    alive = keep.map((k) => alive[k]!);
+    v = assessInput(checkInput(ctx, t, bars, calendar), options);
+  }
+  if (v.toxic) return undefined;
+  cutIdx.sort((a, b) => a - b);
+  cutMarks.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  return { bars, verdict: v, cut: { bars: takeRows(merged, cutIdx), marks: cutMarks }, held, toxic, scope };
+}
+
+/**
+ * Stage `bars` into quarantine/ with their reasons, and return the file's path. The same bars quarantined before
+ * (a later ingest fetching the same toxic answer) are not written again: the earlier file is their evidence.
+ */
+function quarantine(s: WriteSession, t: Target, bars: Bars, reason: Record<string, unknown>, stamp: string): string {
+  const q = s.lh.quarantineFiles(t.sym, t.interval, bars, reason, stamp);
+  const bytes = q.files[0]![1] as Uint8Array;
+  const same = s.lh.sameQuarantined(s.health.get(t.sym.id)?.quarantined ?? [], bytes);
+  if (same) return same;
+  for (const [rel, b] of q.files) s.batch.stage(t.sym.id, rel, b);
+  return q.parquet;
+}
+
+function heldBackFinding(base: Pick<CheckInput, "symbol" | "interval">, held: BarMark[]): Finding {
+  const what = held.map((h) => `${h.timestamp} (${h.codes.join(", ")})`).join(", ");
+  return finding(
+    base,
+    "held_back",
+    "warning",
+    `latest bar ${what} held back for one more bar of evidence; judged again when the next bar arrives`,
+    { bars: held.length },
+    { bars: held },
+  );
+}
+
+function barsQuarantinedFinding(base: Pick<CheckInput, "symbol" | "interval">, marks: BarMark[], file: string, opts: CheckOptions): Finding {
+  const codes = [...new Set(marks.flatMap((m) => m.codes))].join(", ");
+  const first = marks.slice(0, MAX_EVIDENCE);
+  const when = marks.length === 1 ? marks[0]!.timestamp : `${marks[0]!.timestamp} … ${marks[marks.length - 1]!.timestamp}`;
+  return finding(
+    base,
+    "bars_quarantined",
+    opts.severity("warning"),
+    `${marks.length} toxic bar${marks.length === 1 ? "" : "s"} cut out and quarantined (${codes}: ${when}): ${basename(file)}`,
+    { bars: marks.length },
+    { bars: first, file },
+  );
 }
 
 /** The finding for a golden file that is not what the catalog recorded, or that cannot be decoded. */

@@ -24,18 +24,19 @@ export interface FlowOptions {
 /** scan → ingest → repair → audit (→ registry) in one run; the audit's findings decide the gate. */
 export async function runFlow(ctx: RunContext, opts: FlowOptions): Promise<StepResult> {
   const scan = await runScan(ctx, { configs: opts.scanners, exportDir: opts.exportDir, ...(opts.screener ? { screener: opts.screener } : {}) });
-  const symbols = scan.candidates.map((c) => parseSymbol(c.symbol));
+  const candidates = scan.candidates.map((c) => parseSymbol(c.symbol));
+  // The assets the scan dropped because they are held as toxic are still ingested (every ingest re-judges a toxic
+  // mark on new data), repaired and audited: they stay visible, as toxic, until their data is clean.
+  // (No candidates at all: the audit covers the whole lakehouse, quarantine included.)
+  const dropped = ((scan.extra?.droppedToxic as string[] | undefined) ?? []).map((s) => parseSymbol(s)).filter((d) => !candidates.some((x) => x.id === d.id));
+  const symbols = candidates.length ? [...candidates, ...dropped] : [];
   const base = { vendor: opts.vendor, interval: opts.interval, ...(opts.sourceName ? { sourceName: opts.sourceName } : {}) };
   const ingest = symbols.length
     ? await runIngest(ctx, { ...base, symbols, force: opts.force === true, ...(opts.lookbackDays !== undefined ? { lookbackDays: opts.lookbackDays } : {}) })
     : undefined;
   // Series that exist now (ingest may have quarantined or found nothing for some).
   const repair = symbols.length ? await runRepair(ctx, { ...base, symbols, ...opts.repair }) : undefined;
-  // The audit also covers the assets the scan dropped because they are held as toxic: they stay visible, as toxic.
-  // (No candidates at all: the audit covers the whole lakehouse, quarantine included.)
-  const dropped = ((scan.extra?.droppedToxic as string[] | undefined) ?? []).map((s) => parseSymbol(s)).filter((d) => !symbols.some((x) => x.id === d.id));
-  const audited = symbols.length ? [...symbols, ...dropped] : [];
-  const audit = await runAudit(ctx, { symbols: audited, interval: opts.interval });
+  const audit = await runAudit(ctx, { symbols, interval: opts.interval });
   const stage = (s: StepResult | undefined) =>
     s ? { counts: s.counts, errors: s.errors ?? [], findings: s.findings.length, ...pick(s.extra, ["latency", "candidatesPath", "plan"]) } : { skipped: true };
   return {

@@ -26,7 +26,7 @@ export interface IngestOptions {
   vendor: Vendor;
   symbols: SymbolId[];
   interval: Interval;
-  /** Ingest assets the registry marks toxic (and clear the mark when the new data is clean). */
+  /** Re-fetch the whole history of assets the registry marks toxic (every ingest re-judges them on new data). */
   force?: boolean;
   /** Refetch fresh series too (the stored bar at a re-fetched timestamp is replaced). */
   refresh?: boolean;
@@ -38,7 +38,7 @@ export interface IngestOptions {
   concurrency?: number;
 }
 
-type Outcome = "written" | "unchanged" | "quarantined" | "no_data" | "skipped_toxic" | "fresh" | "failed" | "corrupt";
+type Outcome = "written" | "unchanged" | "quarantined" | "no_data" | "fresh" | "failed" | "corrupt";
 
 /** A planned fetch: pass 1 (missing) or pass 2 (stale, from the last stored bar). */
 interface Job {
@@ -59,7 +59,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   const options = resolveCheckOptions(ctx.config);
   await initParquet();
   const session = await openWriteSession(ctx, "ingest", options);
-  const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, skipped_toxic: 0, fresh: 0, failed: 0, corrupt: 0 };
+  const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, fresh: 0, failed: 0, corrupt: 0 };
   const findings: Finding[] = [];
   const errors: ErrorItem[] = [];
   const symbols: SymbolReport[] = [];
@@ -85,8 +85,8 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
           findings.push(job.finding);
           fail(t, new InputError(job.finding.message, ""));
         } else jobs.push(job);
-        // A skipped toxic asset is still reported, as toxic, with its quarantined files (it is not silently absent).
-        if (job === "skipped_toxic") symbols.push(heldReport(session, t));
+        // A toxic asset with nothing new to judge is still reported, as toxic, with its quarantined files.
+        if (job === "fresh" && session.health.isToxic(t.sym.id)) symbols.push(heldReport(session, t));
       } catch (err) {
         fail(t, err);
       }
@@ -144,11 +144,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
 }
 
 /** Decide what to fetch for one series, or why not to. Reads the stored file (a corrupt one is an error for it). */
-function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Job | "skipped_toxic" | "fresh" | { finding: Finding } {
-  if (s.health.isToxic(t.sym.id) && !opts.force) {
-    ctx.log.info(`${t.sym.id}: marked toxic in the health registry, skipped (use --force to re-ingest)`);
-    return "skipped_toxic";
-  }
+function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Job | "fresh" | { finding: Finding } {
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
   const read = s.lh.readChecked(t.sym, t.interval, s.catalog.get(t.sym.id, t.interval));
   // Never merge new bars onto a file that is not what the catalog recorded: that would launder the damage.
@@ -158,7 +154,9 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
     if (opts.lookbackDays !== undefined) req.fromMs = ctx.now.getTime() - opts.lookbackDays * DAY;
     return { t, pass: "missing", req };
   }
-  if (opts.refresh) return { t, pass: "refresh", stored, req };
+  // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
+  // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
+  if (opts.refresh || (opts.force && s.health.isToxic(t.sym.id))) return { t, pass: "refresh", stored, req };
   const bars = normalizeBars(stored.bars);
   const input = checkInput(ctx, t, bars, calendarFor(t.calendar, ctx.reference));
   // Behind as soon as a newer completed bar is due (the stale check's allowance is for judging, not fetching).
@@ -168,7 +166,7 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
   return { t, pass: "stale", stored, req };
 }
 
-/** The row of an asset skipped because the registry holds it as toxic: its stored range (if any) and quarantine files. */
+/** The row of a fresh asset the registry holds as toxic: its stored range (if any) and quarantine files. */
 function heldReport(s: WriteSession, t: Target): SymbolReport {
   const e = t.entry;
   const files = heldFiles(s.health, t.sym, t.interval);
@@ -181,7 +179,7 @@ function heldReport(s: WriteSession, t: Target): SymbolReport {
     start: e?.start ?? null,
     end: e?.end ?? null,
     qualityScore: e?.qualityScore ?? null,
-    outcome: "skipped_toxic",
+    outcome: "fresh",
     ...(files.length ? { quarantined: files } : {}),
   };
 }
@@ -222,7 +220,7 @@ function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchRes
   if (barCount(fit.bars) === 0 && !job.stored) {
     return { outcome: "no_data", findings: [...raw, ...(fit.future ? [fit.future] : [])] };
   }
-  const c = commitSeries(ctx, s, t, fit.bars, job.stored, opts.vendor.name, opts.force === true);
+  const c = commitSeries(ctx, s, t, fit.bars, job.stored, opts.vendor.name);
   c.findings.unshift(...raw, ...(fit.future ? [fit.future] : []));
   if (fit.heldBack) c.report.heldBack = fit.heldBack;
   if (fetched.partial) c.report.partial = true;

@@ -224,7 +224,7 @@ async function repairOne(
   report.gapsFilled = filled;
   report.remainingGaps = remaining.length;
   if (genesis) report.genesis = genesis;
-  const kept = c?.findings.filter((f) => f.code === "gap" || f.toxic) ?? [];
+  const kept = c?.findings.filter((f) => f.code === "gap" || f.toxic || f.code === "bars_quarantined" || f.code === "held_back") ?? [];
   return { report, findings: fit?.future ? [fit.future, ...kept] : kept, output: c?.output };
 }
 

@@ -54,10 +54,16 @@ const symbolRow = {
     start: { type: ["string", "null"], format: "date-time" },
     end: { type: ["string", "null"], format: "date-time" },
     qualityScore: { type: ["number", "null"], minimum: 0, maximum: 1 },
-    outcome: { type: "string", description: "ingest: written, unchanged, quarantined, skipped_toxic" },
+    outcome: { type: "string", description: "ingest: written, unchanged, quarantined (the whole series, structural), fresh (a toxic asset with nothing new)" },
     partial: { type: "boolean" },
+    barsQuarantined: { ...count, description: "ingest, repair: toxic bars cut out of this commit and kept in quarantine/ (the file is under quarantined)" },
+    heldBack: { ...count, description: "ingest, repair: bars not committed yet (the bar in progress, or a latest bar held back for one more bar of evidence)" },
     price: { enum: ["raw", "adjusted"], description: "ingest, repair: the price basis the series is stored with (--price)" },
-    quarantined: { type: "array", items: { type: "string" }, description: "the asset's files in quarantine/ (toxic series kept as evidence)" },
+    quarantined: {
+      type: "array",
+      items: { type: "string" },
+      description: "the asset's files in quarantine/ (toxic series, or toxic bars cut out, kept as evidence)",
+    },
   },
 } as const;
 

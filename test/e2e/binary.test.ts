@@ -1,6 +1,6 @@
 // The compiled binary on its own: no node_modules beside it, no .env or bunfig.toml autoloaded.
 import { describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BINARY, DEMO, DEMO_NOW, dqctl, tempDir } from "../helpers/cli.ts";
 
@@ -43,13 +43,16 @@ describe("toxic data at ingest", () => {
       writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), clean);
       expect((await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--quiet", "--lakehouse", lh, "--now", DEMO_NOW])).code).toBe(0);
       const golden = readFileSync(join(lh, "BINANCE_BTCUSDT_1d.parquet"));
-      // The vendor now serves a 100× drop on the last bar (a unit error).
+      // The vendor now serves a 100× drop on the last three bars (a unit change that never comes back: structural).
       const rows = clean.trim().split("\n");
-      const last = rows.pop()!.split(",");
       const cut = (x: string) => String(Number(x) / 100);
-      rows.push([last[0], cut(last[1]!), cut(last[2]!), cut(last[3]!), cut(last[4]!), last[5]].join(","));
+      for (let k = rows.length - 3; k < rows.length; k++) {
+        const f = rows[k]!.split(",");
+        rows[k] = [f[0], cut(f[1]!), cut(f[2]!), cut(f[3]!), cut(f[4]!), f[5]].join(",");
+      }
       writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), `${rows.join("\n")}\n`);
-      const r = await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
+      const ingestJson = () => dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
+      const r = await ingestJson();
       expect(r.code).toBe(0);
       const doc = r.json();
       expect(doc.counts.quarantined).toBe(1);
@@ -62,25 +65,16 @@ describe("toxic data at ingest", () => {
       const reason = JSON.parse(readFileSync(health.quarantined[0].replace(/\.parquet$/, ".reason.json"), "utf8"));
       expect(reason.reasons[0].code).toBe("toxic_return");
       expect(existsSync(health.quarantined[0])).toBe(true);
-      // Later ingests skip it unless forced; a clean forced re-ingest clears the mark.
+      const files = readdirSync(join(lh, "quarantine")).sort();
+      // The next ingest re-judges it: the same toxic answer is quarantined again, from the same evidence file.
+      const again = await ingestJson();
+      expect(again.json().counts.quarantined).toBe(1);
+      expect(readdirSync(join(lh, "quarantine")).sort()).toEqual(files);
+      // The vendor corrects its data: the next ingest (no --force needed) finds it clean and clears the mark.
       writeFileSync(join(src, "BINANCE_BTCUSDT_1d.csv"), clean);
-      const skip = await dqctl(["ingest", "--source", src, "--symbols", "BINANCE:BTCUSDT", "--refresh", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
-      expect(skip.json().counts.skipped_toxic).toBe(1);
-      const forced = await dqctl([
-        "ingest",
-        "--source",
-        src,
-        "--symbols",
-        "BINANCE:BTCUSDT",
-        "--refresh",
-        "--force",
-        "--json",
-        "--lakehouse",
-        lh,
-        "--now",
-        DEMO_NOW,
-      ]);
-      expect(forced.json().counts.unchanged).toBe(1);
+      const fixed = await ingestJson();
+      expect(fixed.json().counts.unchanged).toBe(1);
+      expect(readFileSync(join(lh, "BINANCE_BTCUSDT_1d.parquet")).equals(golden)).toBe(true);
       expect(JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"))["BINANCE:BTCUSDT"].is_toxic).toBe(false);
     } finally {
       cleanup();

@@ -193,9 +193,9 @@ describe("every command, every format", () => {
 });
 
 describe("the demo flow", () => {
-  test("quarantined assets are toxic in every run: counts.toxic 4, in the table, with the quarantine folder named", async () => {
-    expect(firstFlow.counts).toMatchObject({ toxic: 4, missing: 0 });
-    expect(firstFlow.stages.ingest.counts).toMatchObject({ quarantined: 4, toxic: 4 });
+  test("a series quarantined whole is toxic in every run; toxic bars cut out of others are named with the quarantine folder", async () => {
+    expect(firstFlow.counts).toMatchObject({ toxic: 1, missing: 0 });
+    expect(firstFlow.stages.ingest.counts).toMatchObject({ quarantined: 1, toxic: 1 });
     // The planted ingest-time defects (NYSE:JPM's unsorted and repeated rows) are findings of the flow, tagged.
     expect(firstFlow.findings.filter((f: any) => f.symbol === "NYSE:JPM").map((f: any) => [f.code, f.stage])).toEqual([
       ["duplicate_rows", "ingest"],
@@ -204,30 +204,29 @@ describe("the demo flow", () => {
     const second = await dqctl(["flow", "--scanner", SCANNERS, "--source", DEMO, "--run-id", "again", "--export", exp, ...pinned]);
     expect(second.code).toBe(0);
     const toxic = second.stdout.split("\n").filter((l) => /│ toxic +│/.test(l));
-    expect(toxic.map((l) => l.split("│")[1]!.trim()).sort()).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
-    expect(second.stdout).toContain(`4 assets held in quarantine: ${join(lh, "quarantine")}/`);
-    expect(second.stdout).toMatch(/flow: error \(.*toxic 4.*\) in \d+ ms, exit 0/);
+    expect(toxic.map((l) => l.split("│")[1]!.trim()).sort()).toEqual(["BINANCE:XRPUSDT"]);
+    expect(second.stdout).toContain(`1 asset held in quarantine and toxic bars of 2 more: ${join(lh, "quarantine")}/`);
+    expect(second.stdout).toMatch(/flow: error \(.*toxic 1.*\) in \d+ ms, exit 0/);
   }, 60_000);
 
   test("an audit of a quarantined symbol says toxic (not missing) and names its files; a plain audit lists it too", async () => {
-    const one = await dqctl(["audit", "--read-only", "--symbols", "KRAKEN:ADAUSD", "--json", ...pinned]);
+    const one = await dqctl(["audit", "--read-only", "--symbols", "BINANCE:XRPUSDT", "--json", ...pinned]);
     const row = one.json().symbols[0];
     expect(row.status).toBe("toxic");
     expect(row.quarantined).toHaveLength(1);
     expect(existsSync(row.quarantined[0])).toBe(true);
     expect(one.json().findings.map((f: any) => f.code)).toEqual(["quarantined"]);
-    // An ingest skips it (the registry holds it) and says so: toxic, skipped, with the same files.
-    const skip = (await dqctl(["ingest", "--source", DEMO, "--symbols", "KRAKEN:ADAUSD", "--json", ...pinned])).json();
-    expect(skip.counts).toMatchObject({ skipped_toxic: 1, toxic: 1 });
-    expect(skip.symbols[0]).toMatchObject({ symbol: "KRAKEN:ADAUSD", status: "toxic", outcome: "skipped_toxic", quarantined: row.quarantined });
+    // An ingest re-judges it on the vendor's answer (still stalled): toxic again, with the same files.
+    const again = (await dqctl(["ingest", "--source", DEMO, "--symbols", "BINANCE:XRPUSDT", "--json", ...pinned])).json();
+    expect(again.counts).toMatchObject({ quarantined: 1, toxic: 1 });
+    expect(again.symbols[0]).toMatchObject({ symbol: "BINANCE:XRPUSDT", status: "toxic", quarantined: row.quarantined });
     const all = (await dqctl(["audit", "--read-only", "--json", ...pinned])).json();
-    expect(all.counts.toxic).toBe(4);
-    expect(
-      all.symbols
-        .filter((s: any) => s.status === "toxic")
-        .map((s: any) => s.symbol)
-        .sort(),
-    ).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
+    expect(all.counts.toxic).toBe(1);
+    expect(all.symbols.filter((s: any) => s.status === "toxic").map((s: any) => s.symbol)).toEqual(["BINANCE:XRPUSDT"]);
+    // A series whose toxic bars were cut out is not toxic; its audit sees the hole as a gap.
+    const ada = all.symbols.find((s: any) => s.symbol === "KRAKEN:ADAUSD");
+    expect(ada.status).toBe("degraded");
+    expect(all.findings.filter((f: any) => f.symbol === "KRAKEN:ADAUSD").map((f: any) => f.code)).toEqual(["gap"]);
   });
 });
 
@@ -256,7 +255,8 @@ describe("output", () => {
   test("repair --dry-run prints its plan as a table", async () => {
     const r = await dqctl(["repair", "--source", DEMO, "--dry-run", ...pinned]);
     expect(r.stdout).toMatch(/│ BINANCE:ETHUSDT │ 1d +│ gap +│ 2026-03-10 │ 2026-03-12 │ +3 │/);
-    expect(r.stdout).toContain("dry run: 2 fetches planned");
+    expect(r.stdout).toMatch(/│ KRAKEN:ADAUSD +│ 1d +│ gap +│ 2026-02-01 │ 2026-02-10 │ +10 │/);
+    expect(r.stdout).toContain("dry run: 4 fetches planned");
   });
 
   test("colour: none off a TTY or with NO_COLOR; --color forces it; --format and --json must agree", async () => {

@@ -80,28 +80,38 @@ describe("flow", () => {
     const first = await dqctl(args("f1"));
     expect(first.code).toBe(0);
     const doc = assertSummary(first.json());
-    expect(doc.stages.ingest.counts).toMatchObject({ written: 12, quarantined: 4 });
-    expect(doc.stages.repair.counts.genesisRecorded).toBe(12);
-    expect(doc.counts).toMatchObject({ symbols: 16, healthy: 5, stale: 1, toxic: 4, missing: 0 });
-    expect(doc.quarantine).toHaveLength(4);
+    // Sanitize: the unit-error block (ADAUSD) and the spike (SOLUSDT) are cut out bar by bar and the rest is
+    // committed; only the series that ends stalled (XRPUSDT) is quarantined whole.
+    expect(doc.stages.ingest.counts).toMatchObject({ written: 15, quarantined: 1 });
+    expect(doc.stages.repair.counts.genesisRecorded).toBe(15);
+    expect(doc.counts).toMatchObject({ symbols: 16, healthy: 6, degraded: 8, stale: 1, toxic: 1, missing: 0 });
+    expect(doc.quarantine.map((q: any) => [q.symbol, q.isToxic])).toEqual([
+      ["BINANCE:SOLUSDT", false],
+      ["BINANCE:XRPUSDT", true],
+      ["KRAKEN:ADAUSD", false],
+    ]);
     const before = treeHash(lh);
     const second = assertSummary((await dqctl(args("f2"))).json());
-    expect(second.stages.scan.counts.droppedToxic).toBe(4);
-    // Only the stale series (FX:GBPUSD, last bar 2026-11-06) is refetched; the rest are fresh.
-    expect(second.stages.ingest.counts).toMatchObject({ fresh: 11, stale: 1, written: 0 });
-    // No backfill is asked again once genesis is known; only the two unfixable gaps are retried.
-    expect(second.stages.repair.counts).toMatchObject({ fetches: 2, gapsFilled: 0, remainingBars: 5 });
+    expect(second.stages.scan.counts.droppedToxic).toBe(1);
+    // Refetched: the stale series (FX:GBPUSD, last bar 2026-11-06), the one whose latest bar is held back
+    // (DOGEUSDT), and the toxic one the scan dropped (re-judged: the same answer, quarantined again, not rewritten).
+    expect(second.stages.ingest.counts).toMatchObject({ fresh: 13, stale: 2, missing: 1, quarantined: 1, written: 0 });
+    // No backfill is asked again once genesis is known; only the unfixable gaps are retried (the two the vendor
+    // lacks, and the two holes sanitize cut, which the vendor still answers with the same toxic bars).
+    expect(second.stages.repair.counts).toMatchObject({ fetches: 4, gapsFilled: 0, remainingBars: 16 });
     const after = treeHash(lh);
     for (const [p, h] of Object.entries(before)) if (p.endsWith(".parquet") || p === "/catalog.json") expect(after[p]).toBe(h);
     // The gate: audit errors exit 2 with --fail-on-quality.
     expect((await dqctl([...args("f3"), "--fail-on-quality"])).code).toBe(2);
-    // repair on its own: --dry-run prints the plan (the two unfixable gaps, newest first) and writes nothing.
+    // repair on its own: --dry-run prints the plan (the four unfixable gaps) and writes nothing.
     const plan = await dqctl(["repair", "--source", DEMO, "--dry-run", "--json", "--lakehouse", lh, "--now", DEMO_NOW]);
     expect(plan.code).toBe(0);
     const p = assertSummary(plan.json());
-    expect(p.counts.planned).toBe(2);
+    expect(p.counts.planned).toBe(4);
     expect(p.plan.filter((x: any) => x.fetches.length).map((x: any) => [x.symbol, x.fetches[0].kind, x.fetches[0].from])).toEqual([
       ["BINANCE:ETHUSDT", "gap", "2026-03-10T00:00:00.000Z"],
+      ["BINANCE:SOLUSDT", "gap", "2026-06-15T00:00:00.000Z"],
+      ["KRAKEN:ADAUSD", "gap", "2026-02-01T00:00:00.000Z"],
       ["NASDAQ:NVDA", "gap", "2026-10-05T00:00:00.000Z"],
     ]);
     expect(treeHash(lh)["/catalog.json"]).toBe(before["/catalog.json"]);

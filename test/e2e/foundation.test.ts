@@ -18,21 +18,28 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 describe("ingest → audit on the demo fixtures", () => {
-  test("ingest writes every clean series, quarantines the toxic ones, JSON validates", async () => {
+  test("ingest writes every clean series, cuts toxic bars into quarantine, quarantines a structural defect whole, JSON validates", async () => {
     const r = await dqctl(["ingest", "--vendor", "file", "--source", DEMO, "--candidates", CANDIDATES, "--json", ...base()]);
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
     expect(doc.command).toBe("ingest");
-    expect(doc.counts).toMatchObject({ symbols: 16, written: 12, quarantined: 4, failed: 0 });
-    const quarantined = doc.symbols
-      .filter((s: any) => s.status === "toxic")
-      .map((s: any) => s.symbol)
-      .sort();
-    expect(quarantined).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
-    expect(existsSync(join(lh, "KRAKEN_ADAUSD_1d.parquet"))).toBe(false);
-    expect(readdirSync(join(lh, "quarantine")).filter((f) => f.endsWith(".reason.json")).length).toBe(4);
+    expect(doc.counts).toMatchObject({ symbols: 16, written: 15, quarantined: 1, failed: 0 });
+    const row = (sym: string) => doc.symbols.find((s: any) => s.symbol === sym);
+    expect(doc.symbols.filter((s: any) => s.status === "toxic").map((s: any) => s.symbol)).toEqual(["BINANCE:XRPUSDT"]);
+    // The ÷ 100 block (10 bars) and the × 8 spike (1 bar) are cut out; the rest of each series is golden.
+    expect(row("KRAKEN:ADAUSD")).toMatchObject({ status: "degraded", rows: 720, barsQuarantined: 10, outcome: "written" });
+    expect(row("BINANCE:SOLUSDT")).toMatchObject({ status: "degraded", rows: 729, barsQuarantined: 1 });
+    // The busy latest bar waits for the next one; the series is committed without it.
+    expect(row("BINANCE:DOGEUSDT")).toMatchObject({ rows: 729, end: "2026-11-19T00:00:00.000Z", heldBack: 1 });
+    const cut = doc.findings.find((f: any) => f.symbol === "KRAKEN:ADAUSD" && f.code === "bars_quarantined");
+    expect(cut).toMatchObject({ severity: "warning", metrics: { bars: 10 } });
+    expect(cut.details.bars[0]).toEqual({ timestamp: "2026-02-01T00:00:00.000Z", codes: ["toxic_return"] });
+    expect(doc.findings.find((f: any) => f.symbol === "BINANCE:DOGEUSDT" && f.code === "held_back")?.severity).toBe("warning");
+    expect(existsSync(join(lh, "KRAKEN_ADAUSD_1d.parquet"))).toBe(true);
+    expect(existsSync(join(lh, "BINANCE_XRPUSDT_1d.parquet"))).toBe(false);
+    expect(readdirSync(join(lh, "quarantine")).filter((f) => f.endsWith(".reason.json")).length).toBe(3);
     const cat = JSON.parse(readFileSync(join(lh, "catalog.json"), "utf8"));
-    expect(cat.entries.length).toBe(12);
+    expect(cat.entries.length).toBe(15);
     for (const e of cat.entries) {
       expect(
         createHash("sha256")
@@ -41,8 +48,9 @@ describe("ingest → audit on the demo fixtures", () => {
       ).toBe(e.sha256);
     }
     const health = JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"));
-    expect(health["KRAKEN:ADAUSD"].is_toxic).toBe(true);
-    expect(health["KRAKEN:ADAUSD"].reasons).toContain("toxic_return");
+    expect(health["KRAKEN:ADAUSD"].is_toxic).toBe(false);
+    expect(health["KRAKEN:ADAUSD"].quarantined).toHaveLength(1);
+    expect(health["BINANCE:XRPUSDT"]).toMatchObject({ is_toxic: true, reasons: ["price_stall"] });
   });
 
   test("a second identical ingest changes nothing (same sha256, nothing rewritten)", async () => {
@@ -51,8 +59,10 @@ describe("ingest → audit on the demo fixtures", () => {
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
     expect(doc.counts.written).toBe(0);
-    expect(doc.counts.skipped_toxic).toBe(4);
+    // The toxic asset is re-judged on the vendor's (unchanged) answer: quarantined again, from the same file.
+    expect(doc.counts.quarantined).toBe(1);
     const after = treeHash(lh);
+    expect(Object.keys(after).filter((p) => p.includes("/quarantine/"))).toEqual(Object.keys(before).filter((p) => p.includes("/quarantine/")));
     for (const [p, h] of Object.entries(before)) if (p.endsWith(".parquet") || p.endsWith("catalog.json")) expect(after[p]).toBe(h);
   });
 
@@ -72,6 +82,10 @@ describe("ingest → audit on the demo fixtures", () => {
       "NYSE:XOM": "degraded",
       "NYMEX:CL1!": "degraded",
       "BINANCE:USDCUSDT": "degraded",
+      "KRAKEN:ADAUSD": "degraded",
+      "BINANCE:SOLUSDT": "degraded",
+      "BINANCE:DOGEUSDT": "healthy",
+      "BINANCE:XRPUSDT": "toxic",
       "FX:GBPUSD": "stale",
     });
     const codes = (sym: string) =>
@@ -85,15 +99,23 @@ describe("ingest → audit on the demo fixtures", () => {
     expect(codes("NYMEX:CL1!")).toEqual(["false_tick"]);
     expect(codes("BINANCE:USDCUSDT")).toEqual(["flat_prices"]);
     expect(codes("FX:GBPUSD")).toEqual(["quality_score", "stale"]);
+    // The holes sanitize cut are gaps like any other (repair refetches them).
+    expect(codes("KRAKEN:ADAUSD")).toEqual(["gap"]);
+    expect(codes("BINANCE:SOLUSDT")).toEqual(["gap"]);
     const gap = doc.findings.find((f: any) => f.symbol === "BINANCE:ETHUSDT" && f.code === "gap");
     expect(gap.details.ranges).toEqual([{ from: "2026-03-10T00:00:00.000Z", to: "2026-03-12T00:00:00.000Z", bars: 3 }]);
     expect(doc.status).toBe("error");
-    expect(doc.quarantine.map((q: any) => q.symbol).sort()).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
+    expect(doc.quarantine.map((q: any) => [q.symbol, q.isToxic]).sort()).toEqual([
+      ["BINANCE:SOLUSDT", false],
+      ["BINANCE:XRPUSDT", true],
+      ["KRAKEN:ADAUSD", false],
+    ]);
     const health = JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"));
     expect(health["FX:GBPUSD"].status).toBe("stale");
     expect(health["FX:GBPUSD"].last_audit).toBe("2026-11-21T06:00:00.000Z");
     expect(health["FX:GBPUSD"].audit_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(health["KRAKEN:ADAUSD"].is_toxic).toBe(true);
+    expect(health["BINANCE:XRPUSDT"].is_toxic).toBe(true);
+    expect(health["KRAKEN:ADAUSD"].is_toxic).toBe(false);
   });
 
   test("--fail-on-quality gates: 2 on errors; =warning gives 1 when only warnings", async () => {

@@ -28,7 +28,8 @@ function pairSource(path: string, series: Record<string, number>, spikes: Record
   const lines = ["symbol,timestamp,open,high,low,close,volume"];
   for (const [sym, base] of Object.entries(series)) {
     ts.forEach((t, i) => {
-      const c = (base + i * 0.25) * (spikes[sym] === i ? 8 : 1);
+      // From the spike bar on, × 8: a jump that never comes back (structural: the series is quarantined whole).
+      const c = (base + i * 0.25) * (spikes[sym] !== undefined && i >= spikes[sym] ? 8 : 1);
       lines.push([sym, new Date(t).toISOString(), c, c + 1, c - 1, c, 1000 + i].join(","));
     });
   }

@@ -60,20 +60,30 @@ export function countsText(s: Summary): string {
     .join(", ");
 }
 
-/** The closing line about quarantine, e.g. `4 assets held in quarantine: data/lakehouse/quarantine/`; undefined when none. */
+/**
+ * The closing line about quarantine, e.g. `1 asset held in quarantine and toxic bars of 2 more: data/lakehouse/quarantine/`
+ * (whole series held as toxic, and series whose toxic bars were cut out into it); undefined when none.
+ */
 export function quarantineLine(s: Summary): string | undefined {
   const held = new Map<string, string[]>();
+  const bars = new Map<string, string[]>();
   const quarantine = Array.isArray(s.quarantine) ? (s.quarantine as { symbol: string; files: string[]; isToxic: boolean }[]) : [];
-  for (const q of quarantine) if (q.isToxic) held.set(q.symbol, q.files);
+  for (const q of quarantine) (q.isToxic ? held : bars).set(q.symbol, q.files);
   for (const r of s.symbols) {
     const files = r.quarantined;
-    if (r.status === "toxic" && Array.isArray(files) && files.length) held.set(r.symbol, files as string[]);
+    if (!Array.isArray(files) || !files.length) continue;
+    if (r.status === "toxic") held.set(r.symbol, files as string[]);
+    else if (typeof r.barsQuarantined === "number" && r.barsQuarantined > 0) bars.set(r.symbol, files as string[]);
   }
-  if (!held.size) return undefined;
-  const files = [...held.values()].flat();
+  for (const k of held.keys()) bars.delete(k);
+  if (!held.size && !bars.size) return undefined;
+  const files = [...held.values(), ...bars.values()].flat();
   const dirs = [...new Set(files.map(dirOf))];
   const where = dirs.length === 1 ? dirs[0]! : dirs.join(", ");
-  return `${held.size} ${held.size === 1 ? "asset" : "assets"} held in quarantine: ${where}`;
+  const assets = (n: number) => `${n} ${n === 1 ? "asset" : "assets"}`;
+  if (!bars.size) return `${assets(held.size)} held in quarantine: ${where}`;
+  if (!held.size) return `toxic bars of ${assets(bars.size)} held in quarantine: ${where}`;
+  return `${assets(held.size)} held in quarantine and toxic bars of ${bars.size} more: ${where}`;
 }
 
 function dirOf(path: string): string {

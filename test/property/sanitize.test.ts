@@ -180,7 +180,7 @@ describe("sanitize", () => {
 
   test("structural defects quarantine the whole series: a level shift that never comes back, or more than maxToxicShare of the bars", async () => {
     await initParquet();
-    const cases: [string, Bars, Record<string, unknown>][] = [
+    const cases: [string, Bars, NonNullable<RunContext["config"]["checks"]>][] = [
       ["level shift", plant(calm(200), 120, 80, 100), {}],
       ["share", [20, 60, 100, 140].reduce((b, s) => plant(b, s, 2, 100), calm(200)), { bars_quarantined: { maxToxicShare: 0.02 } }],
     ];

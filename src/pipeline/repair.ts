@@ -181,7 +181,7 @@ async function repairOne(
     counts.barsFetched! += barCount(got);
     if (f.kind === "backfill" && barCount(got) === 0) {
       // Empty backfill: history starts at the first stored bar — unless the vendor capped how far back it looked.
-      if (!res.capped) genesis = iso(before.timestamp[0]!);
+      if (!res.incomplete) genesis = iso(before.timestamp[0]!);
       else
         ctx.log.info(
           `${t.sym.id} ${t.interval}: backfill came back empty but the request was capped by ${opts.vendor.name}'s depth limit; genesis not recorded`,

@@ -3,7 +3,7 @@ import type { CheckOptions } from "../checks/types.ts";
 import { finding } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { asDqError, type DqError } from "../errors.ts";
-import type { Catalog } from "../lakehouse/catalog.ts";
+import { type Catalog, keptGenesis } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import { Batch } from "../lakehouse/journal.ts";
 import type { Lock } from "../lakehouse/lock.ts";
@@ -160,7 +160,11 @@ export function commitSeries(
     sha = s.batch.stage(t.sym.id, file, s.lh.encode(merged)).sha256;
     outcome = "written";
   }
-  if (outcome === "written" || !prev || prev.sha256 !== sha) {
+  // Earlier bars than the recorded genesis disprove it: cleared here, the one place an entry is written.
+  const genesis = keptGenesis(prev?.genesis, merged.timestamp[0]);
+  const genesisCleared = prev?.genesis && !genesis ? prev.genesis : undefined;
+  if (genesisCleared) ctx.log.info(`${t.sym.id} ${t.interval}: bars before the recorded genesis ${genesisCleared} arrived; genesis cleared`);
+  if (outcome === "written" || !prev || prev.sha256 !== sha || genesisCleared) {
     s.catalog.set({
       symbol: t.sym.id,
       interval: t.interval,
@@ -168,7 +172,7 @@ export function commitSeries(
       path: file,
       rows: barCount(merged),
       ...seriesRange(merged),
-      genesis: prev?.genesis ?? null,
+      genesis,
       sha256: sha!,
       source,
       ingestedAt: now,
@@ -187,7 +191,16 @@ export function commitSeries(
     findings: verdict.findings,
     merged,
     output: { name: file, kind: "parquet", sha256: sha!, symbol: t.sym.id, interval: t.interval, rows: barCount(merged) },
-    report: { ...base, status: verdict.status, rows: barCount(merged), ...seriesRange(merged), qualityScore: verdict.qualityScore, outcome, price },
+    report: {
+      ...base,
+      status: verdict.status,
+      rows: barCount(merged),
+      ...seriesRange(merged),
+      qualityScore: verdict.qualityScore,
+      outcome,
+      price,
+      ...(genesisCleared ? { genesisCleared } : {}),
+    },
   };
 }
 

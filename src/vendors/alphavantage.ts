@@ -135,7 +135,14 @@ export function alphaVantageVendor(ctx: VendorContext, opts: AlphaVantageOptions
       const incomplete: Incomplete | undefined = compact
         ? { reason: "clipped", detail: "alphavantage answered the compact output (latest 100 days)" }
         : undefined;
-      return { bars: clipBars(out.build(), req.fromMs, req.toMs), ticker, ...(incomplete ? { incomplete } : {}), latencyMs: performance.now() - t0 };
+      // The whole history was downloaded whatever the window: barsReceived says so.
+      return {
+        bars: clipBars(out.build(), req.fromMs, req.toMs),
+        ticker,
+        barsReceived: out.length,
+        ...(incomplete ? { incomplete } : {}),
+        latencyMs: performance.now() - t0,
+      };
     },
   };
 }

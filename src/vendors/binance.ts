@@ -93,7 +93,7 @@ export function binanceVendor(ctx: VendorContext, opts: BinanceOptions = {}): Ve
         start = lastOpen + step;
       }
       ctx.log.debug(`binance ${what}: ${out.length} klines in ${pages} pages`);
-      return { bars: clipBars(out.build(), req.fromMs, req.toMs), ticker, latencyMs: performance.now() - t0 };
+      return { bars: clipBars(out.build(), req.fromMs, req.toMs), ticker, barsReceived: out.length, latencyMs: performance.now() - t0 };
     },
   };
 }

@@ -106,7 +106,13 @@ export function fredVendor(ctx: VendorContext, opts: FredOptions = {}): Vendor {
           break;
         }
       }
-      return { bars: clipBars(out.build(), req.fromMs, req.toMs), ticker, ...(incomplete ? { incomplete } : {}), latencyMs: performance.now() - t0 };
+      return {
+        bars: clipBars(out.build(), req.fromMs, req.toMs),
+        ticker,
+        barsReceived: offset,
+        ...(incomplete ? { incomplete } : {}),
+        latencyMs: performance.now() - t0,
+      };
     },
   };
 }

@@ -34,6 +34,8 @@ export interface Incomplete {
 /** What a vendor returns: normalised bars (sorted, unique, daily bars at 00:00 UTC of the session date). */
 export interface FetchResult {
   bars: Bars;
+  /** Bars the vendor received for this answer before clipping it to the window (what was downloaded); absent: `bars`' count. */
+  barsReceived?: number;
   /**
    * Set when this answer may not reach as far back as asked (or may miss bars inside the window), with the reason.
    * Absent means the vendor answered the whole window: only such an answer can prove a genesis.

@@ -21,7 +21,7 @@
 import * as v from "valibot";
 import type { Config } from "../config/schema.ts";
 import { ConfigError, VendorError } from "../errors.ts";
-import { allocBars, type Bars } from "../model/bars.ts";
+import { allocBars, type Bars, barCount } from "../model/bars.ts";
 import { INTERVAL_NAMES, type Interval } from "../model/interval.ts";
 import { dailyLabel, dailyLabeler } from "./daily.ts";
 import type { NetworkVendorDescriptor } from "./descriptor.ts";
@@ -253,6 +253,7 @@ export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor
       const what = describeRequest(ticker, req);
       const { windows, capped } = yahooWindows(req.interval, req.fromMs, req.toMs, now());
       let dropped = 0;
+      let received = 0;
       const parts = await mapLimit(windows, settings.concurrency, async ([from, to]) => {
         const res = await client
           .json({
@@ -268,6 +269,7 @@ export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor
           });
         const p = parseYahooChart(res.body, req, what, ctx.config);
         dropped += p.dropped;
+        received += barCount(p.bars) + p.dropped;
         if (p.warning) ctx.log.warn(p.warning);
         return p.bars;
       });
@@ -276,7 +278,7 @@ export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor
       const incomplete: Incomplete | undefined = capped
         ? { reason: "history_cap", detail: `yahoo serves ${req.interval} bars ${YAHOO_LIMITS[req.interval]?.backDays} days back` }
         : undefined;
-      return { bars, ticker, ...(incomplete ? { incomplete } : {}), latencyMs: performance.now() - t0 };
+      return { bars, ticker, barsReceived: received, ...(incomplete ? { incomplete } : {}), latencyMs: performance.now() - t0 };
     },
   };
 }

@@ -24,7 +24,7 @@ export function memoryVendor(
       v.barsServed += idx.length;
       const capped = opts.depthFromMs !== undefined && (req.fromMs ?? -Infinity) < opts.depthFromMs;
       const incomplete: Incomplete | undefined = capped ? { reason: "history_cap", detail: "memory vendor depth limit" } : opts.cut;
-      return { bars: takeRows(v.data, idx), ...(incomplete ? { incomplete } : {}), latencyMs: 0 };
+      return { bars: takeRows(v.data, idx), barsReceived: idx.length, ...(incomplete ? { incomplete } : {}), latencyMs: 0 };
     },
   };
   return v;

@@ -93,7 +93,7 @@ export function tradingviewVendor(ctx: VendorContext, opts: TradingViewOptions =
       const warning = labeler?.warning(`tradingview ${what}`);
       if (warning) ctx.log.warn(warning);
       const bars = clipBars(out.build(), req.fromMs, req.toMs);
-      return { bars, ticker, ...(h.incomplete ? { incomplete: h.incomplete } : {}), latencyMs: performance.now() - t0 };
+      return { bars, ticker, barsReceived: h.bars.length, ...(h.incomplete ? { incomplete: h.incomplete } : {}), latencyMs: performance.now() - t0 };
     },
   };
 }

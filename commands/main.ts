@@ -16,7 +16,7 @@ type Entry = { lazy: Lazy; description: string; subcommands?: Record<string, str
 export const SUBCOMMANDS = {
   scan: { lazy: () => load(import("./scan.ts")), description: "Run scanner configs and write export/<run-id>/candidates.json" },
   ingest: { lazy: () => load(import("./ingest.ts")), description: "Fetch bars from a vendor into the lakehouse (idempotent, atomic)" },
-  repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis" },
+  repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis on proof" },
   audit: { lazy: () => load(import("./audit.ts")), description: "The health gate over the lakehouse" },
   snapshot: {
     lazy: () => load(import("./snapshot.ts")),

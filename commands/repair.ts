@@ -28,13 +28,17 @@ export function repairBudget(args: Record<string, unknown>): { maxFills?: number
 
 export default withHelp(
   defineCommand({
-    meta: { name: "repair", description: "Refetch calendar gaps newest first; record genesis after an empty (uncapped) backfill" },
+    meta: {
+      name: "repair",
+      description: "Refetch calendar gaps newest first, one bounded request each; record genesis only when a complete answer proves it",
+    },
     args: {
       ...globalArgs,
       ...seriesArgs,
       ...vendorArgs,
       ...repairArgs,
       "dry-run": { type: "boolean", description: "Print the plan; fetch and write nothing" },
+      "reset-genesis": { type: "boolean", description: "Clear the recorded genesis of the selected series first (a backfill may prove it again)" },
     },
     async run({ args }) {
       const inv = setup("repair", args, undefined, { writes: args["dry-run"] !== true, readOnlyFlag: "--dry-run" });
@@ -48,6 +52,7 @@ export default withHelp(
         ...(interval ? { interval } : {}),
         ...budget,
         dryRun: args["dry-run"] === true,
+        resetGenesis: args["reset-genesis"] === true,
         sourceName: args.source ?? args.vendor,
       });
       return finish(inv, step, { record: args["dry-run"] !== true });
@@ -58,6 +63,7 @@ export default withHelp(
       "dqctl repair --vendor file --source fixtures/demo --dry-run",
       "dqctl repair --vendor file --source fixtures/demo --symbols BINANCE:ETHUSDT --max-fills 10",
       "dqctl repair --vendor binance --max-time 5m --backfill-days 0",
+      "dqctl repair --vendor file --source fixtures/demo --symbols NASDAQ:AAPL --reset-genesis",
     ],
   },
 );

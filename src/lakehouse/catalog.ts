@@ -26,6 +26,16 @@ export type CatalogEntry = v.InferOutput<typeof EntrySchema>;
 export const CatalogEntrySchema = EntrySchema;
 export type CatalogDoc = v.InferOutput<typeof CatalogSchema>;
 
+/**
+ * The genesis an entry keeps when its bars start at `firstMs`: a recorded genesis later than the first stored bar
+ * has been disproved (earlier bars arrived), so it is cleared. The one rule every catalog write applies, so the
+ * catalog never claims history starts after a bar it holds.
+ */
+export function keptGenesis(genesis: string | null | undefined, firstMs: number | undefined): string | null {
+  if (!genesis) return null;
+  return firstMs !== undefined && firstMs < Date.parse(genesis) ? null : genesis;
+}
+
 /** Key of one series in the catalog. */
 export function seriesKey(symbol: string, interval: string): string {
   return `${symbol}@${interval}`;

@@ -5,7 +5,7 @@ import { isToxicFinding } from "../checks/status.ts";
 import { type CheckInput, type CheckOptions, finding, MAX_EVIDENCE, type OptionScope, scopeOf } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { asDqError, type DqError } from "../errors.ts";
-import type { Catalog } from "../lakehouse/catalog.ts";
+import { type Catalog, keptGenesis } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import { Batch } from "../lakehouse/journal.ts";
 import type { Lock } from "../lakehouse/lock.ts";
@@ -173,7 +173,11 @@ export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incomi
     sha = s.batch.stage(t.sym.id, file, s.lh.encode(merged)).sha256;
     outcome = "written";
   }
-  if (outcome === "written" || !prev || prev.sha256 !== sha) {
+  // Earlier bars than the recorded genesis disprove it: cleared here, the one place an entry is written.
+  const genesis = keptGenesis(prev?.genesis, merged.timestamp[0]);
+  const genesisCleared = prev?.genesis && !genesis ? prev.genesis : undefined;
+  if (genesisCleared) ctx.log.info(`${t.sym.id} ${t.interval}: bars before the recorded genesis ${genesisCleared} arrived; genesis cleared`);
+  if (outcome === "written" || !prev || prev.sha256 !== sha || genesisCleared) {
     s.catalog.set({
       symbol: t.sym.id,
       interval: t.interval,
@@ -181,7 +185,7 @@ export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incomi
       path: file,
       rows: barCount(merged),
       ...seriesRange(merged),
-      genesis: prev?.genesis ?? null,
+      genesis,
       sha256: sha!,
       source,
       ingestedAt: now,
@@ -211,6 +215,7 @@ export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incomi
     report.quarantined = [cut.file];
   }
   if (heldBack) report.heldBack = heldBack;
+  if (genesisCleared) report.genesisCleared = genesisCleared;
   return {
     outcome,
     findings: [...verdict.findings, ...extra],

@@ -212,7 +212,8 @@ function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchRes
       "check the vendor's answer and its time unit; nothing was committed for this series",
     );
   }
-  if (fetched.partial) ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
+  if (fetched.incomplete?.reason === "partial")
+    ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
   // Repeated or descending rows in what the vendor sent are reported, then normalised away.
   const raw = [...dropped, ...runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.calendar, ctx.reference)), s.options, [duplicateRows, unsorted])];
   const fit = holdBackUnfinished(ctx, t, normalizeBars(fetched.bars));
@@ -223,6 +224,6 @@ function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchRes
   const c = commitSeries(ctx, s, t, fit.bars, job.stored, opts.vendor.name);
   c.findings.unshift(...raw, ...(fit.future ? [fit.future] : []));
   if (fit.heldBack) c.report.heldBack = fit.heldBack;
-  if (fetched.partial) c.report.partial = true;
+  if (fetched.incomplete?.reason === "partial") c.report.partial = true;
   return c;
 }

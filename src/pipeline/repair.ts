@@ -3,6 +3,7 @@ import { missingRanges } from "../checks/gap.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
+import { type Catalog, keptGenesis } from "../lakehouse/catalog.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
 import { type Bars, barCount, mergeBars, normalizeBars } from "../model/bars.ts";
@@ -11,7 +12,7 @@ import { type Interval, intervalMs } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
-import type { Vendor } from "../vendors/types.ts";
+import type { Incomplete, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
 import { resolveTargets, type Target } from "./targets.ts";
@@ -28,14 +29,20 @@ export interface RepairOptions {
   maxCandles?: number;
   /** How far before the first bar a backfill asks (days); 0 turns backfill off. */
   backfillDays?: number;
+  /** Clear the recorded genesis of the selected series first (a backfill then asks, and may prove it, again). */
+  resetGenesis?: boolean;
   dryRun?: boolean;
   sourceName?: string;
 }
 
-/** One fetch the repair plans: a missing range, or the backfill before the first bar. */
+/**
+ * One fetch the repair plans: a missing range, or the backfill before the first bar. A `genesis` probe is never
+ * planned: it follows a backfill that came back complete and empty, asking everything before the backfill's window
+ * (no start: from the vendor's start of history).
+ */
 export interface RepairFetch {
-  kind: "gap" | "backfill";
-  fromMs: number;
+  kind: "gap" | "backfill" | "genesis";
+  fromMs?: number;
   toMs: number;
   bars?: number;
 }
@@ -49,19 +56,25 @@ export interface RepairPlan {
 
 const DAY = 86_400_000;
 
-/** The plan for one series: its calendar gaps newest first, then a backfill unless genesis is recorded. Pure. */
+/**
+ * The plan for one series: its calendar gaps newest first (each one bounded request around the missing range), then
+ * a backfill unless a genesis at or before the first bar is recorded. Pure.
+ */
 export function planRepair(ctx: RunContext, t: Target, bars: Bars, backfillDays: number): RepairPlan {
   const input = checkInput(ctx, t, bars, calendarFor(t.calendar, ctx.reference));
   const fetches: RepairFetch[] = missingRanges(input).map((r) => ({ kind: "gap", fromMs: r.fromMs, toMs: r.toMs, bars: r.bars }));
   const first = input.bars.timestamp[0];
-  // Genesis recorded: never ask before it again.
-  if (first !== undefined && backfillDays > 0 && !t.entry?.genesis) {
+  // Genesis recorded (and not disproved by an earlier bar): never ask before it again.
+  if (first !== undefined && backfillDays > 0 && !keptGenesis(t.entry?.genesis, first)) {
     fetches.push({ kind: "backfill", fromMs: first - backfillDays * DAY, toMs: first - intervalMs(t.interval) });
   }
   return { symbol: t.sym.id, interval: t.interval, fetches };
 }
 
-/** Refetch calendar gaps (newest first) within the budgets, record genesis after an uncapped empty backfill, commit. */
+/**
+ * Refetch calendar gaps (newest first) within the budgets, backfill before the first bar, record genesis only on
+ * proof (see `repairOne`), commit. `--reset-genesis` clears the selected series' genesis first.
+ */
 export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<StepResult> {
   const lh = new Lakehouse(ctx.lakehouse);
   lh.assertExists();
@@ -78,6 +91,8 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
     barsFetched: 0,
     gapsFilled: 0,
     genesisRecorded: 0,
+    genesisReset: 0,
+    genesisCleared: 0,
     remainingGaps: 0,
     remainingBars: 0,
     skippedBudget: 0,
@@ -105,16 +120,30 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
           continue;
         }
         const stored = read.kind === "missing" ? undefined : read.stored;
+        const reset = opts.resetGenesis ? resetGenesis(session, catalog, t) : undefined;
+        if (reset) {
+          counts.genesisReset++;
+          // The plan below is made as if reset (a dry run shows the backfill it would ask), written only by a repair.
+          t.entry = t.entry ? { ...t.entry, genesis: null } : t.entry;
+          symbols.push(unchangedReport(t, stored?.bars, { genesisReset: reset }));
+        }
         if (!stored || barCount(stored.bars) === 0) continue; // nothing to repair: a missing series is ingest's job
         const plan = planRepair(ctx, t, normalizeBars(stored.bars), backfillDays);
         counts.planned += plan.fetches.length;
         plans.push({
           symbol: plan.symbol,
           interval: plan.interval,
-          fetches: plan.fetches.map((f) => ({ kind: f.kind, from: iso(f.fromMs), to: iso(f.toMs), ...(f.bars ? { bars: f.bars } : {}) })),
+          fetches: plan.fetches.map((f) => ({
+            kind: f.kind,
+            from: f.fromMs === undefined ? null : iso(f.fromMs),
+            to: iso(f.toMs),
+            ...(f.bars ? { bars: f.bars } : {}),
+          })),
         });
         if (!session || plan.fetches.length === 0) continue;
         const r = await repairOne(ctx, session, t, plan, stored, opts, budget, counts);
+        if (reset) symbols.pop(); // the repaired row replaces the reset-only one
+        if (reset) r.report.genesisReset = reset;
         symbols.push(r.report);
         findings.push(...r.findings);
         if (r.output) outputs.push(r.output);
@@ -158,18 +187,27 @@ async function repairOne(
   counts: Record<string, number>,
 ) {
   const before = normalizeBars(stored.bars);
+  const first = before.timestamp[0]!;
   let incoming: Bars | undefined;
   let genesis: string | undefined;
-  for (const f of plan.fetches) {
+  const queue = [...plan.fetches];
+  for (let f = queue.shift(); f; f = queue.shift()) {
     if (budget.fills <= 0 || budget.candles <= 0 || Date.now() >= budget.deadline) {
       counts.skippedBudget!++;
+      if (f.kind === "genesis") ctx.log.info(`${t.sym.id} ${t.interval}: genesis not recorded: the probe before the backfill window was skipped by the budget`);
       continue;
     }
     // A deep fetch may already have filled a younger range: skip ranges that are now complete.
     if (f.kind === "gap" && incoming && covers(incoming, f)) continue;
     budget.fills--;
     counts.fetches!++;
-    const res = await opts.vendor.fetch({ symbol: t.sym, profile: t.profile, interval: t.interval, fromMs: f.fromMs, toMs: f.toMs });
+    const res = await opts.vendor.fetch({
+      symbol: t.sym,
+      profile: t.profile,
+      interval: t.interval,
+      ...(f.fromMs === undefined ? {} : { fromMs: f.fromMs }),
+      toMs: f.toMs,
+    });
     const bad = firstOutsideWindow(res.bars.timestamp);
     if (bad >= 0)
       throw new InputError(
@@ -177,16 +215,17 @@ async function repairOne(
         "check the vendor's answer and its time unit; nothing was committed for this series",
       );
     const got = normalizeBars(res.bars);
-    budget.candles -= barCount(got);
-    counts.barsFetched! += barCount(got);
-    if (f.kind === "backfill" && barCount(got) === 0) {
-      // Empty backfill: history starts at the first stored bar — unless the vendor capped how far back it looked.
-      if (!res.capped) genesis = iso(before.timestamp[0]!);
-      else
-        ctx.log.info(
-          `${t.sym.id} ${t.interval}: backfill came back empty but the request was capped by ${opts.vendor.name}'s depth limit; genesis not recorded`,
-        );
-      continue;
+    // What was downloaded, not what is kept: a vendor that fetched more than the window says so in barsReceived.
+    const downloaded = res.barsReceived ?? barCount(got);
+    budget.candles -= downloaded;
+    counts.barsFetched! += downloaded;
+    if (f.kind !== "gap") {
+      const earlier = got.timestamp.length > 0 && got.timestamp[0]! < first;
+      const verdict = judgeGenesis(f, earlier, res.incomplete);
+      if (verdict.probe) queue.push({ kind: "genesis", toMs: f.fromMs! - intervalMs(t.interval) });
+      if (verdict.proved) genesis = iso(first);
+      if (verdict.why) ctx.log.info(`${t.sym.id} ${t.interval}: genesis not recorded: ${verdict.why}`);
+      if (!earlier) continue;
     }
     incoming = incoming ? mergeBars(incoming, got) : got;
   }
@@ -200,6 +239,7 @@ async function repairOne(
   const fit = incoming ? holdBackUnfinished(ctx, t, incoming) : undefined;
   const c = fit && barCount(fit.bars) ? commitSeries(ctx, s, withGenesis, fit.bars, stored, opts.vendor.name) : undefined;
   const after = c && c.outcome !== "quarantined" ? c.merged : before;
+  if (c?.report.genesisCleared) counts.genesisCleared!++;
   const filled = countFilled(ctx, withGenesis, before, after);
   counts.gapsFilled! += filled;
   // The registry entry goes into the same commit as the bars it counts: a kill loses both or neither.
@@ -211,16 +251,7 @@ async function repairOne(
   const remaining = missingRanges(checkInput(ctx, withGenesis, after, calendarFor(t.calendar, ctx.reference)));
   counts.remainingGaps! += remaining.length;
   counts.remainingBars! += remaining.reduce((n, r) => n + r.bars, 0);
-  const report: SymbolReport = c?.report ?? {
-    symbol: t.sym.id,
-    interval: t.interval,
-    profile: t.profile,
-    status: "unchanged",
-    rows: barCount(before),
-    start: iso(before.timestamp[0]!),
-    end: iso(before.timestamp[before.timestamp.length - 1]!),
-    qualityScore: entry?.qualityScore ?? null,
-  };
+  const report: SymbolReport = c?.report ?? unchangedReport(withGenesis, before);
   report.gapsFilled = filled;
   report.remainingGaps = remaining.length;
   if (genesis) report.genesis = genesis;
@@ -228,10 +259,61 @@ async function repairOne(
   return { report, findings: fit?.future ? [fit.future, ...kept] : kept, output: c?.output };
 }
 
+/**
+ * What one backfill or genesis-probe answer proves. Genesis is proved only by an answer that is complete (no
+ * `incomplete`: not capped, cut, partial or unconfirmed), whose request reached the vendor's start of history (the
+ * probe: no start), and that holds no bar before the first stored one. A bounded backfill that comes back empty and
+ * complete proves only that its window is empty (an outage may be longer than --backfill-days): it calls for the probe.
+ */
+export function judgeGenesis(f: RepairFetch, earlier: boolean, incomplete: Incomplete | undefined): { proved: boolean; probe: boolean; why?: string } {
+  if (earlier)
+    return {
+      proved: false,
+      probe: false,
+      ...(f.kind === "genesis" ? { why: "bars before the backfill window exist (an outage longer than --backfill-days)" } : {}),
+    };
+  if (incomplete)
+    return {
+      proved: false,
+      probe: false,
+      why: `the ${f.kind === "genesis" ? "probe" : "backfill"} answer was incomplete (${incomplete.reason}: ${incomplete.detail})`,
+    };
+  if (f.kind === "backfill") return { proved: false, probe: true };
+  return { proved: f.fromMs === undefined, probe: false };
+}
+
+/** Clear the recorded genesis of one series (in the write session's catalog; a dry run changes nothing). The old value, if any. */
+function resetGenesis(s: WriteSession | undefined, catalog: Catalog, t: Target): string | undefined {
+  const entry = catalog.get(t.sym.id, t.interval);
+  const old = entry?.genesis ?? undefined;
+  if (!old || !entry) return undefined;
+  if (s) {
+    entry.genesis = null;
+    s.batch.touchCatalog(t.sym.id, t.interval);
+  }
+  return old;
+}
+
+/** The row of a series repair did not rewrite. */
+function unchangedReport(t: Target, bars: Bars | undefined, extra: Record<string, unknown> = {}): SymbolReport {
+  const ts = bars?.timestamp;
+  return {
+    symbol: t.sym.id,
+    interval: t.interval,
+    profile: t.profile,
+    status: "unchanged",
+    rows: ts?.length ?? 0,
+    start: ts?.length ? iso(ts[0]!) : null,
+    end: ts?.length ? iso(ts[ts.length - 1]!) : null,
+    qualityScore: t.entry?.qualityScore ?? null,
+    ...extra,
+  };
+}
+
 /** True when every expected bar of the range is already in `bars`. */
 function covers(bars: Bars, f: RepairFetch): boolean {
   let n = 0;
-  for (const ts of bars.timestamp) if (ts >= f.fromMs && ts <= f.toMs) n++;
+  for (const ts of bars.timestamp) if (ts >= (f.fromMs ?? -Infinity) && ts <= f.toMs) n++;
   return f.bars !== undefined && n >= f.bars;
 }
 

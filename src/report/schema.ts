@@ -55,9 +55,12 @@ const symbolRow = {
     end: { type: ["string", "null"], format: "date-time" },
     qualityScore: { type: ["number", "null"], minimum: 0, maximum: 1 },
     outcome: { type: "string", description: "ingest: written, unchanged, quarantined (the whole series, structural), fresh (a toxic asset with nothing new)" },
-    partial: { type: "boolean" },
+    partial: { type: "boolean", description: "ingest: the vendor's answer was cut by a timeout or dropped connection (incomplete: partial)" },
     barsQuarantined: { ...count, description: "ingest, repair: toxic bars cut out of this commit and kept in quarantine/ (the file is under quarantined)" },
     heldBack: { ...count, description: "ingest, repair: bars not committed yet (the bar in progress, or a latest bar held back for one more bar of evidence)" },
+    genesis: { ...isoTime, description: "repair: the genesis this run proved and recorded (the first stored bar)" },
+    genesisReset: { ...isoTime, description: "repair --reset-genesis: the genesis this run cleared" },
+    genesisCleared: { ...isoTime, description: "ingest, repair: the genesis cleared because bars before it arrived" },
     price: { enum: ["raw", "adjusted"], description: "ingest, repair: the price basis the series is stored with (--price)" },
     quarantined: {
       type: "array",

@@ -2,7 +2,8 @@
  * Alpha Vantage daily equities (`TIME_SERIES_DAILY`) and FX (`FX_DAILY`), `outputsize=full`.
  * Its throttle answers arrive as HTTP 200 with a "Note" or "Information" key: they are retried as 429.
  * An "Information" about a premium endpoint is not a throttle and fails at once; "Error Message" fails at once.
- * Only daily bars: intraday series are premium-only, so other intervals are refused.
+ * Only daily bars: intraday series are premium-only, so other intervals are refused. The whole history comes in one
+ * answer and is clipped to the window here; an answer whose Meta Data says "Compact" is marked `incomplete` (`clipped`).
  */
 import * as v from "valibot";
 import { ConfigError, VendorError } from "../errors.ts";
@@ -13,7 +14,7 @@ import { createHttpClient, describeRequest, type HttpClientOptions, parseBody, t
 import { BarBuilder, clipBars } from "./rows.ts";
 import { vendorSettings } from "./settings.ts";
 import { splitFxPair, toVendorTicker } from "./tickers.ts";
-import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
+import type { FetchRequest, FetchResult, Incomplete, Vendor, VendorContext } from "./types.ts";
 
 /** Alpha Vantage describes itself. Its free tier allows 5 calls a minute (25 a day); prices are as traded (TIME_SERIES_DAILY). */
 export const ALPHAVANTAGE: NetworkVendorDescriptor = {
@@ -128,7 +129,20 @@ export function alphaVantageVendor(ctx: VendorContext, opts: AlphaVantageOptions
           throw new VendorError(`alphavantage ${what}: unexpected response shape (schema drift): date key "${date}"`, "alphavantage", req.symbol.id);
         out.push(t, d["1. open"], d["2. high"], d["3. low"], d["4. close"], d["5. volume"] ?? 0);
       }
-      return { bars: clipBars(out.build(), req.fromMs, req.toMs), ticker, latencyMs: performance.now() - t0 };
+      // outputsize=full serves the whole history; a "Compact" answer is the latest 100 days only.
+      const meta = (body["Meta Data"] ?? {}) as Record<string, unknown>;
+      const compact = Object.entries(meta).some(([k, x]) => /output size/i.test(k) && typeof x === "string" && /compact/i.test(x));
+      const incomplete: Incomplete | undefined = compact
+        ? { reason: "clipped", detail: "alphavantage answered the compact output (latest 100 days)" }
+        : undefined;
+      // The whole history was downloaded whatever the window: barsReceived says so.
+      return {
+        bars: clipBars(out.build(), req.fromMs, req.toMs),
+        ticker,
+        barsReceived: out.length,
+        ...(incomplete ? { incomplete } : {}),
+        latencyMs: performance.now() - t0,
+      };
     },
   };
 }

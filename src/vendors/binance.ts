@@ -2,6 +2,8 @@
  * Binance spot klines (`/api/v3/klines`), every dqctl interval, paginated 1000 bars at a time.
  * Rows are `[openTime, "open", "high", "low", "close", "volume", closeTime, …]`; daily klines open at
  * 00:00 UTC, which already is the lakehouse label. 418 (IP ban) and 429 are retried with Retry-After.
+ * Pages are followed until a short page, so an answer is never cut (no `incomplete`): Binance serves every pair
+ * from its listing, and startTime/endTime bound each request to the window asked for.
  */
 import * as v from "valibot";
 import { VendorError } from "../errors.ts";
@@ -91,7 +93,7 @@ export function binanceVendor(ctx: VendorContext, opts: BinanceOptions = {}): Ve
         start = lastOpen + step;
       }
       ctx.log.debug(`binance ${what}: ${out.length} klines in ${pages} pages`);
-      return { bars: clipBars(out.build(), req.fromMs, req.toMs), ticker, latencyMs: performance.now() - t0 };
+      return { bars: clipBars(out.build(), req.fromMs, req.toMs), ticker, barsReceived: out.length, latencyMs: performance.now() - t0 };
     },
   };
 }

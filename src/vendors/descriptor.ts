@@ -15,7 +15,7 @@ export interface Capabilities {
   range: boolean;
   /** How far back it serves, in days, per interval (absent: as far as its history goes). */
   historyDays?: Partial<Record<Interval, number>>;
-  /** Whether a request reaching further back than it serves is clamped and marked `capped` (so an empty answer proves no genesis). */
+  /** Whether a request reaching further back than it serves is clamped and marked `incomplete` (so an empty answer proves no genesis). */
   capsHistory: boolean;
   /** Whether prices come adjusted for corporate actions (splits). */
   corporateActions: boolean;

@@ -1,7 +1,8 @@
 /**
  * FRED series observations (`/fred/series/observations`) as close-only daily bars:
  * open = high = low = close = value, volume 0; "." (FRED's missing value) is skipped, not zero-filled.
- * The series id is the dqctl ticker (FRED:DGS10 → DGS10) unless the instrument overrides it.
+ * The series id is the dqctl ticker (FRED:DGS10 → DGS10) unless the instrument overrides it. Pages are followed to the
+ * answer's `count`; a full page without a count stops there, marked `incomplete` (`page_limit`).
  */
 import * as v from "valibot";
 import { ConfigError, VendorError } from "../errors.ts";
@@ -11,7 +12,7 @@ import { createHttpClient, describeRequest, type HttpClientOptions, parseBody } 
 import { BarBuilder, clipBars } from "./rows.ts";
 import { vendorSettings } from "./settings.ts";
 import { toVendorTicker } from "./tickers.ts";
-import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
+import type { FetchRequest, FetchResult, Incomplete, Vendor, VendorContext } from "./types.ts";
 
 /** FRED describes itself. Its limit is 120 requests a minute per key; the default stays below. */
 export const FRED: NetworkVendorDescriptor = {
@@ -64,6 +65,7 @@ export function fredVendor(ctx: VendorContext, opts: FredOptions = {}): Vendor {
       const what = describeRequest(ticker, req);
       const out = new BarBuilder(1024);
       let offset = 0;
+      let incomplete: Incomplete | undefined;
       for (;;) {
         const res = await client.json({
           url: `${settings.baseUrl}/fred/series/observations`,
@@ -97,9 +99,20 @@ export function fredVendor(ctx: VendorContext, opts: FredOptions = {}): Vendor {
           out.push(t, x, x, x, x, 0);
         }
         offset += body.observations.length;
-        if (body.observations.length < pageSize || body.count === undefined || offset >= body.count) break;
+        if (body.observations.length < pageSize || offset >= (body.count ?? 0)) {
+          // A full page without a `count` to page against: more observations may follow that were not asked for.
+          if (body.observations.length >= pageSize && body.count === undefined)
+            incomplete = { reason: "page_limit", detail: `fred sent a full page of ${pageSize} observations without a count to page on` };
+          break;
+        }
       }
-      return { bars: clipBars(out.build(), req.fromMs, req.toMs), ticker, latencyMs: performance.now() - t0 };
+      return {
+        bars: clipBars(out.build(), req.fromMs, req.toMs),
+        ticker,
+        barsReceived: offset,
+        ...(incomplete ? { incomplete } : {}),
+        latencyMs: performance.now() - t0,
+      };
     },
   };
 }

@@ -14,13 +14,33 @@ export interface FetchRequest {
   toMs?: number;
 }
 
+/**
+ * Why an answer may fall short of the window asked for:
+ * - `history_cap`: the vendor serves less history than asked (a look-back limit, an account's bar limit);
+ * - `page_limit`: paging stopped at a page or size limit before the window start;
+ * - `partial`: a timeout or dropped connection cut the answer (the bars are known incomplete);
+ * - `clipped`: the vendor answered a shorter range than asked (e.g. a compact output);
+ * - `unconfirmed_end`: the answer stopped without the vendor saying its history ends there.
+ */
+export type IncompleteReason = "history_cap" | "page_limit" | "partial" | "clipped" | "unconfirmed_end";
+
+/** A vendor's note that its answer may not reach as far back as asked. */
+export interface Incomplete {
+  reason: IncompleteReason;
+  /** One line for people: what was cut, e.g. "1m bars are served 30 days back". */
+  detail: string;
+}
+
 /** What a vendor returns: normalised bars (sorted, unique, daily bars at 00:00 UTC of the session date). */
 export interface FetchResult {
   bars: Bars;
-  /** True when the vendor stopped early (timeout, dropped socket) and the bars are known incomplete. */
-  partial?: boolean;
-  /** True when the request asked further back than the vendor serves (an empty answer then proves nothing about genesis). */
-  capped?: boolean;
+  /** Bars the vendor received for this answer before clipping it to the window (what was downloaded); absent: `bars`' count. */
+  barsReceived?: number;
+  /**
+   * Set when this answer may not reach as far back as asked (or may miss bars inside the window), with the reason.
+   * Absent means the vendor answered the whole window: only such an answer can prove a genesis.
+   */
+  incomplete?: Incomplete;
   /** Vendor-side identifier actually requested (e.g. `EURUSD=X`). */
   ticker?: string;
   /** Wall time spent, ms (for latency percentiles). */

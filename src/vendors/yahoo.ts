@@ -16,12 +16,12 @@
  *   `timestamp` (and `quote: [{}]`, or no quote at all), an empty `result`, or HTTP 400 "Data doesn't exist for
  *   startDate …". An unknown symbol (`error.code` "Not Found", HTTP 404) stays a vendor error.
  * - Intraday look-back limits (1m: 30 days back, 7 per request; 5m–30m: 60 days; 1h: 730 days): a request
- *   reaching further back is clamped and marked `capped`.
+ *   reaching further back (or asking for all history) is clamped and marked `incomplete` (`history_cap`).
  */
 import * as v from "valibot";
 import type { Config } from "../config/schema.ts";
 import { ConfigError, VendorError } from "../errors.ts";
-import { allocBars, type Bars } from "../model/bars.ts";
+import { allocBars, type Bars, barCount } from "../model/bars.ts";
 import { INTERVAL_NAMES, type Interval } from "../model/interval.ts";
 import { dailyLabel, dailyLabeler } from "./daily.ts";
 import type { NetworkVendorDescriptor } from "./descriptor.ts";
@@ -30,7 +30,7 @@ import { mapLimit } from "./limits.ts";
 import { BarBuilder, clipBars, concatBars } from "./rows.ts";
 import { vendorSettings } from "./settings.ts";
 import { toVendorTicker } from "./tickers.ts";
-import type { FetchRequest, FetchResult, Vendor, VendorContext } from "./types.ts";
+import type { FetchRequest, FetchResult, Incomplete, Vendor, VendorContext } from "./types.ts";
 
 const DAY = 86_400_000;
 /** yfinance's "max" start (1900-01-01 minus a little): Yahoo serves history back to the 1960s. */
@@ -81,9 +81,9 @@ export function yahooWindows(
   }
   // Keep a minute's margin so the request never lands just outside Yahoo's window.
   const earliest = now - limit.backDays * DAY + 60_000;
-  const wanted = fromMs ?? earliest;
-  const capped = wanted < earliest;
-  const from = Math.max(wanted, earliest);
+  // No start means "from the start of history": more than Yahoo serves at this interval, so capped too.
+  const capped = fromMs === undefined || fromMs < earliest;
+  const from = Math.max(fromMs ?? earliest, earliest);
   const windows: [number, number][] = [];
   const span = limit.perRequestDays * DAY;
   for (let s = from; s < end; s += span) windows.push([s, Math.min(s + span, end)]);
@@ -253,6 +253,7 @@ export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor
       const what = describeRequest(ticker, req);
       const { windows, capped } = yahooWindows(req.interval, req.fromMs, req.toMs, now());
       let dropped = 0;
+      let received = 0;
       const parts = await mapLimit(windows, settings.concurrency, async ([from, to]) => {
         const res = await client
           .json({
@@ -268,12 +269,16 @@ export function yahooVendor(ctx: VendorContext, opts: YahooOptions = {}): Vendor
           });
         const p = parseYahooChart(res.body, req, what, ctx.config);
         dropped += p.dropped;
+        received += barCount(p.bars) + p.dropped;
         if (p.warning) ctx.log.warn(p.warning);
         return p.bars;
       });
       if (dropped) ctx.log.debug(`yahoo ${what}: dropped ${dropped} bars with null prices`);
       const bars = clipBars(concatBars(parts), req.fromMs, req.toMs);
-      return { bars, ticker, ...(capped ? { capped } : {}), latencyMs: performance.now() - t0 };
+      const incomplete: Incomplete | undefined = capped
+        ? { reason: "history_cap", detail: `yahoo serves ${req.interval} bars ${YAHOO_LIMITS[req.interval]?.backDays} days back` }
+        : undefined;
+      return { bars, ticker, barsReceived: received, ...(incomplete ? { incomplete } : {}), latencyMs: performance.now() - t0 };
     },
   };
 }

@@ -73,3 +73,16 @@ test("intraday is refused: the free API has daily series only", async () => {
     .catch((e) => e);
   expect(err).toBeInstanceOf(ConfigError);
 });
+
+test("the full output is one complete answer; a compact one is marked incomplete (clipped)", async () => {
+  const full = await alphaVantageVendor(ctxFor("alphavantage", server.url, { apiKey: "test-key" })).fetch(request("NYSE:IBM", "1d"));
+  expect(full.incomplete).toBeUndefined();
+  const compact = await startAlphaVantage({ compact: 3 });
+  try {
+    const res = await alphaVantageVendor(ctxFor("alphavantage", compact.url, { apiKey: "test-key" })).fetch(request("NYSE:IBM", "1d"));
+    expect(res.bars.timestamp.length).toBe(3);
+    expect(res.incomplete?.reason).toBe("clipped");
+  } finally {
+    compact.stop();
+  }
+});

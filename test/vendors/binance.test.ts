@@ -51,3 +51,14 @@ test("an invalid symbol is a VendorError carrying Binance's msg", async () => {
   expect(err).toBeInstanceOf(VendorError);
   expect(err.message).toBe("binance NOPEUSDT (BINANCE:NOPEUSDT) 1h: HTTP 400 (Invalid symbol.) after 1 attempt");
 });
+
+test("a repair window is one bounded request: startTime/endTime are the window, barsReceived what was sent", async () => {
+  const [from, to] = [klines[500]![0]!, klines[504]![0]!];
+  const res = await vendor().fetch(request("BINANCE:BTCUSDT", "1h", from, to));
+  expect(server.requests).toHaveLength(1);
+  const q = server.requests[0]!.searchParams;
+  expect([Number(q.get("startTime")), Number(q.get("endTime"))]).toEqual([from, to]);
+  expect(res.bars.timestamp.length).toBe(5);
+  expect(res.barsReceived).toBe(5);
+  expect(res.incomplete).toBeUndefined();
+});

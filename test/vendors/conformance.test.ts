@@ -44,7 +44,7 @@ describe("every vendor normalises its wire format to the fixture's expected bars
       const vendor = createVendor(f.vendor, ctxFor(f.vendor, servers[f.vendor]!.url));
       const res = await vendor.fetch(request(f.symbol, parseInterval(f.interval)));
       expect(res.ticker).toBe(f.ticker);
-      expect(res.partial ?? false).toBe(false);
+      expect(res.incomplete).toBeUndefined();
       expect(rows(res.bars)).toEqual(expectedRows(f.expected));
       expect(res.latencyMs).toBeGreaterThanOrEqual(0);
     });

@@ -165,7 +165,7 @@ for (const c of CASES) {
       server.fault = { kind: "empty" };
       const res = await fetch();
       expect(res.bars.timestamp.length).toBe(0);
-      expect(res.partial ?? false).toBe(false);
+      expect(res.incomplete).toBeUndefined();
     });
 
     test("retries run out: exit-3 VendorError naming vendor, symbol, status and attempts", async () => {

@@ -49,3 +49,20 @@ test("the key: missing is a ConfigError naming FRED_API_KEY; the environment sup
   const res = await fredVendor({ ...noKey, env: { FRED_API_KEY: "test-key" } }).fetch(request("FRED:DGS10", "1d"));
   expect(res.bars.timestamp.length).toBe(10);
 });
+
+test("a full page without a count to page on stops there, marked incomplete (page_limit)", async () => {
+  const bare = await startFred("test-key", { omitCount: true });
+  try {
+    const res = await fredVendor(ctxFor("fred", bare.url), { pageSize: 4 }).fetch(request("FRED:DGS10", "1d"));
+    expect(bare.requests.length).toBe(1);
+    expect(res.incomplete?.reason).toBe("page_limit");
+    expect(res.barsReceived).toBe(4);
+  } finally {
+    bare.stop();
+  }
+});
+
+test("a complete answer is not marked incomplete", async () => {
+  const res = await fredVendor(ctxFor("fred", server.url), { pageSize: 4 }).fetch(request("FRED:DGS10", "1d"));
+  expect(res.incomplete).toBeUndefined();
+});

@@ -54,15 +54,30 @@ describe("yahoo vendor against the local chart server", () => {
     expect(q.get("interval")).toBe("1m");
     expect(q.get("includePrePost")).toBe("false");
     expect(Number(q.get("period1"))).toBe(Math.floor((NOW - 10 * DAY) / 1000));
-    expect(res.capped).toBeUndefined();
+    expect(res.incomplete).toBeUndefined();
     expect(res.bars.timestamp.length).toBe(40);
     expect(res.bars.timestamp[0]!).toBeGreaterThanOrEqual(NOW - 10 * DAY);
   });
 
-  test("intraday beyond the look-back limit: clamped, marked capped", async () => {
+  test("intraday beyond the look-back limit: clamped, marked incomplete (history_cap)", async () => {
     const res = await vendor().fetch(request("NASDAQ:SYNTH", "1m", NOW - 40 * DAY, NOW));
-    expect(res.capped).toBe(true);
+    expect(res.incomplete).toEqual({ reason: "history_cap", detail: "yahoo serves 1m bars 30 days back" });
     expect(server.requests.length).toBe(5);
+  });
+
+  test("intraday with no start asks for all history: served from the look-back limit, marked history_cap", async () => {
+    const res = await vendor().fetch(request("NASDAQ:SYNTH", "1h", undefined, NOW));
+    expect(res.incomplete?.reason).toBe("history_cap");
+    expect(Number(server.requests[0]!.searchParams.get("period1"))).toBe(Math.floor((NOW - 730 * DAY + 60_000) / 1000));
+  });
+
+  test("a bounded window is sent as period1/period2 around it, nothing more", async () => {
+    await vendor().fetch(request("NASDAQ:AAPL", "1d", NOW - 20 * DAY, NOW - 10 * DAY));
+    expect(server.requests.length).toBe(1);
+    const q = server.requests[0]!.searchParams;
+    // Daily windows are padded a day each side (Yahoo stamps daily bars at the open or local midnight).
+    expect(Number(q.get("period1"))).toBe(Math.floor((NOW - 21 * DAY) / 1000));
+    expect(Number(q.get("period2"))).toBe(Math.ceil((NOW - 9 * DAY + 1) / 1000));
   });
 
   test("4h is refused with advice", async () => {

@@ -89,6 +89,7 @@ export function fileVendor(ctx: VendorContext): Vendor {
       }
       const warning = labeler?.warning(`${req.symbol.id} 1d`);
       if (warning) ctx.log.warn(warning);
+      // A local read downloads nothing (the table is read once and cached): barsReceived is left to the window's bars.
       const res: FetchResult = { bars: window(read.bars, req), ticker: req.symbol.id, latencyMs: performance.now() - t0 };
       if (read.empty.lines.length) res.emptyRows = read.empty;
       return res;

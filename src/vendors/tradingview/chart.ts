@@ -14,12 +14,12 @@ import { collectHistory } from "./ws.ts";
 export const TRADINGVIEW: NetworkVendorDescriptor = {
   kind: "bars",
   name: "tradingview",
-  description: "TradingView chart WebSocket: any TradingView symbol, history paged to its start",
+  description: "TradingView chart WebSocket: any TradingView symbol, windows by range, history paged to its start",
   network: true,
   capabilities: {
     intervals: INTERVAL_NAMES.filter((i) => TV_RESOLUTION[i] !== undefined),
     range: true,
-    capsHistory: false,
+    capsHistory: true,
     corporateActions: true,
     apiKey: "optional",
   },
@@ -33,6 +33,8 @@ export const TRADINGVIEW: NetworkVendorDescriptor = {
   },
   create: (ctx) => tradingviewVendor(ctx),
 };
+
+const DAY = 86_400_000;
 
 /** Options for tests and embedding. */
 export interface TradingViewOptions {
@@ -54,12 +56,20 @@ export function tradingviewVendor(ctx: VendorContext, opts: TradingViewOptions =
       const ticker = toVendorTicker("tradingview", req.symbol, ctx.config);
       const what = describeRequest(ticker, req);
       const step = intervalMs(req.interval);
-      const want = req.fromMs === undefined ? 5000 : Math.ceil((now() - req.fromMs) / step) + 10;
+      // A window with a start is asked for as a range (only its bars are downloaded); without one, history is
+      // paged back from now to its start.
+      // Daily windows are padded a day each side: TradingView stamps a daily bar at its session's open (Globex and
+      // FX the evening before), not at the 00:00 UTC label the window is in; the answer is clipped to labels below.
+      const pad = req.interval === "1d" ? DAY : 0;
+      const toMs = Math.min(req.toMs ?? now(), now());
+      const range = req.fromMs === undefined ? undefined : { fromSec: Math.floor((req.fromMs - pad) / 1000), toSec: Math.ceil((toMs + pad) / 1000) };
+      const want = req.fromMs === undefined ? 5000 : Math.ceil((toMs - req.fromMs) / step) + 10;
       const h = await collectHistory({
         url: settings.baseUrl,
         symbol: ticker,
         resolution: TV_RESOLUTION[req.interval],
         ...(req.fromMs !== undefined ? { fromMs: req.fromMs } : {}),
+        ...(range ? { range } : {}),
         ...(settings.apiKey ? { authToken: settings.apiKey } : {}),
         initialBars: opts.initialBars ?? Math.max(10, Math.min(5000, want)),
         moreBars: opts.moreBars ?? 5000,
@@ -83,7 +93,7 @@ export function tradingviewVendor(ctx: VendorContext, opts: TradingViewOptions =
       const warning = labeler?.warning(`tradingview ${what}`);
       if (warning) ctx.log.warn(warning);
       const bars = clipBars(out.build(), req.fromMs, req.toMs);
-      return { bars, ticker, ...(h.partial ? { partial: true } : {}), latencyMs: performance.now() - t0 };
+      return { bars, ticker, barsReceived: h.bars.length, ...(h.incomplete ? { incomplete: h.incomplete } : {}), latencyMs: performance.now() - t0 };
     },
   };
 }

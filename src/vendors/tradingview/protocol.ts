@@ -96,12 +96,15 @@ export function sessionId(prefix = "cs"): string {
   return s;
 }
 
-/** The client's opening messages for one series: auth, chart session, symbol, series of `count` bars. */
-export function subscribeMessages(cs: string, symbol: string, resolution: string, count: number, authToken: string): string[] {
+/**
+ * The client's opening messages for one series: auth, chart session, symbol, series of `count` bars. `range` is
+ * create_series' last argument: "" (the newest `count` bars) or `r,<from>:<to>` in unix seconds (that window).
+ */
+export function subscribeMessages(cs: string, symbol: string, resolution: string, count: number, authToken: string, range = ""): string[] {
   return [
     encodeMessage("set_auth_token", [authToken]),
     encodeMessage("chart_create_session", [cs, ""]),
     encodeMessage("resolve_symbol", [cs, "sds_sym_1", `=${JSON.stringify({ symbol, adjustment: "splits", session: "regular" })}`]),
-    encodeMessage("create_series", [cs, "sds_1", "s1", "sds_sym_1", resolution, count, ""]),
+    encodeMessage("create_series", [cs, "sds_1", "s1", "sds_sym_1", resolution, count, range]),
   ];
 }

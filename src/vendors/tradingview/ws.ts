@@ -1,18 +1,23 @@
 /**
  * TradingView chart WebSocket history collector.
  *
- * One collection: connect, subscribe (`create_series`), merge every `timescale_update`/`du` by timestamp,
- * ask for older bars (`request_more_data`) after each `series_completed` until the window start is covered.
- * End of history: a completed chunk that added no bars, or `idlePackets` packets in a row without new bars.
+ * One collection: connect, subscribe (`create_series`), merge every `timescale_update`/`du` by timestamp.
+ * With a `range`, the series is asked for as `r,<from>:<to>` (unix seconds; the form public TradingView clients
+ * send as create_series' range argument) and the first `series_completed` ends it: only the window is downloaded.
+ * Without one, older bars are asked for (`request_more_data`) after each `series_completed` until the window
+ * start is covered. End of history: a completed chunk that added no bars, or `idlePackets` packets in a row
+ * without new bars (an end the server never confirmed: marked `unconfirmed_end`). A `series_completed` saying
+ * `data_completed: "limit"` (the account's history limit) marks the answer `history_cap`.
  * A dropped or silent socket is reopened with backoff and resubscribed for everything held so far (merging by
  * timestamp keeps bars unique). When the total timeout or the reconnect budget runs out, the bars gathered are
- * returned with `partial: true`; only a collection with no bars at all fails.
+ * returned marked `partial`; only a collection with no bars at all fails.
  */
 import type { Logger } from "../../context.ts";
 import { silentLogger } from "../../context.ts";
 import { VendorError } from "../../errors.ts";
 import { redactClip } from "../../redact.ts";
 import { sleep } from "../limits.ts";
+import type { Incomplete } from "../types.ts";
 import { decodeFrames, encodeFrame, encodeMessage, extractBars, isHeartbeat, parseMessage, sessionId, subscribeMessages, type TvBar } from "./protocol.ts";
 
 /** Knobs of one history collection. */
@@ -22,6 +27,8 @@ export interface TvHistoryOptions {
   resolution: string;
   /** Stop asking for older bars once a bar at or before this time (ms) is held. */
   fromMs?: number;
+  /** Ask for just this window (unix seconds, inclusive) with the range form `r,<from>:<to>`. */
+  range?: { fromSec: number; toSec: number };
   authToken?: string;
   /** Bars asked for by create_series (default 5000) and by each request_more_data (default 5000). */
   initialBars?: number;
@@ -43,14 +50,15 @@ export interface TvHistoryOptions {
 /** What a collection gathered. */
 export interface TvHistory {
   bars: TvBar[];
-  partial: boolean;
+  /** Why the bars may not reach as far back as asked (absent: the window or the history start was reached). */
+  incomplete?: Incomplete;
   /** Exchange time zone from `symbol_resolved`, when sent. */
   timezone?: string;
   reconnects: number;
   heartbeatsEchoed: number;
 }
 
-type Outcome = { kind: "done" } | { kind: "dropped"; why: string } | { kind: "fatal"; error: VendorError } | { kind: "timeout" };
+type Outcome = { kind: "done"; confirmed: boolean } | { kind: "dropped"; why: string } | { kind: "fatal"; error: VendorError } | { kind: "timeout" };
 
 const ORIGIN = { Origin: "https://www.tradingview.com" };
 
@@ -74,6 +82,7 @@ export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
   const maxReconnects = o.maxReconnects ?? 4;
   const fail = (m: string, advice?: string) => new VendorError(`tradingview ${o.what}: ${m}`, "tradingview", o.vendorSymbol, undefined, reconnects + 1, advice);
   let timezone: string | undefined;
+  let limited = false;
   let reconnects = 0;
   let heartbeatsEchoed = 0;
   const deadline = AbortSignal.timeout(o.totalTimeoutMs);
@@ -114,11 +123,13 @@ export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
         if (ws.readyState === WebSocket.OPEN) ws.send(frame);
       };
       const noProgress = () => {
-        if (++idle >= idleLimit) finish({ kind: "done" });
+        if (++idle >= idleLimit) finish({ kind: "done", confirmed: false });
       };
-      const onChunkComplete = () => {
+      const onChunkComplete = (details: unknown) => {
+        if ((details as { data_completed?: unknown } | undefined)?.data_completed === "limit") limited = true;
         const added = rows.size - heldAtRequest;
-        if (added === 0 || (o.fromMs !== undefined && earliest() <= o.fromMs)) return finish({ kind: "done" });
+        // A range answer is the whole window; a history limit ends paging too (older bars will not come).
+        if (o.range || limited || added === 0 || (o.fromMs !== undefined && earliest() <= o.fromMs)) return finish({ kind: "done", confirmed: true });
         heldAtRequest = rows.size;
         idle = 0;
         send(encodeMessage("request_more_data", [cs, "sds_1", more]));
@@ -127,7 +138,8 @@ export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
       ws.addEventListener("open", () => {
         armSilence();
         // Resubscribing after a drop asks for everything already held plus a fresh chunk, so nothing is lost.
-        for (const f of subscribeMessages(cs, o.symbol, o.resolution, initial + rows.size, o.authToken ?? "unauthorized_user_token")) send(f);
+        const range = o.range ? `r,${o.range.fromSec}:${o.range.toSec}` : "";
+        for (const f of subscribeMessages(cs, o.symbol, o.resolution, initial + rows.size, o.authToken ?? "unauthorized_user_token", range)) send(f);
       });
       ws.addEventListener("message", (ev: MessageEvent) => {
         if (settled) return;
@@ -168,7 +180,7 @@ export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
               break;
             }
             case "series_completed":
-              onChunkComplete();
+              onChunkComplete(msg.p[4]);
               break;
             case "symbol_error":
               return finish({
@@ -195,24 +207,32 @@ export async function collectHistory(o: TvHistoryOptions): Promise<TvHistory> {
       ws.addEventListener("close", (ev: CloseEvent) => finish({ kind: "dropped", why: `socket closed (code ${ev.code})` }));
     });
 
-  const result = (partial: boolean): TvHistory => ({
+  const result = (incomplete: Incomplete | undefined): TvHistory => ({
     bars: [...rows.values()].sort((a, b) => a[0] - b[0]),
-    partial,
+    ...(incomplete ? { incomplete } : {}),
     ...(timezone ? { timezone } : {}),
     reconnects,
     heartbeatsEchoed,
   });
+  const done = (confirmed: boolean): TvHistory => {
+    if (limited) return result({ reason: "history_cap", detail: "tradingview stopped at the account's history limit (data_completed: limit)" });
+    // An idle end still proves the window when a bar at or before its start is held.
+    const reached = o.fromMs !== undefined && earliest() <= o.fromMs;
+    if (!confirmed && !reached)
+      return result({ reason: "unconfirmed_end", detail: `history ended after ${idleLimit} packets without new bars, not by an empty chunk` });
+    return result(undefined);
+  };
 
   const gaveUp = (why: string): TvHistory => {
     if (!rows.size) throw fail(why, "raise vendors.tradingview.totalTimeoutMs or retry later");
     log.warn(`tradingview ${o.what}: ${why}; keeping ${rows.size} bars as partial`);
-    return result(true);
+    return result({ reason: "partial", detail: `tradingview ${why}` });
   };
   const timeoutWhy = () => (rows.size ? `total timeout of ${o.totalTimeoutMs} ms` : `no bars before the total timeout of ${o.totalTimeoutMs} ms`);
 
   for (;;) {
     const out = await connection();
-    if (out.kind === "done") return result(false);
+    if (out.kind === "done") return done(out.confirmed);
     if (out.kind === "fatal") throw out.error;
     if (out.kind === "timeout") {
       if (o.signal?.aborted) throw o.signal.reason;

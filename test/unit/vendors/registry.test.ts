@@ -211,7 +211,11 @@ function vendorRow(d: Descriptor): string {
   if (d.kind === "screener") return `| \`${d.name}\` | ${d.description} | — (screener) | — | — | — | ${key} | ${env} |`;
   const c = d.capabilities;
   const days = Object.entries(c.historyDays ?? {}).map(([i, n]) => `${i} ${n} d`);
-  const history = days.length ? `${days.join(", ")}${c.capsHistory ? "; clamped beyond, marked capped" : ""}; else full` : "full";
+  const history = days.length
+    ? `${days.join(", ")}${c.capsHistory ? "; clamped beyond, marked incomplete" : ""}; else full`
+    : c.capsHistory
+      ? "full; an account limit is marked incomplete"
+      : "full";
   const yes = (b: boolean) => (b ? "yes" : "no");
   return `| \`${d.name}\` | ${d.description} | ${c.intervals.join(" ")} | ${yes(c.range)} | ${history} | ${yes(c.corporateActions)} | ${key} | ${env} |`;
 }

@@ -4,8 +4,11 @@ import { fixture, startHttpServer, type TestServer } from "./http.ts";
 /** A throttle answer exactly as Alpha Vantage words it (HTTP 200). */
 export const AV_NOTE = { Note: "Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute and 500 calls per day." };
 
-/** Start an Alpha Vantage server; `throttles` answers that many requests with the "Note" throttle first. */
-export async function startAlphaVantage(opts: { throttles?: number; key?: string } = {}): Promise<TestServer & { throttles: number }> {
+/**
+ * Start an Alpha Vantage server; `throttles` answers that many requests with the "Note" throttle first; `compact`
+ * answers the equity series as outputsize=compact does (Meta Data "Compact", the newest `compact` days only).
+ */
+export async function startAlphaVantage(opts: { throttles?: number; key?: string; compact?: number } = {}): Promise<TestServer & { throttles: number }> {
   const equity = await fixture("alphavantage_IBM_1d.json");
   const fx = await fixture("alphavantage_EURUSD_1d.json");
   const key = opts.key ?? "test-key";
@@ -22,7 +25,16 @@ export async function startAlphaVantage(opts: { throttles?: number; key?: string
         server.throttles--;
         return { json: AV_NOTE };
       }
-      if (q.get("function") === "TIME_SERIES_DAILY" && q.get("symbol") === "IBM") return { json: equity.response };
+      if (q.get("function") === "TIME_SERIES_DAILY" && q.get("symbol") === "IBM") {
+        if (opts.compact === undefined) return { json: equity.response };
+        const days = Object.entries(equity.response["Time Series (Daily)"]).slice(0, opts.compact);
+        return {
+          json: {
+            "Meta Data": { ...equity.response["Meta Data"], "4. Output Size": "Compact" },
+            "Time Series (Daily)": Object.fromEntries(days),
+          },
+        };
+      }
       if (q.get("function") === "FX_DAILY" && q.get("from_symbol") === "EUR" && q.get("to_symbol") === "USD") return { json: fx.response };
       return {
         json: {

@@ -1,8 +1,8 @@
 /** FRED stand-in: `/fred/series/observations` with api_key, date bounds, limit and offset. */
 import { fixture, startHttpServer, type TestServer } from "./http.ts";
 
-/** Start a FRED server over the recorded DGS10 observations. */
-export async function startFred(key = "test-key"): Promise<TestServer> {
+/** Start a FRED server over the recorded DGS10 observations; `omitCount` leaves `count` out of every page. */
+export async function startFred(key = "test-key", opts: { omitCount?: boolean } = {}): Promise<TestServer> {
   const f = await fixture("fred_DGS10_1d.json");
   const all: { date: string; value: string }[] = f.response.observations;
   return startHttpServer({
@@ -24,7 +24,9 @@ export async function startFred(key = "test-key"): Promise<TestServer> {
       const inRange = all.filter((o) => o.date >= start && o.date <= end);
       const offset = Number(q.get("offset") ?? 0);
       const limit = Number(q.get("limit") ?? 100000);
-      return { json: { ...f.response, count: inRange.length, offset, limit, observations: inRange.slice(offset, offset + limit) } };
+      const page = { ...f.response, count: inRange.length, offset, limit, observations: inRange.slice(offset, offset + limit) };
+      if (opts.omitCount) delete page.count;
+      return { json: page };
     },
     drift(json) {
       const c = structuredClone(json) as { observations: Record<string, unknown>[] };

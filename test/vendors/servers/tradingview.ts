@@ -1,7 +1,9 @@
 /**
  * TradingView chart WebSocket stand-in on 127.0.0.1: `~m~<len>~m~<json>` framing, a session-info packet,
- * heartbeats the client must echo, create_series → newest `count` bars, request_more_data → the next older
- * chunk, series_completed after each chunk. End of history: an empty chunk, or (mode "heartbeats") silence
+ * heartbeats the client must echo, create_series → newest `count` bars, or with the range argument
+ * `r,<from>:<to>` (unix seconds, both inclusive) exactly the bars inside it; request_more_data → the next older
+ * chunk, series_completed after each chunk. `historyLimit` plays an account's bar limit: only the newest N bars
+ * are served, and a chunk that runs into the limit completes with `{ data_completed: "limit" }`. End of history: an empty chunk, or (mode "heartbeats") silence
  * apart from heartbeats. Faults: drop the socket mid-history, or go silent.
  */
 import type { ServerWebSocket } from "bun";
@@ -25,12 +27,17 @@ export interface TvServer {
   echoesReceived: number;
   /** Client messages by name, in arrival order (`create_series`, `request_more_data`, …). */
   received: { m: string; p: unknown[] }[];
+  /** Bars sent in timescale updates since the last reset (what a client downloaded). */
+  barsServed: number;
+  /** Serve only the newest N bars of each recording (an account's history limit); undefined: all. */
+  historyLimit: number | undefined;
   stop(): void;
 }
 
 interface Conn {
   id: number;
-  sent: number;
+  /** Index of the oldest bar sent so far (the next older chunk ends here). */
+  lo: number;
   count: number;
   bars: number[][];
   timer?: ReturnType<typeof setInterval>;
@@ -53,16 +60,21 @@ export async function startTradingView(fixtureNames = ["tradingview_AAPL_1d.json
     heartbeatsSent: 0,
     echoesReceived: 0,
     received: [],
+    barsServed: 0,
+    historyLimit: undefined,
     stop: () => server.stop(true),
   };
 
-  const sendChunk = (ws: ServerWebSocket<Conn>, cs: string, n: number) => {
+  /** Send bars [start, end) of the recording, clamped to the history limit. */
+  const sendRange = (ws: ServerWebSocket<Conn>, cs: string, from: number, to: number) => {
     const c = ws.data;
-    // Newest first, like TradingView: the chunk is the `n` bars older than what this session already got.
-    const end = c.bars.length - c.sent;
-    const start = Math.max(0, end - n);
+    const floor = state.historyLimit === undefined ? 0 : Math.max(0, c.bars.length - state.historyLimit);
+    const limited = state.historyLimit !== undefined && from < floor;
+    const start = Math.max(from, floor);
+    const end = Math.max(start, to);
     const chunk = c.bars.slice(start, end);
-    c.sent += chunk.length;
+    c.lo = Math.min(c.lo, start);
+    state.barsServed += chunk.length;
     if (!chunk.length && state.endOfHistory === "heartbeats") return;
     const update = encodeMessage("timescale_update", [
       cs,
@@ -82,15 +94,18 @@ export async function startTradingView(fixtureNames = ["tradingview_AAPL_1d.json
       return;
     }
     // Several frames in one WebSocket message, as the real server batches them.
-    ws.send(encodeMessage("series_loading", [cs, "sds_1", "s1"]) + update + encodeMessage("series_completed", [cs, "sds_1", "s1", "streaming", {}]));
+    const done = limited ? { data_completed: "limit" } : {};
+    ws.send(encodeMessage("series_loading", [cs, "sds_1", "s1"]) + update + encodeMessage("series_completed", [cs, "sds_1", "s1", "streaming", done]));
   };
+  // Newest first, like TradingView: the chunk is the `n` bars older than what this session already got.
+  const sendChunk = (ws: ServerWebSocket<Conn>, cs: string, n: number) => sendRange(ws, cs, ws.data.lo - n, ws.data.lo);
 
   const server = Bun.serve<Conn>({
     hostname: "127.0.0.1",
     port: 0,
     fetch(req, srv) {
       state.connections++;
-      if (srv.upgrade(req, { data: { id: state.connections, sent: 0, count: 0, bars: [], silent: false } })) return;
+      if (srv.upgrade(req, { data: { id: state.connections, lo: 0, count: 0, bars: [], silent: false } })) return;
       return new Response("expected a websocket", { status: 400 });
     },
     websocket: {
@@ -124,6 +139,7 @@ export async function startTradingView(fixtureNames = ["tradingview_AAPL_1d.json
               continue;
             }
             c.bars = hit.bars;
+            c.lo = hit.bars.length;
             ws.send(encodeMessage("symbol_resolved", [cs, "sds_sym_1", hit.resolved]));
           } else if (msg.m === "create_series") {
             if (!c.bars.length) continue;
@@ -133,7 +149,18 @@ export async function startTradingView(fixtureNames = ["tradingview_AAPL_1d.json
               continue;
             }
             c.count = Number(msg.p[5]);
-            sendChunk(ws, cs, c.count);
+            const range = /^r,(-?\d+):(-?\d+)$/.exec(String(msg.p[6] ?? ""));
+            if (range) {
+              // The range form: exactly the bars whose open time lies in [from, to] (seconds).
+              const from = Number(range[1]);
+              const to = Number(range[2]);
+              const lo = c.bars.findIndex((b) => b[0]! >= from);
+              const start = lo < 0 ? c.bars.length : lo;
+              let end = start;
+              while (end < c.bars.length && c.bars[end]![0]! <= to) end++;
+              c.lo = start;
+              sendRange(ws, cs, start, end);
+            } else sendChunk(ws, cs, c.count);
           } else if (msg.m === "request_more_data") {
             sendChunk(ws, cs, Number(msg.p[2]));
           }

@@ -120,13 +120,14 @@ const lnT4 = (z: number) => -2.5 * Math.log1p(T4_Z2 * z * z);
  * is as the factor's step over no step (both Gaussian with the step's standard error se: d·(step/se − d/2) for
  * d = |moved|/se). se comes from the log volumes before the bar: their sd, inflated by √((1+ρ)/(1−ρ)) for their
  * lag-1 autocorrelation ρ (volumes are persistent, so n bars carry fewer than n bars' worth of information), times
- * √(1/n_before + 1/n_after). A short after-window (the latest bars) gives a large se and so little evidence either
+ * √(1/n_before + 1/n_after). The bars before start after the last split found. A short after-window (the latest bars) gives a large se and so little evidence either
  * way: the check holds its judgement until more bars arrive rather than guessing.
  */
-function candidateEvidence(lv: Float64Array, i: number, moved: number, gapZ: number, residualZ: number, p: Params): SplitCandidate | undefined {
+function candidateEvidence(lv: Float64Array, i: number, since: number, moved: number, gapZ: number, residualZ: number, p: Params): SplitCandidate | undefined {
   const V = p.volumeWindow;
-  const slots = Math.min(V, i);
-  const before = volumeLevel(lv, i - V, i, Math.max(2, Math.ceil(slots / 2)));
+  const from = Math.max(i - V, since);
+  const slots = i - Math.max(0, from);
+  const before = volumeLevel(lv, from, i, Math.max(2, Math.ceil(slots / 2)));
   const after = volumeLevel(lv, i + 1, i + 1 + V, 1);
   if (!before || !after) return undefined;
   const lf = Math.abs(moved);
@@ -236,7 +237,9 @@ export function findSplits(b: CheckInput["bars"], p: Params, onCandidate?: (c: S
       admit();
       continue;
     }
-    const c = candidateEvidence(lv, i, moved, gapZ, zOf(g - sg.median - moved, sg.scale), p);
+    // The volume before starts after the last split found (its own step would blur this one's).
+    const since = out.length ? out[out.length - 1]!.index : 0;
+    const c = candidateEvidence(lv, i, since, moved, gapZ, zOf(g - sg.median - moved, sg.scale), p);
     if (!c) {
       admit();
       continue;

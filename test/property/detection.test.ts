@@ -4,10 +4,11 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { type DetectionReport, detectionLines, runDetection, SPLIT_FACTORS } from "../../bench/detection.ts";
 
 let d: DetectionReport;
+// A few seconds on an idle machine; the suite runs files in parallel on 2 cores, so allow for a busy one.
 beforeAll(() => {
   d = runDetection({ series: 100, bars: 2500, seed: 1, nyseEvery: 5 });
   for (const line of detectionLines(d)) console.error(line);
-});
+}, 60_000);
 
 const rate = (t: { hit: number; of: number }) => t.hit / t.of;
 

@@ -145,6 +145,11 @@ describe("split_suspected", () => {
     expect(run(still)).toEqual([]);
   });
 
+  test("two splits 300 bars apart, the volume stepping down then up: both found (the volume before the second starts after the first)", () => {
+    const b = plantSplit(plantSplit(nyse(1600, 0.02, 23), 600, 1 / 2), 900, 1.25);
+    expect(found(b)).toEqual([at(b, 600), at(b, 900)]);
+  });
+
   test("judgement waits while the after-window is short: the same 5:4 split is not claimed with 2–200 bars after it, and is with 600", () => {
     const b = plantSplit(nyse(1200, 0.02, 23), 600, 1.25);
     const upTo = (n: number): Bars => ({

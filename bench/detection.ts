@@ -4,6 +4,7 @@
 import { calendarFor } from "../src/calendar/index.ts";
 import { resolveCheckOptions, runChecks } from "../src/checks/index.ts";
 import { robustStats } from "../src/checks/robust.ts";
+import { findSplits, type SplitCandidate, splitParams } from "../src/checks/split_suspected.ts";
 import type { CheckInput } from "../src/checks/types.ts";
 import type { Bars } from "../src/model/bars.ts";
 import type { Finding } from "../src/model/finding.ts";
@@ -23,6 +24,17 @@ export interface DetectionOptions {
   nyseEvery: number;
 }
 
+/**
+ * split_suspected's evidence (nats) where the price alone does not decide (jump below strongGapZ, volume not
+ * contradicting): the highest on clean data, which minEvidence must stay above, and the lowest at planted splits.
+ */
+export interface Separation {
+  minEvidence: number;
+  strongGapZ: number;
+  clean: Record<string, { candidates: number; max: number }>;
+  planted: Record<string, { splits: number; min: number }>;
+}
+
 /** Hits over trials, by key. */
 export type Tally = Record<string, { hit: number; of: number }>;
 
@@ -34,7 +46,7 @@ export interface DetectionReport {
   /** Reverting single-bar spikes of 8–16 robust σ: found by false_tick at the bar; error findings on those series by code. */
   spikes: { recall: Tally; errors: Record<string, number>; missed: string[] };
   /** Unadjusted splits by factor and calendar: found at the bar; other codes naming the split bar. */
-  splits: { recall: Tally; detectable: Tally; misattributed: Record<string, number>; missed: string[] };
+  splits: { recall: Tally; detectable: Tally; misattributed: Record<string, number>; missed: string[]; separation: Separation };
   /** 100× unit errors (÷ or ×100, 1–20 bars): toxic_return at the first bar. */
   units: { recall: Tally };
   /** The latest bar's volume set to a multiple of the previous 20 bars' median: volume_spike toxic by multiple. */
@@ -67,11 +79,16 @@ export function runDetection(o: DetectionOptions): DetectionReport {
     series: { crypto: 0, nyse: 0 },
     clean: { findings: {}, errors: 0, falseTickPer10k: 0, errorSeries: [] },
     spikes: { recall: {}, errors: {}, missed: [] },
-    splits: { recall: {}, detectable: {}, misattributed: {}, missed: [] },
+    splits: { recall: {}, detectable: {}, misattributed: {}, missed: [], separation: { minEvidence: 0, strongGapZ: 0, clean: {}, planted: {} } },
     units: { recall: {} },
     volume: { toxic: {} },
   };
   let ticks = 0;
+  const sep = report.splits.separation;
+  const splitP = splitParams(options.get("split_suspected")!);
+  sep.minEvidence = splitP.minEvidence;
+  sep.strongGapZ = splitP.strongGapZ;
+  const weighed = (c: SplitCandidate) => c.gapZ < splitP.strongGapZ && !c.contradicts;
   for (let k = 0; k < o.series; k++) {
     const nyse = k % o.nyseEvery === o.nyseEvery - 1;
     const profile: Profile = nyse ? "equity" : "crypto";
@@ -95,6 +112,12 @@ export function runDetection(o: DetectionOptions): DetectionReport {
 
     // Clean.
     const clean = check(bars);
+    const sc = (sep.clean[cls] ??= { candidates: 0, max: Number.NEGATIVE_INFINITY });
+    findSplits(bars, splitP, (c) => {
+      if (!weighed(c)) return;
+      sc.candidates++;
+      sc.max = Math.max(sc.max, c.evidence);
+    });
     for (const f of clean) {
       const key = `${f.code} ${f.severity}`;
       report.clean.findings[key] = (report.clean.findings[key] ?? 0) + 1;
@@ -129,7 +152,14 @@ export function runDetection(o: DetectionOptions): DetectionReport {
     const f0 = SPLIT_FACTORS[k % SPLIT_FACTORS.length]!;
     const factor = Math.floor(k / SPLIT_FACTORS.length) % 2 ? 1 / f0 : f0;
     const pi = at(60, n - 2);
-    const split = check(plantSplit(bars, pi, factor));
+    const planted = plantSplit(bars, pi, factor);
+    const split = check(planted);
+    findSplits(planted, splitP, (c) => {
+      if (c.index !== pi || !weighed(c)) return;
+      const e = (sep.planted[`${cls} ${f0}`] ??= { splits: 0, min: Number.POSITIVE_INFINITY });
+      e.splits++;
+      e.min = Math.min(e.min, c.evidence);
+    });
     const found = names(
       split.find((f) => f.code === "split_suspected"),
       "splits",
@@ -137,13 +167,14 @@ export function runDetection(o: DetectionOptions): DetectionReport {
     );
     bump(report.splits.recall, `${cls} ${factor > 1 ? `${f0}:1` : `1:${f0}`}`, found);
     // In session markets a split is only told from a crash when it dwarfs the series' own open gaps: ≥ strongGapZ
-    // (100) robust σ on the price alone, minGapZ–strongGapZ (40–100) when the volume step confirms it, never below.
-    // The bins (by the series' whole-history gap σ, with a margin for the 50-bar estimate's noise) show which applies.
+    // (100) robust σ on the price alone, below that when price and volume together reach minEvidence, never below
+    // minGapZ (8). The bins (by the series' whole-history gap σ, with a margin for the 50-bar estimate's noise)
+    // show where the volume's testimony decides: a 5:4 split in a volatile stock is 10–20 σ.
     const gaps: number[] = [];
     for (let i = 1; i < n; i++) gaps.push(Math.log(bars.open[i]! / bars.close[i - 1]!));
     const gapSd = Math.max(robustStats(gaps, 0).scale, 0.001);
     const z = Math.log(f0) / gapSd;
-    bump(report.splits.detectable, `${cls} ${z >= 120 ? "≥ 120" : z >= 50 ? "50–120" : "< 50"} σ of gaps`, found);
+    bump(report.splits.detectable, `${cls} ${z >= 120 ? "≥ 120" : z >= 20 ? "20–120" : "< 20"} σ of gaps`, found);
     if (!found) report.splits.missed.push(`${symbol} σ=${sigma.toFixed(3)} ${factor > 1 ? `${f0}:1` : `1:${f0}`} at bar ${pi}/${n}`);
     for (const f of split) {
       const list = f.code === "false_tick" ? "ticks" : f.code === "toxic_return" ? "moves" : f.code === "volume_spike" ? "spikes" : "";
@@ -195,6 +226,14 @@ export function detectionLines(d: DetectionReport): string[] {
     `detection: false_tick recall on reverting spikes of 8–16 robust σ: ${list(d.spikes.recall)}; error findings on those series: ${JSON.stringify(d.spikes.errors)}`,
     ...d.spikes.missed.slice(0, 10).map((s) => `detection:   spike missed ${s}`),
     `detection: split_suspected recall at the split bar: ${list(d.splits.recall)}; other codes naming the split bar: ${JSON.stringify(d.splits.misattributed)}`,
+    `detection: split_suspected evidence where the price alone does not decide (jump < ${d.splits.separation.strongGapZ} σ, volume not contradicting; a split from ${d.splits.separation.minEvidence} nats): clean ${Object.entries(
+      d.splits.separation.clean,
+    )
+      .map(([k, v]) => `${k} max ${v.candidates ? v.max.toFixed(1) : "–"} (${v.candidates} candidates)`)
+      .join(", ")}; planted ${Object.entries(d.splits.separation.planted)
+      .sort()
+      .map(([k, v]) => `${k} min ${v.min.toFixed(1)} (${v.splits})`)
+      .join(", ")}`,
     `detection: split_suspected recall by the split's size in robust σ of the series' open gaps: ${list(d.splits.detectable)}`,
     ...d.splits.missed.slice(0, 10).map((s) => `detection:   split missed ${s}`),
     `detection: toxic_return recall on 100× unit errors (1–20 bars): ${list(d.units.recall)}`,

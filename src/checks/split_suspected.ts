@@ -1,6 +1,6 @@
 import { recordedSplit } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
-import { MEAN_AD_TO_SD, medianOfSorted, SortedWindow, zOf } from "./robust.ts";
+import { MAD_TO_SD, madLowerBound, SortedWindow, zOf } from "./robust.ts";
 import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE, type SplitMark } from "./types.ts";
 
 /** Options under `checks.split_suspected.*` and their defaults. */
@@ -9,23 +9,23 @@ export const SPLIT_SUSPECTED_DEFAULTS = {
   factors: [2, 3, 4, 5, 10, 1.5, 1.25] as readonly number[],
   /** Previous bars whose open gaps and close-to-close returns measure the series' own noise. */
   window: 50,
-  /** The jump at the open must be at least this many robust σ of the previous open gaps … */
-  minGapZ: 40,
-  /** … and below this many, the volume step must also stand out from the volume's noise by `volumeZ`. */
+  /** The jump at the open must be at least this many robust σ of the previous open gaps, whatever the volume says … */
+  minGapZ: 8,
+  /** … and from this many on the price alone is evidence enough (unless the volume contradicts the split). */
   strongGapZ: 100,
-  /** Standard errors of the volume step required when the gap is between minGapZ and strongGapZ. */
-  volumeZ: 3,
+  /** Below strongGapZ, the log-likelihood ratio (nats) of "split" over "ordinary gap" the price and volume must reach. */
+  minEvidence: 17,
   /** Floor of the residual tolerance, in log units (0.05 ≈ 5 %): how far gap and close may sit from the factor. */
   tolerance: 0.05,
   /** The residual tolerance in robust σ (the split day carries its own move on top of the factor). */
   residualZ: 12,
   /** Floor of the gap scale in log units: markets that trade around the clock open at the previous close. */
   gapFloor: 0.001,
-  /** Bars on each side whose median volumes give the volume step. */
-  volumeWindow: 20,
+  /** Bars on each side (the split bar itself left out) whose mean log volumes give the volume step. */
+  volumeWindow: 500,
   /** The volume must step by at least factor^(1 − volumeTolerance), beyond the noise allowance. */
   volumeTolerance: 0.5,
-  /** Noise allowance of the volume step, in standard errors of the difference of the two medians. */
+  /** Noise allowance of the volume step, in standard errors of the difference of the two means. */
   volumeNoiseZ: 5,
 };
 
@@ -37,8 +37,30 @@ export interface Split extends SplitMark {
   ratio: number;
   gapRatio: number;
   gapZ: number;
-  /** Median volume after ÷ median volume before. */
+  /** exp(mean log volume after − mean log volume before), the split bar left out of both. */
   volumeRatio: number;
+  /** Log-likelihood ratio (nats) of a split over an ordinary gap, price and volume together (see candidateEvidence). */
+  evidence: number;
+}
+
+/** A bar whose open sits on a split factor, with the evidence for and against it being a split (see findSplits). */
+export interface SplitCandidate {
+  index: number;
+  /** ± log of the nearest factor: the move a split of it makes in log price. */
+  moved: number;
+  gapZ: number;
+  /** How far the open's jump sits from the factor, in robust σ of the gaps. */
+  residualZ: number;
+  /** The volume step against the price (log units, positive when the volume moves the way a split moves it) and its standard error. */
+  step: number;
+  se: number;
+  volumeRatio: number;
+  /** Log-likelihood ratios (nats): the price's, the volume's, and their sum. */
+  priceEvidence: number;
+  volumeEvidence: number;
+  evidence: number;
+  /** The volume step is far short of the factor: prices moved, shares did not (a unit error, not a split). */
+  contradicts: boolean;
 }
 
 /** Parameters of the rule from the options. */
@@ -49,7 +71,7 @@ export function splitParams(opts: CheckOptions): Params {
     window: Math.max(2, Math.floor(opts.number("window", D.window))),
     minGapZ: opts.number("minGapZ", D.minGapZ),
     strongGapZ: opts.number("strongGapZ", D.strongGapZ),
-    volumeZ: opts.number("volumeZ", D.volumeZ),
+    minEvidence: opts.number("minEvidence", D.minEvidence),
     tolerance: opts.number("tolerance", D.tolerance),
     residualZ: opts.number("residualZ", D.residualZ),
     gapFloor: Math.max(opts.number("gapFloor", D.gapFloor), 1e-12),
@@ -61,38 +83,99 @@ export function splitParams(opts: CheckOptions): Params {
 
 const usable = (x: number) => x > 0 && x !== Infinity;
 
-/** Median and robust sd of the finite log volumes in [from, to), or undefined when fewer than `min` bars carry volume. */
-function volumeLevel(lv: Float64Array, from: number, to: number, min: number): { median: number; sd: number; n: number } | undefined {
-  const xs: number[] = [];
-  for (let k = Math.max(0, from); k < Math.min(lv.length, to); k++) if (lv[k] === lv[k]) xs.push(lv[k]!);
-  if (xs.length < min) return undefined;
-  const s = Float64Array.from(xs).sort();
-  const median = medianOfSorted(s);
-  let dev = 0;
-  for (const x of s) dev += Math.abs(x - median);
-  return { median, sd: MEAN_AD_TO_SD * (dev / s.length), n: s.length };
+/** Mean, sd and lag-1 autocorrelation of the finite log volumes in [from, to), or undefined when fewer than `min` carry volume. */
+function volumeLevel(lv: Float64Array, from: number, to: number, min: number): { mean: number; sd: number; rho: number; n: number } | undefined {
+  const lo = Math.max(0, from);
+  const hi = Math.min(lv.length, to);
+  let n = 0;
+  let sum = 0;
+  for (let k = lo; k < hi; k++)
+    if (lv[k] === lv[k]) {
+      n++;
+      sum += lv[k]!;
+    }
+  if (n < Math.max(1, min)) return undefined;
+  const mean = sum / n;
+  let ss = 0;
+  let cross = 0;
+  for (let k = lo; k < hi; k++) {
+    if (lv[k] !== lv[k]) continue;
+    ss += (lv[k]! - mean) ** 2;
+    if (k > lo && lv[k - 1] === lv[k - 1]) cross += (lv[k]! - mean) * (lv[k - 1]! - mean);
+  }
+  return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, rho: ss > 0 ? cross / ss : 0, n };
+}
+
+/**
+ * The t₄ density's log (up to a constant) at a robust z: a standard t₄ has MAD 0.7407, so its robust σ is
+ * 1.098 and z robust σ is T = 1.098·z; ln p(T) = −2.5·ln(1 + T²/4). Daily returns and gaps are about this heavy-tailed.
+ */
+const T4_Z2 = (0.7407 * MAD_TO_SD) ** 2 / 4;
+const lnT4 = (z: number) => -2.5 * Math.log1p(T4_Z2 * z * z);
+
+/**
+ * The evidence for a split of log size `moved` at bar `i`, given the open gap's robust z and the gap scale: how
+ * likely the jump is as the factor plus an ordinary gap over how likely it is as an ordinary gap (t₄ in robust σ:
+ * a 20 σ gap is about 2.5·ln(1 + 0.3·20²) ≈ 12 nats less likely than a 0 σ one), plus how likely the volume step
+ * is as the factor's step over no step (both Gaussian with the step's standard error se: d·(step/se − d/2) for
+ * d = |moved|/se). se comes from the log volumes before the bar: their sd, inflated by √((1+ρ)/(1−ρ)) for their
+ * lag-1 autocorrelation ρ (volumes are persistent, so n bars carry fewer than n bars' worth of information), times
+ * √(1/n_before + 1/n_after). The bars before start after the last split found. A short after-window (the latest bars) gives a large se and so little evidence either
+ * way: the check holds its judgement until more bars arrive rather than guessing.
+ */
+function candidateEvidence(lv: Float64Array, i: number, since: number, moved: number, gapZ: number, residualZ: number, p: Params): SplitCandidate | undefined {
+  const V = p.volumeWindow;
+  const from = Math.max(i - V, since);
+  const slots = i - Math.max(0, from);
+  const before = volumeLevel(lv, from, i, Math.max(2, Math.ceil(slots / 2)));
+  const after = volumeLevel(lv, i + 1, i + 1 + V, 1);
+  if (!before || !after) return undefined;
+  const lf = Math.abs(moved);
+  const rho = Math.min(0.9, Math.max(0, before.rho));
+  const se = Math.max(before.sd, 1e-6) * Math.sqrt((1 + rho) / (1 - rho)) * Math.sqrt(1 / before.n + 1 / after.n);
+  const step = -(after.mean - before.mean) * Math.sign(moved); // volume moves against the price
+  const d = lf / se;
+  const priceEvidence = lnT4(residualZ) - lnT4(gapZ);
+  const volumeEvidence = d * (step / se - d / 2);
+  // The volume can only contradict a split whose step would stand out of its noise (not a 5:4 split in a noisy
+  // series: there it neither confirms nor refutes).
+  const contradicts = lf >= p.volumeNoiseZ * se && step < (1 - p.volumeTolerance) * lf - p.volumeNoiseZ * se;
+  return {
+    index: i,
+    moved,
+    gapZ,
+    residualZ,
+    step,
+    se,
+    volumeRatio: Math.exp(after.mean - before.mean),
+    priceEvidence,
+    volumeEvidence,
+    evidence: priceEvidence + volumeEvidence,
+    contradicts,
+  };
 }
 
 /**
  * Unadjusted splits. A split moves every price of the bar by the factor at once, between the previous close and
  * this bar's open, and the share volume by its inverse, for good; a crash or a rally rarely sits on a factor, does
- * not happen all at the open, and does not step the volume. So a bar is a suspected split when:
- * - its open is a factor × (or ÷) the previous close within the tolerance, and that jump is ≥ `minGapZ` robust σ of
- *   the previous `window` open gaps. In markets that open at the previous close (24/7 crypto) that is any factor;
- *   in session markets, whose overnight gaps are real and heavy-tailed, only a jump that dwarfs the series' own
- *   gaps: a 2:1 split in a stock with 3 % daily volatility is about 50 σ of its gaps, a 5:4 split about 20 σ;
- * - its close-to-close ratio is within the tolerance of the same factor (the level held for the bar), and the next
- *   bar opens at the new level rather than undoing at least half the jump (a bad candle reverting is a false tick;
- *   so the latest bar, whose next bar has not arrived, raises no split until it does);
- * - the median volume of the next `volumeWindow` bars (from this one) over that of the previous ones steps the
- *   other way by at least factor^(1 − volumeTolerance), less `volumeNoiseZ` standard errors of that step; and,
- *   when the jump is below `strongGapZ` σ (heavy tails make 40–100 σ gaps rare but real), by at least `volumeZ`
- *   standard errors as well: the volume must then testify on its own. Without volume (fewer than half the previous
- *   bars carry any, or none from this bar on) a split cannot be told from a unit error and none is claimed:
- *   toxic_return and false_tick judge such bars.
- * The factor is the one nearest the open's jump (the less noisy of the two moves). Split bars leave the baselines.
+ * not happen all at the open, and does not step the volume. A bar is a candidate when:
+ * - its open is a factor × (or ÷) the previous close within the tolerance, a jump ≥ `minGapZ` robust σ of the
+ *   previous `window` open gaps, and its close-to-close ratio is within the tolerance of the same factor;
+ * - the next bar opens at the new level rather than undoing at least half the jump (a bad candle reverting is a
+ *   false tick; so the latest bar, whose next bar has not arrived, raises no split until it does), and the jump
+ *   does not undo at least half of the previous bar's own open jump (the second half of a bad candle);
+ * - the volume has at least half the previous `volumeWindow` bars' worth of data before it and a bar after it.
+ * A candidate is a split unless its volume contradicts it (the mean log volume over up to `volumeWindow` bars after
+ * over that before, the split bar left out of both, steps by less than factor^(1 − volumeTolerance) less
+ * `volumeNoiseZ` standard errors), and when its jump is ≥ `strongGapZ` σ or its evidence (candidateEvidence: the
+ * price's and the volume's log-likelihood ratios together) reaches `minEvidence` nats. In 24/7 markets, which open
+ * at the previous close, any factor is hundreds of σ; in session markets, whose overnight gaps are real and
+ * heavy-tailed, a 5:4 split in a volatile stock is 10–20 σ and needs the volume's testimony, which long windows
+ * give. Without volume a split cannot be told from a unit error and none is claimed: toxic_return and false_tick
+ * judge such bars. The factor is the one nearest the open's jump (the less noisy of the two moves). Split bars
+ * leave the gap baseline. `onCandidate` sees every candidate (the benchmark prints their separation).
  */
-export function findSplits(b: CheckInput["bars"], p: Params): Split[] {
+export function findSplits(b: CheckInput["bars"], p: Params, onCandidate?: (c: SplitCandidate) => void): Split[] {
   const { open, close, volume } = b;
   const n = close.length;
   const gaps = new SortedWindow(p.window);
@@ -113,7 +196,14 @@ export function findSplits(b: CheckInput["bars"], p: Params): Split[] {
     };
     // Most bars stop here, before any MAD: the gap scale is never below gapFloor, so a jump under minGapZ floors
     // cannot reach minGapZ.
-    if (gaps.size < p.window || Math.abs(g - gaps.median()) < p.minGapZ * p.gapFloor) {
+    const dev = gaps.size < p.window ? 0 : Math.abs(g - gaps.median());
+    if (dev < p.minGapZ * p.gapFloor) {
+      admit();
+      continue;
+    }
+    // … and a lower bound on the MAD (robust.ts) skips it for most of the rest of a session market's bars.
+    const lb = madLowerBound(gaps.sorted, gaps.size, gaps.median());
+    if (lb > 0 && dev < p.minGapZ * Math.max(MAD_TO_SD * lb, p.gapFloor)) {
       admit();
       continue;
     }
@@ -131,7 +221,7 @@ export function findSplits(b: CheckInput["bars"], p: Params): Split[] {
     }
     // The level must hold: the next bar opens where this one left off, not back at the old level (that is a bad
     // candle reverting: false_tick's). The latest bar cannot show it yet, so it raises no split until the next arrives.
-    if (i + 1 >= n || !usable(open[i + 1]!) || !usable(close[i]!)) {
+    if (i + 1 >= n || !usable(open[i + 1]!)) {
       admit();
       continue;
     }
@@ -140,37 +230,43 @@ export function findSplits(b: CheckInput["bars"], p: Params): Split[] {
       admit();
       continue;
     }
-    const half = Math.max(1, Math.ceil(p.volumeWindow / 2));
-    const before = volumeLevel(lv, i - p.volumeWindow, i, half);
-    const after = volumeLevel(lv, i, i + p.volumeWindow, 1);
-    if (!before || !after) {
+    // Nor is the bar that undoes the previous bar's jump (the second half of a bad candle: the open returns to the
+    // close before it).
+    const before = i >= 2 && usable(close[i - 2]!) && usable(open[i - 1]!) ? Math.log(open[i - 1]! / close[i - 2]!) : 0;
+    if (Math.sign(before) === -Math.sign(g) && Math.abs(g + before) <= Math.abs(g) / 2) {
       admit();
       continue;
     }
-    const step = -(after.median - before.median) * Math.sign(g); // volume moves against the price
-    const se = before.sd * Math.sqrt(1 / before.n + 1 / after.n);
-    // The volume can only contradict a split whose step would stand out of its noise (not a 5:4 split in a noisy
-    // series: there it neither confirms nor refutes), and in the grey zone of gaps it must confirm the split.
-    const contradicts = lf >= p.volumeNoiseZ * se && step < (1 - p.volumeTolerance) * lf - p.volumeNoiseZ * se;
-    if (contradicts || (gapZ < p.strongGapZ && step < p.volumeZ * se)) {
+    // The volume before starts after the last split found (its own step would blur this one's).
+    const since = out.length ? out[out.length - 1]!.index : 0;
+    const c = candidateEvidence(lv, i, since, moved, gapZ, zOf(g - sg.median - moved, sg.scale), p);
+    if (!c) {
+      admit();
+      continue;
+    }
+    onCandidate?.(c);
+    if (c.contradicts || (gapZ < p.strongGapZ && !(c.evidence >= p.minEvidence))) {
       admit();
       continue;
     }
     const factor = g < 0 ? p.factors[k]! : 1 / p.factors[k]!;
-    out.push({ index: i, factor, ratio: close[i]! / prev, gapRatio: open[i]! / prev, gapZ, volumeRatio: Math.exp(after.median - before.median) });
+    out.push({ index: i, factor, ratio: close[i]! / prev, gapRatio: open[i]! / prev, gapZ, volumeRatio: c.volumeRatio, evidence: c.evidence });
   }
   return out;
 }
 
 const meta = {
-  rule: "an unadjusted split: the open is a split factor away from the previous close (at least minGapZ robust σ of the series' own open gaps), the close holds the factor, the next bar opens at the new level and the volume steps the other way; the split bar is reported once, as this",
+  rule: "an unadjusted split: the open is a split factor away from the previous close (within the tolerance, at least minGapZ robust σ of the series' own open gaps), the close holds the factor and the next bar opens at the new level; a split when the volume does not contradict it (the mean log volume over volumeWindow bars each side, the split bar left out, steps the other way by at least factor^(1 − volumeTolerance) less volumeNoiseZ standard errors) and either the jump is ≥ strongGapZ σ or the evidence reaches minEvidence nats: the log-likelihood ratio of split over ordinary gap, from the gap (t₄ tails in robust σ: ln p(residual) − ln p(gap)) plus the volume step (Gaussian, its standard error from the volume's own sd and lag-1 autocorrelation); a short after-window gives little evidence, so the check waits for more bars; the split bar is reported once, as this",
   severity: "error, toxic",
   options: {
     factors: { default: SPLIT_SUSPECTED_DEFAULTS.factors, description: "split factors looked for, each also as a reverse split (a list of numbers)" },
     window: { default: SPLIT_SUSPECTED_DEFAULTS.window, min: 2, integer: true, description: "previous bars whose gaps and returns measure the series' noise" },
-    minGapZ: { default: SPLIT_SUSPECTED_DEFAULTS.minGapZ, min: 0, description: "robust σ of open gaps the jump must reach" },
-    strongGapZ: { default: SPLIT_SUSPECTED_DEFAULTS.strongGapZ, min: 0, description: "below this many σ the volume step must also stand out" },
-    volumeZ: { default: SPLIT_SUSPECTED_DEFAULTS.volumeZ, min: 0, description: "standard errors of the volume step required below strongGapZ" },
+    minGapZ: { default: SPLIT_SUSPECTED_DEFAULTS.minGapZ, min: 0, description: "robust σ of open gaps the jump must reach, whatever the volume says" },
+    strongGapZ: { default: SPLIT_SUSPECTED_DEFAULTS.strongGapZ, min: 0, description: "from this many σ the price alone is evidence enough" },
+    minEvidence: {
+      default: SPLIT_SUSPECTED_DEFAULTS.minEvidence,
+      description: "below strongGapZ, the log-likelihood ratio (nats) of split over ordinary gap that price and volume must reach",
+    },
     tolerance: { default: SPLIT_SUSPECTED_DEFAULTS.tolerance, min: 0, description: "floor of how far gap and close may sit from the factor (log units)" },
     residualZ: { default: SPLIT_SUSPECTED_DEFAULTS.residualZ, min: 0, description: "the residual tolerance in robust σ" },
     gapFloor: { default: SPLIT_SUSPECTED_DEFAULTS.gapFloor, min: 0, description: "floor of the gap scale in log units" },
@@ -178,7 +274,7 @@ const meta = {
       default: SPLIT_SUSPECTED_DEFAULTS.volumeWindow,
       min: 1,
       integer: true,
-      description: "bars on each side whose median volumes give the step",
+      description: "bars on each side (the split bar left out) whose mean log volumes give the step",
     },
     volumeTolerance: { default: SPLIT_SUSPECTED_DEFAULTS.volumeTolerance, min: 0, max: 1, description: "the volume must step by at least factor^(1 − this)" },
     volumeNoiseZ: { default: SPLIT_SUSPECTED_DEFAULTS.volumeNoiseZ, min: 0, description: "noise allowance of the volume step, in standard errors" },
@@ -207,6 +303,7 @@ export const splitSuspected: Check = {
       split: label(s.factor),
       volumeRatio: round(s.volumeRatio),
       gapZ: round(s.gapZ),
+      evidence: round(s.evidence),
     }));
     const first = evidence[0]!;
     const f = finding(

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { type DetectionReport, detectionLines, runDetection, SPLIT_FACTORS } from "../../bench/detection.ts";
 
 let d: DetectionReport;
+// A few seconds on an idle machine; the suite runs files in parallel on 2 cores, so allow for a busy one.
 beforeAll(() => {
   d = runDetection({ series: 100, bars: 2500, seed: 1, nyseEvery: 5 });
   for (const line of detectionLines(d)) console.error(line);
@@ -24,14 +25,19 @@ describe("detection on 100 GBM series × 2,500 daily bars (σ 1–5 % a day, t�
     for (const cls of ["crypto", "nyse"]) expect(rate(d.spikes.recall[cls]!)).toBeGreaterThanOrEqual(0.99);
   });
 
-  test("unadjusted splits: split_suspected at the right bar for every factor in 24/7 markets, and in session markets wherever the split dwarfs the series' gaps", () => {
+  test("unadjusted splits: split_suspected at the right bar for every factor and its inverse, in both calendars (at this size; README has the 1,000-series figures)", () => {
     for (const f of SPLIT_FACTORS) {
-      for (const key of [`crypto ${f}:1`, `crypto 1:${f}`])
+      for (const key of [`crypto ${f}:1`, `crypto 1:${f}`, `nyse ${f}:1`, `nyse 1:${f}`])
         expect(d.splits.recall[key]).toEqual({ hit: d.splits.recall[key]!.of, of: d.splits.recall[key]!.of });
     }
     const strong = d.splits.detectable["nyse ≥ 120 σ of gaps"]!;
     expect(strong.of).toBeGreaterThanOrEqual(5);
     expect(strong.hit).toBe(strong.of);
+    // Where the price alone does not decide, the clean candidates' evidence stays below minEvidence and every planted split's reaches it.
+    const sep = d.splits.separation;
+    expect(sep.clean.nyse!.candidates).toBeGreaterThan(0);
+    expect(sep.clean.nyse!.max).toBeLessThan(sep.minEvidence);
+    for (const [k, v] of Object.entries(sep.planted)) expect([k, v.min >= sep.minEvidence]).toEqual([k, true]);
     // No other code names the split bar (no toxic_return for 10:1, no false_tick, no volume_spike).
     expect(d.splits.misattributed).toEqual({});
   });

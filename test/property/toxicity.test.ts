@@ -9,7 +9,7 @@ import { gap } from "../../src/checks/gap.ts";
 import { OFF_TICK_DEFAULTS, offTick } from "../../src/checks/off_tick.ts";
 import { DEFAULT_MIN_RUN, DEFAULT_STABLECOINS, priceStall } from "../../src/checks/price_stall.ts";
 import { madOfSorted, medianOfSorted, robustStats, zOf } from "../../src/checks/robust.ts";
-import { SPLIT_SUSPECTED_DEFAULTS, splitSuspected } from "../../src/checks/split_suspected.ts";
+import { findSplits, SPLIT_SUSPECTED_DEFAULTS, type SplitCandidate, splitParams, splitSuspected } from "../../src/checks/split_suspected.ts";
 import { defaultAllowanceHours, stale } from "../../src/checks/stale.ts";
 import { toxicReturn } from "../../src/checks/toxic_return.ts";
 import type { Check } from "../../src/checks/types.ts";
@@ -243,6 +243,65 @@ describe("split_suspected at the factor's tolerance and minGapZ", () => {
         expect(fires(splitSuspected, b, { minGapZ: nextDown(exact), strongGapZ: 0 })).toBe(true);
         expect(fires(splitSuspected, b, { minGapZ: exact, strongGapZ: 0 })).toBe(false);
         expect(exact / z).toBeCloseTo(1, 5);
+      }),
+      { ...PARAMS, numRuns: 40 },
+    );
+  });
+});
+
+describe("split_suspected at minEvidence (below strongGapZ: price and volume together)", () => {
+  const DAY = 86_400_000;
+  const END = Date.UTC(2026, 10, 20);
+  const session = (seed: number, sigma: number) =>
+    makeSeries({
+      seed,
+      timestamps: calendarFor("equity")
+        .expected("1d", END - 1300 * DAY, END)
+        .slice(-800),
+      sigma,
+      overnight: 0.3,
+    }).bars;
+  const cases = fc.tuple(fc.integer({ min: 1, max: 2 ** 30 }), fc.constantFrom(1.25, 1.5, 2), fc.boolean(), fc.double({ min: 0.01, max: 0.05, noNaN: true }));
+  const candidate = (b: Bars, i: number): SplitCandidate | undefined => {
+    let hit: SplitCandidate | undefined;
+    findSplits(b, splitParams(makeOptions("split_suspected")), (c) => {
+      if (c.index === i) hit = c;
+    });
+    return hit;
+  };
+
+  test("with minEvidence at the bar's own evidence it is a split; one double above, it is not", () => {
+    fc.assert(
+      fc.property(cases, ([seed, f, reverse, sigma]) => {
+        const b = plantSplit(session(seed, sigma), 400, reverse ? 1 / f : f);
+        const c = candidate(b, 400);
+        fc.pre(c !== undefined && !c.contradicts);
+        const o = { strongGapZ: 1e300 };
+        expect(fires(splitSuspected, b, { ...o, minEvidence: c!.evidence })).toBe(true);
+        expect(fires(splitSuspected, b, { ...o, minEvidence: nextUp(c!.evidence) })).toBe(false);
+        // The evidence is the price's and the volume's log-likelihood ratios; the price's grows with the jump's z.
+        expect(c!.evidence).toBe(c!.priceEvidence + c!.volumeEvidence);
+      }),
+      { ...PARAMS, numRuns: 40 },
+    );
+  });
+
+  test("the volume's evidence: positive when the step is past half the factor, negative short of it, −d²/2 with no step", () => {
+    fc.assert(
+      fc.property(cases, ([seed, f, reverse, sigma]) => {
+        const clean = session(seed, sigma);
+        const b = plantSplit(clean, 400, reverse ? 1 / f : f);
+        const c = candidate(b, 400);
+        fc.pre(c !== undefined);
+        const lf = Math.log(f);
+        expect(Math.sign(c!.volumeEvidence)).toBe(Math.sign(c!.step - lf / 2));
+        // Prices moved, volumes kept as they were: the step is exactly the clean series' own, the evidence falls by d·lf/se.
+        const still = { ...b, volume: clean.volume.slice() };
+        const s = candidate(still, 400);
+        fc.pre(s !== undefined);
+        const d = lf / s!.se;
+        expect(s!.volumeEvidence).toBeCloseTo(d * (s!.step / s!.se - d / 2), 6);
+        expect(s!.step).toBeCloseTo(c!.step - lf, 1);
       }),
       { ...PARAMS, numRuns: 40 },
     );

@@ -43,13 +43,13 @@ describe("split_suspected", () => {
     expect(SPLIT_SUSPECTED_DEFAULTS).toEqual({
       factors: [2, 3, 4, 5, 10, 1.5, 1.25],
       window: 50,
-      minGapZ: 40,
+      minGapZ: 8,
       strongGapZ: 100,
-      volumeZ: 3,
+      minEvidence: 17,
       tolerance: 0.05,
       residualZ: 12,
       gapFloor: 0.001,
-      volumeWindow: 20,
+      volumeWindow: 500,
       volumeTolerance: 0.5,
       volumeNoiseZ: 5,
     });
@@ -124,14 +124,53 @@ describe("split_suspected", () => {
     expect(run(intraday)).toEqual([]);
   });
 
-  test("in a session market only a jump that dwarfs the series' own gaps counts: a 5:4 split in a 3 %-a-day stock does not", () => {
+  test("in a session market a jump below strongGapZ needs the volume's testimony: a 5:4 split in a 3 %-a-day stock with 50 bars after it is not claimed", () => {
     const b = nyse(200, 0.03, 21);
     expect(found(plantSplit(b, 150, 1.25))).toEqual([]);
     expect(found(plantSplit(b, 150, 4))).toEqual([at(b, 150)]);
     // Configured looser it is claimed, and so is an ordinary day of this stock: why the defaults are high.
-    const loose = found(plantSplit(b, 150, 1.25), { minGapZ: 5, volumeZ: -99 });
+    const loose = found(plantSplit(b, 150, 1.25), { minGapZ: 5, minEvidence: -99 });
     expect(loose).toContain(at(b, 150));
     expect(loose.length).toBeGreaterThan(1);
+  });
+
+  test("a 5:4 split ≈ 25 σ of a 2 %-a-day stock's gaps is claimed on 600 bars of volume each side; the same jump with the volume not stepping is not", () => {
+    const b = plantSplit(nyse(1200, 0.02, 23), 600, 1.25);
+    const [e] = run(b)[0]!.details!.splits as (Ev & { evidence: number })[];
+    expect(e).toMatchObject({ timestamp: at(b, 600), split: "5:4" });
+    expect(e!.gapZ).toBeLessThan(SPLIT_SUSPECTED_DEFAULTS.strongGapZ);
+    expect(e!.evidence).toBeGreaterThanOrEqual(SPLIT_SUSPECTED_DEFAULTS.minEvidence);
+    const still = copyBars(b);
+    for (let i = 600; i < 1200; i++) still.volume[i] = b.volume[i]! / 1.25;
+    expect(run(still)).toEqual([]);
+  });
+
+  test("two splits 300 bars apart, the volume stepping down then up: both found (the volume before the second starts after the first)", () => {
+    const b = plantSplit(plantSplit(nyse(1600, 0.02, 23), 600, 1 / 2), 900, 1.25);
+    expect(found(b)).toEqual([at(b, 600), at(b, 900)]);
+  });
+
+  test("judgement waits while the after-window is short: the same 5:4 split is not claimed with 2–200 bars after it, and is with 600", () => {
+    const b = plantSplit(nyse(1200, 0.02, 23), 600, 1.25);
+    const upTo = (n: number): Bars => ({
+      timestamp: b.timestamp.slice(0, n),
+      open: b.open.slice(0, n),
+      high: b.high.slice(0, n),
+      low: b.low.slice(0, n),
+      close: b.close.slice(0, n),
+      volume: b.volume.slice(0, n),
+    });
+    for (const after of [2, 5, 20, 50, 200]) expect(found(upTo(601 + after))).toEqual([]);
+    expect(found(b)).toEqual([at(b, 600)]);
+  });
+
+  test("the bar that undoes a bad candle of a factor's size is not a split either (the second half of a false tick)", () => {
+    const b = crypto(150);
+    const bad = copyBars(b);
+    for (const c of ["open", "high", "low", "close"] as const) bad[c][100] = b[c][100]! * 1.25;
+    // Even where the price alone decides (strongGapZ 0): bar 101 opens back at bar 99's level, a 1:1.25 jump.
+    expect(run(bad, { strongGapZ: 0 })).toEqual([]);
+    expect(found(plantSplit(b, 101, 1 / 1.25), { strongGapZ: 0 })).toEqual([at(b, 101)]);
   });
 
   test("factors are configurable", () => {

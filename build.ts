@@ -1,8 +1,10 @@
 // `bun run build`: compile dist/dqctl, one self-contained executable (Parquet WASM embedded, no .env/bunfig autoload).
+// Worker modules are extra entrypoints: Bun embeds each in the executable, where `new Worker` finds it by its path
+// under src/ (see src/worker-url.ts); the CLI entry stays first, it is what the executable runs.
 import pkg from "./package.json" with { type: "json" };
 
 const result = await Bun.build({
-  entrypoints: ["./src/cli.ts"],
+  entrypoints: ["./src/cli.ts", "./src/pipeline/audit-worker.ts"],
   minify: true,
   sourcemap: "none",
   define: { "process.env.DQCTL_BUILD": JSON.stringify(pkg.version) },

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { parseInterval } from "../src/model/interval.ts";
-import { endOfDay, parseInstant } from "../src/model/parse.ts";
+import { endOfDay, parseCount, parseInstant } from "../src/model/parse.ts";
 import { runAudit } from "../src/pipeline/audit.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { withHelp } from "./_help.ts";
@@ -15,7 +15,13 @@ export default withHelp(
       ...seriesArgs,
       from: { type: "string", description: "Coverage window start, a date or ISO time (default: the stored range)", valueHint: "DATE" },
       to: { type: "string", description: "Coverage window end; a date means through its last bar (default: the stored range)", valueHint: "DATE" },
-      "read-only": { type: "boolean", description: "Do not update foundation_health.json or catalog scores" },
+      "read-only": { type: "boolean", description: "Do not update foundation_health.json, catalog scores or the audit state" },
+      jobs: {
+        type: "string",
+        description: "Worker threads checking series (default: the cores; 1: one thread); the results do not depend on it",
+        valueHint: "N",
+      },
+      full: { type: "boolean", description: "Decode and check every series, even those unchanged since the last audit (audit_state.json)" },
     },
     async run({ args }) {
       const inv = setup("audit", args, undefined, { writes: args["read-only"] !== true, readOnlyFlag: "--read-only" });
@@ -29,7 +35,10 @@ export default withHelp(
           : /^\s*\d{4,}-\d{2}-\d{2}\s*$/.test(args.to)
             ? endOfDay(parseInstant(args.to, "--to"))
             : parseInstant(args.to, "--to");
+      const jobs = args.jobs === undefined ? undefined : parseCount(args.jobs, "--jobs", { min: 1, max: 256 });
       const result = await runAudit(inv.ctx, {
+        ...(jobs !== undefined ? { jobs } : {}),
+        full: args.full === true,
         ...(symbols ? { symbols } : {}),
         ...(interval ? { interval } : {}),
         ...(fromMs !== undefined ? { fromMs } : {}),
@@ -45,6 +54,7 @@ export default withHelp(
       "dqctl audit --fail-on-quality",
       "dqctl audit --symbols BINANCE:BTCUSDT,NASDAQ:AAPL --fail-on-quality=warning --json",
       "dqctl audit --lakehouse data/demo/lakehouse --from 2026-01-01 --to 2026-06-30 --read-only",
+      "dqctl audit --full --jobs 1",
     ],
   },
 );

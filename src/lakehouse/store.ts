@@ -30,6 +30,9 @@ export type GoldenRead =
   | { kind: "corrupt"; path: string; expected: string; actual: string; size: number }
   | { kind: "unreadable"; path: string; error: InputError; actual: string };
 
+/** A golden file read and hashed but not decoded (or missing, or not what the catalog recorded). */
+export type HashedRead = Extract<GoldenRead, { kind: "missing" | "corrupt" }> | { kind: "hashed"; path: string; bytes: Uint8Array; sha256: string };
+
 /** What a lock holder's recovery pass needs from the outside: how to profile an adopted file, and where to log. */
 export interface RecoveryContext {
   profileOf(sym: SymbolId): string;
@@ -216,16 +219,27 @@ export class Lakehouse {
    * content is not decoded, let alone trusted.
    */
   readChecked(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): GoldenRead {
+    const r = this.readHashed(sym, interval, entry);
+    return r.kind === "hashed" ? this.decodeHashed(sym, interval, r, entry !== undefined) : r;
+  }
+
+  /** Read and hash a golden file without decoding it (the incremental audit decodes only files it has not seen). */
+  readHashed(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): HashedRead {
     const raw = this.readBytes(sym, interval, entry?.path);
     if (!raw) return { kind: "missing", path: entry ? join(this.root, entry.path) : this.pathFor(sym, interval) };
     const hash = sha256(raw.bytes);
     if (entry && entry.sha256 !== hash) return { kind: "corrupt", path: raw.path, expected: entry.sha256, actual: hash, size: raw.bytes.length };
+    return { kind: "hashed", path: raw.path, bytes: raw.bytes, sha256: hash };
+  }
+
+  /** Decode a file readHashed read: its bars, or `unreadable`. */
+  decodeHashed(sym: SymbolId, interval: Interval, r: Extract<HashedRead, { kind: "hashed" }>, cataloged: boolean): GoldenRead {
     try {
-      const bars = decodeBars(raw.bytes, `${sym.id} ${interval}: ${raw.path}`);
-      return { kind: entry ? "ok" : "uncataloged", stored: { path: raw.path, bars, sha256: hash, size: raw.bytes.length } };
+      const bars = decodeBars(r.bytes, `${sym.id} ${interval}: ${r.path}`);
+      return { kind: cataloged ? "ok" : "uncataloged", stored: { path: r.path, bars, sha256: r.sha256, size: r.bytes.length } };
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      return { kind: "unreadable", path: raw.path, error: err, actual: hash };
+      return { kind: "unreadable", path: r.path, error: err, actual: r.sha256 };
     }
   }
 

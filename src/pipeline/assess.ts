@@ -17,6 +17,8 @@ export interface Assessment {
   qualityScore: number | null;
   toxic: boolean;
   bars: Bars;
+  /** The coverage ratio the score was taken from (null without bars); the incremental audit keeps it. */
+  coverage: number | null;
 }
 
 /** Build the check input of a stored series. */
@@ -53,11 +55,13 @@ export function assess(ctx: RunContext, t: Target, raw: Bars, options: Map<strin
 export function assessInput(input: CheckInput, options: Map<string, CheckOptions>): Assessment {
   const findings = runChecks(input, options);
   let score: number | null = null;
+  let coverage: number | null = null;
   if (barCount(input.bars) > 0) {
-    score = qualityScore(coverageRatio(input).ratio, freshness(input, options.get("stale")!));
+    coverage = coverageRatio(input).ratio;
+    score = qualityScore(coverage, freshness(input, options.get("stale")!));
     const q = qualityFinding(input, score, options.get("quality_score")!.scope(scopeOf(input)));
     if (q) findings.push(q);
   }
   const status = seriesStatus(findings);
-  return { findings, status, qualityScore: score, toxic: status === "toxic", bars: input.bars };
+  return { findings, status, qualityScore: score, toxic: status === "toxic", bars: input.bars, coverage };
 }

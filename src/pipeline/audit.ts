@@ -1,21 +1,23 @@
+import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import { SERIES_STATUSES, type SeriesStatus } from "../checks/status.ts";
 import { finding } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
-import { seriesKey } from "../lakehouse/catalog.ts";
+import { type Catalog, seriesKey } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import { journalPending } from "../lakehouse/journal.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
-import { type Bars, barCount } from "../model/bars.ts";
+import { Lakehouse, sha256 } from "../lakehouse/store.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult, SymbolReport } from "../report/summary.ts";
-import { assess } from "./assess.ts";
-import { commitBatch, goldenReadFinding, openWriteSession } from "./commit.ts";
+import type { PoolInit } from "./audit-pool.ts";
+import { checkSeries, type SeriesCheck, type SeriesCheckOptions } from "./audit-series.ts";
+import { type AuditState, loadAuditState, runFingerprint, type SeriesState, saveAuditState, seriesStateKey, stateKeyOf } from "./audit-state.ts";
+import { commitBatch, openWriteSession } from "./commit.ts";
 import { heldFiles, heldTargets } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
@@ -24,10 +26,14 @@ export interface AuditOptions {
   interval?: Interval;
   fromMs?: number;
   toMs?: number;
-  /** Skip writing foundation_health.json and the catalog scores (read-only audit). */
+  /** Skip writing foundation_health.json, the catalog scores and the audit state (read-only audit). */
   readOnly?: boolean;
   /** Without `symbols`: also list assets held in quarantine that have no catalog entry (default true). */
   held?: boolean;
+  /** Worker threads to check series on (default: the cores; 1: on this thread). Results do not depend on it. */
+  jobs?: number;
+  /** Decode and check every series, ignoring the audit state of unchanged ones (the state is still written). */
+  full?: boolean;
 }
 
 /** One audited series (kept small: bars are dropped after checking so memory stays flat). */
@@ -42,9 +48,15 @@ export interface AuditedSeries {
   /** The file is not what the catalog recorded, or cannot be decoded. */
   corrupt: boolean;
   toxic: boolean;
+  /** What the next audit keeps of this one (absent when the file was missing or unreadable). */
+  state?: SeriesState;
+  /** The file was unchanged since the last audit and not decoded. */
+  reused?: boolean;
 }
 
 const LARGE_SERIES = 100_000;
+/** Below this many series to decode per worker, threads cost more to start than they save. */
+const PER_WORKER = 8;
 
 /** The health gate over the lakehouse: every check on every series, statuses, registry update. */
 export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promise<StepResult & { series: AuditedSeries[] }> {
@@ -59,66 +71,112 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, unknown);
   // A plain audit covers the whole lakehouse, quarantine included: toxic assets with no golden file are listed too.
   if (!opts.symbols?.length && opts.held !== false) targets.push(...heldTargets(ctx, health, catalog, opts.interval));
+  const run: SeriesRun = {
+    options,
+    window: { ...(opts.fromMs !== undefined ? { fromMs: opts.fromMs } : {}), ...(opts.toMs !== undefined ? { toMs: opts.toMs } : {}) },
+    run: runFingerprint(ctx, opts),
+    full: opts.full === true,
+    state: loadAuditState(lh.root),
+  };
   ctx.progress.start("audit", targets.length);
+  const status = (i: number, c: SeriesCheck) => compose(ctx, lh, targets[i]!, c, options, health).report.status;
+  const checks = await checkAll(ctx, targets, run, opts.jobs ?? availableParallelism(), (i, c) => ctx.progress.tick(1, status(i, c)));
   let series: AuditedSeries[] = [];
-  for (const t of targets) {
-    const one = await auditSeries(ctx, lh, t, options, opts, health, !opts.readOnly);
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
+    let one: AuditedSeries;
+    if (checks[i]) one = compose(ctx, lh, t, checks[i]!, options, health);
+    else {
+      one = auditOne(ctx, lh, t, run, health);
+      ctx.progress.tick(1, one.report.status);
+      // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
+      if (!one.reused && one.report.rows >= LARGE_SERIES) collectGarbage();
+    }
+    if (opts.readOnly) one = await settle(ctx, lh, one, run, health);
     series.push(one);
-    ctx.progress.tick(1, one.report.status);
   }
   ctx.progress.done();
+  const reused = series.filter((s) => s.reused).length;
+  if (reused) ctx.log.debug(`audit: ${reused} of ${series.length} series unchanged since the last audit (not decoded)`);
 
   let recorded: HealthRegistry | undefined;
-  if (!opts.readOnly && targets.length) ({ series, health: recorded } = await recordAudit(ctx, lh, series, options, opts));
+  if (!opts.readOnly && targets.length) ({ series, health: recorded } = await recordAudit(ctx, lh, series, run, opts));
   const result = summarise(lh, series, recorded ?? health);
   result.findings.unshift(...unknown);
   return result;
 }
 
+/** What checking a series needs in this run, besides the series. */
+interface SeriesRun {
+  options: CheckMap;
+  window: { fromMs?: number; toMs?: number };
+  run: string;
+  full: boolean;
+  /** The audit state as the last audit left it. */
+  state: AuditState;
+}
+
+const seriesOptions = (r: SeriesRun, t: Target): SeriesCheckOptions => {
+  const prior = r.state.get(stateKeyOf(t));
+  return { options: r.options, window: r.window, run: r.run, full: r.full, ...(prior ? { prior } : {}) };
+};
+
 /**
- * Audit one series read without the lock. A file that does not match its catalog entry while a writer is mid-commit
- * (its journal is there) is read again once the commit is done; `settle` false leaves that to the locked pass.
+ * Check every target, on worker threads when enough of them need decoding (a series whose state matches the
+ * catalog's hash is only hashed). Undefined where a worker could not check a series; the caller checks it itself.
  */
-async function auditSeries(
+async function checkAll(
   ctx: RunContext,
-  lh: Lakehouse,
-  t: Target,
-  options: CheckMap,
-  opts: AuditOptions,
-  health: HealthRegistry | undefined,
-  lockedPassFollows: boolean,
-): Promise<AuditedSeries> {
-  let one = auditOne(ctx, lh, t, options, opts, health);
-  if (!lockedPassFollows) {
-    const deadline = Date.now() + Math.max(ctx.waitLockMs, SETTLE_MS);
-    while (one.corrupt && journalPending(lh.root) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-      const entry = lh.loadCatalog().get(t.sym.id, t.interval);
-      one = auditOne(ctx, lh, entry ? { ...t, entry } : t, options, opts, health);
-    }
+  targets: Target[],
+  r: SeriesRun,
+  jobs: number,
+  onChecked: (i: number, c: SeriesCheck) => void,
+): Promise<(SeriesCheck | undefined)[]> {
+  const priors = targets.map((t) => r.state.get(stateKeyOf(t)));
+  const toDecode = r.full ? targets.length : targets.filter((t, i) => !t.entry || priors[i]?.key !== seriesStateKey(ctx, t, t.entry.sha256, r.run)).length;
+  const workers = Math.min(Math.max(1, Math.floor(jobs)), Math.floor(toDecode / PER_WORKER));
+  if (workers < 2) return targets.map(() => undefined);
+  // The pool is loaded only when it is used: a small audit (and `dqctl --version`) never loads worker code.
+  const { checkInWorkers, poolContext } = await import("./audit-pool.ts");
+  const init: PoolInit = { ctx: poolContext(ctx), window: r.window, run: r.run, full: r.full };
+  const jobList = targets.map((target, i) => (priors[i] ? { target, prior: priors[i] } : { target }));
+  return checkInWorkers(init, jobList, workers, onChecked, (m) => ctx.log.debug(m));
+}
+
+/** A read-only audit that met a file mid-commit (its journal is there) reads it again once the commit is done. */
+async function settle(ctx: RunContext, lh: Lakehouse, first: AuditedSeries, r: SeriesRun, health: HealthRegistry | undefined): Promise<AuditedSeries> {
+  let one = first;
+  const deadline = Date.now() + Math.max(ctx.waitLockMs, SETTLE_MS);
+  while (one.corrupt && journalPending(lh.root) && Date.now() < deadline) {
+    await new Promise((res) => setTimeout(res, 25));
+    const entry = lh.loadCatalog().get(one.target.sym.id, one.target.interval);
+    const t = entry ? { ...one.target, entry } : one.target;
+    one = compose(ctx, lh, t, checkSeries(ctx, lh, t, seriesOptions(r, t)), r.options, health);
   }
-  // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
-  if (one.report.rows >= LARGE_SERIES) collectGarbage();
   return one;
 }
 
 type CheckMap = ReturnType<typeof resolveCheckOptions>;
 const SETTLE_MS = 5_000;
 
-function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, opts: AuditOptions, health?: HealthRegistry): AuditedSeries {
+/** Audit one series on this thread (the locked pass re-checks what changed meanwhile). */
+function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, r: SeriesRun, health?: HealthRegistry): AuditedSeries {
+  return compose(ctx, lh, t, checkSeries(ctx, lh, t, seriesOptions(r, t)), r.options, health);
+}
+
+/** The audited series from its check and what the registry holds in quarantine for it. */
+function compose(_ctx: RunContext, lh: Lakehouse, t: Target, c: SeriesCheck, options: CheckMap, health?: HealthRegistry): AuditedSeries {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
-  const read = lh.readChecked(t.sym, t.interval, t.entry);
   const catalogSha = t.entry?.sha256 ?? null;
-  if (read.kind === "corrupt" || read.kind === "unreadable") {
-    const f = goldenReadFinding(t, read);
+  if (c.kind === "bad") {
     return {
       target: t,
-      findings: [f],
-      sha256: read.actual,
+      findings: [c.finding],
+      sha256: c.sha256,
       catalogSha,
       corrupt: true,
       toxic: false,
-      report: { ...base, status: "corrupt", rows: 0, start: null, end: null, qualityScore: null, file: read.path },
+      report: { ...base, status: "corrupt", rows: 0, start: null, end: null, qualityScore: null, file: c.path },
     };
   }
   // An asset the registry holds in quarantine as toxic is `toxic`, with its files, whether or not a golden file exists.
@@ -126,7 +184,7 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, 
   // (Registries written before this finding existed recorded `missing` as the reason: not a reason for toxicity.)
   const reasons = health?.get(t.sym.id)?.reasons.filter((r) => r !== "missing" && r !== "quarantined") ?? [];
   const held = files.length ? heldFinding(base, files, reasons, options) : undefined;
-  if (read.kind === "missing") {
+  if (c.kind === "missing") {
     if (held)
       return {
         target: t,
@@ -138,7 +196,7 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, 
         report: { ...base, status: "toxic", rows: 0, start: null, end: null, qualityScore: null, quarantined: files },
       };
     const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}`, undefined, {
-      path: read.path,
+      path: c.path,
     });
     return {
       target: t,
@@ -150,23 +208,24 @@ function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, options: CheckMap, 
       report: { ...base, status: "missing", rows: 0, start: null, end: null, qualityScore: null },
     };
   }
-  const a = assess(ctx, t, read.stored.bars, options, opts);
-  const bars: Bars = a.bars;
   return {
     target: t,
-    findings: held ? [...a.findings, held] : a.findings,
-    sha256: read.stored.sha256,
+    findings: held ? [...c.findings, held] : c.findings,
+    sha256: c.sha256,
     catalogSha,
     corrupt: false,
-    toxic: a.toxic || held !== undefined,
+    toxic: c.toxic || held !== undefined,
     report: {
       ...base,
-      status: held ? "toxic" : a.status,
-      rows: barCount(bars),
-      ...seriesRange(bars),
-      qualityScore: a.qualityScore,
+      status: held ? "toxic" : c.status,
+      rows: c.rows,
+      start: c.start,
+      end: c.end,
+      qualityScore: c.qualityScore,
       ...(held ? { quarantined: files } : {}),
     },
+    state: c.state,
+    reused: c.reused,
   };
 }
 
@@ -195,10 +254,10 @@ async function recordAudit(
   ctx: RunContext,
   lh: Lakehouse,
   unlocked: AuditedSeries[],
-  options: CheckMap,
+  r: SeriesRun,
   opts: AuditOptions,
 ): Promise<{ series: AuditedSeries[]; health: HealthRegistry }> {
-  const s = await openWriteSession(ctx, "audit", options);
+  const s = await openWriteSession(ctx, "audit", r.options);
   try {
     const now = ctx.now.toISOString();
     const series = unlocked.map((one) => {
@@ -206,13 +265,13 @@ async function recordAudit(
       const entry = s.catalog.get(one.target.sym.id, one.target.interval);
       if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) return one;
       const { entry: _stale, ...target } = one.target;
-      return auditOne(ctx, lh, entry ? { ...target, entry } : target, options, opts, s.health);
+      return auditOne(ctx, lh, entry ? { ...target, entry } : target, r, s.health);
     });
     // Series the lock holder's recovery just cataloged (adopted files) belong to a whole-lakehouse audit too.
     if (!opts.symbols?.length) {
       const seen = new Set(series.map((one) => seriesKey(one.target.sym.id, one.target.interval)));
       for (const t of resolveTargets(ctx, s.catalog, undefined, opts.interval, [])) {
-        if (!seen.has(seriesKey(t.sym.id, t.interval))) series.push(auditOne(ctx, lh, t, options, opts, s.health));
+        if (!seen.has(seriesKey(t.sym.id, t.interval))) series.push(auditOne(ctx, lh, t, r, s.health));
       }
     }
     const bySymbol = new Map<string, AuditedSeries[]>();
@@ -247,10 +306,31 @@ async function recordAudit(
       if (e.is_toxic) e.status = "toxic";
     }
     commitBatch(s);
+    // The audit state is a cache beside the commit (lose it and the next audit is full), so it is not journaled.
+    const next = nextState(r.state, series, s.catalog);
+    if (next) saveAuditState(lh.root, next);
     return { series, health: s.health };
   } finally {
     s.lock.release();
   }
+}
+
+/** The audit state after this audit, or undefined when it is what the last one left. */
+function nextState(prev: AuditState, series: AuditedSeries[], catalog: Catalog): AuditState | undefined {
+  const next: AuditState = new Map(prev);
+  let changed = false;
+  // Series no longer cataloged (deleted) leave the state.
+  for (const k of prev.keys()) {
+    if (!catalog.byKey(k)) changed = next.delete(k) || changed;
+  }
+  for (const one of series) {
+    const k = stateKeyOf(one.target);
+    if (one.state) {
+      if (prev.get(k) !== one.state) changed = true;
+      next.set(k, one.state);
+    } else changed = next.delete(k) || changed;
+  }
+  return changed ? next : undefined;
 }
 
 /** The most severe of several series statuses (SERIES_STATUSES lists them most severe first). */

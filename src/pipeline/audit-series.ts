@@ -1,0 +1,72 @@
+// The part of auditing one series that needs no registry: read, verify, check (or revive an unchanged series from
+// its state). It runs on the main thread or in an audit worker alike; what it returns is plain data (structured-cloneable).
+import type { CheckOptions } from "../checks/types.ts";
+import type { RunContext } from "../context.ts";
+import type { Lakehouse } from "../lakehouse/store.ts";
+import { seriesRange } from "../lakehouse/store.ts";
+import { barCount } from "../model/bars.ts";
+import type { Finding } from "../model/finding.ts";
+import { assess } from "./assess.ts";
+import { reviveAssessment, type SeriesState, seriesStateKey, stateOf } from "./audit-state.ts";
+import { goldenReadFinding } from "./commit.ts";
+import type { Target } from "./targets.ts";
+
+/** How one series' file was judged. */
+export type SeriesCheck =
+  | { kind: "missing"; path: string }
+  | { kind: "bad"; path: string; finding: Finding; sha256: string }
+  | {
+      kind: "checked";
+      findings: Finding[];
+      status: string;
+      toxic: boolean;
+      qualityScore: number | null;
+      rows: number;
+      start: string | null;
+      end: string | null;
+      sha256: string;
+      /** The state for the next audit (the one it was revived from, when `reused`). */
+      state: SeriesState;
+      /** True when the file was not decoded: its state matched. */
+      reused: boolean;
+    };
+
+/** What checkSeries needs besides the series: the check options, the window, the run's fingerprint, the prior state. */
+export interface SeriesCheckOptions {
+  options: Map<string, CheckOptions>;
+  window: { fromMs?: number; toMs?: number };
+  /** runFingerprint of this run. */
+  run: string;
+  /** The series' state from the last audit (absent, or `full`: the file is decoded and checked). */
+  prior?: SeriesState;
+  full?: boolean;
+}
+
+/** Read, verify and check one series (no registry, no lock): the per-series work of an audit. */
+export function checkSeries(ctx: RunContext, lh: Lakehouse, t: Target, o: SeriesCheckOptions): SeriesCheck {
+  const r = lh.readHashed(t.sym, t.interval, t.entry);
+  if (r.kind === "missing") return { kind: "missing", path: r.path };
+  if (r.kind === "corrupt") return { kind: "bad", path: r.path, finding: goldenReadFinding(t, r), sha256: r.actual };
+  const key = seriesStateKey(ctx, t, r.sha256, o.run);
+  if (!o.full && o.prior?.key === key) {
+    const a = reviveAssessment(ctx, t, o.prior, o.options);
+    const { rows, start, end } = o.prior;
+    return { kind: "checked", ...a, rows, start, end, sha256: r.sha256, state: o.prior, reused: true };
+  }
+  const read = lh.decodeHashed(t.sym, t.interval, r, t.entry !== undefined);
+  if (read.kind === "unreadable") return { kind: "bad", path: read.path, finding: goldenReadFinding(t, read), sha256: read.actual };
+  if (read.kind !== "ok" && read.kind !== "uncataloged") throw new Error(`unexpected read ${read.kind}`);
+  const a = assess(ctx, t, read.stored.bars, o.options, o.window);
+  const range = { rows: barCount(a.bars), ...seriesRange(a.bars) };
+  return {
+    kind: "checked",
+    findings: a.findings,
+    status: a.status,
+    toxic: a.toxic,
+    qualityScore: a.qualityScore,
+    ...range,
+    sha256: r.sha256,
+    state: stateOf(key, a, range),
+    reused: false,
+  };
+}

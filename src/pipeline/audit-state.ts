@@ -1,0 +1,135 @@
+// The incremental audit's memory: per series, what the next audit needs so an unchanged file is not decoded again.
+// Only the stale check (and the freshness half of the quality score) depends on "now", and it reads nothing of the
+// bars but the last timestamp; everything else a check reports is a function of the file, the options and the
+// calendar. So the state keeps the now-independent findings, the coverage ratio and the last bar, keyed by the
+// file's sha256, the check options, the series' own inputs (profile, calendar, genesis, instrument) and the version.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { calendarFor } from "../calendar/index.ts";
+import { freshness, stale } from "../checks/stale.ts";
+import { qualityFinding, qualityScore, seriesStatus } from "../checks/status.ts";
+import { type CheckInput, type CheckOptions, scopeOf } from "../checks/types.ts";
+import type { RunContext } from "../context.ts";
+import { writeJsonAtomic } from "../lakehouse/atomic.ts";
+import { seriesKey } from "../lakehouse/catalog.ts";
+import { sha256 } from "../lakehouse/store.ts";
+import type { Finding } from "../model/finding.ts";
+import { VERSION } from "../version.ts";
+import type { Assessment } from "./assess.ts";
+import { checkInput } from "./assess.ts";
+import type { Target } from "./targets.ts";
+
+/** The file in the lakehouse root that holds the audit state (a cache: lose it and the next audit is a full one). */
+export const AUDIT_STATE_FILE = "audit_state.json";
+const FORMAT = 1;
+
+/** What one series' last audit left for the next. */
+export interface SeriesState {
+  /** sha256 over the file hash, the run's check fingerprint and the series' own inputs (see seriesStateKey). */
+  key: string;
+  rows: number;
+  start: string | null;
+  end: string | null;
+  /** The last bar's open (ms); what stale and freshness read of the bars. */
+  lastBar: number | null;
+  /** The coverage ratio (null without bars). */
+  coverage: number | null;
+  /** Every finding of the checks except the now-dependent ones (`stale`, `quality_score`), in report order. */
+  findings: Finding[];
+}
+
+/** State of every series by `seriesKey(symbol, interval)`. */
+export type AuditState = Map<string, SeriesState>;
+
+const NOW_DEPENDENT = new Set(["stale", "quality_score"]);
+
+/** What every series' key shares in one run: dqctl's version, the check options, the reference data, the window. */
+export function runFingerprint(ctx: RunContext, window: { fromMs?: number; toMs?: number }): string {
+  return sha256(
+    JSON.stringify({
+      format: FORMAT,
+      version: VERSION,
+      checks: ctx.config.checks ?? {},
+      reference: ctx.reference ?? null,
+      fromMs: window.fromMs ?? null,
+      toMs: window.toMs ?? null,
+    }),
+  );
+}
+
+/** The key a series' state must carry to be reused for the file with hash `fileSha`. */
+export function seriesStateKey(ctx: RunContext, t: Target, fileSha: string, run: string): string {
+  const own = { profile: t.profile, calendar: t.calendar, genesis: t.entry?.genesis ?? null, instrument: ctx.config.instruments?.[t.sym.id] ?? null };
+  return sha256(`${fileSha}\n${run}\n${JSON.stringify(own)}`);
+}
+
+/** The state an assessment leaves (its bars are not kept). */
+export function stateOf(key: string, a: Assessment, range: { rows: number; start: string | null; end: string | null }): SeriesState {
+  const ts = a.bars.timestamp;
+  return {
+    key,
+    ...range,
+    lastBar: ts.length ? ts[ts.length - 1]! : null,
+    coverage: a.coverage,
+    findings: a.findings.filter((f) => !NOW_DEPENDENT.has(f.code)),
+  };
+}
+
+/**
+ * The assessment of an unchanged series from its state, as of this run's now: the stale check and the quality score
+ * run on the last bar alone (all they read), the stored findings fill in the rest, in the order runChecks gives.
+ */
+export function reviveAssessment(ctx: RunContext, t: Target, s: SeriesState, options: Map<string, CheckOptions>): Omit<Assessment, "bars"> {
+  if (s.lastBar === null || s.coverage === null) {
+    const findings = [...s.findings];
+    const status = seriesStatus(findings);
+    return { findings, status, qualityScore: null, toxic: status === "toxic", coverage: null };
+  }
+  const one = {
+    timestamp: Float64Array.of(s.lastBar),
+    open: new Float64Array(1),
+    high: new Float64Array(1),
+    low: new Float64Array(1),
+    close: new Float64Array(1),
+    volume: new Float64Array(1),
+  };
+  const input: CheckInput = checkInput(ctx, t, one, calendarFor(t.calendar, ctx.reference));
+  const opts = options.get(stale.code)?.scope(scopeOf(input));
+  // `stale` is the second check in report order; `no_data`, the first, reports nothing on a series with bars.
+  const findings = [...(opts?.enabled ? stale.run(input, opts) : []), ...s.findings];
+  const score = qualityScore(s.coverage, freshness(input, options.get(stale.code)!));
+  const q = qualityFinding(input, score, options.get("quality_score")!.scope(scopeOf(input)));
+  if (q) findings.push(q);
+  const status = seriesStatus(findings);
+  return { findings, status, qualityScore: score, toxic: status === "toxic", coverage: s.coverage };
+}
+
+/** Read the audit state of a lakehouse; a missing, torn or foreign file is an empty state (the audit is then full). */
+export function loadAuditState(root: string): AuditState {
+  const path = join(root, AUDIT_STATE_FILE);
+  const out: AuditState = new Map();
+  if (!existsSync(path)) return out;
+  try {
+    const doc = JSON.parse(readFileSync(path, "utf8")) as { format?: unknown; series?: Record<string, SeriesState> };
+    if (doc.format !== FORMAT || !doc.series || typeof doc.series !== "object") return out;
+    for (const [k, s] of Object.entries(doc.series)) if (isState(s)) out.set(k, s);
+  } catch {
+    // A cache that cannot be read is no cache.
+  }
+  return out;
+}
+
+function isState(s: unknown): s is SeriesState {
+  const x = s as SeriesState;
+  return !!x && typeof x.key === "string" && typeof x.rows === "number" && Array.isArray(x.findings) && (x.lastBar === null || typeof x.lastBar === "number");
+}
+
+/** Write the audit state atomically (sorted by series, so the same audit writes the same bytes). */
+export function saveAuditState(root: string, state: AuditState): void {
+  const series: Record<string, SeriesState> = {};
+  for (const k of [...state.keys()].sort()) series[k] = state.get(k)!;
+  writeJsonAtomic(join(root, AUDIT_STATE_FILE), { format: FORMAT, version: VERSION, series });
+}
+
+/** The state map key of a target. */
+export const stateKeyOf = (t: Target): string => seriesKey(t.sym.id, t.interval);

@@ -193,9 +193,9 @@ describe("every command, every format", () => {
 });
 
 describe("the demo flow", () => {
-  test("quarantined assets are toxic in every run: counts.toxic 4, in the table, with the quarantine folder named", async () => {
-    expect(firstFlow.counts).toMatchObject({ toxic: 4, missing: 0 });
-    expect(firstFlow.stages.ingest.counts).toMatchObject({ quarantined: 4, toxic: 4 });
+  test("quarantined assets are toxic in every run: counts.toxic 6, in the table, with the quarantine folder named", async () => {
+    expect(firstFlow.counts).toMatchObject({ toxic: 6, missing: 0 });
+    expect(firstFlow.stages.ingest.counts).toMatchObject({ quarantined: 6, toxic: 6 });
     // The planted ingest-time defects (NYSE:JPM's unsorted and repeated rows) are findings of the flow, tagged.
     expect(firstFlow.findings.filter((f: any) => f.symbol === "NYSE:JPM").map((f: any) => [f.code, f.stage])).toEqual([
       ["duplicate_rows", "ingest"],
@@ -204,9 +204,16 @@ describe("the demo flow", () => {
     const second = await dqctl(["flow", "--scanner", SCANNERS, "--source", DEMO, "--run-id", "again", "--export", exp, ...pinned]);
     expect(second.code).toBe(0);
     const toxic = second.stdout.split("\n").filter((l) => /│ toxic +│/.test(l));
-    expect(toxic.map((l) => l.split("│")[1]!.trim()).sort()).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
-    expect(second.stdout).toContain(`4 assets held in quarantine: ${join(lh, "quarantine")}/`);
-    expect(second.stdout).toMatch(/flow: error \(.*toxic 4.*\) in \d+ ms, exit 0/);
+    expect(toxic.map((l) => l.split("│")[1]!.trim()).sort()).toEqual([
+      "BINANCE:DOGEUSDT",
+      "BINANCE:SOLUSDT",
+      "BINANCE:XRPUSDT",
+      "KRAKEN:ADAUSD",
+      "NASDAQ:GOOGL",
+      "NYSE:WMT",
+    ]);
+    expect(second.stdout).toContain(`6 assets held in quarantine: ${join(lh, "quarantine")}/`);
+    expect(second.stdout).toMatch(/flow: error \(.*toxic 6.*\) in \d+ ms, exit 0/);
   }, 60_000);
 
   test("an audit of a quarantined symbol says toxic (not missing) and names its files; a plain audit lists it too", async () => {
@@ -221,13 +228,13 @@ describe("the demo flow", () => {
     expect(skip.counts).toMatchObject({ skipped_toxic: 1, toxic: 1 });
     expect(skip.symbols[0]).toMatchObject({ symbol: "KRAKEN:ADAUSD", status: "toxic", outcome: "skipped_toxic", quarantined: row.quarantined });
     const all = (await dqctl(["audit", "--read-only", "--json", ...pinned])).json();
-    expect(all.counts.toxic).toBe(4);
+    expect(all.counts.toxic).toBe(6);
     expect(
       all.symbols
         .filter((s: any) => s.status === "toxic")
         .map((s: any) => s.symbol)
         .sort(),
-    ).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
+    ).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD", "NASDAQ:GOOGL", "NYSE:WMT"]);
   });
 });
 

@@ -17,9 +17,9 @@ describe("scan", () => {
     });
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
-    expect(doc.counts).toMatchObject({ scanners: 2, found: 17, candidates: 16 });
+    expect(doc.counts).toMatchObject({ scanners: 2, found: 21, candidates: 20 });
     const cands = JSON.parse(readFileSync(join(dir, "export/s1/candidates.json"), "utf8"));
-    expect(cands).toHaveLength(16);
+    expect(cands).toHaveLength(20);
     const btc = cands.find((c: any) => c.symbol === "BINANCE:BTCUSDT");
     expect(btc).toMatchObject({ exchange: "BINANCE", profile: "crypto", asset_type: "spot", direction: "long" });
     expect(btc.metadata).toMatchObject({ universe: "demo", scanners: ["demo_crypto", "demo_tradfi"] });
@@ -80,15 +80,15 @@ describe("flow", () => {
     const first = await dqctl(args("f1"));
     expect(first.code).toBe(0);
     const doc = assertSummary(first.json());
-    expect(doc.stages.ingest.counts).toMatchObject({ written: 12, quarantined: 4 });
-    expect(doc.stages.repair.counts.genesisRecorded).toBe(12);
-    expect(doc.counts).toMatchObject({ symbols: 16, healthy: 5, stale: 1, toxic: 4, missing: 0 });
-    expect(doc.quarantine).toHaveLength(4);
+    expect(doc.stages.ingest.counts).toMatchObject({ written: 14, quarantined: 6 });
+    expect(doc.stages.repair.counts.genesisRecorded).toBe(14);
+    expect(doc.counts).toMatchObject({ symbols: 20, healthy: 7, stale: 1, toxic: 6, missing: 0 });
+    expect(doc.quarantine).toHaveLength(6);
     const before = treeHash(lh);
     const second = assertSummary((await dqctl(args("f2"))).json());
-    expect(second.stages.scan.counts.droppedToxic).toBe(4);
+    expect(second.stages.scan.counts.droppedToxic).toBe(6);
     // Only the stale series (FX:GBPUSD, last bar 2026-11-06) is refetched; the rest are fresh.
-    expect(second.stages.ingest.counts).toMatchObject({ fresh: 11, stale: 1, written: 0 });
+    expect(second.stages.ingest.counts).toMatchObject({ fresh: 13, stale: 1, written: 0 });
     // No backfill is asked again once genesis is known; only the two unfixable gaps are retried.
     expect(second.stages.repair.counts).toMatchObject({ fetches: 2, gapsFilled: 0, remainingBars: 5 });
     const after = treeHash(lh);

@@ -23,16 +23,16 @@ describe("ingest → audit on the demo fixtures", () => {
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
     expect(doc.command).toBe("ingest");
-    expect(doc.counts).toMatchObject({ symbols: 16, written: 12, quarantined: 4, failed: 0 });
+    expect(doc.counts).toMatchObject({ symbols: 20, written: 14, quarantined: 6, failed: 0 });
     const quarantined = doc.symbols
       .filter((s: any) => s.status === "toxic")
       .map((s: any) => s.symbol)
       .sort();
-    expect(quarantined).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
+    expect(quarantined).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD", "NASDAQ:GOOGL", "NYSE:WMT"]);
     expect(existsSync(join(lh, "KRAKEN_ADAUSD_1d.parquet"))).toBe(false);
-    expect(readdirSync(join(lh, "quarantine")).filter((f) => f.endsWith(".reason.json")).length).toBe(4);
+    expect(readdirSync(join(lh, "quarantine")).filter((f) => f.endsWith(".reason.json")).length).toBe(6);
     const cat = JSON.parse(readFileSync(join(lh, "catalog.json"), "utf8"));
-    expect(cat.entries.length).toBe(12);
+    expect(cat.entries.length).toBe(14);
     for (const e of cat.entries) {
       expect(
         createHash("sha256")
@@ -43,6 +43,18 @@ describe("ingest → audit on the demo fixtures", () => {
     const health = JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"));
     expect(health["KRAKEN:ADAUSD"].is_toxic).toBe(true);
     expect(health["KRAKEN:ADAUSD"].reasons).toContain("toxic_return");
+    // The planted corporate actions and the vendor's NaN row, each at its bar.
+    const found = (sym: string, code: string) => doc.findings.find((f: any) => f.symbol === sym && f.code === code);
+    expect(found("NASDAQ:GOOGL", "split_unadjusted").details.splits).toMatchObject([{ timestamp: "2026-06-08T00:00:00.000Z", factor: 4, split: "4:1" }]);
+    expect(found("NYSE:WMT", "split_suspected").details.splits).toMatchObject([{ timestamp: "2026-02-24T00:00:00.000Z", split: "3:1" }]);
+    expect(health["NASDAQ:GOOGL"].reasons).toContain("split_unadjusted");
+    expect(health["NYSE:WMT"].reasons).toContain("split_suspected");
+    expect(found("NYSE:KO", "empty_rows")).toMatchObject({ severity: "warning", metrics: { rows: 1 }, details: { lines: [404] } });
+    // Every other row of KO and every row of the volatile AVAX is committed; neither raised anything else.
+    expect(doc.findings.filter((f: any) => f.symbol === "NYSE:KO").map((f: any) => f.code)).toEqual(["empty_rows"]);
+    expect(doc.findings.filter((f: any) => f.symbol === "BINANCE:AVAXUSDT")).toEqual([]);
+    const rows = Object.fromEntries(doc.symbols.map((s: any) => [s.symbol, s.rows]));
+    expect(rows).toMatchObject({ "NYSE:KO": 501, "BINANCE:AVAXUSDT": 730 });
   });
 
   test("a second identical ingest changes nothing (same sha256, nothing rewritten)", async () => {
@@ -51,7 +63,7 @@ describe("ingest → audit on the demo fixtures", () => {
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
     expect(doc.counts.written).toBe(0);
-    expect(doc.counts.skipped_toxic).toBe(4);
+    expect(doc.counts.skipped_toxic).toBe(6);
     const after = treeHash(lh);
     for (const [p, h] of Object.entries(before)) if (p.endsWith(".parquet") || p.endsWith("catalog.json")) expect(after[p]).toBe(h);
   });
@@ -66,6 +78,8 @@ describe("ingest → audit on the demo fixtures", () => {
       "NASDAQ:AAPL": "healthy",
       "CME_MINI:ES1!": "healthy",
       "FX:EURUSD": "healthy",
+      "NYSE:KO": "healthy",
+      "BINANCE:AVAXUSDT": "healthy",
       "BINANCE:ETHUSDT": "degraded",
       "NASDAQ:NVDA": "degraded",
       "NASDAQ:MSFT": "degraded",
@@ -85,10 +99,20 @@ describe("ingest → audit on the demo fixtures", () => {
     expect(codes("NYMEX:CL1!")).toEqual(["false_tick"]);
     expect(codes("BINANCE:USDCUSDT")).toEqual(["flat_prices"]);
     expect(codes("FX:GBPUSD")).toEqual(["quality_score", "stale"]);
+    // The dropped NaN row sits on a holiday (2026-07-03): no gap; a clean GBM at σ 4 % a day raises nothing.
+    expect(codes("NYSE:KO")).toEqual([]);
+    expect(codes("BINANCE:AVAXUSDT")).toEqual([]);
     const gap = doc.findings.find((f: any) => f.symbol === "BINANCE:ETHUSDT" && f.code === "gap");
     expect(gap.details.ranges).toEqual([{ from: "2026-03-10T00:00:00.000Z", to: "2026-03-12T00:00:00.000Z", bars: 3 }]);
     expect(doc.status).toBe("error");
-    expect(doc.quarantine.map((q: any) => q.symbol).sort()).toEqual(["BINANCE:DOGEUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT", "KRAKEN:ADAUSD"]);
+    expect(doc.quarantine.map((q: any) => q.symbol).sort()).toEqual([
+      "BINANCE:DOGEUSDT",
+      "BINANCE:SOLUSDT",
+      "BINANCE:XRPUSDT",
+      "KRAKEN:ADAUSD",
+      "NASDAQ:GOOGL",
+      "NYSE:WMT",
+    ]);
     const health = JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"));
     expect(health["FX:GBPUSD"].status).toBe("stale");
     expect(health["FX:GBPUSD"].last_audit).toBe("2026-11-21T06:00:00.000Z");

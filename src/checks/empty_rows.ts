@@ -7,7 +7,7 @@ export const EMPTY_ROWS_META = {
   rule: "a vendor file holds rows whose open, high, low, close and volume cells are all empty (pandas writes a NaN row so, e.g. around dividend dates): they are dropped, not committed, and listed with their line numbers; a partly empty row is kept, its empty cells NaN, and reported by bad_value; the timestamp of the dates dropped leaves a gap the gap check sees",
   severity: "warning",
   options: {},
-  example: "fixtures/demo/NYSE_KO_1d.csv: 1 row with every OHLCV cell empty dropped (line 412)",
+  example: "fixtures/demo/NYSE_KO_1d.csv: 1 row with every OHLCV cell empty dropped (line 404)",
 } as const satisfies CheckMeta;
 
 /** The finding for the all-empty rows a fetch dropped (undefined when there were none or the code is off). */

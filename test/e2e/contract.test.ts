@@ -194,8 +194,8 @@ describe("every command, every format", () => {
 
 describe("the demo flow", () => {
   test("a series quarantined whole is toxic in every run; toxic bars cut out of others are named with the quarantine folder", async () => {
-    expect(firstFlow.counts).toMatchObject({ toxic: 1, missing: 0 });
-    expect(firstFlow.stages.ingest.counts).toMatchObject({ quarantined: 1, toxic: 1 });
+    expect(firstFlow.counts).toMatchObject({ toxic: 3, missing: 0 });
+    expect(firstFlow.stages.ingest.counts).toMatchObject({ quarantined: 3, toxic: 3 });
     // The planted ingest-time defects (NYSE:JPM's unsorted and repeated rows) are findings of the flow, tagged.
     expect(firstFlow.findings.filter((f: any) => f.symbol === "NYSE:JPM").map((f: any) => [f.code, f.stage])).toEqual([
       ["duplicate_rows", "ingest"],
@@ -204,9 +204,9 @@ describe("the demo flow", () => {
     const second = await dqctl(["flow", "--scanner", SCANNERS, "--source", DEMO, "--run-id", "again", "--export", exp, ...pinned]);
     expect(second.code).toBe(0);
     const toxic = second.stdout.split("\n").filter((l) => /│ toxic +│/.test(l));
-    expect(toxic.map((l) => l.split("│")[1]!.trim()).sort()).toEqual(["BINANCE:XRPUSDT"]);
-    expect(second.stdout).toContain(`1 asset held in quarantine and toxic bars of 2 more: ${join(lh, "quarantine")}/`);
-    expect(second.stdout).toMatch(/flow: error \(.*toxic 1.*\) in \d+ ms, exit 0/);
+    expect(toxic.map((l) => l.split("│")[1]!.trim()).sort()).toEqual(["BINANCE:XRPUSDT", "NASDAQ:GOOGL", "NYSE:WMT"]);
+    expect(second.stdout).toContain(`3 assets held in quarantine and toxic bars of 2 more: ${join(lh, "quarantine")}/`);
+    expect(second.stdout).toMatch(/flow: error \(.*toxic 3.*\) in \d+ ms, exit 0/);
   }, 60_000);
 
   test("an audit of a quarantined symbol says toxic (not missing) and names its files; a plain audit lists it too", async () => {
@@ -221,8 +221,13 @@ describe("the demo flow", () => {
     expect(again.counts).toMatchObject({ quarantined: 1, toxic: 1 });
     expect(again.symbols[0]).toMatchObject({ symbol: "BINANCE:XRPUSDT", status: "toxic", quarantined: row.quarantined });
     const all = (await dqctl(["audit", "--read-only", "--json", ...pinned])).json();
-    expect(all.counts.toxic).toBe(1);
-    expect(all.symbols.filter((s: any) => s.status === "toxic").map((s: any) => s.symbol)).toEqual(["BINANCE:XRPUSDT"]);
+    expect(all.counts.toxic).toBe(3);
+    expect(
+      all.symbols
+        .filter((s: any) => s.status === "toxic")
+        .map((s: any) => s.symbol)
+        .sort(),
+    ).toEqual(["BINANCE:XRPUSDT", "NASDAQ:GOOGL", "NYSE:WMT"]);
     // A series whose toxic bars were cut out is not toxic; its audit sees the hole as a gap.
     const ada = all.symbols.find((s: any) => s.symbol === "KRAKEN:ADAUSD");
     expect(ada.status).toBe("degraded");

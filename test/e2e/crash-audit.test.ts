@@ -1,7 +1,7 @@
 // Issue 13: SIGKILL at seeded instants during audit (which writes foundation_health.json and catalog scores).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { DEMO, DEMO_NOW, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
+import { DEMO, DEMO_NOW, DEMO_SETUP_MS, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
 import { copyTree, diffLakehouse, expectClean, killTrials, onLakehouse, type Variant } from "../helpers/crash.ts";
 
 let work: { dir: string; cleanup: () => void };
@@ -12,7 +12,7 @@ beforeAll(async () => {
   ingested = join(work.dir, "lakehouse");
   const args = ["ingest", "--source", DEMO, "--candidates", join(ROOT, "fixtures/demo-candidates.json"), "--quiet", "--lakehouse", ingested, "--now", DEMO_NOW];
   expect((await dqctl(args)).code).toBe(0);
-});
+}, DEMO_SETUP_MS);
 afterAll(() => work.cleanup());
 
 describe("SIGKILL during audit", () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO, DEMO_NOW, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
+import { DEMO, DEMO_NOW, DEMO_SETUP_MS, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
 import { copyTree, diffLakehouse, expectClean, killTrials, onLakehouse, type Variant } from "../helpers/crash.ts";
 
 const CANDIDATES = join(ROOT, "fixtures/demo-candidates.json");
@@ -40,11 +40,11 @@ beforeAll(async () => {
   expect((await dqctl(ingest(ingestedDemo, DEMO))).code).toBe(0);
   copyTree(ingestedDemo, ingestedAlt);
   expect((await dqctl(ingest(ingestedAlt, alt, "--refresh"))).code).toBe(0);
-});
+}, DEMO_SETUP_MS);
 afterAll(() => work.cleanup());
 
 describe("SIGKILL during ingest", () => {
-  test("first ingest (16 candidates, 4 quarantined): the rerun leaves the reference lakehouse, no orphan, no lost mark", async () => {
+  test("first ingest (20 candidates: 3 quarantined whole, 2 with toxic bars cut out): the rerun leaves the reference lakehouse, no orphan, no lost mark", async () => {
     const first: Variant = (dir) => {
       mkdirSync(dir, { recursive: true });
       const lh = join(dir, "lakehouse");

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO, DEMO_NOW, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
+import { DEMO, DEMO_NOW, DEMO_SETUP_MS, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
 import { copyTree, diffLakehouse, expectClean, killTrials, onLakehouse, type Variant } from "../helpers/crash.ts";
 
 const CANDIDATES = join(ROOT, "fixtures/demo-candidates.json");
@@ -34,7 +34,7 @@ beforeAll(async () => {
   }
   holey = join(work.dir, "holey-lh");
   expect((await dqctl(["ingest", "--source", source, "--candidates", CANDIDATES, "--quiet", "--lakehouse", holey, "--now", DEMO_NOW])).code).toBe(0);
-});
+}, DEMO_SETUP_MS);
 afterAll(() => work.cleanup());
 
 describe("SIGKILL during repair", () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { verifySnapshot } from "../../src/pipeline/verify.ts";
-import { DEMO, DEMO_NOW, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
+import { DEMO, DEMO_NOW, DEMO_SETUP_MS, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
 import { copyTree, expectClean, killTrials, type Prepared, type Variant } from "../helpers/crash.ts";
 import { captureState, checkLakehouse, diffValues, leftoverTemps, problems, sha256 } from "../helpers/lakehouse-check.ts";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   ingested = join(work.dir, "lakehouse");
   const args = ["ingest", "--source", DEMO, "--candidates", join(ROOT, "fixtures/demo-candidates.json"), "--quiet", "--lakehouse", ingested, "--now", DEMO_NOW];
   expect((await dqctl(args)).code).toBe(0);
-});
+}, DEMO_SETUP_MS);
 afterAll(() => work.cleanup());
 
 /** Every file of a folder by hash, JSON documents parsed (with `root` replaced, since trials live elsewhere). */

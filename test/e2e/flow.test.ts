@@ -17,9 +17,9 @@ describe("scan", () => {
     });
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
-    expect(doc.counts).toMatchObject({ scanners: 2, found: 17, candidates: 16 });
+    expect(doc.counts).toMatchObject({ scanners: 2, found: 21, candidates: 20 });
     const cands = JSON.parse(readFileSync(join(dir, "export/s1/candidates.json"), "utf8"));
-    expect(cands).toHaveLength(16);
+    expect(cands).toHaveLength(20);
     const btc = cands.find((c: any) => c.symbol === "BINANCE:BTCUSDT");
     expect(btc).toMatchObject({ exchange: "BINANCE", profile: "crypto", asset_type: "spot", direction: "long" });
     expect(btc.metadata).toMatchObject({ universe: "demo", scanners: ["demo_crypto", "demo_tradfi"] });
@@ -81,21 +81,23 @@ describe("flow", () => {
     expect(first.code).toBe(0);
     const doc = assertSummary(first.json());
     // Sanitize: the unit-error block (ADAUSD) and the spike (SOLUSDT) are cut out bar by bar and the rest is
-    // committed; only the series that ends stalled (XRPUSDT) is quarantined whole.
-    expect(doc.stages.ingest.counts).toMatchObject({ written: 15, quarantined: 1 });
-    expect(doc.stages.repair.counts.genesisRecorded).toBe(15);
-    expect(doc.counts).toMatchObject({ symbols: 16, healthy: 6, degraded: 8, stale: 1, toxic: 1, missing: 0 });
+    // committed; only structural defects are quarantined whole: the series that ends stalled (XRPUSDT) and the two unadjusted splits (GOOGL, WMT).
+    expect(doc.stages.ingest.counts).toMatchObject({ written: 17, quarantined: 3 });
+    expect(doc.stages.repair.counts.genesisRecorded).toBe(17);
+    expect(doc.counts).toMatchObject({ symbols: 20, healthy: 8, degraded: 8, stale: 1, toxic: 3, missing: 0 });
     expect(doc.quarantine.map((q: any) => [q.symbol, q.isToxic])).toEqual([
       ["BINANCE:SOLUSDT", false],
       ["BINANCE:XRPUSDT", true],
       ["KRAKEN:ADAUSD", false],
+      ["NASDAQ:GOOGL", true],
+      ["NYSE:WMT", true],
     ]);
     const before = treeHash(lh);
     const second = assertSummary((await dqctl(args("f2"))).json());
-    expect(second.stages.scan.counts.droppedToxic).toBe(1);
+    expect(second.stages.scan.counts.droppedToxic).toBe(3);
     // Refetched: the stale series (FX:GBPUSD, last bar 2026-11-06), the one whose latest bar is held back
-    // (DOGEUSDT), and the toxic one the scan dropped (re-judged: the same answer, quarantined again, not rewritten).
-    expect(second.stages.ingest.counts).toMatchObject({ fresh: 13, stale: 2, missing: 1, quarantined: 1, written: 0 });
+    // (DOGEUSDT), and the toxic ones the scan dropped (re-judged: the same answer, quarantined again, not rewritten).
+    expect(second.stages.ingest.counts).toMatchObject({ fresh: 15, stale: 2, missing: 3, quarantined: 3, written: 0 });
     // No backfill is asked again once genesis is known; only the unfixable gaps are retried (the two the vendor
     // lacks, and the two holes sanitize cut, which the vendor still answers with the same toxic bars).
     expect(second.stages.repair.counts).toMatchObject({ fetches: 4, gapsFilled: 0, remainingBars: 16 });

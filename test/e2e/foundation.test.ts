@@ -23,9 +23,14 @@ describe("ingest → audit on the demo fixtures", () => {
     expect(r.code).toBe(0);
     const doc = assertSummary(r.json());
     expect(doc.command).toBe("ingest");
-    expect(doc.counts).toMatchObject({ symbols: 16, written: 15, quarantined: 1, failed: 0 });
+    expect(doc.counts).toMatchObject({ symbols: 20, written: 17, quarantined: 3, failed: 0 });
     const row = (sym: string) => doc.symbols.find((s: any) => s.symbol === sym);
-    expect(doc.symbols.filter((s: any) => s.status === "toxic").map((s: any) => s.symbol)).toEqual(["BINANCE:XRPUSDT"]);
+    expect(
+      doc.symbols
+        .filter((s: any) => s.status === "toxic")
+        .map((s: any) => s.symbol)
+        .sort(),
+    ).toEqual(["BINANCE:XRPUSDT", "NASDAQ:GOOGL", "NYSE:WMT"]);
     // The ÷ 100 block (10 bars) and the × 8 spike (1 bar) are cut out; the rest of each series is golden.
     expect(row("KRAKEN:ADAUSD")).toMatchObject({ status: "degraded", rows: 720, barsQuarantined: 10, outcome: "written" });
     expect(row("BINANCE:SOLUSDT")).toMatchObject({ status: "degraded", rows: 729, barsQuarantined: 1 });
@@ -37,9 +42,9 @@ describe("ingest → audit on the demo fixtures", () => {
     expect(doc.findings.find((f: any) => f.symbol === "BINANCE:DOGEUSDT" && f.code === "held_back")?.severity).toBe("warning");
     expect(existsSync(join(lh, "KRAKEN_ADAUSD_1d.parquet"))).toBe(true);
     expect(existsSync(join(lh, "BINANCE_XRPUSDT_1d.parquet"))).toBe(false);
-    expect(readdirSync(join(lh, "quarantine")).filter((f) => f.endsWith(".reason.json")).length).toBe(3);
+    expect(readdirSync(join(lh, "quarantine")).filter((f) => f.endsWith(".reason.json")).length).toBe(5);
     const cat = JSON.parse(readFileSync(join(lh, "catalog.json"), "utf8"));
-    expect(cat.entries.length).toBe(15);
+    expect(cat.entries.length).toBe(17);
     for (const e of cat.entries) {
       expect(
         createHash("sha256")
@@ -51,6 +56,18 @@ describe("ingest → audit on the demo fixtures", () => {
     expect(health["KRAKEN:ADAUSD"].is_toxic).toBe(false);
     expect(health["KRAKEN:ADAUSD"].quarantined).toHaveLength(1);
     expect(health["BINANCE:XRPUSDT"]).toMatchObject({ is_toxic: true, reasons: ["price_stall"] });
+    // The planted corporate actions and the vendor's NaN row, each at its bar.
+    const found = (sym: string, code: string) => doc.findings.find((f: any) => f.symbol === sym && f.code === code);
+    expect(found("NASDAQ:GOOGL", "split_unadjusted").details.splits).toMatchObject([{ timestamp: "2026-06-08T00:00:00.000Z", factor: 4, split: "4:1" }]);
+    expect(found("NYSE:WMT", "split_suspected").details.splits).toMatchObject([{ timestamp: "2026-02-24T00:00:00.000Z", split: "3:1" }]);
+    expect(health["NASDAQ:GOOGL"]).toMatchObject({ is_toxic: true, reasons: ["split_unadjusted"] });
+    expect(health["NYSE:WMT"]).toMatchObject({ is_toxic: true, reasons: ["split_suspected"] });
+    expect(found("NYSE:KO", "empty_rows")).toMatchObject({ severity: "warning", metrics: { rows: 1 }, details: { lines: [404] } });
+    // Every other row of KO and every row of the volatile AVAX is committed; neither raised anything else.
+    expect(doc.findings.filter((f: any) => f.symbol === "NYSE:KO").map((f: any) => f.code)).toEqual(["empty_rows"]);
+    expect(doc.findings.filter((f: any) => f.symbol === "BINANCE:AVAXUSDT")).toEqual([]);
+    const rows = Object.fromEntries(doc.symbols.map((s: any) => [s.symbol, s.rows]));
+    expect(rows).toMatchObject({ "NYSE:KO": 501, "BINANCE:AVAXUSDT": 730 });
   });
 
   test("a second identical ingest changes nothing (same sha256, nothing rewritten)", async () => {
@@ -60,7 +77,7 @@ describe("ingest → audit on the demo fixtures", () => {
     const doc = assertSummary(r.json());
     expect(doc.counts.written).toBe(0);
     // The toxic asset is re-judged on the vendor's (unchanged) answer: quarantined again, from the same file.
-    expect(doc.counts.quarantined).toBe(1);
+    expect(doc.counts.quarantined).toBe(3);
     const after = treeHash(lh);
     expect(Object.keys(after).filter((p) => p.includes("/quarantine/"))).toEqual(Object.keys(before).filter((p) => p.includes("/quarantine/")));
     for (const [p, h] of Object.entries(before)) if (p.endsWith(".parquet") || p.endsWith("catalog.json")) expect(after[p]).toBe(h);
@@ -76,6 +93,8 @@ describe("ingest → audit on the demo fixtures", () => {
       "NASDAQ:AAPL": "healthy",
       "CME_MINI:ES1!": "healthy",
       "FX:EURUSD": "healthy",
+      "NYSE:KO": "healthy",
+      "BINANCE:AVAXUSDT": "healthy",
       "BINANCE:ETHUSDT": "degraded",
       "NASDAQ:NVDA": "degraded",
       "NASDAQ:MSFT": "degraded",
@@ -109,6 +128,8 @@ describe("ingest → audit on the demo fixtures", () => {
       ["BINANCE:SOLUSDT", false],
       ["BINANCE:XRPUSDT", true],
       ["KRAKEN:ADAUSD", false],
+      ["NASDAQ:GOOGL", true],
+      ["NYSE:WMT", true],
     ]);
     const health = JSON.parse(readFileSync(join(lh, "foundation_health.json"), "utf8"));
     expect(health["FX:GBPUSD"].status).toBe("stale");

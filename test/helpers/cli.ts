@@ -11,6 +11,8 @@ export const ROOT = resolve(import.meta.dir, "../..");
 export const BINARY = join(ROOT, "dist/dqctl");
 export const DEMO = join(ROOT, "fixtures/demo");
 export const DEMO_NOW = "2026-11-21T06:00:00Z";
+/** Timeout of a hook that ingests the whole demo (20 series, twice in some): bun's 5 s default is too tight on a loaded CI machine. */
+export const DEMO_SETUP_MS = 60_000;
 
 /** The command prefix that runs dqctl: `DQCTL_TEST_RUNNER=source` forces the sources. */
 export function dqctlCommand(): string[] {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../../../src/version.ts";
-import { assertSummary, DEMO_NOW, ROOT, tempDir } from "../../helpers/cli.ts";
+import { assertSummary, DEMO_NOW, DEMO_SETUP_MS, ROOT, tempDir } from "../../helpers/cli.ts";
 import { buildDemo, dq } from "./_helpers.ts";
 
 // `UPDATE_GOLDEN=1 bun test test/unit/lineage` rewrites the golden file after a deliberate change.
@@ -21,7 +21,7 @@ const { dir, cleanup } = tempDir("dqctl-lineage-golden-");
 let lh = "";
 beforeAll(async () => {
   lh = await buildDemo(dir);
-});
+}, DEMO_SETUP_MS);
 afterAll(() => cleanup());
 
 describe("dqctl lineage (Markdown)", () => {

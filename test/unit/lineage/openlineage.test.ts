@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { FACET_SCHEMA_URLS, RUN_EVENT_SCHEMA_URL, runUuid } from "../../../src/lineage/openlineage.ts";
-import { DEMO_NOW, ROOT, tempDir } from "../../helpers/cli.ts";
+import { DEMO_NOW, DEMO_SETUP_MS, ROOT, tempDir } from "../../helpers/cli.ts";
 import { buildDemo, dq } from "./_helpers.ts";
 
 // The official OpenLineage JSON Schemas (run event 2-0-2 and the facets), committed with their source in test/schemas.
@@ -23,7 +23,7 @@ beforeAll(async () => {
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l));
-});
+}, DEMO_SETUP_MS);
 afterAll(() => cleanup());
 
 describe("OpenLineage events", () => {

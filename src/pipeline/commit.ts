@@ -122,11 +122,12 @@ export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incomi
   const target = prev ? { ...t, entry: prev } : t;
   const calendar = calendarFor(t.calendar, ctx.reference);
   let merged = stored ? mergeBars(stored.bars, incoming) : incoming;
-  let verdict = assessInput(checkInput(ctx, target, merged, calendar), s.options);
+  const input = checkInput(ctx, target, merged, calendar);
+  let verdict = assessInput(input, s.options);
   const now = ctx.now.toISOString();
   const entry = s.health.ensure(t.sym.id);
   s.batch.touchHealth(t.sym.id);
-  const cleaned = verdict.toxic ? sanitize(ctx, target, merged, verdict, s.options) : undefined;
+  const cleaned = verdict.toxic ? sanitize(ctx, target, input, verdict, s.options) : undefined;
   const extra: Finding[] = [];
   let heldBack = 0;
   let cut: { file: string; rows: number } | undefined;
@@ -245,8 +246,9 @@ interface BarMark {
  * Cut and hold back bars until the series is no longer toxic (a held latest bar may reveal another one behind it:
  * a few rounds at most), or undefined when the defect is structural.
  */
-function sanitize(ctx: RunContext, t: Target, merged: Bars, verdict: Assessment, options: Map<string, CheckOptions>): Sanitized | undefined {
-  const calendar = calendarFor(t.calendar, ctx.reference);
+function sanitize(ctx: RunContext, t: Target, judged: CheckInput, verdict: Assessment, options: Map<string, CheckOptions>): Sanitized | undefined {
+  const merged = judged.raw;
+  const scope = scopeOf(judged); // the series' scope: the same for every round, whatever bars are left
   let bars = merged;
   let v = verdict;
   const cutIdx: number[] = [];
@@ -254,11 +256,10 @@ function sanitize(ctx: RunContext, t: Target, merged: Bars, verdict: Assessment,
   const held: BarMark[] = [];
   const toxic: Finding[] = [];
   // Indices into `merged` of the bars still in `bars`.
-  let scope = scopeOf(checkInput(ctx, t, takeRows(merged, []), calendar));
   let alive = Array.from({ length: barCount(merged) }, (_, i) => i);
+  // Round 0 plans on the input commitSeries already judged; each later round on what the cuts left.
+  let input = judged;
   for (let round = 0; round < 3 && v.toxic; round++) {
-    const input = checkInput(ctx, t, bars, calendar);
-    scope = scopeOf(input);
     const plan = planSanitize(input, v.findings, options);
     if (plan.kind === "structural") return undefined;
     toxic.push(...v.findings.filter(isToxicFinding));
@@ -271,7 +272,8 @@ function sanitize(ctx: RunContext, t: Target, merged: Bars, verdict: Assessment,
     const keep = alive.map((_, k) => k).filter((k) => !drop.has(k));
     bars = takeRows(bars, keep);
     alive = keep.map((k) => alive[k]!);
-    v = assessInput(checkInput(ctx, t, bars, calendar), options);
+    input = checkInput(ctx, t, bars, judged.calendar);
+    v = assessInput(input, options);
   }
   if (v.toxic) return undefined;
   cutIdx.sort((a, b) => a - b);

@@ -75,9 +75,9 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   try {
     targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval, findings);
     for (const t of targets) {
-      session.lock.heartbeat();
+      session.writer.heartbeat();
       try {
-        const job = plan(ctx, session, t, opts);
+        const job = await plan(ctx, session, t, opts);
         if (typeof job === "string") outcomes[job]++;
         else if ("finding" in job) {
           // Reported as a finding (the gate) and as this series' failure (nothing could be ingested into it).
@@ -113,17 +113,17 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         } catch (err) {
           fail(job.t, err);
         }
-        session.lock.heartbeat();
+        session.writer.heartbeat();
         ctx.progress.tick(1, outcome);
       }
-      commitBatch(session); // once per batch: its files, catalog and registry entries land together
+      await commitBatch(session); // once per batch: its files, catalog and registry entries land together
     }
     ctx.progress.done();
   } finally {
     try {
-      commitBatch(session); // whatever was staged before an unexpected stop still lands whole
+      await commitBatch(session); // whatever was staged before an unexpected stop still lands whole
     } finally {
-      session.lock.release();
+      await session.writer.release();
     }
   }
   return {
@@ -143,10 +143,11 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   };
 }
 
-/** Decide what to fetch for one series, or why not to. Reads the stored file (a corrupt one is an error for it). */
-function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Job | "fresh" | { finding: Finding } {
+/** Decide what to fetch for one series, or why not to (claiming it first). Reads the stored series (a corrupt one is an error for it). */
+async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Promise<Job | "fresh" | { finding: Finding }> {
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
-  const read = s.lh.readChecked(t.sym, t.interval, s.catalog.get(t.sym.id, t.interval));
+  await s.writer.claim(t.sym.id);
+  const read = await ctx.store.read(t.sym, t.interval, s.catalog.get(t.sym.id, t.interval));
   // Never merge new bars onto a file that is not what the catalog recorded: that would launder the damage.
   if (read.kind === "corrupt" || read.kind === "unreadable") return { finding: goldenReadFinding(t, read) };
   const stored = read.kind === "missing" ? undefined : read.stored;

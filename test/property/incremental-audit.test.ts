@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { type RunContext, silentLogger, silentProgress } from "../../src/context.ts";
 import { Catalog } from "../../src/lakehouse/catalog.ts";
 import { decodeBars, encodeBars, initParquet } from "../../src/lakehouse/parquet.ts";
-import { sha256 } from "../../src/lakehouse/store.ts";
+import { Lakehouse, sha256 } from "../../src/lakehouse/store.ts";
 import { allocBars, type Bars, barCount, takeRows } from "../../src/model/bars.ts";
 import { type AuditOptions, runAudit } from "../../src/pipeline/audit.ts";
 import { loadAuditState } from "../../src/pipeline/audit-state.ts";
@@ -138,7 +138,7 @@ function apply(dir: string, o: Op, alive: Set<number>): void {
 
 const ctxFor = (lakehouse: string, nowMs: number): RunContext => ({
   config: {},
-  lakehouse,
+  store: new Lakehouse(lakehouse),
   now: new Date(nowMs),
   log: silentLogger,
   progress: silentProgress,
@@ -182,7 +182,7 @@ describe("incremental audit", () => {
           expect(incremental.reused).toBeGreaterThanOrEqual(alive.size - touched.size);
         }
         // The state describes exactly the series the catalog lists.
-        expect([...loadAuditState(dir).keys()].sort()).toEqual([...alive].map((i) => `${symbolOf(i)}@1d`).sort());
+        expect([...(await loadAuditState(new Lakehouse(dir))).keys()].sort()).toEqual([...alive].map((i) => `${symbolOf(i)}@1d`).sort());
         rmSync(dir, { recursive: true, force: true });
       }),
       { seed: SEED, numRuns: 6, endOnFailure: true },

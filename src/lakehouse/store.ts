@@ -200,6 +200,15 @@ export class Lakehouse {
     return join(this.root, this.fileName(sym, interval));
   }
 
+  /** True when `rel` (a path relative to the root) is a regular file. */
+  isFile(rel: string): boolean {
+    try {
+      return lstatSync(join(this.root, rel)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
   /** Read one series, or undefined when the file does not exist. Corrupt files throw InputError. */
   async read(sym: SymbolId, interval: Interval): Promise<StoredSeries | undefined> {
     await initParquet();

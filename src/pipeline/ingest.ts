@@ -76,9 +76,9 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   try {
     targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval, findings);
     for (const t of targets) {
-      session.lock.heartbeat();
+      session.writer.heartbeat();
       try {
-        const job = plan(ctx, session, t, opts);
+        const job = await plan(ctx, session, t, opts);
         if (typeof job === "string") outcomes[job]++;
         else if ("finding" in job) {
           // Reported as a finding (the gate) and as this series' failure (nothing could be ingested into it).
@@ -114,17 +114,17 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         } catch (err) {
           fail(job.t, err);
         }
-        session.lock.heartbeat();
+        session.writer.heartbeat();
         ctx.progress.tick(1, outcome);
       }
-      commitBatch(session); // once per batch: its files, catalog and registry entries land together
+      await commitBatch(session); // once per batch: its files, catalog and registry entries land together
     }
     ctx.progress.done();
   } finally {
     try {
-      commitBatch(session); // whatever was staged before an unexpected stop still lands whole
+      await commitBatch(session); // whatever was staged before an unexpected stop still lands whole
     } finally {
-      session.lock.release();
+      await session.writer.release();
     }
   }
   return {
@@ -144,15 +144,16 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   };
 }
 
-/** Decide what to fetch for one series, or why not to. Reads the stored file (a corrupt one is an error for it). */
-function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Job | "fresh" | { finding: Finding } {
+/** Decide what to fetch for one series, or why not to (claiming it first). Reads the stored series (a corrupt one is an error for it). */
+async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Promise<Job | "fresh" | { finding: Finding }> {
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
+  await s.writer.claim(t.sym.id);
   const entry = s.catalog.get(t.sym.id, t.interval);
   const refetch = opts.refresh || (opts.force && s.health.isToxic(t.sym.id));
   // Fresh by its catalog entry (committed with the file, so its last bar is the file's): nothing is read or decoded,
   // and nothing is written. A series that is fetched is read in full below and its hash verified before any merge.
-  if (!refetch && entry && cataloguedFresh(ctx, s, t, entry)) return "fresh";
-  const read = s.lh.readChecked(t.sym, t.interval, entry);
+  if (!refetch && entry && (await cataloguedFresh(ctx, s, t, entry))) return "fresh";
+  const read = await ctx.store.read(t.sym, t.interval, entry);
   // Never merge new bars onto a file that is not what the catalog recorded: that would launder the damage.
   if (read.kind === "corrupt" || read.kind === "unreadable") return { finding: goldenReadFinding(t, read) };
   const stored = read.kind === "missing" ? undefined : read.stored;
@@ -173,8 +174,8 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
 }
 
 /** True when the catalog entry's last bar is the last one due (its file still there): the series needs no fetch. */
-function cataloguedFresh(ctx: RunContext, s: WriteSession, t: Target, entry: CatalogEntry): boolean {
-  if (entry.rows === 0 || entry.end === null || !s.lh.isFile(entry.path)) return false;
+async function cataloguedFresh(ctx: RunContext, s: WriteSession, t: Target, entry: CatalogEntry): Promise<boolean> {
+  if (entry.rows === 0 || entry.end === null || !(await ctx.store.holds(entry))) return false;
   const last = allocBars(1);
   last.timestamp[0] = Date.parse(entry.end);
   const st = staleness(checkInput(ctx, t, last, calendarFor(t.calendar, ctx.reference)), s.options.get("stale"));

@@ -188,6 +188,19 @@ export class Lakehouse implements Store {
     return join(this.root, this.fileName(sym, interval));
   }
 
+  async holds(entry: CatalogEntry): Promise<boolean> {
+    return this.isFile(entry.path);
+  }
+
+  /** True when `rel` (a path relative to the root) is a regular file. */
+  isFile(rel: string): boolean {
+    try {
+      return lstatSync(join(this.root, rel)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
   /** Read one series, or undefined when the file does not exist. Corrupt files throw InputError. */
   async readFile(sym: SymbolId, interval: Interval): Promise<StoredSeries | undefined> {
     await initParquet();

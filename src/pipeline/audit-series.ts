@@ -1,12 +1,15 @@
 // The part of auditing one series that needs no registry: read, verify, check (or revive an unchanged series from
 // its state). It runs on the main thread or in an audit worker alike; what it returns is plain data (structured-cloneable).
+
+import { calendarFor } from "../calendar/index.ts";
 import type { CheckOptions } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { seriesRange } from "../lakehouse/store.ts";
 import { barCount } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
-import { assess } from "./assess.ts";
+import { assessInput, checkInput } from "./assess.ts";
 import { reviveAssessment, type SeriesState, seriesStateKey, stateOf } from "./audit-state.ts";
+import { tailKey, tailMemo, tailStateOf } from "./audit-tail.ts";
 import { goldenReadFinding } from "./commit.ts";
 import type { Target } from "./targets.ts";
 
@@ -28,6 +31,8 @@ export type SeriesCheck =
       state: SeriesState;
       /** True when the file was not decoded: its state matched. */
       reused: boolean;
+      /** True when the bars extended those of the last audit and the windowed scans resumed at its end (audit-tail.ts). */
+      resumed?: boolean;
     };
 
 /** What checkSeries needs besides the series: the check options, the window, the run's fingerprint, the prior state. */
@@ -55,8 +60,13 @@ export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOpti
   }
   if (read.kind === "unreadable") return { kind: "bad", path: read.path, finding: goldenReadFinding(t, read), sha256: read.actual };
   const key = keyOf(read.stored.sha256);
-  const a = assess(ctx, t, read.stored.bars, o.options, o.window);
+  const input = checkInput(ctx, t, read.stored.bars, calendarFor(t.calendar, ctx.reference), o.window);
+  // A series that only grew at the end resumes its windowed scans from the last audit's (audit-tail.ts).
+  const tkey = tailKey(ctx, t, o.run);
+  const { memo, digest } = tailMemo(input.bars, tkey, o.full ? undefined : o.prior?.tail);
+  const a = assessInput({ ...input, scans: memo }, o.options);
   const range = { rows: barCount(a.bars), ...seriesRange(a.bars) };
+  const tail = tailStateOf(tkey, digest, memo, range.rows);
   return {
     kind: "checked",
     findings: a.findings,
@@ -65,7 +75,8 @@ export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOpti
     qualityScore: a.qualityScore,
     ...range,
     sha256: read.stored.sha256,
-    state: stateOf(key, a, range),
+    state: stateOf(key, a, range, tail),
     reused: false,
+    resumed: memo.prior !== undefined,
   };
 }

@@ -15,6 +15,7 @@ import type { Store } from "../store/types.ts";
 import { VERSION } from "../version.ts";
 import type { Assessment } from "./assess.ts";
 import { checkInput } from "./assess.ts";
+import type { TailState } from "./audit-tail.ts";
 import type { Target } from "./targets.ts";
 
 /** The store document that holds the audit state (a cache: lose it and the next audit is a full one); audit_state.json in a lakehouse. */
@@ -34,6 +35,8 @@ export interface SeriesState {
   coverage: number | null;
   /** Every finding of the checks except the now-dependent ones (`stale`, `quality_score`), in report order. */
   findings: Finding[];
+  /** What resumes the windowed scans when the file next changes by growing at the end (audit-tail.ts). */
+  tail?: TailState;
 }
 
 /** State of every series by `seriesKey(symbol, interval)`. */
@@ -62,7 +65,7 @@ export function seriesStateKey(ctx: RunContext, t: Target, fileSha: string, run:
 }
 
 /** The state an assessment leaves (its bars are not kept). */
-export function stateOf(key: string, a: Assessment, range: { rows: number; start: string | null; end: string | null }): SeriesState {
+export function stateOf(key: string, a: Assessment, range: { rows: number; start: string | null; end: string | null }, tail?: TailState): SeriesState {
   const ts = a.bars.timestamp;
   return {
     key,
@@ -70,6 +73,7 @@ export function stateOf(key: string, a: Assessment, range: { rows: number; start
     lastBar: ts.length ? ts[ts.length - 1]! : null,
     coverage: a.coverage,
     findings: a.findings.filter((f) => !NOW_DEPENDENT.has(f.code)),
+    ...(tail ? { tail } : {}),
   };
 }
 

@@ -52,6 +52,8 @@ export interface AuditedSeries {
   state?: SeriesState;
   /** The file was unchanged since the last audit and not decoded. */
   reused?: boolean;
+  /** The series grew at the end since the last audit: its windowed scans resumed there (audit-tail.ts). */
+  resumed?: boolean;
 }
 
 const LARGE_SERIES = 100_000;
@@ -96,7 +98,9 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   }
   ctx.progress.done();
   const reused = series.filter((s) => s.reused).length;
-  if (reused) ctx.log.debug(`audit: ${reused} of ${series.length} series unchanged since the last audit (not decoded)`);
+  const resumed = series.filter((s) => s.resumed).length;
+  if (reused || resumed)
+    ctx.log.debug(`audit: of ${series.length} series, ${reused} unchanged since the last audit (not decoded), ${resumed} grown at the end (tail scanned)`);
 
   let recorded: HealthRegistry | undefined;
   if (!opts.readOnly && targets.length) ({ series, health: recorded } = await recordAudit(ctx, series, run, opts));
@@ -232,6 +236,7 @@ function compose(ctx: RunContext, t: Target, c: SeriesCheck, options: CheckMap, 
     },
     state: c.state,
     reused: c.reused,
+    ...(c.resumed ? { resumed: true } : {}),
   };
 }
 

@@ -142,6 +142,15 @@ export class PgStore implements Store {
     return { kind: entry ? "ok" : "uncataloged", stored };
   }
 
+  async holds(entry: CatalogEntry): Promise<boolean> {
+    await this.assertReady();
+    const r = await this.use(
+      `reading ${entry.symbol} ${entry.interval}`,
+      (sql) => sql`select exists (select 1 from bars where symbol = ${entry.symbol} and interval = ${entry.interval}) as ok`,
+    );
+    return r[0]?.ok === true;
+  }
+
   async readUnlessKnown(
     sym: SymbolId,
     interval: Interval,

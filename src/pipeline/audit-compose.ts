@@ -3,8 +3,8 @@
 import { basename } from "node:path";
 import type { CheckOptions } from "../checks/types.ts";
 import { finding } from "../checks/types.ts";
+import type { RunContext } from "../context.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
-import type { Lakehouse } from "../lakehouse/store.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolReport } from "../report/summary.ts";
@@ -36,7 +36,7 @@ export interface AuditedSeries {
 }
 
 /** The audited series from its check and what the registry holds in quarantine for it. */
-export function compose(lh: Lakehouse, t: Target, c: SeriesCheck, options: CheckMap, health?: HealthRegistry): AuditedSeries {
+export function compose(ctx: RunContext, t: Target, c: SeriesCheck, options: CheckMap, health?: HealthRegistry): AuditedSeries {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
   const catalogSha = t.entry?.sha256 ?? null;
   if (c.kind === "bad") {
@@ -66,9 +66,16 @@ export function compose(lh: Lakehouse, t: Target, c: SeriesCheck, options: Check
         toxic: true,
         report: { ...base, status: "toxic", rows: 0, start: null, end: null, qualityScore: null, quarantined: files },
       };
-    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}`, undefined, {
-      path: c.path,
-    });
+    const f = finding(
+      base,
+      "missing",
+      options.get("missing")?.severity("error") ?? "error",
+      `no lakehouse file ${ctx.store.seriesName(t.sym, t.interval)}`,
+      undefined,
+      {
+        path: c.path,
+      },
+    );
     return {
       target: t,
       findings: [f],

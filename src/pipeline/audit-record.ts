@@ -5,10 +5,11 @@ import type { CheckOptions } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { type Catalog, seriesKey } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
-import { type Lakehouse, sha256 } from "../lakehouse/store.ts";
+import { sha256 } from "../lakehouse/store.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
+import type { Store } from "../store/types.ts";
 import type { AuditedSeries } from "./audit-compose.ts";
 import { type AuditState, saveAuditState, stateKeyOf } from "./audit-state.ts";
 import { commitBatch, openWriteSession } from "./commit.ts";
@@ -21,7 +22,7 @@ export interface RecordRun {
   symbols?: SymbolId[];
   interval?: Interval;
   /** Audit one series again on this thread, against the registry under the lock. */
-  recheck: (t: Target, health: HealthRegistry) => AuditedSeries;
+  recheck: (t: Target, health: HealthRegistry) => Promise<AuditedSeries>;
 }
 
 /**
@@ -30,34 +31,37 @@ export interface RecordRun {
  * again under the lock, so the registry only ever describes the files as they are. The catalog's hashes, rows and
  * ranges are never written from an audit.
  */
-export async function recordAudit(
-  ctx: RunContext,
-  lh: Lakehouse,
-  unlocked: AuditedSeries[],
-  r: RecordRun,
-): Promise<{ series: AuditedSeries[]; health: HealthRegistry }> {
+export async function recordAudit(ctx: RunContext, unlocked: AuditedSeries[], r: RecordRun): Promise<{ series: AuditedSeries[]; health: HealthRegistry }> {
   const s = await openWriteSession(ctx, "audit", r.options);
   try {
     const now = ctx.now.toISOString();
-    const series = unlocked.map((one) => {
-      s.lock.heartbeat();
+    // Every symbol whose registry entry this audit writes is claimed first (in one order, so writers never deadlock).
+    for (const symbol of [...new Set(unlocked.map((one) => one.target.sym.id))].sort()) await s.writer.claim(symbol);
+    const series: AuditedSeries[] = [];
+    for (const one of unlocked) {
+      s.writer.heartbeat();
       const entry = s.catalog.get(one.target.sym.id, one.target.interval);
-      if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) return one;
+      if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) {
+        series.push(one);
+        continue;
+      }
       const { entry: _stale, ...target } = one.target;
-      return r.recheck(entry ? { ...target, entry } : target, s.health);
-    });
+      series.push(await r.recheck(entry ? { ...target, entry } : target, s.health));
+    }
     // Series the lock holder's recovery just cataloged (adopted files) belong to a whole-lakehouse audit too.
     if (!r.symbols?.length) {
       const seen = new Set(series.map((one) => seriesKey(one.target.sym.id, one.target.interval)));
       for (const t of resolveTargets(ctx, s.catalog, undefined, r.interval, [])) {
-        if (!seen.has(seriesKey(t.sym.id, t.interval))) series.push(r.recheck(t, s.health));
+        if (seen.has(seriesKey(t.sym.id, t.interval))) continue;
+        await s.writer.claim(t.sym.id);
+        series.push(await r.recheck(t, s.health));
       }
     }
     const bySymbol = new Map<string, AuditedSeries[]>();
     for (const one of series) bySymbol.set(one.target.sym.id, [...(bySymbol.get(one.target.sym.id) ?? []), one]);
     for (const [symbol, list] of bySymbol) {
       const e = s.health.ensure(symbol);
-      s.batch.touchHealth(symbol);
+      s.writer.touchHealth(symbol);
       const quarantinedToxic = e.is_toxic && (e.quarantined?.length ?? 0) > 0;
       e.intervals ??= {};
       for (const one of list) {
@@ -72,7 +76,7 @@ export async function recordAudit(
         const entry = s.catalog.get(symbol, one.target.interval);
         if (entry && one.sha256 === entry.sha256 && entry.qualityScore !== one.report.qualityScore) {
           entry.qualityScore = one.report.qualityScore;
-          s.batch.touchCatalog(symbol, one.target.interval);
+          s.writer.touchCatalog(symbol, one.target.interval);
         }
       }
       const all = Object.values(e.intervals);
@@ -84,13 +88,13 @@ export async function recordAudit(
       e.is_toxic = quarantinedToxic || list.some((one) => one.toxic);
       if (e.is_toxic) e.status = "toxic";
     }
-    commitBatch(s);
+    await commitBatch(s);
     // The audit state is a cache beside the commit (lose it and the next audit is full), so it is not journaled.
     const next = nextState(r.state, series, s.catalog);
-    if (next) saveAuditState(lh.root, next);
+    if (next) await saveAuditState(ctx.store, next);
     return { series, health: s.health };
   } finally {
-    s.lock.release();
+    await s.writer.release();
   }
 }
 
@@ -119,7 +123,7 @@ function worstStatus(list: string[]): string {
 }
 
 /** Counts and the quarantine section, from the registry as this audit left it. */
-export function summarise(lh: Lakehouse, series: AuditedSeries[], health: HealthRegistry): StepResult & { series: AuditedSeries[] } {
+export function summarise(store: Store, series: AuditedSeries[], health: HealthRegistry): StepResult & { series: AuditedSeries[] } {
   const counts: Record<string, number> = { symbols: series.length };
   for (const s of [...SERIES_STATUSES].reverse()) counts[s] = 0;
   for (const s of series) counts[s.report.status] = (counts[s.report.status] ?? 0) + 1;
@@ -130,7 +134,7 @@ export function summarise(lh: Lakehouse, series: AuditedSeries[], health: Health
   const inputs = series
     .filter((s) => s.sha256 && !s.corrupt)
     .map((s) => ({
-      name: lh.fileName(s.target.sym, s.target.interval),
+      name: store.seriesName(s.target.sym, s.target.interval),
       kind: "parquet",
       sha256: s.sha256!,
       symbol: s.target.sym.id,

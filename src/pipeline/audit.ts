@@ -5,9 +5,7 @@ import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import type { RunContext } from "../context.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
-import { journalPending } from "../lakehouse/journal.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { Lakehouse } from "../lakehouse/store.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
@@ -43,13 +41,12 @@ const PER_WORKER = 8;
 
 /** The health gate over the lakehouse: every check on every series, statuses, registry update. */
 export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promise<StepResult & { series: AuditedSeries[] }> {
-  const lh = new Lakehouse(ctx.lakehouse);
-  lh.assertExists();
+  await ctx.store.assertExists();
   const options = resolveCheckOptions(ctx.config);
   await initParquet();
   // Read without the lock (audits run beside writers); what is written back is re-validated under the lock.
-  const catalog = lh.loadCatalog();
-  const health = lh.loadHealth();
+  const catalog = await ctx.store.loadCatalog();
+  const health = await ctx.store.loadHealth();
   const unknown: Finding[] = []; // series with no calendar: reported, not audited
   const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, unknown);
   // A plain audit covers the whole lakehouse, quarantine included: toxic assets with no golden file are listed too.
@@ -59,23 +56,23 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
     window: { ...(opts.fromMs !== undefined ? { fromMs: opts.fromMs } : {}), ...(opts.toMs !== undefined ? { toMs: opts.toMs } : {}) },
     run: runFingerprint(ctx, opts),
     full: opts.full === true,
-    state: loadAuditState(lh.root),
+    state: await loadAuditState(ctx.store),
   };
   ctx.progress.start("audit", targets.length);
-  const status = (i: number, c: SeriesCheck) => compose(lh, targets[i]!, c, options, health).report.status;
+  const status = (i: number, c: SeriesCheck) => compose(ctx, targets[i]!, c, options, health).report.status;
   const checks = await checkAll(ctx, targets, run, opts.jobs ?? availableParallelism(), (i, c) => ctx.progress.tick(1, status(i, c)));
   let series: AuditedSeries[] = [];
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i]!;
     let one: AuditedSeries;
-    if (checks[i]) one = compose(lh, t, checks[i]!, options, health);
+    if (checks[i]) one = compose(ctx, t, checks[i]!, options, health);
     else {
-      one = auditOne(ctx, lh, t, run, health);
+      one = await auditOne(ctx, t, run, health);
       ctx.progress.tick(1, one.report.status);
       // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
       if (!one.reused && one.report.rows >= LARGE_SERIES) collectGarbage();
     }
-    if (opts.readOnly) one = await settle(ctx, lh, one, run, health);
+    if (opts.readOnly) one = await settle(ctx, one, run, health);
     series.push(one);
   }
   ctx.progress.done();
@@ -86,11 +83,11 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
 
   let recorded: HealthRegistry | undefined;
   if (!opts.readOnly && targets.length) {
-    const recheck = (t: Target, h: HealthRegistry) => auditOne(ctx, lh, t, run, h);
+    const recheck = (t: Target, h: HealthRegistry) => auditOne(ctx, t, run, h);
     const scope = { ...(opts.symbols ? { symbols: opts.symbols } : {}), ...(opts.interval ? { interval: opts.interval } : {}) };
-    ({ series, health: recorded } = await recordAudit(ctx, lh, series, { options, state: run.state, ...scope, recheck }));
+    ({ series, health: recorded } = await recordAudit(ctx, series, { options, state: run.state, ...scope, recheck }));
   }
-  const result = summarise(lh, series, recorded ?? health);
+  const result = summarise(ctx.store, series, recorded ?? health);
   result.findings.unshift(...unknown);
   return result;
 }
@@ -148,14 +145,14 @@ async function checkAll(
 }
 
 /** A read-only audit that met a file mid-commit (its journal is there) reads it again once the commit is done. */
-async function settle(ctx: RunContext, lh: Lakehouse, first: AuditedSeries, r: SeriesRun, health: HealthRegistry | undefined): Promise<AuditedSeries> {
+async function settle(ctx: RunContext, first: AuditedSeries, r: SeriesRun, health: HealthRegistry | undefined): Promise<AuditedSeries> {
   let one = first;
   const deadline = Date.now() + Math.max(ctx.waitLockMs, SETTLE_MS);
-  while (one.corrupt && journalPending(lh.root) && Date.now() < deadline) {
+  while (one.corrupt && (await ctx.store.commitPending()) && Date.now() < deadline) {
     await new Promise((res) => setTimeout(res, 25));
-    const entry = lh.loadCatalog().get(one.target.sym.id, one.target.interval);
+    const entry = (await ctx.store.loadCatalog()).get(one.target.sym.id, one.target.interval);
     const t = entry ? { ...one.target, entry } : one.target;
-    one = compose(lh, t, checkSeries(ctx, lh, t, seriesOptions(r, t)), r.options, health);
+    one = compose(ctx, t, await checkSeries(ctx, t, seriesOptions(r, t)), r.options, health);
   }
   return one;
 }
@@ -164,6 +161,6 @@ type CheckMap = ReturnType<typeof resolveCheckOptions>;
 const SETTLE_MS = 5_000;
 
 /** Audit one series on this thread (the locked pass re-checks what changed meanwhile). */
-function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, r: SeriesRun, health?: HealthRegistry): AuditedSeries {
-  return compose(lh, t, checkSeries(ctx, lh, t, seriesOptions(r, t)), r.options, health);
+async function auditOne(ctx: RunContext, t: Target, r: SeriesRun, health?: HealthRegistry): Promise<AuditedSeries> {
+  return compose(ctx, t, await checkSeries(ctx, t, seriesOptions(r, t)), r.options, health);
 }

@@ -97,5 +97,6 @@ if (import.meta.main) {
   await benchIngest();
   await benchCalendar();
   benchDetection();
+  await (await import("./report.ts")).benchReport(); // the HTML report: size and open time for 2,000 series
   console.log("snapshot: run `bun bench/snapshot.ts` (500 symbols × 10 years daily with the returns matrix)");
 }

@@ -1,18 +1,16 @@
 // HTML report benchmark: `dqctl report` over N series × 10 years of daily bars (some with planted spikes and gaps),
 // the file's size, the time to write it, and the time headless Chromium takes to open it and draw the first screen.
 // `bun bench/report.ts [series]` alone, or the `report:` lines of `bun run bench`. Prints figures, asserts nothing.
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { Catalog } from "../src/lakehouse/catalog.ts";
-import { encodeBars, initParquet } from "../src/lakehouse/parquet.ts";
-import { sha256 } from "../src/lakehouse/store.ts";
+import { initParquet } from "../src/lakehouse/parquet.ts";
 import { allocBars } from "../src/model/bars.ts";
+import { BIN, END, storeSeries } from "./lib.ts";
 
-const BIN = resolve(import.meta.dir, "../dist/dqctl");
 const CHROMIUM = process.env.DQCTL_CHROMIUM ?? "/usr/bin/chromium";
-const END = Date.UTC(2026, 10, 20);
 const DAY = 86_400_000;
 const BARS = 3_650;
 
@@ -45,19 +43,13 @@ async function makeLakehouse(dir: string, n: number): Promise<void> {
       p = c;
       k++;
     }
-    const name = `BINANCE_R${s}USDT_1d.parquet`;
-    const bytes = encodeBars(b);
-    writeFileSync(join(dir, name), bytes);
-    const start = new Date(b.timestamp[0]!).toISOString();
-    const at = new Date().toISOString();
-    const base = { symbol: `BINANCE:R${s}USDT`, interval: "1d", profile: "crypto", path: name, rows, start, end: new Date(END).toISOString() };
-    cat.set({ ...base, genesis: null, sha256: sha256(bytes), source: "bench", ingestedAt: at, qualityScore: null });
+    storeSeries(dir, cat, s, "1d", b);
   }
   cat.save();
 }
 
 /** Print the `report:` lines for `n` series. */
-export async function benchReport(n = 2_000): Promise<void> {
+export async function benchReport(n = Number(process.env.BENCH_REPORT_SERIES ?? 2_000)): Promise<void> {
   if (!existsSync(BIN)) throw new Error("build first: bun run build");
   const dir = join(tmpdir(), "dqctl-bench-report");
   const lh = join(dir, "lakehouse");
@@ -94,4 +86,4 @@ export async function benchReport(n = 2_000): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-if (import.meta.main) await benchReport(Number(process.argv[2] ?? 2_000));
+if (import.meta.main) await benchReport(process.argv[2] ? Number(process.argv[2]) : undefined);

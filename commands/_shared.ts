@@ -3,6 +3,11 @@ import type { ArgDef } from "citty";
 /** Flags every command takes (SPEC §2); they may come before or after the command. */
 export const globalArgs = {
   lakehouse: { type: "string", description: "Lakehouse root (env DQCTL_LAKEHOUSE; default data/lakehouse)", valueHint: "DIR" },
+  store: {
+    type: "string",
+    description: "Where bars live: a lakehouse folder or postgres://user@host:port/db (env DQCTL_STORE, config store; default: --lakehouse)",
+    valueHint: "DIR|URL",
+  },
   config: { type: "string", description: "Config file, JSON or YAML, validated (default: dqctl.config.json, .yaml or .yml when present)", valueHint: "FILE" },
   json: { type: "boolean", description: "Print exactly one JSON summary document on stdout (short for --format json)" },
   format: {

@@ -136,5 +136,8 @@ export async function main(argv: string[]): Promise<number> {
     const { emitErrorSummary } = await import("./_output.ts");
     emitErrorSummary(argv, e, command);
     return e instanceof DqError ? e.exitCode : 3;
+  } finally {
+    // Only a command that ran can have opened a store (a connection to PostgreSQL would keep the process alive).
+    if (command) await (await import("../src/store/open.ts")).closeStores();
   }
 }

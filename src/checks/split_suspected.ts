@@ -1,6 +1,7 @@
 import { recordedSplit } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { MAD_TO_SD, madLowerBound, SortedWindow, zOf } from "./robust.ts";
+import type { Resume } from "./scans.ts";
 import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE, type SplitMark } from "./types.ts";
 
 /** Options under `checks.split_suspected.*` and their defaults. */
@@ -175,17 +176,21 @@ function candidateEvidence(lv: Float64Array, i: number, since: number, moved: nu
  * judge such bars. The factor is the one nearest the open's jump (the less noisy of the two moves). Split bars
  * leave the gap baseline. `onCandidate` sees every candidate (the benchmark prints their separation).
  */
-export function findSplits(b: CheckInput["bars"], p: Params, onCandidate?: (c: SplitCandidate) => void): Split[] {
+export function findSplits(b: CheckInput["bars"], p: Params, onCandidate?: (c: SplitCandidate) => void, prior?: Resume<Split>): Split[] {
   const { open, close, volume } = b;
   const n = close.length;
   const gaps = new SortedWindow(p.window);
   const rets = new SortedWindow(p.window);
+  // A bar's decision reads the bars up to volumeWindow after it: those of bars further from the prior's end are the
+  // prior's (its splits kept), and the scan resumes there with the windows as they were (see warmSplitWindows).
+  const from = prior ? Math.max(1, prior.rows - p.volumeWindow) : 1;
+  const out: Split[] = prior ? prior.events.filter((s) => s.index < from) : [];
   const lv = new Float64Array(n);
-  for (let i = 0; i < n; i++) lv[i] = volume[i]! > 0 && volume[i] !== Infinity ? Math.log(volume[i]!) : Number.NaN;
+  for (let i = Math.max(0, from - p.volumeWindow - 1); i < n; i++) lv[i] = volume[i]! > 0 && volume[i] !== Infinity ? Math.log(volume[i]!) : Number.NaN;
   const logs = p.factors.map(Math.log);
-  const out: Split[] = [];
-  if (!logs.length) return out;
-  for (let i = 1; i < n; i++) {
+  if (!logs.length) return [];
+  if (from > 1) warmSplitWindows(b, from, out, gaps, rets);
+  for (let i = from; i < n; i++) {
     const prev = close[i - 1]!;
     if (!usable(prev) || !usable(close[i]!) || !usable(open[i]!)) continue;
     const g = Math.log(open[i]! / prev);
@@ -255,6 +260,23 @@ export function findSplits(b: CheckInput["bars"], p: Params, onCandidate?: (c: S
   return out;
 }
 
+/**
+ * The gap and return windows as the scan leaves them before bar `from`: the last `capacity` bars admitted before it
+ * (usable prices, not a split), pushed in order, the same values the scan computes.
+ */
+function warmSplitWindows(b: CheckInput["bars"], from: number, splits: readonly Split[], gaps: SortedWindow, rets: SortedWindow): void {
+  const { open, close } = b;
+  const split = new Set(splits.map((s) => s.index));
+  const admitted: number[] = [];
+  for (let i = from - 1; i >= 1 && admitted.length < gaps.capacity; i--)
+    if (usable(close[i - 1]!) && usable(close[i]!) && usable(open[i]!) && !split.has(i)) admitted.push(i);
+  for (let k = admitted.length - 1; k >= 0; k--) {
+    const i = admitted[k]!;
+    gaps.push(Math.log(open[i]! / close[i - 1]!));
+    rets.push(Math.log(close[i]! / close[i - 1]!));
+  }
+}
+
 const meta = {
   rule: "an unadjusted split: the open is a split factor away from the previous close (within the tolerance, at least minGapZ robust σ of the series' own open gaps), the close holds the factor and the next bar opens at the new level; a split when the volume does not contradict it (the mean log volume over volumeWindow bars each side, the split bar left out, steps the other way by at least factor^(1 − volumeTolerance) less volumeNoiseZ standard errors) and either the jump is ≥ strongGapZ σ or the evidence reaches minEvidence nats: the log-likelihood ratio of split over ordinary gap, from the gap (t₄ tails in robust σ: ln p(residual) − ln p(gap)) plus the volume step (Gaussian, its standard error from the volume's own sd and lag-1 autocorrelation); a short after-window gives little evidence, so the check waits for more bars; the split bar is reported once, as this",
   severity: "error, toxic",
@@ -287,10 +309,11 @@ export const splitSuspected: Check = {
   code: "split_suspected",
   meta,
   run(input, opts) {
-    const p = splitParams(opts);
     const b = input.bars;
-    // A bar the vendor records as a split is judged by split_unadjusted, which knows the factor.
-    const splits = findSplits(b, p).filter((s) => recordedSplit(b, s.index) === undefined);
+    // runChecks found them for the split marks (scans.splits); a bar the vendor records as a split is judged by
+    // split_unadjusted, which knows the factor.
+    const found = input.scans?.splits ?? findSplits(b, splitParams(opts));
+    const splits = found.filter((s) => recordedSplit(b, s.index) === undefined);
     if (!splits.length) return [];
     const evidence = splits.slice(0, MAX_EVIDENCE).map((s) => ({
       timestamp: iso(b.timestamp[s.index]!),

@@ -9,11 +9,11 @@ import { buildReportDoc } from "./model.ts";
 import { renderHtml } from "./page.ts";
 
 /**
- * Write the HTML report of `summary` (charts read from the lakehouse; Parquet initialised, as every command that
+ * Write the HTML report of `summary` (charts read from the store; Parquet initialised, as every command that
  * audits has) to `path`, atomically; returns its size in bytes.
  */
-export function writeHtmlReport(ctx: RunContext, summary: Summary, path: string): number {
-  const html = renderHtml(summary, buildReportDoc(ctx, summary));
+export async function writeHtmlReport(ctx: RunContext, summary: Summary, path: string): Promise<number> {
+  const html = renderHtml(summary, await buildReportDoc(ctx, summary));
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileAtomic(path, html);

@@ -9,7 +9,6 @@ import { isMarketCalendar, lowerBound, type MarketCalendar } from "../../calenda
 import { codeInfo } from "../../checks/registry.ts";
 import type { RunContext } from "../../context.ts";
 import { decodeBars } from "../../lakehouse/parquet.ts";
-import { Lakehouse } from "../../lakehouse/store.ts";
 import { type Bars, mergeBars, normalizeBars } from "../../model/bars.ts";
 import type { Finding } from "../../model/finding.ts";
 import { type Interval, parseInterval } from "../../model/interval.ts";
@@ -188,10 +187,9 @@ function quarantinedVersion(files: readonly string[]): { file: string; bars: Bar
   return { file, bars, findings };
 }
 
-/** Build the report's data from a run's summary and the lakehouse (Parquet must be initialised). */
-export function buildReportDoc(ctx: RunContext, summary: Summary): ReportDoc {
-  const lh = new Lakehouse(ctx.lakehouse);
-  const catalog = lh.loadCatalog();
+/** Build the report's data from a run's summary and the store (Parquet must be initialised). */
+export async function buildReportDoc(ctx: RunContext, summary: Summary): Promise<ReportDoc> {
+  const catalog = await ctx.store.loadCatalog();
   const held = new Map<string, string[]>();
   for (const q of (summary.quarantine as { symbol: string; files: string[] }[] | undefined) ?? []) held.set(q.symbol, q.files);
   const series: SeriesDoc[] = [];
@@ -217,12 +215,9 @@ export function buildReportDoc(ctx: RunContext, summary: Summary): ReportDoc {
       score: s.qualityScore,
       findings,
     };
-    let golden: Bars | undefined;
-    try {
-      golden = s.rows > 0 ? lh.readSync(sym, interval, entry?.path)?.bars : undefined;
-    } catch {
-      golden = undefined; // corrupt: its finding says so; there is nothing to draw
-    }
+    // A corrupt or unreadable series has its finding saying so, and nothing to draw.
+    const read = s.rows > 0 ? await ctx.store.read(sym, interval, entry) : undefined;
+    const golden: Bars | undefined = read?.kind === "ok" || read?.kind === "uncataloged" ? read.stored.bars : undefined;
     if (golden?.timestamp.length) {
       const missing = missingOf(calendar, interval, golden.timestamp);
       doc.golden = chartOf(golden, findings, missing);

@@ -32,9 +32,40 @@ export function reportClient(): void {
   const isoOf = (ms: number) => new Date(ms).toISOString();
   const day = (ms: number) => isoOf(ms).slice(0, 10);
 
-  // Inverse of packBars (src/report/html/encode.ts); times in seconds, as uPlot wants them.
+  // Inverse of varints (src/report/html/encode.ts).
+  const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  const digit = new Map([...ALPHABET].map((ch, i) => [ch, i]));
+  const ints = (s: string | undefined): (number | null)[] => {
+    const out: (number | null)[] = [];
+    if (!s) return out;
+    let z = 0;
+    let mul = 1;
+    for (const ch of s) {
+      if (ch === "~") {
+        out.push(null);
+        continue;
+      }
+      const d = digit.get(ch)!;
+      if (d >= 32) {
+        z += (d - 32) * mul;
+        mul *= 32;
+        continue;
+      }
+      z += d * mul;
+      out.push(z % 2 ? -(z + 1) / 2 : z / 2);
+      z = 0;
+      mul = 1;
+    }
+    return out;
+  };
+
+  // Inverse of packBars; times in seconds, as uPlot wants them.
   const unpack = (p: Packed) => {
-    const n = p.dt.length;
+    const dt = ints(p.dt) as number[];
+    const dc = ints(p.c);
+    const [po, ph, pl] = [ints(p.o), ints(p.h), ints(p.l)];
+    const ohlc = p.o !== undefined;
+    const n = dc.length;
     const t: number[] = new Array(n);
     const c: (number | null)[] = new Array(n);
     const o: (number | null)[] = new Array(n);
@@ -42,20 +73,27 @@ export function reportClient(): void {
     const l: (number | null)[] = new Array(n);
     let ms = p.t0;
     let q = 0;
+    let run = 0;
+    let left = 0;
     for (let i = 0; i < n; i++) {
-      ms += p.dt[i]! * p.unit;
+      while (left === 0) {
+        left = dt[run * 2 + 1]!;
+        run++;
+      }
+      left--;
+      ms += dt[run * 2 - 2]! * p.unit;
       t[i] = ms / 1000;
-      const d = p.c[i];
+      const d = dc[i];
       const ok = d !== null && d !== undefined;
       if (ok) q += d;
       c[i] = ok ? q * p.scale : null;
-      const off = (a: (number | null)[] | undefined) => {
-        const v = a?.[i];
+      const off = (a: (number | null)[]) => {
+        const v = a[i];
         return v === null || v === undefined ? null : (q + v) * p.scale;
       };
-      o[i] = p.o ? off(p.o) : c[i]!;
-      h[i] = p.h ? off(p.h) : c[i]!;
-      l[i] = p.l ? off(p.l) : c[i]!;
+      o[i] = ohlc ? off(po) : c[i]!;
+      h[i] = ohlc ? off(ph) : c[i]!;
+      l[i] = ohlc ? off(pl) : c[i]!;
     }
     return { t, o, h, l, c };
   };
@@ -99,7 +137,7 @@ export function reportClient(): void {
     for (const m of marks) m.style.left = `${u.valToPos(Number(m.dataset.ms) / 1000, "x")}px`;
   };
 
-  const chart = (host: HTMLElement, p: Packed, data: ChartData, title: string, width: number) => {
+  const chart = (host: HTMLElement, p: Packed, data: ChartData, own: SeriesDoc["findings"], title: string, width: number) => {
     const box = el("div", "chart");
     box.style.width = `${width}px`;
     box.append(el("div", "chart-title", title));
@@ -110,7 +148,7 @@ export function reportClient(): void {
     const last = (b.t[n - 1] ?? 0) * 1000;
     const stepS = n > 1 ? (b.t[n - 1]! - b.t[0]!) / (n - 1) : 86_400;
     const marks: HTMLElement[] = [];
-    for (const f of data.findings)
+    for (const f of data.findings ?? own)
       for (const ms of f.ts) {
         if (ms < first - stepS * 1000 || ms > last + stepS * 1000) continue;
         const m = el("a", `marker sev-${f.severity}`);
@@ -170,14 +208,24 @@ export function reportClient(): void {
     sec.append(row);
     const both = s.golden && s.quarantined;
     const w = both ? Math.floor((width - 16) / 2) : width;
-    if (s.golden) chart(row, s.golden.bars, s.golden, s.golden.sampled ? "golden (overview)" : "golden", w);
+    if (s.golden) chart(row, s.golden.bars, s.golden, s.findings, s.golden.sampled ? "golden (overview)" : "golden", w);
     if (s.quarantined)
-      chart(row, s.quarantined.bars, s.quarantined, `quarantined${s.quarantined.cutOut ? " (bars cut out, in place)" : ""}: ${s.quarantined.file}`, w);
-    for (const d of [s.golden, s.quarantined]) {
+      chart(
+        row,
+        s.quarantined.bars,
+        s.quarantined,
+        s.findings,
+        `quarantined${s.quarantined.cutOut ? " (bars cut out, in place)" : ""}: ${s.quarantined.file}`,
+        w,
+      );
+    for (const [label, d] of [
+      ["golden", s.golden],
+      ["quarantined", s.quarantined],
+    ] as const) {
       if (!d?.detail.length) continue;
       const det = el("div", "details");
-      det.append(el("div", "chart-title", `${d.label}: full detail near findings`));
-      for (const p of d.detail) chart(det, p, d, `${day(p.t0)}`, Math.floor((width - 16) / 2));
+      det.append(el("div", "chart-title", `${label}: full detail near findings`));
+      for (const p of d.detail) chart(det, p, d, s.findings, `${day(p.t0)}`, Math.floor((width - 16) / 2));
       sec.append(det);
     }
     if (s.strip) strip(sec, s.strip, width);
@@ -214,10 +262,18 @@ export function reportClient(): void {
     list.append(sec);
     sections.push([sec, s]);
   }
-  // A few dozen series are drawn at once; thousands are drawn as they scroll into view.
-  if (sections.length <= 60 || !("IntersectionObserver" in window)) for (const [sec, s] of sections) render(sec, s);
-  else {
+  const ready = () =>
+    requestAnimationFrame(() => {
+      win.__dq.ms = performance.now() - t0;
+      win.__dq.ready = true;
+    });
+  // A few dozen series are drawn at once; thousands are drawn as they scroll into view (ready after the first screen).
+  if (sections.length <= 60 || !("IntersectionObserver" in window)) {
+    for (const [sec, s] of sections) render(sec, s);
+    ready();
+  } else {
     const bySec = new Map(sections);
+    let first = true;
     const io = new IntersectionObserver(
       (entries) => {
         for (const e of entries)
@@ -225,13 +281,11 @@ export function reportClient(): void {
             io.unobserve(e.target);
             render(e.target as HTMLElement, bySec.get(e.target as HTMLElement)!);
           }
+        if (first) ready();
+        first = false;
       },
       { rootMargin: "400px" },
     );
     for (const [sec] of sections) io.observe(sec);
   }
-  requestAnimationFrame(() => {
-    win.__dq.ms = performance.now() - t0;
-    win.__dq.ready = true;
-  });
 }

@@ -3,18 +3,43 @@
 import { lowerBound } from "../../calendar/sessions.ts";
 import type { Bars } from "../../model/bars.ts";
 
-/** Bars packed for the page (see unpack in client.ts): value = integer × scale, time = t0 + Σ dt × unit (ms). */
+/**
+ * Bars packed for the page (see unpack in client.ts): value = integer × scale, time = t0 + Σ dt × unit (ms), with
+ * `dt` run-length coded as [delta, times, delta, times, …] (regular bars make it a handful of numbers). Every integer
+ * list is a varint string (see varints).
+ */
 export interface PackedBars {
   t0: number;
   unit: number;
-  dt: number[];
+  dt: string;
   scale: number;
   /** Closes, delta-coded from the previous finite close (null: not a finite number). */
-  c: (number | null)[];
+  c: string;
   /** Open, high and low as offsets from the bar's close; absent for close-only series. */
-  o?: (number | null)[];
-  h?: (number | null)[];
-  l?: (number | null)[];
+  o?: string;
+  h?: string;
+  l?: string;
+}
+
+/** 64 characters that need no escaping in JSON or HTML: 0–31 end a number, 32–63 carry 5 more bits of it. */
+export const VARINT_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/** Integers as a string: zigzag (sign in the low bit), 5 bits per character, low bits first; null is `~`. */
+export function varints(values: readonly (number | null)[]): string {
+  let out = "";
+  for (const v of values) {
+    if (v === null) {
+      out += "~";
+      continue;
+    }
+    let z = v < 0 ? -2 * v - 1 : 2 * v;
+    while (z >= 32) {
+      out += VARINT_ALPHABET[32 + (z % 32)];
+      z = Math.floor(z / 32);
+    }
+    out += VARINT_ALPHABET[z];
+  }
+  return out;
 }
 
 /** True when every bar has open = high = low = close (a close-only feed such as FRED): drawn as a line. */
@@ -31,21 +56,21 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** The price step that keeps five significant digits of the largest price. */
-function priceScale(b: Bars): number {
+/** The price step that keeps `digits` significant digits of the largest price. */
+function priceScale(b: Bars, digits: number): number {
   let max = 0;
   for (const col of [b.open, b.high, b.low, b.close]) for (const x of col) if (Number.isFinite(x) && Math.abs(x) > max) max = Math.abs(x);
-  return max > 0 ? 10 ** (Math.floor(Math.log10(max)) - 4) : 1;
+  return max > 0 ? 10 ** (Math.floor(Math.log10(max)) - digits + 1) : 1;
 }
 
-/** Pack bars (ascending timestamps) for the page. */
-export function packBars(b: Bars, withOhlc: boolean): PackedBars {
+/** Pack bars (ascending timestamps) for the page, prices to `digits` significant digits of the largest. */
+export function packBars(b: Bars, withOhlc: boolean, digits: number): PackedBars {
   const n = b.timestamp.length;
   const t0 = n ? b.timestamp[0]! : 0;
   let unit = 0;
   for (let i = 1; i < n; i++) unit = gcd(unit, Math.round(b.timestamp[i]! - t0));
   unit = Math.max(1, unit);
-  const scale = priceScale(b);
+  const scale = priceScale(b, digits);
   const q = (x: number) => (Number.isFinite(x) ? Math.round(x / scale) : null);
   const dt: number[] = [];
   const c: (number | null)[] = [];
@@ -55,7 +80,9 @@ export function packBars(b: Bars, withOhlc: boolean): PackedBars {
   let prevT = t0;
   let prevC = 0;
   for (let i = 0; i < n; i++) {
-    dt.push(Math.round((b.timestamp[i]! - prevT) / unit));
+    const d = Math.round((b.timestamp[i]! - prevT) / unit);
+    if (dt.length && dt[dt.length - 2] === d) dt[dt.length - 1]!++;
+    else dt.push(d, 1);
     prevT = b.timestamp[i]!;
     const qc = q(b.close[i]!);
     c.push(qc === null ? null : qc - prevC);
@@ -71,7 +98,8 @@ export function packBars(b: Bars, withOhlc: boolean): PackedBars {
       l.push(off(b.low[i]!));
     }
   }
-  return withOhlc ? { t0, unit, dt, scale, c, o, h, l } : { t0, unit, dt, scale, c };
+  const packed: PackedBars = { t0, unit, dt: varints(dt), scale, c: varints(c) };
+  return withOhlc ? { ...packed, o: varints(o), h: varints(h), l: varints(l) } : packed;
 }
 
 /** Aggregate bars into at most `buckets` candles (first open, highest high, lowest low, last close) for the overview. */

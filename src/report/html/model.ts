@@ -2,7 +2,7 @@
 // lakehouse holds, golden and quarantined, packed small enough for thousands of series in one page.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { align } from "../../calendar/align.ts";
+import { align, type MissingRange } from "../../calendar/align.ts";
 import { calendarFor } from "../../calendar/index.ts";
 import { isUnknown } from "../../calendar/resolve.ts";
 import { isMarketCalendar, lowerBound, type MarketCalendar } from "../../calendar/sessions.ts";
@@ -19,8 +19,8 @@ import { closeOnly, detailWindows, downsample, type PackedBars, packBars } from 
 
 /** Series up to this many bars are shipped whole; longer ones as an overview plus full detail around each finding. */
 export const FULL_BARS = 1_000;
-const OVERVIEW_BUCKETS = 100;
-const DETAIL_RADIUS = 15;
+const OVERVIEW_BUCKETS = 90;
+const DETAIL_RADIUS = 10;
 const MAX_WINDOWS = 8;
 const MAX_SHADED = 400;
 
@@ -34,12 +34,12 @@ export interface DrawnFinding {
 
 /** One chart's data: the overview (or every bar) and full-detail windows where findings are. */
 export interface ChartData {
-  label: string;
   ohlc: boolean;
   sampled: boolean;
   bars: PackedBars;
   detail: PackedBars[];
-  findings: DrawnFinding[];
+  /** The findings marked on it (absent on the golden chart: the series' own findings). */
+  findings?: DrawnFinding[];
   /** Missing expected bars as [first open, last open, bars] (ms), oldest first. */
   missing: [number, number, number][];
 }
@@ -100,19 +100,19 @@ export function findingTimestamps(f: Pick<Finding, "details">): number[] {
 
 const drawn = (f: Finding): DrawnFinding => ({ code: f.code, severity: f.severity, message: f.message, ts: findingTimestamps(f) });
 
-/** The chart of one version of a series (golden or quarantined). */
-function chartOf(label: string, bars: Bars, findings: DrawnFinding[], calendar: MarketCalendar | undefined, interval: Interval): ChartData {
+/** The chart of one version of a series (golden or quarantined); `missing` from the calendar's alignment. */
+function chartOf(bars: Bars, findings: DrawnFinding[], missing: readonly MissingRange[]): ChartData {
   const ohlc = !closeOnly(bars);
-  const n = bars.timestamp.length;
-  const sampled = n > FULL_BARS;
+  const sampled = bars.timestamp.length > FULL_BARS;
   const stamps = findings.flatMap((f) => f.ts);
-  const detail = sampled ? detailWindows(bars, stamps, DETAIL_RADIUS, MAX_WINDOWS).map(([a, b]) => packBars(sliceOf(bars, a, b), ohlc)) : [];
-  let missing: [number, number, number][] = [];
-  if (calendar && n > 1) {
-    const m = align(calendar, interval, bars.timestamp, bars.timestamp[0]!, bars.timestamp[n - 1]!).missing;
-    missing = m.slice(-MAX_SHADED).map((r) => [r.fromMs, r.toMs, r.bars]);
-  }
-  return { label, ohlc, sampled, bars: packBars(sampled ? downsample(bars, OVERVIEW_BUCKETS) : bars, ohlc), detail, findings, missing };
+  const detail = sampled ? detailWindows(bars, stamps, DETAIL_RADIUS, MAX_WINDOWS).map(([a, b]) => packBars(sliceOf(bars, a, b), ohlc, 5)) : [];
+  const overview = sampled ? packBars(downsample(bars, OVERVIEW_BUCKETS), ohlc, 4) : packBars(bars, ohlc, 5);
+  return { ohlc, sampled, bars: overview, detail, missing: missing.slice(-MAX_SHADED).map((r) => [r.fromMs, r.toMs, r.bars]) };
+}
+
+/** Missing expected bars between the first and the last bar. */
+function missingOf(calendar: MarketCalendar | undefined, interval: Interval, ts: Float64Array): MissingRange[] {
+  return calendar && ts.length > 1 ? align(calendar, interval, ts, ts[0]!, ts[ts.length - 1]!).missing : [];
 }
 
 function sliceOf(b: Bars, from: number, to: number): Bars {
@@ -127,12 +127,11 @@ function sliceOf(b: Bars, from: number, to: number): Bars {
 }
 
 /** Each session between the first and last bar: ok, partly or wholly missing (run-length coded). */
-export function coverageStrip(calendar: MarketCalendar, interval: Interval, ts: Float64Array): CoverageStrip | undefined {
+export function coverageStrip(calendar: MarketCalendar, interval: Interval, ts: Float64Array, missing: readonly MissingRange[]): CoverageStrip | undefined {
   const n = ts.length;
   if (n === 0) return undefined;
   const from = ts[0]!;
   const to = ts[n - 1]!;
-  const missing = align(calendar, interval, ts, from, to).missing;
   const cells: [number, number][] = []; // [label, state]
   if (interval === "1d") {
     const exp = calendar.expected("1d", from, to);
@@ -220,9 +219,10 @@ export async function buildReportDoc(ctx: RunContext, summary: Summary): Promise
     const read = s.rows > 0 ? await ctx.store.read(sym, interval, entry) : undefined;
     const golden: Bars | undefined = read?.kind === "ok" || read?.kind === "uncataloged" ? read.stored.bars : undefined;
     if (golden?.timestamp.length) {
-      doc.golden = chartOf("golden", golden, findings, calendar, interval);
+      const missing = missingOf(calendar, interval, golden.timestamp);
+      doc.golden = chartOf(golden, findings, missing);
       if (calendar) {
-        const strip = coverageStrip(calendar, interval, golden.timestamp);
+        const strip = coverageStrip(calendar, interval, golden.timestamp, missing);
         if (strip) doc.strip = strip;
       }
     }
@@ -231,7 +231,8 @@ export async function buildReportDoc(ctx: RunContext, summary: Summary): Promise
     if (q?.bars.timestamp.length) {
       // Bars cut out of a commit are drawn in place, among the golden bars around them: the version the vendor sent.
       const bars = golden?.timestamp.length ? mergeBars(golden, q.bars) : q.bars;
-      doc.quarantined = { ...chartOf("quarantined", bars, q.findings, calendar, interval), file: basename(q.file), cutOut: golden !== undefined };
+      const chart = chartOf(bars, q.findings, missingOf(calendar, interval, bars.timestamp));
+      doc.quarantined = { ...chart, findings: q.findings, file: basename(q.file), cutOut: golden !== undefined };
     }
     series.push(doc);
   }

@@ -44,7 +44,8 @@ function quarantinedTable(summary: Summary, doc: ReportDoc): string {
   const reasons = new Map<string, string[]>();
   for (const f of summary.findings) if (f.code === "quarantined" && f.symbol) reasons.set(f.symbol, (f.details?.reasons as string[] | undefined) ?? []);
   // Bars cut out of a commit: the reasons are what the quarantine's reason file recorded.
-  for (const s of doc.series) if (s.quarantined && !reasons.has(s.symbol)) reasons.set(s.symbol, [...new Set(s.quarantined.findings.map((f) => f.code))]);
+  for (const s of doc.series)
+    if (s.quarantined && !reasons.has(s.symbol)) reasons.set(s.symbol, [...new Set((s.quarantined.findings ?? []).map((f) => f.code))]);
   const intervalOf = (sym: string) => summary.symbols.find((s) => s.symbol === sym)?.interval ?? "1d";
   const rows = held
     .map((q) => {
@@ -79,7 +80,7 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:17px;border-bottom:1px solid #ddd;
 .gate{display:inline-block;padding:6px 12px;border-radius:6px;background:#e9f5ee}.gate.st-error{background:#fde2e4}.gate.st-warning{background:#fff3cd}
 table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}
 tr.sev-error td:first-child,li.sev-error::marker{color:#c1121f}tr.sev-warning td:first-child{color:#b7791f}
-.series{border:1px solid #e5e5e5;border-radius:8px;padding:10px 12px;margin:12px 0}.badge{font-size:12px;border-radius:10px;padding:1px 8px;background:#e9f5ee}
+.series{border:1px solid #e5e5e5;border-radius:8px;padding:10px 12px;margin:12px 0;content-visibility:auto;contain-intrinsic-size:auto 420px}.badge{font-size:12px;border-radius:10px;padding:1px 8px;background:#e9f5ee}
 .badge.st-toxic,.badge.st-corrupt,.badge.st-missing,.badge.st-stale{background:#fde2e4}.badge.st-degraded{background:#fff3cd}.facts{color:#666;font-size:12px}
 .findings{margin:4px 0 8px;padding-left:18px;font-size:13px}a.code{font-family:ui-monospace,monospace}
 .charts,.details{display:flex;gap:16px;flex-wrap:wrap}.details{margin-top:6px}.details>.chart-title{flex-basis:100%}.chart-title{font-size:12px;color:#666;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}

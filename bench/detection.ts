@@ -1,10 +1,11 @@
 // Detection benchmark: the checks run in-process (runChecks, default config) over seeded GBM series, clean and
-// with planted defects; it counts what fires where. `bun bench/detection.ts [series]` or `bun run bench` prints the
-// `detection:` lines at full size (1,000 × 2,500); test/property/detection.test.ts asserts the same rates on 100.
+// with planted defects; it counts what fires where. `bun bench/detection.ts [series] [seed]` or `bun run bench` prints
+// the `detection:` lines at full size (1,000 × 2,500, seed 1); test/property/detection.test.ts asserts the same rates
+// on 100.
 import { calendarFor } from "../src/calendar/index.ts";
 import { resolveCheckOptions, runChecks } from "../src/checks/index.ts";
 import { robustStats } from "../src/checks/robust.ts";
-import { findSplits, type SplitCandidate, splitParams } from "../src/checks/split_suspected.ts";
+import { findSplits, type SplitCandidate, splitParams } from "../src/checks/split_evidence.ts";
 import type { CheckInput } from "../src/checks/types.ts";
 import type { Bars } from "../src/model/bars.ts";
 import type { Finding } from "../src/model/finding.ts";
@@ -241,12 +242,12 @@ export function detectionLines(d: DetectionReport): string[] {
   ];
 }
 
-/** `bun run bench` hook: full size unless BENCH_DETECTION_SERIES says otherwise. */
-export function benchDetection(series = Number(process.env.BENCH_DETECTION_SERIES ?? 1000)): void {
+/** `bun run bench` hook: full size unless BENCH_DETECTION_SERIES says otherwise; seed 1 unless told (other seeds show the spread). */
+export function benchDetection(series = Number(process.env.BENCH_DETECTION_SERIES ?? 1000), seed = 1): void {
   const t0 = performance.now();
-  const d = runDetection({ series, bars: 2500, seed: 1, nyseEvery: 5 });
+  const d = runDetection({ series, bars: 2500, seed, nyseEvery: 5 });
   for (const line of detectionLines(d)) console.log(line);
-  console.log(`detection: ${((performance.now() - t0) / 1000).toFixed(1)} s for ${series} series × 8 variants`);
+  console.log(`detection: ${((performance.now() - t0) / 1000).toFixed(1)} s for ${series} series × 8 variants (seed ${seed})`);
 }
 
-if (import.meta.main) benchDetection(process.argv[2] ? Number(process.argv[2]) : undefined);
+if (import.meta.main) benchDetection(process.argv[2] ? Number(process.argv[2]) : undefined, process.argv[3] ? Number(process.argv[3]) : undefined);

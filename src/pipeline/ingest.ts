@@ -19,6 +19,7 @@ import { mapLimitSettled } from "../vendors/limits.ts";
 import type { FetchRequest, FetchResult, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
+import { assertSameBasis } from "./price.ts";
 import { heldFiles } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
@@ -154,6 +155,8 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
     if (opts.lookbackDays !== undefined) req.fromMs = ctx.now.getTime() - opts.lookbackDays * DAY;
     return { t, pass: "missing", req };
   }
+  // Refused before the fresh test: a fresh series skipped in silence would hide that the run's --price was not had.
+  assertSameBasis(`${t.sym.id} ${t.interval}`, s.catalog.get(t.sym.id, t.interval), true, ctx.price ?? "raw");
   // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
   // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
   if (opts.refresh || (opts.force && s.health.isToxic(t.sym.id))) return { t, pass: "refresh", stored, req };

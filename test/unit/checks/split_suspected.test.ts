@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { copyBars, makeSeries, plantSplit } from "../../../bench/gbm.ts";
+import { copyBars, plantSplit } from "../../../bench/gbm.ts";
 import { calendarFor } from "../../../src/calendar/index.ts";
 import { resolveCheckOptions, runChecks } from "../../../src/checks/index.ts";
 import { findSplits, SPLIT_SUSPECTED_DEFAULTS, type SplitCandidate, splitParams } from "../../../src/checks/split_evidence.ts";
@@ -8,20 +8,11 @@ import type { CheckInput } from "../../../src/checks/types.ts";
 import type { Config } from "../../../src/config/schema.ts";
 import type { Bars } from "../../../src/model/bars.ts";
 import { makeInput, makeOptions } from "../../helpers/bars.ts";
+import { cryptoSeries, nyseSeries } from "../../helpers/gbm-series.ts";
 
 const DAY = 86_400_000;
-const END = Date.UTC(2026, 10, 20);
-const crypto = (n: number, sigma = 0.02, seed = 5) =>
-  makeSeries({ seed, timestamps: calendarFor("crypto").expected("1d", END - (n - 1) * DAY, END), sigma, overnight: 0 }).bars;
-const nyse = (n: number, sigma = 0.015, seed = 9) =>
-  makeSeries({
-    seed,
-    timestamps: calendarFor("equity")
-      .expected("1d", END - 2 * n * DAY, END)
-      .slice(-n),
-    sigma,
-    overnight: 0.3,
-  }).bars;
+const crypto = (n: number, sigma = 0.02, seed = 5) => cryptoSeries(n, sigma, seed);
+const nyse = (n: number, sigma = 0.015, seed = 9) => nyseSeries(n, sigma, seed);
 
 type Ev = {
   timestamp: string;

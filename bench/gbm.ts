@@ -107,3 +107,26 @@ export function plantUnitError(b: Bars, i: number, length: number, factor: numbe
   for (let k = i; k < Math.min(i + length, b.timestamp.length); k++) for (const c of PRICES) out[c][k] = b[c][k]! * factor;
   return out;
 }
+
+/**
+ * A plain random walk of `n` daily bars from `from` (a Lehmer generator seeded with `seed`): close moves ±2 % a day,
+ * open is the previous close, high and low 1 % beyond, volume 1,000–1,500. The benchmark lakehouse and the
+ * incremental-audit property test are made of these.
+ */
+export function randomWalk(n: number, from: number, seed: number, p0 = 100, stepMs = 86_400_000): Bars {
+  const b = allocBars(n);
+  let s = seed % 2147483647 || 1;
+  const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  let p = p0;
+  for (let i = 0; i < n; i++) {
+    b.timestamp[i] = from + i * stepMs;
+    const c = p * (1 + (rnd() - 0.5) * 0.04);
+    b.open[i] = p;
+    b.close[i] = c;
+    b.high[i] = Math.max(p, c) * 1.01;
+    b.low[i] = Math.min(p, c) * 0.99;
+    b.volume[i] = 1000 + rnd() * 500;
+    p = c;
+  }
+  return b;
+}

@@ -3,6 +3,11 @@ import type { ArgDef } from "citty";
 /** Flags every command takes (SPEC §2); they may come before or after the command. */
 export const globalArgs = {
   lakehouse: { type: "string", description: "Lakehouse root (env DQCTL_LAKEHOUSE; default data/lakehouse)", valueHint: "DIR" },
+  store: {
+    type: "string",
+    description: "Where bars live: a lakehouse folder or postgres://user@host:port/db (env DQCTL_STORE, config store; default: --lakehouse)",
+    valueHint: "DIR|URL",
+  },
   config: { type: "string", description: "Config file, JSON or YAML, validated (default: dqctl.config.json, .yaml or .yml when present)", valueHint: "FILE" },
   json: { type: "boolean", description: "Print exactly one JSON summary document on stdout (short for --format json)" },
   format: {
@@ -37,4 +42,9 @@ export const seriesArgs = {
     description: "Bar interval: 1m 5m 15m 30m 1h 4h 1d (default: the config's interval, else 1d; audit and repair: every stored interval)",
     valueHint: "I",
   },
+} as const satisfies Record<string, ArgDef>;
+
+/** `--report FILE.html` of the commands that end in an audit (audit, flow). */
+export const reportArgs = {
+  report: { type: "string", description: "Also write the run as one self-contained HTML report (charts, findings, coverage)", valueHint: "FILE.html" },
 } as const satisfies Record<string, ArgDef>;

@@ -5,7 +5,7 @@ import { runAudit } from "../src/pipeline/audit.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
-import { globalArgs, seriesArgs } from "./_shared.ts";
+import { globalArgs, reportArgs, seriesArgs } from "./_shared.ts";
 
 export default withHelp(
   defineCommand({
@@ -22,6 +22,7 @@ export default withHelp(
         valueHint: "N",
       },
       full: { type: "boolean", description: "Decode and check every series, even those unchanged since the last audit (audit_state.json)" },
+      ...reportArgs,
     },
     async run({ args }) {
       const inv = setup("audit", args, undefined, { writes: args["read-only"] !== true, readOnlyFlag: "--read-only" });
@@ -46,7 +47,7 @@ export default withHelp(
         readOnly: args["read-only"] === true,
       });
       const { series: _series, ...step } = result;
-      return finish(inv, step, { record: args["read-only"] !== true });
+      return finish(inv, step, { record: args["read-only"] !== true, ...(args.report ? { report: args.report } : {}) });
     },
   }),
   {

@@ -1,6 +1,7 @@
 import type { Severity } from "../model/finding.ts";
 import { iso } from "../model/finding.ts";
 import { MAD_TO_SD, madLowerBound, type RobustStats, SortedWindow, zOf } from "./robust.ts";
+import { adjustedPrior, type Resume } from "./scans.ts";
 import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** Options under `checks.false_tick.*` and their defaults. */
@@ -72,12 +73,21 @@ export function logReturns(close: ArrayLike<number>, splits: CheckInput["splits"
  * The latest bar cannot be judged for reversion: unless its own envelope convicts it, it raises no finding
  * until the next bar arrives (the next audit decides). Bars in `splits` are judged on their split-adjusted return.
  */
-export function findFalseTicks(b: Pick<CheckInput["bars"], "high" | "low" | "close">, p: FalseTickParams, splits: CheckInput["splits"] = []): Tick[] {
+export function findFalseTicks(
+  b: Pick<CheckInput["bars"], "high" | "low" | "close">,
+  p: FalseTickParams,
+  splits: CheckInput["splits"] = [],
+  prior?: Resume<Tick>,
+): Tick[] {
   const r = logReturns(b.close, splits);
   const n = r.length;
   const base = new SortedWindow(Math.max(1, Math.floor(p.window)));
-  const ticks: Tick[] = [];
-  for (let i = 1; i < n; i++) {
+  // A bar's decision reads the two returns after it: those of bars further from the prior's end are the prior's.
+  const from = prior ? Math.max(1, prior.rows - 2) : 1;
+  const ticks: Tick[] = prior ? prior.events.filter((t) => t.index < from) : [];
+  const start = ticks.length && ticks[ticks.length - 1]!.index === from - 1 ? from + 1 : from; // the echo of a tick is skipped
+  if (start > 1) warmBaseline(r, start, ticks, base);
+  for (let i = start; i < n; i++) {
     const x = r[i]!;
     if (x !== x) continue;
     if (base.size < base.capacity || Math.abs(x) < p.minJump) {
@@ -119,6 +129,14 @@ export function findFalseTicks(b: Pick<CheckInput["bars"], "high" | "low" | "clo
     i++; // the return out of the bad bar is its echo: it neither joins the baseline nor is judged itself
   }
   return ticks;
+}
+
+/** The baseline as the scan leaves it before bar `start`: the last accepted returns (not a tick, not a tick's echo), in order. */
+function warmBaseline(r: Float64Array, start: number, ticks: readonly Tick[], base: SortedWindow): void {
+  const flagged = new Set(ticks.map((t) => t.index));
+  const accepted: number[] = [];
+  for (let i = start - 1; i >= 1 && accepted.length < base.capacity; i--) if (r[i] === r[i] && !flagged.has(i) && !flagged.has(i - 1)) accepted.push(r[i]!);
+  for (let k = accepted.length - 1; k >= 0; k--) base.push(accepted[k]!);
 }
 
 /** Parameters of the rule from the options. */
@@ -163,7 +181,8 @@ export const falseTick: Check = {
   run(input, opts) {
     const p = falseTickParams(opts);
     const b = input.bars;
-    const ticks = findFalseTicks(b, p, input.splits);
+    const ticks = findFalseTicks(b, p, input.splits, adjustedPrior(input.scans, "ticks"));
+    if (input.scans) input.scans.ticks = ticks;
     if (!ticks.length) return [];
     const base = opts.severity("warning");
     let errors = 0;

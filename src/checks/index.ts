@@ -112,18 +112,20 @@ export function runChecks(input: CheckInput, options: Map<string, CheckOptions>,
   const empty = input.raw.timestamp.length === 0;
   const scope = scopeOf(input);
   const splitOpts = options.get(splitSuspected.code)?.scope(scope);
-  let seen = input;
-  // split_suspected's own run finds them again for its evidence: a cheap pass (most bars stop at the gap test).
+  const scans = input.scans ?? {};
+  let seen: CheckInput = { ...input, scans };
+  // split_suspected's own run reuses the splits found here (scans.splits) for its evidence.
   // Splits the vendor recorded that show in the prices (split_unadjusted's) are marked the same way.
   if (!empty && !input.splits) {
     const marks = new Map<number, number>();
     if (options.get(splitUnadjusted.code)?.at(input.interval).enabled) for (const s of findUnadjustedSplits(input.bars)) marks.set(s.index, s.factor);
-    if (splitOpts?.enabled) for (const s of findSplits(input.bars, splitParams(splitOpts))) if (!marks.has(s.index)) marks.set(s.index, s.factor);
-    if (marks.size)
-      seen = {
-        ...input,
-        splits: [...marks].sort((a, b) => a[0] - b[0]).map(([index, factor]) => ({ index, factor })),
-      };
+    if (splitOpts?.enabled) {
+      const prior = scans.prior ? { rows: scans.prior.rows, events: scans.prior.splits } : undefined;
+      scans.splits = findSplits(input.bars, splitParams(splitOpts), undefined, prior);
+      for (const s of scans.splits) if (!marks.has(s.index)) marks.set(s.index, s.factor);
+    }
+    scans.marks = [...marks].sort((a, b) => a[0] - b[0]).map(([index, factor]) => ({ index, factor }));
+    if (marks.size) seen = { ...seen, splits: scans.marks };
   }
   for (const check of checks) {
     const opts = options.get(check.code)?.scope(scope);

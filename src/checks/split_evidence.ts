@@ -1,6 +1,7 @@
 // split_suspected's evidence model: which bars are candidates, and how much their price and volume say for a split
 // over an ordinary gap. split_suspected.ts turns what this finds into the finding.
 import { MAD_TO_SD, madLowerBound, SortedWindow, zOf } from "./robust.ts";
+import type { Resume } from "./scans.ts";
 import type { CheckInput, CheckOptions, SplitMark } from "./types.ts";
 
 /** Options under `checks.split_suspected.*` and their defaults. */
@@ -187,17 +188,21 @@ function candidateEvidence(
  * judge such bars. The factor is the one nearest the open's jump (the less noisy of the two moves). Split bars
  * leave the gap baseline. `onCandidate` sees every candidate (the benchmark prints their separation).
  */
-export function findSplits(b: CheckInput["bars"], p: SplitParams, onCandidate?: (c: SplitCandidate) => void): Split[] {
+export function findSplits(b: CheckInput["bars"], p: SplitParams, onCandidate?: (c: SplitCandidate) => void, prior?: Resume<Split>): Split[] {
   const { open, close, volume } = b;
   const n = close.length;
   const gaps = new SortedWindow(p.window);
   const rets = new SortedWindow(p.window);
+  // A bar's decision reads the bars up to volumeWindow after it: those of bars further from the prior's end are the
+  // prior's (its splits kept), and the scan resumes there with the windows as they were (see warmSplitWindows).
+  const from = prior ? Math.max(1, prior.rows - p.volumeWindow) : 1;
+  const out: Split[] = prior ? prior.events.filter((s) => s.index < from) : [];
   const lv = new Float64Array(n);
-  for (let i = 0; i < n; i++) lv[i] = volume[i]! > 0 && volume[i] !== Infinity ? Math.log(volume[i]!) : Number.NaN;
+  for (let i = Math.max(0, from - p.volumeWindow - 1); i < n; i++) lv[i] = volume[i]! > 0 && volume[i] !== Infinity ? Math.log(volume[i]!) : Number.NaN;
   const logs = p.factors.map(Math.log);
-  const out: Split[] = [];
-  if (!logs.length) return out;
-  for (let i = 1; i < n; i++) {
+  if (!logs.length) return [];
+  if (from > 1) warmSplitWindows(b, from, out, gaps, rets);
+  for (let i = from; i < n; i++) {
     const prev = close[i - 1]!;
     if (!usable(prev) || !usable(close[i]!) || !usable(open[i]!)) continue;
     const g = Math.log(open[i]! / prev);
@@ -265,4 +270,21 @@ export function findSplits(b: CheckInput["bars"], p: SplitParams, onCandidate?: 
     out.push({ index: i, factor, ratio: close[i]! / prev, gapRatio: open[i]! / prev, gapZ, volumeRatio: c.volumeRatio, evidence: c.evidence });
   }
   return out;
+}
+
+/**
+ * The gap and return windows as the scan leaves them before bar `from`: the last `capacity` bars admitted before it
+ * (usable prices, not a split), pushed in order, the same values the scan computes.
+ */
+function warmSplitWindows(b: CheckInput["bars"], from: number, splits: readonly Split[], gaps: SortedWindow, rets: SortedWindow): void {
+  const { open, close } = b;
+  const split = new Set(splits.map((s) => s.index));
+  const admitted: number[] = [];
+  for (let i = from - 1; i >= 1 && admitted.length < gaps.capacity; i--)
+    if (usable(close[i - 1]!) && usable(close[i]!) && usable(open[i]!) && !split.has(i)) admitted.push(i);
+  for (let k = admitted.length - 1; k >= 0; k--) {
+    const i = admitted[k]!;
+    gaps.push(Math.log(open[i]! / close[i - 1]!));
+    rets.push(Math.log(close[i]! / close[i - 1]!));
+  }
 }

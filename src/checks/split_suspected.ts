@@ -35,10 +35,11 @@ export const splitSuspected: Check = {
   code: "split_suspected",
   meta,
   run(input, opts) {
-    const p = splitParams(opts);
     const b = input.bars;
-    // A bar the vendor records as a split is judged by split_unadjusted, which knows the factor.
-    const splits = findSplits(b, p).filter((s) => recordedSplit(b, s.index) === undefined);
+    // runChecks found them for the split marks (scans.splits); a bar the vendor records as a split is judged by
+    // split_unadjusted, which knows the factor.
+    const found = input.scans?.splits ?? findSplits(b, splitParams(opts));
+    const splits = found.filter((s) => recordedSplit(b, s.index) === undefined);
     if (!splits.length) return [];
     const evidence = splits.slice(0, MAX_EVIDENCE).map((s) => ({
       timestamp: iso(b.timestamp[s.index]!),

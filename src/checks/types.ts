@@ -5,6 +5,7 @@ import type { Bars } from "../model/bars.ts";
 import type { Finding, Severity } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { Profile } from "../model/profile.ts";
+import type { ScanMemo } from "./scans.ts";
 
 /** What every check sees: the bars of one series, its calendar and the pinned "now". */
 export interface CheckInput {
@@ -39,6 +40,11 @@ export interface CheckInput {
    * (bootstrap): duplicate_rows judges each vendor's rows, cross_source_drift compares their closes bar by bar.
    */
   sources?: readonly SourceBars[];
+  /**
+   * What the windowed scanners found (filled in by runChecks and the checks), and what the last audit's found over
+   * the first rows of these same bars: the incremental audit's memo (see scans.ts). Findings never depend on it.
+   */
+  scans?: ScanMemo;
 }
 
 /** One vendor's rows of a stitched series. */

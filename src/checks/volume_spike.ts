@@ -1,5 +1,6 @@
 import { iso } from "../model/finding.ts";
 import { madOfSorted, medianOfSorted, robustScale, SortedWindow, zOf } from "./robust.ts";
+import { adjustedPrior, type Resume } from "./scans.ts";
 import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** Options under `checks.volume_spike.*` and their defaults. */
@@ -43,10 +44,10 @@ export function volumeSpikeParams(opts: CheckOptions): Params {
  * Volumes as judged: NaN for bars without volume (0, negative or not finite: nothing to compare on a log scale),
  * and volumes before each split mark multiplied by its factor, so the series reads as split-adjusted.
  */
-export function adjustedVolumes(volume: ArrayLike<number>, splits: CheckInput["splits"] = []): Float64Array {
+export function adjustedVolumes(volume: ArrayLike<number>, splits: CheckInput["splits"] = [], from = 0): Float64Array {
   const v = new Float64Array(volume.length);
-  for (let i = 0; i < volume.length; i++) v[i] = volume[i]! > 0 && volume[i] !== Infinity ? volume[i]! : Number.NaN;
-  for (const s of splits) for (let i = 0; i < s.index && i < v.length; i++) v[i] = v[i]! * s.factor;
+  for (let i = from; i < volume.length; i++) v[i] = volume[i]! > 0 && volume[i] !== Infinity ? volume[i]! : Number.NaN;
+  for (const s of splits) for (let i = from; i < s.index && i < v.length; i++) v[i] = v[i]! * s.factor;
   return v;
 }
 
@@ -65,15 +66,19 @@ function medianVolume(s: Float64Array, n: number): number {
  * `minActive` of the bars carry volume judges nothing: a series that does not report volume (FX) has no
  * baseline, and its first bar with volume is not a spike against nothing.
  */
-export function findVolumeSpikes(volume: ArrayLike<number>, p: Params, splits: CheckInput["splits"] = []): Spike[] {
-  const v = adjustedVolumes(volume, splits);
+export function findVolumeSpikes(volume: ArrayLike<number>, p: Params, splits: CheckInput["splits"] = [], prior?: Resume<Spike>): Spike[] {
+  // A bar's decision reads the window bars before it and no bar after: the prior's bars keep the prior's decisions,
+  // and the scan resumes at its end with the window refilled from the bars before.
+  const from = prior?.rows ?? 0;
+  const lo = Math.max(0, from - p.window);
+  const v = adjustedVolumes(volume, splits, lo);
   const w = new SortedWindow(p.window); // raw volumes: sorted raw is sorted log, and the multiple compares exactly
   const logs = new Float64Array(p.window);
   const needed = Math.max(1, Math.ceil(p.minActive * p.window));
-  const spikes: Spike[] = [];
-  for (let i = 0; i < v.length; i++) {
+  const spikes: Spike[] = prior ? prior.events.filter((s) => s.index < from) : [];
+  for (let i = lo; i < v.length; i++) {
     const x = v[i]!;
-    if (w.filled === p.window && w.size >= needed && x === x) {
+    if (i >= from && w.filled === p.window && w.size >= needed && x === x) {
       const med = medianVolume(w.sorted, w.size);
       // Most bars stop at the multiple, which needs only the median; the log scale is built for the few left.
       if (x >= p.minMultiple * med) {
@@ -109,7 +114,8 @@ export const volumeSpike: Check = {
   run(input, opts) {
     const p = volumeSpikeParams(opts);
     const b = input.bars;
-    const spikes = findVolumeSpikes(b.volume, p, input.splits);
+    const spikes = findVolumeSpikes(b.volume, p, input.splits, adjustedPrior(input.scans, "spikes"));
+    if (input.scans) input.scans.spikes = spikes;
     if (!spikes.length) return [];
     const ev = (s: Spike) => ({ timestamp: iso(b.timestamp[s.index]!), volume: s.volume, median: round(s.median), multiple: round(s.multiple), z: round(s.z) });
     const last = spikes[spikes.length - 1]!;

@@ -10,7 +10,7 @@ import type { Target } from "./targets.ts";
 
 /** What every worker is told once: the run's context (its data), the window, the fingerprint, whether to force. */
 export interface PoolInit {
-  ctx: Pick<RunContext, "lakehouse" | "waitLockMs" | "runId" | "reference" | "price"> & { config: Config; nowMs: number };
+  ctx: Pick<RunContext, "waitLockMs" | "runId" | "reference" | "price"> & { config: Config; nowMs: number; store: string };
   window: { fromMs?: number; toMs?: number };
   run: string;
   full: boolean;
@@ -32,7 +32,7 @@ const IN_FLIGHT = 2;
 export function poolContext(ctx: RunContext): PoolInit["ctx"] {
   return {
     config: ctx.config,
-    lakehouse: ctx.lakehouse,
+    store: ctx.store.spec,
     nowMs: ctx.now.getTime(),
     waitLockMs: ctx.waitLockMs,
     runId: ctx.runId,

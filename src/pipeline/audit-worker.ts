@@ -4,7 +4,7 @@ import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import { silentLogger, silentProgress } from "../context.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { Lakehouse } from "../lakehouse/store.ts";
+import { openStore } from "../store/open.ts";
 import type { PoolInit, PoolJob, PoolReply } from "./audit-pool.ts";
 import { checkSeries, type SeriesCheckOptions } from "./audit-series.ts";
 
@@ -15,16 +15,16 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 const LARGE_SERIES = 100_000;
 
-let setup: { run: (job: PoolJob) => PoolReply } | undefined;
+let setup: { run: (job: PoolJob) => Promise<PoolReply> } | undefined;
 
 function start(init: PoolInit): void {
-  const ctx = { ...init.ctx, now: new Date(init.ctx.nowMs), log: silentLogger, progress: silentProgress };
-  const lh = new Lakehouse(ctx.lakehouse);
+  const { store: spec, ...rest } = init.ctx;
+  const ctx = { ...rest, store: openStore(spec), now: new Date(init.ctx.nowMs), log: silentLogger, progress: silentProgress };
   const base: SeriesCheckOptions = { options: resolveCheckOptions(ctx.config), window: init.window, run: init.run, full: init.full };
   setup = {
-    run(job) {
+    async run(job) {
       try {
-        const check = checkSeries(ctx, lh, job.target, job.prior ? { ...base, prior: job.prior } : base);
+        const check = await checkSeries(ctx, job.target, job.prior ? { ...base, prior: job.prior } : base);
         // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
         if (check.kind === "checked" && !check.reused && check.rows >= LARGE_SERIES) collectGarbage();
         return { id: job.id, check };
@@ -44,7 +44,7 @@ scope.onmessage = (e: MessageEvent) => {
     return;
   }
   void ready.then(
-    () => scope.postMessage(setup!.run(msg.job)),
+    () => setup!.run(msg.job).then((reply) => scope.postMessage(reply)),
     (err) => scope.postMessage({ id: msg.job.id, error: String(err) }),
   );
 };

@@ -7,13 +7,13 @@ import { finding } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { type Catalog, seriesKey } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
-import { journalPending } from "../lakehouse/journal.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { Lakehouse, sha256 } from "../lakehouse/store.ts";
+import { sha256 } from "../lakehouse/store.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult, SymbolReport } from "../report/summary.ts";
+import type { Store } from "../store/types.ts";
 import type { PoolInit } from "./audit-pool.ts";
 import { checkSeries, type SeriesCheck, type SeriesCheckOptions } from "./audit-series.ts";
 import { type AuditState, loadAuditState, runFingerprint, type SeriesState, saveAuditState, seriesStateKey, stateKeyOf } from "./audit-state.ts";
@@ -52,6 +52,8 @@ export interface AuditedSeries {
   state?: SeriesState;
   /** The file was unchanged since the last audit and not decoded. */
   reused?: boolean;
+  /** The series grew at the end since the last audit: its windowed scans resumed there (audit-tail.ts). */
+  resumed?: boolean;
 }
 
 const LARGE_SERIES = 100_000;
@@ -60,13 +62,12 @@ const PER_WORKER = 8;
 
 /** The health gate over the lakehouse: every check on every series, statuses, registry update. */
 export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promise<StepResult & { series: AuditedSeries[] }> {
-  const lh = new Lakehouse(ctx.lakehouse);
-  lh.assertExists();
+  await ctx.store.assertExists();
   const options = resolveCheckOptions(ctx.config);
   await initParquet();
   // Read without the lock (audits run beside writers); what is written back is re-validated under the lock.
-  const catalog = lh.loadCatalog();
-  const health = lh.loadHealth();
+  const catalog = await ctx.store.loadCatalog();
+  const health = await ctx.store.loadHealth();
   const unknown: Finding[] = []; // series with no calendar: reported, not audited
   const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, unknown);
   // A plain audit covers the whole lakehouse, quarantine included: toxic assets with no golden file are listed too.
@@ -76,32 +77,34 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
     window: { ...(opts.fromMs !== undefined ? { fromMs: opts.fromMs } : {}), ...(opts.toMs !== undefined ? { toMs: opts.toMs } : {}) },
     run: runFingerprint(ctx, opts),
     full: opts.full === true,
-    state: loadAuditState(lh.root),
+    state: await loadAuditState(ctx.store),
   };
   ctx.progress.start("audit", targets.length);
-  const status = (i: number, c: SeriesCheck) => compose(ctx, lh, targets[i]!, c, options, health).report.status;
+  const status = (i: number, c: SeriesCheck) => compose(ctx, targets[i]!, c, options, health).report.status;
   const checks = await checkAll(ctx, targets, run, opts.jobs ?? availableParallelism(), (i, c) => ctx.progress.tick(1, status(i, c)));
   let series: AuditedSeries[] = [];
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i]!;
     let one: AuditedSeries;
-    if (checks[i]) one = compose(ctx, lh, t, checks[i]!, options, health);
+    if (checks[i]) one = compose(ctx, t, checks[i]!, options, health);
     else {
-      one = auditOne(ctx, lh, t, run, health);
+      one = await auditOne(ctx, t, run, health);
       ctx.progress.tick(1, one.report.status);
       // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
       if (!one.reused && one.report.rows >= LARGE_SERIES) collectGarbage();
     }
-    if (opts.readOnly) one = await settle(ctx, lh, one, run, health);
+    if (opts.readOnly) one = await settle(ctx, one, run, health);
     series.push(one);
   }
   ctx.progress.done();
   const reused = series.filter((s) => s.reused).length;
-  if (reused) ctx.log.debug(`audit: ${reused} of ${series.length} series unchanged since the last audit (not decoded)`);
+  const resumed = series.filter((s) => s.resumed).length;
+  if (reused || resumed)
+    ctx.log.debug(`audit: of ${series.length} series, ${reused} unchanged since the last audit (not decoded), ${resumed} grown at the end (tail scanned)`);
 
   let recorded: HealthRegistry | undefined;
-  if (!opts.readOnly && targets.length) ({ series, health: recorded } = await recordAudit(ctx, lh, series, run, opts));
-  const result = summarise(lh, series, recorded ?? health);
+  if (!opts.readOnly && targets.length) ({ series, health: recorded } = await recordAudit(ctx, series, run, opts));
+  const result = summarise(ctx.store, series, recorded ?? health);
   result.findings.unshift(...unknown);
   return result;
 }
@@ -144,14 +147,14 @@ async function checkAll(
 }
 
 /** A read-only audit that met a file mid-commit (its journal is there) reads it again once the commit is done. */
-async function settle(ctx: RunContext, lh: Lakehouse, first: AuditedSeries, r: SeriesRun, health: HealthRegistry | undefined): Promise<AuditedSeries> {
+async function settle(ctx: RunContext, first: AuditedSeries, r: SeriesRun, health: HealthRegistry | undefined): Promise<AuditedSeries> {
   let one = first;
   const deadline = Date.now() + Math.max(ctx.waitLockMs, SETTLE_MS);
-  while (one.corrupt && journalPending(lh.root) && Date.now() < deadline) {
+  while (one.corrupt && (await ctx.store.commitPending()) && Date.now() < deadline) {
     await new Promise((res) => setTimeout(res, 25));
-    const entry = lh.loadCatalog().get(one.target.sym.id, one.target.interval);
+    const entry = (await ctx.store.loadCatalog()).get(one.target.sym.id, one.target.interval);
     const t = entry ? { ...one.target, entry } : one.target;
-    one = compose(ctx, lh, t, checkSeries(ctx, lh, t, seriesOptions(r, t)), r.options, health);
+    one = compose(ctx, t, await checkSeries(ctx, t, seriesOptions(r, t)), r.options, health);
   }
   return one;
 }
@@ -160,12 +163,12 @@ type CheckMap = ReturnType<typeof resolveCheckOptions>;
 const SETTLE_MS = 5_000;
 
 /** Audit one series on this thread (the locked pass re-checks what changed meanwhile). */
-function auditOne(ctx: RunContext, lh: Lakehouse, t: Target, r: SeriesRun, health?: HealthRegistry): AuditedSeries {
-  return compose(ctx, lh, t, checkSeries(ctx, lh, t, seriesOptions(r, t)), r.options, health);
+async function auditOne(ctx: RunContext, t: Target, r: SeriesRun, health?: HealthRegistry): Promise<AuditedSeries> {
+  return compose(ctx, t, await checkSeries(ctx, t, seriesOptions(r, t)), r.options, health);
 }
 
 /** The audited series from its check and what the registry holds in quarantine for it. */
-function compose(_ctx: RunContext, lh: Lakehouse, t: Target, c: SeriesCheck, options: CheckMap, health?: HealthRegistry): AuditedSeries {
+function compose(ctx: RunContext, t: Target, c: SeriesCheck, options: CheckMap, health?: HealthRegistry): AuditedSeries {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
   const catalogSha = t.entry?.sha256 ?? null;
   if (c.kind === "bad") {
@@ -195,9 +198,16 @@ function compose(_ctx: RunContext, lh: Lakehouse, t: Target, c: SeriesCheck, opt
         toxic: true,
         report: { ...base, status: "toxic", rows: 0, start: null, end: null, qualityScore: null, quarantined: files },
       };
-    const f = finding(base, "missing", options.get("missing")?.severity("error") ?? "error", `no lakehouse file ${lh.fileName(t.sym, t.interval)}`, undefined, {
-      path: c.path,
-    });
+    const f = finding(
+      base,
+      "missing",
+      options.get("missing")?.severity("error") ?? "error",
+      `no lakehouse file ${ctx.store.seriesName(t.sym, t.interval)}`,
+      undefined,
+      {
+        path: c.path,
+      },
+    );
     return {
       target: t,
       findings: [f],
@@ -226,6 +236,7 @@ function compose(_ctx: RunContext, lh: Lakehouse, t: Target, c: SeriesCheck, opt
     },
     state: c.state,
     reused: c.reused,
+    ...(c.resumed ? { resumed: true } : {}),
   };
 }
 
@@ -252,7 +263,6 @@ function heldFinding(base: { symbol: string; interval: Interval }, files: string
  */
 async function recordAudit(
   ctx: RunContext,
-  lh: Lakehouse,
   unlocked: AuditedSeries[],
   r: SeriesRun,
   opts: AuditOptions,
@@ -260,25 +270,33 @@ async function recordAudit(
   const s = await openWriteSession(ctx, "audit", r.options);
   try {
     const now = ctx.now.toISOString();
-    const series = unlocked.map((one) => {
-      s.lock.heartbeat();
+    // Every symbol whose registry entry this audit writes is claimed first (in one order, so writers never deadlock).
+    for (const symbol of [...new Set(unlocked.map((one) => one.target.sym.id))].sort()) await s.writer.claim(symbol);
+    const series: AuditedSeries[] = [];
+    for (const one of unlocked) {
+      s.writer.heartbeat();
       const entry = s.catalog.get(one.target.sym.id, one.target.interval);
-      if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) return one;
+      if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) {
+        series.push(one);
+        continue;
+      }
       const { entry: _stale, ...target } = one.target;
-      return auditOne(ctx, lh, entry ? { ...target, entry } : target, r, s.health);
-    });
+      series.push(await auditOne(ctx, entry ? { ...target, entry } : target, r, s.health));
+    }
     // Series the lock holder's recovery just cataloged (adopted files) belong to a whole-lakehouse audit too.
     if (!opts.symbols?.length) {
       const seen = new Set(series.map((one) => seriesKey(one.target.sym.id, one.target.interval)));
       for (const t of resolveTargets(ctx, s.catalog, undefined, opts.interval, [])) {
-        if (!seen.has(seriesKey(t.sym.id, t.interval))) series.push(auditOne(ctx, lh, t, r, s.health));
+        if (seen.has(seriesKey(t.sym.id, t.interval))) continue;
+        await s.writer.claim(t.sym.id);
+        series.push(await auditOne(ctx, t, r, s.health));
       }
     }
     const bySymbol = new Map<string, AuditedSeries[]>();
     for (const one of series) bySymbol.set(one.target.sym.id, [...(bySymbol.get(one.target.sym.id) ?? []), one]);
     for (const [symbol, list] of bySymbol) {
       const e = s.health.ensure(symbol);
-      s.batch.touchHealth(symbol);
+      s.writer.touchHealth(symbol);
       const quarantinedToxic = e.is_toxic && (e.quarantined?.length ?? 0) > 0;
       e.intervals ??= {};
       for (const one of list) {
@@ -293,7 +311,7 @@ async function recordAudit(
         const entry = s.catalog.get(symbol, one.target.interval);
         if (entry && one.sha256 === entry.sha256 && entry.qualityScore !== one.report.qualityScore) {
           entry.qualityScore = one.report.qualityScore;
-          s.batch.touchCatalog(symbol, one.target.interval);
+          s.writer.touchCatalog(symbol, one.target.interval);
         }
       }
       const all = Object.values(e.intervals);
@@ -305,13 +323,13 @@ async function recordAudit(
       e.is_toxic = quarantinedToxic || list.some((one) => one.toxic);
       if (e.is_toxic) e.status = "toxic";
     }
-    commitBatch(s);
+    await commitBatch(s);
     // The audit state is a cache beside the commit (lose it and the next audit is full), so it is not journaled.
     const next = nextState(r.state, series, s.catalog);
-    if (next) saveAuditState(lh.root, next);
+    if (next) await saveAuditState(ctx.store, next);
     return { series, health: s.health };
   } finally {
-    s.lock.release();
+    await s.writer.release();
   }
 }
 
@@ -340,7 +358,7 @@ function worstStatus(list: string[]): string {
 }
 
 /** Counts and the quarantine section, from the registry as this audit left it. */
-function summarise(lh: Lakehouse, series: AuditedSeries[], health: HealthRegistry): StepResult & { series: AuditedSeries[] } {
+function summarise(store: Store, series: AuditedSeries[], health: HealthRegistry): StepResult & { series: AuditedSeries[] } {
   const counts: Record<string, number> = { symbols: series.length };
   for (const s of [...SERIES_STATUSES].reverse()) counts[s] = 0;
   for (const s of series) counts[s.report.status] = (counts[s.report.status] ?? 0) + 1;
@@ -351,7 +369,7 @@ function summarise(lh: Lakehouse, series: AuditedSeries[], health: HealthRegistr
   const inputs = series
     .filter((s) => s.sha256 && !s.corrupt)
     .map((s) => ({
-      name: lh.fileName(s.target.sym, s.target.interval),
+      name: store.seriesName(s.target.sym, s.target.interval),
       kind: "parquet",
       sha256: s.sha256!,
       symbol: s.target.sym.id,

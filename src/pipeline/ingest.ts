@@ -6,9 +6,10 @@ import { staleness } from "../checks/stale.ts";
 import { unsorted } from "../checks/unsorted.ts";
 import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
+import type { CatalogEntry } from "../lakehouse/catalog.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import type { StoredSeries } from "../lakehouse/store.ts";
-import { barCount, normalizeBars } from "../model/bars.ts";
+import { allocBars, barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
@@ -76,9 +77,9 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   try {
     targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval, findings);
     for (const t of targets) {
-      session.lock.heartbeat();
+      session.writer.heartbeat();
       try {
-        const job = plan(ctx, session, t, opts);
+        const job = await plan(ctx, session, t, opts);
         if (typeof job === "string") outcomes[job]++;
         else if ("finding" in job) {
           // Reported as a finding (the gate) and as this series' failure (nothing could be ingested into it).
@@ -114,17 +115,17 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         } catch (err) {
           fail(job.t, err);
         }
-        session.lock.heartbeat();
+        session.writer.heartbeat();
         ctx.progress.tick(1, outcome);
       }
-      commitBatch(session); // once per batch: its files, catalog and registry entries land together
+      await commitBatch(session); // once per batch: its files, catalog and registry entries land together
     }
     ctx.progress.done();
   } finally {
     try {
-      commitBatch(session); // whatever was staged before an unexpected stop still lands whole
+      await commitBatch(session); // whatever was staged before an unexpected stop still lands whole
     } finally {
-      session.lock.release();
+      await session.writer.release();
     }
   }
   return {
@@ -144,10 +145,22 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   };
 }
 
-/** Decide what to fetch for one series, or why not to. Reads the stored file (a corrupt one is an error for it). */
-function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Job | "fresh" | { finding: Finding } {
+/** Decide what to fetch for one series, or why not to (claiming it first). Reads the stored series (a corrupt one is an error for it). */
+async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Promise<Job | "fresh" | { finding: Finding }> {
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
-  const read = s.lh.readChecked(t.sym, t.interval, s.catalog.get(t.sym.id, t.interval));
+  await s.writer.claim(t.sym.id);
+  const entry = s.catalog.get(t.sym.id, t.interval);
+  const refetch = opts.refresh || (opts.force && s.health.isToxic(t.sym.id));
+  // Fresh by its catalog entry (committed with the file, so its last bar is the file's): nothing is read or decoded,
+  // and nothing is written. A series that is fetched is read in full below and its hash verified before any merge.
+  // A series stored on the other basis (--price) is refused, fresh or not: skipped in silence, the run would hide
+  // that it did not get the prices it asked for.
+  const sameBasis = () => assertSameBasis(`${t.sym.id} ${t.interval}`, entry, true, ctx.price ?? "raw");
+  if (!refetch && entry && (await cataloguedFresh(ctx, s, t, entry))) {
+    sameBasis();
+    return "fresh";
+  }
+  const read = await ctx.store.read(t.sym, t.interval, entry);
   // Never merge new bars onto a file that is not what the catalog recorded: that would launder the damage.
   if (read.kind === "corrupt" || read.kind === "unreadable") return { finding: goldenReadFinding(t, read) };
   const stored = read.kind === "missing" ? undefined : read.stored;
@@ -155,11 +168,10 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
     if (opts.lookbackDays !== undefined) req.fromMs = ctx.now.getTime() - opts.lookbackDays * DAY;
     return { t, pass: "missing", req };
   }
-  // Refused before the fresh test: a fresh series skipped in silence would hide that the run's --price was not had.
-  assertSameBasis(`${t.sym.id} ${t.interval}`, s.catalog.get(t.sym.id, t.interval), true, ctx.price ?? "raw");
+  sameBasis();
   // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
   // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
-  if (opts.refresh || (opts.force && s.health.isToxic(t.sym.id))) return { t, pass: "refresh", stored, req };
+  if (refetch) return { t, pass: "refresh", stored, req };
   const bars = normalizeBars(stored.bars);
   const input = checkInput(ctx, t, bars, calendarFor(t.calendar, ctx.reference));
   // Behind as soon as a newer completed bar is due (the stale check's allowance is for judging, not fetching).
@@ -167,6 +179,15 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
   if (!st || st.lagMs === 0) return "fresh";
   req.fromMs = bars.timestamp[bars.timestamp.length - 1]!; // refetch the last bar too: it may have been partial
   return { t, pass: "stale", stored, req };
+}
+
+/** True when the catalog entry's last bar is the last one due (its file still there): the series needs no fetch. */
+async function cataloguedFresh(ctx: RunContext, s: WriteSession, t: Target, entry: CatalogEntry): Promise<boolean> {
+  if (entry.rows === 0 || entry.end === null || !(await ctx.store.holds(entry))) return false;
+  const last = allocBars(1);
+  last.timestamp[0] = Date.parse(entry.end);
+  const st = staleness(checkInput(ctx, t, last, calendarFor(t.calendar, ctx.reference)), s.options.get("stale"));
+  return st === undefined || st.lagMs === 0;
 }
 
 /** The row of a fresh asset the registry holds as toxic: its stored range (if any) and quarantine files. */

@@ -21,7 +21,7 @@ const END = Date.UTC(2026, 10, 20);
 const SYM = parseSymbol("BINANCE:BTCUSDT");
 
 function ctxFor(dir: string): RunContext {
-  return { config: {}, lakehouse: dir, now: new Date(END + DAY * 1.5), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "t" };
+  return { config: {}, store: new Lakehouse(dir), now: new Date(END + DAY * 1.5), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "t" };
 }
 
 /** N daily crypto bars ending at END (every day is a session), smooth prices. */
@@ -81,8 +81,8 @@ describe("genesis only on proof", () => {
           await storeNewest(ctx, all);
           const lh = new Lakehouse(dir);
           const state = async () => ({
-            genesis: lh.loadCatalog().get(SYM.id, "1d")?.genesis ?? null,
-            first: (await lh.read(SYM, "1d"))!.bars.timestamp[0]!,
+            genesis: lh.catalog().get(SYM.id, "1d")?.genesis ?? null,
+            first: (await lh.readFile(SYM, "1d"))!.bars.timestamp[0]!,
           });
           const vendorFor = (a: Answer) => {
             const data = a.kind === "empty" ? allocBars(0) : worldBars(all, w);
@@ -136,8 +136,8 @@ describe("genesis only on proof", () => {
       expect(r.counts).toMatchObject({ genesisRecorded: 0, fetches: 2, barsFetched: 100 });
       expect(vendor.requests[0]).toMatchObject({ fromMs: all.timestamp[N - STORED]! - 30 * DAY, toMs: all.timestamp[N - STORED - 1]! });
       expect(vendor.requests[1]!.fromMs).toBeUndefined();
-      expect((await new Lakehouse(dir).read(SYM, "1d"))!.bars.timestamp[0]).toBe(all.timestamp[40]!);
-      expect(new Lakehouse(dir).loadCatalog().get(SYM.id, "1d")!.genesis).toBeNull();
+      expect((await new Lakehouse(dir).readFile(SYM, "1d"))!.bars.timestamp[0]).toBe(all.timestamp[40]!);
+      expect(new Lakehouse(dir).catalog().get(SYM.id, "1d")!.genesis).toBeNull();
     } finally {
       cleanup();
     }

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
+import { randomWalk } from "../../bench/gbm.ts";
 import { type RunContext, silentLogger, silentProgress } from "../../src/context.ts";
 import { Catalog } from "../../src/lakehouse/catalog.ts";
 import { decodeBars, encodeBars, initParquet } from "../../src/lakehouse/parquet.ts";
-import { sha256 } from "../../src/lakehouse/store.ts";
+import { Lakehouse, sha256 } from "../../src/lakehouse/store.ts";
 import { allocBars, type Bars, barCount, takeRows } from "../../src/model/bars.ts";
 import { type AuditOptions, runAudit } from "../../src/pipeline/audit.ts";
 import { loadAuditState } from "../../src/pipeline/audit-state.ts";
@@ -25,24 +26,7 @@ const symbolOf = (i: number) => (i % 3 === 2 ? `NASDAQ:S${i}` : `BINANCE:S${i}US
 const profileOf = (i: number) => (i % 3 === 2 ? "equity" : "crypto");
 const fileOf = (i: number) => `${symbolOf(i).replace(":", "_")}_1d.parquet`;
 
-/** A random walk of `n` daily bars from `from`, seeded. */
-function walk(n: number, from: number, seed: number, p0 = 100): Bars {
-  const b = allocBars(n);
-  let s = seed || 1;
-  const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
-  let p = p0;
-  for (let i = 0; i < n; i++) {
-    b.timestamp[i] = from + i * DAY;
-    const c = p * (1 + (rnd() - 0.5) * 0.04);
-    b.open[i] = p;
-    b.close[i] = c;
-    b.high[i] = Math.max(p, c) * 1.01;
-    b.low[i] = Math.min(p, c) * 0.99;
-    b.volume[i] = 1000 + rnd() * 500;
-    p = c;
-  }
-  return b;
-}
+const walk = (n: number, from: number, seed: number, p0 = 100): Bars => randomWalk(n, from, seed, p0);
 
 function concat(a: Bars, b: Bars): Bars {
   const out = allocBars(barCount(a) + barCount(b));
@@ -86,8 +70,8 @@ function drop(dir: string, i: number): void {
 const read = (dir: string, i: number): Bars => decodeBars(readFileSync(join(dir, fileOf(i))), fileOf(i));
 
 type Op =
-  | { kind: "append"; series: number; bars: number; jump: number }
-  | { kind: "replace"; series: number; at: number; factor: number }
+  | { kind: "append"; series: number; bars: number; jump: number; volume: number }
+  | { kind: "replace"; series: number; at: number; factor: number; column: "prices" | "volume" }
   | { kind: "deleteBars"; series: number; at: number; count: number }
   | { kind: "deleteSeries"; series: number }
   | { kind: "restore"; series: number };
@@ -96,10 +80,18 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     kind: fc.constant("append" as const),
     series: fc.nat(SERIES - 1),
-    bars: fc.integer({ min: 1, max: 40 }),
-    jump: fc.constantFrom(1, 1, 1, 8, 0.5),
+    // Mostly one bar (the daily case); a jump of 8 is a toxic move, of 0.5 with volume × 2 an unadjusted split.
+    bars: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 40 })),
+    jump: fc.constantFrom(1, 1, 1, 8, 0.5, 1.3),
+    volume: fc.constantFrom(1, 1, 2, 40),
   }),
-  fc.record({ kind: fc.constant("replace" as const), series: fc.nat(SERIES - 1), at: fc.nat(400), factor: fc.constantFrom(1.001, 3, 12, 0.05) }),
+  fc.record({
+    kind: fc.constant("replace" as const),
+    series: fc.nat(SERIES - 1),
+    at: fc.nat(400),
+    factor: fc.constantFrom(1.001, 3, 12, 0.05, 60),
+    column: fc.constantFrom("prices" as const, "prices" as const, "volume" as const),
+  }),
   fc.record({ kind: fc.constant("deleteBars" as const), series: fc.nat(SERIES - 1), at: fc.nat(400), count: fc.integer({ min: 1, max: 12 }) }),
   fc.record({ kind: fc.constant("deleteSeries" as const), series: fc.nat(SERIES - 1) }),
   fc.record({ kind: fc.constant("restore" as const), series: fc.nat(SERIES - 1) }),
@@ -123,11 +115,13 @@ function apply(dir: string, o: Op, alive: Set<number>): void {
   if (o.kind === "append") {
     const last = n ? b.timestamp[n - 1]! : START - DAY;
     const tail = walk(o.bars, last + DAY, o.series * 31 + n, (n ? b.close[n - 1]! : 100) * o.jump);
+    for (let k = 0; k < o.bars; k++) tail.volume[k] = tail.volume[k]! * o.volume;
     store(dir, o.series, concat(b, tail));
   } else if (o.kind === "replace") {
     if (!n) return;
     const at = o.at % n;
-    for (const col of ["open", "high", "low", "close"] as const) b[col][at] = b[col][at]! * o.factor;
+    const cols = o.column === "volume" ? (["volume"] as const) : (["open", "high", "low", "close"] as const);
+    for (const col of cols) b[col][at] = b[col][at]! * o.factor;
     store(dir, o.series, b);
   } else {
     const at = n ? o.at % n : 0;
@@ -138,7 +132,7 @@ function apply(dir: string, o: Op, alive: Set<number>): void {
 
 const ctxFor = (lakehouse: string, nowMs: number): RunContext => ({
   config: {},
-  lakehouse,
+  store: new Lakehouse(lakehouse),
   now: new Date(nowMs),
   log: silentLogger,
   progress: silentProgress,
@@ -149,7 +143,8 @@ const ctxFor = (lakehouse: string, nowMs: number): RunContext => ({
 /** What must not depend on how the audit ran: the series reports and every finding, in order. */
 async function audit(dir: string, nowMs: number, opts: AuditOptions) {
   const r = await runAudit(ctxFor(dir, nowMs), opts);
-  return { symbols: r.symbols, findings: r.findings, counts: r.counts, reused: r.series.filter((s) => s.reused).length };
+  const resumed = new Set(r.series.filter((s) => s.resumed).map((s) => s.target.sym.id));
+  return { symbols: r.symbols, findings: r.findings, counts: r.counts, reused: r.series.filter((s) => s.reused).length, resumed };
 }
 
 beforeAll(async () => {
@@ -169,8 +164,17 @@ describe("incremental audit", () => {
         for (let i = 0; i < SERIES; i++) apply(dir, { kind: "restore", series: i }, alive);
         let now = START + 300 * DAY + 6 * 3_600_000;
         await audit(dir, now, { jobs: 2 });
+        let resumed = 0;
         for (const ops of steps) {
+          // Series only appended to in this step (and alive throughout) must resume their scans, not check in full.
+          const before = new Set(alive);
           for (const o of ops) apply(dir, o, alive);
+          const appendedOnly = [...before].filter(
+            (i) =>
+              alive.has(i) &&
+              ops.some((o) => o.series === i && o.kind === "append") &&
+              ops.every((o) => o.series !== i || o.kind === "append" || o.kind === "restore"),
+          );
           now += DAY * (1 + (ops.length % 3));
           const incremental = await audit(dir, now, { jobs: 2 });
           const full = await audit(dir, now, { full: true, jobs: 1, readOnly: true });
@@ -180,12 +184,15 @@ describe("incremental audit", () => {
           // Series not touched by this step were not decoded again.
           const touched = new Set(ops.map((o) => o.series));
           expect(incremental.reused).toBeGreaterThanOrEqual(alive.size - touched.size);
+          for (const i of appendedOnly) expect(incremental.resumed.has(symbolOf(i))).toBe(true);
+          resumed += incremental.resumed.size;
         }
+        expect(resumed).toBeGreaterThan(0);
         // The state describes exactly the series the catalog lists.
-        expect([...loadAuditState(dir).keys()].sort()).toEqual([...alive].map((i) => `${symbolOf(i)}@1d`).sort());
+        expect([...(await loadAuditState(new Lakehouse(dir))).keys()].sort()).toEqual([...alive].map((i) => `${symbolOf(i)}@1d`).sort());
         rmSync(dir, { recursive: true, force: true });
       }),
-      { seed: SEED, numRuns: 6, endOnFailure: true },
+      { seed: SEED, numRuns: 8, endOnFailure: true },
     );
   }, 600_000);
 

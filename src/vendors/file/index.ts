@@ -55,12 +55,9 @@ export function fileVendor(ctx: VendorContext): Vendor {
   if (!isDir) assertRegularFile(source);
   const maxBytes = ctx.config.vendors?.file?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let listing: Map<string, string> | undefined;
-  const tables = new Map<string, Promise<RawTable>>();
-  const table = (path: string) => {
-    let t = tables.get(path);
-    if (!t) tables.set(path, (t = readTable(path, maxBytes)));
-    return t;
-  };
+  // A single-file source is read once and kept for every symbol it holds; a folder's files are read once each and
+  // dropped, so memory stays flat in the number of series.
+  let single: Promise<RawTable> | undefined;
 
   const locate = (stem: string): string | undefined => {
     listing ??= new Map(readdirSync(source).map((f) => [f.toLowerCase(), f]));
@@ -83,13 +80,14 @@ export function fileVendor(ctx: VendorContext): Vendor {
         // Files named the way earlier versions did (`_` inside the ticker unescaped) are still found.
         const path = locate(stem) ?? locate(legacyFileStem(req.symbol, req.interval));
         if (!path) throw notFound(source, stem, req, [...listing!.values()]);
-        read = tableToBars(await table(path), req, undefined, labeler);
+        read = tableToBars(await readTable(path, maxBytes), req, undefined, labeler);
       } else {
-        read = tableToBars(await table(source), req, symbolAliases(req.symbol, ctx.config), labeler);
+        single ??= readTable(source, maxBytes);
+        read = tableToBars(await single, req, symbolAliases(req.symbol, ctx.config), labeler);
       }
       const warning = labeler?.warning(`${req.symbol.id} 1d`);
       if (warning) ctx.log.warn(warning);
-      // A local read downloads nothing (the table is read once and cached): barsReceived is left to the window's bars.
+      // A local read downloads nothing: barsReceived is left to the window's bars.
       const res: FetchResult = { bars: window(read.bars, req), ticker: req.symbol.id, latencyMs: performance.now() - t0 };
       if (read.empty.lines.length) res.emptyRows = read.empty;
       return res;
@@ -182,6 +180,11 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
   const empty: EmptyRows = { file: t.label, lines: [], unit: t.line ? "line" : "row" };
   const lo = req.fromMs ?? -Infinity;
   const hi = req.toMs ?? Infinity;
+  const fast = symCol < 0 ? typedColumns(t, tsCol, { close: closeCol, ...cols }, acts) : undefined;
+  if (fast) {
+    const k = copyTyped(fast, out, actions, empty, lo, hi, labeler, t, tsCol);
+    return { bars: sliceBars(actions ? { ...out, actions } : out, 0, k), empty };
+  }
   let k = 0;
   for (let r = 0; r < t.rows; r++) {
     if (
@@ -223,6 +226,78 @@ export function tableToBars(t: RawTable, req: FetchRequest, aliases?: Set<string
 }
 
 const DAY = 86_400_000;
+
+type Columns<K extends string> = Record<K, Float64Array | undefined>;
+interface Typed {
+  ts: Float64Array;
+  bars: Columns<"close" | "open" | "high" | "low" | "volume">;
+  acts: Columns<"adjClose" | "dividend" | "split">;
+}
+
+/**
+ * The whole columns of a typed file (Parquet) whose time column is a valid TIMESTAMP/DATE everywhere and whose
+ * value columns are numeric, or undefined (then every cell goes through the per-cell path, which names the bad one).
+ */
+function typedColumns(t: RawTable, tsCol: number, bars: Record<keyof Typed["bars"], number>, acts: Record<keyof Typed["acts"], number>): Typed | undefined {
+  if (!t.column) return undefined;
+  const time = t.column(tsCol);
+  if (time?.kind !== "time") return undefined;
+  for (const ms of time.values) if (!isTime(checkEpochMs(ms))) return undefined;
+  const pick = <K extends string>(idx: Record<K, number>): Columns<K> | undefined => {
+    const o = {} as Columns<K>;
+    for (const [name, c] of Object.entries(idx) as [K, number][]) {
+      if (c < 0) {
+        o[name] = undefined;
+        continue;
+      }
+      const col = t.column!(c);
+      if (col?.kind !== "number") return undefined;
+      o[name] = col.values;
+    }
+    return o;
+  };
+  const b = pick(bars);
+  const a = pick(acts);
+  return b && a ? { ts: time.values, bars: b, acts: a } : undefined;
+}
+
+/** tableToBars' row loop over whole typed columns: the same rules (empty rows, missing columns, actions), no per-cell reads. */
+function copyTyped(
+  f: Typed,
+  out: Bars,
+  actions: Bars["actions"],
+  empty: EmptyRows,
+  lo: number,
+  hi: number,
+  labeler: DailyLabeler | undefined,
+  t: RawTable,
+  tsCol: number,
+): number {
+  const { close, open, high, low, volume } = f.bars;
+  const given = [close, open, high, low, volume].filter((c): c is Float64Array => c !== undefined);
+  let k = 0;
+  for (let r = 0; r < f.ts.length; r++) {
+    const parsed = f.ts[r]!;
+    if (given.every((c) => Number.isNaN(c[r]!))) {
+      if (parsed >= lo - DAY && parsed <= hi + DAY) empty.lines.push(r + 1);
+      continue;
+    }
+    const c = close![r]!;
+    out.timestamp[k] = labeler ? labeler.label(parsed, () => t.where(r, tsCol)) : parsed;
+    out.close[k] = c;
+    out.open[k] = open ? open[r]! : c;
+    out.high[k] = high ? high[r]! : c;
+    out.low[k] = low ? low[r]! : c;
+    out.volume[k] = volume ? volume[r]! : 0;
+    if (actions) {
+      if (f.acts.adjClose) actions.adjClose[k] = f.acts.adjClose[r]!;
+      if (f.acts.dividend) actions.dividend[k] = recorded(f.acts.dividend[r]!, 0);
+      if (f.acts.split) actions.split[k] = recorded(f.acts.split[r]!, 1);
+    }
+    k++;
+  }
+  return k;
+}
 
 /** A corporate-action value, or NaN when it records nothing (zero, negative, or the neutral value). */
 function recorded(x: number, neutral: number): number {

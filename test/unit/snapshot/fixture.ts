@@ -35,7 +35,7 @@ export function walkBars(timestamps: readonly number[], seed = 1, start = 100): 
 /** Write series into a lakehouse at `root` with catalog entries, as ingest would. */
 export async function buildLakehouse(root: string, series: Record<string, Bars>, interval = "1d" as const): Promise<Lakehouse> {
   const lh = new Lakehouse(root);
-  const catalog = lh.loadCatalog();
+  const catalog = lh.catalog();
   for (const [id, bars] of Object.entries(series)) {
     const sym = parseSymbol(id);
     await initParquet();
@@ -63,7 +63,7 @@ export async function buildLakehouse(root: string, series: Record<string, Bars>,
 
 /** A RunContext for in-process runs: silent, no lock wait, pinned now. */
 export function contextFor(lakehouse: string, now: string): RunContext {
-  return { config: {}, lakehouse, now: new Date(now), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "test-run" };
+  return { config: {}, store: new Lakehouse(lakehouse), now: new Date(now), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "test-run" };
 }
 
 /** The standard pair: BTC every day, AAPL on weekdays, 2024-03-04 (Mon) .. 2024-03-28 (Thu, the day before Good Friday). */

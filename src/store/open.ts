@@ -1,0 +1,19 @@
+// Which store a spec names: a PostgreSQL URL, or else a lakehouse folder.
+import { Lakehouse } from "../lakehouse/store.ts";
+import type { Store } from "./types.ts";
+
+const opened = new Set<Store>();
+
+/** The store `spec` names (the --store value): a lakehouse folder. */
+export function openStore(spec: string): Store {
+  const store = new Lakehouse(spec);
+  opened.add(store);
+  return store;
+}
+
+/** Close every store this process opened (the CLI's last step: open connections would keep it alive). */
+export async function closeStores(): Promise<void> {
+  const all = [...opened];
+  opened.clear();
+  await Promise.allSettled(all.map((s) => s.close()));
+}

@@ -36,7 +36,10 @@ export const SUBCOMMANDS = {
   store: {
     lazy: () => load(import("./store.ts")),
     description: "Manage the store (lakehouse folder or PostgreSQL)",
-    subcommands: { init: "Create the store or apply its pending schema migrations (idempotent)" },
+    subcommands: {
+      init: "Create the store or apply its pending schema migrations (idempotent)",
+      copy: "Copy every series from one store to another, verified by row counts and content versions",
+    },
   },
   calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
   reference: {

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
-import { runStoreInit } from "../src/pipeline/store-admin.ts";
+import { runStoreCopy, runStoreInit } from "../src/pipeline/store-admin.ts";
+import { openStore } from "../src/store/open.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
@@ -18,11 +19,38 @@ const init = withHelp(
   },
 );
 
+const copy = withHelp(
+  defineCommand({
+    meta: {
+      name: "copy",
+      description: "Copy every series with its catalog and registry entries from one store to another; verified by row counts and content versions",
+    },
+    args: {
+      ...globalArgs,
+      from: { type: "string", description: "The source store: a lakehouse folder or postgres://…", valueHint: "DIR|URL", required: true },
+      to: { type: "string", description: "The target store (created or migrated first)", valueHint: "DIR|URL", required: true },
+    },
+    async run({ args }) {
+      const inv = setup("store copy", args, undefined, {});
+      return finish(inv, await runStoreCopy(inv.ctx, { from: openStore(args.from), to: openStore(args.to) }));
+    },
+  }),
+  {
+    examples: [
+      "dqctl store copy --from data/lakehouse --to postgres://dqctl@127.0.0.1:5432/market",
+      "dqctl store copy --from postgres://dqctl@127.0.0.1:5432/market --to data/lakehouse-copy --json",
+    ],
+  },
+);
+
 export default withHelp(
   defineCommand({
     meta: { name: "store", description: "Manage the store: a lakehouse folder or a PostgreSQL database" },
     args: { ...globalArgs },
-    subCommands: { init },
+    subCommands: { init, copy },
   }),
-  { usage: ["dqctl store init [--store DIR|URL] [flags]"], examples: ["dqctl store init --store postgres://dqctl@127.0.0.1:5432/market"] },
+  {
+    usage: ["dqctl store init [--store DIR|URL] [flags]", "dqctl store copy --from DIR|URL --to DIR|URL [flags]"],
+    examples: ["dqctl store init --store postgres://dqctl@127.0.0.1:5432/market"],
+  },
 );

@@ -41,7 +41,7 @@ export class PgStore implements Store {
   }
 
   /** The connection pool, created on first use (the client is loaded only by commands that reach a store). */
-  async sql(command = "dqctl"): Promise<Sql> {
+  async sql(): Promise<Sql> {
     if (this.client) return this.client;
     const { default: postgres } = await import("postgres");
     const t = this.target;
@@ -55,8 +55,7 @@ export class PgStore implements Store {
       connect_timeout: 10,
       idle_timeout: 30,
       onnotice: () => {},
-      // The application name tells a waiting writer who holds a series (see PgWriter.claim).
-      connection: { search_path: t.schema, application_name: `dqctl ${command} pid ${process.pid} host ${hostname()}`.slice(0, 63) },
+      connection: { search_path: t.schema, application_name: `dqctl pid ${process.pid} host ${hostname()}`.slice(0, 63) },
     });
     return this.client;
   }

@@ -4,6 +4,7 @@
 // replaces the stored one, bars no longer in the series go), with its catalog and registry rows. A killed process
 // leaves the previous version, never a mix.
 import { Buffer } from "node:buffer";
+import { hostname } from "node:os";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReservedSql, Sql } from "postgres";
@@ -62,6 +63,8 @@ export class PgWriter implements StoreWriter {
     return store.use("opening a write session", async (sql: Sql) => {
       const conn = await sql.reserve();
       try {
+        // Who holds this connection's claims, for a writer that has to wait (see holderOf).
+        await conn`select set_config('application_name', ${`dqctl ${req.command} pid ${process.pid} host ${hostname()}`.slice(0, 63)}, false)`;
         const [cat, health, q] = await Promise.all([
           conn`select entry from catalog`,
           conn`select symbol, entry from health`,
@@ -108,7 +111,7 @@ export class PgWriter implements StoreWriter {
     });
   }
 
-  /** Who holds a symbol's claim: parsed from the holder's application name (set by PgStore.sql). */
+  /** Who holds a symbol's claim: parsed from the holder's application name (set by open). */
   private async holderOf(symbol: string): Promise<LockHolder | undefined> {
     const rows = await this.conn`
       select a.pid, a.application_name, a.backend_start from pg_locks l join pg_stat_activity a on a.pid = l.pid

@@ -7,6 +7,7 @@ import { benchCalendar } from "./calendar.ts";
 import { benchDetection } from "./detection.ts";
 import { benchIngest } from "./ingest.ts";
 import { BIN, best } from "./lib.ts";
+import { benchReport } from "./report.ts";
 import { benchStore } from "./store.ts";
 
 export { run } from "./lib.ts";
@@ -24,6 +25,7 @@ const SECTIONS: [name: string, section: () => void | Promise<void>][] = [
   ["ingest", benchIngest],
   ["calendar", benchCalendar],
   ["detection", benchDetection],
+  ["report", benchReport],
   ["store", benchStore],
 ];
 

@@ -10,6 +10,7 @@ import { parseRunId } from "../src/model/run-id.ts";
 import { parsePriceBasis } from "../src/pipeline/price.ts";
 import { loadReferenceData } from "../src/pipeline/reference.ts";
 import { redactSecrets, registerSecrets } from "../src/redact.ts";
+import { writeHtmlReport } from "../src/report/html/index.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
 import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/report/summary.ts";
 import { openStore } from "../src/store/open.ts";
@@ -106,12 +107,18 @@ export interface FinishOptions {
   record?: boolean;
   /** Printed instead of the summary table when no --format/--json was given (lineage: its Markdown document). */
   document?: string;
+  /** Also write the HTML report of the summary to this file (`--report`, `dqctl report --out`). */
+  report?: string;
 }
 
 /** Build the summary, append the run record when asked, print it in the chosen format, and return the exit code. */
 export async function finish(inv: Invocation, step: StepResult, opts: FinishOptions = {}): Promise<number> {
   const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
   if (opts.record) await inv.ctx.store.appendRun(toRunRecord(summary, step, inv.ctx.now));
+  if (opts.report) {
+    const bytes = await writeHtmlReport(inv.ctx, summary, opts.report);
+    inv.consola.info(`report: ${opts.report} (${Math.ceil(bytes / 1024)} kB)`);
+  }
   emitSummary(summary, inv.out, (line) => inv.consola.info(line), opts.document);
   // Operational failures of single series: one line each on stderr, whatever the output mode.
   for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${redactSecrets(e.message)}\n`);

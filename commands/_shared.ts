@@ -43,3 +43,8 @@ export const seriesArgs = {
     valueHint: "I",
   },
 } as const satisfies Record<string, ArgDef>;
+
+/** `--report FILE.html` of the commands that end in an audit (audit, flow). */
+export const reportArgs = {
+  report: { type: "string", description: "Also write the run as one self-contained HTML report (charts, findings, coverage)", valueHint: "FILE.html" },
+} as const satisfies Record<string, ArgDef>;

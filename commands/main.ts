@@ -18,6 +18,10 @@ export const SUBCOMMANDS = {
   ingest: { lazy: () => load(import("./ingest.ts")), description: "Fetch bars from a vendor into the lakehouse (idempotent, atomic)" },
   repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis on proof" },
   audit: { lazy: () => load(import("./audit.ts")), description: "The health gate over the lakehouse" },
+  report: {
+    lazy: () => load(import("./report.ts")),
+    description: "Write one self-contained HTML report of the lakehouse: charts, findings, quarantine, coverage",
+  },
   snapshot: {
     lazy: () => load(import("./snapshot.ts")),
     description: "Copy what a run reads into an immutable run folder with a returns matrix",

@@ -147,6 +147,16 @@ describe.skipIf(!ready)("PostgreSQL store", () => {
     await Promise.all([b.release(), c.release()]);
   });
 
+  test("two stores in one database (two schemas) never block each other's writers of the same symbol", async () => {
+    const one = await freshStore("claims_a");
+    const two = await freshStore("claims_b");
+    const a = await one.openWriter(req());
+    const b = await two.openWriter(req());
+    await a.claim(BTC.id);
+    await b.claim(BTC.id); // advisory locks are database-wide: the key names the schema
+    await Promise.all([a.release(), b.release()]);
+  });
+
   test("run records and documents round-trip", async () => {
     const store = await freshStore("runs");
     const rec = {

@@ -32,6 +32,14 @@ export class PgStore implements Store {
     this.location = this.target.location;
   }
 
+  /**
+   * The key of a symbol's advisory lock. Advisory locks are database-wide, so the key names the schema too: two
+   * stores in one database (two schemas) never block each other's writers.
+   */
+  claimKey(symbol: string): string {
+    return `${this.target.schema}.${symbol}`;
+  }
+
   /** The connection pool, created on first use (the client is loaded only by commands that reach a store). */
   async sql(): Promise<Sql> {
     if (this.client) return this.client;

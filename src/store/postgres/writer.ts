@@ -85,7 +85,7 @@ export class PgWriter implements StoreWriter {
       const deadline = Date.now() + this.req.waitMs;
       let told = false;
       for (;;) {
-        const [r] = await this.conn`select pg_try_advisory_lock(${CLAIM_NS}, hashtext(${symbol})) as ok`;
+        const [r] = await this.conn`select pg_try_advisory_lock(${CLAIM_NS}, hashtext(${this.store.claimKey(symbol)})) as ok`;
         if (r?.ok) break;
         const holder = await this.holderOf(symbol);
         if (Date.now() >= deadline) {
@@ -115,7 +115,7 @@ export class PgWriter implements StoreWriter {
   private async holderOf(symbol: string): Promise<LockHolder | undefined> {
     const rows = await this.conn`
       select a.pid, a.application_name, a.backend_start from pg_locks l join pg_stat_activity a on a.pid = l.pid
-      where l.locktype = 'advisory' and l.granted and l.classid = ${CLAIM_NS}::oid and l.objid = hashtext(${symbol})::oid limit 1`;
+      where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database()) and l.classid = ${CLAIM_NS}::oid and l.objid = hashtext(${this.store.claimKey(symbol)})::oid limit 1`;
     const r = rows[0];
     if (!r) return undefined;
     const m = /^dqctl (\S+) pid (\d+) host (\S+)/.exec(String(r.application_name));

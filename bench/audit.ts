@@ -98,12 +98,15 @@ async function sideBySide(label: string, dir: string, series: number, interval: 
   );
   rmSync(saved, { force: true });
   const full = Math.min(one.ms, all.ms);
-  console.log(`${label}: ${series} series × ${rows / series} bars = ${(rows / 1e6).toFixed(2)} M rows (best of ${repeat}; ratios to dqctl's best full audit)`);
+  console.log(
+    `${label}: ${series} series × ${Math.round(rows / series)} bars = ${(rows / 1e6).toFixed(2)} M rows (best of ${repeat}; ratios to dqctl's best full audit)`,
+  );
   print(out, full);
   const pct = (what: string) => out.find((r) => r.what.startsWith(what))!.ms / full;
   console.log(
     `  → workers ${(one.ms / all.ms).toFixed(2)}× (1 → ${cores}); no change ${(pct("dqctl audit, nothing") * 100).toFixed(1)} % of full; one bar appended ${(pct("dqctl audit after") * 100).toFixed(1)} % of full; DuckDB ${pct("DuckDB").toFixed(2)}× slower`,
   );
+  if (interval === "1m") console.log("  (series of 100,000+ bars are checked one at a time on the main thread, whatever --jobs says: memory stays flat)");
   if (!py) console.log("  pandas reference: not run — no Python with pandas, pyarrow and numpy on this machine (and PyPI is not reachable here)");
 }
 

@@ -21,7 +21,10 @@ export default withHelp(
         description: "Worker threads checking series (default: the cores; 1: one thread); the results do not depend on it",
         valueHint: "N",
       },
-      full: { type: "boolean", description: "Decode and check every series, even those unchanged since the last audit (audit_state.json)" },
+      full: {
+        type: "boolean",
+        description: "Decode and check every series in full, even those unchanged or only grown at the end since the last audit (audit_state.json)",
+      },
       ...reportArgs,
     },
     async run({ args }) {

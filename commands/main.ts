@@ -34,6 +34,14 @@ export const SUBCOMMANDS = {
     description: "The data lineage & SLA document with measured freshness and completeness; --format openlineage for RunEvents",
   },
   flow: { lazy: () => load(import("./flow.ts")), description: "scan → ingest → repair → audit in one run, the audit a hard gate" },
+  store: {
+    lazy: () => load(import("./store.ts")),
+    description: "Manage the store (lakehouse folder or PostgreSQL)",
+    subcommands: {
+      init: "Create the store or apply its pending schema migrations (idempotent)",
+      copy: "Copy every series from one store to another, verified by row counts and content versions",
+    },
+  },
   calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
   reference: {
     lazy: () => load(import("./reference.ts")),

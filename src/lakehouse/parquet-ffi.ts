@@ -8,6 +8,7 @@ import { ACTION_COLUMNS, allocActions, allocBars, BAR_COLUMNS, type Bars } from 
 const SCHEMA = { format: 0, name: 4, nChildren: 24, children: 32 } as const;
 const ARRAY = { length: 0, nullCount: 8, offset: 16, nBuffers: 24, nChildren: 32, buffers: 40, children: 44 } as const;
 const UNIT_TO_MS: Record<string, number> = { s: 1000, m: 1, u: 1e-3, n: 1e-6 };
+const utf8 = new TextDecoder();
 
 interface Column {
   format: string;
@@ -25,7 +26,7 @@ export function barsFromFFI(mem: ArrayBuffer, arrayAddr: number, schemaAddr: num
   const text = (p: number) => {
     let e = p;
     while (bytes[e] !== 0) e++;
-    return new TextDecoder().decode(bytes.subarray(p, e));
+    return utf8.decode(bytes.subarray(p, e));
   };
   if (text(ptr(schemaAddr + SCHEMA.format)) !== "+s") return undefined;
   const n = int(schemaAddr + SCHEMA.nChildren);

@@ -20,6 +20,7 @@ import { mapLimitSettled } from "../vendors/limits.ts";
 import type { FetchRequest, FetchResult, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
+import { assertSameBasis } from "./price.ts";
 import { heldFiles } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
@@ -152,7 +153,13 @@ async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOpt
   const refetch = opts.refresh || (opts.force && s.health.isToxic(t.sym.id));
   // Fresh by its catalog entry (committed with the file, so its last bar is the file's): nothing is read or decoded,
   // and nothing is written. A series that is fetched is read in full below and its hash verified before any merge.
-  if (!refetch && entry && (await cataloguedFresh(ctx, s, t, entry))) return "fresh";
+  // A series stored on the other basis (--price) is refused, fresh or not: skipped in silence, the run would hide
+  // that it did not get the prices it asked for.
+  const sameBasis = () => assertSameBasis(`${t.sym.id} ${t.interval}`, entry, true, ctx.price ?? "raw");
+  if (!refetch && entry && (await cataloguedFresh(ctx, s, t, entry))) {
+    sameBasis();
+    return "fresh";
+  }
   const read = await ctx.store.read(t.sym, t.interval, entry);
   // Never merge new bars onto a file that is not what the catalog recorded: that would launder the damage.
   if (read.kind === "corrupt" || read.kind === "unreadable") return { finding: goldenReadFinding(t, read) };
@@ -161,6 +168,7 @@ async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOpt
     if (opts.lookbackDays !== undefined) req.fromMs = ctx.now.getTime() - opts.lookbackDays * DAY;
     return { t, pass: "missing", req };
   }
+  sameBasis();
   // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
   // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
   if (refetch) return { t, pass: "refresh", stored, req };

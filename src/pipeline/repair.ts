@@ -15,6 +15,7 @@ import type { StoredSeries } from "../store/types.ts";
 import type { Incomplete, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
+import { assertSameBasis } from "./price.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface RepairOptions {
@@ -128,6 +129,8 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
           symbols.push(unchangedReport(t, stored?.bars, { genesisReset: reset }));
         }
         if (!stored || barCount(stored.bars) === 0) continue; // nothing to repair: a missing series is ingest's job
+        // Refused even with no gap to fill, so a repair on the other basis never passes in silence.
+        assertSameBasis(`${t.sym.id} ${t.interval}`, catalog.get(t.sym.id, t.interval), true, ctx.price ?? "raw");
         const plan = planRepair(ctx, t, normalizeBars(stored.bars), backfillDays);
         counts.planned += plan.fetches.length;
         plans.push({

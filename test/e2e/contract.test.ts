@@ -72,6 +72,10 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
     { args: () => ["snapshot", "--candidates", CANDIDATES, "--run-id", runId(), "--out", join(dir, "runs"), ...pinned], code: 2 },
     { args: () => ["snapshot", "verify", join(dir, "runs", "base")], code: 0 },
   ],
+  store: [
+    { args: () => ["store", "init", "--store", join(dir, "store-init")], code: 0 },
+    { args: () => ["store", "init", "--store", "postgres://u@/nodb"], code: 3 },
+  ],
   bootstrap: [
     {
       args: () => [

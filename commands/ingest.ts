@@ -34,7 +34,7 @@ export default withHelp(
         ...(lookbackDays !== undefined ? { lookbackDays } : {}),
         sourceName: args.source ?? args.vendor,
       });
-      return finish(inv, step, { record: true });
+      return finish(inv, step, { record: true, metrics: true });
     },
   }),
   {

@@ -294,3 +294,11 @@ export function encodeStitched(t: StitchedTable): Uint8Array {
   const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
   return p.writeParquet(wasmTable, props);
 }
+
+/** Encode any Arrow table as a snappy Parquet file (the metrics store's rows; dictionary-encoded strings). */
+export function encodeArrowTable(table: arrow.Table): Uint8Array {
+  const p = engine();
+  const wasmTable = p.Table.fromIPCStream(arrow.tableToIPC(table, "stream"));
+  const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
+  return p.writeParquet(wasmTable, props);
+}

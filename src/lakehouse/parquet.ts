@@ -109,12 +109,17 @@ function packValidity(valid: Uint8Array, n: number): { bitmap: Uint8Array; nulls
   return { bitmap, nulls };
 }
 
+/** The error for bytes that are not a Parquet file at all (no PAR1 magic at both ends), without decoding; undefined when they are. */
+export function parquetShapeError(bytes: Uint8Array, label: string): InputError | undefined {
+  if (bytes.length >= 12 && isParquetMagic(bytes)) return undefined;
+  return new InputError(`${label}: not a Parquet file (no PAR1 magic, file is ${bytes.length} bytes)`, "delete it and re-ingest the symbol");
+}
+
 /** Decode a lakehouse Parquet file; `label` names it in errors. Rows are returned as stored (not re-sorted); a timestamp outside the window is an InputError. */
 export function decodeBars(bytes: Uint8Array, label: string): Bars {
   const p = engine();
-  if (bytes.length < 12 || !isParquetMagic(bytes)) {
-    throw new InputError(`${label}: not a Parquet file (no PAR1 magic, file is ${bytes.length} bytes)`, "delete it and re-ingest the symbol");
-  }
+  const shape = parquetShapeError(bytes, label);
+  if (shape) throw shape;
   let bars: Bars;
   try {
     // One record batch per file: the default 1,024-row batches triple the cost of the IPC hop (when it is taken).

@@ -151,14 +151,20 @@ async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOpt
   await s.writer.claim(t.sym.id);
   const entry = s.catalog.get(t.sym.id, t.interval);
   const refetch = opts.refresh || (opts.force && s.health.isToxic(t.sym.id));
-  // Fresh by its catalog entry (committed with the file, so its last bar is the file's): nothing is read or decoded,
-  // and nothing is written. A series that is fetched is read in full below and its hash verified before any merge.
+  // Fresh by its catalog entry (committed with the file, so its last bar is the file's): nothing is decoded, and
+  // nothing is written. A series that is fetched is read in full below and its hash verified before any merge.
   // A series stored on the other basis (--price) is refused, fresh or not: skipped in silence, the run would hide
   // that it did not get the prices it asked for.
   const sameBasis = () => assertSameBasis(`${t.sym.id} ${t.interval}`, entry, true, ctx.price ?? "raw");
-  if (!refetch && entry && (await cataloguedFresh(ctx, s, t, entry))) {
-    sameBasis();
-    return "fresh";
+  if (!refetch && entry && cataloguedFresh(ctx, s, t, entry)) {
+    // Not decoded, but still checked to be the version the catalog recorded: a fresh series changed outside
+    // dqctl is refused like any other (audit is not the only gate that sees it).
+    const known = await ctx.store.readUnlessKnown(t.sym, t.interval, entry, (v) => v === entry.sha256);
+    if (known.kind === "corrupt" || known.kind === "unreadable") return { finding: goldenReadFinding(t, known) };
+    if (known.kind === "unchanged") {
+      sameBasis();
+      return "fresh";
+    }
   }
   const read = await ctx.store.read(t.sym, t.interval, entry);
   // Never merge new bars onto a file that is not what the catalog recorded: that would launder the damage.
@@ -181,9 +187,9 @@ async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOpt
   return { t, pass: "stale", stored, req };
 }
 
-/** True when the catalog entry's last bar is the last one due (its file still there): the series needs no fetch. */
-async function cataloguedFresh(ctx: RunContext, s: WriteSession, t: Target, entry: CatalogEntry): Promise<boolean> {
-  if (entry.rows === 0 || entry.end === null || !(await ctx.store.holds(entry))) return false;
+/** True when the catalog entry's last bar is the last one due: the series needs no fetch (if it is that version). */
+function cataloguedFresh(ctx: RunContext, s: WriteSession, t: Target, entry: CatalogEntry): boolean {
+  if (entry.rows === 0 || entry.end === null) return false;
   const last = allocBars(1);
   last.timestamp[0] = Date.parse(entry.end);
   const st = staleness(checkInput(ctx, t, last, calendarFor(t.calendar, ctx.reference)), s.options.get("stale"));

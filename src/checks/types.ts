@@ -5,6 +5,7 @@ import type { Bars } from "../model/bars.ts";
 import type { Finding, Severity } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { Profile } from "../model/profile.ts";
+import type { PushedEvidence } from "./pushdown.ts";
 import type { ScanMemo } from "./scans.ts";
 
 /** What every check sees: the bars of one series, its calendar and the pinned "now". */
@@ -45,6 +46,11 @@ export interface CheckInput {
    * the first rows of these same bars: the incremental audit's memo (see scans.ts). Findings never depend on it.
    */
   scans?: ScanMemo;
+  /**
+   * Evidence the store computed itself for these same bars (a PostgreSQL store's SQL, see pushdown.ts): the checks
+   * it covers build their findings from it instead of scanning the bars. Findings never differ by it.
+   */
+  pushed?: PushedEvidence;
 }
 
 /** One vendor's rows of a stitched series. */

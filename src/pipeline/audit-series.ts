@@ -7,6 +7,7 @@ import type { RunContext } from "../context.ts";
 import { seriesRange } from "../lakehouse/store.ts";
 import { barCount } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
+import { pushedFor } from "../store/pushdown.ts";
 import { assessInput, checkInput } from "./assess.ts";
 import { reviveAssessment, type SeriesState, seriesStateKey, stateOf } from "./audit-state.ts";
 import { tailKey, tailMemo, tailStateOf } from "./audit-tail.ts";
@@ -64,7 +65,7 @@ export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOpti
   // A series that only grew at the end resumes its windowed scans from the last audit's (audit-tail.ts).
   const tkey = tailKey(ctx, t, o.run);
   const { memo, digest } = tailMemo(input.bars, tkey, o.full ? undefined : o.prior?.tail);
-  const a = assessInput({ ...input, scans: memo }, o.options);
+  const a = assessInput({ ...input, scans: memo, ...(await pushedFor(ctx.store, t.sym, t.interval, read.stored.sha256)) }, o.options);
   const range = { rows: barCount(a.bars), ...seriesRange(a.bars) };
   const tail = tailStateOf(tkey, digest, memo, range.rows);
   return {

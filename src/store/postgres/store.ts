@@ -3,6 +3,7 @@
 // catalog version always agree; writes go through PgWriter (per-symbol advisory locks, one transaction per series).
 import { hostname } from "node:os";
 import type { Sql } from "postgres";
+import type { PushedEvidence } from "../../checks/pushdown.ts";
 import { InputError } from "../../errors.ts";
 import { Catalog, type CatalogEntry } from "../../lakehouse/catalog.ts";
 import { type HealthEntry, HealthRegistry } from "../../lakehouse/health.ts";
@@ -16,6 +17,7 @@ import { redactValue } from "../../redact.ts";
 import { contentVersion } from "../content.ts";
 import type { GoldenRead, Store, StoreInit, StoreWriter, UnchangedRead, WriterRequest } from "../types.ts";
 import { pgError } from "./errors.ts";
+import { pushdownQueries } from "./pushdown.ts";
 import { READ_COLUMNS, rowsToBars } from "./rows.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { type PgTarget, parsePgUrl } from "./url.ts";
@@ -171,6 +173,12 @@ export class PgStore implements Store {
     const version = rows[0]?.version as string | undefined;
     if (version !== undefined && rows[0]?.present === true && known(version)) return { kind: "unchanged", path: this.where(sym, interval), sha256: version };
     return this.read(sym, interval, entry);
+  }
+
+  /** The checks answered in SQL for one series (see pushdown.ts), at its catalog version; undefined when uncataloged. */
+  async pushdown(sym: SymbolId, interval: Interval): Promise<PushedEvidence | undefined> {
+    await this.assertReady();
+    return this.use(`checking ${sym.id} ${interval} in SQL`, (sql) => pushdownQueries(sql, sym, interval));
   }
 
   async readParquet(sym: SymbolId, interval: Interval): Promise<{ path: string; bytes: Uint8Array; sha256: string } | undefined> {

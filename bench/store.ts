@@ -1,11 +1,18 @@
 // The PostgreSQL store (issue 19), on the same generated lakehouse in one run: `dqctl store copy` of the whole
 // lakehouse into PostgreSQL (rows/s), then `audit --read-only` on the lakehouse and on PostgreSQL, where every row
-// is read back into dqctl (no check is pushed down as SQL yet). Scale: BENCH_STORE_SERIES (2000) × BENCH_STORE_DAYS
+// is read back into dqctl (bad_value and ohlc_inconsistent pushed down as SQL, the other checks on the rows read back);
+// then, in process over every series, the two pushed-down checks as SQL evidence rows vs reading every row back and
+// scanning it (what they cost before the pushdown). Scale: BENCH_STORE_SERIES (2000) × BENCH_STORE_DAYS
 // (3650) daily bars; the server is DQCTL_TEST_PG_URL (default the machine's trust-auth server, database test).
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
+import { calendarFor } from "../src/calendar/index.ts";
+import { ALL_CHECKS, resolveCheckOptions, runChecks } from "../src/checks/index.ts";
+import { normalizeBars } from "../src/model/bars.ts";
+import { parseSymbol } from "../src/model/symbol.ts";
+import { PgStore } from "../src/store/postgres/store.ts";
 import { makeLakehouse, run } from "./lib.ts";
 
 const env = (k: string, d: number) => (process.env[k] !== undefined ? Number(process.env[k]) : d);
@@ -37,12 +44,43 @@ export async function benchStore(): Promise<void> {
     const lake = run(["audit", "--read-only", "--full", "--store", dir, "--now", NOW, "--json", "--quiet"]);
     const pg = run(["audit", "--read-only", "--full", "--store", url, "--now", NOW, "--json", "--quiet"]);
     console.log(
-      `store audit lakehouse ${(lake.ms / 1000).toFixed(2)} s (${lake.rssMb.toFixed(0)} MB)   PostgreSQL, every row read back ${(pg.ms / 1000).toFixed(2)} s (${pg.rssMb.toFixed(0)} MB)   pushdown: not implemented`,
+      `store audit lakehouse ${(lake.ms / 1000).toFixed(2)} s (${lake.rssMb.toFixed(0)} MB)   PostgreSQL (every row read back, bad_value + ohlc_inconsistent in SQL) ${(pg.ms / 1000).toFixed(2)} s (${pg.rssMb.toFixed(0)} MB)`,
     );
+    await benchPushdown(url);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await admin.unsafe(`drop schema if exists ${schema} cascade`).catch(() => {});
     await admin.end({ timeout: 1 });
+  }
+}
+
+/** bad_value + ohlc_inconsistent over every series: SQL evidence rows vs every row read back and scanned in dqctl. */
+async function benchPushdown(url: string): Promise<void> {
+  const store = new PgStore(url);
+  try {
+    const entries = (await store.loadCatalog()).all();
+    const pushedChecks = ALL_CHECKS.filter((c) => c.code === "bad_value" || c.code === "ohlc_inconsistent");
+    const options = resolveCheckOptions({} as never, pushedChecks);
+    const calendar = calendarFor("crypto");
+    let t0 = performance.now();
+    let rows = 0;
+    for (const e of entries) {
+      const r = await store.read(parseSymbol(e.symbol), e.interval as never, e);
+      if (r.kind !== "ok") continue;
+      const bars = normalizeBars(r.stored.bars);
+      rows += bars.timestamp.length;
+      const input = { symbol: e.symbol, interval: e.interval as never, profile: "crypto" as const, raw: bars, bars, calendar, nowMs: 0 };
+      runChecks(input, options, pushedChecks);
+    }
+    const readMs = performance.now() - t0;
+    t0 = performance.now();
+    for (const e of entries) await store.pushdown(parseSymbol(e.symbol), e.interval as never);
+    const sqlMs = performance.now() - t0;
+    console.log(
+      `store pushdown bad_value+ohlc_inconsistent over ${entries.length} series (${rows} rows): SQL evidence rows ${(sqlMs / 1000).toFixed(2)} s   every row read back + TS scan ${(readMs / 1000).toFixed(2)} s`,
+    );
+  } finally {
+    await store.close();
   }
 }
 

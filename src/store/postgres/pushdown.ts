@@ -11,10 +11,14 @@ import type { SymbolId } from "../../model/symbol.ts";
 const TS = "(extract(epoch from ts) * 1000)::float8";
 
 // bad_value: a price ≤ 0, NaN or +∞ (−∞ is ≤ 0); a volume < 0, NaN or +∞. Columns in PRICE_COLUMNS order, then volume.
-const BAD_VALUE = `select ${TS} as t, x.col, x.val, count(*) over () as n
-  from bars cross join lateral (values (1, 'open', open), (2, 'high', high), (3, 'low', low), (4, 'close', close), (5, 'volume', volume)) as x(k, col, val)
-  where symbol = $1 and interval = $2
-    and (x.val = 'NaN' or x.val = 'Infinity' or (case when x.k = 5 then x.val < 0 else x.val <= 0 end))
+const BAD_VALUE = `with r as (
+    select ts, open, high, low, close, volume from bars
+    where symbol = $1 and interval = $2
+      and (open <= 0 or high <= 0 or low <= 0 or close <= 0 or volume < 0
+        or 'NaN' in (open, high, low, close, volume) or 'Infinity' in (open, high, low, close, volume)))
+  select ${TS} as t, x.col, x.val, count(*) over () as n
+  from r cross join lateral (values (1, 'open', open), (2, 'high', high), (3, 'low', low), (4, 'close', close), (5, 'volume', volume)) as x(k, col, val)
+  where x.val = 'NaN' or x.val = 'Infinity' or (case when x.k = 5 then x.val < 0 else x.val <= 0 end)
   order by ts, x.k limit ${MAX_EVIDENCE}`;
 
 // ohlc_inconsistent: high < open or close, low > open or close, high < low, each false when a NaN takes part (as in JS).

@@ -5,46 +5,20 @@ import { resolveCheckOptions } from "../checks/index.ts";
 import { silentLogger, silentProgress } from "../context.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { Lakehouse } from "../lakehouse/store.ts";
-import type { PoolInit, PoolJob, PoolReply } from "./audit-pool.ts";
-import { checkSeries, type SeriesCheckOptions } from "./audit-series.ts";
+import type { PoolInit, PoolJob } from "./audit-pool.ts";
+import { checkSeries, type SeriesCheck, type SeriesCheckOptions } from "./audit-series.ts";
+import { serveJobs } from "./pool.ts";
 
-interface WorkerScope {
-  onmessage: ((e: MessageEvent) => void) | null;
-  postMessage(data: unknown): void;
-}
-const scope = globalThis as unknown as WorkerScope;
 const LARGE_SERIES = 100_000;
 
-let setup: { run: (job: PoolJob) => PoolReply } | undefined;
-
-function start(init: PoolInit): void {
+serveJobs<PoolInit, PoolJob, SeriesCheck>(initParquet(), (init) => {
   const ctx = { ...init.ctx, now: new Date(init.ctx.nowMs), log: silentLogger, progress: silentProgress };
   const lh = new Lakehouse(ctx.lakehouse);
   const base: SeriesCheckOptions = { options: resolveCheckOptions(ctx.config), window: init.window, run: init.run, full: init.full };
-  setup = {
-    run(job) {
-      try {
-        const check = checkSeries(ctx, lh, job.target, job.prior ? { ...base, prior: job.prior } : base);
-        // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
-        if (check.kind === "checked" && !check.reused && check.rows >= LARGE_SERIES) collectGarbage();
-        return { id: job.id, check };
-      } catch (err) {
-        // The main thread audits this series again itself, so the error surfaces there as the typed error it is.
-        return { id: job.id, error: String((err as Error)?.message ?? err) };
-      }
-    },
+  return (job) => {
+    const check = checkSeries(ctx, lh, job.target, job.prior ? { ...base, prior: job.prior } : base);
+    // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
+    if (check.kind === "checked" && !check.reused && check.rows >= LARGE_SERIES) collectGarbage();
+    return check;
   };
-}
-
-const ready = initParquet();
-scope.onmessage = (e: MessageEvent) => {
-  const msg = e.data as { init: PoolInit } | { job: PoolJob };
-  if ("init" in msg) {
-    start(msg.init);
-    return;
-  }
-  void ready.then(
-    () => scope.postMessage(setup!.run(msg.job)),
-    (err) => scope.postMessage({ id: msg.job.id, error: String(err) }),
-  );
-};
+});

@@ -30,6 +30,9 @@ export interface WriteSession {
   options: Map<string, CheckOptions>;
 }
 
+/** What one series' commit works on: the session without its lock (a worker thread holds a copy of its series' part). */
+export type SeriesSession = Omit<WriteSession, "lock">;
+
 /**
  * Take the lakehouse lock for a writing command, recover what an interrupted writer left (see Lakehouse.lock),
  * and load the catalog and registry as they are under the lock.
@@ -112,7 +115,7 @@ export function holdBackUnfinished(ctx: RunContext, t: Target, bars: Bars): { ba
  * staged (only when it changed) with its catalog and registry entries; all of it lands at the next `commitBatch`.
  * Every commit re-judges the asset: a toxic mark is cleared when the series is now clean.
  */
-export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incoming: Bars, stored: StoredSeries | undefined, source: string): Commit {
+export function commitSeries(ctx: RunContext, s: SeriesSession, t: Target, incoming: Bars, stored: StoredSeries | undefined, source: string): Commit {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
   const prev = s.catalog.get(t.sym.id, t.interval);
   // The run's price basis (--price): refused when it differs from the stored series', applied before the merge.
@@ -285,7 +288,7 @@ function sanitize(ctx: RunContext, t: Target, judged: CheckInput, verdict: Asses
  * Stage `bars` into quarantine/ with their reasons, and return the file's path. The same bars quarantined before
  * (a later ingest fetching the same toxic answer) are not written again: the earlier file is their evidence.
  */
-function quarantine(s: WriteSession, t: Target, bars: Bars, reason: Record<string, unknown>, stamp: string): string {
+function quarantine(s: SeriesSession, t: Target, bars: Bars, reason: Record<string, unknown>, stamp: string): string {
   const q = s.lh.quarantineFiles(t.sym, t.interval, bars, reason, stamp);
   const bytes = q.files[0]![1] as Uint8Array;
   const same = s.lh.sameQuarantined(s.health.get(t.sym.id)?.quarantined ?? [], bytes);

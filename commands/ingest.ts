@@ -45,7 +45,7 @@ export default withHelp(
       "dqctl ingest --vendor file --source fixtures/demo --symbols BINANCE:BTCUSDT,NASDAQ:AAPL",
       "dqctl ingest --vendor file --source fixtures/demo --candidates fixtures/demo-candidates.json --interval 1d",
       "dqctl ingest --vendor binance --symbols BINANCE:BTCUSDT --interval 1h --lookback-days 30",
-      "dqctl ingest --vendor file --source data/parquet --candidates candidates.json --jobs 2",
+      "dqctl ingest --vendor file --source fixtures/demo --candidates fixtures/demo-candidates.json --jobs 2",
     ],
   },
 );

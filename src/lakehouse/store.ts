@@ -8,7 +8,7 @@ import { fileStem, parseFileStem, parseSymbol, type SymbolId } from "../model/sy
 import { TEMP_NAME } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { HealthRegistry } from "./health.ts";
-import { recoverJournal, sha256 } from "./journal.ts";
+import { journalPending, recoverJournal, sha256 } from "./journal.ts";
 import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
 import { pidGone } from "./lock-holder.ts";
 import { decodeBars, encodeBars, initParquet } from "./parquet.ts";
@@ -76,8 +76,10 @@ export class Lakehouse {
     this.ensure();
     const lock = await acquireLock(this.root, command, waitMs, onWait);
     try {
-      await initParquet();
-      this.recover(recovery);
+      // The Parquet engine (~0.1 s to compile) only when recovery may decode: an orphan to adopt, or a journal.
+      const catalog = this.loadCatalog();
+      if (journalPending(this.root) || this.unlisted(catalog).length) await initParquet();
+      this.recover(recovery, catalog);
     } catch (err) {
       lock.release();
       throw err;
@@ -85,8 +87,7 @@ export class Lakehouse {
     return lock;
   }
 
-  private recover(rc: RecoveryContext): void {
-    const catalog = this.loadCatalog();
+  private recover(rc: RecoveryContext, catalog: Catalog): void {
     const health = this.loadHealth();
     const journal = recoverJournal(this.root, catalog, health);
     if (journal?.rolledForward.length)
@@ -124,16 +125,20 @@ export class Lakehouse {
 
   /** Golden files no catalog entry lists (a writer of an earlier version killed mid-commit, or a file put there by hand). */
   private adoptOrphans(catalog: Catalog, rc: RecoveryContext): number {
-    const listed = new Set(catalog.all().map((e) => e.path));
     let adopted = 0;
-    for (const f of readdirSync(this.root)) {
-      if (!f.endsWith(".parquet") || f.startsWith(".") || listed.has(f)) continue;
+    for (const f of this.unlisted(catalog)) {
       const why = this.adopt(catalog, f, rc);
       if (why) rc.log(`${f}: not in the catalog and not adopted: ${why}`);
       else adopted++;
     }
     if (adopted) rc.log(`adopted ${adopted} golden file(s) the catalog did not list`);
     return adopted;
+  }
+
+  /** Golden-looking files in the root that no entry of `catalog` lists. */
+  private unlisted(catalog: Catalog): string[] {
+    const listed = new Set(catalog.all().map((e) => e.path));
+    return readdirSync(this.root).filter((f) => f.endsWith(".parquet") && !f.startsWith(".") && !listed.has(f));
   }
 
   /** Add a catalog entry for an unlisted file; returns why not when it cannot be. */

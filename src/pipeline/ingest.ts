@@ -101,6 +101,8 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   };
   try {
     targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval, findings);
+    // Planning decodes only a file the catalog does not describe (the rest is judged from entries).
+    if (targets.some((t) => !t.entry || t.entry.rows === 0 || t.entry.end === null)) await initParquet();
     for (const t of targets) {
       session.lock.heartbeat();
       try {

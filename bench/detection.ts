@@ -1,11 +1,14 @@
 // Detection benchmark: the checks run in-process (runChecks, default config) over seeded GBM series, clean and
-// with planted defects; it counts what fires where. `bun bench/detection.ts [series]` or `bun run bench` prints the
-// `detection:` lines at full size (1,000 × 2,500); test/property/detection.test.ts asserts the same rates on 100.
+// with planted defects; it counts what fires where. `bun bench/detection.ts [series] [seed]` or `bun run bench` prints
+// the `detection:` lines at full size (1,000 × 2,500, seed 1); test/property/detection.test.ts asserts the same rates
+// on 100.
 import { calendarFor } from "../src/calendar/index.ts";
 import { resolveCheckOptions, runChecks } from "../src/checks/index.ts";
 import { robustStats } from "../src/checks/robust.ts";
-import { findSplits, type SplitCandidate, splitParams } from "../src/checks/split_suspected.ts";
+import { findSplits, type SplitCandidate, splitParams } from "../src/checks/split_evidence.ts";
 import type { CheckInput } from "../src/checks/types.ts";
+import type { Config } from "../src/config/schema.ts";
+import { validateConfig } from "../src/config/validate.ts";
 import type { Bars } from "../src/model/bars.ts";
 import type { Finding } from "../src/model/finding.ts";
 import type { Profile } from "../src/model/profile.ts";
@@ -18,6 +21,8 @@ export const SPLIT_FACTORS = [2, 3, 4, 5, 10, 1.5, 1.25];
 
 export interface DetectionOptions {
   series: number;
+  /** The config whose check options every series is judged with (default: none, the defaults). */
+  config?: Config;
   bars: number;
   seed: number;
   /** Every `nyseEvery`-th series is on the NYSE calendar (with overnight gaps); the rest are 24/7 crypto. */
@@ -68,7 +73,7 @@ function names(f: Finding | undefined, list: string, ms: number): boolean {
 
 /** Run the benchmark. */
 export function runDetection(o: DetectionOptions): DetectionReport {
-  const options = resolveCheckOptions({});
+  const options = resolveCheckOptions(o.config ?? {});
   const cal: Record<"crypto" | "equity", ReturnType<typeof calendarFor>> = { crypto: calendarFor("crypto"), equity: calendarFor("equity") };
   const days = {
     crypto: cal.crypto.expected("1d", END - (o.bars - 1) * DAY, END),
@@ -241,12 +246,19 @@ export function detectionLines(d: DetectionReport): string[] {
   ];
 }
 
-/** `bun run bench` hook: full size unless BENCH_DETECTION_SERIES says otherwise. */
-export function benchDetection(series = Number(process.env.BENCH_DETECTION_SERIES ?? 1000)): void {
+/**
+ * `bun run bench` hook: full size unless BENCH_DETECTION_SERIES says otherwise; seed 1 unless told (other seeds show
+ * the spread); the default config unless BENCH_DETECTION_CONFIG holds one as JSON (to measure another option value,
+ * e.g. '{"checks":{"split_suspected":{"volumeWindow":1000}}}').
+ */
+export function benchDetection(series = Number(process.env.BENCH_DETECTION_SERIES ?? 1000), seed = 1): void {
   const t0 = performance.now();
-  const d = runDetection({ series, bars: 2500, seed: 1, nyseEvery: 5 });
+  const text = process.env.BENCH_DETECTION_CONFIG;
+  const config = text ? validateConfig(JSON.parse(text), "BENCH_DETECTION_CONFIG") : undefined;
+  const d = runDetection({ series, bars: 2500, seed, nyseEvery: 5, ...(config ? { config } : {}) });
+  if (text) console.log(`detection: config ${text}`);
   for (const line of detectionLines(d)) console.log(line);
-  console.log(`detection: ${((performance.now() - t0) / 1000).toFixed(1)} s for ${series} series × 8 variants`);
+  console.log(`detection: ${((performance.now() - t0) / 1000).toFixed(1)} s for ${series} series × 8 variants (seed ${seed})`);
 }
 
-if (import.meta.main) benchDetection(process.argv[2] ? Number(process.argv[2]) : undefined);
+if (import.meta.main) benchDetection(process.argv[2] ? Number(process.argv[2]) : undefined, process.argv[3] ? Number(process.argv[3]) : undefined);

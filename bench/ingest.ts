@@ -4,11 +4,13 @@
 // 1. 200 symbols from a local Binance-format server with 50 ms latency: one fetch at a time vs concurrent.
 // 2. 500 symbols × 10 years daily from the file vendor, then the idempotent second run.
 // 3. `flow` over the demo fixtures.
+
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type RunContext, silentLogger, silentProgress } from "../src/context.ts";
 import { encodeBars, initParquet } from "../src/lakehouse/parquet.ts";
+import { Lakehouse } from "../src/lakehouse/store.ts";
 import { allocBars, sliceBars } from "../src/model/bars.ts";
 import { parseSymbol } from "../src/model/symbol.ts";
 import { runIngest } from "../src/pipeline/ingest.ts";
@@ -21,7 +23,7 @@ const NOW = new Date(END + 1.25 * DAY);
 const base = join(tmpdir(), "dqctl-bench-ingest");
 
 function ctx(lakehouse: string, config: RunContext["config"] = {}): RunContext {
-  return { config, lakehouse, now: NOW, log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "bench" };
+  return { config, store: new Lakehouse(lakehouse), now: NOW, log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "bench" };
 }
 
 /** Binance klines for any symbol: 1000 daily bars ending at END, after `latencyMs`. */

@@ -48,7 +48,7 @@ async function generate(root: string): Promise<SymbolId[]> {
   await initParquet();
   const lh = new Lakehouse(root);
   lh.ensure();
-  const catalog = lh.loadCatalog();
+  const catalog = lh.catalog();
   const crypto = calendarFor("crypto").expected("1d", FROM, TO);
   const equity = calendarFor("equity").expected("1d", FROM, TO);
   const syms: SymbolId[] = [];
@@ -87,7 +87,7 @@ try {
 
   const ctx: RunContext = {
     config: {},
-    lakehouse: join(dir, "lake"),
+    store: new Lakehouse(join(dir, "lake")),
     now: new Date(NOW),
     log: silentLogger,
     progress: silentProgress,

@@ -1,20 +1,19 @@
 // Shared command plumbing: resolve flags + config into a RunContext, and finish with the one summary.
-import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { ConsolaInstance } from "consola";
 import { loadConfig } from "../src/config/load.ts";
 import type { Config } from "../src/config/schema.ts";
 import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
 import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
-import { appendRunRecord } from "../src/lakehouse/runs.ts";
 import { parseDuration, parseInstant } from "../src/model/parse.ts";
 import { parseRunId } from "../src/model/run-id.ts";
 import { parsePriceBasis } from "../src/pipeline/price.ts";
 import { loadReferenceData } from "../src/pipeline/reference.ts";
 import { redactSecrets, registerSecrets } from "../src/redact.ts";
+import { writeHtmlReport } from "../src/report/html/index.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
 import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/report/summary.ts";
+import { openStore } from "../src/store/open.ts";
 import { createVendor } from "../src/vendors/registry.ts";
 import type { Vendor } from "../src/vendors/types.ts";
 import { colorFor, emitSummary, type OutputChoice, outputChoice, setCurrent } from "./_output.ts";
@@ -23,6 +22,7 @@ import { createLogger, createProgress, stderrUi } from "./_progress.ts";
 /** Parsed global flags (citty gives strings and booleans). */
 export interface GlobalFlags {
   lakehouse?: string;
+  store?: string;
   config?: string;
   json?: boolean;
   format?: string;
@@ -58,27 +58,6 @@ export interface SetupOptions {
   readOnlyFlag?: string;
 }
 
-/**
- * Refuse a lakehouse this process cannot write (permissions, read-only mount) before any work starts, instead
- * of failing afterwards on an internal file. A lakehouse that does not exist yet is judged by the folder it
- * would be created in.
- */
-function assertWritable(command: string, lakehouse: string, readOnlyFlag?: string): void {
-  let dir = resolve(lakehouse);
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) return; // not a folder: the lakehouse reports that itself
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "EACCES";
-    const what = dir === resolve(lakehouse) ? `lakehouse ${lakehouse} is not writable` : `lakehouse ${lakehouse} cannot be created: ${dir} is not writable`;
-    const advice = readOnlyFlag
-      ? `pass ${readOnlyFlag} to ${command} without writing, or fix the folder's permissions`
-      : "fix the folder's permissions, or choose a writable --lakehouse";
-    throw new ConfigError(`${what} (${code})`, advice, { cause: err });
-  }
-}
-
 /** Resolve flags, environment and config into a RunContext (flags override config). */
 export function setup(command: string, flags: GlobalFlags, runId?: string, opts: SetupOptions = {}): Invocation {
   // Secrets are registered before anything can fail or log, so every message below is redacted.
@@ -98,11 +77,11 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
   if (runId !== undefined) parseRunId(runId);
   const waitLockMs = flags["wait-lock"] !== undefined ? parseDuration(flags["wait-lock"], "--wait-lock") : 0;
   const log: Logger = { info: (m) => consola.info(m), warn: (m) => consola.warn(m), debug: (m) => consola.debug(m) };
-  const lakehouse = flags.lakehouse ?? process.env.DQCTL_LAKEHOUSE ?? config.lakehouse ?? "data/lakehouse";
-  if (opts.writes) assertWritable(command, lakehouse, opts.readOnlyFlag);
+  const store = openStore(storeSpec(flags, config));
+  if (opts.writes) store.assertWritable(command, opts.readOnlyFlag);
   const ctx: RunContext = {
     config,
-    lakehouse,
+    store,
     now,
     log,
     progress: flags.quiet ? silent : createProgress(ui, (line) => consola.info(line)),
@@ -115,6 +94,12 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
   return { command, ctx, config, json: out.format === "json", out, failOn: failRaw as FailOn, started, consola };
 }
 
+/** The store the run uses: --store, --lakehouse, DQCTL_STORE, DQCTL_LAKEHOUSE, config store, config lakehouse, data/lakehouse. */
+function storeSpec(flags: GlobalFlags, config: Config): string {
+  const env = process.env;
+  return flags.store ?? flags.lakehouse ?? env.DQCTL_STORE ?? env.DQCTL_LAKEHOUSE ?? config.store ?? config.lakehouse ?? "data/lakehouse";
+}
+
 const silent: Progress = { start() {}, tick() {}, done() {} };
 
 /** How a command finishes: append the run record to runs.jsonl, and the command's own document for the default output. */
@@ -122,12 +107,18 @@ export interface FinishOptions {
   record?: boolean;
   /** Printed instead of the summary table when no --format/--json was given (lineage: its Markdown document). */
   document?: string;
+  /** Also write the HTML report of the summary to this file (`--report`, `dqctl report --out`). */
+  report?: string;
 }
 
 /** Build the summary, append the run record when asked, print it in the chosen format, and return the exit code. */
-export function finish(inv: Invocation, step: StepResult, opts: FinishOptions = {}): number {
+export async function finish(inv: Invocation, step: StepResult, opts: FinishOptions = {}): Promise<number> {
   const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
-  if (opts.record) appendRunRecord(inv.ctx.lakehouse, toRunRecord(summary, step, inv.ctx.now));
+  if (opts.record) await inv.ctx.store.appendRun(toRunRecord(summary, step, inv.ctx.now));
+  if (opts.report) {
+    const bytes = await writeHtmlReport(inv.ctx, summary, opts.report);
+    inv.consola.info(`report: ${opts.report} (${Math.ceil(bytes / 1024)} kB)`);
+  }
   emitSummary(summary, inv.out, (line) => inv.consola.info(line), opts.document);
   // Operational failures of single series: one line each on stderr, whatever the output mode.
   for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${redactSecrets(e.message)}\n`);

@@ -4,6 +4,11 @@ import { parseCount } from "../src/model/parse.ts";
 /** Flags every command takes (SPEC §2); they may come before or after the command. */
 export const globalArgs = {
   lakehouse: { type: "string", description: "Lakehouse root (env DQCTL_LAKEHOUSE; default data/lakehouse)", valueHint: "DIR" },
+  store: {
+    type: "string",
+    description: "Where bars live: a lakehouse folder or postgres://user@host:port/db (env DQCTL_STORE, config store; default: --lakehouse)",
+    valueHint: "DIR|URL",
+  },
   config: { type: "string", description: "Config file, JSON or YAML, validated (default: dqctl.config.json, .yaml or .yml when present)", valueHint: "FILE" },
   json: { type: "boolean", description: "Print exactly one JSON summary document on stdout (short for --format json)" },
   format: {
@@ -53,3 +58,8 @@ export const jobsArgs = {
 export function jobsOf(args: { jobs?: string }): { jobs?: number } {
   return args.jobs === undefined ? {} : { jobs: parseCount(args.jobs, "--jobs", { min: 1, max: 256 }) };
 }
+
+/** `--report FILE.html` of the commands that end in an audit (audit, flow). */
+export const reportArgs = {
+  report: { type: "string", description: "Also write the run as one self-contained HTML report (charts, findings, coverage)", valueHint: "FILE.html" },
+} as const satisfies Record<string, ArgDef>;

@@ -5,7 +5,7 @@ import { runAudit } from "../src/pipeline/audit.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
-import { globalArgs, jobsArgs, jobsOf, seriesArgs } from "./_shared.ts";
+import { globalArgs, jobsArgs, jobsOf, reportArgs, seriesArgs } from "./_shared.ts";
 
 export default withHelp(
   defineCommand({
@@ -17,7 +17,11 @@ export default withHelp(
       to: { type: "string", description: "Coverage window end; a date means through its last bar (default: the stored range)", valueHint: "DATE" },
       "read-only": { type: "boolean", description: "Do not update foundation_health.json, catalog scores or the audit state" },
       ...jobsArgs,
-      full: { type: "boolean", description: "Decode and check every series, even those unchanged since the last audit (audit_state.json)" },
+      full: {
+        type: "boolean",
+        description: "Decode and check every series in full, even those unchanged or only grown at the end since the last audit (audit_state.json)",
+      },
+      ...reportArgs,
     },
     async run({ args }) {
       const inv = setup("audit", args, undefined, { writes: args["read-only"] !== true, readOnlyFlag: "--read-only" });
@@ -41,7 +45,7 @@ export default withHelp(
         readOnly: args["read-only"] === true,
       });
       const { series: _series, ...step } = result;
-      return finish(inv, step, { record: args["read-only"] !== true });
+      return finish(inv, step, { record: args["read-only"] !== true, ...(args.report ? { report: args.report } : {}) });
     },
   }),
   {

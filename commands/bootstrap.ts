@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import { DEFAULT_CACHE_DIR } from "../src/bootstrap/cache.ts";
 import { runBootstrap } from "../src/bootstrap/index.ts";
@@ -112,7 +111,7 @@ export default withHelp(
         env: process.env,
       });
       // The run record goes to <lakehouse>/runs.jsonl only when a lakehouse exists: a bootstrap-only user gets no stray folder.
-      return finish(inv, step, { record: existsSync(inv.ctx.lakehouse) });
+      return finish(inv, step, { record: await inv.ctx.store.exists() });
     },
   }),
   {

@@ -5,7 +5,7 @@ import { runFlow } from "../src/pipeline/flow.ts";
 import { tradingViewScreener } from "../src/pipeline/screener.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup, vendorFor } from "./_runtime.ts";
-import { globalArgs } from "./_shared.ts";
+import { globalArgs, reportArgs } from "./_shared.ts";
 import { vendorArgs } from "./_vendor-args.ts";
 import { repairArgs, repairBudget } from "./repair.ts";
 import { scanArgs } from "./scan.ts";
@@ -21,6 +21,7 @@ export default withHelp(
       "lookback-days": { type: "string", description: "Pass 1: fetch missing series over this many days (default: all the vendor has)", valueHint: "N" },
       force: { type: "boolean", description: "Ingest assets marked toxic" },
       ...repairArgs,
+      ...reportArgs,
     },
     async run({ args }) {
       const inv = setup("flow", args, args["run-id"], { writes: true });
@@ -41,7 +42,7 @@ export default withHelp(
         repair,
         screener: tradingViewScreener(inv.ctx),
       });
-      return finish(inv, step, { record: true });
+      return finish(inv, step, { record: true, ...(args.report ? { report: args.report } : {}) });
     },
   }),
   {

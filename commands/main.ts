@@ -18,6 +18,10 @@ export const SUBCOMMANDS = {
   ingest: { lazy: () => load(import("./ingest.ts")), description: "Fetch bars from a vendor into the lakehouse (idempotent, atomic)" },
   repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis on proof" },
   audit: { lazy: () => load(import("./audit.ts")), description: "The health gate over the lakehouse" },
+  report: {
+    lazy: () => load(import("./report.ts")),
+    description: "Write one self-contained HTML report of the lakehouse: charts, findings, quarantine, coverage",
+  },
   snapshot: {
     lazy: () => load(import("./snapshot.ts")),
     description: "Copy what a run reads into an immutable run folder with a returns matrix",
@@ -29,6 +33,14 @@ export const SUBCOMMANDS = {
     description: "The data lineage & SLA document with measured freshness and completeness; --format openlineage for RunEvents",
   },
   flow: { lazy: () => load(import("./flow.ts")), description: "scan → ingest → repair → audit in one run, the audit a hard gate" },
+  store: {
+    lazy: () => load(import("./store.ts")),
+    description: "Manage the store (lakehouse folder or PostgreSQL)",
+    subcommands: {
+      init: "Create the store or apply its pending schema migrations (idempotent)",
+      copy: "Copy every series from one store to another, verified by row counts and content versions",
+    },
+  },
   calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
   reference: {
     lazy: () => load(import("./reference.ts")),
@@ -132,5 +144,8 @@ export async function main(argv: string[]): Promise<number> {
     const { emitErrorSummary } = await import("./_output.ts");
     emitErrorSummary(argv, e, command);
     return e instanceof DqError ? e.exitCode : 3;
+  } finally {
+    // Only a command that ran can have opened a store (a connection to PostgreSQL would keep the process alive).
+    if (command) await (await import("../src/store/open.ts")).closeStores();
   }
 }

@@ -1,5 +1,6 @@
 import type { ReferenceOverrides } from "./calendar/reference.ts";
 import type { Config } from "./config/schema.ts";
+import type { Store } from "./store/types.ts";
 
 /** Where the core sends human-readable progress; commands back it with consola on stderr. */
 export interface Logger {
@@ -22,7 +23,8 @@ export const silentProgress: Progress = { start() {}, tick() {}, done() {} };
 /** Everything a pipeline step needs from the outside world, resolved once by the command layer. */
 export interface RunContext {
   config: Config;
-  lakehouse: string;
+  /** Where bars, catalog, registry and run records live (the lakehouse folder, or PostgreSQL). */
+  store: Store;
   now: Date;
   log: Logger;
   progress: Progress;

@@ -6,7 +6,8 @@ import { PROFILES } from "../model/profile.ts";
 import { parseSymbol } from "../model/symbol.ts";
 import { suggestion } from "../suggest.ts";
 import { ALL_CHECKS, CONFIGURABLE_CODES, codeInfo } from "./registry.ts";
-import { findSplits, splitParams, splitSuspected } from "./split_suspected.ts";
+import { findSplits, splitParams } from "./split_evidence.ts";
+import { splitSuspected } from "./split_suspected.ts";
 import { findUnadjustedSplits, splitUnadjusted } from "./split_unadjusted.ts";
 import { type Check, type CheckInput, type CheckOptions, checkOptions, scopeOf } from "./types.ts";
 

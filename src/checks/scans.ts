@@ -4,7 +4,7 @@
 // each scanner where the last audit's bars ended: each one's decisions about bars far enough from the old end are
 // those of the last audit, so only the tail and its look-back are scanned again (see each scanner's `prior`).
 import type { Tick } from "./false_tick.ts";
-import type { Split } from "./split_suspected.ts";
+import type { Split } from "./split_evidence.ts";
 import type { SplitMark } from "./types.ts";
 import type { Spike } from "./volume_spike.ts";
 

@@ -49,6 +49,8 @@ export const Instrument = v.strictObject({
 export const ConfigSchema = v.strictObject({
   $schema: v.optional(v.string()),
   lakehouse: v.optional(v.string()),
+  /** Where bars live: a lakehouse folder or a postgres:// URL (--store and DQCTL_STORE override it; absent: `lakehouse`). */
+  store: v.optional(v.string()),
   interval: v.optional(v.string()),
   referenceDir: v.optional(v.string()),
   /** Stored prices: the vendor's close (raw, the default) or its adjusted close (adjusted); --price overrides it. */

@@ -34,6 +34,11 @@ export class HealthRegistry {
     private readonly data: Record<string, HealthEntry>,
   ) {}
 
+  /** An empty registry (a store that is not a folder fills it from its own rows). */
+  static empty(path: string): HealthRegistry {
+    return new HealthRegistry(path, {});
+  }
+
   static load(path: string): HealthRegistry {
     if (!existsSync(path)) return new HealthRegistry(path, {});
     return new HealthRegistry(path, parseJsonFile(path, RegistrySchema, "fix or delete it; `dqctl audit` rebuilds it"));

@@ -141,6 +141,17 @@ export class Batch {
     this.healthSymbols.add(symbol);
   }
 
+  /** Remove the temps staged since the last take or commit and forget every change (a job abandoned). */
+  discard(): void {
+    for (const f of this.take().files) {
+      try {
+        unlinkSync(join(this.root, f.tmp));
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   get empty(): boolean {
     return !this.files.length && !this.catalogKeys.size && !this.healthSymbols.size;
   }

@@ -4,6 +4,7 @@ import { parquetWasmBytes } from "#runtime/wasm.ts";
 import { InputError } from "../errors.ts";
 import { ACTION_COLUMNS, allocActions, allocBars, BAR_COLUMNS, type Bars, barCount, hasActions } from "../model/bars.ts";
 import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
+import { barsFromFFI } from "./parquet-ffi.ts";
 
 type ParquetWasm = typeof import("parquet-wasm/esm");
 let pq: ParquetWasm | undefined;
@@ -116,9 +117,8 @@ export function decodeBars(bytes: Uint8Array, label: string): Bars {
   }
   let bars: Bars;
   try {
-    // One record batch per file: the default 1,024-row batches triple the cost of the IPC hop.
-    const table = arrow.tableFromIPC(p.readParquet(bytes, { batchSize: ONE_BATCH }).intoIPCStream());
-    bars = tableToBars(table, label);
+    // One record batch per file: the default 1,024-row batches triple the cost of the IPC hop (when it is taken).
+    bars = decodeDirect(p, bytes) ?? tableToBars(arrow.tableFromIPC(p.readParquet(bytes, { batchSize: ONE_BATCH }).intoIPCStream()), label);
   } catch (err) {
     // A flipped byte can surface anywhere (WASM panic, Arrow IPC, a typed-array view): it is the file's fault, not ours.
     if (err instanceof InputError) throw err;
@@ -132,6 +132,17 @@ export function decodeBars(bytes: Uint8Array, label: string): Bars {
     );
   }
   return bars;
+}
+
+/** The plain lakehouse layout read out of WASM memory (parquet-ffi.ts); undefined for anything else. */
+function decodeDirect(p: ParquetWasm, bytes: Uint8Array): Bars | undefined {
+  const ffi = p.readParquet(bytes, { batchSize: ONE_BATCH }).intoFFI();
+  try {
+    if (ffi.numArrays() !== 1) return undefined;
+    return barsFromFFI(p.wasmMemory().buffer as ArrayBuffer, ffi.arrayAddr(0), ffi.schemaAddr(), ACTION_FIELDS);
+  } finally {
+    ffi.free();
+  }
 }
 
 /** Convert an Arrow table with the lakehouse columns into bars, checking names and types. */

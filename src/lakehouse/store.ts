@@ -5,56 +5,44 @@ import { type Bars, barCount, normalizeBars } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { type Interval, parseInterval } from "../model/interval.ts";
 import { fileStem, parseFileStem, parseSymbol, type SymbolId } from "../model/symbol.ts";
-import { TEMP_NAME } from "./atomic.ts";
+import type { GoldenRead, RecoveryContext, Stager, Store, StoredSeries, StoreInit, StoreWriter, UnchangedRead, WriterRequest } from "../store/types.ts";
+import { TEMP_NAME, writeJsonAtomic } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
-import { HealthRegistry } from "./health.ts";
+import { type HealthEntry, HealthRegistry } from "./health.ts";
 import { journalPending, recoverJournal, sha256 } from "./journal.ts";
 import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
 import { pidGone } from "./lock-holder.ts";
 import { decodeBars, encodeBars, initParquet } from "./parquet.ts";
+import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
+import { assertWritableFolder } from "./writable.ts";
+import { LakehouseStager, LakehouseWriter } from "./writer.ts";
 
+export type { GoldenRead, RecoveryContext, StoredSeries } from "../store/types.ts";
 export { sha256 };
-
-/** A series read from the lakehouse, with the bytes' hash. */
-export interface StoredSeries {
-  path: string;
-  bars: Bars;
-  sha256: string;
-  size: number;
-}
-
-/** A golden read, checked against the catalog. */
-export type GoldenRead =
-  | { kind: "ok" | "uncataloged"; stored: StoredSeries }
-  | { kind: "missing"; path: string }
-  | { kind: "corrupt"; path: string; expected: string; actual: string; size: number }
-  | { kind: "unreadable"; path: string; error: InputError; actual: string };
 
 /** A golden file read and hashed but not decoded (or missing, or not what the catalog recorded). */
 export type HashedRead = Extract<GoldenRead, { kind: "missing" | "corrupt" }> | { kind: "hashed"; path: string; bytes: Uint8Array; sha256: string };
 
-/** What a lock holder's recovery pass needs from the outside: how to profile an adopted file, and where to log. */
-export interface RecoveryContext {
-  profileOf(sym: SymbolId): string;
-  now: Date;
-  log(msg: string): void;
-}
-
 /** The Parquet lakehouse: files, catalog, health registry, quarantine, lock. */
-export class Lakehouse {
+export class Lakehouse implements Store {
   readonly catalogPath: string;
   readonly healthPath: string;
   readonly quarantineDir: string;
 
+  readonly spec: string;
+  readonly location: string;
+
   constructor(readonly root: string) {
+    this.spec = root;
     this.root = resolve(root);
+    this.location = this.root;
     this.catalogPath = join(this.root, "catalog.json");
     this.healthPath = join(this.root, "foundation_health.json");
     this.quarantineDir = join(this.root, "quarantine");
   }
 
   /** Refuse a lakehouse folder that does not exist (commands that only read). */
-  assertExists(): void {
+  assertFolder(): void {
     if (!existsSync(this.root) || !statSync(this.root).isDirectory()) {
       throw new InputError(
         `lakehouse folder not found: ${this.root}`,
@@ -77,7 +65,7 @@ export class Lakehouse {
     const lock = await acquireLock(this.root, command, waitMs, onWait);
     try {
       // The Parquet engine (~0.1 s to compile) only when recovery may decode: an orphan to adopt, or a journal.
-      const catalog = this.loadCatalog();
+      const catalog = this.catalog();
       if (journalPending(this.root) || this.unlisted(catalog).length) await initParquet();
       this.recover(recovery, catalog);
     } catch (err) {
@@ -88,7 +76,7 @@ export class Lakehouse {
   }
 
   private recover(rc: RecoveryContext, catalog: Catalog): void {
-    const health = this.loadHealth();
+    const health = this.health();
     const journal = recoverJournal(this.root, catalog, health);
     if (journal?.rolledForward.length)
       rc.log(`recovered an interrupted commit: ${journal.rolledForward.length} file(s) completed (${journal.rolledForward.join(", ")})`);
@@ -205,6 +193,10 @@ export class Lakehouse {
     return join(this.root, this.fileName(sym, interval));
   }
 
+  async holds(entry: CatalogEntry): Promise<boolean> {
+    return this.isFile(entry.path);
+  }
+
   /** True when `rel` (a path relative to the root) is a regular file. */
   isFile(rel: string): boolean {
     try {
@@ -215,7 +207,7 @@ export class Lakehouse {
   }
 
   /** Read one series, or undefined when the file does not exist. Corrupt files throw InputError. */
-  async read(sym: SymbolId, interval: Interval): Promise<StoredSeries | undefined> {
+  async readFile(sym: SymbolId, interval: Interval): Promise<StoredSeries | undefined> {
     await initParquet();
     return this.readSync(sym, interval);
   }
@@ -314,11 +306,117 @@ export class Lakehouse {
     return undefined;
   }
 
-  loadCatalog(): Catalog {
+  // ---- Store ----
+
+  seriesName(sym: SymbolId, interval: Interval): string {
+    return this.fileName(sym, interval);
+  }
+
+  /** A lakehouse is a folder: creating it is all there is to initialise (its files carry their own format). */
+  async init(): Promise<StoreInit> {
+    this.ensure();
+    return { location: this.location, layout: "files", version: 1, applied: [] };
+  }
+
+  async exists(): Promise<boolean> {
+    return existsSync(this.root);
+  }
+
+  async assertExists(): Promise<void> {
+    this.assertFolder();
+  }
+
+  assertWritable(command: string, readOnlyFlag?: string): void {
+    assertWritableFolder(command, this.spec, readOnlyFlag);
+  }
+
+  async loadCatalog(): Promise<Catalog> {
+    return this.catalog();
+  }
+
+  async loadHealth(): Promise<HealthRegistry> {
+    return this.health();
+  }
+
+  async read(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): Promise<GoldenRead> {
+    await initParquet();
+    return this.readChecked(sym, interval, entry);
+  }
+
+  async readUnlessKnown(
+    sym: SymbolId,
+    interval: Interval,
+    entry: CatalogEntry | undefined,
+    known: (version: string) => boolean,
+  ): Promise<GoldenRead | UnchangedRead> {
+    const r = this.readHashed(sym, interval, entry);
+    if (r.kind !== "hashed") return r;
+    if (known(r.sha256)) return { kind: "unchanged", path: r.path, sha256: r.sha256 };
+    await initParquet();
+    return this.decodeHashed(sym, interval, r, entry !== undefined);
+  }
+
+  async readParquet(sym: SymbolId, interval: Interval): Promise<{ path: string; bytes: Uint8Array; sha256: string } | undefined> {
+    const raw = this.readBytes(sym, interval);
+    return raw && { ...raw, sha256: sha256(raw.bytes) };
+  }
+
+  async commitPending(): Promise<boolean> {
+    return journalPending(this.root);
+  }
+
+  async openWriter(req: WriterRequest): Promise<StoreWriter> {
+    const lock = await this.lock(req.command, req.waitMs, req.recovery, req.onWait);
+    try {
+      return new LakehouseWriter(this, lock, this.catalog(), this.health());
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  /** A worker's staging for one symbol: its temp files are written beside their targets, not synced (see Batch.flush). */
+  openStager(symbol: string, entry: CatalogEntry | undefined, health: HealthEntry | undefined): Stager {
+    const catalog = new Catalog(this.catalogPath);
+    if (entry) catalog.set(entry);
+    return new LakehouseStager(this, catalog, HealthRegistry.of(this.healthPath, health ? { [symbol]: health } : {}));
+  }
+
+  async appendRun(record: RunRecord): Promise<void> {
+    appendRunRecord(this.root, record);
+  }
+
+  async assertRunsAppendable(): Promise<void> {
+    assertRunsAppendable(this.root);
+  }
+
+  async readRuns(onBad?: (line: number, text: string) => void): Promise<RunRecord[]> {
+    return readRunRecords(this.root, onBad);
+  }
+
+  async readDoc(name: string): Promise<unknown> {
+    try {
+      return JSON.parse(readFileSync(join(this.root, `${name}.json`), "utf8"));
+    } catch {
+      return undefined; // absent, torn or foreign: no document
+    }
+  }
+
+  async writeDoc(name: string, doc: unknown): Promise<void> {
+    writeJsonAtomic(join(this.root, `${name}.json`), doc);
+  }
+
+  async close(): Promise<void> {}
+
+  // ---- files ----
+
+  /** catalog.json as it is now. */
+  catalog(): Catalog {
     return Catalog.load(this.catalogPath);
   }
 
-  loadHealth(): HealthRegistry {
+  /** foundation_health.json as it is now. */
+  health(): HealthRegistry {
     return HealthRegistry.load(this.healthPath);
   }
 }

@@ -63,7 +63,7 @@ export function enabledCheckCodes(ctx: RunContext): string[] {
 export async function runLineage(ctx: RunContext, format: LineageFormat): Promise<LineageResult> {
   const { nodes, severity } = resolveLineage(ctx.config);
   const m = await measureLineage(ctx, nodes);
-  const events = lineageEvents(m.runs, { lakehouse: ctx.lakehouse, checkCodes: enabledCheckCodes(ctx), version: VERSION });
+  const events = lineageEvents(m.runs, { lakehouse: ctx.store.location, checkCodes: enabledCheckCodes(ctx), version: VERSION });
   const document = format === "markdown" ? renderLineageMarkdown(nodes, m, { version: VERSION }) : toNdjson(events);
   const findings = slaFindings(nodes, m, severity);
   const figures = m.nodes.flatMap((x) => [x.freshness, x.completeness]);

@@ -6,13 +6,12 @@ import { resolveCheckOptions } from "../checks/index.ts";
 import { staleness } from "../checks/stale.ts";
 import type { RunContext } from "../context.ts";
 import { DqError } from "../errors.ts";
-import { initParquet } from "../lakehouse/parquet.ts";
-import { type RunRecord, readRunRecords } from "../lakehouse/runs.ts";
-import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
+import type { RunRecord } from "../lakehouse/runs.ts";
 import { barCount } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { assess, checkInput } from "../pipeline/assess.ts";
 import { resolveTargets } from "../pipeline/targets.ts";
+import type { StoredSeries } from "../store/types.ts";
 import type { LineageNode, NodeId } from "./model.ts";
 
 const HOUR_MS = 3_600_000;
@@ -100,18 +99,17 @@ const n = (r: RunRecord | undefined, k: string): number | undefined => (typeof r
 
 /** Measure every catalog series: calendar-aware lag, coverage, status (all checks) and whether its audit is current. */
 export async function measureSeries(ctx: RunContext): Promise<SeriesMeasure[]> {
-  const lh = new Lakehouse(ctx.lakehouse);
   const options = resolveCheckOptions(ctx.config);
-  const health = lh.loadHealth();
-  const targets = resolveTargets(ctx, lh.loadCatalog(), undefined, undefined);
-  if (targets.length) await initParquet();
+  const health = await ctx.store.loadHealth();
+  const targets = resolveTargets(ctx, await ctx.store.loadCatalog(), undefined, undefined);
   const out: SeriesMeasure[] = [];
   for (const t of targets) {
     const h = health.get(t.sym.id)?.intervals?.[t.interval];
     const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile, audited: !!h && !!t.entry && h.audit_hash === t.entry.sha256 };
     let stored: StoredSeries | undefined;
     try {
-      stored = lh.readSync(t.sym, t.interval);
+      const read = await ctx.store.read(t.sym, t.interval, undefined);
+      stored = read.kind === "ok" || read.kind === "uncataloged" ? read.stored : undefined;
     } catch (err) {
       if (!(err instanceof DqError)) throw err;
     }
@@ -258,10 +256,9 @@ export function measureNode(node: LineageNode, series: SeriesMeasure[], runs: re
 
 /** Measure the lakehouse and its runs; malformed or torn runs.jsonl lines are skipped with a warning, never fatal. */
 export async function measureLineage(ctx: RunContext, nodes: readonly LineageNode[]): Promise<LineageMeasures> {
-  const lh = new Lakehouse(ctx.lakehouse);
-  lh.assertExists();
+  await ctx.store.assertExists();
   let skipped = 0;
-  const runs = readRunRecords(lh.root, (line) => {
+  const runs = await ctx.store.readRuns((line) => {
     skipped++;
     ctx.log.warn(`runs.jsonl line ${line} is malformed or torn (a writer killed mid-append?): skipped`);
   });
@@ -269,7 +266,7 @@ export async function measureLineage(ctx: RunContext, nodes: readonly LineageNod
   const nowMs = ctx.now.getTime();
   return {
     asOf: ctx.now.toISOString(),
-    lakehouse: ctx.lakehouse,
+    lakehouse: ctx.store.location,
     nodes: nodes.map((node) => measureNode(node, series, runs, nowMs)),
     series,
     runs,

@@ -9,7 +9,7 @@ import { runInWorkers } from "./pool.ts";
 import type { Target } from "./targets.ts";
 
 /** A run context as data a worker can be sent. */
-export type PoolContext = Pick<RunContext, "lakehouse" | "waitLockMs" | "runId" | "reference" | "price"> & { config: Config; nowMs: number };
+export type PoolContext = Pick<RunContext, "waitLockMs" | "runId" | "reference" | "price"> & { config: Config; nowMs: number; store: string };
 
 /** What every worker is told once: the run's context (its data), the window, the fingerprint, whether to force. */
 export interface PoolInit {
@@ -29,7 +29,7 @@ export interface PoolJob {
 export function poolContext(ctx: RunContext): PoolContext {
   return {
     config: ctx.config,
-    lakehouse: ctx.lakehouse,
+    store: ctx.store.spec,
     nowMs: ctx.now.getTime(),
     waitLockMs: ctx.waitLockMs,
     runId: ctx.runId,

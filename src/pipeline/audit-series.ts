@@ -4,7 +4,6 @@
 import { calendarFor } from "../calendar/index.ts";
 import type { CheckOptions } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
-import type { Lakehouse } from "../lakehouse/store.ts";
 import { seriesRange } from "../lakehouse/store.ts";
 import { barCount } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
@@ -48,19 +47,19 @@ export interface SeriesCheckOptions {
 }
 
 /** Read, verify and check one series (no registry, no lock): the per-series work of an audit. */
-export function checkSeries(ctx: RunContext, lh: Lakehouse, t: Target, o: SeriesCheckOptions): SeriesCheck {
-  const r = lh.readHashed(t.sym, t.interval, t.entry);
-  if (r.kind === "missing") return { kind: "missing", path: r.path };
-  if (r.kind === "corrupt") return { kind: "bad", path: r.path, finding: goldenReadFinding(t, r), sha256: r.actual };
-  const key = seriesStateKey(ctx, t, r.sha256, o.run);
-  if (!o.full && o.prior?.key === key) {
-    const a = reviveAssessment(ctx, t, o.prior, o.options);
-    const { rows, start, end } = o.prior;
-    return { kind: "checked", ...a, rows, start, end, sha256: r.sha256, state: o.prior, reused: true };
+export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOptions): Promise<SeriesCheck> {
+  const keyOf = (version: string) => seriesStateKey(ctx, t, version, o.run);
+  const read = await ctx.store.readUnlessKnown(t.sym, t.interval, t.entry, (v) => !o.full && o.prior?.key === keyOf(v));
+  if (read.kind === "missing") return { kind: "missing", path: read.path };
+  if (read.kind === "corrupt") return { kind: "bad", path: read.path, finding: goldenReadFinding(t, read), sha256: read.actual };
+  if (read.kind === "unchanged") {
+    const prior = o.prior!;
+    const a = reviveAssessment(ctx, t, prior, o.options);
+    const { rows, start, end } = prior;
+    return { kind: "checked", ...a, rows, start, end, sha256: read.sha256, state: prior, reused: true };
   }
-  const read = lh.decodeHashed(t.sym, t.interval, r, t.entry !== undefined);
   if (read.kind === "unreadable") return { kind: "bad", path: read.path, finding: goldenReadFinding(t, read), sha256: read.actual };
-  if (read.kind !== "ok" && read.kind !== "uncataloged") throw new Error(`unexpected read ${read.kind}`);
+  const key = keyOf(read.stored.sha256);
   const input = checkInput(ctx, t, read.stored.bars, calendarFor(t.calendar, ctx.reference), o.window);
   // A series that only grew at the end resumes its windowed scans from the last audit's (audit-tail.ts).
   const tkey = tailKey(ctx, t, o.run);
@@ -75,7 +74,7 @@ export function checkSeries(ctx: RunContext, lh: Lakehouse, t: Target, o: Series
     toxic: a.toxic,
     qualityScore: a.qualityScore,
     ...range,
-    sha256: r.sha256,
+    sha256: read.stored.sha256,
     state: stateOf(key, a, range, tail),
     reused: false,
     resumed: memo.prior !== undefined,

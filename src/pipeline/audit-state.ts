@@ -3,25 +3,23 @@
 // bars but the last timestamp; everything else a check reports is a function of the file, the options and the
 // calendar. So the state keeps the now-independent findings, the coverage ratio and the last bar, keyed by the
 // file's sha256, the check options, the series' own inputs (profile, calendar, genesis, instrument) and the version.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
 import { freshness, stale } from "../checks/stale.ts";
 import { qualityFinding, qualityScore, seriesStatus } from "../checks/status.ts";
 import { type CheckInput, type CheckOptions, scopeOf } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
-import { writeJsonAtomic } from "../lakehouse/atomic.ts";
 import { seriesKey } from "../lakehouse/catalog.ts";
 import { sha256 } from "../lakehouse/store.ts";
 import type { Finding } from "../model/finding.ts";
+import type { Store } from "../store/types.ts";
 import { VERSION } from "../version.ts";
 import type { Assessment } from "./assess.ts";
 import { checkInput } from "./assess.ts";
 import type { TailState } from "./audit-tail.ts";
 import type { Target } from "./targets.ts";
 
-/** The file in the lakehouse root that holds the audit state (a cache: lose it and the next audit is a full one). */
-export const AUDIT_STATE_FILE = "audit_state.json";
+/** The store document that holds the audit state (a cache: lose it and the next audit is a full one); audit_state.json in a lakehouse. */
+const AUDIT_STATE_DOC = "audit_state";
 const FORMAT = 1;
 
 /** What one series' last audit left for the next. */
@@ -108,18 +106,12 @@ export function reviveAssessment(ctx: RunContext, t: Target, s: SeriesState, opt
   return { findings, status, qualityScore: score, toxic: status === "toxic", coverage: s.coverage };
 }
 
-/** Read the audit state of a lakehouse; a missing, torn or foreign file is an empty state (the audit is then full). */
-export function loadAuditState(root: string): AuditState {
-  const path = join(root, AUDIT_STATE_FILE);
+/** Read the audit state of a store; a missing, torn or foreign document is an empty state (the audit is then full). */
+export async function loadAuditState(store: Store): Promise<AuditState> {
   const out: AuditState = new Map();
-  if (!existsSync(path)) return out;
-  try {
-    const doc = JSON.parse(readFileSync(path, "utf8")) as { format?: unknown; series?: Record<string, SeriesState> };
-    if (doc.format !== FORMAT || !doc.series || typeof doc.series !== "object") return out;
-    for (const [k, s] of Object.entries(doc.series)) if (isState(s)) out.set(k, s);
-  } catch {
-    // A cache that cannot be read is no cache.
-  }
+  const doc = (await store.readDoc(AUDIT_STATE_DOC)) as { format?: unknown; series?: Record<string, SeriesState> } | undefined;
+  if (!doc || doc.format !== FORMAT || !doc.series || typeof doc.series !== "object") return out;
+  for (const [k, s] of Object.entries(doc.series)) if (isState(s)) out.set(k, s);
   return out;
 }
 
@@ -129,10 +121,10 @@ function isState(s: unknown): s is SeriesState {
 }
 
 /** Write the audit state atomically (sorted by series, so the same audit writes the same bytes). */
-export function saveAuditState(root: string, state: AuditState): void {
+export async function saveAuditState(store: Store, state: AuditState): Promise<void> {
   const series: Record<string, SeriesState> = {};
   for (const k of [...state.keys()].sort()) series[k] = state.get(k)!;
-  writeJsonAtomic(join(root, AUDIT_STATE_FILE), { format: FORMAT, version: VERSION, series });
+  await store.writeDoc(AUDIT_STATE_DOC, { format: FORMAT, version: VERSION, series });
 }
 
 /** The state map key of a target. */

@@ -1,10 +1,10 @@
 // An audit worker thread: reads, verifies and checks the series it is sent (checkSeries), one message each.
-// Loaded only by audit-pool.ts through `new Worker`, never imported, so `dqctl --version` never pays for it.
+// Loaded only by audit-pool.ts through `new Worker` (pool.ts), never imported, so `dqctl --version` never pays for it.
 import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import { silentLogger, silentProgress } from "../context.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { Lakehouse } from "../lakehouse/store.ts";
+import { openStore } from "../store/open.ts";
 import type { PoolInit, PoolJob } from "./audit-pool.ts";
 import { checkSeries, type SeriesCheck, type SeriesCheckOptions } from "./audit-series.ts";
 import { serveJobs } from "./pool.ts";
@@ -12,11 +12,12 @@ import { serveJobs } from "./pool.ts";
 const LARGE_SERIES = 100_000;
 
 serveJobs<PoolInit, PoolJob, SeriesCheck>(initParquet(), (init) => {
-  const ctx = { ...init.ctx, now: new Date(init.ctx.nowMs), log: silentLogger, progress: silentProgress };
-  const lh = new Lakehouse(ctx.lakehouse);
+  const { store: spec, ...rest } = init.ctx;
+  const ctx = { ...rest, store: openStore(spec), now: new Date(init.ctx.nowMs), log: silentLogger, progress: silentProgress };
   const base: SeriesCheckOptions = { options: resolveCheckOptions(ctx.config), window: init.window, run: init.run, full: init.full };
-  return (job) => {
-    const check = checkSeries(ctx, lh, job.target, job.prior ? { ...base, prior: job.prior } : base);
+  // A job that throws is answered with its error; the main thread audits that series again, so it surfaces typed.
+  return async (job) => {
+    const check = await checkSeries(ctx, job.target, job.prior ? { ...base, prior: job.prior } : base);
     // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
     if (check.kind === "checked" && !check.reused && check.rows >= LARGE_SERIES) collectGarbage();
     return check;

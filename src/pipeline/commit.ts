@@ -7,58 +7,50 @@ import type { RunContext } from "../context.ts";
 import { asDqError, type DqError } from "../errors.ts";
 import { type Catalog, keptGenesis } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
-import { Batch } from "../lakehouse/journal.ts";
-import type { Lock } from "../lakehouse/lock.ts";
-import { type GoldenRead, Lakehouse, type StoredSeries, seriesRange } from "../lakehouse/store.ts";
+import { seriesRange } from "../lakehouse/store.ts";
 import { type Bars, barCount, barsEqual, mergeBars, takeRows } from "../model/bars.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { intervalMs } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, SymbolReport } from "../report/summary.ts";
+import type { GoldenRead, SeriesStager, StoredSeries, StoreWriter } from "../store/types.ts";
 import { type Assessment, assessInput, checkInput } from "./assess.ts";
 import { assertSameBasis, choosePrice } from "./price.ts";
 import { profileOf, type Target } from "./targets.ts";
 
-/** The lakehouse state a writer holds while it has the lock. */
+/** The store as a writer holds it: its lock, the catalog and registry under it, the run's check options. */
 export interface WriteSession {
-  lh: Lakehouse;
-  lock: Lock;
+  /** Stages changes; `commitBatch` makes them durable together. */
+  writer: StoreWriter;
   catalog: Catalog;
   health: HealthRegistry;
-  /** Changes since the last commit; `commitBatch` makes them durable together. */
-  batch: Batch;
   options: Map<string, CheckOptions>;
 }
 
-/** What one series' commit works on: the session without its lock (a worker thread holds a copy of its series' part). */
-export type SeriesSession = Omit<WriteSession, "lock">;
+/** What one series' commit works on: a writer's staging half (on a worker thread, a Stager for that series). */
+export type SeriesSession = Omit<WriteSession, "writer"> & { writer: SeriesStager };
 
 /**
- * Take the lakehouse lock for a writing command, recover what an interrupted writer left (see Lakehouse.lock),
- * and load the catalog and registry as they are under the lock.
+ * Take the store's write lock for a writing command, recover what an interrupted writer left, and load the
+ * catalog and registry as they are under the lock.
  */
 export async function openWriteSession(ctx: RunContext, command: string, options: Map<string, CheckOptions>): Promise<WriteSession> {
-  const lh = new Lakehouse(ctx.lakehouse);
   const recovery = { profileOf: (sym: SymbolId) => profileOf(ctx, sym), now: ctx.now, log: (m: string) => ctx.log.warn(m) };
-  const lock = await lh.lock(command, ctx.waitLockMs, recovery, (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`));
-  try {
-    const catalog = lh.loadCatalog();
-    const health = lh.loadHealth();
-    return { lh, lock, catalog, health, batch: new Batch(lh.root, catalog, health), options };
-  } catch (err) {
-    lock.release();
-    throw err;
-  }
+  const writer = await ctx.store.openWriter({
+    command,
+    waitMs: ctx.waitLockMs,
+    recovery,
+    onWait: (h) => ctx.log.info(`waiting for lakehouse lock held by pid ${h.pid} (${h.command})`),
+  });
+  return { writer, catalog: writer.catalog, health: writer.health, options };
 }
 
 /**
- * Make the batch durable: data files, catalog entries and registry entries land together or not at all. The lease
- * is checked first: a writer that stalled past it and lost the lock stops here instead of writing.
+ * Make the staged changes durable: series, catalog entries and registry entries land together or not at all. The
+ * lease is checked first: a writer that stalled past it and lost the lock stops here instead of writing.
  */
-export function commitBatch(s: WriteSession): void {
-  if (s.batch.empty) return;
-  s.lock.heartbeat();
-  s.batch.commit();
+export async function commitBatch(s: WriteSession): Promise<void> {
+  await s.writer.commit();
 }
 
 /** The codes whose findings make an asset toxic (a forced re-ingest with clean data clears them from the registry). */
@@ -129,7 +121,7 @@ export function commitSeries(ctx: RunContext, s: SeriesSession, t: Target, incom
   let verdict = assessInput(input, s.options);
   const now = ctx.now.toISOString();
   const entry = s.health.ensure(t.sym.id);
-  s.batch.touchHealth(t.sym.id);
+  s.writer.touchHealth(t.sym.id);
   const cleaned = verdict.toxic ? sanitize(ctx, target, input, verdict, s.options) : undefined;
   const extra: Finding[] = [];
   let heldBack = 0;
@@ -172,9 +164,9 @@ export function commitSeries(ctx: RunContext, s: SeriesSession, t: Target, incom
 
   let outcome: CommitOutcome = "unchanged";
   let sha = stored?.sha256;
-  const file = s.lh.fileName(t.sym, t.interval);
+  const file = ctx.store.seriesName(t.sym, t.interval);
   if (!stored || !barsEqual(stored.bars, merged)) {
-    sha = s.batch.stage(t.sym.id, file, s.lh.encode(merged)).sha256;
+    sha = s.writer.stageSeries(t.sym, t.interval, merged).sha256;
     outcome = "written";
   }
   // Earlier bars than the recorded genesis disprove it: cleared here, the one place an entry is written.
@@ -196,7 +188,7 @@ export function commitSeries(ctx: RunContext, s: SeriesSession, t: Target, incom
       qualityScore: verdict.qualityScore,
       price,
     });
-    s.batch.touchCatalog(t.sym.id, t.interval);
+    s.writer.touchCatalog(t.sym.id, t.interval);
   }
   // Re-judged with the new data: a toxic mark from an earlier ingest is cleared now that the series is clean.
   if (entry.is_toxic) {
@@ -285,16 +277,11 @@ function sanitize(ctx: RunContext, t: Target, judged: CheckInput, verdict: Asses
 }
 
 /**
- * Stage `bars` into quarantine/ with their reasons, and return the file's path. The same bars quarantined before
- * (a later ingest fetching the same toxic answer) are not written again: the earlier file is their evidence.
+ * Stage `bars` into quarantine with their reasons, and return the evidence's name. The same bars quarantined before
+ * (a later ingest fetching the same toxic answer) are not written again: the earlier evidence is theirs.
  */
 function quarantine(s: SeriesSession, t: Target, bars: Bars, reason: Record<string, unknown>, stamp: string): string {
-  const q = s.lh.quarantineFiles(t.sym, t.interval, bars, reason, stamp);
-  const bytes = q.files[0]![1] as Uint8Array;
-  const same = s.lh.sameQuarantined(s.health.get(t.sym.id)?.quarantined ?? [], bytes);
-  if (same) return same;
-  for (const [rel, b] of q.files) s.batch.stage(t.sym.id, rel, b);
-  return q.parquet;
+  return s.writer.stageQuarantine(t.sym, t.interval, bars, reason, stamp, s.health.get(t.sym.id)?.quarantined ?? []);
 }
 
 function heldBackFinding(base: Pick<CheckInput, "symbol" | "interval">, held: BarMark[]): Finding {

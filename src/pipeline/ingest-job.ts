@@ -8,11 +8,11 @@ import { unsorted } from "../checks/unsorted.ts";
 import type { RunContext } from "../context.ts";
 import { InputError } from "../errors.ts";
 import type { CatalogEntry } from "../lakehouse/catalog.ts";
-import type { StoredSeries } from "../lakehouse/store.ts";
 import { barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 import type { LineageRef, SymbolReport } from "../report/summary.ts";
+import type { StoredSeries } from "../store/types.ts";
 import type { FetchRequest, FetchResult } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitSeries, goldenReadFinding, holdBackUnfinished, type SeriesSession } from "./commit.ts";
@@ -24,9 +24,9 @@ export type Outcome = "written" | "unchanged" | "quarantined" | "no_data" | "fre
 export interface Job {
   t: Target;
   pass: "missing" | "stale" | "refresh";
-  /** The catalog entry whose file is read, checked against its hash and merged onto (absent: nothing stored). */
+  /** The catalog entry whose series is read, checked against its version and merged onto (absent: nothing stored). */
   entry?: CatalogEntry;
-  /** Bars already read (a file the catalog does not list, read while planning). */
+  /** Bars already read (a series the catalog does not describe, read while planning). */
   stored?: StoredSeries;
   req: FetchRequest;
 }
@@ -43,11 +43,11 @@ export interface JobResult {
 /** The stored series a job merges onto, or the finding that refuses it (a file that is not what the catalog recorded). */
 export type Prepared = { stored: StoredSeries | undefined } | { refused: Finding };
 
-/** Read and verify the stored file of a job. Never merge new bars onto a file that is not what the catalog recorded. */
-export function prepareJob(s: SeriesSession, job: Job): Prepared {
+/** Read and verify the stored series of a job. Never merge new bars onto a series that is not what the catalog recorded. */
+export async function prepareJob(ctx: RunContext, job: Job): Promise<Prepared> {
   if (!job.entry) return { stored: job.stored };
   const { t } = job;
-  const read = s.lh.readChecked(t.sym, t.interval, job.entry);
+  const read = await ctx.store.read(t.sym, t.interval, job.entry);
   if (read.kind === "corrupt" || read.kind === "unreadable") return { refused: goldenReadFinding(t, read) };
   return { stored: read.kind === "missing" ? undefined : read.stored };
 }
@@ -98,7 +98,7 @@ export type Done = { result: JobResult } | { refused: Finding };
 
 /** Prepare, fetch and commit one job (a worker's whole job; the main thread splits it to batch its fetches). */
 export async function runJob(ctx: RunContext, s: SeriesSession, job: Job, fetch: (req: FetchRequest) => Promise<FetchResult>, vendor: string): Promise<Done> {
-  const prep = prepareJob(s, job);
+  const prep = await prepareJob(ctx, job);
   if ("refused" in prep) return prep;
   const fetched = await fetch(job.req);
   const result = commitJob(ctx, s, job, prep.stored, fetched, vendor);

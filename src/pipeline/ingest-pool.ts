@@ -1,12 +1,13 @@
-// Ingest on worker threads (pool.ts): each worker makes the same local vendor, and for each job it is sent reads and
-// verifies the stored file, fetches (reads and decodes the source), merges, checks, encodes and stages the commit in
-// a session of its own — temp files written, not yet synced. It answers with plain data: the job's result, the
-// batch's changes (files, catalog and registry entries) and its log lines. The main thread applies answers in job
-// order and commits them in groups, so what lands is what a one-thread ingest lands.
+// Ingest on worker threads (pool.ts), for a store that can stage off the writer's thread (Store.openStager): each
+// worker opens the same store and makes the same local vendor, and for each job it is sent reads and verifies the
+// stored series, fetches (reads and decodes the source), merges, checks, encodes and stages the commit in a Stager of
+// its own (the lakehouse writes its temp files, not yet synced). It answers with plain data: the job's result, the
+// staged changes and its log lines. The main thread's writer adopts answers in job order and commits them in groups,
+// so what lands is what a one-thread ingest lands.
 import type { RunContext } from "../context.ts";
 import type { CatalogEntry } from "../lakehouse/catalog.ts";
 import type { HealthEntry } from "../lakehouse/health.ts";
-import type { BatchDelta } from "../lakehouse/journal.ts";
+import type { StagedChanges } from "../store/types.ts";
 import { type PoolContext, poolContext } from "./audit-pool.ts";
 import type { WriteSession } from "./commit.ts";
 import type { IngestOptions } from "./ingest.ts";
@@ -31,7 +32,7 @@ export type LogLine = ["info" | "warn" | "debug", string];
 /** A worker's answer for one series. */
 export interface IngestAnswer {
   done: Done;
-  delta: BatchDelta;
+  changes: StagedChanges;
   logs: LogLine[];
 }
 
@@ -40,7 +41,7 @@ export interface PooledRun {
   take(i: number): Promise<IngestAnswer | undefined>;
 }
 
-/** Start `jobs` on `workers` threads; the vendor must have a replica (see Vendor.replica). */
+/** Start `jobs` on `workers` threads; the vendor must have a replica (see Vendor.replica), the store a Stager. */
 export async function runPooled(ctx: RunContext, s: WriteSession, jobs: Job[], opts: IngestOptions, workers: number): Promise<PooledRun> {
   const init: IngestInit = { ctx: poolContext(ctx), vendor: opts.vendor.replica! };
   // The entries are those before the run: each series' commit touches only its own (health is per symbol, and a

@@ -5,7 +5,6 @@ import { staleness } from "../checks/stale.ts";
 import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
 import type { CatalogEntry } from "../lakehouse/catalog.ts";
-import { killPoint } from "../lakehouse/killpoint.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { allocBars, barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
@@ -17,8 +16,9 @@ import { mapLimitSettled } from "../vendors/limits.ts";
 import type { FetchRequest, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitBatch, goldenReadFinding, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
-import { commitJob, type Done, type Job, type Outcome, prepareJob, runJob } from "./ingest-job.ts";
+import { commitJob, type Done, type Job, type Outcome, type Prepared, prepareJob, runJob } from "./ingest-job.ts";
 import { runPooled } from "./ingest-pool.ts";
+import { assertSameBasis } from "./price.ts";
 import { heldFiles } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
@@ -49,9 +49,10 @@ const GROUP_MS = 2_000;
 /**
  * Bring series up to date: fresh ones (judged from their catalog entry and the calendar) are skipped, toxic ones too
  * unless forced; pass 1 fetches missing series, pass 2 stale ones from their last bar. Each series is then merged,
- * checked and staged; staged series are committed atomically in groups (one fsync batch each) under the lakehouse
- * lock. A local vendor's series are read, decoded, checked and encoded on `jobs` worker threads; results are applied
- * in job order, so the summary, the catalog and the registry are those of a one-thread run.
+ * checked and staged; staged series are committed atomically in groups (one fsync batch each on the lakehouse) under
+ * the store's lock. On a store that stages off the writer's thread (the lakehouse: Store.openStager), a local vendor's
+ * series are read, decoded, checked and encoded on `jobs` worker threads; results are adopted in job order, so the
+ * summary, the catalog and the registry are those of a one-thread run.
  */
 export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<StepResult> {
   const options = resolveCheckOptions(ctx.config);
@@ -92,21 +93,20 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   let sinceCommit = 0;
   // After each series: commit the group once it is large or old enough, its temps synced together first.
   const settle = async (outcome: Outcome) => {
-    session.lock.heartbeat();
+    session.writer.heartbeat();
     ctx.progress.tick(1, outcome);
     if (++sinceCommit < GROUP_SERIES && performance.now() - lastCommit < GROUP_MS) return;
-    await commitGroup(session);
+    await commitBatch(session);
     sinceCommit = 0;
     lastCommit = performance.now();
   };
   try {
     targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval, findings);
-    // Planning decodes only a file the catalog does not describe (the rest is judged from entries).
-    if (targets.some((t) => !t.entry || t.entry.rows === 0 || t.entry.end === null)) await initParquet();
+    // Planning decodes only a series the catalog does not describe (the rest is judged from entries).
     for (const t of targets) {
-      session.lock.heartbeat();
+      session.writer.heartbeat();
       try {
-        const job = plan(ctx, session, t, opts);
+        const job = await plan(ctx, session, t, opts);
         if (typeof job === "string") outcomes[job]++;
         else if ("finding" in job) refused(t, job.finding);
         else jobs.push(job);
@@ -118,8 +118,8 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
     }
     jobs.sort((a, b) => Number(a.pass !== "missing") - Number(b.pass !== "missing")); // pass 1 before pass 2
     ctx.progress.start(`ingest ${opts.vendor.name}`, jobs.length);
-    if (jobs.length) await initParquet();
-    const workers = workerCount(opts, jobs.length);
+    if (jobs.length) await initParquet(); // the staged series are encoded synchronously
+    const workers = workerCount(ctx, session, opts, jobs.length);
     const inWorkers = workers > 1 ? await runPooled(ctx, session, jobs, opts, workers) : undefined;
     const batch = Math.max(1, opts.concurrency ?? 16);
     for (let i = 0; i < jobs.length; i += batch) {
@@ -133,7 +133,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
           try {
             if (answer) {
               for (const [level, msg] of answer.logs) ctx.log[level](msg);
-              session.batch.apply(answer.delta);
+              session.writer.adopt!(answer.changes);
               outcome = record(job, answer.done);
             } else outcome = record(job, await runJob(ctx, session, job, (req) => opts.vendor.fetch(req), opts.vendor.name));
           } catch (err) {
@@ -144,13 +144,8 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         continue;
       }
       // On this thread: the stored files of a fetch batch are verified first, then its fetches run concurrently.
-      const prepared = slice.map((j) => {
-        try {
-          return prepareJob(session, j);
-        } catch (err) {
-          return { error: err };
-        }
-      });
+      const prepared: (Prepared | { error: unknown })[] = [];
+      for (const j of slice) prepared.push(await prepareJob(ctx, j).catch((err: unknown) => ({ error: err })));
       const wanted = slice.filter((_, k) => "stored" in prepared[k]!);
       const fetched = await mapLimitSettled(wanted, batch, (j) => opts.vendor.fetch(j.req));
       let f = 0;
@@ -174,13 +169,13 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
         await settle(outcome);
       }
     }
-    await commitGroup(session);
+    await commitBatch(session);
     ctx.progress.done();
   } finally {
     try {
-      commitBatch(session); // whatever was staged before an unexpected stop still lands whole
+      await commitBatch(session); // whatever was staged before an unexpected stop still lands whole
     } finally {
-      session.lock.release();
+      await session.writer.release();
     }
   }
   return {
@@ -203,28 +198,28 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
 /** Series per worker below which threads cost more than they save. */
 const PER_WORKER = 8;
 
-/** Worker threads for this ingest: --jobs (default: the cores), only for a vendor a worker can make, one when few jobs. */
-function workerCount(opts: IngestOptions, jobs: number): number {
-  if (!opts.vendor.replica) return 1;
+/**
+ * Worker threads for this ingest: --jobs (default: the cores), only for a vendor a worker can make and a store whose
+ * writer adopts what a worker staged (PostgreSQL is written on this thread), one when few jobs.
+ */
+function workerCount(ctx: RunContext, s: WriteSession, opts: IngestOptions, jobs: number): number {
+  if (!opts.vendor.replica || !ctx.store.openStager || !s.writer.adopt) return 1;
   return Math.min(Math.max(1, Math.floor(opts.jobs ?? availableParallelism())), Math.floor(jobs / PER_WORKER));
 }
 
-/** Sync the group's temps together (the disk overlaps them), then commit it: journal, renames, catalog, registry. */
-async function commitGroup(s: WriteSession): Promise<void> {
-  if (s.batch.empty) return;
-  killPoint("ingest-staged");
-  await s.batch.flush();
-  commitBatch(s);
-}
-
 /**
- * Decide what to fetch for one series, or why not to. A series the catalog lists is judged from its entry (committed
- * with its file): its file is read and verified by the job that merges onto it. Otherwise what is there is read now.
+ * Decide what to fetch for one series (claiming it first), or why not to. A series the catalog lists is judged from
+ * its entry (committed with its bars): its bars are read and verified by the job that merges onto them. Otherwise
+ * what is there is read now. A series stored on the other basis (--price) is refused, fresh or not: skipped in
+ * silence, the run would hide that it did not get the prices it asked for.
  */
-function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Job | "fresh" | { finding: Finding } {
+async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Promise<Job | "fresh" | { finding: Finding }> {
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
+  await s.writer.claim(t.sym.id);
   const entry = s.catalog.get(t.sym.id, t.interval);
-  if (entry && entry.rows > 0 && entry.end !== null && s.lh.isFile(entry.path)) {
+  const sameBasis = () => assertSameBasis(`${t.sym.id} ${t.interval}`, entry, true, ctx.price ?? "raw");
+  if (entry && entry.rows > 0 && entry.end !== null && (await ctx.store.holds(entry))) {
+    sameBasis();
     // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
     // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
     if (opts.refresh || (opts.force && s.health.isToxic(t.sym.id))) return { t, pass: "refresh", entry, req };
@@ -232,7 +227,7 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
     req.fromMs = Date.parse(entry.end); // refetch the last bar too: it may have been partial
     return { t, pass: "stale", entry, req };
   }
-  const read = s.lh.readChecked(t.sym, t.interval, entry);
+  const read = await ctx.store.read(t.sym, t.interval, entry);
   // Never merge new bars onto a file that is not what the catalog recorded: that would launder the damage.
   if (read.kind === "corrupt" || read.kind === "unreadable") return { finding: goldenReadFinding(t, read) };
   const stored = read.kind === "missing" ? undefined : read.stored;
@@ -240,6 +235,7 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
     if (opts.lookbackDays !== undefined) req.fromMs = ctx.now.getTime() - opts.lookbackDays * DAY;
     return { t, pass: "missing", req };
   }
+  sameBasis();
   if (opts.refresh || (opts.force && s.health.isToxic(t.sym.id))) return { t, pass: "refresh", stored, req };
   const bars = normalizeBars(stored.bars);
   const input = checkInput(ctx, t, bars, calendarFor(t.calendar, ctx.reference));
@@ -250,9 +246,9 @@ function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions):
   return { t, pass: "stale", stored, req };
 }
 
-/** True when the catalog entry's last bar is the last one due (its file still there): the series needs no fetch. */
+/** True when the catalog entry's last bar is the last one due (the caller checked its bars are there): no fetch needed. */
 function cataloguedFresh(ctx: RunContext, s: WriteSession, t: Target, entry: CatalogEntry): boolean {
-  if (entry.rows === 0 || entry.end === null || !s.lh.isFile(entry.path)) return false;
+  if (entry.end === null) return false;
   const last = allocBars(1);
   last.timestamp[0] = Date.parse(entry.end);
   const st = staleness(checkInput(ctx, t, last, calendarFor(t.calendar, ctx.reference)), s.options.get("stale"));

@@ -22,7 +22,7 @@ export function storedBasis(entry: CatalogEntry | undefined): PriceBasis {
 /**
  * Bars on the chosen basis. Raw: as the vendor sent them. Adjusted: where the vendor gives an adjusted close, each bar
  * is scaled by adjClose ÷ close (open, high and low by the same factor, so the candle keeps its shape and OHLC stays
- * consistent; the close becomes the adjusted close, to the last bit); a bar of such a series without an adjusted close gets NaN prices
+ * consistent; the close becomes c × (adjClose ÷ c): the adjusted close to within one ulp, not always the same double, as 49 × (1 ÷ 49) is 0.9999999999999999); a bar of such a series without an adjusted close gets NaN prices
  * (bad_value reports them) rather than a raw price among adjusted ones. A series without any adjusted close (a vendor
  * that sends none) is stored as sent. Volume, dividends and split factors are kept as they are.
  */

@@ -5,16 +5,17 @@ import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
 import { type Catalog, keptGenesis } from "../lakehouse/catalog.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { Lakehouse, type StoredSeries } from "../lakehouse/store.ts";
 import { type Bars, barCount, mergeBars, normalizeBars } from "../model/bars.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
+import type { StoredSeries } from "../store/types.ts";
 import type { Incomplete, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
+import { assertSameBasis } from "./price.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
 export interface RepairOptions {
@@ -76,14 +77,13 @@ export function planRepair(ctx: RunContext, t: Target, bars: Bars, backfillDays:
  * proof (see `repairOne`), commit. `--reset-genesis` clears the selected series' genesis first.
  */
 export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<StepResult> {
-  const lh = new Lakehouse(ctx.lakehouse);
-  lh.assertExists();
+  await ctx.store.assertExists();
   const options = resolveCheckOptions(ctx.config);
   await initParquet();
   const backfillDays = opts.backfillDays ?? 365;
   // A dry run only reads; a repair takes the lock (and recovers what an interrupted writer left) first.
   const session = opts.dryRun ? undefined : await openWriteSession(ctx, "repair", options);
-  const catalog = session?.catalog ?? lh.loadCatalog();
+  const catalog = session?.catalog ?? (await ctx.store.loadCatalog());
   const counts = {
     symbols: 0,
     planned: 0,
@@ -110,9 +110,10 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
     const budget = { fills: opts.maxFills ?? Infinity, candles: opts.maxCandles ?? Infinity, deadline: Date.now() + (opts.maxTimeMs ?? Infinity) };
     ctx.progress.start(opts.dryRun ? "repair plan" : "repair", targets.length);
     for (const t of targets) {
-      session?.lock.heartbeat();
+      session?.writer.heartbeat();
       try {
-        const read = lh.readChecked(t.sym, t.interval, catalog.get(t.sym.id, t.interval));
+        await session?.writer.claim(t.sym.id);
+        const read = await ctx.store.read(t.sym, t.interval, catalog.get(t.sym.id, t.interval));
         if (read.kind === "corrupt" || read.kind === "unreadable") {
           // Filling gaps into a damaged file would make the damage look committed.
           counts.corrupt++;
@@ -128,6 +129,8 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
           symbols.push(unchangedReport(t, stored?.bars, { genesisReset: reset }));
         }
         if (!stored || barCount(stored.bars) === 0) continue; // nothing to repair: a missing series is ingest's job
+        // Refused even with no gap to fill, so a repair on the other basis never passes in silence.
+        assertSameBasis(`${t.sym.id} ${t.interval}`, catalog.get(t.sym.id, t.interval), true, ctx.price ?? "raw");
         const plan = planRepair(ctx, t, normalizeBars(stored.bars), backfillDays);
         counts.planned += plan.fetches.length;
         plans.push({
@@ -158,9 +161,9 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
   } finally {
     if (session) {
       try {
-        commitBatch(session);
+        await commitBatch(session);
       } finally {
-        session.lock.release();
+        await session.writer.release();
       }
     }
   }
@@ -232,7 +235,7 @@ async function repairOne(
   const entry = s.catalog.get(t.sym.id, t.interval);
   if (genesis && entry && entry.genesis !== genesis) {
     entry.genesis = genesis;
-    s.batch.touchCatalog(t.sym.id, t.interval);
+    s.writer.touchCatalog(t.sym.id, t.interval);
     counts.genesisRecorded!++;
   }
   const withGenesis = entry ? { ...t, entry } : t;
@@ -246,8 +249,8 @@ async function repairOne(
   const h = s.health.ensure(t.sym.id);
   h.gaps_filled += filled;
   h.last_repair = ctx.now.toISOString();
-  s.batch.touchHealth(t.sym.id);
-  commitBatch(s);
+  s.writer.touchHealth(t.sym.id);
+  await commitBatch(s);
   const remaining = missingRanges(checkInput(ctx, withGenesis, after, calendarFor(t.calendar, ctx.reference)));
   counts.remainingGaps! += remaining.length;
   counts.remainingBars! += remaining.reduce((n, r) => n + r.bars, 0);
@@ -289,7 +292,7 @@ function resetGenesis(s: WriteSession | undefined, catalog: Catalog, t: Target):
   if (!old || !entry) return undefined;
   if (s) {
     entry.genesis = null;
-    s.batch.touchCatalog(t.sym.id, t.interval);
+    s.writer.touchCatalog(t.sym.id, t.interval);
   }
   return old;
 }

@@ -3,7 +3,6 @@ import { basename, join } from "node:path";
 import type { RunContext } from "../context.ts";
 import { ConfigError } from "../errors.ts";
 import { writeJsonAtomic } from "../lakehouse/atomic.ts";
-import { Lakehouse } from "../lakehouse/store.ts";
 import { parseRunId } from "../model/run-id.ts";
 import { parseSymbol, resolveProfile } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
@@ -26,7 +25,7 @@ export async function runScan(ctx: RunContext, opts: ScanOptions): Promise<StepR
   if (!opts.configs.length)
     throw new ConfigError("scan needs at least one scanner config", "pass --scanner FILE (JSON or YAML), repeatable or comma-separated");
   const scanners = opts.configs.map((f) => loadScanner(f));
-  const health = new Lakehouse(ctx.lakehouse).loadHealth();
+  const health = await ctx.store.loadHealth();
   const bySymbol = new Map<string, Candidate>();
   let dropped = 0;
   let raw = 0;

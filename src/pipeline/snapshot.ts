@@ -1,14 +1,13 @@
 // The alpha-cycle contract (seed 002 §1.2, §3.3): copy exactly what a run reads into an immutable run folder.
 // No vendor is ever created here, so a snapshot cannot touch the network.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
 import type { RunContext } from "../context.ts";
 import { ConfigError, InputError } from "../errors.ts";
 import { syncDir, writeFileAtomic, writeJsonAtomic } from "../lakehouse/atomic.ts";
 import { decodeBars, encodeMatrix, initParquet } from "../lakehouse/parquet.ts";
-import { assertRunsAppendable } from "../lakehouse/runs.ts";
-import { Lakehouse, seriesRange, sha256 } from "../lakehouse/store.ts";
+import { seriesRange, sha256 } from "../lakehouse/store.ts";
 import { normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
@@ -67,7 +66,7 @@ function blockedFinding(s: AuditedSeries, reasons: string[]): Finding {
 export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promise<StepResult> {
   parseRunId(opts.runId);
   // The command appends a run record at the end; fail now, before anything is written, if it could not.
-  assertRunsAppendable(ctx.lakehouse);
+  await ctx.store.assertRunsAppendable();
   const outDir = resolve(opts.out);
   sweepDeadTmpFolders(outDir, ctx.log);
   const runDir = join(outDir, opts.runId);
@@ -76,7 +75,6 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   };
   refuseExisting();
   const interval = opts.interval ?? "1d";
-  const lh = new Lakehouse(ctx.lakehouse);
   // One column and one file per symbol: repeats would collide in the matrix and the manifest.
   const symbols = opts.symbols?.filter((s, i, all) => all.findIndex((x) => x.id === s.id) === i);
   // Without symbols a snapshot is of the catalog's series: quarantined assets outside it are not asked for.
@@ -87,8 +85,8 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   // What the snapshot read (runs.jsonl lineage): every lakehouse file with the hash it was audited at.
   const inputs: LineageRef[] = audit.series
     .filter((s) => s.sha256)
-    .map((s) => ({ name: lh.fileName(s.target.sym, interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval }));
-  const health = lh.loadHealth();
+    .map((s) => ({ name: ctx.store.seriesName(s.target.sym, interval), kind: "parquet", sha256: s.sha256!, symbol: s.target.sym.id, interval }));
+  const health = await ctx.store.loadHealth();
   const blocked: Finding[] = [];
   for (const s of audit.series) {
     const reasons = blockReasons(s, health.isToxic(s.target.sym.id));
@@ -111,14 +109,14 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
   // Named after this process (see snapshot-tmp.ts) so the next snapshot can sweep it if this one is killed.
   const tmp = makeTmpFolder(outDir, opts.runId);
   try {
-    const built = await writeRunFolder(ctx, lh, audit.series, interval, opts.runId, tmp);
+    const built = await writeRunFolder(ctx, audit.series, interval, opts.runId, tmp);
     refuseExisting(); // another process may have taken the run id meanwhile
     renameSync(tmp, runDir);
     syncDir(outDir);
     ctx.log.info(`snapshot ${opts.runId}: ${audit.series.length} series, matrix ${built.matrixRows} rows → ${runDir}`);
     const reports: SymbolReport[] = audit.series.map((s) => ({
       ...s.report,
-      file: `data/${lh.fileName(s.target.sym, interval)}`,
+      file: `data/${ctx.store.seriesName(s.target.sym, interval)}`,
       gapsFilled: built.manifest.gapsFilled[s.target.sym.id] ?? 0,
     }));
     const gapsFilled = Object.values(built.manifest.gapsFilled).reduce((a, b) => a + b, 0);
@@ -157,7 +155,7 @@ export async function runSnapshot(ctx: RunContext, opts: SnapshotOptions): Promi
 }
 
 /** Copy the series, build the matrix and write the manifest into `dir` (the temp folder). */
-async function writeRunFolder(ctx: RunContext, lh: Lakehouse, series: AuditedSeries[], interval: Interval, runId: string, dir: string) {
+async function writeRunFolder(ctx: RunContext, series: AuditedSeries[], interval: Interval, runId: string, dir: string) {
   await initParquet();
   mkdirSync(join(dir, "data"));
   const entries: ManifestEntry[] = [];
@@ -165,16 +163,17 @@ async function writeRunFolder(ctx: RunContext, lh: Lakehouse, series: AuditedSer
   ctx.progress.start("snapshot", series.length);
   for (const s of series) {
     const { sym, profile } = s.target;
-    const src = lh.pathFor(sym, interval);
-    // Read once: the bytes hashed are the bytes decoded and the bytes copied (never a link to the lakehouse).
-    const bytes = readFileSync(src);
-    const hash = sha256(bytes);
-    if (hash !== s.sha256) {
+    // Read once: the bytes checked are the bytes decoded and the bytes copied (never a link to the lakehouse).
+    const read = await ctx.store.readParquet(sym, interval);
+    const src = read?.path ?? ctx.store.seriesName(sym, interval);
+    if (read?.sha256 !== s.sha256) {
       throw new InputError(`${sym.id} ${interval}: ${src} changed while the snapshot was being taken`, "run the snapshot again once the writer has finished");
     }
+    const bytes = read.bytes;
+    const hash = sha256(bytes);
     const raw = decodeBars(bytes, `${sym.id} ${interval}: ${src}`);
     const bars = normalizeBars(raw);
-    const rel = `data/${lh.fileName(sym, interval)}`;
+    const rel = `data/${ctx.store.seriesName(sym, interval)}`;
     writeReadOnly(join(dir, rel), bytes);
     const range = seriesRange(bars);
     entries.push({
@@ -221,7 +220,7 @@ async function writeRunFolder(ctx: RunContext, lh: Lakehouse, series: AuditedSer
     runId,
     created: ctx.now.toISOString(),
     tool: { name: "dqctl", version: VERSION },
-    lakehouse: lh.root,
+    lakehouse: ctx.store.location,
     interval,
     symbols: members.map((m) => m.name),
     gapsFilled: Object.fromEntries(matrix.columns.map((c) => [c.name, c.gapsFilled])),

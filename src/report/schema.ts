@@ -220,6 +220,7 @@ export const SUMMARY_JSON_SCHEMA = {
       additionalProperties: false,
     },
     snapshot: { type: "object", description: "snapshot, snapshot verify: the run folder" },
+    store: { type: "object", description: "store init, store copy: the store (and, for copy, both stores and what was verified)" },
     dataset: { type: ["object", "null"], description: "bootstrap: the cached dataset" },
     rows: { ...count, description: "bootstrap: rows in the dataset" },
     symbolsSeen: { type: "array", items: { type: "string" }, description: "bootstrap" },

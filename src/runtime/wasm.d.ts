@@ -5,3 +5,7 @@ declare module "#runtime/wasm.ts" {
 declare module "#runtime/gc.ts" {
   export function collectGarbage(): void;
 }
+
+declare module "#runtime/chart.ts" {
+  export function chartLibrary(): { js: string; css: string };
+}

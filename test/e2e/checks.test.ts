@@ -3,12 +3,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeSeries, plantSplit } from "../../bench/gbm.ts";
-import { calendarFor } from "../../src/calendar/index.ts";
+import { plantSplit } from "../../bench/gbm.ts";
 import type { Bars } from "../../src/model/bars.ts";
 import { assertSummary, dqctl, tempDir } from "../helpers/cli.ts";
+import { nyseSeries } from "../helpers/gbm-series.ts";
 
-const END = Date.UTC(2026, 10, 20);
 const NOW = "2026-11-21T06:00:00Z";
 let dir: string;
 let cleanup: () => void;
@@ -27,10 +26,7 @@ const round2 = (b: Bars) => {
 
 beforeAll(() => {
   ({ dir, cleanup } = tempDir());
-  const days = calendarFor("equity")
-    .expected("1d", END - 400 * 86_400_000, END)
-    .slice(-250);
-  const series = (seed: number) => makeSeries({ seed, timestamps: days, sigma: 0.015, overnight: 0.3 }).bars;
+  const series = (seed: number) => nyseSeries(250, 0.015, seed);
   mkdirSync(join(dir, "src"));
   mkdirSync(join(dir, "ref"));
   const offGrid = round2(series(1));

@@ -59,10 +59,18 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
     { args: () => ["audit", "--read-only", "--symbols", "BINANCE:ETHUSDT", "--fail-on-quality=warning", ...pinned], code: 1 },
     { args: () => ["audit", "--lakehouse", join(dir, "nope")], code: 3 },
   ],
+  report: [
+    { args: () => ["report", "--out", join(dir, "report.html"), ...pinned], code: 0 },
+    { args: () => ["report", "--out", join(dir, "report.html"), "--fail-on-quality", ...pinned], code: 2 },
+  ],
   snapshot: [
     { args: () => ["snapshot", "--symbols", "BINANCE:BTCUSDT,NASDAQ:AAPL", "--run-id", runId(), "--out", join(dir, "runs"), ...pinned], code: 0 },
     { args: () => ["snapshot", "--candidates", CANDIDATES, "--run-id", runId(), "--out", join(dir, "runs"), ...pinned], code: 2 },
     { args: () => ["snapshot", "verify", join(dir, "runs", "base")], code: 0 },
+  ],
+  store: [
+    { args: () => ["store", "init", "--store", join(dir, "store-init")], code: 0 },
+    { args: () => ["store", "init", "--store", "postgres://u@/nodb"], code: 3 },
   ],
   bootstrap: [
     {

@@ -80,6 +80,30 @@ describe("--price", () => {
     expect(catalog()).toMatchObject([{ price: "adjusted", rows: 6, end: "2026-11-23T00:00:00.000Z" }]);
   });
 
+  test("a fresh series asked for the other basis is refused too, by ingest and by repair, not skipped in silence", async () => {
+    // Monday's bar is stored and Tuesday's session has not closed: nothing to fetch, no gap to fill.
+    const before = readFileSync(file);
+    const refusal = `dqctl: NYSE:ACME 1d: stored with adjusted prices, this run asks for raw (--price): mixing them in one series is refused; nothing was changed — pass --price adjusted (or set "price": "adjusted" in the config), or delete NYSE_ACME_1d.parquet to ingest it again with raw prices`;
+    const repair = (...more: string[]) =>
+      dqctl(["repair", "--source", source, "--symbols", "NYSE:ACME", "--lakehouse", lh, "--now", "2026-11-24T06:00:00Z", ...more]);
+    for (const run of [
+      () => ingest("2026-11-24T06:00:00Z", "--price", "raw", "--quiet"),
+      () => repair("--price", "raw", "--quiet"),
+      () => repair("--dry-run", "--quiet"),
+    ]) {
+      const r = await run();
+      expect(r.code).toBe(3);
+      expect(r.stderr.trim().split("\n")).toEqual([refusal]);
+    }
+    expect(readFileSync(file)).toEqual(before);
+    const ok = await ingest("2026-11-24T06:00:00Z", "--price", "adjusted", "--json");
+    expect(ok.code).toBe(0);
+    expect(assertSummary(ok.json()).counts).toMatchObject({ fresh: 1, failed: 0 });
+    const fine = await repair("--price", "adjusted", "--json");
+    expect(fine.code).toBe(0);
+    expect(assertSummary(fine.json()).counts).toMatchObject({ failed: 0 });
+  });
+
   test("--price bogus is exit 3 before any work, one line naming the flag and the choices", async () => {
     const fresh = join(dir, "untouched");
     const r = await dqctl(["ingest", "--source", source, "--symbols", "NYSE:ACME", "--price", "bogus", "--lakehouse", fresh, "--quiet"]);

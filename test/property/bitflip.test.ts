@@ -1,11 +1,13 @@
 // Issue 13: bit rot is never laundered. A single flipped byte in a golden file either decodes to identical values or
 // is reported `corrupt`/`unreadable` by audit, naming the file; the catalog hash is never rewritten to the flipped file's.
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { type RunContext, silentLogger, silentProgress } from "../../src/context.ts";
 import { decodeBars, initParquet } from "../../src/lakehouse/parquet.ts";
+import { Lakehouse } from "../../src/lakehouse/store.ts";
 import { BAR_COLUMNS, type Bars } from "../../src/model/bars.ts";
 import { parseSymbol } from "../../src/model/symbol.ts";
 import { runAudit } from "../../src/pipeline/audit.ts";
@@ -24,7 +26,7 @@ let originalBars: Bars;
 
 const ctxFor = (lakehouse: string): RunContext => ({
   config: {},
-  lakehouse,
+  store: new Lakehouse(lakehouse),
   now: new Date(DEMO_NOW),
   log: silentLogger,
   progress: silentProgress,

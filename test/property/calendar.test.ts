@@ -7,6 +7,7 @@ import { offCalendar } from "../../src/checks/off_calendar.ts";
 import { stale } from "../../src/checks/stale.ts";
 import { INTERVAL_NAMES, type Interval, intervalMs } from "../../src/model/interval.ts";
 import { PROFILES, type Profile } from "../../src/model/profile.ts";
+import { naiveMissingRuns } from "../helpers/missing-runs.ts";
 import { inputFor, opts, wall } from "../unit/calendar/_helpers.ts";
 
 fc.configureGlobal({ seed: 42, numRuns: 20 });
@@ -43,19 +44,6 @@ function referenceExpected(cal: MarketCalendar, interval: Interval, fromMs: numb
     for (; t < s.closeMs; t += step) if (t >= fromMs && t <= toMs) out.add(t);
   }
   return [...out].sort((a, b) => a - b);
-}
-
-/** Missing runs computed naively from a keep-mask over the expected opens, newest first. */
-function referenceRuns(exp: ArrayLike<number>, keep: boolean[]): { fromMs: number; toMs: number; bars: number }[] {
-  const runs: { fromMs: number; toMs: number; bars: number }[] = [];
-  for (let i = 0; i < exp.length; i++) {
-    if (keep[i]) continue;
-    let j = i;
-    while (j + 1 < exp.length && !keep[j + 1]) j++;
-    runs.push({ fromMs: exp[i]!, toMs: exp[j]!, bars: j - i + 1 });
-    i = j;
-  }
-  return runs.reverse();
 }
 
 /** Removals as contiguous runs (real gaps) and single bars, positions as fractions of the series. */
@@ -126,7 +114,7 @@ for (const profile of PROFILES) {
             }
             const kept = [...exp].filter((_, i) => keep[i]);
             const genesisMs = exp[0]!;
-            const want = referenceRuns(exp, keep);
+            const want = naiveMissingRuns(exp, keep);
 
             const base = inputFor(profile, interval, kept, { genesisMs });
             expect(missingRanges(base)).toEqual(want);

@@ -21,7 +21,7 @@ const END = Date.UTC(2026, 10, 20);
 const SYM = parseSymbol("BINANCE:BTCUSDT");
 
 function ctxFor(dir: string): RunContext {
-  return { config: {}, lakehouse: dir, now: new Date(END + DAY * 1.5), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "t" };
+  return { config: {}, store: new Lakehouse(dir), now: new Date(END + DAY * 1.5), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "t" };
 }
 
 /** N daily crypto bars ending at END (every day is a session), smooth prices. */
@@ -33,6 +33,13 @@ function full(): Bars {
     b.volume[i] = 1000 + (i % 5);
   }
   return b;
+}
+
+/** The stored series each case starts from: the newest `STORED` bars, ingested as a first run stores them. */
+const STORED = 60;
+async function storeNewest(ctx: RunContext, all: Bars): Promise<void> {
+  const newest = [...Array(STORED).keys()].map((i) => N - STORED + i);
+  await runIngest(ctx, { vendor: memoryVendor(takeRows(all, newest)), symbols: [SYM], interval: "1d" });
 }
 
 /** What the vendor's world holds: bars from index `from` on, minus the outage [holeFrom, holeTo). */
@@ -71,21 +78,11 @@ describe("genesis only on proof", () => {
         try {
           const ctx = ctxFor(dir);
           const w = { ...w0 };
-          // The stored series starts as the newest 60 bars.
-          await runIngest(ctx, {
-            vendor: memoryVendor(
-              takeRows(
-                all,
-                [...Array(60).keys()].map((i) => N - 60 + i),
-              ),
-            ),
-            symbols: [SYM],
-            interval: "1d",
-          });
+          await storeNewest(ctx, all);
           const lh = new Lakehouse(dir);
           const state = async () => ({
-            genesis: lh.loadCatalog().get(SYM.id, "1d")?.genesis ?? null,
-            first: (await lh.read(SYM, "1d"))!.bars.timestamp[0]!,
+            genesis: lh.catalog().get(SYM.id, "1d")?.genesis ?? null,
+            first: (await lh.readFile(SYM, "1d"))!.bars.timestamp[0]!,
           });
           const vendorFor = (a: Answer) => {
             const data = a.kind === "empty" ? allocBars(0) : worldBars(all, w);
@@ -132,24 +129,15 @@ describe("genesis only on proof", () => {
     try {
       const all = full();
       const ctx = ctxFor(dir);
-      await runIngest(ctx, {
-        vendor: memoryVendor(
-          takeRows(
-            all,
-            [...Array(60).keys()].map((i) => N - 60 + i),
-          ),
-        ),
-        symbols: [SYM],
-        interval: "1d",
-      });
+      await storeNewest(ctx, all);
       // The vendor's history: 100 bars, a 200-day outage, then the stored 60.
-      const vendor = memoryVendor(worldBars(all, { from: 40, holeFrom: 140, holeTo: N - 60 }));
+      const vendor = memoryVendor(worldBars(all, { from: 40, holeFrom: 140, holeTo: N - STORED }));
       const r = await runRepair(ctx, { vendor, symbols: [SYM], interval: "1d", backfillDays: 30 });
       expect(r.counts).toMatchObject({ genesisRecorded: 0, fetches: 2, barsFetched: 100 });
-      expect(vendor.requests[0]).toMatchObject({ fromMs: all.timestamp[N - 60]! - 30 * DAY, toMs: all.timestamp[N - 61]! });
+      expect(vendor.requests[0]).toMatchObject({ fromMs: all.timestamp[N - STORED]! - 30 * DAY, toMs: all.timestamp[N - STORED - 1]! });
       expect(vendor.requests[1]!.fromMs).toBeUndefined();
-      expect((await new Lakehouse(dir).read(SYM, "1d"))!.bars.timestamp[0]).toBe(all.timestamp[40]!);
-      expect(new Lakehouse(dir).loadCatalog().get(SYM.id, "1d")!.genesis).toBeNull();
+      expect((await new Lakehouse(dir).readFile(SYM, "1d"))!.bars.timestamp[0]).toBe(all.timestamp[40]!);
+      expect(new Lakehouse(dir).catalog().get(SYM.id, "1d")!.genesis).toBeNull();
     } finally {
       cleanup();
     }

@@ -9,7 +9,7 @@ import { randomWalk } from "../../bench/gbm.ts";
 import { type RunContext, silentLogger, silentProgress } from "../../src/context.ts";
 import { Catalog } from "../../src/lakehouse/catalog.ts";
 import { decodeBars, encodeBars, initParquet } from "../../src/lakehouse/parquet.ts";
-import { sha256 } from "../../src/lakehouse/store.ts";
+import { Lakehouse, sha256 } from "../../src/lakehouse/store.ts";
 import { allocBars, type Bars, barCount, takeRows } from "../../src/model/bars.ts";
 import { type AuditOptions, runAudit } from "../../src/pipeline/audit.ts";
 import { loadAuditState } from "../../src/pipeline/audit-state.ts";
@@ -132,7 +132,7 @@ function apply(dir: string, o: Op, alive: Set<number>): void {
 
 const ctxFor = (lakehouse: string, nowMs: number): RunContext => ({
   config: {},
-  lakehouse,
+  store: new Lakehouse(lakehouse),
   now: new Date(nowMs),
   log: silentLogger,
   progress: silentProgress,
@@ -189,7 +189,7 @@ describe("incremental audit", () => {
         }
         expect(resumed).toBeGreaterThan(0);
         // The state describes exactly the series the catalog lists.
-        expect([...loadAuditState(dir).keys()].sort()).toEqual([...alive].map((i) => `${symbolOf(i)}@1d`).sort());
+        expect([...(await loadAuditState(new Lakehouse(dir))).keys()].sort()).toEqual([...alive].map((i) => `${symbolOf(i)}@1d`).sort());
         rmSync(dir, { recursive: true, force: true });
       }),
       { seed: SEED, numRuns: 8, endOnFailure: true },

@@ -16,7 +16,15 @@ const SEED = 20261124;
 const END = Date.UTC(2026, 10, 20);
 
 function ctxFor(dir: string): RunContext {
-  return { config: {}, lakehouse: dir, now: new Date(END + 86_400_000 * 1.5), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "t" };
+  return {
+    config: {},
+    store: new Lakehouse(dir),
+    now: new Date(END + 86_400_000 * 1.5),
+    log: silentLogger,
+    progress: silentProgress,
+    waitLockMs: 0,
+    runId: "t",
+  };
 }
 
 /** A smooth series on the calendar's expected daily bars over `days` days. */
@@ -57,7 +65,7 @@ describe("repair", () => {
             const sym = await seed(dir, profile, without(full, new Set(holes)));
             const vendor = memoryVendor(without(full, new Set(vendorHoles)));
             const r = await runRepair(ctxFor(dir), { vendor, symbols: [sym], interval: "1d", backfillDays: 0 });
-            const after = (await new Lakehouse(dir).read(sym, "1d"))!.bars;
+            const after = (await new Lakehouse(dir).readFile(sym, "1d"))!.bars;
             const have = new Set(after.timestamp);
             const stillMissing = holes.filter((i) => !have.has(full.timestamp[i]!)).sort((a, b) => a - b);
             const expected = holes.filter((i) => vendorHoles.includes(i)).sort((a, b) => a - b);
@@ -91,8 +99,8 @@ describe("repair", () => {
           const vendor = memoryVendor(full, capped ? { depthFromMs: first } : {});
           const ctx = ctxFor(dir);
           await runRepair(ctx, { vendor, symbols: [sym], interval: "1d", backfillDays: 365 });
-          const entry = () => new Lakehouse(dir).loadCatalog().get(sym.id, "1d")!;
-          const firstNow = (await new Lakehouse(dir).read(sym, "1d"))!.bars.timestamp[0]!;
+          const entry = () => new Lakehouse(dir).catalog().get(sym.id, "1d")!;
+          const firstNow = (await new Lakehouse(dir).readFile(sym, "1d"))!.bars.timestamp[0]!;
           if (extraHistory > 0 && !capped) {
             // The backfill found older bars: history grows, genesis not yet known.
             expect(firstNow).toBe(full.timestamp[0]!);
@@ -130,7 +138,7 @@ describe("repair", () => {
       const r = await runRepair(ctxFor(dir), { vendor, symbols: [sym], interval: "1d", maxFills: 2, backfillDays: 0 });
       expect(vendor.requests).toHaveLength(2);
       expect(r.counts).toMatchObject({ gapsFilled: 2, remainingGaps: 2, remainingBars: 2, skippedBudget: 2 });
-      const health = new Lakehouse(dir).loadHealth().get(sym.id)!;
+      const health = new Lakehouse(dir).health().get(sym.id)!;
       expect(health.gaps_filled).toBe(2);
       expect(health.last_repair).not.toBeNull();
     } finally {

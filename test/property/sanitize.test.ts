@@ -22,7 +22,7 @@ const SYM = parseSymbol("BINANCE:BTCUSDT");
 
 const ctxAt = (dir: string, lastBar = END): RunContext => ({
   config: {},
-  lakehouse: dir,
+  store: new Lakehouse(dir),
   now: new Date(lastBar + DAY * 1.25),
   log: silentLogger,
   progress: silentProgress,
@@ -71,7 +71,7 @@ function quarantined(dir: string): Map<number, number> {
 }
 
 async function golden(dir: string): Promise<Map<number, number>> {
-  const s = await new Lakehouse(dir).read(SYM, "1d");
+  const s = await new Lakehouse(dir).readFile(SYM, "1d");
   const out = new Map<number, number>();
   if (s) for (let i = 0; i < barCount(s.bars); i++) out.set(s.bars.timestamp[i]!, s.bars.close[i]!);
   return out;
@@ -203,11 +203,11 @@ describe("sanitize", () => {
     try {
       const r1 = await ingest(dir, plant(calm(200), 120, 80, 100));
       expect(report(r1).status).toBe("toxic");
-      expect(new Lakehouse(dir).loadHealth().isToxic(SYM.id)).toBe(true);
+      expect(new Lakehouse(dir).health().isToxic(SYM.id)).toBe(true);
       // The vendor corrected its history.
       const r2 = await ingest(dir, calm(200));
       expect(report(r2).status).not.toBe("toxic");
-      expect(new Lakehouse(dir).loadHealth().isToxic(SYM.id)).toBe(false);
+      expect(new Lakehouse(dir).health().isToxic(SYM.id)).toBe(false);
       expect((await golden(dir)).size).toBe(200);
     } finally {
       cleanup();

@@ -2,14 +2,14 @@
 // that crosses it and the one before, seeded so a failure reproduces.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { gauss, makeSeries, plantSplit, rng } from "../../bench/gbm.ts";
-import { calendarFor } from "../../src/calendar/index.ts";
+import { gauss, plantSplit, rng } from "../../bench/gbm.ts";
 import { FALSE_TICK_DEFAULTS, falseTick } from "../../src/checks/false_tick.ts";
 import { gap } from "../../src/checks/gap.ts";
 import { OFF_TICK_DEFAULTS, offTick } from "../../src/checks/off_tick.ts";
 import { DEFAULT_MIN_RUN, DEFAULT_STABLECOINS, priceStall } from "../../src/checks/price_stall.ts";
 import { madOfSorted, medianOfSorted, robustStats, zOf } from "../../src/checks/robust.ts";
-import { findSplits, SPLIT_SUSPECTED_DEFAULTS, type SplitCandidate, splitParams, splitSuspected } from "../../src/checks/split_suspected.ts";
+import { findSplits, SPLIT_SUSPECTED_DEFAULTS, type SplitCandidate, splitParams } from "../../src/checks/split_evidence.ts";
+import { splitSuspected } from "../../src/checks/split_suspected.ts";
 import { defaultAllowanceHours, stale } from "../../src/checks/stale.ts";
 import { toxicReturn } from "../../src/checks/toxic_return.ts";
 import type { Check } from "../../src/checks/types.ts";
@@ -18,6 +18,7 @@ import type { Bars } from "../../src/model/bars.ts";
 import { INTERVAL_NAMES, intervalMs } from "../../src/model/interval.ts";
 import { makeBars, makeInput, makeOptions } from "../helpers/bars.ts";
 import { firstTrue, nextDown, nextUp } from "../helpers/doubles.ts";
+import { cryptoSeries, nyseSeries } from "../helpers/gbm-series.ts";
 import { inputFor, opts } from "../unit/calendar/_helpers.ts";
 
 const PARAMS = { seed: 20240101, numRuns: 300 };
@@ -198,9 +199,7 @@ describe("false_tick at z 6, minJump, revertFraction and the error rule", () => 
 });
 
 describe("split_suspected at the factor's tolerance and minGapZ", () => {
-  const DAY = 86_400_000;
-  const END = Date.UTC(2026, 10, 20);
-  const series = (seed: number) => makeSeries({ seed, timestamps: calendarFor("crypto").expected("1d", END - 119 * DAY, END), sigma: 0.02, overnight: 0 }).bars;
+  const series = (seed: number) => cryptoSeries(120, 0.02, seed);
   const cases = fc.tuple(fc.integer({ min: 1, max: 2 ** 30 }), fc.constantFrom(...SPLIT_SUSPECTED_DEFAULTS.factors), fc.boolean());
 
   test("the open may sit up to `tolerance` (log) from the factor: the first open beyond it is no split, the double below is", () => {
@@ -250,17 +249,7 @@ describe("split_suspected at the factor's tolerance and minGapZ", () => {
 });
 
 describe("split_suspected at minEvidence (below strongGapZ: price and volume together)", () => {
-  const DAY = 86_400_000;
-  const END = Date.UTC(2026, 10, 20);
-  const session = (seed: number, sigma: number) =>
-    makeSeries({
-      seed,
-      timestamps: calendarFor("equity")
-        .expected("1d", END - 1300 * DAY, END)
-        .slice(-800),
-      sigma,
-      overnight: 0.3,
-    }).bars;
+  const session = (seed: number, sigma: number) => nyseSeries(800, sigma, seed);
   const cases = fc.tuple(fc.integer({ min: 1, max: 2 ** 30 }), fc.constantFrom(1.25, 1.5, 2), fc.boolean(), fc.double({ min: 0.01, max: 0.05, noNaN: true }));
   const candidate = (b: Bars, i: number): SplitCandidate | undefined => {
     let hit: SplitCandidate | undefined;

@@ -5,6 +5,7 @@ import { type BootstrapOptions, resolveSymbols, resolveWindow, runBootstrap } fr
 import type { Config } from "../../../src/config/schema.ts";
 import { type RunContext, silentLogger, silentProgress } from "../../../src/context.ts";
 import { readArrowTable } from "../../../src/lakehouse/parquet.ts";
+import { Lakehouse } from "../../../src/lakehouse/store.ts";
 import { buildSummary } from "../../../src/report/summary.ts";
 import { tempDir } from "../../helpers/cli.ts";
 import type { TestServer } from "../../vendors/servers/http.ts";
@@ -36,7 +37,7 @@ afterAll(() => {
 const config: Config = { instruments: { "FX:EURUSD": { tickers: { fred: "DEXUSEU" } } } };
 const ctx = (now: string, c: Config = config): RunContext => ({
   config: c,
-  lakehouse: join(tmp.dir, "lake"),
+  store: new Lakehouse(join(tmp.dir, "lake")),
   now: new Date(now),
   log: silentLogger,
   progress: silentProgress,

@@ -5,6 +5,7 @@ import { calendarFor } from "../../../src/calendar/index.ts";
 import { resolveCheckOptions } from "../../../src/checks/index.ts";
 import type { Config } from "../../../src/config/schema.ts";
 import { type RunContext, silentLogger, silentProgress } from "../../../src/context.ts";
+import { Lakehouse } from "../../../src/lakehouse/store.ts";
 import { allocBars, type Bars } from "../../../src/model/bars.ts";
 import type { Profile } from "../../../src/model/profile.ts";
 import { parseSymbol } from "../../../src/model/symbol.ts";
@@ -182,7 +183,15 @@ describe("one check engine: bootstrap and audit judge a series alike", () => {
     const now = "2024-04-01T06:00:00Z";
     const config: Config = { checks: { gap: { byClass: { forex: { maxGapSessions: 20 } } } } };
     const boot = judge(b, { start: "2024-01-01", end: "2024-03-31", now, config });
-    const ctx: RunContext = { config, lakehouse: "/nonexistent", now: new Date(now), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "t" };
+    const ctx: RunContext = {
+      config,
+      store: new Lakehouse("/nonexistent"),
+      now: new Date(now),
+      log: silentLogger,
+      progress: silentProgress,
+      waitLockMs: 0,
+      runId: "t",
+    };
     const target = { sym: parseSymbol("FX:EURUSD"), interval: "1d" as const, profile: "forex" as const, calendar: "FOREX" };
     const audit = assess(ctx, target, b, resolveCheckOptions(config), { fromMs: ms("2024-01-01"), toMs: ms("2024-03-29") });
     const sig = (fs: typeof boot.findings) => fs.map((f) => `${f.code}:${f.severity}`).sort();

@@ -3,6 +3,7 @@ import type { CheckInput, CheckOptions } from "../../../src/checks/types.ts";
 import { allocBars, type Bars, normalizeBars } from "../../../src/model/bars.ts";
 import type { Interval } from "../../../src/model/interval.ts";
 import type { Profile } from "../../../src/model/profile.ts";
+import { localClock } from "../../helpers/answers.ts";
 
 /** UTC ms of an ISO string (tests read better with literal dates). */
 export const T = (s: string): number => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
@@ -51,15 +52,6 @@ export function inputFor(profile: Profile, interval: Interval, ts: ArrayLike<num
 
 /** Local wall-clock "YYYY-MM-DD HH:MM" of a UTC ms in a zone (an oracle independent of luxon). */
 export function wall(ms: number, zone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(ms);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+  const { date, hm } = localClock(ms, zone);
+  return `${date} ${hm}`;
 }

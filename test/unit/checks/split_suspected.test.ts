@@ -1,26 +1,18 @@
 import { describe, expect, test } from "bun:test";
-import { copyBars, makeSeries, plantSplit } from "../../../bench/gbm.ts";
+import { copyBars, plantSplit } from "../../../bench/gbm.ts";
 import { calendarFor } from "../../../src/calendar/index.ts";
 import { resolveCheckOptions, runChecks } from "../../../src/checks/index.ts";
-import { label, SPLIT_SUSPECTED_DEFAULTS, splitSuspected } from "../../../src/checks/split_suspected.ts";
+import { findSplits, SPLIT_SUSPECTED_DEFAULTS, type SplitCandidate, splitParams } from "../../../src/checks/split_evidence.ts";
+import { label, splitSuspected } from "../../../src/checks/split_suspected.ts";
 import type { CheckInput } from "../../../src/checks/types.ts";
 import type { Config } from "../../../src/config/schema.ts";
 import type { Bars } from "../../../src/model/bars.ts";
 import { makeInput, makeOptions } from "../../helpers/bars.ts";
+import { cryptoSeries, nyseSeries } from "../../helpers/gbm-series.ts";
 
 const DAY = 86_400_000;
-const END = Date.UTC(2026, 10, 20);
-const crypto = (n: number, sigma = 0.02, seed = 5) =>
-  makeSeries({ seed, timestamps: calendarFor("crypto").expected("1d", END - (n - 1) * DAY, END), sigma, overnight: 0 }).bars;
-const nyse = (n: number, sigma = 0.015, seed = 9) =>
-  makeSeries({
-    seed,
-    timestamps: calendarFor("equity")
-      .expected("1d", END - 2 * n * DAY, END)
-      .slice(-n),
-    sigma,
-    overnight: 0.3,
-  }).bars;
+const crypto = (n: number, sigma = 0.02, seed = 5) => cryptoSeries(n, sigma, seed);
+const nyse = (n: number, sigma = 0.015, seed = 9) => nyseSeries(n, sigma, seed);
 
 type Ev = {
   timestamp: string;
@@ -143,6 +135,26 @@ describe("split_suspected", () => {
     const still = copyBars(b);
     for (let i = 600; i < 1200; i++) still.volume[i] = b.volume[i]! / 1.25;
     expect(run(still)).toEqual([]);
+  });
+
+  test("the volume's noise is measured on both sides: a constant volume before the bar does not make a noisy step after it certain", () => {
+    // A feed that carried a placeholder volume before the split: alone, that window's sd (0) would make any step a certainty.
+    const b = plantSplit(nyse(1200, 0.02, 23), 600, 1.25);
+    const seen = (bars: Bars) => {
+      const out: SplitCandidate[] = [];
+      findSplits(bars, splitParams(makeOptions("split_suspected")), (c) => c.index === 600 && out.push(c));
+      return out[0]!;
+    };
+    const quietBefore = copyBars(b);
+    const quietAfter = copyBars(b);
+    const level = (from: number, to: number) => Math.exp(Array.from(b.volume.subarray(from, to), Math.log).reduce((a, x) => a + x, 0) / (to - from));
+    quietBefore.volume.fill(level(100, 600), 100, 600);
+    quietAfter.volume.fill(level(601, 1101), 601, 1101);
+    const [qb, qa] = [seen(quietBefore), seen(quietAfter)];
+    expect(qb.se).toBeGreaterThan(0.03);
+    expect(qb.se).toBeCloseTo(qa.se, 2);
+    expect(Math.abs(qb.volumeEvidence)).toBeLessThan(50);
+    expect(Math.abs(qa.volumeEvidence)).toBeLessThan(50);
   });
 
   test("two splits 300 bars apart, the volume stepping down then up: both found (the volume before the second starts after the first)", () => {

@@ -1,23 +1,14 @@
 /** split_unadjusted: a split the vendor recorded that shows as a price step; a recorded split without a step is adjusted. */
 import { describe, expect, test } from "bun:test";
-import { makeSeries, plantSplit } from "../../../bench/gbm.ts";
+import { plantSplit } from "../../../bench/gbm.ts";
 import { calendarFor } from "../../../src/calendar/index.ts";
 import { resolveCheckOptions, runChecks } from "../../../src/checks/index.ts";
 import { findUnadjustedSplits, splitUnadjusted } from "../../../src/checks/split_unadjusted.ts";
 import { allocActions, type Bars } from "../../../src/model/bars.ts";
 import { makeInput, makeOptions } from "../../helpers/bars.ts";
+import { nyseSeries } from "../../helpers/gbm-series.ts";
 
-const DAY = 86_400_000;
-const END = Date.UTC(2026, 10, 20);
-const nyse = (n: number, sigma = 0.02, seed = 11) =>
-  makeSeries({
-    seed,
-    timestamps: calendarFor("equity")
-      .expected("1d", END - 2 * n * DAY, END)
-      .slice(-n),
-    sigma,
-    overnight: 0.3,
-  }).bars;
+const nyse = (n: number, sigma = 0.02, seed = 11) => nyseSeries(n, sigma, seed);
 
 /** Record a split of `factor` on bar `i` (as a vendor's Stock Splits column or split event would). */
 function recordSplit(b: Bars, i: number, factor: number): Bars {

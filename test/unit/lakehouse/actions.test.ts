@@ -3,12 +3,14 @@
  * files without them (read, audited, rewritten), the --price choice recorded in the catalog, mixing refused, and
  * all-empty vendor rows reported by ingest.
  */
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { type RunContext, silentLogger, silentProgress } from "../../../src/context.ts";
 import { decodeBars, encodeBars, initParquet } from "../../../src/lakehouse/parquet.ts";
+import { Lakehouse } from "../../../src/lakehouse/store.ts";
 import { allocActions, type Bars } from "../../../src/model/bars.ts";
 import { parseSymbol } from "../../../src/model/symbol.ts";
 import { runAudit } from "../../../src/pipeline/audit.ts";
@@ -83,7 +85,7 @@ describe("Parquet columns", () => {
 const NOW = Date.UTC(2024, 0, 12, 12);
 const ctxFor = (lake: string, price?: "raw" | "adjusted"): RunContext => ({
   config: {},
-  lakehouse: lake,
+  store: new Lakehouse(lake),
   now: new Date(NOW),
   log: silentLogger,
   progress: silentProgress,

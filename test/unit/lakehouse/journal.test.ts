@@ -56,8 +56,8 @@ function stageSeries(lh: Lakehouse, b: Batch, id: string, series: Bars): string 
 function open(dir: string) {
   const lh = new Lakehouse(dir);
   lh.ensure();
-  const catalog = lh.loadCatalog();
-  const health = lh.loadHealth();
+  const catalog = lh.catalog();
+  const health = lh.health();
   return { lh, batch: new Batch(lh.root, catalog, health) };
 }
 
@@ -73,8 +73,8 @@ describe("commit journal", () => {
       const hash = stageSeries(lh, batch, "BINANCE:BTCUSDT", bars(5));
       batch.commit();
       expect(sha256(readFileSync(join(dir, "BINANCE_BTCUSDT_1d.parquet")))).toBe(hash);
-      expect(lh.loadCatalog().get("BINANCE:BTCUSDT", "1d")?.sha256).toBe(hash);
-      expect(lh.loadHealth().get("BINANCE:BTCUSDT")?.gaps_filled).toBe(5);
+      expect(lh.catalog().get("BINANCE:BTCUSDT", "1d")?.sha256).toBe(hash);
+      expect(lh.health().get("BINANCE:BTCUSDT")?.gaps_filled).toBe(5);
       expect(readdirSync(dir).sort()).toEqual(["BINANCE_BTCUSDT_1d.parquet", "catalog.json", "foundation_health.json"]);
     } finally {
       cleanup();
@@ -92,10 +92,10 @@ describe("commit journal", () => {
         expect(existsSync(join(dir, JOURNAL_FILE))).toBe(true);
         await relock(lh);
         expect(existsSync(join(dir, JOURNAL_FILE))).toBe(false);
-        const cat = lh.loadCatalog();
+        const cat = lh.catalog();
         expect([cat.get("BINANCE:BTCUSDT", "1d")?.sha256, cat.get("BINANCE:ETHUSDT", "1d")?.sha256]).toEqual([h1, h2]);
         expect(sha256(readFileSync(join(dir, "BINANCE_ETHUSDT_1d.parquet")))).toBe(h2);
-        expect(lh.loadHealth().get("BINANCE:ETHUSDT")?.gaps_filled).toBe(7);
+        expect(lh.health().get("BINANCE:ETHUSDT")?.gaps_filled).toBe(7);
         expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
       } finally {
         cleanup();
@@ -114,8 +114,8 @@ describe("commit journal", () => {
       expect(() => batch.commit("journal")).toThrow();
       for (const f of readdirSync(dir)) if (f.endsWith(".tmp")) rmSync(join(dir, f));
       await relock(lh);
-      expect(lh.loadCatalog().get("BINANCE:BTCUSDT", "1d")?.sha256).toBe(old);
-      expect(lh.loadHealth().get("BINANCE:BTCUSDT")?.gaps_filled).toBe(5);
+      expect(lh.catalog().get("BINANCE:BTCUSDT", "1d")?.sha256).toBe(old);
+      expect(lh.health().get("BINANCE:BTCUSDT")?.gaps_filled).toBe(5);
       expect(sha256(readFileSync(join(dir, "BINANCE_BTCUSDT_1d.parquet")))).toBe(old);
     } finally {
       cleanup();
@@ -145,9 +145,9 @@ describe("recovery", () => {
       writeFileSync(join(dir, "BINANCE_XRPUSDT_1d.parquet"), "garbage");
       logs.length = 0;
       await relock(lh);
-      const e = lh.loadCatalog().get("BINANCE:SOLUSDT", "1d");
+      const e = lh.catalog().get("BINANCE:SOLUSDT", "1d");
       expect(e).toMatchObject({ rows: 4, sha256: sha256(bytes), source: "adopted", path: "BINANCE_SOLUSDT_1d.parquet" });
-      expect(lh.loadCatalog().get("BINANCE:XRPUSDT", "1d")).toBeUndefined();
+      expect(lh.catalog().get("BINANCE:XRPUSDT", "1d")).toBeUndefined();
       expect(logs.some((m) => m.includes("BINANCE_XRPUSDT_1d.parquet") && m.includes("not adopted"))).toBe(true);
       expect(readFileSync(join(dir, "BINANCE_XRPUSDT_1d.parquet"), "utf8")).toBe("garbage");
     } finally {
@@ -160,7 +160,7 @@ describe("recovery", () => {
     try {
       const lh = new Lakehouse(dir);
       lh.ensure();
-      const cat = lh.loadCatalog();
+      const cat = lh.catalog();
       const entry = (symbol: string, path: string, b: Bars) => {
         const bytes = lh.encode(b);
         writeFileAtomic(join(dir, path), bytes);
@@ -183,7 +183,7 @@ describe("recovery", () => {
       entry("CME:MINI_ES1!", "CME_MINI_ES1!_1d.parquet", bars(5)); // shared the file under the old naming
       cat.save();
       await relock(lh);
-      const after = lh.loadCatalog();
+      const after = lh.catalog();
       expect(after.get("NYMEX:CL_X", "1d")?.path).toBe("NYMEX_CL~X_1d.parquet");
       expect(existsSync(join(dir, "NYMEX_CL~X_1d.parquet")) && !existsSync(join(dir, "NYMEX_CL_X_1d.parquet"))).toBe(true);
       expect(after.get("CME_MINI:ES1!", "1d")?.path).toBe("CME_MINI_ES1!_1d.parquet");
@@ -253,7 +253,7 @@ describe("vendor bars outside the time window", () => {
       const res = await runIngest(ctx, { vendor: memoryVendor(b), symbols: [parseSymbol("BINANCE:BTCUSDT")], interval: "1d" });
       expect(res.counts.failed).toBe(1);
       expect(res.errors?.[0]?.message).toContain("memory sent BINANCE:BTCUSDT 1d a bar at 1850-01-01T00:00:00.000Z");
-      expect(new Lakehouse(dir).loadCatalog().all()).toEqual([]);
+      expect(new Lakehouse(dir).catalog().all()).toEqual([]);
     } finally {
       cleanup();
     }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { RunContext } from "../../../src/context.ts";
 import { silentProgress } from "../../../src/context.ts";
 import { appendRunRecord, type RunRecord, readRunRecords } from "../../../src/lakehouse/runs.ts";
+import { Lakehouse } from "../../../src/lakehouse/store.ts";
 import { measureLineage } from "../../../src/lineage/measure.ts";
 import { resolveLineage } from "../../../src/lineage/model.ts";
 import { DEMO_NOW, tempDir } from "../../helpers/cli.ts";
@@ -17,7 +18,7 @@ function record(runId: string, command: string, extra: Partial<RunRecord> = {}):
 function ctxFor(lakehouse: string, warnings: string[]): RunContext {
   return {
     config: {},
-    lakehouse,
+    store: new Lakehouse(lakehouse),
     now: new Date(DEMO_NOW),
     log: { info() {}, debug() {}, warn: (m) => warnings.push(m) },
     progress: silentProgress,

@@ -5,6 +5,7 @@ import { initParquet } from "../../../src/lakehouse/parquet.ts";
 import { Lakehouse, seriesRange, sha256 } from "../../../src/lakehouse/store.ts";
 import { allocBars, type Bars, takeRows } from "../../../src/model/bars.ts";
 import { parseSymbol, resolveProfile } from "../../../src/model/symbol.ts";
+import { setBar } from "../../helpers/bars-data.ts";
 
 export const DAY = 86_400_000;
 
@@ -26,12 +27,7 @@ export function walkBars(timestamps: readonly number[], seed = 1, start = 100): 
   timestamps.forEach((t, i) => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     c *= 1 + ((s / 2 ** 32) * 2 - 1) * 0.008;
-    b.timestamp[i] = t;
-    b.open[i] = c;
-    b.high[i] = c * 1.01;
-    b.low[i] = c * 0.99;
-    b.close[i] = c;
-    b.volume[i] = 1000;
+    setBar(b, i, t, c);
   });
   return b;
 }
@@ -39,7 +35,7 @@ export function walkBars(timestamps: readonly number[], seed = 1, start = 100): 
 /** Write series into a lakehouse at `root` with catalog entries, as ingest would. */
 export async function buildLakehouse(root: string, series: Record<string, Bars>, interval = "1d" as const): Promise<Lakehouse> {
   const lh = new Lakehouse(root);
-  const catalog = lh.loadCatalog();
+  const catalog = lh.catalog();
   for (const [id, bars] of Object.entries(series)) {
     const sym = parseSymbol(id);
     await initParquet();
@@ -67,7 +63,7 @@ export async function buildLakehouse(root: string, series: Record<string, Bars>,
 
 /** A RunContext for in-process runs: silent, no lock wait, pinned now. */
 export function contextFor(lakehouse: string, now: string): RunContext {
-  return { config: {}, lakehouse, now: new Date(now), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "test-run" };
+  return { config: {}, store: new Lakehouse(lakehouse), now: new Date(now), log: silentLogger, progress: silentProgress, waitLockMs: 0, runId: "test-run" };
 }
 
 /** The standard pair: BTC every day, AAPL on weekdays, 2024-03-04 (Mon) .. 2024-03-28 (Thu, the day before Good Friday). */

@@ -69,7 +69,7 @@ describe("snapshot", () => {
     });
     expect(aapl.sha256).toBe(sha256(readFileSync(join(run, aapl.path))));
     expect(aapl.size).toBe(statSync(join(run, aapl.path)).size);
-    expect(aapl.source).toEqual(lh.loadCatalog().get("NASDAQ:AAPL", "1d"));
+    expect(aapl.source).toEqual(lh.catalog().get("NASDAQ:AAPL", "1d"));
     expect(m.files[2]).toMatchObject({ kind: "returns_matrix", rows: 25, columns: ["BINANCE:BTCUSDT", "NASDAQ:AAPL"] });
     expect(m.snapshotId).toBe(sha256(canonicalJson(m.files)));
     expect(snapshotIdOf([...m.files].reverse())).toBe(m.snapshotId); // entries are sorted before hashing

@@ -1,0 +1,25 @@
+// `--report FILE.html` and `dqctl report`: the run's summary drawn as one self-contained page.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { RunContext } from "../../context.ts";
+import { InputError } from "../../errors.ts";
+import { writeFileAtomic } from "../../lakehouse/atomic.ts";
+import type { Summary } from "../summary.ts";
+import { buildReportDoc } from "./model.ts";
+import { renderHtml } from "./page.ts";
+
+/**
+ * Write the HTML report of `summary` (charts read from the store; Parquet initialised, as every command that
+ * audits has) to `path`, atomically; returns its size in bytes.
+ */
+export async function writeHtmlReport(ctx: RunContext, summary: Summary, path: string): Promise<number> {
+  const html = renderHtml(summary, await buildReportDoc(ctx, summary));
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, html);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new InputError(`--report ${path}: cannot write the HTML report (${code})`, "choose a writable path for the report", { cause: err });
+  }
+  return Buffer.byteLength(html);
+}

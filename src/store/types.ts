@@ -1,0 +1,169 @@
+// The storage seam. Everything the core reads or writes about stored bars goes through a `Store`, handed in through
+// the RunContext: the Parquet lakehouse (src/lakehouse/) is one implementation and the embedded default,
+// PostgreSQL (src/store/postgres/) another. No command or check knows which one it runs on.
+//
+// A series' **version** is what its catalog entry records in `sha256`: a string that changes whenever the stored
+// bars change and that a reader can compare against what it read. The lakehouse uses the file's sha256 (a file
+// changed outside dqctl is then `corrupt`); PostgreSQL uses a sha256 over the bars' canonical columns (see
+// contentVersion), computed by the writer in the commit's transaction.
+
+import type { InputError } from "../errors.ts";
+import type { Catalog, CatalogEntry } from "../lakehouse/catalog.ts";
+import type { HealthEntry, HealthRegistry } from "../lakehouse/health.ts";
+import type { LockHolder } from "../lakehouse/lock-holder.ts";
+import type { RunRecord } from "../lakehouse/runs.ts";
+import type { Bars } from "../model/bars.ts";
+import type { Interval } from "../model/interval.ts";
+import type { SymbolId } from "../model/symbol.ts";
+
+/** A series as read from a store, with its version (`sha256`, see above) and its stored size in bytes. */
+export interface StoredSeries {
+  /** Where it is, for messages: a file path, or `<store>#<symbol> <interval>`. */
+  path: string;
+  bars: Bars;
+  sha256: string;
+  size: number;
+}
+
+/** A read checked against the catalog entry. */
+export type GoldenRead =
+  | { kind: "ok" | "uncataloged"; stored: StoredSeries }
+  | { kind: "missing"; path: string }
+  | { kind: "corrupt"; path: string; expected: string; actual: string; size: number }
+  | { kind: "unreadable"; path: string; error: InputError; actual: string };
+
+/** A series whose version is the one the caller already knows: not decoded. */
+export interface UnchangedRead {
+  kind: "unchanged";
+  path: string;
+  sha256: string;
+}
+
+/** What a lock holder's recovery pass needs from the outside: how to profile an adopted series, and where to log. */
+export interface RecoveryContext {
+  profileOf(sym: SymbolId): string;
+  now: Date;
+  log(msg: string): void;
+}
+
+/** How to take the write lock: who asks, how long to wait, what recovery needs, whom to tell about waiting. */
+export interface WriterRequest {
+  command: string;
+  waitMs: number;
+  recovery: RecoveryContext;
+  onWait?: (holder: LockHolder) => void;
+}
+
+/**
+ * A store opened for writing, holding its lock, with the catalog and registry as they are under it. Changes are
+ * staged (series, quarantine evidence, touched catalog and registry entries) and land together at `commit`: after
+ * a crash at any instant a reader finds the previous state or the whole commit, never a mix.
+ */
+export interface StoreWriter {
+  readonly catalog: Catalog;
+  readonly health: HealthRegistry;
+  /**
+   * Claim a symbol before reading it for a write: a store with per-series locks waits for (or refuses, past the
+   * wait) another writer of the same symbol and refreshes that symbol's catalog and registry entries; a store with
+   * one lock for everything already holds it.
+   */
+  claim(symbol: string): Promise<void>;
+  /** Stage the whole series; returns its version. */
+  stageSeries(sym: SymbolId, interval: Interval, bars: Bars): { sha256: string };
+  /**
+   * Stage toxic bars with the reasons into quarantine and return the evidence's name; bars already quarantined
+   * under one of `known` (the registry's list) are not staged again: that name is returned.
+   */
+  stageQuarantine(sym: SymbolId, interval: Interval, bars: Bars, reason: Record<string, unknown>, stamp: string, known: readonly string[]): string;
+  /** Mark a catalog entry as changed (set or deleted in `catalog`). */
+  touchCatalog(symbol: string, interval: string): void;
+  /** Mark a registry entry as changed. */
+  touchHealth(symbol: string): void;
+  /** Renew the lease and check the lock is still ours (throws a LockError when it was taken over). */
+  heartbeat(): void;
+  /**
+   * Take over changes a Stager of this store staged on another thread (see Store.openStager) as if they had been
+   * staged here; they land at the next `commit`. Only a store with `openStager` has it.
+   */
+  adopt?(changes: StagedChanges): void;
+  /** Make everything staged durable together (a no-op when nothing is staged). */
+  commit(): Promise<void>;
+  /** Give the lock (and every claim) back. */
+  release(): Promise<void>;
+}
+
+/** The staging half of a writer: what one series' commit calls (commitSeries). */
+export type SeriesStager = Pick<StoreWriter, "catalog" | "health" | "stageSeries" | "stageQuarantine" | "touchCatalog" | "touchHealth">;
+
+declare const staged: unique symbol;
+/** Changes a Stager took: plain data (they cross a worker boundary) that only a writer of the same store adopts. */
+export type StagedChanges = { readonly [staged]: true };
+
+/**
+ * Staging for one series without the lock, on a thread other than the writer's (a worker): the store stages what it
+ * can there (the lakehouse writes the temp files), and the lock holder's writer adopts what `take` hands over.
+ */
+export interface Stager extends SeriesStager {
+  /** Hand over what was staged since the last take, and forget it. */
+  take(): StagedChanges;
+  /** Remove what was staged and not taken (the job is run again on the writer's thread). */
+  discard(): void;
+}
+
+/** What initialising a store did: its layout and schema version, the migrations applied now (none: it was current). */
+export interface StoreInit {
+  location: string;
+  /** files: a lakehouse folder; table: PostgreSQL bars as a plain table; hypertable: a TimescaleDB hypertable. */
+  layout: "files" | "table" | "hypertable";
+  version: number;
+  applied: number[];
+}
+
+/** A bar store: series, catalog, health registry, quarantine, run records, and the lock that guards writes. */
+export interface Store {
+  /** What to reopen the same store from (another thread): a folder or a URL. May carry a secret: never print it. */
+  readonly spec: string;
+  /** Where the store is, for messages, lineage and manifests (a folder, or a URL without its password). */
+  readonly location: string;
+  /** The logical name of a series (its file name in the lakehouse; the same name in every store). */
+  seriesName(sym: SymbolId, interval: Interval): string;
+  /** Create the store, or bring its schema up to date (idempotent). */
+  init(): Promise<StoreInit>;
+  /** True when the store exists (has been written to, or initialised). */
+  exists(): Promise<boolean>;
+  /** Refuse a store that does not exist (commands that only read). */
+  assertExists(): Promise<void>;
+  /** Refuse now, before any work, a store this process could not write (a read-only folder). */
+  assertWritable(command: string, readOnlyFlag?: string): void;
+  loadCatalog(): Promise<Catalog>;
+  loadHealth(): Promise<HealthRegistry>;
+  /** Read one series and check it against its catalog entry (absent entry: `uncataloged` when it exists). */
+  read(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): Promise<GoldenRead>;
+  /** True when the series a catalog entry names is there (cheap: nothing is read or decoded). */
+  holds(entry: CatalogEntry): Promise<boolean>;
+  /** Like `read`, but a series whose version `known` accepts is not decoded. */
+  readUnlessKnown(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined, known: (version: string) => boolean): Promise<GoldenRead | UnchangedRead>;
+  /** The series as Parquet bytes (a run folder's copy) with the version they were read at; undefined when absent. */
+  readParquet(sym: SymbolId, interval: Interval): Promise<{ path: string; bytes: Uint8Array; sha256: string } | undefined>;
+  /** True while a writer is between its commit point and the end of its commit (a reader may retry then). */
+  commitPending(): Promise<boolean>;
+  /** Take the write lock, recover what an interrupted writer left, and load catalog and registry under it. */
+  openWriter(req: WriterRequest): Promise<StoreWriter>;
+  /**
+   * Optional: a Stager for one symbol, starting from its catalog entry and registry entry as the writer holds them
+   * (another thread, under the writer's lock). A store without it is written on the writer's thread only.
+   */
+  openStager?(symbol: string, entry: CatalogEntry | undefined, health: HealthEntry | undefined): Stager;
+  /** Append one run record (strings redacted); concurrent appenders never interleave. */
+  appendRun(record: RunRecord): Promise<void>;
+  /** Check, without writing, that a run record could be appended now. */
+  assertRunsAppendable(): Promise<void>;
+  /** Every complete run record; malformed ones are reported through `onBad` and skipped. */
+  readRuns(onBad?: (line: number, text: string) => void): Promise<RunRecord[]>;
+  /** A cache document beside the data (e.g. the audit state): undefined when absent or unreadable. */
+  readDoc(name: string): Promise<unknown>;
+  /** Replace a cache document (atomic; not part of any commit). */
+  writeDoc(name: string, doc: unknown): Promise<void>;
+  /** Let go of connections (a no-op for files). */
+  close(): Promise<void>;
+}

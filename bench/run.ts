@@ -8,6 +8,7 @@ import { benchDetection } from "./detection.ts";
 import { benchIngest } from "./ingest.ts";
 import { BIN, best } from "./lib.ts";
 import { benchReport } from "./report.ts";
+import { benchStore } from "./store.ts";
 
 export { run } from "./lib.ts";
 
@@ -25,6 +26,7 @@ const SECTIONS: [name: string, section: () => void | Promise<void>][] = [
   ["calendar", benchCalendar],
   ["detection", benchDetection],
   ["report", benchReport],
+  ["store", benchStore],
 ];
 
 if (import.meta.main) {

@@ -45,7 +45,7 @@ export default withHelp(
         readOnly: args["read-only"] === true,
       });
       const { series: _series, ...step } = result;
-      return finish(inv, step, { record: args["read-only"] !== true, ...(args.report ? { report: args.report } : {}) });
+      return finish(inv, step, { record: args["read-only"] !== true, metrics: args["read-only"] !== true, ...(args.report ? { report: args.report } : {}) });
     },
   }),
   {

@@ -42,7 +42,7 @@ export default withHelp(
         repair,
         screener: tradingViewScreener(inv.ctx),
       });
-      return finish(inv, step, { record: true, ...(args.report ? { report: args.report } : {}) });
+      return finish(inv, step, { record: true, metrics: true, ...(args.report ? { report: args.report } : {}) });
     },
   }),
   {

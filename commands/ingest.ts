@@ -36,7 +36,7 @@ export default withHelp(
         sourceName: args.source ?? args.vendor,
         ...jobsOf(args),
       });
-      return finish(inv, step, { record: true });
+      return finish(inv, step, { record: true, metrics: true });
     },
   }),
   {

@@ -18,6 +18,7 @@ export const SUBCOMMANDS = {
   ingest: { lazy: () => load(import("./ingest.ts")), description: "Fetch bars from a vendor into the lakehouse (idempotent, atomic)" },
   repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis on proof" },
   audit: { lazy: () => load(import("./audit.ts")), description: "The health gate over the lakehouse" },
+  metrics: { lazy: () => load(import("./metrics.ts")), description: "The metric history of every audit, ingest and repair: table, --json or --csv" },
   report: {
     lazy: () => load(import("./report.ts")),
     description: "Write one self-contained HTML report of the lakehouse: charts, findings, quarantine, coverage",

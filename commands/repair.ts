@@ -55,7 +55,7 @@ export default withHelp(
         resetGenesis: args["reset-genesis"] === true,
         sourceName: args.source ?? args.vendor,
       });
-      return finish(inv, step, { record: args["dry-run"] !== true });
+      return finish(inv, step, { record: args["dry-run"] !== true, metrics: args["dry-run"] !== true });
     },
   }),
   {

@@ -109,12 +109,17 @@ function packValidity(valid: Uint8Array, n: number): { bitmap: Uint8Array; nulls
   return { bitmap, nulls };
 }
 
+/** The error for bytes that are not a Parquet file at all (no PAR1 magic at both ends), without decoding; undefined when they are. */
+export function parquetShapeError(bytes: Uint8Array, label: string): InputError | undefined {
+  if (bytes.length >= 12 && isParquetMagic(bytes)) return undefined;
+  return new InputError(`${label}: not a Parquet file (no PAR1 magic, file is ${bytes.length} bytes)`, "delete it and re-ingest the symbol");
+}
+
 /** Decode a lakehouse Parquet file; `label` names it in errors. Rows are returned as stored (not re-sorted); a timestamp outside the window is an InputError. */
 export function decodeBars(bytes: Uint8Array, label: string): Bars {
   const p = engine();
-  if (bytes.length < 12 || !isParquetMagic(bytes)) {
-    throw new InputError(`${label}: not a Parquet file (no PAR1 magic, file is ${bytes.length} bytes)`, "delete it and re-ingest the symbol");
-  }
+  const shape = parquetShapeError(bytes, label);
+  if (shape) throw shape;
   let bars: Bars;
   try {
     // One record batch per file: the default 1,024-row batches triple the cost of the IPC hop (when it is taken).
@@ -290,6 +295,14 @@ export function encodeStitched(t: StitchedTable): Uint8Array {
   ];
   const struct = arrow.makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children });
   const table = new arrow.Table(schema, [new arrow.RecordBatch(schema, struct)]);
+  const wasmTable = p.Table.fromIPCStream(arrow.tableToIPC(table, "stream"));
+  const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
+  return p.writeParquet(wasmTable, props);
+}
+
+/** Encode any Arrow table as a snappy Parquet file (the metrics store's rows; dictionary-encoded strings). */
+export function encodeArrowTable(table: arrow.Table): Uint8Array {
+  const p = engine();
   const wasmTable = p.Table.fromIPCStream(arrow.tableToIPC(table, "stream"));
   const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.SNAPPY).setCreatedBy("dqctl").build();
   return p.writeParquet(wasmTable, props);

@@ -12,7 +12,7 @@ import { type HealthEntry, HealthRegistry } from "./health.ts";
 import { journalPending, recoverJournal, sha256 } from "./journal.ts";
 import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
 import { pidGone } from "./lock-holder.ts";
-import { decodeBars, encodeBars, initParquet } from "./parquet.ts";
+import { decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
 import { assertWritableFolder } from "./writable.ts";
 import { LakehouseStager, LakehouseWriter } from "./writer.ts";
@@ -193,10 +193,6 @@ export class Lakehouse implements Store {
     return join(this.root, this.fileName(sym, interval));
   }
 
-  async holds(entry: CatalogEntry): Promise<boolean> {
-    return this.isFile(entry.path);
-  }
-
   /** True when `rel` (a path relative to the root) is a regular file. */
   isFile(rel: string): boolean {
     try {
@@ -351,7 +347,12 @@ export class Lakehouse implements Store {
   ): Promise<GoldenRead | UnchangedRead> {
     const r = this.readHashed(sym, interval, entry);
     if (r.kind !== "hashed") return r;
-    if (known(r.sha256)) return { kind: "unchanged", path: r.path, sha256: r.sha256 };
+    if (known(r.sha256)) {
+      // Not decoded, but a file that is not Parquet at all is unreadable whatever version it claims to be.
+      const shape = parquetShapeError(r.bytes, `${sym.id} ${interval}: ${r.path}`);
+      if (shape) return { kind: "unreadable", path: r.path, error: shape, actual: r.sha256 };
+      return { kind: "unchanged", path: r.path, sha256: r.sha256 };
+    }
     await initParquet();
     return this.decodeHashed(sym, interval, r, entry !== undefined);
   }

@@ -209,23 +209,30 @@ function workerCount(ctx: RunContext, s: WriteSession, opts: IngestOptions, jobs
 
 /**
  * Decide what to fetch for one series (claiming it first), or why not to. A series the catalog lists is judged from
- * its entry (committed with its bars): its bars are read and verified by the job that merges onto them. Otherwise
- * what is there is read now. A series stored on the other basis (--price) is refused, fresh or not: skipped in
+ * its entry (committed with its bars) once its version is checked: its bars are decoded by the job that merges onto
+ * them. Otherwise what is there is read now. A series stored on the other basis (--price) is refused, fresh or not: skipped in
  * silence, the run would hide that it did not get the prices it asked for.
  */
 async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Promise<Job | "fresh" | { finding: Finding }> {
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
   await s.writer.claim(t.sym.id);
   const entry = s.catalog.get(t.sym.id, t.interval);
+  const refetch = opts.refresh || (opts.force && s.health.isToxic(t.sym.id));
   const sameBasis = () => assertSameBasis(`${t.sym.id} ${t.interval}`, entry, true, ctx.price ?? "raw");
-  if (entry && entry.rows > 0 && entry.end !== null && (await ctx.store.holds(entry))) {
-    sameBasis();
-    // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
-    // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
-    if (opts.refresh || (opts.force && s.health.isToxic(t.sym.id))) return { t, pass: "refresh", entry, req };
-    if (cataloguedFresh(ctx, s, t, entry)) return "fresh";
-    req.fromMs = Date.parse(entry.end); // refetch the last bar too: it may have been partial
-    return { t, pass: "stale", entry, req };
+  if (entry && entry.rows > 0 && entry.end !== null) {
+    // Hashed against its entry, not decoded: a series changed outside dqctl is refused like any other (audit is not
+    // the only gate that sees it); one that is fetched is decoded, and verified again, by the job that merges onto it.
+    const known = await ctx.store.readUnlessKnown(t.sym, t.interval, entry, (v) => v === entry.sha256);
+    if (known.kind === "corrupt" || known.kind === "unreadable") return { finding: goldenReadFinding(t, known) };
+    if (known.kind === "unchanged") {
+      sameBasis();
+      // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
+      // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
+      if (refetch) return { t, pass: "refresh", entry, req };
+      if (cataloguedFresh(ctx, s, t, entry)) return "fresh";
+      req.fromMs = Date.parse(entry.end); // refetch the last bar too: it may have been partial
+      return { t, pass: "stale", entry, req };
+    }
   }
   const read = await ctx.store.read(t.sym, t.interval, entry);
   // Never merge new bars onto a file that is not what the catalog recorded: that would launder the damage.
@@ -236,7 +243,7 @@ async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOpt
     return { t, pass: "missing", req };
   }
   sameBasis();
-  if (opts.refresh || (opts.force && s.health.isToxic(t.sym.id))) return { t, pass: "refresh", stored, req };
+  if (refetch) return { t, pass: "refresh", stored, req };
   const bars = normalizeBars(stored.bars);
   const input = checkInput(ctx, t, bars, calendarFor(t.calendar, ctx.reference));
   // Behind as soon as a newer completed bar is due (the stale check's allowance is for judging, not fetching).
@@ -246,9 +253,9 @@ async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOpt
   return { t, pass: "stale", stored, req };
 }
 
-/** True when the catalog entry's last bar is the last one due (the caller checked its bars are there): no fetch needed. */
+/** True when the catalog entry's last bar is the last one due: the series needs no fetch (if it is that version). */
 function cataloguedFresh(ctx: RunContext, s: WriteSession, t: Target, entry: CatalogEntry): boolean {
-  if (entry.end === null) return false;
+  if (entry.rows === 0 || entry.end === null) return false;
   const last = allocBars(1);
   last.timestamp[0] = Date.parse(entry.end);
   const st = staleness(checkInput(ctx, t, last, calendarFor(t.calendar, ctx.reference)), s.options.get("stale"));

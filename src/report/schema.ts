@@ -212,6 +212,29 @@ export const SUMMARY_JSON_SCHEMA = {
     plan: { type: "array", items: planEntry, description: "repair: the fetches planned per series, newest first" },
     dryRun: { type: "boolean", description: "repair" },
     quarantine: { type: "array", items: quarantineEntry, description: "audit, flow: assets with files in quarantine/" },
+    metrics: {
+      type: "array",
+      description: 'metrics: the stored metric history, oldest first (one row per metric of a series, or of a vendor with symbol "")',
+      items: {
+        type: "object",
+        required: ["runId", "command", "at", "vendor", "symbol", "interval", "metric", "value"],
+        properties: {
+          runId: { type: "string" },
+          command: { enum: ["audit", "ingest", "repair", "flow"] },
+          at: { type: "number", description: "epoch ms: the run's now" },
+          vendor: { type: "string" },
+          symbol: { type: "string" },
+          interval: { type: "string" },
+          metric: {
+            type: "string",
+            description:
+              "rows, qualityScore, firstBarMs, lastBarMs, coverage (bars ÷ expected, ≤ 1), lagSessions (sessions behind; crypto: days), findings, findings.<code>, the command's numeric fields per series, latencyP50Ms/P95Ms/P99Ms per vendor",
+          },
+          value: { type: "number" },
+        },
+        additionalProperties: false,
+      },
+    },
     stages: {
       type: "object",
       description: "flow: one entry per stage",

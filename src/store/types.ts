@@ -139,9 +139,10 @@ export interface Store {
   loadHealth(): Promise<HealthRegistry>;
   /** Read one series and check it against its catalog entry (absent entry: `uncataloged` when it exists). */
   read(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): Promise<GoldenRead>;
-  /** True when the series a catalog entry names is there (cheap: nothing is read or decoded). */
-  holds(entry: CatalogEntry): Promise<boolean>;
-  /** Like `read`, but a series whose version `known` accepts is not decoded. */
+  /**
+   * Like `read`, but a series whose version `known` accepts is not decoded (it is still checked to be there, to be
+   * that version, and — in a lakehouse — to be a Parquet file at all).
+   */
   readUnlessKnown(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined, known: (version: string) => boolean): Promise<GoldenRead | UnchangedRead>;
   /** The series as Parquet bytes (a run folder's copy) with the version they were read at; undefined when absent. */
   readParquet(sym: SymbolId, interval: Interval): Promise<{ path: string; bytes: Uint8Array; sha256: string } | undefined>;

@@ -59,6 +59,10 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
     { args: () => ["audit", "--read-only", "--symbols", "BINANCE:ETHUSDT", "--fail-on-quality=warning", ...pinned], code: 1 },
     { args: () => ["audit", "--lakehouse", join(dir, "nope")], code: 3 },
   ],
+  metrics: [
+    { args: () => ["metrics", "--lakehouse", lh], code: 0 },
+    { args: () => ["metrics", "--since", "not-a-date", "--lakehouse", lh], code: 3 },
+  ],
   report: [
     { args: () => ["report", "--out", join(dir, "report.html"), ...pinned], code: 0 },
     { args: () => ["report", "--out", join(dir, "report.html"), "--fail-on-quality", ...pinned], code: 2 },

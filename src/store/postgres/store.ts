@@ -149,15 +149,6 @@ export class PgStore implements Store {
     return { kind: entry ? "ok" : "uncataloged", stored };
   }
 
-  async holds(entry: CatalogEntry): Promise<boolean> {
-    await this.assertReady();
-    const r = await this.use(
-      `reading ${entry.symbol} ${entry.interval}`,
-      (sql) => sql`select exists (select 1 from bars where symbol = ${entry.symbol} and interval = ${entry.interval}) as ok`,
-    );
-    return r[0]?.ok === true;
-  }
-
   async readUnlessKnown(
     sym: SymbolId,
     interval: Interval,
@@ -165,9 +156,14 @@ export class PgStore implements Store {
     known: (version: string) => boolean,
   ): Promise<GoldenRead | UnchangedRead> {
     await this.assertReady();
-    const rows = await this.use(`reading ${sym.id} ${interval}`, (sql) => sql`select version from catalog where symbol = ${sym.id} and interval = ${interval}`);
+    // The catalog row and the bars commit in one transaction; bars deleted behind dqctl's back are read (missing).
+    const rows = await this.use(
+      `reading ${sym.id} ${interval}`,
+      (sql) => sql`select c.version, exists (select 1 from bars b where b.symbol = c.symbol and b.interval = c.interval) as present
+        from catalog c where c.symbol = ${sym.id} and c.interval = ${interval}`,
+    );
     const version = rows[0]?.version as string | undefined;
-    if (version !== undefined && known(version)) return { kind: "unchanged", path: this.where(sym, interval), sha256: version };
+    if (version !== undefined && rows[0]?.present === true && known(version)) return { kind: "unchanged", path: this.where(sym, interval), sha256: version };
     return this.read(sym, interval, entry);
   }
 

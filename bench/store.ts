@@ -1,0 +1,49 @@
+// The PostgreSQL store (issue 19), on the same generated lakehouse in one run: `dqctl store copy` of the whole
+// lakehouse into PostgreSQL (rows/s), then `audit --read-only` on the lakehouse and on PostgreSQL, where every row
+// is read back into dqctl (no check is pushed down as SQL yet). Scale: BENCH_STORE_SERIES (2000) × BENCH_STORE_DAYS
+// (3650) daily bars; the server is DQCTL_TEST_PG_URL (default the machine's trust-auth server, database test).
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { makeLakehouse, run } from "./lib.ts";
+
+const env = (k: string, d: number) => (process.env[k] !== undefined ? Number(process.env[k]) : d);
+const NOW = "2026-11-21T06:00:00Z";
+const PG = process.env.DQCTL_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** Copy rows/s into PostgreSQL, and the audit on both stores (wall time, peak RSS). */
+export async function benchStore(): Promise<void> {
+  const series = env("BENCH_STORE_SERIES", 2000);
+  const days = env("BENCH_STORE_DAYS", 3650);
+  const admin = postgres(PG, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await admin`select 1`;
+  } catch (err) {
+    console.log(`store       skipped: no PostgreSQL server at ${PG} (${(err as Error).message})`);
+    await admin.end({ timeout: 1 }).catch(() => {});
+    return;
+  }
+  const schema = `dqctl_bench_${process.pid}`;
+  const url = `${PG}${PG.includes("?") ? "&" : "?"}schema=${schema}`;
+  const dir = join(tmpdir(), `dqctl-bench-store-${process.pid}`);
+  try {
+    await makeLakehouse(dir, series, days);
+    const copy = run(["store", "copy", "--from", dir, "--to", url, "--json", "--quiet"]);
+    const c = JSON.parse(copy.stdout) as { counts: { rows: number; verified: number }; store: { rowsPerSecond: number } };
+    console.log(
+      `store copy  ${series} × ${days} → PostgreSQL: ${c.counts.rows} rows in ${(copy.ms / 1000).toFixed(1)} s, ${c.store.rowsPerSecond} rows/s (${c.counts.verified} series verified)`,
+    );
+    const lake = run(["audit", "--read-only", "--full", "--store", dir, "--now", NOW, "--json", "--quiet"]);
+    const pg = run(["audit", "--read-only", "--full", "--store", url, "--now", NOW, "--json", "--quiet"]);
+    console.log(
+      `store audit lakehouse ${(lake.ms / 1000).toFixed(2)} s (${lake.rssMb.toFixed(0)} MB)   PostgreSQL, every row read back ${(pg.ms / 1000).toFixed(2)} s (${pg.rssMb.toFixed(0)} MB)   pushdown: not implemented`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await admin.unsafe(`drop schema if exists ${schema} cascade`).catch(() => {});
+    await admin.end({ timeout: 1 });
+  }
+}
+
+if (import.meta.main) await benchStore();

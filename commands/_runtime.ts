@@ -6,7 +6,6 @@ import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
 import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
 import { metricsOf } from "../src/metrics/collect.ts";
-import { appendMetrics, metricsRoot } from "../src/metrics/store.ts";
 import { parseDuration, parseInstant } from "../src/model/parse.ts";
 import { parseRunId } from "../src/model/run-id.ts";
 import { parsePriceBasis } from "../src/pipeline/price.ts";
@@ -119,8 +118,7 @@ export interface FinishOptions {
 export async function finish(inv: Invocation, step: StepResult, opts: FinishOptions = {}): Promise<number> {
   const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
   if (opts.record) await inv.ctx.store.appendRun(toRunRecord(summary, step, inv.ctx.now));
-  const metricsAt = opts.metrics ? metricsRoot(inv.ctx.store) : undefined;
-  if (metricsAt) await appendMetrics(metricsAt, metricsOf(inv.ctx, summary));
+  if (opts.metrics) await inv.ctx.store.appendMetrics(metricsOf(inv.ctx, summary));
   if (opts.report) {
     const bytes = await writeHtmlReport(inv.ctx, summary, opts.report);
     inv.consola.info(`report: ${opts.report} (${Math.ceil(bytes / 1024)} kB)`);

@@ -1,6 +1,5 @@
 import { defineCommand } from "citty";
 import { metricsCsv, metricsTable } from "../src/metrics/render.ts";
-import { metricsRoot, readMetrics } from "../src/metrics/store.ts";
 import { parseInstant } from "../src/model/parse.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
@@ -29,14 +28,11 @@ export default withHelp(
           .filter(Boolean);
       const symbols = list(args.symbols);
       const metrics = list(args.metric);
-      const root = metricsRoot(inv.ctx.store);
-      const rows = !root
-        ? []
-        : await readMetrics(root, {
-            ...(args.since !== undefined ? { sinceMs: parseInstant(args.since, "--since") } : {}),
-            ...(symbols ? { symbols } : {}),
-            ...(metrics ? { metrics } : {}),
-          });
+      const rows = await inv.ctx.store.readMetrics({
+        ...(args.since !== undefined ? { sinceMs: parseInstant(args.since, "--since") } : {}),
+        ...(symbols ? { symbols } : {}),
+        ...(metrics ? { metrics } : {}),
+      });
       const step = { counts: { rows: rows.length, runs: new Set(rows.map((r) => r.runId)).size }, symbols: [], findings: [], extra: { metrics: rows } };
       return finish(inv, step, { document: args.csv ? metricsCsv(rows) : metricsTable(rows) });
     },

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type Stats, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
+import type { MetricFilter, MetricRow } from "../metrics/types.ts";
 import { type Bars, barCount, normalizeBars } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { type Interval, parseInterval } from "../model/interval.ts";
@@ -12,10 +13,14 @@ import { type HealthEntry, HealthRegistry } from "./health.ts";
 import { journalPending, recoverJournal, sha256 } from "./journal.ts";
 import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
 import { pidGone } from "./lock-holder.ts";
+import { appendMetricFile, readMetricFiles } from "./metrics.ts";
 import { decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
 import { assertWritableFolder } from "./writable.ts";
 import { LakehouseStager, LakehouseWriter } from "./writer.ts";
+
+/** The metric history's folder in a lakehouse (partitioned by day). */
+const METRICS_DIR = "metrics";
 
 export type { GoldenRead, RecoveryContext, StoredSeries } from "../store/types.ts";
 export { sha256 };
@@ -393,6 +398,14 @@ export class Lakehouse implements Store {
 
   async readRuns(onBad?: (line: number, text: string) => void): Promise<RunRecord[]> {
     return readRunRecords(this.root, onBad);
+  }
+
+  async appendMetrics(rows: readonly MetricRow[]): Promise<void> {
+    await appendMetricFile(join(this.root, METRICS_DIR), rows);
+  }
+
+  async readMetrics(filter: MetricFilter = {}): Promise<MetricRow[]> {
+    return readMetricFiles(join(this.root, METRICS_DIR), filter);
   }
 
   async readDoc(name: string): Promise<unknown> {

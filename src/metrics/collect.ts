@@ -11,7 +11,7 @@ import type { Profile } from "../model/profile.ts";
 import { parseSymbol } from "../model/symbol.ts";
 import { seriesCalendar } from "../pipeline/targets.ts";
 import type { Summary } from "../report/summary.ts";
-import type { MetricRow } from "./store.ts";
+import type { MetricRow } from "./types.ts";
 
 const DAY_MS = 86_400_000;
 /** Fields of a series row that are not metrics (identity, or text). */

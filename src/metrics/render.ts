@@ -1,5 +1,5 @@
 // The metric history as people read it (a table) and as spreadsheets do (CSV); --json prints the rows themselves.
-import type { MetricRow } from "./store.ts";
+import type { MetricRow } from "./types.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const COLUMNS = ["at", "run", "command", "vendor", "symbol", "interval", "metric", "value"] as const;

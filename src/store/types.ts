@@ -12,6 +12,7 @@ import type { Catalog, CatalogEntry } from "../lakehouse/catalog.ts";
 import type { HealthEntry, HealthRegistry } from "../lakehouse/health.ts";
 import type { LockHolder } from "../lakehouse/lock-holder.ts";
 import type { RunRecord } from "../lakehouse/runs.ts";
+import type { MetricFilter, MetricRow } from "../metrics/types.ts";
 import type { Bars } from "../model/bars.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
@@ -161,6 +162,10 @@ export interface Store {
   assertRunsAppendable(): Promise<void>;
   /** Every complete run record; malformed ones are reported through `onBad` and skipped. */
   readRuns(onBad?: (line: number, text: string) => void): Promise<RunRecord[]>;
+  /** Append one run's metric rows to the metric history: all of them land, or (killed) none. */
+  appendMetrics(rows: readonly MetricRow[]): Promise<void>;
+  /** The stored metric rows that pass `filter`, oldest first. */
+  readMetrics(filter?: MetricFilter): Promise<MetricRow[]>;
   /** A cache document beside the data (e.g. the audit state): undefined when absent or unreadable. */
   readDoc(name: string): Promise<unknown>;
   /** Replace a cache document (atomic; not part of any commit). */

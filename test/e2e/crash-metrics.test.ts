@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
+import { readMetricFiles as readMetrics } from "../../src/lakehouse/metrics.ts";
 import { initParquet } from "../../src/lakehouse/parquet.ts";
-import { readMetrics } from "../../src/metrics/store.ts";
 import { DEMO, DEMO_NOW, DEMO_SETUP_MS, dqctl, dqctlCommand, tempDir } from "../helpers/cli.ts";
 
 const { dir, cleanup } = tempDir("dqctl-crash-metrics-");

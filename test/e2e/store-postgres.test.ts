@@ -73,6 +73,21 @@ describe.skipIf(!ready)("dqctl on PostgreSQL: same flags, same JSON", () => {
     expect(normal(lb.json(), wheres())).toEqual(normal(la.json(), wheres()));
   }, 120_000);
 
+  test("metrics: the same per-series history on both stores (ingest and audits so far)", async () => {
+    const metrics = async (s: "lake" | "pg") => {
+      const r = await dqctl(["metrics", ...on(s)]);
+      expect(r.code).toBe(0);
+      // Run ids, times and vendor latencies differ between the two runs; every series metric is the same.
+      return (r.json().metrics as { command: string; symbol: string; interval: string; metric: string; value: number }[])
+        .filter((m) => !m.metric.startsWith("latency"))
+        .map((m) => `${m.command} ${m.symbol} ${m.interval} ${m.metric} ${m.value}`)
+        .sort();
+    };
+    const [a, b] = await Promise.all([metrics("lake"), metrics("pg")]);
+    expect(a.length).toBeGreaterThan(100);
+    expect(b).toEqual(a);
+  }, 60_000);
+
   test("snapshot from PostgreSQL writes the same run folder: the same Parquet bytes and returns matrix", async () => {
     const snap = (s: "lake" | "pg") => dqctl(["snapshot", "--symbols", HEALTHY, "--run-id", `r-${s}`, "--out", join(work.dir, "runs"), ...on(s)]);
     const [a, b] = await Promise.all([snap("lake"), snap("pg")]);

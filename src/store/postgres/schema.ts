@@ -56,6 +56,23 @@ create table runs (id bigserial primary key, run_id text not null, command text 
 create index runs_run_id on runs (run_id);
 create table documents (name text primary key, doc jsonb not null, written_at timestamptz not null default now());`,
   },
+  {
+    version: 2,
+    name: "metric history",
+    sql: `create table metrics (
+  id bigserial primary key,
+  run_id text not null,
+  command text not null,
+  at timestamptz not null,
+  vendor text not null,
+  symbol text not null,
+  interval text not null,
+  metric text not null,
+  value double precision not null
+);
+create index metrics_series on metrics (symbol, metric, at);
+create index metrics_at on metrics (at);`,
+  },
 ];
 
 /** The schema version this dqctl reads and writes. */

@@ -8,6 +8,7 @@ import { Catalog, type CatalogEntry } from "../../lakehouse/catalog.ts";
 import { type HealthEntry, HealthRegistry } from "../../lakehouse/health.ts";
 import { encodeBars, initParquet } from "../../lakehouse/parquet.ts";
 import type { RunRecord } from "../../lakehouse/runs.ts";
+import { type MetricFilter, type MetricRow, metricMatches } from "../../metrics/types.ts";
 import { type Bars, barCount } from "../../model/bars.ts";
 import type { Interval } from "../../model/interval.ts";
 import { fileStem, type SymbolId } from "../../model/symbol.ts";
@@ -80,6 +81,11 @@ export class PgStore implements Store {
         );
       if (v > SCHEMA_VERSION)
         throw new InputError(`PostgreSQL store ${this.location} has schema version ${v}; this dqctl knows ${SCHEMA_VERSION}`, "upgrade dqctl");
+      if (v < SCHEMA_VERSION)
+        throw new InputError(
+          `PostgreSQL store ${this.location} has schema version ${v}; this dqctl writes ${SCHEMA_VERSION}`,
+          `run \`dqctl store init --store ${this.location}\` to upgrade it`,
+        );
     });
     try {
       await this.ready;
@@ -203,6 +209,46 @@ export class PgStore implements Store {
     await this.assertReady();
     const rows = await this.use("reading run records", (sql) => sql`select record from runs order by id`);
     return rows.map((r) => r.record as RunRecord).filter((r) => r?.schema === "dqctl.run/v1");
+  }
+
+  async appendMetrics(rows: readonly MetricRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.assertReady();
+    const values = rows.map((r) => ({
+      run_id: r.runId,
+      command: r.command,
+      at: new Date(r.at),
+      vendor: r.vendor,
+      symbol: r.symbol,
+      interval: r.interval,
+      metric: r.metric,
+      value: r.value,
+    }));
+    // One statement: the run's rows land together or not at all.
+    await this.use("appending metrics", (sql) => sql`insert into metrics ${sql(values)}`);
+  }
+
+  async readMetrics(filter: MetricFilter = {}): Promise<MetricRow[]> {
+    await this.assertReady();
+    const since = filter.sinceMs;
+    const rows = await this.use(
+      "reading metrics",
+      (sql) =>
+        sql`select run_id, command, at, vendor, symbol, interval, metric, value from metrics
+          ${since !== undefined ? sql`where at >= ${new Date(since)}` : sql``} order by at, id`,
+    );
+    return rows
+      .map((r) => ({
+        runId: r.run_id as string,
+        command: r.command as string,
+        at: (r.at as Date).getTime(),
+        vendor: r.vendor as string,
+        symbol: r.symbol as string,
+        interval: r.interval as string,
+        metric: r.metric as string,
+        value: Number(r.value),
+      }))
+      .filter((r) => metricMatches(r, filter));
   }
 
   async readDoc(name: string): Promise<unknown> {

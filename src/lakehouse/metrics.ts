@@ -1,4 +1,4 @@
-// The metrics store: per-series metrics of every audit, ingest and repair, appended to the lakehouse as Parquet,
+// The lakehouse's metric history: per-series metrics of every audit, ingest and repair, appended as Parquet,
 // partitioned by day (metrics/day=YYYY-MM-DD/<run>-<command>.parquet). Append-only: a run adds one file, written
 // with the lakehouse's atomic write (temp file, fsync, rename, fsync the folder), so a killed run leaves either its
 // whole file or none (its temp file is dot-named and never read).
@@ -6,37 +6,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as arrow from "apache-arrow";
 import { InputError } from "../errors.ts";
-import { syncDir, writeFileAtomic } from "../lakehouse/atomic.ts";
-import { encodeArrowTable, initParquet, readArrowTable } from "../lakehouse/parquet.ts";
-import { Lakehouse } from "../lakehouse/store.ts";
-import type { Store } from "../store/types.ts";
+import { type MetricFilter, type MetricRow, metricMatches } from "../metrics/types.ts";
+import { syncDir, writeFileAtomic } from "./atomic.ts";
+import { encodeArrowTable, initParquet, readArrowTable } from "./parquet.ts";
 
-/** One metric of one series (or of a vendor, with symbol "") in one run. */
-export interface MetricRow {
-  runId: string;
-  command: string;
-  /** When the run measured it (the run's `now`), epoch ms. */
-  at: number;
-  vendor: string;
-  symbol: string;
-  interval: string;
-  metric: string;
-  value: number;
-}
-
-const DIR = "metrics";
-
-/**
- * The folder the metrics live in: the lakehouse's metrics/ for a lakehouse store; undefined for a store that keeps
- * no metrics yet (PostgreSQL gets a table of them when it lands as a Store).
- */
-export function metricsRoot(store: Store): string | undefined {
-  return store instanceof Lakehouse ? join(store.root, DIR) : undefined;
-}
 const DAY_DIR = /^day=(\d{4}-\d{2}-\d{2})$/;
 
 /** Append one run's rows as a new file of its day's partition; returns the file written (undefined when no rows). */
-export async function appendMetrics(root: string, rows: readonly MetricRow[]): Promise<string | undefined> {
+export async function appendMetricFile(root: string, rows: readonly MetricRow[]): Promise<string | undefined> {
   if (!rows.length) return undefined;
   await initParquet();
   const first = rows[0]!;
@@ -66,15 +43,8 @@ export async function appendMetrics(root: string, rows: readonly MetricRow[]): P
   return path;
 }
 
-/** What to read: rows at or after `sinceMs`, of these symbols and metrics (absent: all). */
-export interface MetricFilter {
-  sinceMs?: number;
-  symbols?: readonly string[];
-  metrics?: readonly string[];
-}
-
 /** Every stored row matching `filter`, oldest first. A file that does not decode is an InputError naming it. */
-export async function readMetrics(root: string, filter: MetricFilter = {}): Promise<MetricRow[]> {
+export async function readMetricFiles(root: string, filter: MetricFilter = {}): Promise<MetricRow[]> {
   if (!existsSync(root)) return [];
   const sinceDay = filter.sinceMs !== undefined ? new Date(filter.sinceMs).toISOString().slice(0, 10) : undefined;
   const out: MetricRow[] = [];
@@ -103,10 +73,7 @@ export async function readMetrics(root: string, filter: MetricFilter = {}): Prom
           metric: String(row.metric),
           value: Number(row.value),
         };
-        if (filter.sinceMs !== undefined && r.at < filter.sinceMs) continue;
-        if (filter.symbols?.length && !filter.symbols.includes(r.symbol)) continue;
-        if (filter.metrics?.length && !filter.metrics.includes(r.metric)) continue;
-        out.push(r);
+        if (metricMatches(r, filter)) out.push(r);
       }
     }
   }

@@ -7,7 +7,7 @@
 import pkg from "./package.json" with { type: "json" };
 
 const result = await Bun.build({
-  entrypoints: ["./src/cli.ts", "./src/pipeline/audit-worker.ts"],
+  entrypoints: ["./src/cli.ts", "./src/pipeline/audit-worker.ts", "./src/pipeline/ingest-worker.ts"],
   splitting: true,
   minify: true,
   sourcemap: "none",

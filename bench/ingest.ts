@@ -1,13 +1,17 @@
 // Ingest benchmarks (figures printed, never asserted):
+// 0. The binary over N Parquet sources × 3,650 daily bars (issue 18: N = 2,000, BENCH_INGEST_SERIES overrides):
+//    rows/s of a first ingest on one worker and on all cores, the idempotent rerun as % of the first, cold start.
 // 1. 200 symbols from a local Binance-format server with 50 ms latency: one fetch at a time vs concurrent.
 // 2. 500 symbols × 10 years daily from the file vendor, then the idempotent second run.
 // 3. `flow` over the demo fixtures.
 
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type RunContext, silentLogger, silentProgress } from "../src/context.ts";
+import { encodeBars, initParquet } from "../src/lakehouse/parquet.ts";
 import { Lakehouse } from "../src/lakehouse/store.ts";
+import { allocBars, sliceBars } from "../src/model/bars.ts";
 import { parseSymbol } from "../src/model/symbol.ts";
 import { runIngest } from "../src/pipeline/ingest.ts";
 import { createVendor } from "../src/vendors/registry.ts";
@@ -48,9 +52,89 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, r];
 }
 
+/** `n` Parquet sources (the lakehouse schema, ~0.1 % of bars missing) × `days` daily bars; returns candidates and rows. */
+async function parquetSources(dir: string, n: number, days: number): Promise<{ candidates: string; rows: number }> {
+  await initParquet();
+  mkdirSync(dir, { recursive: true });
+  let seed = 7;
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const symbols: { symbol: string }[] = [];
+  let rows = 0;
+  for (let s = 0; s < n; s++) {
+    const b = allocBars(days);
+    let p = 100;
+    let k = 0;
+    for (let i = 0; i < days; i++) {
+      if (rnd() < 0.001) continue;
+      const c = p * Math.exp((rnd() - 0.5) * 0.04);
+      b.timestamp[k] = END - (days - 1 - i) * DAY;
+      b.open[k] = p;
+      b.close[k] = c;
+      b.high[k] = Math.max(p, c) * (1 + rnd() * 0.01);
+      b.low[k] = Math.min(p, c) * (1 - rnd() * 0.01);
+      b.volume[k] = 1000 + rnd() * 500;
+      p = c;
+      k++;
+    }
+    const ticker = `SYN${String(s).padStart(5, "0")}USDT`;
+    writeFileSync(join(dir, `BINANCE_${ticker}_1d.parquet`), encodeBars(sliceBars(b, 0, k)));
+    symbols.push({ symbol: `BINANCE:${ticker}` });
+    rows += k;
+  }
+  const candidates = join(dir, "..", "candidates.json");
+  writeFileSync(candidates, JSON.stringify(symbols));
+  return { candidates, rows };
+}
+
+/** Issue 18's ingest figures, through the binary: first run on 1 worker and on all cores, the idempotent rerun, cold start. */
+export async function benchIngestParquet(): Promise<void> {
+  const n = Number(process.env.BENCH_INGEST_SERIES ?? 2000);
+  const dir = join(base, "parquet");
+  rmSync(dir, { recursive: true, force: true });
+  const src = await parquetSources(join(dir, "src"), n, 3650);
+  const bin = resolve(import.meta.dir, "../dist/dqctl");
+  const ingest = (lh: string, jobs: number) =>
+    runBinary(
+      [
+        "ingest",
+        "--vendor",
+        "file",
+        "--source",
+        join(dir, "src"),
+        "--candidates",
+        src.candidates,
+        "--jobs",
+        String(jobs),
+        "--lakehouse",
+        lh,
+        "--now",
+        NOW.toISOString(),
+        "--quiet",
+        "--json",
+      ],
+      bin,
+    );
+  const cores = availableParallelism();
+  const one = ingest(join(dir, "lh-1"), 1);
+  const all = ingest(join(dir, "lh-all"), cores);
+  const again = ingest(join(dir, "lh-all"), cores);
+  const rate = (ms: number) => `${(src.rows / ms / 1000).toFixed(2)} M rows/s`;
+  const mrows = (src.rows / 1e6).toFixed(2);
+  console.log(
+    `ingest ${n} Parquet sources × 3,650 daily bars (${mrows} M rows), binary: --jobs 1 ${one.ms.toFixed(0)} ms = ${rate(one.ms)} (${one.rssMb.toFixed(0)} MB, exit ${one.code}); --jobs ${cores} ${all.ms.toFixed(0)} ms = ${rate(all.ms)} (${all.rssMb.toFixed(0)} MB, exit ${all.code}), ${(one.ms / all.ms).toFixed(2)}× one worker`,
+  );
+  console.log(
+    `ingest idempotent rerun (nothing changed): ${again.ms.toFixed(0)} ms = ${((again.ms / all.ms) * 100).toFixed(1)} % of the first (${again.rssMb.toFixed(0)} MB, exit ${again.code})`,
+  );
+  const starts = Array.from({ length: 10 }, () => runBinary(["--version"], bin).ms);
+  console.log(`cold start --version: best of 10 ${Math.min(...starts).toFixed(1)} ms`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 export async function benchIngest(): Promise<void> {
   rmSync(base, { recursive: true, force: true });
   mkdirSync(base, { recursive: true });
+  await benchIngestParquet();
   const server = startKlines(50);
   const symbols = Array.from({ length: 200 }, (_, i) => parseSymbol(`BINANCE:S${i}USDT`));
   const run = async (concurrency: number) => {

@@ -1,4 +1,5 @@
 import type { ArgDef } from "citty";
+import { parseCount } from "../src/model/parse.ts";
 
 /** Flags every command takes (SPEC §2); they may come before or after the command. */
 export const globalArgs = {
@@ -43,6 +44,20 @@ export const seriesArgs = {
     valueHint: "I",
   },
 } as const satisfies Record<string, ArgDef>;
+
+/** Worker threads for the per-series work (audit and ingest); the results never depend on it. */
+export const jobsArgs = {
+  jobs: {
+    type: "string",
+    description: "Worker threads for the per-series work (default: the cores; 1: one thread); the results do not depend on it",
+    valueHint: "N",
+  },
+} as const satisfies Record<string, ArgDef>;
+
+/** The --jobs value, when given: 1–256. */
+export function jobsOf(args: { jobs?: string }): { jobs?: number } {
+  return args.jobs === undefined ? {} : { jobs: parseCount(args.jobs, "--jobs", { min: 1, max: 256 }) };
+}
 
 /** `--report FILE.html` of the commands that end in an audit (audit, flow). */
 export const reportArgs = {

@@ -1,11 +1,11 @@
 import { defineCommand } from "citty";
 import { parseInterval } from "../src/model/interval.ts";
-import { endOfDay, parseCount, parseInstant } from "../src/model/parse.ts";
+import { endOfDay, parseInstant } from "../src/model/parse.ts";
 import { runAudit } from "../src/pipeline/audit.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
-import { globalArgs, reportArgs, seriesArgs } from "./_shared.ts";
+import { globalArgs, jobsArgs, jobsOf, reportArgs, seriesArgs } from "./_shared.ts";
 
 export default withHelp(
   defineCommand({
@@ -16,11 +16,7 @@ export default withHelp(
       from: { type: "string", description: "Coverage window start, a date or ISO time (default: the stored range)", valueHint: "DATE" },
       to: { type: "string", description: "Coverage window end; a date means through its last bar (default: the stored range)", valueHint: "DATE" },
       "read-only": { type: "boolean", description: "Do not update foundation_health.json, catalog scores or the audit state" },
-      jobs: {
-        type: "string",
-        description: "Worker threads checking series (default: the cores; 1: one thread); the results do not depend on it",
-        valueHint: "N",
-      },
+      ...jobsArgs,
       full: {
         type: "boolean",
         description: "Decode and check every series in full, even those unchanged or only grown at the end since the last audit (audit_state.json)",
@@ -39,9 +35,8 @@ export default withHelp(
           : /^\s*\d{4,}-\d{2}-\d{2}\s*$/.test(args.to)
             ? endOfDay(parseInstant(args.to, "--to"))
             : parseInstant(args.to, "--to");
-      const jobs = args.jobs === undefined ? undefined : parseCount(args.jobs, "--jobs", { min: 1, max: 256 });
       const result = await runAudit(inv.ctx, {
-        ...(jobs !== undefined ? { jobs } : {}),
+        ...jobsOf(args),
         full: args.full === true,
         ...(symbols ? { symbols } : {}),
         ...(interval ? { interval } : {}),

@@ -5,7 +5,7 @@ import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { runIngest } from "../src/pipeline/ingest.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup, vendorFor } from "./_runtime.ts";
-import { globalArgs, seriesArgs } from "./_shared.ts";
+import { globalArgs, jobsArgs, jobsOf, seriesArgs } from "./_shared.ts";
 import { vendorArgs } from "./_vendor-args.ts";
 
 export default withHelp(
@@ -15,6 +15,7 @@ export default withHelp(
       ...globalArgs,
       ...seriesArgs,
       ...vendorArgs,
+      ...jobsArgs,
       force: { type: "boolean", description: "Ingest assets the health registry marks toxic (a clean result clears the mark)" },
       refresh: { type: "boolean", description: "Refetch fresh series too (a re-fetched bar replaces the stored one)" },
       "lookback-days": { type: "string", description: "Pass 1: fetch missing series over this many days (default: all the vendor has)", valueHint: "N" },
@@ -33,6 +34,7 @@ export default withHelp(
         refresh: args.refresh === true,
         ...(lookbackDays !== undefined ? { lookbackDays } : {}),
         sourceName: args.source ?? args.vendor,
+        ...jobsOf(args),
       });
       return finish(inv, step, { record: true, metrics: true });
     },
@@ -43,6 +45,7 @@ export default withHelp(
       "dqctl ingest --vendor file --source fixtures/demo --symbols BINANCE:BTCUSDT,NASDAQ:AAPL",
       "dqctl ingest --vendor file --source fixtures/demo --candidates fixtures/demo-candidates.json --interval 1d",
       "dqctl ingest --vendor binance --symbols BINANCE:BTCUSDT --interval 1h --lookback-days 30",
+      "dqctl ingest --vendor file --source fixtures/demo --candidates fixtures/demo-candidates.json --jobs 2",
     ],
   },
 );

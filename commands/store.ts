@@ -51,6 +51,9 @@ export default withHelp(
   }),
   {
     usage: ["dqctl store init [--store DIR|URL] [flags]", "dqctl store copy --from DIR|URL --to DIR|URL [flags]"],
-    examples: ["dqctl store init --store postgres://dqctl@127.0.0.1:5432/market"],
+    examples: [
+      "dqctl store init --store postgres://dqctl@127.0.0.1:5432/market",
+      "dqctl store copy --from data/lakehouse --to postgres://dqctl@127.0.0.1:5432/market",
+    ],
   },
 );

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** dqctl's temp names: `.<target>.<pid>.<hex>.tmp`, so a sweep can tell its own debris (and its writer) from a user's file. */
@@ -10,8 +11,11 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
 }
 
-/** Write bytes durably to a new temp file beside `path` (created exclusively, fsynced) and return the temp path; the caller renames it. */
-export function writeTempFile(path: string, data: Uint8Array | string): string {
+/**
+ * Write bytes to a new temp file beside `path` (created exclusively) and return the temp path; the caller renames
+ * it. Fsynced unless `sync` is false: then the caller makes it durable before anything names it (see Batch).
+ */
+export function writeTempFile(path: string, data: Uint8Array | string, sync = true): string {
   const tmp = tempPathFor(path);
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   let fd = -1;
@@ -19,7 +23,7 @@ export function writeTempFile(path: string, data: Uint8Array | string): string {
     fd = openSync(tmp, "wx", 0o644);
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
+    if (sync) fsyncSync(fd);
     closeSync(fd);
     fd = -1;
     return tmp;
@@ -53,6 +57,30 @@ function removeQuietly(path: string): void {
 /** Write JSON atomically with a trailing newline. */
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** fsync a file already written and closed (an fsync through any descriptor flushes the file's data). */
+export function syncFile(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** fsync files concurrently (the runtime's I/O threads overlap them: one disk flush serves several). */
+export async function syncFiles(paths: readonly string[]): Promise<void> {
+  await Promise.all(
+    paths.map(async (p) => {
+      const h = await open(p, "r");
+      try {
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+    }),
+  );
 }
 
 /** fsync a folder so a rename in it is durable (a no-op where folders cannot be fsynced). */

@@ -44,6 +44,11 @@ export class HealthRegistry {
     return new HealthRegistry(path, parseJsonFile(path, RegistrySchema, "fix or delete it; `dqctl audit` rebuilds it"));
   }
 
+  /** A registry holding only `entries` (a worker thread's copy of the entries its series touch); saved to `path`. */
+  static of(path: string, entries: Record<string, HealthEntry>): HealthRegistry {
+    return new HealthRegistry(path, { ...entries });
+  }
+
   get(symbol: string): HealthEntry | undefined {
     return this.data[symbol];
   }

@@ -9,9 +9,10 @@ import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import * as v from "valibot";
 import { InputError } from "../errors.ts";
-import { syncDir, writeJsonAtomic, writeTempFile } from "./atomic.ts";
+import { syncDir, syncFile, syncFiles, writeJsonAtomic, writeTempFile } from "./atomic.ts";
 import { type Catalog, type CatalogEntry, CatalogEntrySchema, seriesKey, validate } from "./catalog.ts";
 import { type HealthEntry, HealthEntrySchema, type HealthRegistry } from "./health.ts";
+import { killPoint } from "./killpoint.ts";
 
 export const JOURNAL_FILE = ".dqctl.journal.json";
 
@@ -53,6 +54,8 @@ export function journalPending(root: string): boolean {
 /** What changed in the catalog and the registry since the last commit, with the files that go with it. */
 export class Batch {
   private files: FileIntent[] = [];
+  /** Temp paths (relative to the root) written but not yet fsynced: all are synced before the journal is written. */
+  private readonly unsynced = new Set<string>();
   private readonly catalogKeys = new Set<string>();
   private readonly healthSymbols = new Set<string>();
 
@@ -62,20 +65,70 @@ export class Batch {
     readonly health: HealthRegistry,
   ) {}
 
-  /** Write `bytes` durably to a temp file for `rel` (a path relative to the root); it lands at the next commit. */
+  /**
+   * Write `bytes` to a temp file for `rel` (a path relative to the root); it lands at the next commit. The temp is
+   * not fsynced here: every temp of the batch is made durable together before the journal names it (`flush`, or the
+   * start of `commit`), one fsync batch per commit group instead of one stall per file.
+   */
   stage(symbol: string, rel: string, bytes: Uint8Array | string): { sha256: string; size: number } {
-    const target = join(this.root, rel);
-    // Refuse now what would make the rename fail after the commit point (a folder or a link where the file goes).
-    if (existsSync(target) && !lstatSync(target).isFile()) {
-      throw new InputError(`${target} is not a regular file`, "dqctl replaces only files it wrote; move that entry out of the lakehouse");
+    const intent = stageFile(this.root, symbol, rel, bytes);
+    this.adopt(intent);
+    return { sha256: intent.sha256, size: intent.size };
+  }
+
+  /** Take over a temp file staged elsewhere (by stageFile, e.g. on a worker thread) as if `stage` had written it. */
+  adopt(intent: FileIntent): void {
+    const file: FileIntent = { symbol: intent.symbol, path: intent.path, tmp: intent.tmp, sha256: intent.sha256 };
+    const replaced = this.files.find((f) => f.path === file.path);
+    this.files = this.files.filter((f) => f.path !== file.path);
+    if (replaced) this.unsynced.delete(replaced.tmp);
+    this.files.push(file);
+    this.unsynced.add(file.tmp);
+    this.healthSymbols.add(file.symbol);
+  }
+
+  /**
+   * Hand over what was changed since the last take or commit, and forget it: the files staged (not yet synced)
+   * and the catalog and registry entries touched (null for a deleted catalog entry). A worker thread's session
+   * takes its series' changes this way; the committing thread `apply`s them to its own batch.
+   */
+  take(): BatchDelta {
+    const delta: BatchDelta = {
+      files: this.files,
+      catalog: [...this.catalogKeys].map((k) => [k, this.catalog.byKey(k) ?? null]),
+      health: [...this.healthSymbols].flatMap((s) => (this.health.get(s) ? [[s, this.health.get(s)!] as [string, HealthEntry]] : [])),
+    };
+    this.files = [];
+    this.unsynced.clear();
+    this.catalogKeys.clear();
+    this.healthSymbols.clear();
+    return delta;
+  }
+
+  /** Apply changes another batch took: its entries set in this catalog and registry, its files staged here. */
+  apply(d: BatchDelta): void {
+    for (const [key, entry] of d.catalog) {
+      if (entry) this.catalog.set(entry);
+      else this.catalog.delete(...splitKey(key));
+      this.catalogKeys.add(key);
     }
-    const tmp = writeTempFile(target, bytes);
-    const relTmp = join(dirname(rel), basename(tmp));
-    this.files = this.files.filter((f) => f.path !== rel);
-    const hash = sha256(bytes);
-    this.files.push({ symbol, path: rel, tmp: relTmp, sha256: hash });
-    this.healthSymbols.add(symbol);
-    return { sha256: hash, size: typeof bytes === "string" ? new TextEncoder().encode(bytes).length : bytes.length };
+    for (const [symbol, entry] of d.health) {
+      this.health.set(symbol, entry);
+      this.healthSymbols.add(symbol);
+    }
+    for (const f of d.files) this.adopt(f);
+  }
+
+  /** Temp files staged and not yet durable. */
+  get pending(): number {
+    return this.unsynced.size;
+  }
+
+  /** Make every staged temp durable, concurrently, so `commit` finds nothing left to sync. */
+  async flush(): Promise<void> {
+    const tmps = [...this.unsynced];
+    await syncFiles(tmps.map((t) => join(this.root, t)));
+    for (const t of tmps) this.unsynced.delete(t);
   }
 
   /** Mark a catalog entry as changed (set or deleted in the catalog object). */
@@ -86,6 +139,17 @@ export class Batch {
   /** Mark a registry entry as changed. */
   touchHealth(symbol: string): void {
     this.healthSymbols.add(symbol);
+  }
+
+  /** Remove the temps staged since the last take or commit and forget every change (a job abandoned). */
+  discard(): void {
+    for (const f of this.take().files) {
+      try {
+        unlinkSync(join(this.root, f.tmp));
+      } catch {
+        // already gone
+      }
+    }
   }
 
   get empty(): boolean {
@@ -99,8 +163,13 @@ export class Batch {
   commit(failpoint?: "journal" | "rename" | "catalog"): void {
     if (this.empty) return;
     const stop = (at: typeof failpoint) => {
+      killPoint(`commit-${at}`);
       if (failpoint === at) throw new Error(`failpoint ${at}`);
     };
+    // The commit point names only durable temps: one not yet synced is synced now (a flush() before did them all).
+    for (const t of this.unsynced) syncFile(join(this.root, t));
+    this.unsynced.clear();
+    killPoint("commit-synced");
     const doc: JournalDoc = {
       schema: "dqctl.journal/v1",
       pid: process.pid,
@@ -129,6 +198,31 @@ export class Batch {
     this.catalogKeys.clear();
     this.healthSymbols.clear();
   }
+}
+
+/** Changes of one batch handed to another (see Batch.take): plain data, so it crosses a worker boundary. */
+export interface BatchDelta {
+  files: FileIntent[];
+  catalog: [key: string, entry: CatalogEntry | null][];
+  health: [symbol: string, entry: HealthEntry][];
+}
+
+/** A temp file written for a batch (not yet durable), with its size. */
+export type StagedFile = FileIntent & { size: number };
+
+/**
+ * Write the temp file for `rel` and describe it for Batch.adopt. Touches no batch state, so worker threads stage
+ * their series' files in parallel and hand the intents to the thread that commits.
+ */
+export function stageFile(root: string, symbol: string, rel: string, bytes: Uint8Array | string): StagedFile {
+  const target = join(root, rel);
+  // Refuse now what would make the rename fail after the commit point (a folder or a link where the file goes).
+  if (existsSync(target) && !lstatSync(target).isFile()) {
+    throw new InputError(`${target} is not a regular file`, "dqctl replaces only files it wrote; move that entry out of the lakehouse");
+  }
+  const tmp = writeTempFile(target, bytes, false);
+  const size = typeof bytes === "string" ? new TextEncoder().encode(bytes).length : bytes.length;
+  return { symbol, path: rel, tmp: join(dirname(rel), basename(tmp)), sha256: sha256(bytes), size };
 }
 
 /** What recovery did, for the log. */

@@ -6,10 +6,10 @@ import { type Bars, barCount, normalizeBars } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { type Interval, parseInterval } from "../model/interval.ts";
 import { fileStem, parseFileStem, parseSymbol, type SymbolId } from "../model/symbol.ts";
-import type { GoldenRead, RecoveryContext, Store, StoredSeries, StoreInit, StoreWriter, UnchangedRead, WriterRequest } from "../store/types.ts";
+import type { GoldenRead, RecoveryContext, Stager, Store, StoredSeries, StoreInit, StoreWriter, UnchangedRead, WriterRequest } from "../store/types.ts";
 import { TEMP_NAME, writeJsonAtomic } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
-import { HealthRegistry } from "./health.ts";
+import { type HealthEntry, HealthRegistry } from "./health.ts";
 import { journalPending, recoverJournal, sha256 } from "./journal.ts";
 import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
 import { pidGone } from "./lock-holder.ts";
@@ -17,7 +17,7 @@ import { appendMetricFile, readMetricFiles } from "./metrics.ts";
 import { decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
 import { assertWritableFolder } from "./writable.ts";
-import { LakehouseWriter } from "./writer.ts";
+import { LakehouseStager, LakehouseWriter } from "./writer.ts";
 
 /** The metric history's folder in a lakehouse (partitioned by day). */
 const METRICS_DIR = "metrics";
@@ -69,8 +69,10 @@ export class Lakehouse implements Store {
     this.ensure();
     const lock = await acquireLock(this.root, command, waitMs, onWait);
     try {
-      await initParquet();
-      this.recover(recovery);
+      // The Parquet engine (~0.1 s to compile) only when recovery may decode: an orphan to adopt, or a journal.
+      const catalog = this.catalog();
+      if (journalPending(this.root) || this.unlisted(catalog).length) await initParquet();
+      this.recover(recovery, catalog);
     } catch (err) {
       lock.release();
       throw err;
@@ -78,8 +80,7 @@ export class Lakehouse implements Store {
     return lock;
   }
 
-  private recover(rc: RecoveryContext): void {
-    const catalog = this.catalog();
+  private recover(rc: RecoveryContext, catalog: Catalog): void {
     const health = this.health();
     const journal = recoverJournal(this.root, catalog, health);
     if (journal?.rolledForward.length)
@@ -117,16 +118,20 @@ export class Lakehouse implements Store {
 
   /** Golden files no catalog entry lists (a writer of an earlier version killed mid-commit, or a file put there by hand). */
   private adoptOrphans(catalog: Catalog, rc: RecoveryContext): number {
-    const listed = new Set(catalog.all().map((e) => e.path));
     let adopted = 0;
-    for (const f of readdirSync(this.root)) {
-      if (!f.endsWith(".parquet") || f.startsWith(".") || listed.has(f)) continue;
+    for (const f of this.unlisted(catalog)) {
       const why = this.adopt(catalog, f, rc);
       if (why) rc.log(`${f}: not in the catalog and not adopted: ${why}`);
       else adopted++;
     }
     if (adopted) rc.log(`adopted ${adopted} golden file(s) the catalog did not list`);
     return adopted;
+  }
+
+  /** Golden-looking files in the root that no entry of `catalog` lists. */
+  private unlisted(catalog: Catalog): string[] {
+    const listed = new Set(catalog.all().map((e) => e.path));
+    return readdirSync(this.root).filter((f) => f.endsWith(".parquet") && !f.startsWith(".") && !listed.has(f));
   }
 
   /** Add a catalog entry for an unlisted file; returns why not when it cannot be. */
@@ -374,6 +379,13 @@ export class Lakehouse implements Store {
       lock.release();
       throw err;
     }
+  }
+
+  /** A worker's staging for one symbol: its temp files are written beside their targets, not synced (see Batch.flush). */
+  openStager(symbol: string, entry: CatalogEntry | undefined, health: HealthEntry | undefined): Stager {
+    const catalog = new Catalog(this.catalogPath);
+    if (entry) catalog.set(entry);
+    return new LakehouseStager(this, catalog, HealthRegistry.of(this.healthPath, health ? { [symbol]: health } : {}));
   }
 
   async appendRun(record: RunRecord): Promise<void> {

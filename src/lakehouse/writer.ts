@@ -1,31 +1,28 @@
-// The lakehouse's StoreWriter: one lock for the whole folder, changes staged as durable temp files and landed by
-// the journaled commit (see journal.ts).
+// The lakehouse's StoreWriter: one lock for the whole folder, changes staged as temp files and landed by the
+// journaled commit (see journal.ts). Its Stager writes a series' temp files on a worker thread; the writer adopts them.
 
 import type { Bars } from "../model/bars.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
-import type { StoreWriter } from "../store/types.ts";
+import type { SeriesStager, StagedChanges, Stager, StoreWriter } from "../store/types.ts";
 import type { Catalog } from "./catalog.ts";
 import type { HealthRegistry } from "./health.ts";
-import { Batch } from "./journal.ts";
+import { Batch, type BatchDelta } from "./journal.ts";
+import { killPoint } from "./killpoint.ts";
 import type { Lock } from "./lock.ts";
 import type { Lakehouse } from "./store.ts";
 
-/** A lakehouse held under its single-writer lock. */
-export class LakehouseWriter implements StoreWriter {
-  private readonly batch: Batch;
+/** Staging into a Batch: the part the writer and a worker's stager share. */
+class BatchStaging implements SeriesStager {
+  protected readonly batch: Batch;
 
   constructor(
-    private readonly lh: Lakehouse,
-    private readonly lock: Lock,
+    protected readonly lh: Lakehouse,
     readonly catalog: Catalog,
     readonly health: HealthRegistry,
   ) {
     this.batch = new Batch(lh.root, catalog, health);
   }
-
-  /** The folder's lock already covers every series. */
-  async claim(): Promise<void> {}
 
   stageSeries(sym: SymbolId, interval: Interval, bars: Bars): { sha256: string } {
     return this.batch.stage(sym.id, this.lh.fileName(sym, interval), this.lh.encode(bars));
@@ -46,19 +43,54 @@ export class LakehouseWriter implements StoreWriter {
   touchHealth(symbol: string): void {
     this.batch.touchHealth(symbol);
   }
+}
+
+/** A lakehouse held under its single-writer lock. */
+export class LakehouseWriter extends BatchStaging implements StoreWriter {
+  constructor(
+    lh: Lakehouse,
+    private readonly lock: Lock,
+    catalog: Catalog,
+    health: HealthRegistry,
+  ) {
+    super(lh, catalog, health);
+  }
+
+  /** The folder's lock already covers every series. */
+  async claim(): Promise<void> {}
+
+  adopt(changes: StagedChanges): void {
+    this.batch.apply(changes as unknown as BatchDelta);
+  }
 
   heartbeat(): void {
     this.lock.heartbeat();
   }
 
-  /** The lease is checked first: a writer that stalled past it and lost the lock stops here instead of writing. */
+  /**
+   * The lease is checked first: a writer that stalled past it and lost the lock stops here instead of writing. The
+   * staged temps are synced together (the disk overlaps them) before the journal names them.
+   */
   async commit(): Promise<void> {
     if (this.batch.empty) return;
+    killPoint("commit-staged");
     this.lock.heartbeat();
+    await this.batch.flush();
     this.batch.commit();
   }
 
   async release(): Promise<void> {
     this.lock.release();
+  }
+}
+
+/** A worker thread's staging for one series: temp files written (not synced), handed over as a BatchDelta. */
+export class LakehouseStager extends BatchStaging implements Stager {
+  take(): StagedChanges {
+    return this.batch.take() as unknown as StagedChanges;
+  }
+
+  discard(): void {
+    this.batch.discard();
   }
 }

@@ -1,16 +1,19 @@
-// Spread the per-series work of an audit over worker threads (web Workers: Bun and Deno both have them). Each worker
-// gets one series at a time (two in flight, so none waits on the main thread) and answers with plain data; results
-// are put back in target order, so a parallel audit reports exactly what a one-thread audit does.
+// The audit's use of the worker pool (pool.ts): each worker reads, verifies and checks the series it is sent
+// (audit-worker.ts); results are put back in target order, so a parallel audit reports exactly what a one-thread
+// audit does.
 import type { Config } from "../config/schema.ts";
 import type { RunContext } from "../context.ts";
-import { workerUrl } from "../worker-url.ts";
 import type { SeriesCheck } from "./audit-series.ts";
 import type { SeriesState } from "./audit-state.ts";
+import { runInWorkers } from "./pool.ts";
 import type { Target } from "./targets.ts";
+
+/** A run context as data a worker can be sent. */
+export type PoolContext = Pick<RunContext, "waitLockMs" | "runId" | "reference" | "price"> & { config: Config; nowMs: number; store: string };
 
 /** What every worker is told once: the run's context (its data), the window, the fingerprint, whether to force. */
 export interface PoolInit {
-  ctx: Pick<RunContext, "waitLockMs" | "runId" | "reference" | "price"> & { config: Config; nowMs: number; store: string };
+  ctx: PoolContext;
   window: { fromMs?: number; toMs?: number };
   run: string;
   full: boolean;
@@ -18,18 +21,12 @@ export interface PoolInit {
 
 /** One series to check. */
 export interface PoolJob {
-  id: number;
   target: Target;
   prior?: SeriesState;
 }
 
-/** A worker's answer: the check, or why it could not (the main thread then checks that series itself). */
-export type PoolReply = { id: number; check: SeriesCheck } | { id: number; error: string };
-
-const IN_FLIGHT = 2;
-
 /** The data of a run context a worker can be sent (no logger, no progress). */
-export function poolContext(ctx: RunContext): PoolInit["ctx"] {
+export function poolContext(ctx: RunContext): PoolContext {
   return {
     config: ctx.config,
     store: ctx.store.spec,
@@ -47,55 +44,10 @@ export function poolContext(ctx: RunContext): PoolInit["ctx"] {
  */
 export function checkInWorkers(
   init: PoolInit,
-  jobs: Omit<PoolJob, "id">[],
+  jobs: PoolJob[],
   workers: number,
   onChecked: (id: number, check: SeriesCheck) => void,
   log: (msg: string) => void,
 ): Promise<(SeriesCheck | undefined)[]> {
-  const results: (SeriesCheck | undefined)[] = new Array(jobs.length).fill(undefined);
-  if (!jobs.length) return Promise.resolve(results);
-  return new Promise((resolve) => {
-    const pool: Worker[] = [];
-    let next = 0;
-    let done = 0;
-    let over = false;
-    const finish = () => {
-      if (over) return;
-      over = true;
-      for (const w of pool) w.terminate();
-      resolve(results);
-    };
-    const feed = (w: Worker) => {
-      if (next >= jobs.length) return;
-      const id = next++;
-      w.postMessage({ job: { id, ...jobs[id]! } });
-    };
-    try {
-      const url = workerUrl("./pipeline/audit-worker.ts");
-      for (let i = 0; i < workers; i++) pool.push(new Worker(url, { type: "module" }));
-    } catch (err) {
-      log(`audit workers could not start (${(err as Error).message}); auditing on one thread`);
-      finish();
-      return;
-    }
-    for (const w of pool) {
-      w.onmessage = (e: MessageEvent) => {
-        const r = e.data as PoolReply;
-        if ("check" in r) {
-          results[r.id] = r.check;
-          onChecked(r.id, r.check);
-        } else log(`audit worker: ${r.error}`);
-        if (++done === jobs.length) finish();
-        else feed(w);
-      };
-      w.onerror = (e: ErrorEvent) => {
-        e.preventDefault();
-        // What it had in flight stays undefined and is checked on the main thread.
-        log(`audit worker failed (${e.message}); the rest is audited on one thread`);
-        finish();
-      };
-      w.postMessage({ init });
-      for (let k = 0; k < IN_FLIGHT; k++) feed(w);
-    }
-  });
+  return runInWorkers<PoolJob, SeriesCheck>({ worker: "./pipeline/audit-worker.ts", init, jobs, workers, onResult: onChecked, log: (m) => log(`audit ${m}`) });
 }

@@ -13,7 +13,7 @@ import { type Finding, iso } from "../model/finding.ts";
 import { intervalMs } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { LineageRef, SymbolReport } from "../report/summary.ts";
-import type { GoldenRead, StoredSeries, StoreWriter } from "../store/types.ts";
+import type { GoldenRead, SeriesStager, StoredSeries, StoreWriter } from "../store/types.ts";
 import { type Assessment, assessInput, checkInput } from "./assess.ts";
 import { assertSameBasis, choosePrice } from "./price.ts";
 import { profileOf, type Target } from "./targets.ts";
@@ -26,6 +26,9 @@ export interface WriteSession {
   health: HealthRegistry;
   options: Map<string, CheckOptions>;
 }
+
+/** What one series' commit works on: a writer's staging half (on a worker thread, a Stager for that series). */
+export type SeriesSession = Omit<WriteSession, "writer"> & { writer: SeriesStager };
 
 /**
  * Take the store's write lock for a writing command, recover what an interrupted writer left, and load the
@@ -104,7 +107,7 @@ export function holdBackUnfinished(ctx: RunContext, t: Target, bars: Bars): { ba
  * staged (only when it changed) with its catalog and registry entries; all of it lands at the next `commitBatch`.
  * Every commit re-judges the asset: a toxic mark is cleared when the series is now clean.
  */
-export function commitSeries(ctx: RunContext, s: WriteSession, t: Target, incoming: Bars, stored: StoredSeries | undefined, source: string): Commit {
+export function commitSeries(ctx: RunContext, s: SeriesSession, t: Target, incoming: Bars, stored: StoredSeries | undefined, source: string): Commit {
   const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
   const prev = s.catalog.get(t.sym.id, t.interval);
   // The run's price basis (--price): refused when it differs from the stored series', applied before the merge.
@@ -277,7 +280,7 @@ function sanitize(ctx: RunContext, t: Target, judged: CheckInput, verdict: Asses
  * Stage `bars` into quarantine with their reasons, and return the evidence's name. The same bars quarantined before
  * (a later ingest fetching the same toxic answer) are not written again: the earlier evidence is theirs.
  */
-function quarantine(s: WriteSession, t: Target, bars: Bars, reason: Record<string, unknown>, stamp: string): string {
+function quarantine(s: SeriesSession, t: Target, bars: Bars, reason: Record<string, unknown>, stamp: string): string {
   return s.writer.stageQuarantine(t.sym, t.interval, bars, reason, stamp, s.health.get(t.sym.id)?.quarantined ?? []);
 }
 

@@ -1,25 +1,23 @@
+import { availableParallelism } from "node:os";
 import { calendarFor } from "../calendar/index.ts";
-import { duplicateRows } from "../checks/duplicate_rows.ts";
-import { emptyRowsFinding } from "../checks/empty_rows.ts";
-import { resolveCheckOptions, runChecks } from "../checks/index.ts";
+import { resolveCheckOptions } from "../checks/index.ts";
 import { staleness } from "../checks/stale.ts";
-import { unsorted } from "../checks/unsorted.ts";
 import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
 import type { CatalogEntry } from "../lakehouse/catalog.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import type { StoredSeries } from "../lakehouse/store.ts";
 import { allocBars, barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
-import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
 import { latencySummary } from "../report/latency.ts";
 import type { LineageRef, StepResult, SymbolReport } from "../report/summary.ts";
 import { mapLimitSettled } from "../vendors/limits.ts";
-import type { FetchRequest, FetchResult, Vendor } from "../vendors/types.ts";
+import type { FetchRequest, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
-import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
+import { commitBatch, goldenReadFinding, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
+import { commitJob, type Done, type Job, type Outcome, type Prepared, prepareJob, runJob } from "./ingest-job.ts";
+import { runPooled } from "./ingest-pool.ts";
 import { assertSameBasis } from "./price.ts";
 import { heldFiles } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
@@ -38,28 +36,26 @@ export interface IngestOptions {
   sourceName?: string;
   /** Fetches in flight at once (the vendor's own limits still apply). */
   concurrency?: number;
-}
-
-type Outcome = "written" | "unchanged" | "quarantined" | "no_data" | "fresh" | "failed" | "corrupt";
-
-/** A planned fetch: pass 1 (missing) or pass 2 (stale, from the last stored bar). */
-interface Job {
-  t: Target;
-  pass: "missing" | "stale" | "refresh";
-  stored?: StoredSeries;
-  req: FetchRequest;
+  /** Worker threads for reading, checking and encoding a local vendor's series (default: the cores; 1: this thread). */
+  jobs?: number;
 }
 
 const DAY = 86_400_000;
 
+/** Committed together: a kill loses at most one group (the next run fetches it again); few, so the catalog is rewritten rarely. */
+const GROUP_SERIES = 256;
+const GROUP_MS = 2_000;
+
 /**
- * Bring series up to date: fresh ones (judged from the stored bars and the calendar) are skipped, toxic ones too
- * unless forced; pass 1 fetches missing series, pass 2 stale ones from their last bar. Fetches run concurrently;
- * each series is then merged, checked and committed atomically, one at a time, under the lakehouse lock.
+ * Bring series up to date: fresh ones (judged from their catalog entry and the calendar) are skipped, toxic ones too
+ * unless forced; pass 1 fetches missing series, pass 2 stale ones from their last bar. Each series is then merged,
+ * checked and staged; staged series are committed atomically in groups (one fsync batch each on the lakehouse) under
+ * the store's lock. On a store that stages off the writer's thread (the lakehouse: Store.openStager), a local vendor's
+ * series are read, decoded, checked and encoded on `jobs` worker threads; results are adopted in job order, so the
+ * summary, the catalog and the registry are those of a one-thread run.
  */
 export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<StepResult> {
   const options = resolveCheckOptions(ctx.config);
-  await initParquet();
   const session = await openWriteSession(ctx, "ingest", options);
   const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, fresh: 0, failed: 0, corrupt: 0 };
   const findings: Finding[] = [];
@@ -74,19 +70,46 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
     outcomes.failed++;
     errors.push(seriesFailure(t, err).toItem({ symbol: t.sym.id }));
   };
+  const refused = (t: Target, f: Finding) => {
+    // Reported as a finding (the gate) and as this series' failure (nothing could be ingested into it).
+    outcomes.corrupt++;
+    findings.push(f);
+    fail(t, new InputError(f.message, ""));
+  };
+  const record = (job: Job, done: Done): Outcome => {
+    if ("refused" in done) {
+      refused(job.t, done.refused);
+      return "corrupt";
+    }
+    const r = done.result;
+    if (r.latencyMs !== undefined) latencies.push(r.latencyMs);
+    outcomes[r.outcome]++;
+    findings.push(...r.findings);
+    if (r.report) symbols.push(r.report);
+    if (r.output) outputs.push(r.output);
+    return r.outcome;
+  };
+  let lastCommit = performance.now();
+  let sinceCommit = 0;
+  // After each series: commit the group once it is large or old enough, its temps synced together first.
+  const settle = async (outcome: Outcome) => {
+    session.writer.heartbeat();
+    ctx.progress.tick(1, outcome);
+    if (++sinceCommit < GROUP_SERIES && performance.now() - lastCommit < GROUP_MS) return;
+    await commitBatch(session);
+    sinceCommit = 0;
+    lastCommit = performance.now();
+  };
   try {
     targets = resolveTargets(ctx, session.catalog, opts.symbols, opts.interval, findings);
+    // Planning decodes only a series the catalog does not describe (the rest is judged from entries).
     for (const t of targets) {
       session.writer.heartbeat();
       try {
         const job = await plan(ctx, session, t, opts);
         if (typeof job === "string") outcomes[job]++;
-        else if ("finding" in job) {
-          // Reported as a finding (the gate) and as this series' failure (nothing could be ingested into it).
-          outcomes.corrupt++;
-          findings.push(job.finding);
-          fail(t, new InputError(job.finding.message, ""));
-        } else jobs.push(job);
+        else if ("finding" in job) refused(t, job.finding);
+        else jobs.push(job);
         // A toxic asset with nothing new to judge is still reported, as toxic, with its quarantined files.
         if (job === "fresh" && session.health.isToxic(t.sym.id)) symbols.push(heldReport(session, t));
       } catch (err) {
@@ -95,31 +118,58 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
     }
     jobs.sort((a, b) => Number(a.pass !== "missing") - Number(b.pass !== "missing")); // pass 1 before pass 2
     ctx.progress.start(`ingest ${opts.vendor.name}`, jobs.length);
+    if (jobs.length) await initParquet(); // the staged series are encoded synchronously
+    const workers = workerCount(ctx, session, opts, jobs.length);
+    const inWorkers = workers > 1 ? await runPooled(ctx, session, jobs, opts, workers) : undefined;
     const batch = Math.max(1, opts.concurrency ?? 16);
     for (let i = 0; i < jobs.length; i += batch) {
       const slice = jobs.slice(i, i + batch);
-      const fetched = await mapLimitSettled(slice, batch, (j) => opts.vendor.fetch(j.req));
+      if (inWorkers) {
+        // One at a time, in job order: a worker's answer is applied as it comes; a job no worker finished runs here.
+        for (let k = 0; k < slice.length; k++) {
+          const job = slice[k]!;
+          const answer = await inWorkers.take(i + k);
+          let outcome: Outcome = "failed";
+          try {
+            if (answer) {
+              for (const [level, msg] of answer.logs) ctx.log[level](msg);
+              session.writer.adopt!(answer.changes);
+              outcome = record(job, answer.done);
+            } else outcome = record(job, await runJob(ctx, session, job, (req) => opts.vendor.fetch(req), opts.vendor.name));
+          } catch (err) {
+            fail(job.t, err);
+          }
+          await settle(outcome);
+        }
+        continue;
+      }
+      // On this thread: the stored files of a fetch batch are verified first, then its fetches run concurrently.
+      const prepared: (Prepared | { error: unknown })[] = [];
+      for (const j of slice) prepared.push(await prepareJob(ctx, j).catch((err: unknown) => ({ error: err })));
+      const wanted = slice.filter((_, k) => "stored" in prepared[k]!);
+      const fetched = await mapLimitSettled(wanted, batch, (j) => opts.vendor.fetch(j.req));
+      let f = 0;
       for (let k = 0; k < slice.length; k++) {
         const job = slice[k]!;
-        const res = fetched[k]!;
+        const prep = prepared[k]!;
         let outcome: Outcome = "failed";
         try {
-          if (res.status === "rejected") throw res.reason;
-          const r = commitJob(ctx, session, job, res.value, opts);
-          if (res.value.latencyMs !== undefined) latencies.push(res.value.latencyMs);
-          outcomes[r.outcome]++;
-          outcome = r.outcome;
-          findings.push(...r.findings);
-          if (r.report) symbols.push(r.report);
-          if (r.output) outputs.push(r.output);
+          if ("error" in prep) throw prep.error;
+          if ("refused" in prep) outcome = record(job, prep);
+          else {
+            const res = fetched[f++]!;
+            if (res.status === "rejected") throw res.reason;
+            const result = commitJob(ctx, session, job, prep.stored, res.value, opts.vendor.name);
+            if (res.value.latencyMs !== undefined) result.latencyMs = res.value.latencyMs;
+            outcome = record(job, { result });
+          }
         } catch (err) {
           fail(job.t, err);
         }
-        session.writer.heartbeat();
-        ctx.progress.tick(1, outcome);
+        await settle(outcome);
       }
-      await commitBatch(session); // once per batch: its files, catalog and registry entries land together
     }
+    await commitBatch(session);
     ctx.progress.done();
   } finally {
     try {
@@ -145,25 +195,43 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
   };
 }
 
-/** Decide what to fetch for one series, or why not to (claiming it first). Reads the stored series (a corrupt one is an error for it). */
+/** Series per worker below which threads cost more than they save. */
+const PER_WORKER = 8;
+
+/**
+ * Worker threads for this ingest: --jobs (default: the cores), only for a vendor a worker can make and a store whose
+ * writer adopts what a worker staged (PostgreSQL is written on this thread), one when few jobs.
+ */
+function workerCount(ctx: RunContext, s: WriteSession, opts: IngestOptions, jobs: number): number {
+  if (!opts.vendor.replica || !ctx.store.openStager || !s.writer.adopt) return 1;
+  return Math.min(Math.max(1, Math.floor(opts.jobs ?? availableParallelism())), Math.floor(jobs / PER_WORKER));
+}
+
+/**
+ * Decide what to fetch for one series (claiming it first), or why not to. A series the catalog lists is judged from
+ * its entry (committed with its bars) once its version is checked: its bars are decoded by the job that merges onto
+ * them. Otherwise what is there is read now. A series stored on the other basis (--price) is refused, fresh or not: skipped in
+ * silence, the run would hide that it did not get the prices it asked for.
+ */
 async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOptions): Promise<Job | "fresh" | { finding: Finding }> {
   const req: FetchRequest = { symbol: t.sym, profile: t.profile, interval: t.interval };
   await s.writer.claim(t.sym.id);
   const entry = s.catalog.get(t.sym.id, t.interval);
   const refetch = opts.refresh || (opts.force && s.health.isToxic(t.sym.id));
-  // Fresh by its catalog entry (committed with the file, so its last bar is the file's): nothing is decoded, and
-  // nothing is written. A series that is fetched is read in full below and its hash verified before any merge.
-  // A series stored on the other basis (--price) is refused, fresh or not: skipped in silence, the run would hide
-  // that it did not get the prices it asked for.
   const sameBasis = () => assertSameBasis(`${t.sym.id} ${t.interval}`, entry, true, ctx.price ?? "raw");
-  if (!refetch && entry && cataloguedFresh(ctx, s, t, entry)) {
-    // Not decoded, but still checked to be the version the catalog recorded: a fresh series changed outside
-    // dqctl is refused like any other (audit is not the only gate that sees it).
+  if (entry && entry.rows > 0 && entry.end !== null) {
+    // Hashed against its entry, not decoded: a series changed outside dqctl is refused like any other (audit is not
+    // the only gate that sees it); one that is fetched is decoded, and verified again, by the job that merges onto it.
     const known = await ctx.store.readUnlessKnown(t.sym, t.interval, entry, (v) => v === entry.sha256);
     if (known.kind === "corrupt" || known.kind === "unreadable") return { finding: goldenReadFinding(t, known) };
     if (known.kind === "unchanged") {
       sameBasis();
-      return "fresh";
+      // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
+      // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
+      if (refetch) return { t, pass: "refresh", entry, req };
+      if (cataloguedFresh(ctx, s, t, entry)) return "fresh";
+      req.fromMs = Date.parse(entry.end); // refetch the last bar too: it may have been partial
+      return { t, pass: "stale", entry, req };
     }
   }
   const read = await ctx.store.read(t.sym, t.interval, entry);
@@ -175,15 +243,13 @@ async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOpt
     return { t, pass: "missing", req };
   }
   sameBasis();
-  // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
-  // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
   if (refetch) return { t, pass: "refresh", stored, req };
   const bars = normalizeBars(stored.bars);
   const input = checkInput(ctx, t, bars, calendarFor(t.calendar, ctx.reference));
   // Behind as soon as a newer completed bar is due (the stale check's allowance is for judging, not fetching).
   const st = staleness(input, s.options.get("stale"));
   if (!st || st.lagMs === 0) return "fresh";
-  req.fromMs = bars.timestamp[bars.timestamp.length - 1]!; // refetch the last bar too: it may have been partial
+  req.fromMs = bars.timestamp[bars.timestamp.length - 1]!;
   return { t, pass: "stale", stored, req };
 }
 
@@ -212,48 +278,4 @@ function heldReport(s: WriteSession, t: Target): SymbolReport {
     outcome: "fresh",
     ...(files.length ? { quarantined: files } : {}),
   };
-}
-
-interface JobResult {
-  outcome: Outcome;
-  findings: Finding[];
-  report?: SymbolReport;
-  output?: LineageRef;
-}
-
-function commitJob(ctx: RunContext, s: WriteSession, job: Job, fetched: FetchResult, opts: IngestOptions): JobResult {
-  const { t } = job;
-  // Rows the vendor's file held with every OHLCV cell empty were dropped by the vendor; they are reported here.
-  const empty = emptyRowsFinding({ symbol: t.sym.id, interval: t.interval }, fetched.emptyRows, s.options.get("empty_rows")?.at(t.interval));
-  const dropped = empty ? [empty] : [];
-  if (barCount(fetched.bars) === 0) {
-    const msg = `${opts.vendor.name} returned no bars for ${t.sym.id} ${t.interval}${fetched.ticker ? ` (${fetched.ticker})` : ""}`;
-    const severity = job.pass === "missing" ? s.options.get("no_data")!.severity("error") : "warning";
-    return {
-      outcome: "no_data",
-      findings: [...dropped, { code: "no_data", severity, symbol: t.sym.id, interval: t.interval, message: msg, metrics: { rows: 0 } }],
-    };
-  }
-  // Every vendor's bars are range-checked before anything else reads them (the file vendor does it per row already).
-  const bad = firstOutsideWindow(fetched.bars.timestamp);
-  if (bad >= 0) {
-    throw new InputError(
-      `${opts.vendor.name} sent ${t.sym.id} ${t.interval} a bar at ${describeMs(fetched.bars.timestamp[bad]!)} (row ${bad + 1}), outside ${TIME_WINDOW_TEXT}`,
-      "check the vendor's answer and its time unit; nothing was committed for this series",
-    );
-  }
-  if (fetched.incomplete?.reason === "partial")
-    ctx.log.warn(`${t.sym.id} ${t.interval}: ${opts.vendor.name} returned partial data (${barCount(fetched.bars)} bars); kept and flagged`);
-  // Repeated or descending rows in what the vendor sent are reported, then normalised away.
-  const raw = [...dropped, ...runChecks(checkInput(ctx, t, fetched.bars, calendarFor(t.calendar, ctx.reference)), s.options, [duplicateRows, unsorted])];
-  const fit = holdBackUnfinished(ctx, t, normalizeBars(fetched.bars));
-  if (fit.heldBack) ctx.log.debug(`${t.sym.id} ${t.interval}: ${fit.heldBack} unfinished or future bar(s) not committed`);
-  if (barCount(fit.bars) === 0 && !job.stored) {
-    return { outcome: "no_data", findings: [...raw, ...(fit.future ? [fit.future] : [])] };
-  }
-  const c = commitSeries(ctx, s, t, fit.bars, job.stored, opts.vendor.name);
-  c.findings.unshift(...raw, ...(fit.future ? [fit.future] : []));
-  if (fit.heldBack) c.report.heldBack = fit.heldBack;
-  if (fetched.incomplete?.reason === "partial") c.report.partial = true;
-  return c;
 }

@@ -3,6 +3,7 @@ import { finding } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
 import { seriesKey } from "../lakehouse/catalog.ts";
+import { initParquet } from "../lakehouse/parquet.ts";
 import { barCount } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import { parseInterval } from "../model/interval.ts";
@@ -48,6 +49,8 @@ export async function runStoreCopy(ctx: RunContext, o: CopyOptions): Promise<Ste
   const counts = { series: entries.length, copied: 0, verified: 0, mismatched: 0, skipped: 0, rows: 0 };
   const started = performance.now();
   const recovery = { profileOf: (sym: SymbolId) => profileOf(ctx, sym), now: ctx.now, log: (m: string) => ctx.log.warn(m) };
+  // Staging encodes synchronously (a lakehouse target writes Parquet); a writer no longer compiles the engine itself.
+  if (entries.length) await initParquet();
   const w = await o.to.openWriter({ command: "store copy", waitMs: ctx.waitLockMs, recovery });
   const versions = new Map<string, { rows: number; version: string }>();
   ctx.progress.start("store copy", entries.length);

@@ -10,7 +10,7 @@
 import type { PushedEvidence } from "../checks/pushdown.ts";
 import type { InputError } from "../errors.ts";
 import type { Catalog, CatalogEntry } from "../lakehouse/catalog.ts";
-import type { HealthRegistry } from "../lakehouse/health.ts";
+import type { HealthEntry, HealthRegistry } from "../lakehouse/health.ts";
 import type { LockHolder } from "../lakehouse/lock-holder.ts";
 import type { RunRecord } from "../lakehouse/runs.ts";
 import type { MetricFilter, MetricRow } from "../metrics/types.ts";
@@ -83,10 +83,33 @@ export interface StoreWriter {
   touchHealth(symbol: string): void;
   /** Renew the lease and check the lock is still ours (throws a LockError when it was taken over). */
   heartbeat(): void;
+  /**
+   * Take over changes a Stager of this store staged on another thread (see Store.openStager) as if they had been
+   * staged here; they land at the next `commit`. Only a store with `openStager` has it.
+   */
+  adopt?(changes: StagedChanges): void;
   /** Make everything staged durable together (a no-op when nothing is staged). */
   commit(): Promise<void>;
   /** Give the lock (and every claim) back. */
   release(): Promise<void>;
+}
+
+/** The staging half of a writer: what one series' commit calls (commitSeries). */
+export type SeriesStager = Pick<StoreWriter, "catalog" | "health" | "stageSeries" | "stageQuarantine" | "touchCatalog" | "touchHealth">;
+
+declare const staged: unique symbol;
+/** Changes a Stager took: plain data (they cross a worker boundary) that only a writer of the same store adopts. */
+export type StagedChanges = { readonly [staged]: true };
+
+/**
+ * Staging for one series without the lock, on a thread other than the writer's (a worker): the store stages what it
+ * can there (the lakehouse writes the temp files), and the lock holder's writer adopts what `take` hands over.
+ */
+export interface Stager extends SeriesStager {
+  /** Hand over what was staged since the last take, and forget it. */
+  take(): StagedChanges;
+  /** Remove what was staged and not taken (the job is run again on the writer's thread). */
+  discard(): void;
 }
 
 /** What initialising a store did: its layout and schema version, the migrations applied now (none: it was current). */
@@ -134,6 +157,11 @@ export interface Store {
   commitPending(): Promise<boolean>;
   /** Take the write lock, recover what an interrupted writer left, and load catalog and registry under it. */
   openWriter(req: WriterRequest): Promise<StoreWriter>;
+  /**
+   * Optional: a Stager for one symbol, starting from its catalog entry and registry entry as the writer holds them
+   * (another thread, under the writer's lock). A store without it is written on the writer's thread only.
+   */
+  openStager?(symbol: string, entry: CatalogEntry | undefined, health: HealthEntry | undefined): Stager;
   /** Append one run record (strings redacted); concurrent appenders never interleave. */
   appendRun(record: RunRecord): Promise<void>;
   /** Check, without writing, that a run record could be appended now. */

@@ -53,6 +53,11 @@ export interface FetchResult {
 export interface Vendor {
   readonly name: string;
   fetch(req: FetchRequest, signal?: AbortSignal): Promise<FetchResult>;
+  /**
+   * How a worker thread makes the same vendor (a local one: it shares no rate limit or connection with this one),
+   * so its reads and decodes run in parallel; absent: fetches stay on the main thread.
+   */
+  readonly replica?: { name: string; source?: string };
 }
 
 /** What a vendor factory gets. */

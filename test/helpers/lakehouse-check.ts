@@ -185,6 +185,8 @@ export function problems(c: LakehouseCheck): string[] {
  *   rerun found already fresh, may carry the killed run's stamp; the contract does not tie it to --now.
  * - runs.jsonl: one line per finished run, so a kill and a rerun leave a different count and run ids than one
  *   uninterrupted run (it is still checked for torn lines).
+ * - metrics/: one file per finished run, named by its run id, for the same reason (crash-metrics.test.ts proves
+ *   each whole or absent).
  * - the lakehouse's own absolute path inside registry strings (quarantine paths), replaced by `<lakehouse>`, since
  *   trials live in other folders than the reference.
  * Every other registry field comes from the data or from --now (pinned): status, reasons, audit_hash, gaps_filled,
@@ -203,7 +205,7 @@ export function captureState(root: string): LakehouseState {
   const files: Record<string, string> = {};
   for (const { rel, isDir } of walk(root)) {
     const name = basename(rel);
-    if (isDir || rel === "catalog.json" || rel === "foundation_health.json" || rel === "runs.jsonl") continue;
+    if (isDir || rel === "catalog.json" || rel === "foundation_health.json" || rel === "runs.jsonl" || rel.startsWith("metrics/")) continue;
     if (DQCTL_TEMP.test(name) || LOCK_DEBRIS.test(name) || name === LOCK_FILE || name === JOURNAL_FILE) continue; // the checker's business
     files[rel] = sha256(readFileSync(join(root, rel)));
   }

@@ -70,6 +70,7 @@ export function fileVendor(ctx: VendorContext): Vendor {
 
   return {
     name: "file",
+    replica: { name: "file", source },
     async fetch(req: FetchRequest): Promise<FetchResult> {
       const t0 = performance.now();
       // Daily stamps become session dates by the calendar's rule; one that matches none is kept and reported.

@@ -43,18 +43,21 @@ test("rate limit: 600 a minute with burst 1 spaces requests 100 ms apart", async
   expect(elapsed).toBeLessThan(1500);
 });
 
-test("concurrency pays: 20 fetches at 50 ms latency are >= 5x faster with 8 in flight than one at a time", async () => {
+test("concurrency pays: 20 fetches at 50 ms latency keep 8 in flight with concurrency 8, one at a time with 1", async () => {
   server.latencyMs = 50;
-  const time = async (concurrency: number) => {
+  const run = async (concurrency: number) => {
+    server.peakInFlight = 0;
     const vendor = yahooVendor(ctxFor("yahoo", server.url, { concurrency }));
     const t0 = performance.now();
     await mapLimit(Array.from({ length: 20 }), concurrency, () => vendor.fetch(request("NASDAQ:AAPL", "1d")));
-    return performance.now() - t0;
+    return { ms: performance.now() - t0, peak: server.peakInFlight };
   };
-  const serial = await time(1);
-  const parallel = await time(8);
+  const serial = await run(1);
+  const parallel = await run(8);
+  // The overlap is what the server sees; the wall-time gain is a figure (bun run bench), not an assertion.
   console.error(
-    `limiter bench: 20 fetches @50ms: serial ${serial.toFixed(0)} ms, concurrency 8 ${parallel.toFixed(0)} ms (${(serial / parallel).toFixed(1)}x)`,
+    `limiter: 20 fetches @50ms: serial ${serial.ms.toFixed(0)} ms, concurrency 8 ${parallel.ms.toFixed(0)} ms (${(serial.ms / parallel.ms).toFixed(1)}x)`,
   );
-  expect(serial / parallel).toBeGreaterThanOrEqual(5);
+  expect(serial.peak).toBe(1);
+  expect(parallel.peak).toBe(8);
 });

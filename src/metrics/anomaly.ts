@@ -27,7 +27,7 @@ export const FEED_STALLED_META = {
 
 export const FEED_STALE_META = {
   rule: "at least `share` of a vendor × interval's series (and minSeries of them) are stale together: one finding naming them replaces their `stale` findings (their statuses stay stale)",
-  severity: "the worst of the stale findings it replaces",
+  severity: "error when any stale finding it replaces is an error, else warning",
   options: {
     minSeries: { default: 3, min: 1, integer: true, description: "how many stale series of the vendor × interval it takes" },
     share: { default: 0.5, min: 0, max: 1, description: "the share of the vendor × interval's series that must be stale" },

@@ -9,7 +9,7 @@ import { isMarketCalendar, lowerBound, type MarketCalendar } from "../../calenda
 import { codeInfo } from "../../checks/registry.ts";
 import type { RunContext } from "../../context.ts";
 import { decodeBars } from "../../lakehouse/parquet.ts";
-import { type Bars, mergeBars, normalizeBars } from "../../model/bars.ts";
+import { type Bars, mergeBars, normalizeBars, sliceBars } from "../../model/bars.ts";
 import type { Finding } from "../../model/finding.ts";
 import { type Interval, parseInterval } from "../../model/interval.ts";
 import { parseSymbol } from "../../model/symbol.ts";
@@ -105,7 +105,7 @@ function chartOf(bars: Bars, findings: DrawnFinding[], missing: readonly Missing
   const ohlc = !closeOnly(bars);
   const sampled = bars.timestamp.length > FULL_BARS;
   const stamps = findings.flatMap((f) => f.ts);
-  const detail = sampled ? detailWindows(bars, stamps, DETAIL_RADIUS, MAX_WINDOWS).map(([a, b]) => packBars(sliceOf(bars, a, b), ohlc, 5)) : [];
+  const detail = sampled ? detailWindows(bars, stamps, DETAIL_RADIUS, MAX_WINDOWS).map(([a, b]) => packBars(sliceBars(bars, a, b), ohlc, 5)) : [];
   const overview = sampled ? packBars(downsample(bars, OVERVIEW_BUCKETS), ohlc, 4) : packBars(bars, ohlc, 5);
   return { ohlc, sampled, bars: overview, detail, missing: missing.slice(-MAX_SHADED).map((r) => [r.fromMs, r.toMs, r.bars]) };
 }
@@ -113,17 +113,6 @@ function chartOf(bars: Bars, findings: DrawnFinding[], missing: readonly Missing
 /** Missing expected bars between the first and the last bar. */
 function missingOf(calendar: MarketCalendar | undefined, interval: Interval, ts: Float64Array): MissingRange[] {
   return calendar && ts.length > 1 ? align(calendar, interval, ts, ts[0]!, ts[ts.length - 1]!).missing : [];
-}
-
-function sliceOf(b: Bars, from: number, to: number): Bars {
-  return {
-    timestamp: b.timestamp.subarray(from, to),
-    open: b.open.subarray(from, to),
-    high: b.high.subarray(from, to),
-    low: b.low.subarray(from, to),
-    close: b.close.subarray(from, to),
-    volume: b.volume.subarray(from, to),
-  };
 }
 
 /** Each session between the first and last bar: ok, partly or wholly missing (run-length coded). */

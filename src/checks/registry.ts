@@ -2,6 +2,7 @@
 // options it takes under `checks.<code>`. `dqctl explain` prints it; the config validator derives the known
 // `checks.*` keys from it; the series checks read their defaults from the same records.
 import { VENDOR_FAILED_META } from "../bootstrap/codes.ts";
+import { FEED_STALE_META, FEED_STALLED_META, METRIC_ANOMALY_META } from "../metrics/anomaly.ts";
 import { badValue } from "./bad_value.ts";
 import { coverage } from "./coverage.ts";
 import { crossSourceDrift } from "./cross_source_drift.ts";
@@ -134,6 +135,9 @@ export const CODES: readonly CodeInfo[] = [
     configurable: true,
   },
   { code: "quality_score", reportedBy: "audit, flow", ...QUALITY_SCORE_META, configurable: true },
+  { code: "metric_anomaly", reportedBy: "audit, flow (from the metric history)", ...METRIC_ANOMALY_META, configurable: true },
+  { code: "feed_stalled", reportedBy: "audit, flow (from the metric history)", ...FEED_STALLED_META, configurable: true },
+  { code: "feed_stale", reportedBy: "audit, flow", ...FEED_STALE_META, configurable: true },
   {
     code: "vendor_failed",
     reportedBy: "bootstrap",

@@ -18,7 +18,7 @@ const DAY_MS = 86_400_000;
 const NOT_METRICS = new Set(["symbol", "interval", "profile", "status", "start", "end", "file", "quarantined"]);
 
 /** Every metric row of one run. */
-export function metricsOf(ctx: RunContext, summary: Summary): MetricRow[] {
+export function metricsOf(ctx: RunContext, summary: Pick<Summary, "runId" | "command" | "symbols" | "findings"> & { latency?: unknown }): MetricRow[] {
   const at = ctx.now.getTime();
   const base = { runId: summary.runId, command: summary.command, at, vendor: "" };
   const out: MetricRow[] = [];

@@ -10,6 +10,7 @@ import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
 import { type AuditedSeries, compose } from "./audit-compose.ts";
+import { historyFindings } from "./audit-history.ts";
 import type { PoolInit } from "./audit-pool.ts";
 import { recordAudit, summarise } from "./audit-record.ts";
 import { checkSeries, type SeriesCheck, type SeriesCheckOptions } from "./audit-series.ts";
@@ -87,6 +88,7 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
     ({ series, health: recorded } = await recordAudit(ctx, series, { options, state: run.state, ...scope, recheck }));
   }
   const result = summarise(ctx.store, series, recorded ?? health);
+  await historyFindings(ctx, series, result.findings, options);
   result.findings.unshift(...unknown);
   return result;
 }

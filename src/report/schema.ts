@@ -12,11 +12,15 @@ const finding = {
   properties: {
     code: { type: "string", pattern: "^[a-z_]+$" },
     severity: { enum: ["warning", "error"] },
-    symbol: { type: "string" },
+    symbol: { type: "string", description: "absent on a finding about a vendor (feed_stalled, feed_stale: details.vendor)" },
     interval: { type: "string" },
     message: { type: "string" },
-    metrics: { type: "object", additionalProperties: { type: "number" } },
-    details: { type: "object" },
+    metrics: {
+      type: "object",
+      additionalProperties: { type: "number" },
+      description: "the finding's figures; metric_anomaly: value, median, sigma, sessions (and z when sigma > 0)",
+    },
+    details: { type: "object", description: "the finding's evidence; metric_anomaly: metric; feed_stalled, feed_stale: vendor (feed_stale: symbols)" },
     stage: { enum: ["scan", "ingest", "repair", "audit"], description: "flow only: the stage that reported the finding" },
   },
   additionalProperties: false,

@@ -25,9 +25,11 @@ export async function historyFindings(ctx: RunContext, series: readonly AuditedS
   for (const r of await ctx.store.readMetrics({ metrics: READ })) {
     if (r.command !== "audit" || r.at >= nowMs || !r.symbol) continue;
     const k = keyOf(r.symbol, r.interval);
-    const m = history.get(k) ?? new Map<string, { at: number; value: number }[]>();
-    m.set(r.metric, [...(m.get(r.metric) ?? []), { at: r.at, value: r.value }]);
-    history.set(k, m);
+    let m = history.get(k);
+    if (!m) history.set(k, (m = new Map()));
+    let list = m.get(r.metric);
+    if (!list) m.set(r.metric, (list = []));
+    list.push({ at: r.at, value: r.value });
   }
   const current = new Map<string, number>();
   for (const r of metricsOf(ctx, { runId: ctx.runId, command: "audit", symbols: series.map((s) => s.report), findings }))

@@ -177,7 +177,10 @@ export class Lakehouse implements Store {
 
   /** Remove dqctl's own temp files whose writer is gone; never a user's file, never through a symbolic link. */
   private sweepTemps(): void {
-    for (const dir of [this.root, this.quarantineDir]) {
+    // The metric history's day folders too: a run killed while appending leaves its temp file there.
+    const metrics = join(this.root, METRICS_DIR);
+    const days = isRealDir(metrics) ? readdirSync(metrics).map((d) => join(metrics, d)) : [];
+    for (const dir of [this.root, this.quarantineDir, ...days]) {
       if (!isRealDir(dir)) continue;
       const files = readdirSync(dir);
       for (const f of files) {

@@ -219,6 +219,25 @@ describe("recovery", () => {
       cleanup();
     }
   });
+
+  test("the sweep reaches the metric history's day folders: a dead appender's temp goes, a live one's stays", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const lh = new Lakehouse(join(dir, "lh"));
+      const day = join(lh.root, "metrics", "day=2026-11-21");
+      mkdirSync(day, { recursive: true });
+      const dead = Bun.spawnSync(["true"]).pid;
+      const deadTemp = `.20261121T060000Z-64cd-ingest.parquet.${dead}.5eb3eded.tmp`;
+      const liveTemp = `.20261121T060000Z-64ce-audit.parquet.${process.pid}.5eb3eded.tmp`;
+      for (const n of [deadTemp, liveTemp, "20261121T060000Z-64cc-audit.parquet"]) writeFileSync(join(day, n), "x");
+      await relock(lh);
+      expect(existsSync(join(day, deadTemp))).toBe(false);
+      expect(existsSync(join(day, liveTemp))).toBe(true);
+      expect(existsSync(join(day, "20261121T060000Z-64cc-audit.parquet"))).toBe(true);
+    } finally {
+      cleanup();
+    }
+  });
 });
 
 describe("file names", () => {

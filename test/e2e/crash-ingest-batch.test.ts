@@ -4,42 +4,22 @@
 // lakehouse holds no torn file and no catalog entry without its file; the rerun leaves exactly what an
 // uninterrupted run leaves.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO, DEMO_NOW, DEMO_SETUP_MS, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
-import { copyTree, diffLakehouse, onLakehouse } from "../helpers/crash.ts";
+import { DEMO, DEMO_SETUP_MS, dqctl, tempDir } from "../helpers/cli.ts";
+import { altDemoSource, copyTree, demoIngest, diffLakehouse, onLakehouse } from "../helpers/crash.ts";
 
-const CANDIDATES = join(ROOT, "fixtures/demo-candidates.json");
 const POINTS = ["commit-staged", "commit-synced", "commit-journal", "commit-rename:3", "commit-catalog"];
 let work: { dir: string; cleanup: () => void };
 let alt: string;
 let ingested: string;
 
-const ingest = (lh: string, source: string, jobs: number, ...more: string[]) => [
-  "ingest",
-  "--source",
-  source,
-  "--candidates",
-  CANDIDATES,
-  "--jobs",
-  String(jobs),
-  ...more,
-  "--quiet",
-  "--lakehouse",
-  lh,
-  "--now",
-  DEMO_NOW,
-];
+const ingest = (lh: string, source: string, jobs: number, ...more: string[]) => demoIngest(lh, source, "--jobs", String(jobs), ...more);
 
 beforeAll(async () => {
   work = tempDir("dqctl-crash-batch-");
   // A second source differing in every CSV volume, so a --refresh from it rewrites every file it reaches.
-  alt = join(work.dir, "alt");
-  mkdirSync(alt);
-  for (const f of readdirSync(DEMO)) {
-    const body = readFileSync(join(DEMO, f));
-    writeFileSync(join(alt, f), f.endsWith(".csv") ? body.toString().replace(/,(\d+)$/gm, ",$11") : body);
-  }
+  alt = altDemoSource(work.dir);
   ingested = join(work.dir, "ingested");
   expect((await dqctl(ingest(ingested, DEMO, 1))).code).toBe(0);
 }, DEMO_SETUP_MS);

@@ -1,40 +1,22 @@
 // Issue 13: SIGKILL at seeded instants during a first ingest and a rewriting ingest; the next run must leave exactly
 // what one uninterrupted run leaves (see test/helpers/crash.ts and lakehouse-check.ts for what is compared).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO, DEMO_NOW, DEMO_SETUP_MS, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
-import { copyTree, diffLakehouse, expectClean, killTrials, onLakehouse, type Variant } from "../helpers/crash.ts";
+import { DEMO, DEMO_SETUP_MS, dqctl, tempDir } from "../helpers/cli.ts";
+import { altDemoSource, copyTree, demoIngest, diffLakehouse, expectClean, killTrials, onLakehouse, type Variant } from "../helpers/crash.ts";
 
-const CANDIDATES = join(ROOT, "fixtures/demo-candidates.json");
 let work: { dir: string; cleanup: () => void };
 let alt: string;
 let ingestedDemo: string;
 let ingestedAlt: string;
 
-const ingest = (lh: string, source: string, ...more: string[]) => [
-  "ingest",
-  "--source",
-  source,
-  "--candidates",
-  CANDIDATES,
-  ...more,
-  "--quiet",
-  "--lakehouse",
-  lh,
-  "--now",
-  DEMO_NOW,
-];
+const ingest = demoIngest;
 
 beforeAll(async () => {
   work = tempDir("dqctl-crash-ingest-");
   // A second source differing in every CSV volume, so a --refresh from the other source rewrites every file it reaches.
-  alt = join(work.dir, "alt");
-  mkdirSync(alt);
-  for (const f of readdirSync(DEMO)) {
-    const body = readFileSync(join(DEMO, f));
-    writeFileSync(join(alt, f), f.endsWith(".csv") ? body.toString().replace(/,(\d+)$/gm, ",$11") : body);
-  }
+  alt = altDemoSource(work.dir);
   ingestedDemo = join(work.dir, "demo-lh");
   ingestedAlt = join(work.dir, "alt-lh");
   expect((await dqctl(ingest(ingestedDemo, DEMO))).code).toBe(0);

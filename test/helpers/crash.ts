@@ -3,10 +3,10 @@
 // (crash-ingest), 45 in repair, 25 in audit, 20 in snapshot and 20 in bootstrap (crash-snapshot).
 
 import { expect } from "bun:test";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { dqctl, dqctlCommand, tempDir } from "./cli.ts";
+import { DEMO, DEMO_NOW, dqctl, dqctlCommand, ROOT, tempDir } from "./cli.ts";
 import { captureState, checkLakehouse, diffStates, type LakehouseState, problems } from "./lakehouse-check.ts";
 
 /** The environment dqctl() gives a run: no DQCTL_* from the caller, no colour. */
@@ -223,3 +223,29 @@ export function onLakehouse(lh: string, args: string[], watch: string, extraDirs
 
 /** diffStates over the `unknown` states killTrials passes around. */
 export const diffLakehouse = (ref: unknown, got: unknown) => diffStates(ref as LakehouseState, got as LakehouseState);
+
+/** An ingest of the demo candidates from `source` into `lh` at the demo's now (`more`: extra flags). */
+export const demoIngest = (lh: string, source: string, ...more: string[]): string[] => [
+  "ingest",
+  "--source",
+  source,
+  "--candidates",
+  join(ROOT, "fixtures/demo-candidates.json"),
+  ...more,
+  "--quiet",
+  "--lakehouse",
+  lh,
+  "--now",
+  DEMO_NOW,
+];
+
+/** A copy of the demo source differing in every CSV volume (so a --refresh from it rewrites every file it reaches); returns its folder. */
+export function altDemoSource(dir: string): string {
+  const alt = join(dir, "alt");
+  mkdirSync(alt);
+  for (const f of readdirSync(DEMO)) {
+    const body = readFileSync(join(DEMO, f));
+    writeFileSync(join(alt, f), f.endsWith(".csv") ? body.toString().replace(/,(\d+)$/gm, ",$11") : body);
+  }
+  return alt;
+}

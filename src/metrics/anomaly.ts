@@ -2,11 +2,12 @@
 // `threshold` robust σ (1.4826 × the median absolute deviation) from the median of its last `window` samples, and
 // by more than `minChange` × max(|median|, 1). The unit is the session: runs are reduced to one sample per closed
 // session of the series' calendar (the last run of a session stands), and new bars are counted per session, so a
-// weekend or a holiday is never a drop. No alarm before `minHistory` sessions of history.
+// weekend or a holiday is never a drop. No alarm before `minHistory` sessions of history; a lasting shift alarms
+// once (judgeAnomaly).
 import type { CheckMeta, CheckOptions } from "../checks/types.ts";
 
 export const METRIC_ANOMALY_META = {
-  rule: "a metric of a series (new bars per session, coverage, lagSessions, findings) lies more than `threshold` robust σ (1.4826 × MAD) from the median of its last `window` sessions in the metric history, and by more than minChange × max(|median|, 1); one sample per closed session, so weekends and holidays never look like drops; silent before `minHistory` sessions",
+  rule: "a metric of a series (new bars per session, coverage, lagSessions, findings, revisionRate = bars replaced on re-fetch ÷ rows) or of a vendor (latencyP95Ms, per run) lies more than `threshold` robust σ (1.4826 × MAD) from the median of its last `window` sessions of the same command's history, and by more than minChange × max(|median|, 1); one sample per closed session, so weekends and holidays never look like drops; silent before `minHistory` sessions; a lasting shift alarms once, at the shift, and becomes the new normal",
   severity: "warning",
   options: {
     window: { default: 20, min: 3, max: 1000, integer: true, description: "how many past sessions the median and MAD are taken over" },
@@ -74,10 +75,55 @@ export function deviation(history: readonly number[], value: number, o: AnomalyO
   const med = median(recent);
   const sigma = 1.4826 * median(recent.map((x) => Math.abs(x - med)));
   const change = Math.abs(value - med);
-  if (change <= o.minChange * Math.max(Math.abs(med), 1)) return undefined;
-  const z = sigma > 0 ? change / sigma : Number.POSITIVE_INFINITY;
-  return z > o.threshold ? { median: med, sigma, z, sessions: recent.length } : undefined;
+  if (!outside(change, med, sigma, o)) return undefined;
+  return { median: med, sigma, z: sigma > 0 ? change / sigma : Number.POSITIVE_INFINITY, sessions: recent.length };
 }
+
+/**
+ * Judge the newest `value` against its `history` (oldest first) as the rules do (see scanHistory): its deviation when
+ * it is an anomaly, else undefined.
+ */
+export function judgeAnomaly(history: readonly number[], value: number, o: AnomalyOptions): Deviation | undefined {
+  const alarms = scanHistory([...history, value], o);
+  const last = alarms[alarms.length - 1];
+  return last?.index === history.length ? last.deviation : undefined;
+}
+
+/**
+ * The anomalies of a metric's samples (oldest first), each judged against the samples before it. A sample that
+ * leaves the range opens an episode against the range it left: the samples after it that stay off that range, the
+ * same way, are the same event, not new alarms. An episode that ends within `minHistory` samples was a spike; one
+ * that lasts `minHistory` samples is a level shift: the history restarts at the shift, so the new level is normal
+ * from then on (and a spike off it alarms again). So a lasting shift alarms once, at the shift.
+ */
+export function scanHistory(values: readonly number[], o: AnomalyOptions): { index: number; deviation: Deviation }[] {
+  const out: { index: number; deviation: Deviation }[] = [];
+  let start = 0;
+  let episode: { at: number; median: number; sigma: number; dir: number } | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (episode) {
+      const off = v - episode.median;
+      const still = Math.sign(off) === episode.dir && outside(Math.abs(off), episode.median, episode.sigma, o);
+      if (still && i - episode.at + 1 >= o.minHistory) {
+        start = episode.at; // a level shift: the new level is the history from here on
+        episode = undefined;
+        continue;
+      }
+      if (still) continue;
+      episode = undefined;
+    }
+    const d = deviation(values.slice(start, i), v, o);
+    if (!d) continue;
+    out.push({ index: i, deviation: d });
+    episode = { at: i, median: d.median, sigma: d.sigma, dir: Math.sign(v - d.median) };
+  }
+  return out;
+}
+
+/** A change from the median beyond both thresholds. */
+const outside = (change: number, median: number, sigma: number, o: AnomalyOptions) =>
+  change > o.minChange * Math.max(Math.abs(median), 1) && (sigma > 0 ? change / sigma : Number.POSITIVE_INFINITY) > o.threshold;
 
 /** One sample per session: `session(at)` numbers the closed sessions; the last run within a session stands. */
 export interface Sample {
@@ -85,29 +131,27 @@ export interface Sample {
   value: number;
 }
 
-export function perSession(points: readonly { session: number; value: number }[]): Sample[] {
-  const out: Sample[] = [];
+export function perSession<T extends Sample>(points: readonly T[]): T[] {
+  const out: T[] = [];
   for (const p of [...points].sort((a, b) => a.session - b.session)) {
     if (out.length && out[out.length - 1]!.session === p.session) out[out.length - 1] = p;
-    else out.push({ session: p.session, value: p.value });
+    else out.push(p);
   }
   return out;
 }
 
 /** New bars per session between consecutive session samples of the row count. */
-export function newBarsPerSession(rows: readonly Sample[]): Sample[] {
-  const out: Sample[] = [];
+export function newBarsPerSession<T extends Sample>(rows: readonly T[]): T[] {
+  const out: T[] = [];
   for (let i = 1; i < rows.length; i++) {
     const a = rows[i - 1]!;
     const b = rows[i]!;
-    out.push({ session: b.session, value: (b.value - a.value) / (b.session - a.session) });
+    out.push({ ...b, value: (b.value - a.value) / (b.session - a.session) });
   }
   return out;
 }
 
-/** Indices of `values` that leave the range of the values before them (each judged as the audit judges its run). */
+/** Indices of `values` that are anomalies (see scanHistory). */
 export function scanAnomalies(values: readonly number[], o: AnomalyOptions): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (deviation(values.slice(0, i), values[i]!, o)) out.push(i);
-  return out;
+  return scanHistory(values, o).map((a) => a.index);
 }

@@ -14,11 +14,15 @@ export interface MetricRow {
   value: number;
 }
 
-/** What to read: rows at or after `sinceMs`, of these symbols and metrics (absent: all). */
+/**
+ * What to read: rows at or after `sinceMs` (a store skips what is older without reading it: the lakehouse its day
+ * partitions, PostgreSQL by index), of these symbols, metrics and commands (absent: all).
+ */
 export interface MetricFilter {
   sinceMs?: number;
   symbols?: readonly string[];
   metrics?: readonly string[];
+  commands?: readonly string[];
 }
 
 /** True when `r` passes `filter`. */
@@ -26,5 +30,6 @@ export function metricMatches(r: MetricRow, filter: MetricFilter): boolean {
   if (filter.sinceMs !== undefined && r.at < filter.sinceMs) return false;
   if (filter.symbols?.length && !filter.symbols.includes(r.symbol)) return false;
   if (filter.metrics?.length && !filter.metrics.includes(r.metric)) return false;
+  if (filter.commands?.length && !filter.commands.includes(r.command)) return false;
   return true;
 }

@@ -128,6 +128,22 @@ export function mergeBars(stored: Bars, incoming: Bars): Bars {
   return sliceBars(out, 0, k);
 }
 
+/** How many incoming bars replace a stored bar at the same timestamp with different values (a vendor's revision). */
+export function revisedBars(stored: Bars, incoming: Bars): number {
+  const a = normalizeBars(stored);
+  const b = normalizeBars(incoming);
+  let i = 0;
+  let n = 0;
+  for (let j = 0; j < barCount(b); j++) {
+    const t = b.timestamp[j]!;
+    while (i < barCount(a) && a.timestamp[i]! < t) i++;
+    if (i >= barCount(a) || a.timestamp[i] !== t) continue;
+    // A value missing (NaN) on both sides is no revision.
+    if (BAR_COLUMNS.some((col) => col !== "timestamp" && a[col][i] !== b[col][j] && !(Number.isNaN(a[col][i]!) && Number.isNaN(b[col][j]!)))) n++;
+  }
+  return n;
+}
+
 /** Rows [from, to) as views (no copy). */
 export function sliceBars(b: Bars, from: number, to: number): Bars {
   const out: Bars = {

@@ -3,83 +3,29 @@
 // `feed_stalled` (no series of a vendor got a new bar although its calendar had sessions since the last audit) and
 // `feed_stale` (most series of a vendor lag together: one finding instead of one `stale` per series).
 import { calendarFor } from "../calendar/index.ts";
-import type { Calendar } from "../calendar/types.ts";
 import type { CheckOptions } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
-import { anomalyOptions, deviation, FEED_STALE_META, FEED_STALLED_META, newBarsPerSession, perSession, type Sample } from "../metrics/anomaly.ts";
-import { metricsOf } from "../metrics/collect.ts";
+import { FEED_STALE_META, FEED_STALLED_META } from "../metrics/anomaly.ts";
+import { seriesKey as keyOf, sessionCounter } from "../metrics/history.ts";
 import type { Finding, Severity } from "../model/finding.ts";
 import type { AuditedSeries } from "./audit-compose.ts";
+import { metricAnomalies, readHistory } from "./metric-anomaly.ts";
 
-/** The metrics judged for anomalies, as stored; newBarsPerSession is derived from `rows`. */
-const JUDGED = ["coverage", "lagSessions", "findings"] as const;
-const READ = ["rows", "lastBarMs", ...JUDGED];
-
-const keyOf = (symbol: string, interval: string) => `${symbol} ${interval}`;
 const vendorOf = (s: AuditedSeries) => s.target.entry?.source;
 
 /** Add the history's findings to `findings` (the audit's, in place); `stale` findings a `feed_stale` covers leave it. */
 export async function historyFindings(ctx: RunContext, series: readonly AuditedSeries[], findings: Finding[], options: Map<string, CheckOptions>) {
   const nowMs = ctx.now.getTime();
-  const history = new Map<string, Map<string, { at: number; value: number }[]>>();
-  for (const r of await ctx.store.readMetrics({ metrics: READ })) {
-    if (r.command !== "audit" || r.at >= nowMs || !r.symbol) continue;
-    const k = keyOf(r.symbol, r.interval);
-    let m = history.get(k);
-    if (!m) history.set(k, (m = new Map()));
-    let list = m.get(r.metric);
-    if (!list) m.set(r.metric, (list = []));
-    list.push({ at: r.at, value: r.value });
-  }
-  const current = new Map<string, number>();
-  for (const r of metricsOf(ctx, { runId: ctx.runId, command: "audit", symbols: series.map((s) => s.report), findings }))
-    current.set(`${keyOf(r.symbol, r.interval)} ${r.metric}`, r.value);
-  const sessions = sessionCounter(ctx, nowMs);
-  const added: Finding[] = [];
-  const stalled = new Map<string, { due: number; moved: number; since: number }>();
   const anomaly = options.get("metric_anomaly");
+  const history = await readHistory(ctx, "audit", series, anomaly);
+  const added = metricAnomalies(ctx, "audit", history, { series, findings }, anomaly);
+  const sessions = sessionCounter(ctx, nowMs);
+  const stalled = new Map<string, { due: number; moved: number; since: number }>();
   for (const s of series) {
-    const k = keyOf(s.report.symbol, s.report.interval);
-    const past = history.get(k);
+    const past = history.get(keyOf(s.report.symbol, s.report.interval));
     if (!past) continue;
-    const session = sessions(s.target.calendar);
+    const { session } = sessions(s.target.calendar);
     const cur = session(nowMs);
-    const samples = (metric: string) =>
-      perSession((past.get(metric) ?? []).map((p) => ({ session: session(p.at), value: p.value }))).filter((p) => p.session < cur);
-    if (anomaly?.enabled) {
-      const o = anomalyOptions(anomaly.scope({ interval: s.target.interval, profile: s.target.profile, symbol: s.target.sym.id }));
-      const judge = (metric: string, hist: readonly Sample[], value: number | undefined) => {
-        if (value === undefined) return;
-        const d = deviation(
-          hist.map((h) => h.value),
-          value,
-          o,
-        );
-        if (!d) return;
-        const change = round(value - d.median);
-        added.push({
-          code: "metric_anomaly",
-          severity: anomaly.severity("warning"),
-          symbol: s.report.symbol,
-          interval: s.report.interval,
-          message: `${metric} ${round(value)} left its recent range: median ${round(d.median)} over the last ${d.sessions} sessions, robust σ ${round(d.sigma)}, change ${change > 0 ? "+" : ""}${change}`,
-          metrics: {
-            value: round(value),
-            median: round(d.median),
-            sigma: round(d.sigma),
-            sessions: d.sessions,
-            ...(Number.isFinite(d.z) ? { z: round(d.z) } : {}),
-          },
-          details: { metric },
-        });
-      };
-      const rows = samples("rows");
-      if (rows.length) {
-        const rates = newBarsPerSession([...rows, { session: cur, value: s.report.rows }]);
-        judge("newBarsPerSession", rates.slice(0, -1), rates[rates.length - 1]!.value);
-      }
-      for (const metric of JUDGED) judge(metric, samples(metric), current.get(`${k} ${metric}`));
-    }
     // Stalled: the series was due a new bar since the last audit (its calendar closed one) and did not get it.
     const lastBars = past.get("lastBarMs") ?? [];
     const prev = lastBars.reduce<{ at: number; value: number } | undefined>((a, p) => (!a || p.at > a.at ? p : a), undefined);
@@ -150,32 +96,3 @@ function feedStale(series: readonly AuditedSeries[], findings: Finding[], opts: 
     });
   }
 }
-
-/** Per calendar, a numbering of its closed daily sessions: session(t) counts the sessions closed by t. */
-function sessionCounter(ctx: RunContext, nowMs: number) {
-  const cache = new Map<string, (t: number) => number>();
-  const YEARS_MS = 5 * 366 * 86_400_000;
-  return (calendar: string) => {
-    let f = cache.get(calendar);
-    if (!f) {
-      const cal: Calendar = calendarFor(calendar, ctx.reference);
-      const opens = cal.expected("1d", nowMs - YEARS_MS, nowMs);
-      f = (t: number) => {
-        const last = cal.lastCompleted("1d", t);
-        if (last === undefined) return 0;
-        let lo = 0;
-        let hi = opens.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (opens[mid]! <= last) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo;
-      };
-      cache.set(calendar, f);
-    }
-    return f;
-  };
-}
-
-const round = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -8,7 +8,7 @@ import { asDqError, type DqError } from "../errors.ts";
 import { type Catalog, keptGenesis } from "../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import { seriesRange } from "../lakehouse/store.ts";
-import { type Bars, barCount, barsEqual, mergeBars, takeRows } from "../model/bars.ts";
+import { type Bars, barCount, barsEqual, mergeBars, revisedBars, takeRows } from "../model/bars.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { intervalMs } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
@@ -117,6 +117,8 @@ export function commitSeries(ctx: RunContext, s: SeriesSession, t: Target, incom
   const target = prev ? { ...t, entry: prev } : t;
   const calendar = calendarFor(t.calendar, ctx.reference);
   let merged = stored ? mergeBars(stored.bars, incoming) : incoming;
+  // Bars the vendor sent again with other values: the metric history's revision rate (barsReplaced ÷ rows).
+  const barsReplaced = stored ? revisedBars(stored.bars, incoming) : 0;
   const input = checkInput(ctx, target, merged, calendar);
   let verdict = assessInput(input, s.options);
   const now = ctx.now.toISOString();
@@ -205,6 +207,7 @@ export function commitSeries(ctx: RunContext, s: SeriesSession, t: Target, incom
     qualityScore: verdict.qualityScore,
     outcome,
     price,
+    barsReplaced,
   };
   if (cut) {
     report.barsQuarantined = cut.rows;

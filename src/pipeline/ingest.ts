@@ -18,6 +18,7 @@ import { checkInput } from "./assess.ts";
 import { commitBatch, goldenReadFinding, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
 import { commitJob, type Done, type Job, type Outcome, type Prepared, prepareJob, runJob } from "./ingest-job.ts";
 import { runPooled } from "./ingest-pool.ts";
+import { runAnomalies } from "./metric-anomaly.ts";
 import { assertSameBasis } from "./price.ts";
 import { heldFiles } from "./quarantined.ts";
 import { resolveTargets, type Target } from "./targets.ts";
@@ -178,6 +179,8 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
       await session.writer.release();
     }
   }
+  const latency = { [opts.vendor.name]: latencySummary(latencies) };
+  findings.push(...(await runAnomalies(ctx, "ingest", targets, { symbols, findings, latency }, options)));
   return {
     counts: {
       symbols: targets.length,
@@ -190,7 +193,7 @@ export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<S
     symbols,
     findings,
     errors,
-    extra: { latency: { [opts.vendor.name]: latencySummary(latencies) } },
+    extra: { latency },
     lineage: { inputs: [{ name: opts.sourceName ?? opts.vendor.name, kind: "vendor", vendor: opts.vendor.name }], outputs },
   };
 }

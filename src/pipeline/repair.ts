@@ -15,6 +15,7 @@ import type { StoredSeries } from "../store/types.ts";
 import type { Incomplete, Vendor } from "../vendors/types.ts";
 import { checkInput } from "./assess.ts";
 import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
+import { runAnomalies } from "./metric-anomaly.ts";
 import { assertSameBasis } from "./price.ts";
 import { resolveTargets, type Target } from "./targets.ts";
 
@@ -104,8 +105,9 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
   const findings: Finding[] = [];
   const errors: ErrorItem[] = [];
   const outputs: LineageRef[] = [];
+  let targets: Target[] = [];
   try {
-    const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, findings);
+    targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, findings);
     counts.symbols = targets.length;
     const budget = { fills: opts.maxFills ?? Infinity, candles: opts.maxCandles ?? Infinity, deadline: Date.now() + (opts.maxTimeMs ?? Infinity) };
     ctx.progress.start(opts.dryRun ? "repair plan" : "repair", targets.length);
@@ -167,6 +169,8 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
       }
     }
   }
+  // A dry run records no metrics: its history is not judged either.
+  if (session) findings.push(...(await runAnomalies(ctx, "repair", targets, { symbols, findings }, options)));
   return {
     counts,
     symbols,

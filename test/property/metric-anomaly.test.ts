@@ -5,6 +5,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { calendarFor } from "../../src/calendar/index.ts";
 import { type AnomalyOptions, deviation, newBarsPerSession, perSession, scanAnomalies } from "../../src/metrics/anomaly.ts";
+import { seriesSamples } from "../../src/metrics/history.ts";
 
 const O: AnomalyOptions = { window: 20, minHistory: 5, threshold: 4, minChange: 0.1 };
 const SEED = 20;
@@ -43,6 +44,30 @@ describe("metric_anomaly rules", () => {
     );
   });
 
+  test("a lasting level shift of k robust σ alarms once, at the shift, and the new level becomes normal", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1000, max: 1000, noNaN: true }),
+        fc.double({ min: 1, max: 100, noNaN: true }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: O.minHistory + 3, max: 40 }),
+        fc.integer({ min: O.window * 2, max: O.window * 4 }),
+        fc.double({ min: O.threshold * 1.5, max: 50, noNaN: true }),
+        fc.boolean(),
+        (base, amp, phase, at, after, k, up) => {
+          const change = Math.max(k * 1.4826 * amp, O.minChange * (Math.abs(base) + 2 * amp + 1) * 2);
+          const level = (i: number) => (i < at ? base : base + (up ? change : -change));
+          const values = Array.from({ length: at + after }, (_, i) => level(i) + amp * (((i + phase) % 3) - 1));
+          expect(scanAnomalies(values, O)).toEqual([at]);
+          // Long after the shift a spike off the new level is an anomaly again.
+          const spike = [...values, level(at) + (up ? change : -change)];
+          expect(scanAnomalies(spike, O)).toEqual([at, values.length]);
+        },
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
   test("no alarm before minHistory sessions of history", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: O.minHistory - 1 }), fc.double({ min: 1, max: 1e6, noNaN: true }), (n, jump) => {
@@ -71,6 +96,45 @@ describe("metric_anomaly rules", () => {
         // Counted per calendar day instead, every Monday after a weekend would look like a drop to a third.
         const perDay = runs.slice(1).map((at, i) => (session(at) - session(runs[i]!)) / 1);
         if (days >= 14) expect(perDay.some((r) => r === 0)).toBe(true);
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
+  });
+  test("revision rate: a constant share of bars revised, run every calendar day, is quiet; a step is one anomaly at its session", () => {
+    const cal = calendarFor("XNYS");
+    const from = Date.UTC(2026, 0, 5);
+    const opens = cal.expected("1d", from - 400 * DAY, from + 400 * DAY);
+    const session = (t: number) => {
+      const last = cal.lastCompleted("1d", t);
+      return last === undefined ? 0 : opens.filter((o) => o <= last).length;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 40, max: 80 }), fc.double({ min: 0, max: 0.05, noNaN: true }), fc.integer({ min: 12, max: 30 }), (days, rate, stepDay) => {
+        const runs = Array.from({ length: days }, (_, d) => from + d * DAY + 22 * 3_600_000);
+        const stepSession = session(runs[stepDay]!);
+        const rows = (at: number) => 1000 + session(at);
+        const past = (replaced: (at: number) => number) =>
+          new Map([
+            ["rows", runs.map((at) => ({ at, value: rows(at) }))],
+            ["barsReplaced", runs.map((at) => ({ at, value: replaced(at) }))],
+          ]);
+        const rates = (replaced: (at: number) => number) => (seriesSamples(past(replaced), session, undefined).get("revisionRate") ?? []).map((s) => s.value);
+        expect(
+          scanAnomalies(
+            rates((at) => Math.round(rate * rows(at))),
+            O,
+          ),
+        ).toEqual([]);
+        // From the step's session on, half the series is revised on every re-fetch: one alarm, at that session.
+        const stepped = rates((at) => (session(at) >= stepSession ? rows(at) / 2 : Math.round(rate * rows(at))));
+        const sessions = (
+          seriesSamples(
+            past(() => 0),
+            session,
+            undefined,
+          ).get("revisionRate") ?? []
+        ).map((s) => s.session);
+        expect(scanAnomalies(stepped, O).map((i) => sessions[i])).toEqual([stepSession]);
       }),
       { seed: SEED, numRuns: 60 },
     );

@@ -238,13 +238,18 @@ export class PgStore implements Store {
 
   async readMetrics(filter: MetricFilter = {}): Promise<MetricRow[]> {
     await this.assertReady();
-    const since = filter.sinceMs;
-    const rows = await this.use(
-      "reading metrics",
-      (sql) =>
-        sql`select run_id, command, at, vendor, symbol, interval, metric, value from metrics
-          ${since !== undefined ? sql`where at >= ${new Date(since)}` : sql``} order by at, id`,
-    );
+    const { sinceMs, symbols, metrics, commands } = filter;
+    // Every condition in SQL (the table's (at) index serves the since-window); metricMatches is the same filter.
+    const rows = await this.use("reading metrics", (sql) => {
+      const where = [
+        ...(sinceMs !== undefined ? [sql`at >= ${new Date(sinceMs)}`] : []),
+        ...(symbols?.length ? [sql`symbol = any(${sql.array([...symbols])})`] : []),
+        ...(metrics?.length ? [sql`metric = any(${sql.array([...metrics])})`] : []),
+        ...(commands?.length ? [sql`command = any(${sql.array([...commands])})`] : []),
+      ];
+      const cond = where.reduce((a, w, i) => (i === 0 ? sql`where ${w}` : sql`${a} and ${w}`), sql``);
+      return sql`select run_id, command, at, vendor, symbol, interval, metric, value from metrics ${cond} order by at, id`;
+    });
     return rows
       .map((r) => ({
         runId: r.run_id as string,

@@ -18,7 +18,10 @@ const DAY_MS = 86_400_000;
 const NOT_METRICS = new Set(["symbol", "interval", "profile", "status", "start", "end", "file", "quarantined"]);
 
 /** Every metric row of one run. */
-export function metricsOf(ctx: RunContext, summary: Pick<Summary, "runId" | "command" | "symbols" | "findings"> & { latency?: unknown }): MetricRow[] {
+export function metricsOf(
+  ctx: RunContext,
+  summary: Pick<Summary, "runId" | "command" | "symbols" | "findings"> & { latency?: unknown; stages?: unknown },
+): MetricRow[] {
   const at = ctx.now.getTime();
   const base = { runId: summary.runId, command: summary.command, at, vendor: "" };
   const out: MetricRow[] = [];
@@ -48,11 +51,15 @@ export function metricsOf(ctx: RunContext, summary: Pick<Summary, "runId" | "com
     let total = 0;
     for (const [code, n] of counts.get(`${s.symbol} ${s.interval}`) ?? []) {
       row(`findings.${code}`, n);
-      total += n;
+      // The history's own alarms stay out of the total it judges (they would feed the next run's median).
+      if (code !== "metric_anomaly") total += n;
     }
     row("findings", total);
   }
-  const latency = (summary.latency as Record<string, { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }> | undefined) ?? {};
+  // An ingest's latency is top-level; a flow's is its ingest stage's.
+  const stages = summary.stages as { ingest?: { latency?: unknown } } | undefined;
+  const latency =
+    ((summary.latency ?? stages?.ingest?.latency) as Record<string, { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }> | undefined) ?? {};
   for (const [vendor, l] of Object.entries(latency))
     for (const [metric, v] of [
       ["latencyP50Ms", l.p50Ms],

@@ -1,6 +1,8 @@
 // The HTML report in a real headless Chromium (Debian's package, driven by playwright-core; no browser download):
 // the demo's report opens from disk with no network, draws every series, flags each finding at its bar, lists the
-// quarantined assets, logs no console error, and leaves a screenshot in the test's temp folder.
+// quarantined assets, logs no console error, and leaves a screenshot in the test's temp folder. A second lakehouse
+// with two weeks of daily ingest + audit and one planted drop shows the metric history: a sparkline per judged
+// metric of every series, and a red dot exactly at the runs the audit raised metric_anomaly for.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +27,25 @@ const consoleErrors: string[] = [];
 /** Each test drives the browser; a loaded 2-core machine needs more than bun's 5 s. */
 const BROWSER_MS = 30_000;
 const requests: string[] = [];
+const histHtml = join(dir, "history.html");
+let histPage: Page;
+let histSummary: any;
+const HIST_SYMBOLS = "NASDAQ:AAPL,NYSE:JPM,NYSE:XOM";
+/** 23:00 UTC of a November 2026 day: after the US close. */
+const nov = (d: number) => new Date(Date.UTC(2026, 10, d, 23)).toISOString();
+
+/** Daily ingest + audit from Mon 2 Nov to Thu 12 Nov (weekend runs included); on Fri 13 NYSE:XOM is left out. */
+async function historyReport(): Promise<void> {
+  const lh = ["--lakehouse", join(dir, "hist-lh"), "--quiet"];
+  for (let d = 2; d <= 13; d++) {
+    const symbols = d === 13 ? "NASDAQ:AAPL,NYSE:JPM" : HIST_SYMBOLS;
+    expect((await dqctl(["ingest", "--source", DEMO, "--symbols", symbols, ...lh, "--now", nov(d)])).code).toBeLessThan(3);
+    if (d < 13) expect((await dqctl(["audit", ...lh, "--now", nov(d)])).code).toBeLessThan(3);
+  }
+  const r = await dqctl(["audit", ...lh, "--now", nov(13), "--report", histHtml, "--json"]);
+  expect(r.code).toBeLessThan(3);
+  histSummary = r.json();
+}
 
 beforeAll(async () => {
   if (!present) return;
@@ -44,7 +65,15 @@ beforeAll(async () => {
   page.on("request", (q) => requests.push(q.url()));
   await page.goto(`file://${html}`);
   await page.waitForFunction(() => (window as unknown as { __dq?: { ready: boolean } }).__dq?.ready === true, undefined, { timeout: 20_000 });
-}, DEMO_SETUP_MS);
+  await historyReport();
+  histPage = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  histPage.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  histPage.on("pageerror", (e) => consoleErrors.push(String(e)));
+  await histPage.goto(`file://${histHtml}`);
+  await histPage.waitForFunction(() => (window as unknown as { __dq?: { ready: boolean } }).__dq?.ready === true, undefined, { timeout: 20_000 });
+}, DEMO_SETUP_MS + 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -127,6 +156,50 @@ describe.skipIf(!present)("HTML report in headless Chromium", () => {
       const eth = await page.$('section.series[data-symbol="BINANCE:ETHUSDT"] canvas.strip');
       const gap = summary.findings.find((f: any) => f.code === "gap" && f.symbol === "BINANCE:ETHUSDT");
       expect(Number(await eth!.getAttribute("data-missing"))).toBe(gap.metrics.missingBars);
+    },
+    BROWSER_MS,
+  );
+
+  test(
+    "metric history: a sparkline per judged metric of every series, a red dot at each run the audit flagged",
+    async () => {
+      const JUDGED = ["newBarsPerSession", "coverage", "lagSessions", "findings"];
+      const anomalies = (histSummary.findings as any[]).filter((f) => f.code === "metric_anomaly");
+      // The planted drop: NYSE:XOM's new bars per session, and only NYSE:XOM.
+      expect(anomalies.some((f) => f.symbol === "NYSE:XOM" && f.details.metric === "newBarsPerSession")).toBe(true);
+      expect(new Set(anomalies.map((f) => f.symbol))).toEqual(new Set(["NYSE:XOM"]));
+      // A run's metrics are dated by its --now.
+      const runAt = nov(13);
+      for (const sym of HIST_SYMBOLS.split(",")) {
+        const sel = `section.series[data-symbol="${sym}"]`;
+        await histPage.locator(sel).scrollIntoViewIfNeeded();
+        const sparks = await histPage.$$eval(`${sel} figure.spark`, (fs) =>
+          fs.map((f) => ({
+            metric: f.getAttribute("data-metric"),
+            points: Number(f.getAttribute("data-points")),
+            dots: [...f.querySelectorAll("circle.anomaly")].map((c) => c.getAttribute("data-at")),
+          })),
+        );
+        expect(sparks.map((x) => x.metric)).toEqual(expect.arrayContaining(JUDGED));
+        // Nine sessions (Mon 2 – Fri 13 Nov); new bars per session is a difference, one point fewer.
+        for (const x of sparks) expect(x.points).toBeGreaterThanOrEqual(x.metric === "newBarsPerSession" ? 8 : 9);
+        for (const metric of JUDGED) {
+          const dots = sparks.find((x) => x.metric === metric)!.dots;
+          const flagged = anomalies.some((f) => f.symbol === sym && f.details.metric === metric);
+          // No run before this one was an anomaly: a dot is this run's finding, and every finding has its dot.
+          expect({ sym, metric, dots }).toEqual({ sym, metric, dots: flagged ? [runAt] : [] });
+        }
+      }
+      // The overview lists this run's anomalies, each linking to its series.
+      const listed = await histPage.$$eval("#history tbody tr", (rows) => rows.map((r) => r.getAttribute("data-metric")));
+      expect(listed.sort()).toEqual(anomalies.map((f) => f.details.metric).sort());
+      expect(await histPage.$("#history a[href='#s-NYSE-XOM-1d']")).not.toBeNull();
+      // The ingests' vendor: its fetch latency p95 per run that fetched (12 ingests; on the weekend nothing was due).
+      const vendor = await histPage.$$eval('#vendor-history .vendor-history[data-vendor="file"] figure.spark', (fs) =>
+        fs.map((f) => [f.getAttribute("data-metric"), Number(f.getAttribute("data-points"))]),
+      );
+      expect(vendor).toEqual([["latencyP95Ms", 10]]);
+      expect(consoleErrors).toEqual([]);
     },
     BROWSER_MS,
   );

@@ -1,5 +1,6 @@
 // The page's script. `reportClient` runs in the browser: the page embeds its source (Function#toString), so it must
 // not reach anything outside its own body except the DOM, uPlot (inlined before it) and the data block.
+import type { HistoryDoc } from "./history.ts";
 import type { ChartData, ReportDoc, SeriesDoc } from "./model.ts";
 
 /** What the script uses of uPlot (the library is inlined as a global; its own typings are not needed). */
@@ -200,6 +201,58 @@ export function reportClient(): void {
     host.append(cv, cap);
   };
 
+  // Metric history: one small SVG line per metric over the last sessions, a red dot at each run the rules flagged.
+  const SVG = "http://www.w3.org/2000/svg";
+  const svg = (tag: string, attrs: Record<string, string | number>) => {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    return e;
+  };
+  const sparklines = (host: HTMLElement, h: HistoryDoc) => {
+    let minute = h.t0;
+    const times = (ints(h.dt) as number[]).map((d) => (minute += d) * 60_000);
+    const n = times.length;
+    const row = el("div", "sparks");
+    const [W, H, P] = [180, 34, 4];
+    for (const sp of h.sparks) {
+      const vals = ints(sp.v).map((v) => (v === null || v === undefined ? null : Number((v * sp.scale).toPrecision(4))));
+      const finite = vals.filter((v): v is number => v !== null);
+      const lo = Math.min(...finite);
+      const hi = Math.max(...finite);
+      const x = (i: number) => P + (n > 1 ? (i * (W - 2 * P)) / (n - 1) : (W - 2 * P) / 2);
+      const y = (v: number) => (hi > lo ? H - P - ((v - lo) * (H - 2 * P)) / (hi - lo) : H / 2);
+      const fig = el("figure", "spark");
+      fig.dataset.metric = sp.metric;
+      fig.dataset.points = String(finite.length);
+      const pic = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}` });
+      let d = "";
+      vals.forEach((v, i) => {
+        if (v === null) return;
+        d += `${d && vals[i - 1] !== null ? "L" : "M"}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+      });
+      pic.append(svg("path", { d, fill: "none", stroke: "#1d3557", "stroke-width": 1.25 }));
+      for (const i of sp.anomalies) {
+        const v = vals[i];
+        if (v === null || v === undefined) continue;
+        const dot = svg("circle", { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 3.5, class: "anomaly", "data-at": isoOf(times[i]!), "data-value": v });
+        const t = svg("title", {});
+        t.textContent = `${sp.metric} ${v} at the run of ${isoOf(times[i]!)}: left its recent range`;
+        dot.append(t);
+        pic.append(dot);
+      }
+      const last = finite[finite.length - 1];
+      const cap = el(
+        "figcaption",
+        "",
+        `${sp.metric} ${last ?? "–"}${sp.anomalies.length ? ` · ${sp.anomalies.length} anomal${sp.anomalies.length > 1 ? "ies" : "y"}` : ""}`,
+      );
+      cap.title = `${finite.length} sessions, ${day(times[0]!)} → ${day(times[n - 1]!)}`;
+      fig.append(pic, cap);
+      row.append(fig);
+    }
+    host.append(row);
+  };
+
   const render = (sec: HTMLElement, s: SeriesDoc) => {
     if (sec.dataset.drawn) return;
     sec.dataset.drawn = "1";
@@ -229,7 +282,18 @@ export function reportClient(): void {
       sec.append(det);
     }
     if (s.strip) strip(sec, s.strip, width);
+    if (s.history) sparklines(sec, s.history);
   };
+
+  const vendorHost = document.getElementById("vendor-history");
+  for (const [vendor, h] of Object.entries(doc.vendors ?? {})) {
+    if (!vendorHost) break;
+    const box = el("div", "vendor-history");
+    box.dataset.vendor = vendor;
+    box.append(el("div", "chart-title", `vendor ${vendor}: fetch latency per run`));
+    sparklines(box, h);
+    vendorHost.append(box);
+  }
 
   const list = document.getElementById("series")!;
   const sections: [HTMLElement, SeriesDoc][] = [];

@@ -9,13 +9,16 @@ import { isMarketCalendar, lowerBound, type MarketCalendar } from "../../calenda
 import { codeInfo } from "../../checks/registry.ts";
 import type { RunContext } from "../../context.ts";
 import { decodeBars } from "../../lakehouse/parquet.ts";
+import { seriesKey } from "../../metrics/history.ts";
 import { type Bars, mergeBars, normalizeBars, sliceBars } from "../../model/bars.ts";
 import type { Finding } from "../../model/finding.ts";
 import { type Interval, parseInterval } from "../../model/interval.ts";
+import type { Profile } from "../../model/profile.ts";
 import { parseSymbol } from "../../model/symbol.ts";
 import { seriesCalendar } from "../../pipeline/targets.ts";
 import type { Summary } from "../summary.ts";
 import { closeOnly, detailWindows, downsample, type PackedBars, packBars } from "./encode.ts";
+import { type HistoryDoc, type HistorySeries, reportHistory } from "./history.ts";
 
 /** Series up to this many bars are shipped whole; longer ones as an overview plus full detail around each finding. */
 export const FULL_BARS = 1_000;
@@ -66,6 +69,8 @@ export interface SeriesDoc {
   /** The newest quarantined version; `cutOut`: its file holds only bars cut out of the golden series (drawn in place). */
   quarantined?: ChartData & { file: string; cutOut: boolean };
   strip?: CoverageStrip;
+  /** The metric history's sparklines (absent before two runs of history). */
+  history?: HistoryDoc;
 }
 
 /** Everything the page shows. */
@@ -77,6 +82,8 @@ export interface ReportDoc {
   exitCode: number;
   counts: Record<string, number>;
   series: SeriesDoc[];
+  /** Per vendor, the fetch latency's history. */
+  vendors: Record<string, HistoryDoc>;
 }
 
 const TS_KEYS = new Set(["timestamp", "timestamps", "from", "lastBar"]);
@@ -182,6 +189,7 @@ export async function buildReportDoc(ctx: RunContext, summary: Summary): Promise
   const held = new Map<string, string[]>();
   for (const q of (summary.quarantine as { symbol: string; files: string[] }[] | undefined) ?? []) held.set(q.symbol, q.files);
   const series: SeriesDoc[] = [];
+  const judged: HistorySeries[] = [];
   for (const s of summary.symbols) {
     const sym = parseSymbol(s.symbol);
     const interval = parseInterval(s.interval);
@@ -192,6 +200,7 @@ export async function buildReportDoc(ctx: RunContext, summary: Summary): Promise
     const calName = isUnknown(choice) ? "" : choice.calendar;
     const cal = calName ? calendarFor(calName, ctx.reference) : undefined;
     const calendar = cal && isMarketCalendar(cal) ? cal : undefined;
+    if (calName) judged.push({ symbol: s.symbol, interval, profile: s.profile as Profile, calendar: calName });
     const doc: SeriesDoc = {
       symbol: s.symbol,
       interval: s.interval,
@@ -225,6 +234,11 @@ export async function buildReportDoc(ctx: RunContext, summary: Summary): Promise
     }
     series.push(doc);
   }
+  const history = await reportHistory(ctx, summary, judged);
+  for (const doc of series) {
+    const h = history.series.get(seriesKey(doc.symbol, doc.interval));
+    if (h) doc.history = h;
+  }
   return {
     command: summary.command,
     runId: summary.runId,
@@ -233,6 +247,7 @@ export async function buildReportDoc(ctx: RunContext, summary: Summary): Promise
     exitCode: summary.exitCode,
     counts: summary.counts,
     series,
+    vendors: Object.fromEntries(history.vendors),
   };
 }
 

@@ -57,9 +57,30 @@ function quarantinedTable(summary: Summary, doc: ReportDoc): string {
   return `<section id="quarantined"><h2>Quarantined assets</h2><table><thead><tr><th>asset</th><th>held as</th><th>reasons</th><th>files</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
+/** This run's metric anomalies (each linking to its series, where its sparkline marks it) and the vendors' history. */
+function historySection(summary: Summary, doc: ReportDoc): string {
+  const found = summary.findings.filter((f) => f.code === "metric_anomaly");
+  const withHistory = doc.series.filter((s) => s.history).length;
+  const rows = found
+    .map((f) => {
+      const metric = String(f.details?.metric ?? "");
+      const where = f.symbol
+        ? `<a href="${anchor(f.symbol, f.interval ?? "1d")}">${esc(f.symbol)} ${esc(f.interval ?? "")}</a>`
+        : `vendor ${esc(f.details?.vendor ?? "")}`;
+      return `<tr class="sev-${esc(f.severity)}" data-metric="${esc(metric)}"><td>${where}</td><td>${esc(metric)}</td><td>${esc(f.message)}</td></tr>`;
+    })
+    .join("");
+  const table = found.length
+    ? `<table><thead><tr><th>series</th><th>metric</th><th>${codeLink("metric_anomaly")}</th></tr></thead><tbody>${rows}</tbody></table>`
+    : `<p>No metric anomaly in this run.</p>`;
+  const meta = `<p class="meta">${withHistory} of ${doc.series.length} series have a metric history (sparklines in their sections, a red dot at each flagged run).</p>`;
+  return `<section id="history"><h2>Metric history</h2>${meta}${table}<div id="vendor-history"></div></section>`;
+}
+
 function glossary(doc: ReportDoc, summary: Summary): string {
   const codes = [
     ...summary.findings.map((f) => f.code),
+    ...(doc.series.some((s) => s.history) ? ["metric_anomaly"] : []),
     ...summary.findings.flatMap((f) => (f.code === "quarantined" ? ((f.details?.reasons as string[] | undefined) ?? []) : [])),
     ...doc.series.flatMap((s) => [...(s.quarantined?.findings ?? []), ...(s.golden?.findings ?? [])].map((f) => f.code)),
   ];
@@ -88,6 +109,8 @@ tr.sev-error td:first-child,li.sev-error::marker{color:#c1121f}tr.sev-warning td
 .marker::before{content:"";position:absolute;left:-5px;top:0;border:5px solid transparent;border-top:8px solid #c1121f}
 .marker.sev-warning{border-left-color:rgba(224,159,62,.5)}.marker.sev-warning::before{border-top-color:#e09f3e}
 .strip{display:block;margin-top:6px;border-radius:2px}.strip-caption{font-size:12px;color:#666}
+.sparks{display:flex;gap:10px;flex-wrap:wrap;margin-top:6px}.spark{margin:0;font-size:11px;color:#666}.spark svg{display:block;background:#f7f9fb;border-radius:3px}
+.spark circle.anomaly{fill:#c1121f}.vendor-history{margin-top:8px}
 dt{font-family:ui-monospace,monospace;margin-top:8px}dd{margin-left:16px}dt:target{background:#fff3cd}
 `;
 
@@ -101,6 +124,7 @@ export function renderHtml(summary: Summary, doc: ReportDoc): string {
     overview(summary),
     worstTable(summary.findings),
     quarantinedTable(summary, doc),
+    historySection(summary, doc),
     `<section id="all"><h2>Series</h2><div id="series"></div></section>`,
     glossary(doc, summary),
   ].join("\n");

@@ -177,7 +177,7 @@ describe.skipIf(!present)("HTML report in headless Chromium", () => {
           fs.map((f) => ({
             metric: f.getAttribute("data-metric"),
             points: Number(f.getAttribute("data-points")),
-            dots: [...f.querySelectorAll("circle.anomaly")].map((c) => c.getAttribute("data-at")),
+            dots: Array.from(f.querySelectorAll("circle.anomaly"), (c) => c.getAttribute("data-at")),
           })),
         );
         expect(sparks.map((x) => x.metric)).toEqual(expect.arrayContaining(JUDGED));

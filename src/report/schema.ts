@@ -20,7 +20,11 @@ const finding = {
       additionalProperties: { type: "number" },
       description: "the finding's figures; metric_anomaly: value, median, sigma, sessions (and z when sigma > 0)",
     },
-    details: { type: "object", description: "the finding's evidence; metric_anomaly: metric; feed_stalled, feed_stale: vendor (feed_stale: symbols)" },
+    details: {
+      type: "object",
+      description:
+        "the finding's evidence; metric_anomaly: metric (newBarsPerSession, coverage, lagSessions, findings, revisionRate, latencyP95Ms) and vendor for a vendor's metric; feed_stalled, feed_stale: vendor (feed_stale: symbols)",
+    },
     stage: { enum: ["scan", "ingest", "repair", "audit"], description: "flow only: the stage that reported the finding" },
   },
   additionalProperties: false,
@@ -61,6 +65,10 @@ const symbolRow = {
     outcome: { type: "string", description: "ingest: written, unchanged, quarantined (the whole series, structural), fresh (a toxic asset with nothing new)" },
     partial: { type: "boolean", description: "ingest: the vendor's answer was cut by a timeout or dropped connection (incomplete: partial)" },
     barsQuarantined: { ...count, description: "ingest, repair: toxic bars cut out of this commit and kept in quarantine/ (the file is under quarantined)" },
+    barsReplaced: {
+      ...count,
+      description: "ingest, repair: stored bars the vendor sent again with other values (revisions; the metric history's revisionRate = barsReplaced ÷ rows)",
+    },
     heldBack: { ...count, description: "ingest, repair: bars not committed yet (the bar in progress, or a latest bar held back for one more bar of evidence)" },
     genesis: { ...isoTime, description: "repair: the genesis this run proved and recorded (the first stored bar)" },
     genesisReset: { ...isoTime, description: "repair --reset-genesis: the genesis this run cleared" },
@@ -232,7 +240,7 @@ export const SUMMARY_JSON_SCHEMA = {
           metric: {
             type: "string",
             description:
-              "rows, qualityScore, firstBarMs, lastBarMs, coverage (bars ÷ expected, ≤ 1), lagSessions (sessions behind; crypto: days), findings, findings.<code>, the command's numeric fields per series, latencyP50Ms/P95Ms/P99Ms per vendor",
+              "rows, qualityScore, firstBarMs, lastBarMs, coverage (bars ÷ expected, ≤ 1), lagSessions (sessions behind; crypto: days), findings (without metric_anomaly), findings.<code>, the command's numeric fields per series (barsReplaced: bars received again with other values), latencyP50Ms/P95Ms/P99Ms per vendor",
           },
           value: { type: "number" },
         },

@@ -74,8 +74,8 @@ describe.skipIf(!ready)("dqctl on PostgreSQL: same flags, same JSON", () => {
   }, 120_000);
 
   test("metrics: the same per-series history on both stores (ingest and audits so far)", async () => {
-    const metrics = async (s: "lake" | "pg") => {
-      const r = await dqctl(["metrics", ...on(s)]);
+    const metrics = async (s: "lake" | "pg", filter: string[] = []) => {
+      const r = await dqctl(["metrics", ...filter, ...on(s)]);
       expect(r.code).toBe(0);
       // Run ids, times and vendor latencies differ between the two runs; every series metric is the same.
       return (r.json().metrics as { command: string; symbol: string; interval: string; metric: string; value: number }[])
@@ -86,6 +86,12 @@ describe.skipIf(!ready)("dqctl on PostgreSQL: same flags, same JSON", () => {
     const [a, b] = await Promise.all([metrics("lake"), metrics("pg")]);
     expect(a.length).toBeGreaterThan(100);
     expect(b).toEqual(a);
+    // The filters (in SQL on PostgreSQL) pick the same rows.
+    const filtered = ["--symbols", "NASDAQ:AAPL,BINANCE:BTCUSDT", "--metric", "rows,coverage", "--since", "2000-01-01"];
+    const [fa, fb] = await Promise.all([metrics("lake", filtered), metrics("pg", filtered)]);
+    expect(fa.length).toBeGreaterThan(0);
+    expect(fa.every((m) => /^\S+ (NASDAQ:AAPL|BINANCE:BTCUSDT) \S+ (rows|coverage) /.test(m))).toBe(true);
+    expect(fb).toEqual(fa);
   }, 60_000);
 
   test("snapshot from PostgreSQL writes the same run folder: the same Parquet bytes and returns matrix", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "../../../src/errors.ts";
-import { barsEqual, mergeBars, normalizeBars } from "../../../src/model/bars.ts";
+import { barsEqual, mergeBars, normalizeBars, revisedBars } from "../../../src/model/bars.ts";
 import { parseInterval } from "../../../src/model/interval.ts";
 import { fileStem, parseSymbol, parseSymbolList, resolveProfile } from "../../../src/model/symbol.ts";
 import { dailyBars } from "../../helpers/bars-data.ts";
@@ -44,5 +44,17 @@ describe("bars", () => {
     const m = mergeBars(stored, incoming);
     expect(Array.from(m.close)).toEqual([1, 20, 30, 40]);
     expect(barsEqual(mergeBars(stored, stored), stored)).toBe(true);
+  });
+  test("revisions: incoming bars at a stored timestamp with other values (new bars and equal re-sends are none)", () => {
+    const stored = dailyBars([1, 2, 3, 4]);
+    // 2024-01-02 .. 01-05: 2 re-sent as is, 30 and 40 revised, 50 new.
+    expect(revisedBars(stored, dailyBars([2, 30, 40, 50], "2024-01-02"))).toBe(2);
+    expect(revisedBars(stored, stored)).toBe(0);
+    const nan = dailyBars([1, 2]);
+    nan.volume.fill(Number.NaN);
+    expect(revisedBars(nan, nan)).toBe(0);
+    const vol = dailyBars([1, 2]);
+    vol.volume[1] = 7;
+    expect(revisedBars(dailyBars([1, 2]), vol)).toBe(1);
   });
 });

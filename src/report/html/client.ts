@@ -256,6 +256,18 @@ export function reportClient(): void {
   const render = (sec: HTMLElement, s: SeriesDoc) => {
     if (sec.dataset.drawn) return;
     sec.dataset.drawn = "1";
+    // Built with the charts, as the section comes into view: thousands of series open with only their headings.
+    if (s.findings.length) {
+      const ul = el("ul", "findings");
+      for (const f of s.findings) {
+        const li = el("li", `sev-${f.severity}`);
+        const a = el("a", "code", f.code);
+        a.href = `#code-${f.code}`;
+        li.append(a, document.createTextNode(` ${f.message}`));
+        ul.append(li);
+      }
+      sec.append(ul);
+    }
     const width = Math.max(320, Math.min(900, (sec.clientWidth || 900) - 24));
     const row = el("div", "charts");
     sec.append(row);
@@ -312,17 +324,6 @@ export function reportClient(): void {
     ];
     h.append(el("span", "facts", facts.filter(Boolean).join(" · ")));
     sec.append(h);
-    if (s.findings.length) {
-      const ul = el("ul", "findings");
-      for (const f of s.findings) {
-        const li = el("li", `sev-${f.severity}`);
-        const a = el("a", "code", f.code);
-        a.href = `#code-${f.code}`;
-        li.append(a, document.createTextNode(` ${f.message}`));
-        ul.append(li);
-      }
-      sec.append(ul);
-    }
     list.append(sec);
     sections.push([sec, s]);
   }

@@ -23,7 +23,7 @@ import { type HealthEntry, HealthRegistry } from "./health.ts";
 import { journalPending, sha256 } from "./journal.ts";
 import { acquireLock, type Lock, type LockHolder } from "./lock.ts";
 import { appendMetricFile, readMetricFiles } from "./metrics.ts";
-import { decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
+import { compileParquet, decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
 import { isRealDir, METRICS_DIR, recoverLakehouse, unlistedFiles } from "./recover.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
 import { assertWritableFolder } from "./writable.ts";
@@ -248,6 +248,11 @@ export class Lakehouse implements Store {
   async read(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): Promise<GoldenRead> {
     await initParquet();
     return this.readChecked(sym, interval, entry);
+  }
+
+  warmUp(): void {
+    // A failed compile surfaces, typed, where the engine is first awaited; here it is only started.
+    compileParquet().catch(() => undefined);
   }
 
   async readUnlessKnown(

@@ -167,6 +167,8 @@ export interface Store {
     known: (version: string) => boolean,
     seen?: SeenVersion,
   ): Promise<GoldenRead | UnchangedRead>;
+  /** Optional: start, in the background, what reading series will need (a lakehouse: compiling its Parquet engine). */
+  warmUp?(): void;
   /**
    * Optional: the checks this store answers in its own query language for one series (src/checks/pushdown.ts), at
    * the version it was computed at (the caller uses it only when that is the version it read); undefined: not stored.

@@ -15,11 +15,12 @@ export interface MetricRow {
 }
 
 /**
- * What to read: rows at or after `sinceMs` (a store skips what is older without reading it: the lakehouse its day
- * partitions, PostgreSQL by index), of these symbols, metrics and commands (absent: all).
+ * What to read: rows at or after `sinceMs` and before `beforeMs` (a store skips what is outside without reading it:
+ * the lakehouse its day partitions, PostgreSQL by index), of these commands, symbols and metrics (absent: all).
  */
 export interface MetricFilter {
   sinceMs?: number;
+  beforeMs?: number;
   symbols?: readonly string[];
   metrics?: readonly string[];
   commands?: readonly string[];
@@ -28,6 +29,7 @@ export interface MetricFilter {
 /** True when `r` passes `filter`. */
 export function metricMatches(r: MetricRow, filter: MetricFilter): boolean {
   if (filter.sinceMs !== undefined && r.at < filter.sinceMs) return false;
+  if (filter.beforeMs !== undefined && r.at >= filter.beforeMs) return false;
   if (filter.symbols?.length && !filter.symbols.includes(r.symbol)) return false;
   if (filter.metrics?.length && !filter.metrics.includes(r.metric)) return false;
   if (filter.commands?.length && !filter.commands.includes(r.command)) return false;

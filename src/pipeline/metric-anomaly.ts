@@ -40,9 +40,9 @@ export async function readHistory(
   }
   // Vendor metrics are judged per run: their window is counted in runs, covered by the same days in practice.
   const rows = series.length
-    ? await ctx.store.readMetrics({ sinceMs, commands: historyCommands(command), metrics: [...HISTORY_READ, ...VENDOR_JUDGED, ...extra] })
+    ? await ctx.store.readMetrics({ sinceMs, beforeMs: nowMs, commands: historyCommands(command), metrics: [...HISTORY_READ, ...VENDOR_JUDGED, ...extra] })
     : [];
-  return groupHistory(rows.filter((r) => r.at < nowMs));
+  return groupHistory(rows);
 }
 
 /** The `metric_anomaly` findings of an ingest or repair: its series reports matched to their targets. */

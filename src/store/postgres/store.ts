@@ -238,11 +238,12 @@ export class PgStore implements Store {
 
   async readMetrics(filter: MetricFilter = {}): Promise<MetricRow[]> {
     await this.assertReady();
-    const { sinceMs, symbols, metrics, commands } = filter;
+    const { sinceMs, beforeMs, symbols, metrics, commands } = filter;
     // Every condition in SQL (the table's (at) index serves the since-window); metricMatches is the same filter.
     const rows = await this.use("reading metrics", (sql) => {
       const where = [
         ...(sinceMs !== undefined ? [sql`at >= ${new Date(sinceMs)}`] : []),
+        ...(beforeMs !== undefined ? [sql`at < ${new Date(beforeMs)}`] : []),
         ...(symbols?.length ? [sql`symbol = any(${sql.array([...symbols])})`] : []),
         ...(metrics?.length ? [sql`metric = any(${sql.array([...metrics])})`] : []),
         ...(commands?.length ? [sql`command = any(${sql.array([...commands])})`] : []),

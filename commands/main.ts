@@ -147,6 +147,9 @@ export async function main(argv: string[]): Promise<number> {
     return e instanceof DqError ? e.exitCode : 3;
   } finally {
     // Only a command that ran can have opened a store (a connection to PostgreSQL would keep the process alive).
-    if (command) await (await import("../src/store/open.ts")).closeStores();
+    if (command) {
+      await (await import("../src/store/open.ts")).closeStores();
+      await (await import("../src/cache/open.ts")).closeCaches();
+    }
   }
 }

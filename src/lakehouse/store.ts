@@ -6,12 +6,23 @@ import { type Bars, barCount, normalizeBars } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { type Interval, parseInterval } from "../model/interval.ts";
 import { fileStem, parseFileStem, parseSymbol, type SymbolId } from "../model/symbol.ts";
-import type { GoldenRead, RecoveryContext, Stager, Store, StoredSeries, StoreInit, StoreWriter, UnchangedRead, WriterRequest } from "../store/types.ts";
+import type {
+  GoldenRead,
+  RecoveryContext,
+  Stager,
+  Store,
+  StoredSeries,
+  StoreInit,
+  StoreStatus,
+  StoreWriter,
+  UnchangedRead,
+  WriterRequest,
+} from "../store/types.ts";
 import { TEMP_NAME, writeJsonAtomic } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { type HealthEntry, HealthRegistry } from "./health.ts";
 import { journalPending, recoverJournal, sha256 } from "./journal.ts";
-import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
+import { acquireLock, type Lock, type LockHolder, lockHolders, sweepLockDebris } from "./lock.ts";
 import { pidGone } from "./lock-holder.ts";
 import { appendMetricFile, readMetricFiles } from "./metrics.ts";
 import { decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
@@ -324,6 +335,11 @@ export class Lakehouse implements Store {
 
   async exists(): Promise<boolean> {
     return existsSync(this.root);
+  }
+
+  async status(): Promise<StoreStatus> {
+    const exists = existsSync(this.root);
+    return { exists, needsInit: false, version: exists ? 1 : 0, latest: 1, lockHolders: exists ? lockHolders(this.root) : [] };
   }
 
   async assertExists(): Promise<void> {

@@ -267,6 +267,30 @@ export const SUMMARY_JSON_SCHEMA = {
         down: { type: "string", description: "the cache's first failure; the run then read straight from the store" },
       },
     },
+    doctor: {
+      type: "object",
+      description: "doctor: one row per thing the configuration names; the first failed row is also the run's error",
+      required: ["checks"],
+      properties: {
+        checks: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["check", "target", "status", "detail", "ms"],
+            properties: {
+              check: { type: "string", description: "store, writable, lock, cache, stream, vendor, reference, …" },
+              target: { type: "string", description: "a folder, a URL without its password, a vendor and its host" },
+              status: { enum: ["ok", "warn", "fail", "skip"] },
+              detail: { type: "string" },
+              fix: { type: "string" },
+              ms: count,
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
     lineage: { type: "object", description: "lineage: the measured lineage graph; bootstrap: what it read and wrote" },
     reference: { type: "object", description: "reference check: the files checked" },
     calendar: { ...calendar, description: "calendar: sessions, holidays and early closes" },

@@ -56,6 +56,7 @@ export function withCache(inner: Store, cache: Cache): Store {
     location: inner.location,
     seriesName: (sym, interval) => inner.seriesName(sym, interval),
     init: () => inner.init(),
+    status: () => inner.status(),
     exists: () => inner.exists(),
     assertExists: () => inner.assertExists(),
     assertWritable: (command, flag) => inner.assertWritable(command, flag),

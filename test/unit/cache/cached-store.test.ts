@@ -68,7 +68,9 @@ describe.if(ready)("read-through cache over the lakehouse", () => {
     const second = await readOk(store, entry);
     expect(cache.stats).toMatchObject({ hits: 1, misses: 1 });
     expect(second).toEqual(first);
-    expect(second).toEqual((await lh.read(sym, "1d", entry)).kind === "ok" ? first : bars);
+    const direct = await lh.read(sym, "1d", entry);
+    if (direct.kind !== "ok") throw new Error(`direct read ${direct.kind}`);
+    expect(second).toEqual(direct.stored.bars);
   });
 
   test("new bars land: the old version is evicted and the new bars are read, never the cached ones", async () => {

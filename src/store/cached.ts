@@ -9,7 +9,7 @@ import type { Cache } from "../cache/types.ts";
 import type { CatalogEntry } from "../lakehouse/catalog.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
-import type { GoldenRead, Store, UnchangedRead } from "./types.ts";
+import type { GoldenRead, SeenVersion, Store, UnchangedRead } from "./types.ts";
 
 /** How long a cached series lives without being read again (it is re-validated on every use anyway). */
 const SERIES_TTL_MS = 7 * 86_400_000;
@@ -26,24 +26,25 @@ export function withCache(inner: Store, cache: Cache): Store {
     interval: Interval,
     entry: CatalogEntry | undefined,
     known: (version: string) => boolean,
+    seen?: SeenVersion,
   ): Promise<GoldenRead | UnchangedRead> {
     // No entry: no version to key by. A version the caller knows: it will not be decoded anyway.
-    if (!entry || known(entry.sha256)) return inner.readUnlessKnown(sym, interval, entry, known);
+    if (!entry || known(entry.sha256)) return inner.readUnlessKnown(sym, interval, entry, known, seen);
     const k = key(sym, interval);
     const bytes = await cache.get(k);
     const cached = bytes && encodedVersion(bytes);
     if (bytes && cached === entry.sha256) {
-      const now = await inner.readUnlessKnown(sym, interval, entry, (v) => known(v) || v === cached);
+      const now = await inner.readUnlessKnown(sym, interval, entry, (v) => known(v) || v === cached, seen);
       if (now.kind !== "unchanged" || known(now.sha256)) return now;
       const stored = decodeSeries(bytes);
       if (stored) {
         cache.stats.hits++;
-        return { kind: "ok", stored: { ...stored, path: now.path } };
+        return { kind: "ok", stored: { ...stored, path: now.path, ...(now.stamp !== undefined ? { stamp: now.stamp } : {}) } };
       }
     }
     cache.stats.misses++;
     if (cached !== undefined && cached !== entry.sha256) cache.stats.evictions++;
-    const r = await inner.readUnlessKnown(sym, interval, entry, known);
+    const r = await inner.readUnlessKnown(sym, interval, entry, known, seen);
     if (r.kind === "ok" && r.stored.sha256 === entry.sha256) {
       const value = encodeSeries(r.stored);
       if (value.length <= MAX_VALUE_BYTES) await cache.set(k, value, SERIES_TTL_MS);
@@ -78,6 +79,7 @@ export function withCache(inner: Store, cache: Cache): Store {
   };
   // Optional capabilities stay optional: a caller that asks whether the store has them gets the inner answer.
   if (inner.pushdown) store.pushdown = (sym, interval) => inner.pushdown!(sym, interval);
+  if (inner.warmUp) store.warmUp = () => inner.warmUp!();
   if (inner.openStager) store.openStager = (symbol, entry, health) => inner.openStager!(symbol, entry, health);
   return store;
 }

@@ -28,7 +28,8 @@ const doctor: Section = (s, p) => {
 /** Any run with --cache: what it did with the cache (bootstrap prints its own entry line beside it). */
 const cache: Section = (s) => {
   const c = s.cache;
-  if (!isRec(c) || typeof c.hits !== "number") return undefined;
+  // doctor reports the cache as a row of its own; the counts of its probe say nothing.
+  if (!isRec(c) || typeof c.hits !== "number" || s.command === "doctor") return undefined;
   const counts = `hits ${c.hits}, misses ${c.misses}, evictions ${c.evictions}, writes ${c.writes}`;
   return `cache ${c.location}: ${counts}${typeof c.down === "string" ? ` — down (${c.down}), read straight from the store` : ""}`;
 };

@@ -8,12 +8,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { calendarFor } from "../../src/calendar/index.ts";
 import { ALL_CHECKS, resolveCheckOptions, runChecks } from "../../src/checks/index.ts";
-import type { CheckInput } from "../../src/checks/types.ts";
+import type { CheckInput, CheckOptions } from "../../src/checks/types.ts";
 import { allocBars, type Bars, normalizeBars } from "../../src/model/bars.ts";
 import type { Finding } from "../../src/model/finding.ts";
 import { parseSymbol, type SymbolId } from "../../src/model/symbol.ts";
 import { PgStore } from "../../src/store/postgres/store.ts";
-import { pushedFor } from "../../src/store/pushdown.ts";
+import { evidenceOf, pushdownRequest, pushedAt } from "../../src/store/pushdown.ts";
 import type { WriterRequest } from "../../src/store/types.ts";
 import { pgReady, pgSchema } from "../helpers/pg.ts";
 
@@ -56,9 +56,31 @@ const series = fc.sample(fc.array(row, { minLength: 1, maxLength: 150 }), { seed
   return normalizeBars(b);
 });
 
+// Walks whose closes repeat (stalls of every length, NaN or 0 breaking them) and jump by ×/÷ around the toxic
+// threshold (exactly 6, just past it, far past it, to 1e300 and 5e-324, where a float8 ratio overflows in SQL).
+const step = fc.oneof(
+  { weight: 8, arbitrary: fc.constant(1) },
+  { weight: 6, arbitrary: fc.double({ min: 0.9, max: 1.1, noNaN: true }) },
+  { weight: 2, arbitrary: fc.constantFrom(6, 1 / 6, 6.000000000000001, 0.16666666666666666, 7, 0.1, 100, 1e-3) },
+  { weight: 1, arbitrary: fc.constantFrom(1e300, 1e-300, Number.NaN, 0, -1, Number.POSITIVE_INFINITY) },
+);
+const walks = fc.sample(fc.array(step, { minLength: 1, maxLength: 200 }), { seed: SEED + 1, numRuns: 40 }).map((steps) => {
+  const b = allocBars(steps.length);
+  let c = 100;
+  steps.forEach((x, i) => {
+    // A special step sets the close itself (and the walk restarts from 100 after it); a ratio multiplies it.
+    const special = !Number.isFinite(x) || x <= 0 || x >= 1e300 || x <= 1e-300;
+    const close = special ? (x >= 1e300 || x <= 1e-300 ? c * x : x) : c * x;
+    c = special ? 100 : close;
+    b.timestamp[i] = Date.UTC(2025, 0, 1) + i * 86_400_000;
+    [b.open[i], b.high[i], b.low[i], b.close[i], b.volume[i]] = [close, close, close, close, 1000 + (i % 7)];
+  });
+  return b;
+});
+
 const inputOf = (sym: SymbolId, bars: Bars): CheckInput => ({
   symbol: sym.id,
-  interval: "1h",
+  interval: "1d",
   profile: "crypto",
   raw: bars,
   bars,
@@ -82,16 +104,16 @@ describe.skipIf(!ready)("checks pushed down to PostgreSQL", () => {
   });
 
   /** Commit `bars` as one series; audit it as audit does on PostgreSQL (rows read back + pushdown) and as on bars in memory. */
-  async function both(name: string, bars: Bars): Promise<{ files: Finding[]; pg: Finding[]; pushed: boolean }> {
+  async function both(name: string, bars: Bars, opts: Map<string, CheckOptions> = options): Promise<{ files: Finding[]; pg: Finding[]; pushed: boolean }> {
     const sym = parseSymbol(`TEST:${name}`);
     const w = await store.openWriter(req);
     try {
       await w.claim(sym.id);
-      const { sha256 } = w.stageSeries(sym, "1h", bars);
+      const { sha256 } = w.stageSeries(sym, "1d", bars);
       const n = bars.timestamp.length;
       w.catalog.set({
         symbol: sym.id,
-        interval: "1h",
+        interval: "1d",
         profile: "crypto",
         path: "x.parquet",
         rows: n,
@@ -103,16 +125,18 @@ describe.skipIf(!ready)("checks pushed down to PostgreSQL", () => {
         ingestedAt: new Date().toISOString(),
         qualityScore: null,
       });
-      w.touchCatalog(sym.id, "1h");
+      w.touchCatalog(sym.id, "1d");
       await w.commit();
     } finally {
       await w.release();
     }
-    const read = await store.read(sym, "1h", undefined);
+    const read = await store.read(sym, "1d", undefined);
     if (read.kind !== "ok" && read.kind !== "uncataloged") throw new Error(`${name}: read ${read.kind}`);
-    const extra = await pushedFor(store, sym, "1h", read.stored.sha256);
-    const pg = runChecks({ ...inputOf(sym, normalizeBars(read.stored.bars)), ...extra }, options, ALL_CHECKS);
-    return { files: runChecks(inputOf(sym, bars), options, ALL_CHECKS), pg, pushed: extra.pushed !== undefined };
+    // The evidence is asked as audit asks it: with the default options, whatever `opts` the checks then run with.
+    const answer = await store.pushdown([pushdownRequest({ symbol: sym.id, interval: "1d", profile: "crypto" }, options)]);
+    const extra = pushedAt(evidenceOf(answer, sym.id, "1d"), read.stored.sha256);
+    const pg = runChecks({ ...inputOf(sym, normalizeBars(read.stored.bars)), ...extra }, opts, ALL_CHECKS);
+    return { files: runChecks(inputOf(sym, bars), opts, ALL_CHECKS), pg, pushed: extra.pushed !== undefined };
   }
 
   test("the demo fixtures: identical findings", async () => {
@@ -135,10 +159,46 @@ describe.skipIf(!ready)("checks pushed down to PostgreSQL", () => {
     }
     expect(fired.has("bad_value")).toBe(true);
     expect(fired.has("ohlc_inconsistent")).toBe(true);
+    expect(fired.has("duplicate_rows")).toBe(false); // the key makes rows unique, as normalizeBars does for files
   });
 
-  test("evidence computed at another version than the one read is not used", async () => {
-    const sym = parseSymbol("TEST:GEN0");
-    expect(await pushedFor(store, sym, "1h", "not-the-version")).toEqual({});
+  test(`seeded walks with stalls and moves around ×6 (seed ${SEED + 1}): identical findings, and toxic_return and price_stall fire`, async () => {
+    const fired = new Map<string, number>();
+    for (const [i, bars] of walks.entries()) {
+      const r = await both(`WALK${i}`, bars);
+      expect(r.pushed).toBe(true);
+      expect(exact(r.pg)).toBe(exact(r.files));
+      for (const f of r.pg) fired.set(f.code, (fired.get(f.code) ?? 0) + 1);
+    }
+    expect(fired.get("toxic_return") ?? 0).toBeGreaterThan(3);
+    expect(fired.get("price_stall") ?? 0).toBeGreaterThan(3);
+  });
+
+  test("moves at the threshold to the last bit, and ratios a float8 division would overflow: identical findings", async () => {
+    const closes = [1, 6, 1, 6.000000000000001, 1, 0.16666666666666666, 1, 1e300, 1e-300, 5e-324, 1e308, 3, 3, 3, 3];
+    const b = allocBars(closes.length);
+    closes.forEach((c, i) => {
+      b.timestamp[i] = Date.UTC(2025, 0, 1) + i * 86_400_000;
+      [b.open[i], b.high[i], b.low[i], b.close[i], b.volume[i]] = [c, c, c, c, 10];
+    });
+    const r = await both("BOUNDARY", b);
+    expect(r.pushed).toBe(true);
+    expect(exact(r.pg)).toBe(exact(r.files));
+    expect(r.pg.find((f) => f.code === "toxic_return")?.metrics?.moves).toBe(7);
+  });
+
+  test("evidence asked at other option values than the checks run with is not used: the scan decides", async () => {
+    const strict = resolveCheckOptions({ checks: { toxic_return: { maxRatio: 1.05 }, price_stall: { minRun: 1 } } } as never);
+    for (const [i, bars] of walks.slice(0, 10).entries()) {
+      const r = await both(`STRICT${i}`, bars, strict);
+      expect(exact(r.pg)).toBe(exact(r.files));
+    }
+  });
+
+  test("one call answers every series asked (cataloged ones), and evidence at another version is not used", async () => {
+    const asked = ["GEN0", "GEN1", "NOSUCH"].map((n) => pushdownRequest({ symbol: `TEST:${n}`, interval: "1d", profile: "crypto" }, options));
+    const answer = await store.pushdown(asked);
+    expect([...answer.keys()].sort()).toEqual(["TEST:GEN0 1d", "TEST:GEN1 1d"]);
+    expect(pushedAt(evidenceOf(answer, "TEST:GEN0", "1d"), "not-the-version")).toEqual({});
   });
 });

@@ -12,8 +12,8 @@ import { calendarFor } from "../src/calendar/index.ts";
 import { ALL_CHECKS, resolveCheckOptions, runChecks } from "../src/checks/index.ts";
 import { normalizeBars } from "../src/model/bars.ts";
 import { parseSymbol } from "../src/model/symbol.ts";
+import { pushdownCall } from "../src/pipeline/audit-pushdown.ts";
 import { PgStore } from "../src/store/postgres/store.ts";
-import { pushdownRequest } from "../src/store/pushdown.ts";
 import { makeLakehouse, run } from "./lib.ts";
 
 const env = (k: string, d: number) => (process.env[k] !== undefined ? Number(process.env[k]) : d);
@@ -75,7 +75,14 @@ async function benchPushdown(url: string): Promise<void> {
     }
     const readMs = performance.now() - t0;
     t0 = performance.now();
-    const answer = await store.pushdown(entries.map((e) => pushdownRequest({ symbol: e.symbol, interval: e.interval as never, profile: "crypto" }, options)));
+    const window = (e: (typeof entries)[number]) => ({ fromMs: Date.parse(e.start!), toMs: Date.parse(e.end!) });
+    const asks = entries.map((e) => ({
+      scope: { symbol: e.symbol, interval: e.interval as never, profile: "crypto" as const },
+      calendar: "crypto",
+      window: window(e),
+    }));
+    const call = pushdownCall(asks, options);
+    const answer = await store.pushdown(call.series, call.sessions);
     const sqlMs = performance.now() - t0;
     if (answer.size !== entries.length) throw new Error(`pushdown answered ${answer.size} of ${entries.length} series`);
     console.log(

@@ -76,6 +76,18 @@ export interface DuplicateEvidence {
   repeated: Repeat[];
 }
 
+/**
+ * gap's and coverage's evidence over the window [fromMs, toMs] (both inclusive): the calendar's expected bar opens
+ * there (dqctl's, handed to the store), how many of them the store holds, and the missing runs, oldest first.
+ */
+export interface CalendarEvidence {
+  fromMs: number;
+  toMs: number;
+  expected: number;
+  observed: number;
+  missing: { fromMs: number; toMs: number; bars: number }[];
+}
+
 /** What a store computed for one series at `version` (the version its read returned, or it does not apply). */
 export interface PushedEvidence {
   version: string;
@@ -84,6 +96,8 @@ export interface PushedEvidence {
   toxic_return: ToxicEvidence;
   price_stall: StallEvidence;
   duplicate_rows: DuplicateEvidence;
+  /** Present when the request carried a window and the calendar's opens in it. */
+  calendar?: CalendarEvidence;
   /** The last bar's open time (stale), undefined for a series without bars. */
   lastTs?: number;
 }
@@ -94,6 +108,8 @@ export interface PushdownRequest {
   interval: Interval;
   maxRatio: number;
   minRun: number;
+  /** The window gap and coverage are judged over, and which of the call's session lists holds the calendar's opens in it. */
+  window?: { fromMs: number; toMs: number; sessions: number };
 }
 
 /** The key of a series in a pushdown answer. */

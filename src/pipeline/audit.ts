@@ -4,17 +4,16 @@ import { availableParallelism } from "node:os";
 import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import type { PushedEvidence } from "../checks/pushdown.ts";
-import type { OptionScope } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
-import { evidenceOf, pushAll, pushdownRequest } from "../store/pushdown.ts";
 import { type AuditedSeries, compose } from "./audit-compose.ts";
 import { historyFindings } from "./audit-history.ts";
 import type { PoolInit } from "./audit-pool.ts";
+import { evidenceOf, pushAll } from "./audit-pushdown.ts";
 import { recordAudit, summarise } from "./audit-record.ts";
 import { checkSeries, type SeriesCheck, type SeriesCheckOptions } from "./audit-series.ts";
 import { type AuditState, loadAuditState, runFingerprint, seriesStateKey, stateKeyOf } from "./audit-state.ts";
@@ -64,10 +63,7 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   };
   // A store that answers checks in its own query language does so for every series to decode, in one call.
   const decoded = targets.filter((t) => needsDecode(ctx, t, run));
-  run.pushed = await pushAll(
-    ctx.store,
-    decoded.map((t) => pushdownRequest(optionScope(ctx, t), options)),
-  );
+  run.pushed = await pushAll(ctx, decoded, options);
   ctx.progress.start("audit", targets.length);
   const status = (i: number, c: SeriesCheck) => compose(ctx, targets[i]!, c, options, health).report.status;
   const checks = await checkAll(ctx, targets, run, opts.jobs ?? availableParallelism(), (i, c) => ctx.progress.tick(1, status(i, c)));
@@ -113,12 +109,6 @@ interface SeriesRun {
   state: AuditState;
   /** What the store computed itself, by pushdownKey (Store.pushdown). */
   pushed: Map<string, PushedEvidence>;
-}
-
-/** Who a target is to option resolution (as checkInput makes its CheckInput). */
-function optionScope(ctx: RunContext, t: Target): OptionScope & { symbol: string } {
-  const assetClass = ctx.config.instruments?.[t.sym.id]?.assetClass;
-  return { interval: t.interval, profile: t.profile, symbol: t.sym.id, ...(assetClass ? { assetClass } : {}) };
 }
 
 /** True unless the target's audit state matches its catalog version (then it is only hashed, not decoded). */

@@ -149,9 +149,10 @@ export interface Store {
   /**
    * Optional: the checks this store answers in its own query language (src/checks/pushdown.ts) for every series of
    * `series` at once, keyed by pushdownKey, each at the version it was computed at (the caller uses it only when that
-   * is the version it read); a series not stored is absent.
+   * is the version it read); a series not stored is absent. `sessions` holds the calendar opens the requests' windows
+   * point into (gap, coverage).
    */
-  pushdown?(series: readonly PushdownRequest[]): Promise<Map<string, PushedEvidence>>;
+  pushdown?(series: readonly PushdownRequest[], sessions: readonly Float64Array[]): Promise<Map<string, PushedEvidence>>;
   /** The series as Parquet bytes (a run folder's copy) with the version they were read at; undefined when absent. */
   readParquet(sym: SymbolId, interval: Interval): Promise<{ path: string; bytes: Uint8Array; sha256: string } | undefined>;
   /** True while a writer is between its commit point and the end of its commit (a reader may retry then). */

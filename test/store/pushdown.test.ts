@@ -7,13 +7,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { calendarFor } from "../../src/calendar/index.ts";
+import { calendarOfSymbol } from "../../src/calendar/resolve.ts";
 import { ALL_CHECKS, resolveCheckOptions, runChecks } from "../../src/checks/index.ts";
 import type { CheckInput, CheckOptions } from "../../src/checks/types.ts";
 import { allocBars, type Bars, normalizeBars } from "../../src/model/bars.ts";
 import type { Finding } from "../../src/model/finding.ts";
+import type { Interval } from "../../src/model/interval.ts";
+import { type Profile, profileForExchange } from "../../src/model/profile.ts";
 import { parseSymbol, type SymbolId } from "../../src/model/symbol.ts";
+import { evidenceOf, pushdownCall, pushedAt } from "../../src/pipeline/audit-pushdown.ts";
 import { PgStore } from "../../src/store/postgres/store.ts";
-import { evidenceOf, pushdownRequest, pushedAt } from "../../src/store/pushdown.ts";
 import type { WriterRequest } from "../../src/store/types.ts";
 import { pgReady, pgSchema } from "../helpers/pg.ts";
 
@@ -78,13 +81,31 @@ const walks = fc.sample(fc.array(step, { minLength: 1, maxLength: 200 }), { seed
   return b;
 });
 
-const inputOf = (sym: SymbolId, bars: Bars): CheckInput => ({
+/** How a series is judged: its interval, profile and calendar (generated series: daily crypto). */
+interface Who {
+  interval: Interval;
+  profile: Profile;
+  calendar: string;
+}
+const DAILY_CRYPTO: Who = { interval: "1d", profile: "crypto", calendar: "crypto" };
+
+/** A demo file's series as dqctl judges it: EXCHANGE_TICKER_INTERVAL.csv → its interval, profile and calendar. */
+function whoOf(file: string): Who {
+  const parts = file.replace(/\.csv$/, "").split("_");
+  const interval = parts.pop() as Interval;
+  const ticker = parts.pop()!;
+  const sym = parseSymbol(`${parts.join("_")}:${ticker}`);
+  const profile = profileForExchange(sym.exchange) ?? "crypto";
+  return { interval, profile, calendar: calendarOfSymbol(sym, undefined, profile) };
+}
+
+const inputOf = (sym: SymbolId, bars: Bars, who: Who): CheckInput => ({
   symbol: sym.id,
-  interval: "1d",
-  profile: "crypto",
+  interval: who.interval,
+  profile: who.profile,
   raw: bars,
   bars,
-  calendar: calendarFor("crypto"),
+  calendar: calendarFor(who.calendar),
   nowMs: NOW,
 });
 
@@ -104,17 +125,22 @@ describe.skipIf(!ready)("checks pushed down to PostgreSQL", () => {
   });
 
   /** Commit `bars` as one series; audit it as audit does on PostgreSQL (rows read back + pushdown) and as on bars in memory. */
-  async function both(name: string, bars: Bars, opts: Map<string, CheckOptions> = options): Promise<{ files: Finding[]; pg: Finding[]; pushed: boolean }> {
+  async function both(
+    name: string,
+    bars: Bars,
+    opts: Map<string, CheckOptions> = options,
+    who: Who = DAILY_CRYPTO,
+  ): Promise<{ files: Finding[]; pg: Finding[]; pushed: boolean }> {
     const sym = parseSymbol(`TEST:${name}`);
     const w = await store.openWriter(req);
     try {
       await w.claim(sym.id);
-      const { sha256 } = w.stageSeries(sym, "1d", bars);
+      const { sha256 } = w.stageSeries(sym, who.interval, bars);
       const n = bars.timestamp.length;
       w.catalog.set({
         symbol: sym.id,
-        interval: "1d",
-        profile: "crypto",
+        interval: who.interval,
+        profile: who.profile,
         path: "x.parquet",
         rows: n,
         start: new Date(bars.timestamp[0]!).toISOString(),
@@ -125,25 +151,32 @@ describe.skipIf(!ready)("checks pushed down to PostgreSQL", () => {
         ingestedAt: new Date().toISOString(),
         qualityScore: null,
       });
-      w.touchCatalog(sym.id, "1d");
+      w.touchCatalog(sym.id, who.interval);
       await w.commit();
     } finally {
       await w.release();
     }
-    const read = await store.read(sym, "1d", undefined);
+    const read = await store.read(sym, who.interval, undefined);
     if (read.kind !== "ok" && read.kind !== "uncataloged") throw new Error(`${name}: read ${read.kind}`);
     // The evidence is asked as audit asks it: with the default options, whatever `opts` the checks then run with.
-    const answer = await store.pushdown([pushdownRequest({ symbol: sym.id, interval: "1d", profile: "crypto" }, options)]);
-    const extra = pushedAt(evidenceOf(answer, sym.id, "1d"), read.stored.sha256);
-    const pg = runChecks({ ...inputOf(sym, normalizeBars(read.stored.bars)), ...extra }, opts, ALL_CHECKS);
-    return { files: runChecks(inputOf(sym, bars), opts, ALL_CHECKS), pg, pushed: extra.pushed !== undefined };
+    const n = bars.timestamp.length;
+    const ask = {
+      scope: { symbol: sym.id, interval: who.interval, profile: who.profile },
+      calendar: who.calendar,
+      window: { fromMs: bars.timestamp[0]!, toMs: bars.timestamp[n - 1]! },
+    };
+    const call = pushdownCall([ask], options);
+    const answer = await store.pushdown(call.series, call.sessions);
+    const extra = pushedAt(evidenceOf(answer, sym.id, who.interval), read.stored.sha256);
+    const pg = runChecks({ ...inputOf(sym, normalizeBars(read.stored.bars), who), ...extra }, opts, ALL_CHECKS);
+    return { files: runChecks(inputOf(sym, bars, who), opts, ALL_CHECKS), pg, pushed: extra.pushed !== undefined };
   }
 
   test("the demo fixtures: identical findings", async () => {
     const files = readdirSync(DEMO).filter((f) => f.endsWith(".csv"));
     expect(files.length).toBeGreaterThan(10);
     for (const [i, f] of files.entries()) {
-      const r = await both(`DEMO${i}`, csvBars(readFileSync(join(DEMO, f), "utf8")));
+      const r = await both(`DEMO${i}`, csvBars(readFileSync(join(DEMO, f), "utf8")), options, whoOf(f));
       expect(r.pushed).toBe(true);
       expect(exact(r.pg)).toBe(exact(r.files));
     }
@@ -196,8 +229,12 @@ describe.skipIf(!ready)("checks pushed down to PostgreSQL", () => {
   });
 
   test("one call answers every series asked (cataloged ones), and evidence at another version is not used", async () => {
-    const asked = ["GEN0", "GEN1", "NOSUCH"].map((n) => pushdownRequest({ symbol: `TEST:${n}`, interval: "1d", profile: "crypto" }, options));
-    const answer = await store.pushdown(asked);
+    const asks = ["GEN0", "GEN1", "NOSUCH"].map((n) => ({
+      scope: { symbol: `TEST:${n}`, interval: "1d" as const, profile: "crypto" as const },
+      calendar: "crypto",
+    }));
+    const call = pushdownCall(asks, options);
+    const answer = await store.pushdown(call.series, call.sessions);
     expect([...answer.keys()].sort()).toEqual(["TEST:GEN0 1d", "TEST:GEN1 1d"]);
     expect(pushedAt(evidenceOf(answer, "TEST:GEN0", "1d"), "not-the-version")).toEqual({});
   });

@@ -8,6 +8,7 @@
 import type { Sql, TransactionSql } from "postgres";
 import {
   type BadCell,
+  type CalendarEvidence,
   type Flagged,
   type OhlcBar,
   type PushdownRequest,
@@ -72,6 +73,18 @@ const STALLS = `with ${REQ}, l as (
 const DUPLICATES = `with ${REQ}
   select r.k, ${TS()} as t, count(*) as c from ${JOIN} group by r.k, b.ts having count(*) > 1 order by r.k, b.ts`;
 
+// gap and coverage: the calendar's expected opens in each series' window (session lists as arrays: g is the list,
+// p the position in it) left-joined to the bars there; per series the counts, then every missing run (islands over p).
+const CALENDAR = `with ${REQ}, w as (select w.k, w.g, w.from_ms, w.to_ms
+    from unnest($5::int[], $6::float8[], $7::float8[]) with ordinality as w(g, from_ms, to_ms, k) where w.g > 0),
+  e as (select g, ms, p from unnest($8::int[], $9::float8[]) with ordinality as e(g, ms, p)),
+  x as (select w.k, e.ms, e.p from w join e on e.g = w.g and e.ms between w.from_ms and w.to_ms),
+  h as (select w.k, ${TS()} as ms from w join req r using (k) join bars b on b.symbol = r.sym and b.interval = r.ivl),
+  m as (select x.k, x.ms, x.p, h.ms is not null as seen from x left join h on h.k = x.k and h.ms = x.ms),
+  gaps as (select k, min(ms) as fr, max(ms) as t, count(*) as bars from (select *, p - row_number() over (partition by k order by p) as i from m where not seen) y group by k, i)
+  select k, 'total' as kind, null::float8 as fr, null::float8 as t, count(*) as bars, count(*) filter (where seen) as seen from m group by k
+  union all select k, 'gap', fr, t, bars, null from gaps order by k, kind desc, fr`;
+
 // The catalog version and the last bar (through the key's index) of each series.
 const VERSIONS = `with ${REQ}
   select r.k, c.version, (select ${TS("max(x.ts)")} from bars x where x.symbol = r.sym and x.interval = r.ivl) as last
@@ -95,14 +108,32 @@ function flagged<T>(rows: readonly Row[] = [], item: (r: Row) => T): Flagged<T> 
   return { count: rows.length ? Number(rows[0]!.n) : 0, first: rows.map(item) };
 }
 
+/** gap's and coverage's evidence from the CALENDAR rows of one series (its total row first, then its gaps). */
+function calendarEvidence(w: { fromMs: number; toMs: number }, rows: readonly Row[]): CalendarEvidence {
+  const total = rows.find((r) => r.kind === "total");
+  return {
+    fromMs: w.fromMs,
+    toMs: w.toMs,
+    expected: total ? Number(total.bars) : 0,
+    observed: total ? Number(total.seen) : 0,
+    missing: rows.filter((r) => r.kind === "gap").map((r) => ({ fromMs: r.fr as number, toMs: r.t as number, bars: Number(r.bars) })),
+  };
+}
+
 /** The pushed-down evidence of every requested series that is cataloged, keyed by pushdownKey, in one snapshot. */
-export async function pushdownQueries(sql: Sql, series: readonly PushdownRequest[]): Promise<Map<string, PushedEvidence>> {
+export async function pushdownQueries(sql: Sql, series: readonly PushdownRequest[], sessions: readonly Float64Array[]): Promise<Map<string, PushedEvidence>> {
   const out = new Map<string, PushedEvidence>();
   if (!series.length) return out;
   const args = [series.map((s) => s.symbol), series.map((s) => s.interval), series.map((s) => s.maxRatio), series.map((s) => s.minRun)];
+  // Session lists are numbered from 1 in SQL (0: the series has no window).
+  const windows = [series.map((s) => (s.window ? s.window.sessions + 1 : 0)), series.map((s) => s.window?.fromMs ?? 0), series.map((s) => s.window?.toMs ?? 0)];
+  const opens = [sessions.flatMap((list, g) => Array<number>(list.length).fill(g + 1)), sessions.flatMap((list) => Array.from(list))];
   const queries = [VERSIONS, BAD_VALUE, OHLC, TOXIC, EXTREMES, STALLS, DUPLICATES];
-  const answers = await sql.begin("isolation level repeatable read read only", (tx: TransactionSql) => queries.map((q) => tx.unsafe(q, args)));
-  const [versions, bad, ohlc, toxic, extremes, stalls, dups] = answers.map((rows) => byK(rows as readonly Row[]));
+  const answers = await sql.begin("isolation level repeatable read read only", (tx: TransactionSql) => [
+    ...queries.map((q) => tx.unsafe(q, args)),
+    tx.unsafe(CALENDAR, [...args, ...windows, ...opens]),
+  ]);
+  const [versions, bad, ohlc, toxic, extremes, stalls, dups, cal] = answers.map((rows) => byK(rows as readonly Row[]));
   for (const [k, [v]] of versions!) {
     const req = series[k - 1]!;
     const stall = stalls!.get(k) ?? [];
@@ -132,6 +163,7 @@ export async function pushdownQueries(sql: Sql, series: readonly PushdownRequest
       },
       duplicate_rows: { extra: repeated.reduce((s, r) => s + r.count - 1, 0), repeated },
       ...(v!.last !== null ? { lastTs: v!.last as number } : {}),
+      ...(req.window ? { calendar: calendarEvidence(req.window, cal!.get(k) ?? []) } : {}),
     });
   }
   return out;

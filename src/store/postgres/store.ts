@@ -176,9 +176,9 @@ export class PgStore implements Store {
   }
 
   /** The checks answered in SQL for every series asked (see pushdown.ts), each at its catalog version; uncataloged ones absent. */
-  async pushdown(series: readonly PushdownRequest[]): Promise<Map<string, PushedEvidence>> {
+  async pushdown(series: readonly PushdownRequest[], sessions: readonly Float64Array[]): Promise<Map<string, PushedEvidence>> {
     await this.assertReady();
-    return this.use(`checking ${series.length} series in SQL`, (sql) => pushdownQueries(sql, series));
+    return this.use(`checking ${series.length} series in SQL`, (sql) => pushdownQueries(sql, series, sessions));
   }
 
   async readParquet(sym: SymbolId, interval: Interval): Promise<{ path: string; bytes: Uint8Array; sha256: string } | undefined> {

@@ -1,9 +1,10 @@
 // The PostgreSQL store (issue 19), on the same generated lakehouse in one run: `dqctl store copy` of the whole
-// lakehouse into PostgreSQL (rows/s), then `audit --read-only` on the lakehouse and on PostgreSQL, where every row
-// is read back into dqctl (bad_value, ohlc_inconsistent, toxic_return, price_stall, duplicate_rows and the last bar
-// pushed down as SQL in one batched call, the other checks on the rows read back); then, in process over every series, the pushed-down checks as SQL evidence rows vs reading every row back and
-// scanning it (what they cost before the pushdown). Scale: BENCH_STORE_SERIES (2000) × BENCH_STORE_DAYS
-// (3650) daily bars; the server is DQCTL_TEST_PG_URL (default the machine's trust-auth server, database test).
+// lakehouse into PostgreSQL (rows/s), then `audit --read-only` on the lakehouse and on PostgreSQL (every row read
+// back into dqctl; bad_value, ohlc_inconsistent, toxic_return, price_stall, duplicate_rows, the last bar, gap and
+// coverage pushed down as SQL in one batched call); then, in process over every series, those checks as SQL
+// evidence rows vs reading every row back and scanning it (what they cost without the pushdown). Scale:
+// BENCH_STORE_SERIES (2000) × BENCH_STORE_DAYS (3650) daily bars; the server is DQCTL_TEST_PG_URL (default the
+// machine's trust-auth server, database test).
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,6 +94,6 @@ async function benchPushdown(url: string): Promise<void> {
   }
 }
 
-const PUSHED = ["bad_value", "ohlc_inconsistent", "toxic_return", "price_stall", "duplicate_rows"];
+const PUSHED = ["bad_value", "ohlc_inconsistent", "toxic_return", "price_stall", "duplicate_rows", "stale", "gap", "coverage"];
 
 if (import.meta.main) await benchStore();

@@ -47,7 +47,7 @@ const OHLC = `with ${REQ}, f as (
 
 // Close-to-close moves between usable closes, as log differences (d); the series' extremes of d.
 const MOVES = `${REQ}, l as (
-    select r.k, r.max_ratio, b.ts, b.close, lag(b.close) over (partition by r.k order by b.ts) as prev from ${JOIN}),
+    select r.k, r.max_ratio, b.ts, b.close, lag(b.close) over (partition by b.symbol, b.interval order by b.ts) as prev from ${JOIN}),
   u as (select k, max_ratio, ts, prev, close, ln(close) - ln(prev) as d from l where ${usable("prev")} and ${usable("close")})`;
 
 // toxic_return candidates: |d| within 1e-9 of ln(maxRatio) or beyond (the exact ratio test is the check's).
@@ -62,7 +62,7 @@ const EXTREMES = `with ${MOVES}, m as (select k, max(d) as hi, min(d) as lo from
 // min_run long; per series the count, the longest and the last MAX_EVIDENCE runs.
 const STALLS = `with ${REQ}, l as (
     select r.k, r.min_run, b.close, lag(b.close) over w as prev, row_number() over w - 1 as i from ${JOIN}
-    window w as (partition by r.k order by b.ts)),
+    window w as (partition by b.symbol, b.interval order by b.ts)),
   s as (select k, min_run, close, i, i - row_number() over (partition by k order by i) as g
     from l where close = prev and ${usable("close")}),
   runs as (select k, min(i) - 1 as fr, max(i) as t, count(*) as len, min(close) as price from s group by k, g, min_run having count(*) >= min_run),
@@ -74,13 +74,15 @@ const DUPLICATES = `with ${REQ}
   select r.k, ${TS()} as t, count(*) as c from ${JOIN} group by r.k, b.ts having count(*) > 1 order by r.k, b.ts`;
 
 // gap and coverage: the calendar's expected opens in each series' window (session lists as arrays: g is the list,
-// p the position in it) left-joined to the bars there; per series the counts, then every missing run (islands over p).
+// p the position in it) matched with the bars there by one aggregate over both (not a join: the planner, blind to
+// the arrays' sizes, would nest loops); per series the counts, then every missing run (islands over p).
 const CALENDAR = `with ${REQ}, w as (select w.k, w.g, w.from_ms, w.to_ms
     from unnest($5::int[], $6::float8[], $7::float8[]) with ordinality as w(g, from_ms, to_ms, k) where w.g > 0),
   e as (select g, ms, p from unnest($8::int[], $9::float8[]) with ordinality as e(g, ms, p)),
   x as (select w.k, e.ms, e.p from w join e on e.g = w.g and e.ms between w.from_ms and w.to_ms),
   h as (select w.k, ${TS()} as ms from w join req r using (k) join bars b on b.symbol = r.sym and b.interval = r.ivl),
-  m as (select x.k, x.ms, x.p, h.ms is not null as seen from x left join h on h.k = x.k and h.ms = x.ms),
+  u as (select k, ms, p, false as bar from x union all select k, ms, null, true from h),
+  m as (select k, ms, max(p) as p, bool_or(bar) as seen from u group by k, ms having max(p) is not null),
   gaps as (select k, min(ms) as fr, max(ms) as t, count(*) as bars from (select *, p - row_number() over (partition by k order by p) as i from m where not seen) y group by k, i)
   select k, 'total' as kind, null::float8 as fr, null::float8 as t, count(*) as bars, count(*) filter (where seen) as seen from m group by k
   union all select k, 'gap', fr, t, bars, null from gaps order by k, kind desc, fr`;

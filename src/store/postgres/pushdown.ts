@@ -55,8 +55,9 @@ const TOXIC = `with ${MOVES}
   select k, ${TS("ts")} as t, prev, close from u where abs(d) > ln(max_ratio) - 1e-9 order by k, ts`;
 
 // The distinct pairs near each series' extremes of d (one row per k, null pair, when a series has no usable pair).
-const EXTREMES = `with ${MOVES}, m as (select k, max(d) as hi, min(d) as lo from u group by k)
-  select distinct u.k, u.prev, u.close from u join m using (k) where u.d >= m.hi - 1e-9 or u.d <= m.lo + 1e-9`;
+// (Window aggregates, not a join with a grouped query: the planner, blind to the arrays' sizes, would nest loops.)
+const EXTREMES = `with ${MOVES}, m as (select k, prev, close, d, max(d) over (partition by k) as hi, min(d) over (partition by k) as lo from u)
+  select distinct k, prev, close from m where d >= hi - 1e-9 or d <= lo + 1e-9`;
 
 // price_stall: runs of zero close changes between usable closes (gaps and islands over the bar index i), at least
 // min_run long; per series the count, the longest and the last MAX_EVIDENCE runs.

@@ -1,9 +1,10 @@
 // The PostgreSQL store (issue 19), on the same generated lakehouse in one run: `dqctl store copy` of the whole
-// lakehouse into PostgreSQL (rows/s), then `audit --read-only` on the lakehouse and on PostgreSQL, where every row
-// is read back into dqctl (bad_value and ohlc_inconsistent pushed down as SQL, the other checks on the rows read back);
-// then, in process over every series, the two pushed-down checks as SQL evidence rows vs reading every row back and
-// scanning it (what they cost before the pushdown). Scale: BENCH_STORE_SERIES (2000) × BENCH_STORE_DAYS
-// (3650) daily bars; the server is DQCTL_TEST_PG_URL (default the machine's trust-auth server, database test).
+// lakehouse into PostgreSQL (rows/s), then `audit --read-only` on the lakehouse and on PostgreSQL (every row read
+// back into dqctl; bad_value, ohlc_inconsistent, toxic_return, price_stall, duplicate_rows, the last bar, gap and
+// coverage pushed down as SQL in one batched call); then, in process over every series, those checks as SQL
+// evidence rows vs reading every row back and scanning it (what they cost without the pushdown). Scale:
+// BENCH_STORE_SERIES (2000) × BENCH_STORE_DAYS (3650) daily bars; the server is DQCTL_TEST_PG_URL (default the
+// machine's trust-auth server, database test).
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { calendarFor } from "../src/calendar/index.ts";
 import { ALL_CHECKS, resolveCheckOptions, runChecks } from "../src/checks/index.ts";
 import { normalizeBars } from "../src/model/bars.ts";
 import { parseSymbol } from "../src/model/symbol.ts";
+import { pushdownCall } from "../src/pipeline/audit-pushdown.ts";
 import { PgStore } from "../src/store/postgres/store.ts";
 import { makeLakehouse, run } from "./lib.ts";
 
@@ -44,7 +46,7 @@ export async function benchStore(): Promise<void> {
     const lake = run(["audit", "--read-only", "--full", "--store", dir, "--now", NOW, "--json", "--quiet"]);
     const pg = run(["audit", "--read-only", "--full", "--store", url, "--now", NOW, "--json", "--quiet"]);
     console.log(
-      `store audit lakehouse ${(lake.ms / 1000).toFixed(2)} s (${lake.rssMb.toFixed(0)} MB)   PostgreSQL (every row read back, bad_value + ohlc_inconsistent in SQL) ${(pg.ms / 1000).toFixed(2)} s (${pg.rssMb.toFixed(0)} MB)`,
+      `store audit lakehouse ${(lake.ms / 1000).toFixed(2)} s (${lake.rssMb.toFixed(0)} MB)   PostgreSQL (every row read back, pushed-down checks in SQL) ${(pg.ms / 1000).toFixed(2)} s (${pg.rssMb.toFixed(0)} MB)`,
     );
     await benchPushdown(url);
   } finally {
@@ -54,12 +56,12 @@ export async function benchStore(): Promise<void> {
   }
 }
 
-/** bad_value + ohlc_inconsistent over every series: SQL evidence rows vs every row read back and scanned in dqctl. */
+/** The pushed-down checks over every series: SQL evidence rows (one batched call) vs every row read back and scanned in dqctl. */
 async function benchPushdown(url: string): Promise<void> {
   const store = new PgStore(url);
   try {
     const entries = (await store.loadCatalog()).all();
-    const pushedChecks = ALL_CHECKS.filter((c) => c.code === "bad_value" || c.code === "ohlc_inconsistent");
+    const pushedChecks = ALL_CHECKS.filter((c) => PUSHED.includes(c.code));
     const options = resolveCheckOptions({} as never, pushedChecks);
     const calendar = calendarFor("crypto");
     let t0 = performance.now();
@@ -74,14 +76,24 @@ async function benchPushdown(url: string): Promise<void> {
     }
     const readMs = performance.now() - t0;
     t0 = performance.now();
-    for (const e of entries) await store.pushdown(parseSymbol(e.symbol), e.interval as never);
+    const window = (e: (typeof entries)[number]) => ({ fromMs: Date.parse(e.start!), toMs: Date.parse(e.end!) });
+    const asks = entries.map((e) => ({
+      scope: { symbol: e.symbol, interval: e.interval as never, profile: "crypto" as const },
+      calendar: "crypto",
+      window: window(e),
+    }));
+    const call = pushdownCall(asks, options);
+    const answer = await store.pushdown(call.series, call.sessions);
     const sqlMs = performance.now() - t0;
+    if (answer.size !== entries.length) throw new Error(`pushdown answered ${answer.size} of ${entries.length} series`);
     console.log(
-      `store pushdown bad_value+ohlc_inconsistent over ${entries.length} series (${rows} rows): SQL evidence rows ${(sqlMs / 1000).toFixed(2)} s   every row read back + TS scan ${(readMs / 1000).toFixed(2)} s`,
+      `store pushdown ${PUSHED.join("+")} over ${entries.length} series (${rows} rows): SQL evidence rows ${(sqlMs / 1000).toFixed(2)} s   every row read back + TS scan ${(readMs / 1000).toFixed(2)} s`,
     );
   } finally {
     await store.close();
   }
 }
+
+const PUSHED = ["bad_value", "ohlc_inconsistent", "toxic_return", "price_stall", "duplicate_rows", "stale", "gap", "coverage"];
 
 if (import.meta.main) await benchStore();

@@ -2,7 +2,9 @@ import { align, seriesWindow } from "../calendar/align.ts";
 import { type Check, type CheckInput, type CheckMeta, finding } from "./types.ts";
 
 /** Observed ÷ calendar-expected bars over the audit window (or the series window); 1 when nothing is expected. */
-export function coverageRatio(input: Pick<CheckInput, "bars" | "calendar" | "interval" | "genesisMs" | "fromMs" | "toMs">): {
+export function coverageRatio(
+  input: Pick<CheckInput, "bars" | "calendar" | "interval" | "genesisMs" | "fromMs" | "toMs"> & Partial<Pick<CheckInput, "pushed">>,
+): {
   observed: number;
   expected: number;
   ratio: number;
@@ -12,7 +14,9 @@ export function coverageRatio(input: Pick<CheckInput, "bars" | "calendar" | "int
   const fromMs = input.fromMs ?? w?.fromMs;
   const toMs = input.toMs ?? w?.toMs;
   if (fromMs === undefined || toMs === undefined) return { observed: 0, expected: 0, ratio: ts.length ? 1 : 0 };
-  const a = align(input.calendar, input.interval, ts, fromMs, toMs);
+  // The store's counts (pushdown.ts) when it answered over this same window, else a merge against the calendar.
+  const ev = input.pushed?.calendar;
+  const a = ev && ev.fromMs === fromMs && ev.toMs === toMs ? ev : align(input.calendar, input.interval, ts, fromMs, toMs);
   return { observed: a.observed, expected: a.expected, ratio: a.expected === 0 ? 1 : a.observed / a.expected };
 }
 

@@ -1,5 +1,6 @@
 import type { Finding } from "../model/finding.ts";
 import { iso } from "../model/finding.ts";
+import type { DuplicateEvidence } from "./pushdown.ts";
 import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** `duplicate_rows`: the same timestamp stored more than once. */
@@ -10,16 +11,21 @@ const meta = {
   example: "1 duplicate rows at 1 timestamps",
 } as const satisfies CheckMeta;
 
-/** The duplicate_rows finding of one set of rows as stored or delivered (none when every timestamp is unique). */
-function judge(input: CheckInput, ts: Float64Array, opts: CheckOptions, vendor?: string): Finding[] {
+/** The repeated timestamps of one set of rows in order, and the extra rows they make. */
+function scan(ts: Float64Array): DuplicateEvidence {
   let ascending = true;
   for (let i = 1; i < ts.length && ascending; i++) ascending = ts[i]! > ts[i - 1]!;
-  if (ascending) return []; // strictly ascending: nothing can repeat (the usual case, checked without a map)
+  if (ascending) return { extra: 0, repeated: [] }; // strictly ascending: nothing can repeat (the usual case, checked without a map)
   const seen = new Map<number, number>();
   for (let i = 0; i < ts.length; i++) seen.set(ts[i]!, (seen.get(ts[i]!) ?? 0) + 1);
-  if (seen.size === ts.length) return [];
   const repeated = [...seen].filter(([, c]) => c > 1).sort((a, b) => a[0] - b[0]);
-  const extra = ts.length - seen.size;
+  return { extra: ts.length - seen.size, repeated: repeated.map(([t, count]) => ({ ts: t, count })) };
+}
+
+/** The duplicate_rows finding of one set of rows as stored or delivered (none when every timestamp is unique). */
+function judge(input: CheckInput, d: DuplicateEvidence, opts: CheckOptions, vendor?: string): Finding[] {
+  const { extra, repeated } = d;
+  if (!extra) return [];
   return [
     finding(
       input,
@@ -29,7 +35,7 @@ function judge(input: CheckInput, ts: Float64Array, opts: CheckOptions, vendor?:
       { duplicateRows: extra, timestamps: repeated.length },
       {
         ...(vendor ? { vendor } : {}),
-        timestamps: repeated.slice(0, MAX_EVIDENCE).map(([t, c]) => ({ timestamp: iso(t), count: c })),
+        timestamps: repeated.slice(0, MAX_EVIDENCE).map((r) => ({ timestamp: iso(r.ts), count: r.count })),
       },
     ),
   ];
@@ -40,7 +46,8 @@ export const duplicateRows: Check = {
   code: "duplicate_rows",
   meta,
   run(input, opts) {
-    if (input.sources) return input.sources.flatMap((s) => judge(input, s.bars.timestamp, opts, s.vendor));
-    return judge(input, input.raw.timestamp, opts);
+    if (input.sources) return input.sources.flatMap((s) => judge(input, scan(s.bars.timestamp), opts, s.vendor));
+    // The store's own query (pushdown.ts) when it answered for these rows, else a scan of them.
+    return judge(input, input.pushed?.duplicate_rows ?? scan(input.raw.timestamp), opts);
   },
 };

@@ -13,10 +13,13 @@ export const GAP_DEFAULTS = {
 } as const;
 
 /** Missing ranges of a series between its first bar (or earlier genesis) and its last bar, newest first. */
-export function missingRanges(input: Pick<CheckInput, "bars" | "calendar" | "interval" | "genesisMs">): MissingRange[] {
+export function missingRanges(input: Pick<CheckInput, "bars" | "calendar" | "interval" | "genesisMs"> & Partial<Pick<CheckInput, "pushed">>): MissingRange[] {
   const ts = input.bars.timestamp;
   const w = seriesWindow(ts, input.genesisMs);
   if (!w) return [];
+  // The store's anti-join (pushdown.ts) when it answered over this same window, else a merge against the calendar.
+  const ev = input.pushed?.calendar;
+  if (ev && ev.fromMs === w.fromMs && ev.toMs === w.toMs) return ev.missing.map((r) => ({ ...r })).reverse();
   return align(input.calendar, input.interval, ts, w.fromMs, w.toMs).missing.reverse();
 }
 

@@ -1,6 +1,7 @@
 import { iso } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
-import { type Check, type CheckMeta, finding, MAX_EVIDENCE } from "./types.ts";
+import type { StallEvidence } from "./pushdown.ts";
+import { type Check, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** Default stablecoin assets (option `stablecoins`): a pair whose base is one of these is exempt from price_stall. */
 export const DEFAULT_STABLECOINS: readonly string[] = ["USDT", "USDC", "DAI", "FDUSD", "TUSD", "USDP", "BUSD", "PYUSD", "USDE"];
@@ -78,6 +79,16 @@ export function stallRuns(close: ArrayLike<number>, minRun = 3): StallRun[] {
   return runs;
 }
 
+/** The runs as price_stall reports them: how many, the longest, the last MAX_EVIDENCE. */
+function summarise(runs: readonly StallRun[], minRun: number): StallEvidence {
+  return { minRun, count: runs.length, longest: runs.reduce((m, r) => Math.max(m, r.length), 0), last: runs.slice(-MAX_EVIDENCE) };
+}
+
+/** `minRun` of price_stall as the options set it for bars of `interval`. */
+export function priceStallMinRun(opts: CheckOptions, interval: Interval): number {
+  return Math.max(1, Math.floor(opts.number("minRun", DEFAULT_MIN_RUN[interval] ?? 3)));
+}
+
 /**
  * Default `minRun` by interval. The seed's 3 unchanged closes is a frozen feed on daily bars, but routine on 1-minute bars
  * of a thin market, where a price often sits on one tick for minutes; so the run grows as bars shorten, while the time
@@ -107,24 +118,26 @@ export const priceStall: Check = {
   run(input, opts) {
     if (input.stablecoin === true) return [];
     if (isStablecoin(input.symbol, opts.strings("stablecoins", DEFAULT_STABLECOINS))) return [];
-    const minRun = Math.max(1, Math.floor(opts.number("minRun", DEFAULT_MIN_RUN[input.interval] ?? 3)));
+    const minRun = priceStallMinRun(opts, input.interval);
     const b = input.bars;
-    const runs = stallRuns(b.close, minRun);
-    if (!runs.length) return [];
-    const last = runs[runs.length - 1]!;
+    // The store's run lengths (pushdown.ts) when it answered for these bars at this minRun, else a scan of the closes.
+    const ev = input.pushed?.price_stall;
+    const runs = ev?.minRun === minRun ? ev : summarise(stallRuns(b.close, minRun), minRun);
+    if (!runs.count) return [];
+    const last = runs.last[runs.last.length - 1]!;
     // A feed frozen now is a zombie asset; one that froze and recovered is only a blemish in its history.
     const endsStalled = last.to === b.close.length - 1;
-    const longest = runs.reduce((m, r) => Math.max(m, r.length), 0);
-    const evidence = runs.slice(-MAX_EVIDENCE).map((r) => ({ from: iso(b.timestamp[r.from]!), to: iso(b.timestamp[r.to]!), length: r.length, price: r.price }));
+    const { longest } = runs;
+    const evidence = runs.last.map((r) => ({ from: iso(b.timestamp[r.from]!), to: iso(b.timestamp[r.to]!), length: r.length, price: r.price }));
     const message = endsStalled
       ? `close unchanged at ${last.price} for the last ${last.length} changes (since ${iso(b.timestamp[last.from]!)})`
-      : `${runs.length} stalls of ${minRun}+ zero close changes (longest ${longest})`;
+      : `${runs.count} stalls of ${minRun}+ zero close changes (longest ${longest})`;
     const f = finding(
       input,
       "price_stall",
       endsStalled ? "error" : opts.severity("warning"),
       message,
-      { runs: runs.length, longest, minRun },
+      { runs: runs.count, longest, minRun },
       { runs: evidence },
     );
     if (endsStalled) f.toxic = true;

@@ -5,7 +5,7 @@ import { PROFILES, type Profile } from "../model/profile.ts";
 import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, type OptionMeta, scopeOf } from "./types.ts";
 
 /** What staleness reads of a series; symbol and asset class select their `bySymbol` / `byClass` option layers. */
-type StaleInput = Pick<CheckInput, "bars" | "calendar" | "interval" | "profile" | "nowMs"> & Partial<Pick<CheckInput, "symbol" | "assetClass">>;
+type StaleInput = Pick<CheckInput, "bars" | "calendar" | "interval" | "profile" | "nowMs"> & Partial<Pick<CheckInput, "symbol" | "assetClass" | "pushed">>;
 
 const HOUR_MS = 3_600_000;
 /**
@@ -85,7 +85,8 @@ export function staleness(input: StaleInput, opts?: CheckOptions): Staleness | u
     lastExpected = s ? cal.lastCompleted(input.interval, s.closeMs) : undefined;
   } else lastExpected = cal.lastCompleted(input.interval, input.nowMs);
   if (lastExpected === undefined) return undefined;
-  const lastBar = ts[ts.length - 1]!;
+  // The store's last bar (pushdown.ts) when it answered for these bars, else the last of them.
+  const lastBar = input.pushed?.lastTs ?? ts[ts.length - 1]!;
   return {
     lastBar,
     lastExpected,

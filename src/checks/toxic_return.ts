@@ -1,4 +1,5 @@
 import { iso } from "../model/finding.ts";
+import type { ToxicEvidence } from "./pushdown.ts";
 import { type Check, type CheckMeta, type CheckOptions, finding, MAX_EVIDENCE } from "./types.ts";
 
 /** A close usable as a ratio operand: finite and positive (anything else is bad_value's finding). */
@@ -52,37 +53,65 @@ export const toxicReturn: Check = {
   run(input, opts) {
     const maxRatio = toxicRatio(opts);
     const b = input.bars;
-    const c = b.close;
+    // The store's evidence (pushdown.ts) when it answered for these bars at this threshold and no split bar is to
+    // be skipped (the store does not know the splits); else a scan of the closes.
+    const ev = input.pushed?.toxic_return;
     const split = new Set((input.splits ?? []).map((s) => s.index));
-    const moves: Record<string, unknown>[] = [];
-    let count = 0;
-    let maxSeen = -Infinity;
-    let minSeen = Infinity;
-    for (let i = 1; i < c.length; i++) {
-      const prev = c[i - 1]!;
-      const curr = c[i]!;
-      if (!usable(prev) || !usable(curr) || split.has(i)) continue;
-      const ratio = curr / prev;
-      if (ratio > maxSeen) maxSeen = ratio;
-      if (ratio < minSeen) minSeen = ratio;
-      if (!isToxicMove(prev, curr, maxRatio)) continue;
-      count++;
-      if (moves.length < MAX_EVIDENCE) moves.push({ timestamp: iso(b.timestamp[i]!), prevClose: prev, close: curr, ratio });
-    }
-    if (!count) return [];
+    const m = ev && ev.maxRatio === maxRatio && !split.size ? fromEvidence(ev, maxRatio) : scan(b.close, b.timestamp, maxRatio, split);
+    if (!m.count) return [];
     const f = finding(
       input,
       "toxic_return",
       opts.severity("error"),
-      `${count} close-to-close moves beyond ×${maxRatio} or ÷${maxRatio} (ratios ${fmt(minSeen)}–${fmt(maxSeen)})`,
+      `${m.count} close-to-close moves beyond ×${maxRatio} or ÷${maxRatio} (ratios ${fmt(m.minSeen)}–${fmt(m.maxSeen)})`,
       // The extremes cover every usable pair, so a reader sees how far past the threshold the series went.
-      { moves: count, maxRatio: maxSeen, minRatio: minSeen, threshold: maxRatio },
-      { moves },
+      { moves: m.count, maxRatio: m.maxSeen, minRatio: m.minSeen, threshold: maxRatio },
+      { moves: m.moves },
     );
     f.toxic = true;
     return [f];
   },
 };
+
+/** What toxic_return reports: how many toxic moves, the first MAX_EVIDENCE, and the extreme ratios of all usable pairs. */
+interface Moves {
+  count: number;
+  moves: Record<string, unknown>[];
+  maxSeen: number;
+  minSeen: number;
+}
+
+function scan(c: ArrayLike<number>, ts: ArrayLike<number>, maxRatio: number, split: ReadonlySet<number>): Moves {
+  const m: Moves = { count: 0, moves: [], maxSeen: -Infinity, minSeen: Infinity };
+  for (let i = 1; i < c.length; i++) {
+    const prev = c[i - 1]!;
+    const curr = c[i]!;
+    if (!usable(prev) || !usable(curr) || split.has(i)) continue;
+    const ratio = curr / prev;
+    if (ratio > m.maxSeen) m.maxSeen = ratio;
+    if (ratio < m.minSeen) m.minSeen = ratio;
+    if (!isToxicMove(prev, curr, maxRatio)) continue;
+    m.count++;
+    if (m.moves.length < MAX_EVIDENCE) m.moves.push({ timestamp: iso(ts[i]!), prevClose: prev, close: curr, ratio });
+  }
+  return m;
+}
+
+/** The same from the store's candidate moves and near-extreme pairs: the exact test and ratios, computed here. */
+function fromEvidence(ev: ToxicEvidence, maxRatio: number): Moves {
+  const m: Moves = { count: 0, moves: [], maxSeen: -Infinity, minSeen: Infinity };
+  for (const p of ev.extremes) {
+    const ratio = p.close / p.prev;
+    if (ratio > m.maxSeen) m.maxSeen = ratio;
+    if (ratio < m.minSeen) m.minSeen = ratio;
+  }
+  for (const c of ev.candidates) {
+    if (!isToxicMove(c.prev, c.close, maxRatio)) continue;
+    m.count++;
+    if (m.moves.length < MAX_EVIDENCE) m.moves.push({ timestamp: iso(c.ts), prevClose: c.prev, close: c.close, ratio: c.close / c.prev });
+  }
+  return m;
+}
 
 function fmt(x: number): string {
   return x >= 1 ? x.toPrecision(4) : x.toPrecision(3);

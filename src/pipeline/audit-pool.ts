@@ -1,6 +1,7 @@
 // The audit's use of the worker pool (pool.ts): each worker reads, verifies and checks the series it is sent
 // (audit-worker.ts); results are put back in target order, so a parallel audit reports exactly what a one-thread
 // audit does.
+import type { PushedEvidence } from "../checks/pushdown.ts";
 import type { Config } from "../config/schema.ts";
 import type { RunContext } from "../context.ts";
 import { compileParquet } from "../lakehouse/parquet.ts";
@@ -24,6 +25,8 @@ export interface PoolInit {
 export interface PoolJob {
   target: Target;
   prior?: SeriesState;
+  /** The store's own evidence for the series (Store.pushdown), computed by the main thread for the whole audit. */
+  pushed?: PushedEvidence;
 }
 
 /** The data of a run context a worker can be sent (no logger, no progress). */

@@ -2,13 +2,14 @@
 // its state). It runs on the main thread or in an audit worker alike; what it returns is plain data (structured-cloneable).
 
 import { calendarFor } from "../calendar/index.ts";
+import type { PushedEvidence } from "../checks/pushdown.ts";
 import type { CheckOptions } from "../checks/types.ts";
 import type { RunContext } from "../context.ts";
 import { seriesRange } from "../lakehouse/store.ts";
 import { barCount } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
-import { pushedFor } from "../store/pushdown.ts";
 import { assessInput, checkInput } from "./assess.ts";
+import { pushedAt } from "./audit-pushdown.ts";
 import { reviveAssessment, type SeriesState, seriesStateKey, stateOf } from "./audit-state.ts";
 import { tailKey, tailMemo, tailStateOf } from "./audit-tail.ts";
 import { goldenReadFinding } from "./commit.ts";
@@ -45,6 +46,8 @@ export interface SeriesCheckOptions {
   /** The series' state from the last audit (absent, or `full`: the file is decoded and checked). */
   prior?: SeriesState;
   full?: boolean;
+  /** What the store computed for this series itself (Store.pushdown), used when computed at the version read. */
+  pushed?: PushedEvidence;
 }
 
 /** Read, verify and check one series (no registry, no lock): the per-series work of an audit. */
@@ -68,7 +71,7 @@ export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOpti
   // A series that only grew at the end resumes its windowed scans from the last audit's (audit-tail.ts).
   const tkey = tailKey(ctx, t, o.run);
   const { memo, digest } = tailMemo(input.bars, tkey, o.full ? undefined : o.prior?.tail);
-  const a = assessInput({ ...input, scans: memo, ...(await pushedFor(ctx.store, t.sym, t.interval, read.stored.sha256)) }, o.options);
+  const a = assessInput({ ...input, scans: memo, ...pushedAt(o.pushed, read.stored.sha256) }, o.options);
   const range = { rows: barCount(a.bars), ...seriesRange(a.bars) };
   const tail = tailStateOf(tkey, digest, memo, range.rows);
   return {

@@ -19,7 +19,7 @@ serveJobs<PoolInit, PoolJob, SeriesCheck>(
     const base: SeriesCheckOptions = { options: resolveCheckOptions(ctx.config), window: init.window, run: init.run, full: init.full };
     // A job that throws is answered with its error; the main thread audits that series again, so it surfaces typed.
     return async (job) => {
-      const check = await checkSeries(ctx, job.target, job.prior ? { ...base, prior: job.prior } : base);
+      const check = await checkSeries(ctx, job.target, { ...base, ...(job.prior ? { prior: job.prior } : {}), ...(job.pushed ? { pushed: job.pushed } : {}) });
       // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
       if (check.kind === "checked" && !check.reused && check.rows >= LARGE_SERIES) collectGarbage();
       return check;

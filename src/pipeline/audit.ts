@@ -3,6 +3,7 @@
 import { availableParallelism } from "node:os";
 import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
+import type { PushedEvidence } from "../checks/pushdown.ts";
 import type { RunContext } from "../context.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
 import type { Finding } from "../model/finding.ts";
@@ -12,6 +13,7 @@ import type { StepResult } from "../report/summary.ts";
 import { type AuditedSeries, compose } from "./audit-compose.ts";
 import { historyFindings } from "./audit-history.ts";
 import type { PoolInit } from "./audit-pool.ts";
+import { evidenceOf, pushAll } from "./audit-pushdown.ts";
 import { recordAudit, summarise } from "./audit-record.ts";
 import { checkSeries, type SeriesCheck, type SeriesCheckOptions } from "./audit-series.ts";
 import { type AuditState, loadAuditState, runFingerprint, seriesStateKey, stateKeyOf } from "./audit-state.ts";
@@ -58,7 +60,11 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
     run: runFingerprint(ctx, opts),
     full: opts.full === true,
     state: await loadAuditState(ctx.store),
+    pushed: new Map(),
   };
+  // A store that answers checks in its own query language does so for every series to decode, in one call.
+  const decoded = targets.filter((t) => needsDecode(ctx, t, run));
+  run.pushed = await pushAll(ctx, decoded, options);
   ctx.progress.start("audit", targets.length);
   const status = (i: number, c: SeriesCheck) => compose(ctx, targets[i]!, c, options, health).report.status;
   const checks = await checkAll(ctx, targets, run, opts.jobs ?? availableParallelism(), (i, c) => ctx.progress.tick(1, status(i, c)));
@@ -102,11 +108,19 @@ interface SeriesRun {
   full: boolean;
   /** The audit state as the last audit left it. */
   state: AuditState;
+  /** What the store computed itself, by pushdownKey (Store.pushdown). */
+  pushed: Map<string, PushedEvidence>;
+}
+
+/** True unless the target's audit state matches its catalog version (then it is only hashed, not decoded). */
+function needsDecode(ctx: RunContext, t: Target, r: SeriesRun): boolean {
+  return r.full || !t.entry || r.state.get(stateKeyOf(t))?.key !== seriesStateKey(ctx, t, t.entry.sha256, r.run);
 }
 
 const seriesOptions = (r: SeriesRun, t: Target): SeriesCheckOptions => {
   const prior = r.state.get(stateKeyOf(t));
-  return { options: r.options, window: r.window, run: r.run, full: r.full, ...(prior ? { prior } : {}) };
+  const pushed = evidenceOf(r.pushed, t.sym.id, t.interval);
+  return { options: r.options, window: r.window, run: r.run, full: r.full, ...(prior ? { prior } : {}), ...(pushed ? { pushed } : {}) };
 };
 
 /**
@@ -124,17 +138,17 @@ async function checkAll(
   // A large series (a year of 1m bars) is left to this thread, one at a time with a collection after each: a worker
   // decoding one keeps its WASM memory grown for good, so two of them would double the peak.
   const pooled = targets.flatMap((t, i) => ((t.entry?.rows ?? 0) < LARGE_SERIES ? [i] : []));
-  const toDecode = pooled.filter((i) => {
-    const t = targets[i]!;
-    return r.full || !t.entry || priors[i]?.key !== seriesStateKey(ctx, t, t.entry.sha256, r.run);
-  }).length;
+  const toDecode = pooled.filter((i) => needsDecode(ctx, targets[i]!, r)).length;
   const workers = Math.min(Math.max(1, Math.floor(jobs)), Math.floor(toDecode / PER_WORKER));
   const out: (SeriesCheck | undefined)[] = targets.map(() => undefined);
   if (workers < 2) return out;
   // The pool is loaded only when it is used: a small audit (and `dqctl --version`) never loads worker code.
   const { checkInWorkers, poolContext } = await import("./audit-pool.ts");
   const init: PoolInit = { ctx: poolContext(ctx), window: r.window, run: r.run, full: r.full };
-  const jobList = pooled.map((i) => ({ target: targets[i]!, ...(priors[i] ? { prior: priors[i] } : {}) }));
+  const jobList = pooled.map((i) => {
+    const pushed = evidenceOf(r.pushed, targets[i]!.sym.id, targets[i]!.interval);
+    return { target: targets[i]!, ...(priors[i] ? { prior: priors[i] } : {}), ...(pushed ? { pushed } : {}) };
+  });
   const checked = await checkInWorkers(
     init,
     jobList,

@@ -7,7 +7,7 @@
 // changed outside dqctl is then `corrupt`); PostgreSQL uses a sha256 over the bars' canonical columns (see
 // contentVersion), computed by the writer in the commit's transaction.
 
-import type { PushedEvidence } from "../checks/pushdown.ts";
+import type { PushdownRequest, PushedEvidence } from "../checks/pushdown.ts";
 import type { InputError } from "../errors.ts";
 import type { Catalog, CatalogEntry } from "../lakehouse/catalog.ts";
 import type { HealthEntry, HealthRegistry } from "../lakehouse/health.ts";
@@ -185,10 +185,12 @@ export interface Store {
   /** Optional: start, in the background, what reading series will need (a lakehouse: compiling its Parquet engine). */
   warmUp?(): void;
   /**
-   * Optional: the checks this store answers in its own query language for one series (src/checks/pushdown.ts), at
-   * the version it was computed at (the caller uses it only when that is the version it read); undefined: not stored.
+   * Optional: the checks this store answers in its own query language (src/checks/pushdown.ts) for every series of
+   * `series` at once, keyed by pushdownKey, each at the version it was computed at (the caller uses it only when that
+   * is the version it read); a series not stored is absent. `sessions` holds the calendar opens the requests' windows
+   * point into (gap, coverage).
    */
-  pushdown?(sym: SymbolId, interval: Interval): Promise<PushedEvidence | undefined>;
+  pushdown?(series: readonly PushdownRequest[], sessions: readonly Float64Array[]): Promise<Map<string, PushedEvidence>>;
   /** The series as Parquet bytes (a run folder's copy) with the version they were read at; undefined when absent. */
   readParquet(sym: SymbolId, interval: Interval): Promise<{ path: string; bytes: Uint8Array; sha256: string } | undefined>;
   /** True while a writer is between its commit point and the end of its commit (a reader may retry then). */

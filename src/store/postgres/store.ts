@@ -3,7 +3,7 @@
 // catalog version always agree; writes go through PgWriter (per-symbol advisory locks, one transaction per series).
 import { hostname } from "node:os";
 import type { Sql } from "postgres";
-import type { PushedEvidence } from "../../checks/pushdown.ts";
+import type { PushdownRequest, PushedEvidence } from "../../checks/pushdown.ts";
 import { InputError } from "../../errors.ts";
 import { Catalog, type CatalogEntry } from "../../lakehouse/catalog.ts";
 import { type HealthEntry, HealthRegistry } from "../../lakehouse/health.ts";
@@ -180,10 +180,10 @@ export class PgStore implements Store {
     return this.read(sym, interval, entry);
   }
 
-  /** The checks answered in SQL for one series (see pushdown.ts), at its catalog version; undefined when uncataloged. */
-  async pushdown(sym: SymbolId, interval: Interval): Promise<PushedEvidence | undefined> {
+  /** The checks answered in SQL for every series asked (see pushdown.ts), each at its catalog version; uncataloged ones absent. */
+  async pushdown(series: readonly PushdownRequest[], sessions: readonly Float64Array[]): Promise<Map<string, PushedEvidence>> {
     await this.assertReady();
-    return this.use(`checking ${sym.id} ${interval} in SQL`, (sql) => pushdownQueries(sql, sym, interval));
+    return this.use(`checking ${series.length} series in SQL`, (sql) => pushdownQueries(sql, series, sessions));
   }
 
   async readParquet(sym: SymbolId, interval: Interval): Promise<{ path: string; bytes: Uint8Array; sha256: string } | undefined> {

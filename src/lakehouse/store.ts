@@ -7,6 +7,7 @@ import { iso } from "../model/finding.ts";
 import { type Interval, parseInterval } from "../model/interval.ts";
 import { fileStem, parseFileStem, parseSymbol, type SymbolId } from "../model/symbol.ts";
 import type { GoldenRead, RecoveryContext, Stager, Store, StoredSeries, StoreInit, StoreWriter, UnchangedRead, WriterRequest } from "../store/types.ts";
+import type { Outbox } from "../stream/outbox.ts";
 import { TEMP_NAME, writeJsonAtomic } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { type HealthEntry, HealthRegistry } from "./health.ts";
@@ -14,6 +15,7 @@ import { journalPending, recoverJournal, sha256 } from "./journal.ts";
 import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
 import { pidGone } from "./lock-holder.ts";
 import { appendMetricFile, readMetricFiles } from "./metrics.ts";
+import { FileOutbox } from "./outbox.ts";
 import { decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
 import { assertWritableFolder } from "./writable.ts";
@@ -421,6 +423,10 @@ export class Lakehouse implements Store {
 
   async writeDoc(name: string, doc: unknown): Promise<void> {
     writeJsonAtomic(join(this.root, `${name}.json`), doc);
+  }
+
+  openOutbox(maxBytes: number): Outbox {
+    return new FileOutbox(this.root, maxBytes);
   }
 
   async close(): Promise<void> {}

@@ -1,5 +1,7 @@
 // The NATS JetStream side of the event stream and of the streaming ingest: one way to connect (a nats:// URL with
 // optional user:password or token, a short timeout, no silent reconnects) and to make sure a stream exists.
+
+import { createConnection } from "node:net";
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { VendorError } from "../errors.ts";
@@ -16,6 +18,7 @@ const DUPLICATE_WINDOW_NS = 15 * 60 * 1e9;
 export async function natsConnect(url: string, label: string, timeoutMs = NATS_TIMEOUT_MS): Promise<NatsConnection> {
   const p = parseNatsUrl(url, label);
   try {
+    await probe(p.server, timeoutMs);
     return await connect({
       servers: p.server,
       timeout: timeoutMs,
@@ -27,6 +30,33 @@ export async function natsConnect(url: string, label: string, timeoutMs = NATS_T
   } catch (err) {
     throw brokerError(p.shown, "connecting", err);
   }
+}
+
+/**
+ * Wait for the server's INFO line on a socket of our own first. The client keeps waiting for INFO past its connect
+ * timeout on a socket nothing closes (a broker that hangs, or answers late, would keep dqctl from exiting): a
+ * broker that does not greet within the timeout is refused here instead, its socket destroyed.
+ */
+function probe(server: string, timeoutMs: number): Promise<void> {
+  const at = server.lastIndexOf(":");
+  return new Promise((resolve, reject) => {
+    const sock = createConnection(Number(server.slice(at + 1)), server.slice(0, at));
+    let seen = "";
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      sock.destroy();
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(() => done(new Error(`timeout: no INFO from the server within ${timeoutMs} ms`)), timeoutMs);
+    sock.on("data", (b: Buffer) => {
+      seen += b.toString("latin1");
+      if (seen.startsWith("INFO ")) done();
+      else if (seen.length >= 5) done(new Error("the server at that port does not speak the NATS protocol"));
+    });
+    sock.on("error", (err: NodeJS.ErrnoException) => done(err.code === "ECONNREFUSED" ? new Error("connection refused") : err));
+    sock.on("close", () => done(new Error("the server closed the connection")));
+  });
 }
 
 /** A VendorError (exit 3) naming the broker and what was being done; never the credentials. */

@@ -1,7 +1,7 @@
 // The event stream through the compiled binary against the real NATS JetStream server: every recorded run publishes
 // its run record, findings and OpenLineage events with message ids; a broker that is down, dies mid-run or is slow
 // sends them to the outbox, and the next run that reaches it flushes them: each event lands exactly once.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertSummary, DEMO, DEMO_NOW, dqctl, tempDir } from "../helpers/cli.ts";

@@ -45,6 +45,8 @@ export async function consumeStream(inv: Invocation, args: StreamFlags): Promise
   const s = inv.config.stream ?? {};
   const url = args["stream-url"] ?? s.url ?? (inv.emit && isNatsUrl(inv.emit.url) ? inv.emit.url : "nats://127.0.0.1:4222");
   if (!isNatsUrl(url)) throw new ConfigError(`--stream-url: "${url}" is not a nats:// URL`, "write e.g. --stream-url nats://127.0.0.1:4222");
+  if (args.durable !== undefined && !/^[A-Za-z0-9_-]+$/.test(args.durable))
+    throw new ConfigError(`--durable: "${args.durable}" is not a consumer name`, "letters, digits, _ or - only");
   const maxMessages = args["max-messages"] !== undefined ? parseCount(args["max-messages"], "--max-messages", { min: 1 }) : undefined;
   const maxTimeMs = args["max-time"] !== undefined ? parseDuration(args["max-time"], "--max-time") : undefined;
   const stop = new AbortController();
@@ -68,6 +70,7 @@ export async function consumeStream(inv: Invocation, args: StreamFlags): Promise
       ...(maxMessages !== undefined ? { maxMessages } : {}),
       ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
       ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
+      ...(s.ackWaitMs ? { ackWaitMs: s.ackWaitMs } : {}),
     });
   } finally {
     process.off("SIGINT", onSignal);

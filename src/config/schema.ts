@@ -47,6 +47,8 @@ export const StreamOptions = v.strictObject({
   deadLetter: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "dot-separated tokens"))),
   /** streaming ingest: messages committed together at most (default 500). */
   batchSize: v.optional(count(1)),
+  /** streaming ingest: how long a delivered, unacknowledged message waits before it is delivered again, ms (default 30000). */
+  ackWaitMs: v.optional(count(1000)),
 });
 
 export const Instrument = v.strictObject({

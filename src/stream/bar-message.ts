@@ -62,6 +62,8 @@ export function parseBarMessage(bytes: Uint8Array): StreamBar | { reason: string
     const v = m[k];
     if (typeof v !== "number" || !Number.isInteger(v)) return { reason: `${k}: ${show(v)} is not epoch milliseconds (an integer)` };
     if (v < MIN_TIMESTAMP_MS || v >= MAX_TIMESTAMP_MS) return { reason: `${k}: ${v} is outside ${TIME_WINDOW_TEXT} (epoch milliseconds expected)` };
+    // Before March 1973 in milliseconds, but a time of our era in seconds: a producer sending the wrong unit.
+    if (Math.abs(v) < 1e11) return { reason: `${k}: ${v} looks like epoch seconds; send epoch milliseconds (× 1000)` };
   }
   for (const k of [...PRICES, "volume"] as const) {
     const v = m[k];

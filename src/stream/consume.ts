@@ -2,9 +2,10 @@
 // (its stream created when absent), one bar per message. Each fetched batch is committed through the normal commit
 // path under the store's lock, and only then acknowledged: a kill between the two redelivers the batch, whose bars
 // merge onto the stored ones unchanged. Malformed messages go to the dead-letter subject with the reason.
-import { AckPolicy, type Consumer, DeliverPolicy, type JetStreamClient, type JsMsg, jetstream } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JsMsg, jetstream } from "@nats-io/jetstream";
 import { resolveCheckOptions } from "../checks/index.ts";
 import type { RunContext } from "../context.ts";
+import { ConfigError } from "../errors.ts";
 import { killPoint } from "../lakehouse/killpoint.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { openWriteSession } from "../pipeline/commit.ts";
@@ -13,6 +14,7 @@ import { latencySummary } from "../report/latency.ts";
 import type { StepResult } from "../report/summary.ts";
 import { parseBarMessage, type StreamBar } from "./bar-message.ts";
 import { type BatchTally, commitBars, isComplete, newTally, seriesKey } from "./commit-bars.ts";
+import { Inbox } from "./inbox.ts";
 import { brokerError, ensureStream, managerOf, NATS_TIMEOUT_MS, natsConnect } from "./nats.ts";
 import { parseNatsUrl } from "./target.ts";
 
@@ -31,6 +33,8 @@ export interface ConsumeOptions {
   /** Aborted on SIGINT/SIGTERM: the batch in hand is committed and acknowledged, then the run stops. */
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** How long an unacknowledged message waits before redelivery (a consumer killed between commit and ack). */
+  ackWaitMs?: number;
   /** --now was given: bars are judged complete against it, not the wall clock. */
   nowPinned?: boolean;
 }
@@ -57,12 +61,14 @@ export async function runStreamIngest(ctx: RunContext, o: ConsumeOptions): Promi
       throw brokerError(shown, `creating stream ${o.stream} for ${o.subject} on`, err);
     });
     await ensureConsumer(jsm, o).catch((err: unknown) => {
-      throw brokerError(shown, `creating consumer ${o.durable} on`, err);
+      throw err instanceof ConfigError ? err : brokerError(shown, `creating consumer ${o.durable} on`, err);
     });
     const js = jetstream(nc, { timeout: timeoutMs });
     const consumer = await js.consumers.get(o.stream, o.durable);
+    const inbox = await Inbox.open(consumer, nc, o.batchSize * 2);
     await initParquet();
     const session = await openWriteSession(ctx, "ingest", resolveCheckOptions(ctx.config));
+    ctx.log.info(`ingest stream: consuming ${o.subject} from ${shown} (stream ${o.stream}, durable ${o.durable})`);
     const calendars = new Map<string, string>();
     const calendarOf = (b: StreamBar) => {
       let cal = calendars.get(b.sym.id);
@@ -81,13 +87,16 @@ export async function runStreamIngest(ctx: RunContext, o: ConsumeOptions): Promi
         else if (performance.now() >= deadline) stoppedBy = "max-time";
         if (stoppedBy) break;
         const want = Math.min(o.batchSize, o.maxMessages !== undefined ? o.maxMessages - c.messages : o.batchSize);
-        const msgs = await fetchBatch(consumer, want, Math.max(1_000, Math.min(5_000, deadline - performance.now())), o.signal, shown);
+        const msgs = await inbox.take(want, deadline, o.signal).catch((err: unknown) => {
+          throw brokerError(shown, "consuming from", err);
+        });
         if (!msgs.length) continue;
         // Bars are judged complete against the wall clock, unless --now pinned it.
         const live = o.nowPinned ? ctx : { ...ctx, now: new Date() };
         await handleBatch(live, session, js, o, msgs, calendarOf, tally, latency, c);
       }
     } finally {
+      await inbox.close();
       await session.writer.release();
     }
   } finally {
@@ -183,37 +192,22 @@ async function deadLetter(js: JetStreamClient, o: ConsumeOptions, m: JsMsg, reas
 }
 
 async function ensureConsumer(jsm: Awaited<ReturnType<typeof managerOf>>, o: ConsumeOptions): Promise<void> {
-  try {
-    await jsm.consumers.info(o.stream, o.durable);
+  const info = await jsm.consumers.info(o.stream, o.durable).catch(() => undefined);
+  if (info) {
+    const has = info.config.filter_subject ?? info.config.filter_subjects?.join(",");
+    if (has !== o.subject)
+      throw new ConfigError(
+        `durable consumer ${o.durable} of stream ${o.stream} reads ${has ?? "every subject"}, not ${o.subject}`,
+        "pass another --durable NAME for this subject (or config stream.durable)",
+      );
     return;
-  } catch {
-    /* absent: created below */
   }
   await jsm.consumers.add(o.stream, {
     durable_name: o.durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     filter_subject: o.subject,
-    ack_wait: 60 * 1e9,
+    ack_wait: (o.ackWaitMs ?? 30_000) * 1e6,
     max_ack_pending: Math.max(1_000, o.batchSize * 2),
   });
-}
-
-/** Up to `want` messages within `expiresMs` (a signal ends the wait early). */
-async function fetchBatch(consumer: Consumer, want: number, expiresMs: number, signal: AbortSignal | undefined, shown: string): Promise<JsMsg[]> {
-  const out: JsMsg[] = [];
-  try {
-    const it = await consumer.fetch({ max_messages: want, expires: Math.floor(expiresMs) });
-    const stop = () => it.stop();
-    signal?.addEventListener("abort", stop, { once: true });
-    try {
-      for await (const m of it) out.push(m);
-    } finally {
-      signal?.removeEventListener("abort", stop);
-    }
-  } catch (err) {
-    if (out.length) return out;
-    throw brokerError(shown, "fetching from", err);
-  }
-  return out;
 }

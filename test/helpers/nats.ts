@@ -66,7 +66,13 @@ export async function streamMessages(stream: string): Promise<{ subject: string;
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
       const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
       if (!m) continue;
-      out.push({ subject: m.subject, id: m.header?.get("Nats-Msg-Id") || undefined, data: m.json() });
+      let data: unknown;
+      try {
+        data = m.json();
+      } catch {
+        data = m.string(); // a malformed message a test published on purpose
+      }
+      out.push({ subject: m.subject, id: m.header?.get("Nats-Msg-Id") || undefined, data });
     }
     return out;
   } finally {

@@ -1,5 +1,7 @@
 // Shared command plumbing: resolve flags + config into a RunContext, and finish with the one summary.
 import type { ConsolaInstance } from "consola";
+import { openCache } from "../src/cache/open.ts";
+import { withCacheSection } from "../src/cache/summary.ts";
 import { loadConfig } from "../src/config/load.ts";
 import type { Config } from "../src/config/schema.ts";
 import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
@@ -15,6 +17,7 @@ import { redactSecrets, registerSecrets } from "../src/redact.ts";
 import { writeHtmlReport } from "../src/report/html/index.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
 import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/report/summary.ts";
+import { withCache } from "../src/store/cached.ts";
 import { openStore } from "../src/store/open.ts";
 import type { PublisherOptions } from "../src/stream/publisher.ts";
 import { checkEmitTarget } from "../src/stream/target.ts";
@@ -28,6 +31,7 @@ import { createLogger, createProgress, stderrUi } from "./_progress.ts";
 export interface GlobalFlags {
   lakehouse?: string;
   store?: string;
+  cache?: string;
   config?: string;
   json?: boolean;
   format?: string;
@@ -86,8 +90,14 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
   const waitLockMs = flags["wait-lock"] !== undefined ? parseDuration(flags["wait-lock"], "--wait-lock") : 0;
   const log: Logger = { info: (m) => consola.info(m), warn: (m) => consola.warn(m), debug: (m) => consola.debug(m) };
   const emit = emitOptions(flags, config);
-  const store = openStore(storeSpec(flags, config));
-  if (opts.writes) store.assertWritable(command, opts.readOnlyFlag);
+  const raw = openStore(storeSpec(flags, config));
+  if (opts.writes) raw.assertWritable(command, opts.readOnlyFlag);
+  const cacheUrl = cacheSpec(flags, config);
+  const cache =
+    cacheUrl !== undefined
+      ? openCache(cacheUrl, log, flags.cache !== undefined ? "--cache" : process.env.DQCTL_CACHE ? "DQCTL_CACHE" : "config cache")
+      : undefined;
+  const store = cache ? withCache(raw, cache) : raw;
   const ctx: RunContext = {
     config,
     store,
@@ -98,6 +108,7 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
     runId: runId ?? newRunId(now),
     reference,
     price: flags.price !== undefined ? parsePriceBasis(flags.price) : (config.price ?? "raw"),
+    ...(cache ? { cache } : {}),
   };
   setCurrent({ command, runId: ctx.runId, started, out, note: (line) => consola.info(line) });
   return { command, ctx, config, json: out.format === "json", out, failOn: failRaw as FailOn, started, consola, ...(emit ? { emit } : {}) };
@@ -118,6 +129,12 @@ function storeSpec(flags: GlobalFlags, config: Config): string {
   return flags.store ?? flags.lakehouse ?? env.DQCTL_STORE ?? env.DQCTL_LAKEHOUSE ?? config.store ?? config.lakehouse ?? "data/lakehouse";
 }
 
+/** The cache the run uses, if any: --cache, DQCTL_CACHE, config cache (an empty value turns it off). */
+function cacheSpec(flags: GlobalFlags, config: Config): string | undefined {
+  const spec = flags.cache ?? process.env.DQCTL_CACHE ?? config.cache;
+  return spec ? spec : undefined;
+}
+
 const silent: Progress = { start() {}, tick() {}, done() {} };
 
 /** How a command finishes: append the run record to runs.jsonl, and the command's own document for the default output. */
@@ -133,7 +150,7 @@ export interface FinishOptions {
 
 /** Build the summary, append the run record when asked, print it in the chosen format, and return the exit code. */
 export async function finish(inv: Invocation, step: StepResult, opts: FinishOptions = {}): Promise<number> {
-  const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
+  const summary = withCacheSection(buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn), inv.ctx.cache);
   const record = opts.record ? toRunRecord(summary, step, inv.ctx.now) : undefined;
   if (record) await inv.ctx.store.appendRun(record);
   if (record && inv.emit) summary.stream = await publishRun(inv, record, inv.emit);

@@ -9,6 +9,7 @@ import { benchIngest } from "./ingest.ts";
 import { BIN, best } from "./lib.ts";
 import { benchReport } from "./report.ts";
 import { benchStore } from "./store.ts";
+import { benchStream } from "./stream.ts";
 
 export { run } from "./lib.ts";
 
@@ -27,6 +28,7 @@ const SECTIONS: [name: string, section: () => void | Promise<void>][] = [
   ["detection", benchDetection],
   ["report", benchReport],
   ["store", benchStore],
+  ["stream", benchStream],
 ];
 
 if (import.meta.main) {

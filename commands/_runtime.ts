@@ -7,6 +7,7 @@ import type { Config } from "../src/config/schema.ts";
 import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
 import type { Logger, Progress, RunContext } from "../src/context.ts";
 import { ConfigError } from "../src/errors.ts";
+import type { RunRecord } from "../src/lakehouse/runs.ts";
 import { metricsOf } from "../src/metrics/collect.ts";
 import { parseDuration, parseInstant } from "../src/model/parse.ts";
 import { parseRunId } from "../src/model/run-id.ts";
@@ -18,8 +19,11 @@ import { toRunRecord } from "../src/report/run-record.ts";
 import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/report/summary.ts";
 import { withCache } from "../src/store/cached.ts";
 import { openStore } from "../src/store/open.ts";
+import type { PublisherOptions } from "../src/stream/publisher.ts";
+import { checkEmitTarget } from "../src/stream/target.ts";
 import { createVendor } from "../src/vendors/registry.ts";
 import type { Vendor } from "../src/vendors/types.ts";
+import { VERSION } from "../src/version.ts";
 import { colorFor, emitSummary, type OutputChoice, outputChoice, setCurrent } from "./_output.ts";
 import { createLogger, createProgress, stderrUi } from "./_progress.ts";
 
@@ -36,6 +40,7 @@ export interface GlobalFlags {
   "fail-on-quality"?: string;
   now?: string;
   "wait-lock"?: string;
+  emit?: string;
   quiet?: boolean;
   verbose?: boolean;
   /** ingest, repair, flow: the price basis (raw or adjusted). */
@@ -53,6 +58,8 @@ export interface Invocation {
   failOn: FailOn;
   started: Date;
   consola: ConsolaInstance;
+  /** Where the run's events go (--emit, config stream.url); absent: nowhere. */
+  emit?: PublisherOptions;
 }
 
 /** What a command does to the lakehouse, so setup can refuse a read-only one before any work. */
@@ -82,6 +89,7 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
   if (runId !== undefined) parseRunId(runId);
   const waitLockMs = flags["wait-lock"] !== undefined ? parseDuration(flags["wait-lock"], "--wait-lock") : 0;
   const log: Logger = { info: (m) => consola.info(m), warn: (m) => consola.warn(m), debug: (m) => consola.debug(m) };
+  const emit = emitOptions(flags, config);
   const raw = openStore(storeSpec(flags, config));
   if (opts.writes) raw.assertWritable(command, opts.readOnlyFlag);
   const cacheUrl = cacheSpec(flags, config);
@@ -103,7 +111,16 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
     ...(cache ? { cache } : {}),
   };
   setCurrent({ command, runId: ctx.runId, started, out, note: (line) => consola.info(line) });
-  return { command, ctx, config, json: out.format === "json", out, failOn: failRaw as FailOn, started, consola };
+  return { command, ctx, config, json: out.format === "json", out, failOn: failRaw as FailOn, started, consola, ...(emit ? { emit } : {}) };
+}
+
+/** --emit (else config stream.url) with the config's stream settings, checked now; undefined: no events. */
+function emitOptions(flags: GlobalFlags, config: Config): PublisherOptions | undefined {
+  const url = flags.emit ?? config.stream?.url;
+  if (url === undefined) return undefined;
+  checkEmitTarget(url);
+  const s = config.stream ?? {};
+  return { url, ...(s.name ? { name: s.name } : {}), ...(s.prefix ? { prefix: s.prefix } : {}), ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}) };
 }
 
 /** The store the run uses: --store, --lakehouse, DQCTL_STORE, DQCTL_LAKEHOUSE, config store, config lakehouse, data/lakehouse. */
@@ -134,7 +151,9 @@ export interface FinishOptions {
 /** Build the summary, append the run record when asked, print it in the chosen format, and return the exit code. */
 export async function finish(inv: Invocation, step: StepResult, opts: FinishOptions = {}): Promise<number> {
   const summary = withCacheSection(buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn), inv.ctx.cache);
-  if (opts.record) await inv.ctx.store.appendRun(toRunRecord(summary, step, inv.ctx.now));
+  const record = opts.record ? toRunRecord(summary, step, inv.ctx.now) : undefined;
+  if (record) await inv.ctx.store.appendRun(record);
+  if (record && inv.emit) summary.stream = await publishRun(inv, record, inv.emit);
   if (opts.metrics) await inv.ctx.store.appendMetrics(metricsOf(inv.ctx, summary));
   if (opts.report) {
     const bytes = await writeHtmlReport(inv.ctx, summary, opts.report);
@@ -144,6 +163,23 @@ export async function finish(inv: Invocation, step: StepResult, opts: FinishOpti
   // Operational failures of single series: one line each on stderr, whatever the output mode.
   for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${redactSecrets(e.message)}\n`);
   return summary.exitCode;
+}
+
+/** Publish a recorded run's events (the stream module loads the NATS client: only a run that publishes pays for it). */
+async function publishRun(inv: Invocation, record: RunRecord, o: PublisherOptions): Promise<unknown> {
+  const [{ recordEvents }, { emitRun }, { enabledCheckCodes }, { OUTBOX_MAX_BYTES }] = await Promise.all([
+    import("../src/stream/events.ts"),
+    import("../src/stream/emit.ts"),
+    import("../src/lineage/index.ts"),
+    import("../src/stream/outbox.ts"),
+  ]);
+  const events = recordEvents(record, o.prefix ?? "dqctl", { lakehouse: inv.ctx.store.location, checkCodes: enabledCheckCodes(inv.ctx), version: VERSION });
+  const outbox = inv.ctx.store.openOutbox(inv.config.stream?.outboxMaxBytes ?? OUTBOX_MAX_BYTES);
+  const r = await emitRun(events, o, outbox, inv.ctx.log);
+  inv.consola.info(
+    `stream: ${r.published} event(s) to ${r.target}${r.flushed ? ` (${r.flushed} from the outbox)` : ""}${r.outboxed ? `, ${r.outboxed} to the outbox` : ""}`,
+  );
+  return r;
 }
 
 /** The vendor named by `--vendor` (with `--source` for the file vendor), configured from the invocation. */

@@ -30,6 +30,12 @@ export const globalArgs = {
   },
   now: { type: "string", description: "Pin 'now' for reproducible runs: ISO-8601, UTC unless it has an offset (2026-11-21T06:00)", valueHint: "ISO" },
   "wait-lock": { type: "string", description: "Wait this long for the lakehouse lock (e.g. 30s, 5m) instead of exiting 3", valueHint: "DURATION" },
+  emit: {
+    type: "string",
+    description:
+      "Publish the run's events: nats://host:port (JetStream: run record, findings, OpenLineage; an outbox when unreachable) or an http(s) OpenLineage endpoint (config stream.url)",
+    valueHint: "URL",
+  },
   quiet: { type: "boolean", description: "Only errors on stderr" },
   verbose: { type: "boolean", description: "Debug logs and stack traces on stderr" },
 } as const satisfies Record<string, ArgDef>;

@@ -6,7 +6,7 @@ import { ConfigError } from "../src/errors.ts";
 import { INTERVALS } from "../src/model/interval.ts";
 import { PROFILES } from "../src/model/profile.ts";
 import { suggestion } from "../src/suggest.ts";
-import { VENDOR_NAMES } from "../src/vendors/registry.ts";
+import { STREAM_SOURCES, VENDOR_NAMES } from "../src/vendors/registry.ts";
 import { resolve, withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs, OPTIONAL_VALUE } from "./_shared.ts";
@@ -14,7 +14,7 @@ import { SUBCOMMANDS } from "./main.ts";
 
 /** Fixed value sets of flags and positionals, by name. */
 const VALUES: Record<string, readonly string[]> = {
-  vendor: VENDOR_NAMES,
+  vendor: [...VENDOR_NAMES, ...STREAM_SOURCES],
   profile: PROFILES,
   interval: Object.keys(INTERVALS),
   ...Object.fromEntries(Object.entries(OPTIONAL_VALUE).map(([k, v]) => [k, v.values])),

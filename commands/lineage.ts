@@ -3,11 +3,25 @@ import { dirname } from "node:path";
 import { defineCommand } from "citty";
 import { ConfigError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/lakehouse/atomic.ts";
-import { emitEvents, LINEAGE_FORMATS, type LineageFormat, parseEmitUrl, runLineage } from "../src/lineage/index.ts";
+import { LINEAGE_FORMATS, type LineageFormat, runLineage } from "../src/lineage/index.ts";
+import type { RunEvent } from "../src/lineage/openlineage.ts";
 import { isOutputFormat, OUTPUT_FORMATS } from "../src/report/render/index.ts";
+import type { PublisherOptions } from "../src/stream/publisher.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
+
+/** Every event through the run's publisher (an HTTP endpoint: POST each; a broker: subject <prefix>.lineage); a failure is exit 3. */
+async function sendLineage(events: readonly RunEvent[], o: PublisherOptions): Promise<number> {
+  const { openPublisher } = await import("../src/stream/publisher.ts");
+  const { lineageStreamEvents } = await import("../src/stream/events.ts");
+  const p = await openPublisher(o);
+  try {
+    return (await p.publish(lineageStreamEvents(events, o.prefix ?? "dqctl"))).published;
+  } finally {
+    await p.close();
+  }
+}
 
 export default withHelp(
   defineCommand({
@@ -21,7 +35,12 @@ export default withHelp(
           "The document: markdown (the lineage & SLA document, default) or openlineage (NDJSON RunEvents, spec 2-0-2); or the run summary: table, json, junit, github",
         valueHint: "markdown|openlineage|table|json|junit|github",
       },
-      emit: { type: "string", description: "POST every OpenLineage event to this endpoint (e.g. http://127.0.0.1:5000/api/v1/lineage)", valueHint: "URL" },
+      emit: {
+        type: "string",
+        description:
+          "Send every recorded run's OpenLineage events: POST to an http(s) endpoint, or publish to nats://host:port (JetStream, subject dqctl.lineage)",
+        valueHint: "URL",
+      },
     },
     async run({ args }) {
       // --format names the document (markdown, openlineage) or, for the other output formats, the run summary.
@@ -35,11 +54,10 @@ export default withHelp(
       }
       const inv = setup("lineage", { ...args, format: isDocument ? undefined : raw });
       const format: LineageFormat = isDocument ? (raw as LineageFormat) : "markdown";
-      if (args.emit !== undefined) parseEmitUrl(args.emit);
       const result = await runLineage(inv.ctx, format);
-      if (args.emit !== undefined) {
-        const sent = await emitEvents(result.events, args.emit);
-        inv.consola.info(`lineage: posted ${sent} OpenLineage events to ${args.emit}`);
+      if (inv.emit) {
+        const sent = await sendLineage(result.events, inv.emit);
+        inv.consola.info(`lineage: sent ${sent} OpenLineage events to ${inv.emit.url}`);
         result.step.counts.emitted = sent;
       }
       if (args.out) {
@@ -56,6 +74,7 @@ export default withHelp(
       "dqctl lineage --out docs/deployment/data_lineage.md",
       "dqctl lineage --format openlineage > lineage.ndjson",
       "dqctl lineage --format openlineage --emit http://127.0.0.1:5000/api/v1/lineage",
+      "dqctl lineage --format openlineage --emit nats://127.0.0.1:4222",
     ],
   },
 );

@@ -27,6 +27,30 @@ export const VendorOptions = v.strictObject({
   maxFileBytes: v.optional(count(1)),
 });
 
+/** `stream`: the NATS JetStream event stream (--emit overrides `url`) and the streaming ingest's stream. */
+export const StreamOptions = v.strictObject({
+  /** Where run events go: nats://host:port (JetStream) or an http(s) OpenLineage endpoint. */
+  url: v.optional(v.pipe(v.string(), v.url("a URL such as nats://127.0.0.1:4222"))),
+  /** The JetStream stream of run events (created when absent; default DQCTL). */
+  name: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ or -"))),
+  /** The first token of every event subject (default dqctl: dqctl.runs, dqctl.findings.<code>, dqctl.lineage). */
+  prefix: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "dot-separated tokens"))),
+  /** The local outbox's bound in bytes (default 16 MiB): past it, events are refused and the run says so. */
+  outboxMaxBytes: v.optional(count(1)),
+  /** How long to wait for the broker to connect or acknowledge, ms (default 2000). */
+  timeoutMs: v.optional(count(1)),
+  /** streaming ingest: the stream holding the bar subject (created when absent; default DQCTL_BARS). */
+  barsStream: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ or -"))),
+  /** streaming ingest: the durable consumer's name (default dqctl-ingest). */
+  durable: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ or -"))),
+  /** streaming ingest: where malformed messages go, with the reason (default dqctl.deadletter). */
+  deadLetter: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "dot-separated tokens"))),
+  /** streaming ingest: messages committed together at most (default 500). */
+  batchSize: v.optional(count(1)),
+  /** streaming ingest: how long a delivered, unacknowledged message waits before it is delivered again, ms (default 30000). */
+  ackWaitMs: v.optional(count(1000)),
+});
+
 export const Instrument = v.strictObject({
   profile: v.optional(v.picklist(PROFILES)),
   /** The exchange calendar (XTKS, XLON, CMES_EQUITY… or an exchange alias such as TSE). */
@@ -61,6 +85,7 @@ export const ConfigSchema = v.strictObject({
   vendors: v.optional(v.record(v.string(), VendorOptions)),
   instruments: v.optional(v.record(v.string(), Instrument)),
   lineage: v.optional(v.looseObject({})),
+  stream: v.optional(StreamOptions),
 });
 
 export type Config = v.InferOutput<typeof ConfigSchema>;

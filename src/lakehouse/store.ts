@@ -18,12 +18,14 @@ import type {
   UnchangedRead,
   WriterRequest,
 } from "../store/types.ts";
+import type { Outbox } from "../stream/outbox.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { type HealthEntry, HealthRegistry } from "./health.ts";
 import { journalPending, sha256 } from "./journal.ts";
 import { acquireLock, type Lock, type LockHolder, lockHolders } from "./lock.ts";
 import { appendMetricFile, readMetricFiles } from "./metrics.ts";
+import { FileOutbox } from "./outbox.ts";
 import { compileParquet, decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
 import { isRealDir, METRICS_DIR, recoverLakehouse, unlistedFiles } from "./recover.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
@@ -341,6 +343,10 @@ export class Lakehouse implements Store {
 
   async writeDoc(name: string, doc: unknown): Promise<void> {
     writeJsonAtomic(join(this.root, `${name}.json`), doc);
+  }
+
+  openOutbox(maxBytes: number): Outbox {
+    return new FileOutbox(this.root, maxBytes);
   }
 
   async close(): Promise<void> {}

@@ -9,8 +9,6 @@ import { type LineageMeasures, measureLineage, runAsOf } from "./measure.ts";
 import { type LineageNode, resolveLineage } from "./model.ts";
 import { lineageEvents, type RunEvent, toNdjson } from "./openlineage.ts";
 
-export { emitEvents, parseEmitUrl } from "./openlineage.ts";
-
 export const LINEAGE_FORMATS = ["markdown", "openlineage"] as const;
 export type LineageFormat = (typeof LINEAGE_FORMATS)[number];
 

@@ -1,3 +1,4 @@
+import { CONSUME_SECTION, STREAM_BAR_SCHEMA, STREAM_SECTION } from "../stream/schema.ts";
 import { SUMMARY_SCHEMA_ID } from "./summary.ts";
 
 // The JSON Schema of the one summary document. It is exact: every top-level section a command may add is listed
@@ -318,6 +319,8 @@ export const SUMMARY_JSON_SCHEMA = {
         properties: { path: { type: "string" }, written: { type: "boolean" }, what: { type: "string" } },
       },
     },
+    stream: STREAM_SECTION,
+    consume: CONSUME_SECTION,
     completion: {
       type: "object",
       required: ["shell", "script"],
@@ -327,6 +330,7 @@ export const SUMMARY_JSON_SCHEMA = {
     },
   },
   additionalProperties: false,
+  $defs: { streamBar: STREAM_BAR_SCHEMA },
   allOf: [
     { if: { required: ["errors"] }, then: { properties: { status: { const: "error" }, exitCode: { const: 3 } } } },
     { if: { properties: { exitCode: { const: 3 } } }, then: { properties: { status: { const: "error" } } } },

@@ -75,6 +75,7 @@ export function withCache(inner: Store, cache: Cache): Store {
     readMetrics: (filter) => inner.readMetrics(filter),
     readDoc: (name) => inner.readDoc(name),
     writeDoc: (name, doc) => inner.writeDoc(name, doc),
+    openOutbox: (maxBytes) => inner.openOutbox(maxBytes),
     close: () => inner.close(),
   };
   // Optional capabilities stay optional: a caller that asks whether the store has them gets the inner answer.

@@ -17,6 +17,7 @@ import type { MetricFilter, MetricRow } from "../metrics/types.ts";
 import type { Bars } from "../model/bars.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
+import type { Outbox } from "../stream/outbox.ts";
 
 /** A series as read from a store, with its version (`sha256`, see above) and its stored size in bytes. */
 export interface StoredSeries {
@@ -216,6 +217,8 @@ export interface Store {
   readDoc(name: string): Promise<unknown>;
   /** Replace a cache document (atomic; not part of any commit). */
   writeDoc(name: string, doc: unknown): Promise<void>;
+  /** The outbox where run events wait for the broker (src/stream/outbox.ts), bounded to `maxBytes`. */
+  openOutbox(maxBytes: number): Outbox;
   /** Let go of connections (a no-op for files). */
   close(): Promise<void>;
 }

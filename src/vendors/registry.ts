@@ -19,6 +19,17 @@ import { YAHOO } from "./yahoo.ts";
 /** Every vendor and endpoint dqctl knows, in the order help, completion and the lineage graph list them. */
 export const VENDORS: readonly Descriptor[] = [YAHOO, BINANCE, ALPHAVANTAGE, FRED, TRADINGVIEW, FILE, TRADINGVIEW_SCANNER];
 
+/**
+ * Push sources `ingest --vendor` takes beside the bar vendors: bars arrive on a broker as they are produced instead
+ * of being fetched (`stream`: a NATS JetStream subject, src/stream/consume.ts; its settings live under `stream`).
+ */
+export const STREAM_SOURCES: readonly string[] = ["stream"];
+
+/** True when `name` is a push source (`--vendor stream`). */
+export function isStreamSource(name: string): boolean {
+  return STREAM_SOURCES.includes(canonicalVendorName(name));
+}
+
 /** A vendor name as typed, reduced for matching (`Alpha_Vantage` and `alphavantage` are the same vendor). */
 export function canonicalVendorName(name: string): string {
   return name.trim().toLowerCase().replace(/[_-]/g, "");

@@ -48,6 +48,10 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
       ],
       code: 3,
     },
+    // The event stream's broker down: the run succeeds, its events wait in the outbox (`stream` section).
+    { args: () => ["ingest", "--source", DEMO, "--symbols", "BINANCE:BTCUSDT", "--emit", "nats://127.0.0.1:9", ...pinned], code: 0 },
+    // Streaming ingest from a broker that does not answer: exit 3 naming it.
+    { args: () => ["ingest", "--vendor", "stream", "--subject", "bars.>", "--stream-url", "nats://127.0.0.1:9", ...pinned], code: 3 },
   ],
   repair: [
     { args: () => ["repair", "--source", DEMO, ...pinned], code: 0 },

@@ -1,7 +1,9 @@
 // The same sources under Deno: `deno run -A src/cli.ts audit --json` equals the compiled binary's JSON (timestamps aside).
 import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertSummary, DEMO, DEMO_NOW, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
+import { dropStreams, NATS_URL, natsNames, natsReady, streamMessages } from "../helpers/nats.ts";
 
 const DENO = join(ROOT, "node_modules/.bin/deno");
 const VOLATILE = new Set(["runId", "startedAt", "finishedAt", "durationMs"]);
@@ -20,6 +22,8 @@ async function deno(args: string[]) {
   const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { stdout, stderr, code };
 }
+
+const natsUp = await natsReady("runtimes: Deno on NATS");
 
 describe("runtimes", () => {
   test("Deno and the compiled binary print the same audit JSON", async () => {
@@ -67,4 +71,40 @@ describe("runtimes", () => {
       cleanup();
     }
   }, 120_000);
+
+  test.skipIf(!natsUp)(
+    "Deno publishes a run's events to NATS JetStream (the same client as the binary)",
+    async () => {
+      const { dir, cleanup } = tempDir();
+      const { stem, prefix } = natsNames("deno");
+      try {
+        const config = join(dir, "c.json");
+        writeFileSync(config, JSON.stringify({ stream: { name: stem, prefix } }));
+        const r = await deno([
+          "ingest",
+          "--source",
+          DEMO,
+          "--symbols",
+          "NASDAQ:AAPL",
+          "--json",
+          "--lakehouse",
+          join(dir, "lh"),
+          "--now",
+          DEMO_NOW,
+          "--config",
+          config,
+          "--emit",
+          NATS_URL,
+        ]);
+        expect(r.code).toBe(0);
+        const s = assertSummary(JSON.parse(r.stdout)).stream;
+        expect(s).toMatchObject({ transport: "nats", stream: stem, outboxed: 0 });
+        expect((await streamMessages(stem)).length).toBe(s.events);
+      } finally {
+        await dropStreams([stem]);
+        cleanup();
+      }
+    },
+    120_000,
+  );
 });

@@ -107,6 +107,33 @@ const latency: Section = (s) => {
   return lines.join("\n") || undefined;
 };
 
+/** `ingest --vendor stream`: the consumer, why it stopped, and end-to-end latency per subject. */
+const consume: Section = (s, p) => {
+  const c = s.consume;
+  if (!isRec(c)) return undefined;
+  const lines = [
+    `stream ${c.target} ${c.subject} (stream ${c.stream}, durable ${c.durable}): ${plural(Number(c.messages), "message")}, ${c.bars} bars committed, ${c.messagesPerSecond}/s, stopped by ${c.stoppedBy}`,
+  ];
+  if (Number(c.deadLettered)) lines.push(p.yellow(`${plural(Number(c.deadLettered), "malformed message")} sent to ${c.deadLetter} with the reason`));
+  for (const [subject, l] of Object.entries(c.latency as Record<string, { count: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }>))
+    lines.push(`latency ${subject} (produced → committed): ${plural(l.count, "bar")}, p50 ${l.p50Ms} ms, p95 ${l.p95Ms} ms, p99 ${l.p99Ms} ms`);
+  return lines.join("\n");
+};
+
+/** Any recorded run with --emit: where its events went, and what waits in the outbox. */
+const stream: Section = (s, p) => {
+  const x = s.stream;
+  if (!isRec(x)) return undefined;
+  const line = `events: ${x.published} of ${x.events} sent to ${x.target}${x.stream ? ` (stream ${x.stream})` : ""}${Number(x.flushed) ? `, ${x.flushed} from the outbox` : ""}`;
+  const lines = [line];
+  if (Number(x.outboxed))
+    lines.push(
+      p.yellow(`${plural(Number(x.outboxed), "event")} kept in the outbox (${x.error}); ${x.pending} waiting for the next run that reaches the broker`),
+    );
+  if (Number(x.refused)) lines.push(p.red(`outbox full: ${plural(Number(x.refused), "event")} lost`));
+  return lines.join("\n");
+};
+
 /** `dqctl snapshot` and `snapshot verify`: the run folder. */
 const snapshot: Section = (s, p) => {
   const x = s.snapshot;
@@ -154,4 +181,4 @@ const lineage: Section = (s, p) => {
 /** Sections printed before the series table (they are the command's main result). */
 export const BEFORE_SECTIONS: Section[] = [calendar, calendars, stages, plan];
 /** Sections printed after the findings. */
-export const AFTER_SECTIONS: Section[] = [scan, latency, snapshot, bootstrap, reference, lineage, ...OPS_SECTIONS];
+export const AFTER_SECTIONS: Section[] = [scan, latency, consume, snapshot, bootstrap, reference, lineage, stream, ...OPS_SECTIONS];

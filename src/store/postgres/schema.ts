@@ -73,6 +73,17 @@ create table documents (name text primary key, doc jsonb not null, written_at ti
 create index metrics_series on metrics (symbol, metric, at);
 create index metrics_at on metrics (at);`,
   },
+  {
+    version: 3,
+    name: "event outbox",
+    sql: `create table outbox (
+  seq bigserial primary key,
+  msg_id text not null,
+  subject text not null,
+  data jsonb not null,
+  bytes integer not null
+);`,
+  },
 ];
 
 /** The schema version this dqctl reads and writes. */

@@ -14,9 +14,11 @@ import { type Bars, barCount } from "../../model/bars.ts";
 import type { Interval } from "../../model/interval.ts";
 import { fileStem, type SymbolId } from "../../model/symbol.ts";
 import { redactValue } from "../../redact.ts";
+import type { Outbox } from "../../stream/outbox.ts";
 import { contentVersion } from "../content.ts";
 import type { GoldenRead, Store, StoreInit, StoreStatus, StoreWriter, UnchangedRead, WriterRequest } from "../types.ts";
 import { pgError } from "./errors.ts";
+import { PgOutbox } from "./outbox.ts";
 import { pushdownQueries } from "./pushdown.ts";
 import { READ_COLUMNS, rowsToBars } from "./rows.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
@@ -74,7 +76,7 @@ export class PgStore implements Store {
   }
 
   /** Refuse a store whose schema is not there, or is newer than this dqctl. */
-  private async assertReady(): Promise<void> {
+  async assertReady(): Promise<void> {
     this.ready ??= this.use("reading the schema version", async (sql) => {
       const v = await schemaVersion(sql);
       if (v === 0)
@@ -283,6 +285,10 @@ export class PgStore implements Store {
       (sql) =>
         sql`insert into documents (name, doc) values (${name}, ${sql.json(doc as never)}) on conflict (name) do update set doc = excluded.doc, written_at = now()`,
     );
+  }
+
+  openOutbox(maxBytes: number): Outbox {
+    return new PgOutbox(this, maxBytes);
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,14 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type Stats, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
+import type { FeatureFilter, FeatureRow } from "../features/rows.ts";
 import type { MetricFilter, MetricRow } from "../metrics/types.ts";
 import { type Bars, barCount, normalizeBars } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { type Interval, parseInterval } from "../model/interval.ts";
 import { fileStem, parseFileStem, parseSymbol, type SymbolId } from "../model/symbol.ts";
 import type { GoldenRead, RecoveryContext, Stager, Store, StoredSeries, StoreInit, StoreWriter, UnchangedRead, WriterRequest } from "../store/types.ts";
+import type { SymbolVersion } from "../symbols/history.ts";
 import { TEMP_NAME, writeJsonAtomic } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { type HealthEntry, HealthRegistry } from "./health.ts";
@@ -15,6 +17,7 @@ import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock
 import { pidGone } from "./lock-holder.ts";
 import { appendMetricFile, readMetricFiles } from "./metrics.ts";
 import { decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
+import { featurePartitionDirs, readFeatureParts, readSymbolsFile, SYMBOLS_FILE } from "./reference-tables.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
 import { assertWritableFolder } from "./writable.ts";
 import { LakehouseStager, LakehouseWriter } from "./writer.ts";
@@ -131,7 +134,7 @@ export class Lakehouse implements Store {
   /** Golden-looking files in the root that no entry of `catalog` lists. */
   private unlisted(catalog: Catalog): string[] {
     const listed = new Set(catalog.all().map((e) => e.path));
-    return readdirSync(this.root).filter((f) => f.endsWith(".parquet") && !f.startsWith(".") && !listed.has(f));
+    return readdirSync(this.root).filter((f) => f.endsWith(".parquet") && !f.startsWith(".") && f !== SYMBOLS_FILE && !listed.has(f));
   }
 
   /** Add a catalog entry for an unlisted file; returns why not when it cannot be. */
@@ -180,7 +183,7 @@ export class Lakehouse implements Store {
     // The metric history's day folders too: a run killed while appending leaves its temp file there.
     const metrics = join(this.root, METRICS_DIR);
     const days = isRealDir(metrics) ? readdirSync(metrics).map((d) => join(metrics, d)) : [];
-    for (const dir of [this.root, this.quarantineDir, ...days]) {
+    for (const dir of [this.root, this.quarantineDir, ...days, ...featurePartitionDirs(this.root)]) {
       if (!isRealDir(dir)) continue;
       const files = readdirSync(dir);
       for (const f of files) {
@@ -409,6 +412,14 @@ export class Lakehouse implements Store {
 
   async readMetrics(filter: MetricFilter = {}): Promise<MetricRow[]> {
     return readMetricFiles(join(this.root, METRICS_DIR), filter);
+  }
+
+  async readSymbols(): Promise<SymbolVersion[]> {
+    return readSymbolsFile(this.root);
+  }
+
+  async readFeatures(set: string, filter?: FeatureFilter): Promise<FeatureRow[]> {
+    return readFeatureParts(this.root, set, filter);
   }
 
   async readDoc(name: string): Promise<unknown> {

@@ -18,7 +18,11 @@ const ingest = withHelp(
       ...globalArgs,
       symbols: { type: "string", description: "Comma-separated symbols (EXCHANGE:TICKER,…)", valueHint: "LIST" },
       candidates: { type: "string", description: "candidates.json from `dqctl scan`", valueHint: "FILE" },
-      columns: { type: "string", description: `Comma-separated screener columns (default: ${DEFAULT_FEATURE_COLUMNS.join(",")})`, valueHint: "LIST" },
+      columns: {
+        type: "string",
+        description: `Comma-separated screener columns (default: config features.columns, else ${DEFAULT_FEATURE_COLUMNS.join(",")})`,
+        valueHint: "LIST",
+      },
     },
     async run({ args }) {
       const inv = setup("features ingest", args, undefined, { writes: true });

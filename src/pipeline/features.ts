@@ -30,7 +30,7 @@ export type TickerScreener = (tickers: string[], columns: string[]) => Promise<S
 
 export interface FeatureIngestOptions {
   symbols: SymbolId[];
-  /** The technical columns (default DEFAULT_FEATURE_COLUMNS). */
+  /** The technical columns (default: config features.columns, else DEFAULT_FEATURE_COLUMNS). */
   columns?: string[];
   screener: TickerScreener;
 }
@@ -52,9 +52,12 @@ const numberOf = (v: unknown): number | null => (v === null || v === undefined ?
 
 /** Ingest the feature set; see the file comment. */
 export async function runFeatureIngest(ctx: RunContext, opts: FeatureIngestOptions): Promise<StepResult> {
-  const columns = [...new Set(opts.columns?.length ? opts.columns : DEFAULT_FEATURE_COLUMNS)];
+  const columns = [...new Set(opts.columns?.length ? opts.columns : (ctx.config.features?.columns ?? DEFAULT_FEATURE_COLUMNS))];
   const clash = columns.find((c) => (METADATA_COLUMNS as readonly string[]).includes(c) || c === "symbol" || c === "date" || c === "fetched_at");
-  if (clash) throw new ConfigError(`--columns: "${clash}" is metadata, not a feature column`, "list technical columns only (RSI, MACD.macd, SMA50, …)");
+  if (clash) {
+    const where = opts.columns?.length ? "--columns" : "config features.columns";
+    throw new ConfigError(`${where}: "${clash}" is metadata, not a feature column`, "list technical columns only (RSI, MACD.macd, SMA50, …)");
+  }
   const now = ctx.now.getTime();
   const targets = opts.symbols.map((sym) => {
     const r = seriesCalendar(ctx, sym);

@@ -123,6 +123,35 @@ describe("dqctl features ingest", () => {
     expect(problems(checkLakehouse(lh))).toEqual([]);
   }, 60_000);
 
+  test("config features.columns chooses the columns; a password in the screener URL is never printed or recorded", async () => {
+    const lh = join(dir, "cfg-lh");
+    const config = join(dir, "features.json");
+    writeFileSync(config, JSON.stringify({ features: { columns: ["RSI", "ADX"] } }));
+    const r = await ingest(lh, ["--config", config]);
+    expect(r.code).toBe(0);
+    expect(r.json().features.columns).toEqual(["RSI", "ADX"]);
+    writeFileSync(config, JSON.stringify({ features: { columns: ["RSI", "sector"] } }));
+    const bad = await ingest(lh, ["--config", config]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain("config features.columns");
+
+    const secret = "s3cr3t-pw-22";
+    const url = server.url.replace("http://", `http://feeduser:${secret}@`);
+    server.fault = { kind: "truncate", times: 10 };
+    const failed = await dqctl(["features", "ingest", "--symbols", syms, "--lakehouse", lh, "--now", DEMO_NOW, "--json", "--verbose"], {
+      env: { DQCTL_TRADINGVIEW_SCANNER_URL: url, DQCTL_HTTP_BACKOFF_MS: "1" },
+    });
+    expect(failed.code).toBe(3);
+    expect(failed.stdout + failed.stderr).not.toContain(secret);
+    server.fault = undefined;
+    const ok = await dqctl(["features", "ingest", "--symbols", syms, "--lakehouse", lh, "--now", DEMO_NOW, "--json", "--verbose"], {
+      env: { DQCTL_TRADINGVIEW_SCANNER_URL: url, DQCTL_HTTP_BACKOFF_MS: "1" },
+    });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout + ok.stderr).not.toContain(secret);
+    expect(readFileSync(join(lh, "runs.jsonl"), "utf8")).not.toContain(secret);
+  }, 60_000);
+
   test("SIGKILL at each commit step: the next run leaves what one uninterrupted run leaves", async () => {
     const ref = join(dir, "crash-ref");
     expect((await ingest(ref)).code).toBe(0);

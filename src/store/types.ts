@@ -30,6 +30,8 @@ export interface StoredSeries {
   bars: Bars;
   sha256: string;
   size: number;
+  /** The store's stamp of the bytes as read (see SeenVersion), when it has one. */
+  stamp?: string;
 }
 
 /** A read checked against the catalog entry. */
@@ -44,6 +46,18 @@ export interface UnchangedRead {
   kind: "unchanged";
   path: string;
   sha256: string;
+  /** The store's stamp of the bytes as read (see SeenVersion), when it has one. */
+  stamp?: string;
+}
+
+/**
+ * What a caller saw of a series when it last read it: the store's stamp of its bytes (a lakehouse: the file's inode,
+ * size, mtime and ctime, all of which a write changes) and the version they had. While the stamp is the same the
+ * bytes are, so a store may answer `unchanged` without reading them again.
+ */
+export interface SeenVersion {
+  stamp: string;
+  version: string;
 }
 
 /** What a lock holder's recovery pass needs from the outside: how to profile an adopted series, and where to log. */
@@ -152,9 +166,18 @@ export interface Store {
   read(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): Promise<GoldenRead>;
   /**
    * Like `read`, but a series whose version `known` accepts is not decoded (it is still checked to be there, to be
-   * that version, and — in a lakehouse — to be a Parquet file at all).
+   * that version, and — in a lakehouse — to be a Parquet file at all). With `seen`, a series whose stamp is still the
+   * one seen is taken to hold that version without its bytes being read.
    */
-  readUnlessKnown(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined, known: (version: string) => boolean): Promise<GoldenRead | UnchangedRead>;
+  readUnlessKnown(
+    sym: SymbolId,
+    interval: Interval,
+    entry: CatalogEntry | undefined,
+    known: (version: string) => boolean,
+    seen?: SeenVersion,
+  ): Promise<GoldenRead | UnchangedRead>;
+  /** Optional: start, in the background, what reading series will need (a lakehouse: compiling its Parquet engine). */
+  warmUp?(): void;
   /**
    * Optional: the checks this store answers in its own query language for one series (src/checks/pushdown.ts), at
    * the version it was computed at (the caller uses it only when that is the version it read); undefined: not stored.

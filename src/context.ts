@@ -1,3 +1,4 @@
+import type { Cache } from "./cache/types.ts";
 import type { ReferenceOverrides } from "./calendar/reference.ts";
 import type { Config } from "./config/schema.ts";
 import type { Store } from "./store/types.ts";
@@ -34,4 +35,6 @@ export interface RunContext {
   reference?: ReferenceOverrides;
   /** Which price ingest and repair store (--price, config `price`): the vendor's close or adjusted close; absent: raw. */
   price?: "raw" | "adjusted";
+  /** The cache (--cache, env DQCTL_CACHE, config `cache`); ctx.store already reads through it. Absent: no cache. */
+  cache?: Cache;
 }

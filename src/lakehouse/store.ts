@@ -14,6 +14,7 @@ import type {
   Store,
   StoredSeries,
   StoreInit,
+  StoreStatus,
   StoreWriter,
   UnchangedRead,
   WriterRequest,
@@ -23,7 +24,7 @@ import { writeJsonAtomic } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { type HealthEntry, HealthRegistry } from "./health.ts";
 import { journalPending, sha256 } from "./journal.ts";
-import { acquireLock, type Lock, type LockHolder } from "./lock.ts";
+import { acquireLock, type Lock, type LockHolder, lockHolders } from "./lock.ts";
 import { appendMetricFile, readMetricFiles } from "./metrics.ts";
 import { compileParquet, decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
 import { isRealDir, METRICS_DIR, recoverLakehouse, unlistedFiles } from "./recover.ts";
@@ -230,6 +231,11 @@ export class Lakehouse implements Store {
 
   async exists(): Promise<boolean> {
     return existsSync(this.root);
+  }
+
+  async status(): Promise<StoreStatus> {
+    const exists = existsSync(this.root);
+    return { exists, needsInit: false, version: exists ? 1 : 0, latest: 1, lockHolders: exists ? lockHolders(this.root) : [] };
   }
 
   async assertExists(): Promise<void> {

@@ -144,6 +144,19 @@ export interface StoreInit {
   applied: number[];
 }
 
+/** What a store is now, read without writing anything (`dqctl doctor`). */
+export interface StoreStatus {
+  exists: boolean;
+  /** True when writers refuse the store until `dqctl store init` (PostgreSQL); false when the first write creates it. */
+  needsInit: boolean;
+  /** The applied schema version (0: not initialised; a lakehouse folder: 1 once it exists). */
+  version: number;
+  /** The version this dqctl writes; `version` above it is a newer dqctl's store. */
+  latest: number;
+  /** Who holds the write lock (the lakehouse: its one lock; PostgreSQL: each claimed symbol's writer). */
+  lockHolders: (LockHolder & { symbol?: string; stale?: string })[];
+}
+
 /** A bar store: series, catalog, health registry, quarantine, run records, and the lock that guards writes. */
 export interface Store {
   /** What to reopen the same store from (another thread): a folder or a URL. May carry a secret: never print it. */
@@ -154,6 +167,8 @@ export interface Store {
   seriesName(sym: SymbolId, interval: Interval): string;
   /** Create the store, or bring its schema up to date (idempotent). */
   init(): Promise<StoreInit>;
+  /** Whether it exists, its schema version and its lock holders, read without writing (doctor). */
+  status(): Promise<StoreStatus>;
   /** True when the store exists (has been written to, or initialised). */
   exists(): Promise<boolean>;
   /** Refuse a store that does not exist (commands that only read). */

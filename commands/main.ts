@@ -18,6 +18,15 @@ export const SUBCOMMANDS = {
   ingest: { lazy: () => load(import("./ingest.ts")), description: "Fetch bars from a vendor into the lakehouse (idempotent, atomic)" },
   repair: { lazy: () => load(import("./repair.ts")), description: "Refetch calendar gaps, newest first; record genesis on proof" },
   audit: { lazy: () => load(import("./audit.ts")), description: "The health gate over the lakehouse" },
+  symbols: {
+    lazy: () => load(import("./symbols.ts")),
+    description: "The symbol metadata catalog, point in time: what was known about a symbol on a date (--as-of)",
+  },
+  features: {
+    lazy: () => load(import("./features.ts")),
+    description: "The feature store: the screener's daily technicals per symbol and session date",
+    subcommands: { ingest: "Fetch the technicals of --symbols or --candidates into features/tv_technicals_1d (idempotent, validated)" },
+  },
   metrics: { lazy: () => load(import("./metrics.ts")), description: "The metric history of every audit, ingest and repair: table, --json or --csv" },
   report: {
     lazy: () => load(import("./report.ts")),

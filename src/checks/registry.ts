@@ -9,6 +9,7 @@ import { crossSourceDrift } from "./cross_source_drift.ts";
 import { duplicateRows } from "./duplicate_rows.ts";
 import { EMPTY_ROWS_META } from "./empty_rows.ts";
 import { falseTick } from "./false_tick.ts";
+import { FEATURE_MISSING_META, FEATURE_OUT_OF_RANGE_META } from "./features.ts";
 import { flatPrices } from "./flat_prices.ts";
 import { gap } from "./gap.ts";
 import { noData } from "./no_data.ts";
@@ -113,6 +114,8 @@ export const CODES: readonly CodeInfo[] = [
     "without a calendar nothing can be judged; map the exchange instead",
   ),
   { code: "empty_rows", reportedBy: "ingest, flow", ...EMPTY_ROWS_META, configurable: true },
+  { code: "feature_out_of_range", reportedBy: "features ingest", ...FEATURE_OUT_OF_RANGE_META, configurable: true },
+  { code: "feature_missing", reportedBy: "features ingest", ...FEATURE_MISSING_META, configurable: true },
   { code: "bars_quarantined", reportedBy: "ingest, repair, flow", ...BARS_QUARANTINED_META, configurable: true },
   fixed("held_back", "ingest, repair, flow", HELD_BACK_META, "the bar is judged again, with the next one, by the same checks and their options"),
   fixed(

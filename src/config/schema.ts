@@ -86,6 +86,12 @@ export const ConfigSchema = v.strictObject({
   instruments: v.optional(v.record(v.string(), Instrument)),
   lineage: v.optional(v.looseObject({})),
   stream: v.optional(StreamOptions),
+  /** `features ingest`: the screener columns stored (--columns overrides; absent: the default technicals). */
+  features: v.optional(
+    v.strictObject({
+      columns: v.optional(v.pipe(v.array(v.pipe(v.string(), v.nonEmpty("expected a column name"))), v.minLength(1, "expected at least one column"))),
+    }),
+  ),
 });
 
 export type Config = v.InferOutput<typeof ConfigSchema>;

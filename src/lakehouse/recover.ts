@@ -13,6 +13,7 @@ import { recoverJournal, sha256 } from "./journal.ts";
 import { sweepLockDebris } from "./lock.ts";
 import { pidGone } from "./lock-holder.ts";
 import { decodeBars } from "./parquet.ts";
+import { featurePartitionDirs, SYMBOLS_FILE } from "./reference-tables.ts";
 import type { Lakehouse } from "./store.ts";
 
 /** The metric history's folder in a lakehouse (partitioned by day). */
@@ -70,7 +71,7 @@ function adoptOrphans(lh: Lakehouse, catalog: Catalog, rc: RecoveryContext): num
 /** Golden-looking files in the root that no entry of `catalog` lists. */
 export function unlistedFiles(lh: Lakehouse, catalog: Catalog): string[] {
   const listed = new Set(catalog.all().map((e) => e.path));
-  return readdirSync(lh.root).filter((f) => f.endsWith(".parquet") && !f.startsWith(".") && !listed.has(f));
+  return readdirSync(lh.root).filter((f) => f.endsWith(".parquet") && !f.startsWith(".") && f !== SYMBOLS_FILE && !listed.has(f));
 }
 
 /** Add a catalog entry for an unlisted file; returns why not when it cannot be. */
@@ -119,7 +120,8 @@ function sweepTemps(lh: Lakehouse): void {
   // The metric history's day folders too: a run killed while appending leaves its temp file there.
   const metrics = join(lh.root, METRICS_DIR);
   const days = isRealDir(metrics) ? readdirSync(metrics).map((d) => join(metrics, d)) : [];
-  for (const dir of [lh.root, lh.quarantineDir, ...days]) {
+  // And the feature store's partitions: a run killed before its commit point leaves its temps there.
+  for (const dir of [lh.root, lh.quarantineDir, ...days, ...featurePartitionDirs(lh.root)]) {
     if (!isRealDir(dir)) continue;
     const files = readdirSync(dir);
     for (const f of files) {

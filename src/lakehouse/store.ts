@@ -1,6 +1,7 @@
 import { type BigIntStats, existsSync, lstatSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
+import type { FeatureFilter, FeatureRow } from "../features/rows.ts";
 import type { MetricFilter, MetricRow } from "../metrics/types.ts";
 import type { Bars } from "../model/bars.ts";
 import type { Interval } from "../model/interval.ts";
@@ -19,6 +20,7 @@ import type {
   WriterRequest,
 } from "../store/types.ts";
 import type { Outbox } from "../stream/outbox.ts";
+import type { SymbolVersion } from "../symbols/history.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { type HealthEntry, HealthRegistry } from "./health.ts";
@@ -28,6 +30,7 @@ import { appendMetricFile, readMetricFiles } from "./metrics.ts";
 import { FileOutbox } from "./outbox.ts";
 import { compileParquet, decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
 import { isRealDir, METRICS_DIR, recoverLakehouse, unlistedFiles } from "./recover.ts";
+import { readFeatureParts, readSymbolsFile } from "./reference-tables.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
 import { assertWritableFolder } from "./writable.ts";
 import { LakehouseStager, LakehouseWriter } from "./writer.ts";
@@ -331,6 +334,14 @@ export class Lakehouse implements Store {
 
   async readMetrics(filter: MetricFilter = {}): Promise<MetricRow[]> {
     return readMetricFiles(join(this.root, METRICS_DIR), filter);
+  }
+
+  async readSymbols(): Promise<SymbolVersion[]> {
+    return readSymbolsFile(this.root);
+  }
+
+  async readFeatures(set: string, filter?: FeatureFilter): Promise<FeatureRow[]> {
+    return readFeatureParts(this.root, set, filter);
   }
 
   async readDoc(name: string): Promise<unknown> {

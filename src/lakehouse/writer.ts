@@ -1,15 +1,18 @@
 // The lakehouse's StoreWriter: one lock for the whole folder, changes staged as temp files and landed by the
 // journaled commit (see journal.ts). Its Stager writes a series' temp files on a worker thread; the writer adopts them.
 
+import type { FeatureRow } from "../features/rows.ts";
 import type { Bars } from "../model/bars.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { SeriesStager, StagedChanges, Stager, StoreWriter } from "../store/types.ts";
+import type { SymbolVersion } from "../symbols/history.ts";
 import type { Catalog } from "./catalog.ts";
 import type { HealthRegistry } from "./health.ts";
 import { Batch, type BatchDelta } from "./journal.ts";
 import { killPoint } from "./killpoint.ts";
 import type { Lock } from "./lock.ts";
+import { encodeFeatures, encodeSymbols, ensurePartitionDir, featurePartPath, SYMBOLS_FILE } from "./reference-tables.ts";
 import type { Lakehouse } from "./store.ts";
 
 /** Staging into a Batch: the part the writer and a worker's stager share. */
@@ -65,6 +68,17 @@ export class LakehouseWriter extends BatchStaging implements StoreWriter {
 
   heartbeat(): void {
     this.lock.heartbeat();
+  }
+
+  /** The history is one file: the journaled commit replaces it whole, as it does a series. */
+  stageSymbols(history: readonly SymbolVersion[]): void {
+    this.batch.stage("", SYMBOLS_FILE, encodeSymbols(history));
+  }
+
+  /** One file per date partition, replaced whole (the caller merged the stored rows in). */
+  stageFeatures(set: string, date: string, rows: readonly FeatureRow[]): void {
+    ensurePartitionDir(this.lh.root, set, date);
+    this.batch.stage("", featurePartPath(set, date), encodeFeatures(rows));
   }
 
   /**

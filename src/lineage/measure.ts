@@ -251,6 +251,21 @@ export function measureNode(node: LineageNode, series: SeriesMeasure[], runs: re
         completeness: ratioFigure(observed, observed === undefined ? undefined : observed + filled, C, basis),
       };
     }
+    case "feature_store": {
+      const r = lastRun(runs, ["features ingest"]);
+      const asked = n(r, "symbols");
+      const absent = n(r, "absent") ?? 0;
+      return {
+        id: node.id,
+        freshness: ageFigure(nowMs, r, F, "features ingest"),
+        completeness: ratioFigure(
+          asked === undefined ? undefined : asked - absent,
+          asked,
+          C,
+          r ? `${r.runId}: ${asked ?? "?"} requested, ${absent} without a row` : "no features ingest recorded",
+        ),
+      };
+    }
   }
 }
 

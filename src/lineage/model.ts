@@ -8,7 +8,15 @@ import type { Severity } from "../model/finding.ts";
 import { VENDOR_NAMES } from "../vendors/registry.ts";
 
 /** Node ids, upstream first. */
-export const NODE_IDS = ["vendor_snapshots", "normalised_bars", "golden_lakehouse", "quality_diagnostics", "run_snapshots", "returns_matrix"] as const;
+export const NODE_IDS = [
+  "vendor_snapshots",
+  "normalised_bars",
+  "golden_lakehouse",
+  "quality_diagnostics",
+  "run_snapshots",
+  "returns_matrix",
+  "feature_store",
+] as const;
 export type NodeId = (typeof NODE_IDS)[number];
 
 /** One dataset layer: where it lives, what feeds it, what it must meet and who answers for it. */
@@ -147,6 +155,23 @@ const DEFAULTS: readonly LineageNode[] = [
     retention: "lives in its run folder; immutable with it",
     owners: ["research-platform"],
     controls: ["no weekend padding (cells outside a member's sessions stay null)", "in-session gaps neutral-filled and counted", "sha256 in the manifest"],
+  },
+  {
+    id: "feature_store",
+    title: "Feature store",
+    layer: "golden",
+    location: "<lakehouse>/features/tv_technicals_1d/date=YYYY-MM-DD/part.parquet (+ symbols.parquet, the symbol catalog)",
+    description:
+      "The TradingView screener's daily technicals per symbol and session date (features ingest); the screener's symbol metadata as point-in-time history beside it.",
+    upstream: ["vendors"],
+    downstream: ["research and risk"],
+    freshnessSlaHours: 24,
+    freshnessMeasure: "age of the last features ingest",
+    completenessTarget: 0.95,
+    completenessMeasure: "requested symbols that returned a feature row in the last features ingest",
+    retention: "full history, one partition per session date; a re-ingest replaces that (symbol, date) row",
+    owners: ["market-data-engineering"],
+    controls: ["feature_out_of_range", "feature_missing", "stale (each symbol's feature dates against its calendar)", "journaled commit, as the bars"],
   },
 ];
 

@@ -6,11 +6,20 @@ import { writeJsonAtomic } from "../lakehouse/atomic.ts";
 import { parseRunId } from "../model/run-id.ts";
 import { parseSymbol, resolveProfile } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
+import type { Observation, SymbolMeta } from "../symbols/history.ts";
 import type { Candidate } from "./candidates.ts";
 import { loadScanner, type ScannerConfig } from "./scanner-config.ts";
+import { recordObservations } from "./symbols.ts";
+
+/** One screener row: the scanner's columns, and the symbol's metadata when the screener gives it (the symbol catalog records it). */
+export interface ScreenedRow {
+  symbol: string;
+  values: Record<string, unknown>;
+  meta?: SymbolMeta;
+}
 
 /** A screener for `source: tradingview` scanners (injected so tests and the static path need no network). */
-export type Screener = (cfg: ScannerConfig) => Promise<{ symbol: string; values: Record<string, unknown> }[]>;
+export type Screener = (cfg: ScannerConfig) => Promise<ScreenedRow[]>;
 
 export interface ScanOptions {
   configs: string[];
@@ -30,6 +39,7 @@ export async function runScan(ctx: RunContext, opts: ScanOptions): Promise<StepR
   let dropped = 0;
   let raw = 0;
   const toxic: string[] = [];
+  const seen = new Map<string, Observation>();
   for (const sc of scanners) {
     const name = sc.name ?? basename(sc.file).replace(/\.(json|ya?ml)$/i, "");
     const rows = await listSymbols(sc, opts.screener);
@@ -37,6 +47,8 @@ export async function runScan(ctx: RunContext, opts: ScanOptions): Promise<StepR
     for (const row of rows) {
       raw++;
       const sym = parseSymbol(row.symbol);
+      // Toxic or not, what the screener says about a symbol is what we knew about it then.
+      if (row.meta) seen.set(sym.id, { symbol: sym.id, meta: row.meta });
       if (health.isToxic(sym.id)) {
         dropped++;
         toxic.push(sym.id);
@@ -62,12 +74,21 @@ export async function runScan(ctx: RunContext, opts: ScanOptions): Promise<StepR
     }
   }
   const candidates = [...bySymbol.values()];
+  const recorded = await recordObservations(ctx, "scan", [...seen.values()]);
+  if (recorded.opened) ctx.log.info(`symbol catalog: ${recorded.opened} new version(s), ${recorded.closed} closed`);
   const dir = join(opts.exportDir, ctx.runId);
   mkdirSync(dir, { recursive: true });
   const candidatesPath = join(dir, "candidates.json");
   writeJsonAtomic(candidatesPath, candidates);
   return {
-    counts: { scanners: scanners.length, found: raw, candidates: candidates.length, droppedToxic: dropped },
+    counts: {
+      scanners: scanners.length,
+      found: raw,
+      candidates: candidates.length,
+      droppedToxic: dropped,
+      symbolVersionsOpened: recorded.opened,
+      symbolVersionsClosed: recorded.closed,
+    },
     symbols: [],
     findings: [],
     extra: { candidatesPath, droppedToxic: [...new Set(toxic)].sort() },
@@ -76,7 +97,7 @@ export async function runScan(ctx: RunContext, opts: ScanOptions): Promise<StepR
   };
 }
 
-async function listSymbols(sc: ScannerConfig, screener?: Screener): Promise<{ symbol: string; values: Record<string, unknown> }[]> {
+async function listSymbols(sc: ScannerConfig, screener?: Screener): Promise<ScreenedRow[]> {
   if (sc.source === "static") {
     if (!sc.symbols?.length) throw new ConfigError(`${sc.file}: field symbols: a static scanner needs a list of symbols`, "add symbols: [EXCHANGE:TICKER, …]");
     return sc.symbols.map((s) => ({ symbol: s, values: {} }));

@@ -1,5 +1,6 @@
 // The alpha-cycle contract (seed 002 §1.2, §3.3): copy exactly what a run reads into an immutable run folder.
 // No vendor is ever created here, so a snapshot cannot touch the network.
+import { Buffer } from "node:buffer";
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
@@ -18,6 +19,7 @@ import { VERSION } from "../version.ts";
 import { type AuditedSeries, runAudit } from "./audit.ts";
 import { buildReturnsMatrix, type MatrixMember } from "./returns-matrix.ts";
 import { makeTmpFolder, sweepDeadTmpFolders } from "./snapshot-tmp.ts";
+import { symbolsAsOf } from "./symbols.ts";
 import { MANIFEST_FILE, MANIFEST_SCHEMA_ID, type Manifest, type ManifestEntry, snapshotIdOf } from "./verify.ts";
 
 /** What to snapshot and where. */
@@ -32,6 +34,8 @@ export interface SnapshotOptions {
 
 /** The returns matrix's file name inside a run folder. */
 export const MATRIX_FILE = "returns_matrix.parquet";
+/** The members' as-of symbol metadata inside a run folder (present when the catalog knows any of them). */
+const SYMBOLS_FILE = "symbols.json";
 const READ_ONLY = 0o444;
 
 /** Why an asset may not enter a snapshot (empty when it may). */
@@ -212,6 +216,25 @@ async function writeRunFolder(ctx: RunContext, series: AuditedSeries[], interval
     columns: matrix.columns.map((c) => c.name),
     offCalendar: Object.fromEntries(matrix.columns.map((c) => [c.name, c.offCalendar])),
   });
+  const meta = await symbolsAsOf(
+    ctx,
+    members.map((m) => m.name),
+  );
+  if (meta.rows.length) {
+    // What the catalog knew about the members when the snapshot was taken, so research reads names and sectors as of then.
+    const text = `${JSON.stringify(meta, null, 2)}\n`;
+    writeReadOnly(join(dir, SYMBOLS_FILE), new TextEncoder().encode(text));
+    entries.push({
+      path: SYMBOLS_FILE,
+      kind: "symbols",
+      sha256: sha256(text),
+      size: Buffer.byteLength(text),
+      rows: meta.rows.length,
+      first: null,
+      last: null,
+      asOf: meta.asOf,
+    });
+  }
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const manifest: Manifest = {

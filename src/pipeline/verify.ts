@@ -16,7 +16,7 @@ export const MANIFEST_FILE = "manifest.json";
 const Sha = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "expected a sha256 hex digest"));
 const FileEntrySchema = v.looseObject({
   path: v.string(),
-  kind: v.picklist(["series", "returns_matrix"]),
+  kind: v.picklist(["series", "returns_matrix", "symbols"]),
   sha256: Sha,
   size: v.pipe(v.number(), v.integer(), v.minValue(0)),
   rows: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -37,7 +37,7 @@ const ManifestSchema = v.looseObject({
 /** One file of a run folder as the manifest records it (series entries also carry symbol and source catalog entry). */
 export interface ManifestEntry {
   path: string;
-  kind: "series" | "returns_matrix";
+  kind: "series" | "returns_matrix" | "symbols";
   sha256: string;
   size: number;
   rows: number;

@@ -197,6 +197,46 @@ const knownCalendar = {
   additionalProperties: false,
 } as const;
 
+const nullableText = { type: ["string", "null"] } as const;
+const symbolVersion = {
+  type: "object",
+  required: [
+    "symbol",
+    "name",
+    "description",
+    "type",
+    "subtype",
+    "exchange",
+    "currency",
+    "country",
+    "sector",
+    "industry",
+    "marketCap",
+    "status",
+    "validFrom",
+    "validTo",
+    "isCurrent",
+  ],
+  properties: {
+    symbol: { type: "string" },
+    name: nullableText,
+    description: nullableText,
+    type: nullableText,
+    subtype: nullableText,
+    exchange: nullableText,
+    currency: nullableText,
+    country: nullableText,
+    sector: nullableText,
+    industry: nullableText,
+    marketCap: { type: ["number", "null"], description: "recorded when the version opened; its daily moves open no version" },
+    status: { enum: ["listed", "delisted"] },
+    validFrom: isoTime,
+    validTo: { type: ["string", "null"], description: "null while current" },
+    isCurrent: { type: "boolean" },
+  },
+  additionalProperties: false,
+} as const;
+
 /** JSON Schema (draft 2020-12) of the summary every command prints with --json. */
 export const SUMMARY_JSON_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -321,6 +361,10 @@ export const SUMMARY_JSON_SCHEMA = {
     },
     stream: STREAM_SECTION,
     consume: CONSUME_SECTION,
+    features: { type: "object", description: "features ingest: the feature set, its columns and the session dates written" },
+    asOf: { type: ["string", "null"], description: "symbols: the time answered for (null with --history)" },
+    symbolCatalog: { type: "array", items: symbolVersion, description: "symbols: the versions valid on asOf (or, with --history, every version)" },
+    unknownSymbols: { type: "array", items: { type: "string" }, description: "symbols: requested symbols the catalog did not know then" },
     completion: {
       type: "object",
       required: ["shell", "script"],

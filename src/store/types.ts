@@ -9,6 +9,7 @@
 
 import type { PushdownRequest, PushedEvidence } from "../checks/pushdown.ts";
 import type { InputError } from "../errors.ts";
+import type { FeatureFilter, FeatureRow } from "../features/rows.ts";
 import type { Catalog, CatalogEntry } from "../lakehouse/catalog.ts";
 import type { HealthEntry, HealthRegistry } from "../lakehouse/health.ts";
 import type { LockHolder } from "../lakehouse/lock-holder.ts";
@@ -18,6 +19,10 @@ import type { Bars } from "../model/bars.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { Outbox } from "../stream/outbox.ts";
+import type { SymbolVersion } from "../symbols/history.ts";
+
+/** The claim a writer of the symbol history or of a feature set takes first (see StoreWriter.claim). */
+export const REFERENCE_CLAIM = "@reference";
 
 /** A series as read from a store, with its version (`sha256`, see above) and its stored size in bytes. */
 export interface StoredSeries {
@@ -96,6 +101,10 @@ export interface StoreWriter {
   touchCatalog(symbol: string, interval: string): void;
   /** Mark a registry entry as changed. */
   touchHealth(symbol: string): void;
+  /** Stage the whole symbol history: it replaces the stored one at `commit` (claim REFERENCE_CLAIM before reading it). */
+  stageSymbols(history: readonly SymbolVersion[]): void;
+  /** Stage every row of one date of a feature set: they replace that date's stored rows at `commit`. */
+  stageFeatures(set: string, date: string, rows: readonly FeatureRow[]): void;
   /** Renew the lease and check the lock is still ours (throws a LockError when it was taken over). */
   heartbeat(): void;
   /**
@@ -213,6 +222,10 @@ export interface Store {
   appendMetrics(rows: readonly MetricRow[]): Promise<void>;
   /** The stored metric rows that pass `filter`, oldest first. */
   readMetrics(filter?: MetricFilter): Promise<MetricRow[]>;
+  /** The symbol metadata history (SCD-2): every version, by symbol then valid_from; empty when none was recorded. */
+  readSymbols(): Promise<SymbolVersion[]>;
+  /** The rows of feature set `set` that pass `filter`, by date then symbol. */
+  readFeatures(set: string, filter?: FeatureFilter): Promise<FeatureRow[]>;
   /** A cache document beside the data (e.g. the audit state): undefined when absent or unreadable. */
   readDoc(name: string): Promise<unknown>;
   /** Replace a cache document (atomic; not part of any commit). */

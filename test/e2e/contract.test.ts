@@ -10,6 +10,8 @@ import { SUBCOMMANDS } from "../../commands/main.ts";
 import { DEMO, DEMO_NOW, dqctl, ROOT, type RunResult, tempDir } from "../helpers/cli.ts";
 import { parseWorkflowCommand } from "../helpers/workflow.ts";
 import { assertJunit, findAll } from "../helpers/xml.ts";
+import type { TestServer } from "../vendors/servers/http.ts";
+import { startScanner } from "../vendors/servers/scanner.ts";
 
 const SCANNERS = ["crypto.yaml", "tradfi.yaml"].map((f) => join(ROOT, "fixtures/scanners", f)).join(",");
 const CANDIDATES = join(ROOT, "fixtures/demo-candidates.json");
@@ -26,6 +28,8 @@ interface Call {
   code: number;
   /** Where to run it (init writes into its working folder: never the repository). */
   cwd?: string;
+  /** Environment it needs (the screener's URL). */
+  env?: () => Record<string, string>;
 }
 
 /** Every subcommand's invocations: adding a command to SUBCOMMANDS without a case here fails the type check. */
@@ -66,6 +70,18 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
   metrics: [
     { args: () => ["metrics", "--lakehouse", lh], code: 0 },
     { args: () => ["metrics", "--since", "not-a-date", "--lakehouse", lh], code: 3 },
+  ],
+  features: [
+    {
+      args: () => ["features", "ingest", "--symbols", "NASDAQ:T000,NASDAQ:T001", ...pinned],
+      code: 0,
+      env: () => ({ DQCTL_TRADINGVIEW_SCANNER_URL: screener.url, DQCTL_HTTP_BACKOFF_MS: "1" }),
+    },
+    { args: () => ["features", "ingest", ...pinned], code: 3 },
+  ],
+  symbols: [
+    { args: () => ["symbols", "--lakehouse", lh], code: 0 },
+    { args: () => ["symbols", "--as-of", "2026-13-45", "--lakehouse", lh], code: 3 },
   ],
   report: [
     { args: () => ["report", "--out", join(dir, "report.html"), ...pinned], code: 0 },
@@ -127,10 +143,12 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
 };
 
 let validate: ReturnType<Ajv2020["compile"]>;
+let screener: TestServer;
 let ajv: Ajv2020;
 let firstFlow: any;
 
 beforeAll(async () => {
+  screener = startScanner();
   mkdirSync(join(dir, "bad"), { recursive: true });
   mkdirSync(join(dir, "reference"), { recursive: true });
   mkdirSync(join(dir, "init-here"), { recursive: true });
@@ -148,7 +166,10 @@ beforeAll(async () => {
   addFormats(ajv);
   validate = ajv.compile(schema.json().jsonSchema);
 }, 60_000);
-afterAll(() => cleanup());
+afterAll(() => {
+  screener.stop();
+  cleanup();
+});
 
 function checkJson(r: RunResult, call: Call, args: string[]): any {
   const where = `dqctl ${args.join(" ")}`;
@@ -199,7 +220,7 @@ describe("every command, every format", () => {
     test(`${command}: --json validates and agrees with the exit code; junit and github render the same run`, async () => {
       for (const [i, call] of calls.entries()) {
         const args = call.args();
-        const where = call.cwd ? { cwd: call.cwd } : {};
+        const where = { ...(call.cwd ? { cwd: call.cwd } : {}), ...(call.env ? { env: call.env() } : {}) };
         const doc = checkJson(await dqctl([...args, "--json"], where), call, args);
         if (i > 0 && call.code !== 3) continue; // the other formats: for the first call and every failure
         const junit = await dqctl([...call.args(), "--format", "junit"], where);

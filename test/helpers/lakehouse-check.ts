@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { decodeBars, initParquet } from "../../src/lakehouse/parquet.ts";
+import { decodeBars, initParquet, parquetShapeError } from "../../src/lakehouse/parquet.ts";
 
 await initParquet();
 
@@ -86,7 +86,18 @@ export function checkLakehouse(root: string, opts: { settled?: boolean; extraDir
   // Torn files: every Parquet file decodes, every JSON document parses.
   const decoded = new Map<string, { rows: number; start: string | null; end: string | null; sha: string }>();
   const tornData: string[] = [];
-  for (const f of names.filter((n) => n.endsWith(".parquet") && !n.startsWith("."))) {
+  // The symbol history and the feature partitions are tables, not series: they must be whole Parquet files.
+  const tables = [
+    ...(names.includes("symbols.parquet") ? ["symbols.parquet"] : []),
+    ...walk(join(root, "features"))
+      .filter((e) => !e.isDir && e.rel.endsWith(".parquet") && !basename(e.rel).startsWith("."))
+      .map((e) => join("features", e.rel)),
+  ];
+  for (const f of tables) {
+    const err = parquetShapeError(readFileSync(join(root, f)), f);
+    if (err) r.torn.push(`${f}: ${err.message.slice(0, 120)}`);
+  }
+  for (const f of names.filter((n) => n.endsWith(".parquet") && !n.startsWith(".") && n !== "symbols.parquet")) {
     const bytes = readFileSync(join(root, f));
     try {
       const b = decodeBars(bytes, f);

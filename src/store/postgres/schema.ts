@@ -84,6 +84,39 @@ create index metrics_at on metrics (at);`,
   bytes integer not null
 );`,
   },
+  {
+    version: 4,
+    name: "symbol metadata history, feature store",
+    sql: `create table symbols (
+  symbol text not null,
+  valid_from timestamptz not null,
+  valid_to timestamptz,
+  is_current boolean not null,
+  name text,
+  description text,
+  type text,
+  subtype text,
+  exchange text,
+  currency text,
+  country text,
+  sector text,
+  industry text,
+  market_cap double precision,
+  status text not null,
+  primary key (symbol, valid_from)
+);
+create unique index symbols_current on symbols (symbol) where is_current;
+create table features (
+  feature_set text not null,
+  symbol text not null,
+  date date not null,
+  fetched_at timestamptz not null,
+  "column" text not null,
+  value double precision,
+  primary key (feature_set, date, symbol, "column")
+);
+create index features_symbol on features (feature_set, symbol, date);`,
+  },
 ];
 
 /** The schema version this dqctl reads and writes. */

@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import type { Sql } from "postgres";
 import type { PushdownRequest, PushedEvidence } from "../../checks/pushdown.ts";
 import { InputError } from "../../errors.ts";
+import type { FeatureFilter, FeatureRow } from "../../features/rows.ts";
 import { Catalog, type CatalogEntry } from "../../lakehouse/catalog.ts";
 import { type HealthEntry, HealthRegistry } from "../../lakehouse/health.ts";
 import { encodeBars, initParquet } from "../../lakehouse/parquet.ts";
@@ -15,11 +16,13 @@ import type { Interval } from "../../model/interval.ts";
 import { fileStem, type SymbolId } from "../../model/symbol.ts";
 import { redactValue } from "../../redact.ts";
 import type { Outbox } from "../../stream/outbox.ts";
+import type { SymbolVersion } from "../../symbols/history.ts";
 import { contentVersion } from "../content.ts";
 import type { GoldenRead, Store, StoreInit, StoreStatus, StoreWriter, UnchangedRead, WriterRequest } from "../types.ts";
 import { pgError } from "./errors.ts";
 import { PgOutbox } from "./outbox.ts";
 import { pushdownQueries } from "./pushdown.ts";
+import { selectFeatures, selectSymbols } from "./reference.ts";
 import { READ_COLUMNS, rowsToBars } from "./rows.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { pgStatus } from "./status.ts";
@@ -270,6 +273,16 @@ export class PgStore implements Store {
         value: Number(r.value),
       }))
       .filter((r) => metricMatches(r, filter));
+  }
+
+  async readSymbols(): Promise<SymbolVersion[]> {
+    await this.assertReady();
+    return this.use("reading the symbol history", (sql) => selectSymbols(sql));
+  }
+
+  async readFeatures(set: string, filter?: FeatureFilter): Promise<FeatureRow[]> {
+    await this.assertReady();
+    return this.use(`reading features ${set}`, (sql) => selectFeatures(sql, set, filter));
   }
 
   async readDoc(name: string): Promise<unknown> {

@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReservedSql, Sql } from "postgres";
 import { LockError } from "../../errors.ts";
+import type { FeatureRow } from "../../features/rows.ts";
 import { type Catalog, seriesKey } from "../../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../../lakehouse/health.ts";
 import type { LockHolder } from "../../lakehouse/lock-holder.ts";
@@ -16,8 +17,10 @@ import { encodeBars } from "../../lakehouse/parquet.ts";
 import type { Bars } from "../../model/bars.ts";
 import type { Interval } from "../../model/interval.ts";
 import { fileStem, type SymbolId } from "../../model/symbol.ts";
+import type { SymbolVersion } from "../../symbols/history.ts";
 import { contentVersion } from "../content.ts";
 import type { StoreWriter, WriterRequest } from "../types.ts";
+import { replaceFeatures, replaceSymbols } from "./reference.ts";
 import { copyText, STAGE_COLUMNS } from "./rows.ts";
 import { catalogOf, healthOf, type PgStore } from "./store.ts";
 
@@ -48,6 +51,8 @@ export class PgWriter implements StoreWriter {
   private quarantines: StagedQuarantine[] = [];
   private readonly catalogKeys = new Set<string>();
   private readonly healthSymbols = new Set<string>();
+  private symbols: readonly SymbolVersion[] | undefined;
+  private features = new Map<string, { set: string; date: string; rows: readonly FeatureRow[] }>();
 
   private constructor(
     private readonly store: PgStore,
@@ -152,11 +157,20 @@ export class PgWriter implements StoreWriter {
     this.healthSymbols.add(symbol);
   }
 
+  stageSymbols(history: readonly SymbolVersion[]): void {
+    this.symbols = history;
+  }
+
+  stageFeatures(set: string, date: string, rows: readonly FeatureRow[]): void {
+    this.features.set(`${set}/${date}`, { set, date, rows });
+  }
+
   /** Claims are session locks on the reserved connection: while it is open they hold, and no lease needs renewing. */
   heartbeat(): void {}
 
   async commit(): Promise<void> {
-    if (!this.series.size && !this.quarantines.length && !this.catalogKeys.size && !this.healthSymbols.size) return;
+    const reference = this.symbols !== undefined || this.features.size > 0;
+    if (!this.series.size && !this.quarantines.length && !this.catalogKeys.size && !this.healthSymbols.size && !reference) return;
     await this.store.use("committing", async () => {
       for (const [key, s] of this.series) {
         await this.transaction(async () => {
@@ -168,12 +182,17 @@ export class PgWriter implements StoreWriter {
         });
         this.series.delete(key);
       }
-      await this.transaction(() =>
-        this.writeRows(
+      await this.transaction(async () => {
+        await this.writeRows(
           () => true,
           () => true,
-        ),
-      );
+        );
+        // The symbol history and every staged feature date land together with the rest, or not at all.
+        if (this.symbols !== undefined) await replaceSymbols(this.conn, this.symbols);
+        for (const f of this.features.values()) await replaceFeatures(this.conn, f.set, f.date, f.rows);
+      });
+      this.symbols = undefined;
+      this.features.clear();
     });
   }
 

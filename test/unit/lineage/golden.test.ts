@@ -55,6 +55,7 @@ describe("dqctl lineage (Markdown)", () => {
       "quality_diagnostics",
       "run_snapshots",
       "returns_matrix",
+      "feature_store",
     ]);
     const golden = doc.lineage.nodes.find((n: { id: string }) => n.id === "golden_lakehouse");
     // FX:GBPUSD is planted stale: its last bar trails its calendar by two weeks.

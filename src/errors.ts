@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   "no_space",
   "read_only",
   "vendor_http",
+  "doctor",
 ] as const;
 
 /**

@@ -75,7 +75,7 @@ describe.skipIf(!ready)("PostgreSQL store", () => {
     });
     await expect(store.assertExists()).rejects.toThrow("not initialised");
     const first = await store.init();
-    expect(first.applied).toEqual([1, 2, 3]);
+    expect(first.applied).toEqual([1, 2, 3, 4]);
     const again = await store.init();
     expect(again.applied).toEqual([]);
     expect(again.version).toBe(first.version);

@@ -1,4 +1,5 @@
 import type { ReferenceOverrides } from "./calendar/reference.ts";
+import type { ReleaseSchedule } from "./checks/releases.ts";
 import type { Config } from "./config/schema.ts";
 import type { Store } from "./store/types.ts";
 
@@ -34,4 +35,6 @@ export interface RunContext {
   reference?: ReferenceOverrides;
   /** Which price ingest and repair store (--price, config `price`): the vendor's close or adjusted close; absent: raw. */
   price?: "raw" | "adjusted";
+  /** Release calendars by series id (FRED series), read from the store's cached macro calendar (src/macro/schedule.ts). */
+  releases?: Record<string, ReleaseSchedule>;
 }

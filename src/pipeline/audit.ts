@@ -5,6 +5,7 @@ import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import type { RunContext } from "../context.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
+import { withReleaseSchedules } from "../macro/cache.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
@@ -43,6 +44,7 @@ const PER_WORKER = 8;
 export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promise<StepResult & { series: AuditedSeries[] }> {
   await ctx.store.assertExists();
   const options = resolveCheckOptions(ctx.config);
+  await withReleaseSchedules(ctx);
   // No initParquet here: the store compiles the Parquet engine on the first decode, and an unchanged lakehouse has none.
   // Read without the lock (audits run beside writers); what is written back is re-validated under the lock.
   const catalog = await ctx.store.loadCatalog();

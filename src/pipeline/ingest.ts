@@ -6,6 +6,7 @@ import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
 import type { CatalogEntry } from "../lakehouse/catalog.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
+import { withReleaseSchedules } from "../macro/cache.ts";
 import { allocBars, barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
@@ -57,6 +58,7 @@ const GROUP_MS = 2_000;
 export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<StepResult> {
   const options = resolveCheckOptions(ctx.config);
   const session = await openWriteSession(ctx, "ingest", options);
+  await withReleaseSchedules(ctx);
   const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, fresh: 0, failed: 0, corrupt: 0 };
   const findings: Finding[] = [];
   const errors: ErrorItem[] = [];

@@ -3,6 +3,9 @@
 
 const DAY_MS = 86_400_000;
 
+/** How many of the last observations the period is read from: all that release staleness reads of the bars. */
+export const PERIOD_BARS = 13;
+
 /** The scheduled release dates of the release that publishes one series, over the window the calendar covers. */
 export interface ReleaseSchedule {
   releaseId: number;
@@ -23,15 +26,31 @@ export interface ReleaseLag {
 }
 
 /**
- * Releases missed by a series whose last observation is dated `lastBar`. An observation is dated by the start of
- * its period and published after it (CPI for October is dated 10-01 and released in November), so the first release
- * after the last observation's date is taken as the one that published it; every later release whose day has begun
- * should have brought a newer observation. Undefined when the calendar does not cover `lastBar`…now: then the
- * release dates in between are not known and the caller falls back to the session calendar.
+ * The length of one observation's period: the median spacing of the last observations (daily 1 day, weekly 7,
+ * monthly 30–31, quarterly 91–92); one day when there is a single observation.
  */
-export function releaseLag(s: ReleaseSchedule, lastBar: number, nowMs: number): ReleaseLag | undefined {
-  if (s.fromMs > lastBar + DAY_MS || s.toMs < Math.floor(nowMs / DAY_MS) * DAY_MS) return undefined;
-  const after = s.dates.filter((d) => d > lastBar && d <= nowMs);
+export function observationPeriodMs(ts: ArrayLike<number>): number {
+  const n = ts.length;
+  const gaps: number[] = [];
+  for (let i = Math.max(1, n - PERIOD_BARS + 1); i < n; i++) gaps.push(ts[i]! - ts[i - 1]!);
+  if (!gaps.length) return DAY_MS;
+  gaps.sort((a, b) => a - b);
+  return Math.max(DAY_MS, gaps[Math.floor((gaps.length - 1) / 2)]!);
+}
+
+/**
+ * Releases missed by a series with observations `ts` (ascending). An observation is dated by the start of its period
+ * and published once the period is over (October's CPI is dated 10-01, published 11-13; the 10-14 release was
+ * September's), so the first release on or after the end of the last observation's period is taken as the one that
+ * publishes it; every later release whose day has begun should have brought a newer observation. Undefined when the
+ * calendar does not cover that period's end…now: the release dates in between are then not known, and the caller
+ * falls back to the session calendar.
+ */
+export function releaseLag(s: ReleaseSchedule, ts: ArrayLike<number>, nowMs: number): ReleaseLag | undefined {
+  const lastBar = ts[ts.length - 1]!;
+  const periodEnd = lastBar + observationPeriodMs(ts);
+  if (s.fromMs > periodEnd || s.toMs < Math.floor(nowMs / DAY_MS) * DAY_MS) return undefined;
+  const after = s.dates.filter((d) => d >= periodEnd && d <= nowMs);
   const missed = Math.max(0, after.length - 1);
   return missed > 0 ? { missed, firstMissedMs: after[1]! } : { missed: 0 };
 }

@@ -20,7 +20,7 @@ export function defaultAllowanceHours(profile: Profile, interval: Interval = "1d
 }
 
 const meta: CheckMeta = {
-  rule: "the last bar trails the calendar's last completed bar by more than the allowance (session markets: the last closed session must be there; a session in progress is not due yet); a series with a release calendar (FRED) is behind only when a scheduled release after the one that published its last observation has passed without a newer one",
+  rule: "the last bar trails the calendar's last completed bar by more than the allowance (session markets: the last closed session must be there; a session in progress is not due yet); a series with a release calendar (FRED) is behind only when a scheduled release after the one that publishes its last observation (the first on or after the end of its period) has passed without a newer one",
   severity: "error; warning for a lag above warnHours within the allowance",
   options: {
     warnHours: {
@@ -91,7 +91,7 @@ export function staleness(input: StaleInput, opts?: CheckOptions): Staleness | u
   const ts = input.bars.timestamp;
   if (ts.length === 0) return undefined;
   const lastBar = ts[ts.length - 1]!;
-  const byRelease = input.releases ? releaseLag(input.releases, lastBar, input.nowMs) : undefined;
+  const byRelease = input.releases ? releaseLag(input.releases, ts, input.nowMs) : undefined;
   if (byRelease) {
     const at = byRelease.firstMissedMs;
     return {

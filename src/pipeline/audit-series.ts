@@ -76,7 +76,7 @@ export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOpti
     qualityScore: a.qualityScore,
     ...range,
     sha256: read.stored.sha256,
-    state: stateOf(key, a, range, tail),
+    state: stateOf(key, a, range, tail, input.releases !== undefined),
     reused: false,
     resumed: memo.prior !== undefined,
   };

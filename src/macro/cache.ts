@@ -29,8 +29,9 @@ export function macroDoc(fields: Omit<MacroDoc, "format" | "source">): MacroDoc 
   return { format: FORMAT, source: "fred", ...fields };
 }
 
-/** The cached calendar, or undefined when absent, torn or of another format (then it is fetched again). */
+/** The cached calendar, or undefined when absent (no store yet), torn or of another format (then it is fetched again). */
 export async function readMacroDoc(store: Store): Promise<MacroDoc | undefined> {
+  if (!(await store.exists())) return undefined;
   const res = v.safeParse(DocSchema, await store.readDoc(MACRO_DOC));
   return res.success ? res.output : undefined;
 }

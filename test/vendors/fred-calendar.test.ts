@@ -10,7 +10,9 @@ import { Lakehouse } from "../../src/lakehouse/store.ts";
 import { MACRO_DOC, readMacroDoc } from "../../src/macro/cache.ts";
 import { macroCalendar } from "../../src/macro/calendar.ts";
 import { clearSecrets } from "../../src/redact.ts";
+import { openStore } from "../../src/store/open.ts";
 import { tempDir } from "../helpers/cli.ts";
+import { pgAdmin, pgReady, pgSchema } from "../helpers/pg.ts";
 import { FAST } from "./harness.ts";
 import { startFredReleases } from "./servers/fred-releases.ts";
 import type { Fault } from "./servers/http.ts";
@@ -185,4 +187,25 @@ test("the cached document holds no credential", async () => {
   expect(text).not.toContain(KEY);
   expect(text).not.toContain("api_key");
   expect(text).not.toContain(server.url);
+});
+
+test("on the PostgreSQL store the calendar is the macro_calendar document, created with the store, reused while fresh", async () => {
+  if (!(await pgReady("fred calendar on PostgreSQL"))) return;
+  const pg = pgSchema("macro");
+  const store = openStore(pg.url);
+  try {
+    const { ctx } = ctxFor({ macro: { series: ["FRED:DGS10"] } });
+    ctx.store = store;
+    const first = await macroCalendar(ctx, "2026-11-01", "2026-11-30", { env });
+    expect(first.series).toEqual([{ symbol: "FRED:DGS10", releaseId: 18, name: "H.15 Selected Interest Rates" }]);
+    const rows = await pgAdmin((sql) => sql`select doc from documents where name = 'macro_calendar'`, pg.schema);
+    expect(JSON.stringify(rows[0]?.doc)).not.toContain(KEY);
+    expect((rows[0]?.doc as { fetchedAt: string }).fetchedAt).toBe("2026-12-04T06:00:00.000Z");
+    server.requests.length = 0;
+    const again = await macroCalendar(ctx, "2026-11-02", "2026-11-06", { env });
+    expect([again.cached, again.events.length, server.requests.length]).toEqual([true, 6, 0]);
+  } finally {
+    await store.close();
+    await pg.drop();
+  }
 });

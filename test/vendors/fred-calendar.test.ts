@@ -200,7 +200,7 @@ test("on the PostgreSQL store the calendar is the macro_calendar document, creat
     expect(first.series).toEqual([{ symbol: "FRED:DGS10", releaseId: 18, name: "H.15 Selected Interest Rates" }]);
     const rows = await pgAdmin((sql) => sql`select doc from documents where name = 'macro_calendar'`, pg.schema);
     expect(JSON.stringify(rows[0]?.doc)).not.toContain(KEY);
-    expect((rows[0]?.doc as { fetchedAt: string }).fetchedAt).toBe("2026-12-04T06:00:00.000Z");
+    expect((rows[0]?.doc as { fetchedAt?: string } | undefined)?.fetchedAt).toBe("2026-12-04T06:00:00.000Z");
     server.requests.length = 0;
     const again = await macroCalendar(ctx, "2026-11-02", "2026-11-06", { env });
     expect([again.cached, again.events.length, server.requests.length]).toEqual([true, 6, 0]);

@@ -3,6 +3,8 @@
 import type { RunContext } from "../context.ts";
 import { iso } from "../model/finding.ts";
 import { parseSymbol } from "../model/symbol.ts";
+import { redactSecrets } from "../redact.ts";
+import { isoDate } from "../vendors/daily.ts";
 import { FRED } from "../vendors/fred.ts";
 import { createHttpClient, type HttpClientOptions } from "../vendors/http.ts";
 import { vendorSettings } from "../vendors/settings.ts";
@@ -38,22 +40,28 @@ export interface MacroListing {
 /** Options for tests and embedding: the HTTP client's knobs and the page size. */
 export interface MacroOptions {
   env: Record<string, string | undefined>;
+  /** More series of interest (an ingest's FRED symbols, before the catalog holds them). */
+  series?: readonly string[];
   http?: Partial<HttpClientOptions>;
   pageSize?: number;
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** The window an ingest from FRED keeps cached: 400 days back (a quarterly series' last observation) to 35 ahead. */
+const REFRESH_BACK_DAYS = 400;
+const REFRESH_AHEAD_DAYS = 35;
 
-/** The series of interest: config `macro.series`, then every FRED series the store's catalog holds. */
-async function seriesOfInterest(ctx: RunContext): Promise<string[]> {
-  const out = new Set((ctx.config.macro?.series ?? []).map((s) => parseSymbol(s).id));
+/** The series of interest: config `macro.series`, the caller's, then every FRED series the store's catalog holds. */
+async function seriesOfInterest(ctx: RunContext, extra: readonly string[] = []): Promise<string[]> {
+  const out = new Set([...(ctx.config.macro?.series ?? []), ...extra].map((s) => parseSymbol(s).id));
   if (await ctx.store.exists()) for (const e of (await ctx.store.loadCatalog()).all()) if (e.symbol.startsWith("FRED:")) out.add(e.symbol);
   return [...out].sort();
 }
 
 /** The release calendar from `from` to `to` (YYYY-MM-DD, inclusive), from the cache when it is fresh and covers it. */
 export async function macroCalendar(ctx: RunContext, from: string, to: string, opts: MacroOptions): Promise<MacroListing> {
-  const interest = await seriesOfInterest(ctx);
+  const interest = await seriesOfInterest(ctx, opts.series);
   const settings = vendorSettings(FRED, { config: ctx.config, env: opts.env });
   const apiKey = settings.apiKey;
   if (!apiKey) {
@@ -111,4 +119,20 @@ function listing(doc: MacroDoc, from: string, to: string, cached: boolean, ctx: 
     .map(([symbol, s]) => ({ symbol, releaseId: s.releaseId, name: s.name }))
     .sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
   return { source: "fred", from, to, fetchedAt: doc.fetchedAt, cached, events, series };
+}
+
+/**
+ * Before an ingest from FRED: make sure the cached calendar covers the last 400 days to 35 ahead and is fresh, so
+ * ingest and audit judge FRED series by their releases. Without a key it does nothing (the vendor refuses anyway);
+ * a failure is one warning, and the series are judged by what is cached (else by sessions).
+ */
+export async function refreshReleaseCalendar(ctx: RunContext, opts: MacroOptions): Promise<void> {
+  if (!vendorSettings(FRED, { config: ctx.config, env: opts.env }).apiKey) return;
+  const now = ctx.now.getTime();
+  try {
+    await macroCalendar(ctx, isoDate(now - REFRESH_BACK_DAYS * DAY_MS), isoDate(now + REFRESH_AHEAD_DAYS * DAY_MS), opts);
+  } catch (err) {
+    const why = redactSecrets(err instanceof Error ? err.message : String(err));
+    ctx.log.warn(`fred release calendar not refreshed (${why}): FRED series are judged by the cached calendar, else by sessions`);
+  }
 }

@@ -118,8 +118,44 @@ test("a bad key: exit 3 with FRED's message on one line; a bad date: exit 3 nami
   expect(mixed.code).toBe(3);
 });
 
+test("ingest from FRED refreshes the cached calendar, and fetches a FRED series only once a release is due", async () => {
+  const obs = Array.from({ length: 22 }, (_, m) => ({ date: new Date(Date.UTC(2025, m, 1)).toISOString().slice(0, 10), value: (310 + m * 0.7).toFixed(3) }));
+  const fred = startFredReleases(KEY, undefined, { CPIAUCSL: obs });
+  const home = join(dir, "fred-ingest");
+  const cfg = join(dir, "fred-ingest.json");
+  writeFileSync(cfg, JSON.stringify({ instruments: { "FRED:CPIAUCSL": { profile: "equity" } } }));
+  const e = { ...env(), DQCTL_FRED_BASE_URL: fred.url };
+  const ingest = (now: string) =>
+    run(["ingest", "--vendor", "fred", "--symbols", "FRED:CPIAUCSL", "--json", "--lakehouse", home, "--config", cfg, "--now", now], e);
+  const audit = async (now: string) =>
+    staleOf(assertSummary((await run(["audit", "--json", "--read-only", "--lakehouse", home, "--config", cfg, "--now", now], e)).json()));
+  const observations = () => fred.requests.filter((u) => u.pathname === "/fred/series/observations").length;
+  try {
+    const first = await ingest("2026-12-04T06:00:00Z");
+    expect(first.code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(home, "macro_calendar.json"), "utf8"));
+    // 400 days back to 35 ahead; the series in the store mapped with fred/series/release.
+    expect([doc.from, doc.to, doc.series]).toEqual(["2025-10-30", "2027-01-08", { "FRED:CPIAUCSL": { releaseId: 10, name: "Consumer Price Index" } }]);
+    expect(await audit("2026-12-04T06:00:00Z")).toEqual([]);
+
+    // Weeks later, before the next CPI release: fresh by its releases, nothing fetched.
+    const before = observations();
+    expect((await ingest("2026-12-09T06:00:00Z")).json().counts).toMatchObject({ fresh: 1 });
+    expect(observations()).toBe(before);
+
+    // The 2026-12-10 release brings November's observation: the next ingest fetches it, and the series is current.
+    obs.push({ date: "2026-11-01", value: "326.000" });
+    expect((await ingest("2026-12-11T06:00:00Z")).json().counts).toMatchObject({ written: 1 });
+    expect(observations()).toBeGreaterThan(before);
+    expect(await audit("2027-01-05T06:00:00Z")).toEqual([]);
+  } finally {
+    fred.stop();
+  }
+});
+
 test("the key is in no output, log, run record or cached document", () => {
-  const files = readdirSync(lh, { recursive: true, withFileTypes: true })
+  const files = [lh, join(dir, "fred-ingest")]
+    .flatMap((root) => readdirSync(root, { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile())
     .map((e) => readFileSync(join(e.parentPath, e.name), "latin1"));
   for (const text of [...all, ...files]) for (let i = 0; i + 8 <= KEY.length; i++) expect(text.includes(KEY.slice(i, i + 8))).toBe(false);

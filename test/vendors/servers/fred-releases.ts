@@ -41,12 +41,27 @@ const badKey = {
   },
 };
 
-/** Start the server; `dates` is the whole calendar it knows. */
-export function startFredReleases(key = "test-key", dates: WireReleaseDate[] = releaseCalendar2026()): TestServer {
+/**
+ * Start the server; `dates` is the whole calendar it knows, `observations` the series it serves on
+ * `/fred/series/observations` (FRED's shape: count/offset/limit and observations [{date, value}]).
+ */
+export function startFredReleases(
+  key = "test-key",
+  dates: WireReleaseDate[] = releaseCalendar2026(),
+  observations: Record<string, { date: string; value: string }[]> = {},
+): TestServer {
   return startHttpServer({
     route(url) {
       const q = url.searchParams;
       if (q.get("api_key") !== key) return badKey;
+      if (url.pathname === "/fred/series/observations") {
+        const all = observations[q.get("series_id") ?? ""];
+        if (!all) return { status: 400, json: { error_code: 400, error_message: "Bad Request.  The series does not exist." } };
+        const inRange = all.filter((o) => o.date >= (q.get("observation_start") ?? "0000") && o.date <= (q.get("observation_end") ?? "9999"));
+        const offset = Number(q.get("offset") ?? 0);
+        const limit = Number(q.get("limit") ?? 100000);
+        return { json: { count: inRange.length, offset, limit, observations: inRange.slice(offset, offset + limit) } };
+      }
       if (q.get("file_type") !== "json")
         return { status: 400, json: { error_code: 400, error_message: "Bad Request.  Variable file_type is not one of the values: xml, json." } };
       const today = "2026-12-04";

@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Catalog } from "../src/lakehouse/catalog.ts";
 import { decodeBars, initParquet } from "../src/lakehouse/parquet.ts";
-import { allocBars, type Bars, barCount } from "../src/model/bars.ts";
+import { allocBars, BAR_COLUMNS, type Bars, barCount } from "../src/model/bars.ts";
 import { best, makeLakehouse, seriesFile, storeSeries } from "./lib.ts";
 
 /** The audit state in a lakehouse folder (the store document `audit_state`, see src/pipeline/audit-state.ts). */
@@ -43,7 +43,7 @@ async function appendOneBar(dir: string, interval: "1d" | "1m", count: number): 
     const b = decodeBars(readFileSync(join(dir, seriesFile(s, interval))), seriesFile(s, interval));
     const n = barCount(b);
     const out: Bars = allocBars(n + 1);
-    for (const c of ["timestamp", "open", "high", "low", "close", "volume"] as const) out[c].set(b[c]);
+    for (const c of BAR_COLUMNS) out[c].set(b[c]);
     const p = b.close[n - 1]!;
     out.timestamp[n] = b.timestamp[n - 1]! + step;
     out.open[n] = p;

@@ -1,6 +1,6 @@
 // Seeded synthetic daily series for the detection benchmark and its test: geometric random walks with
 // Student-t(4) shocks, lognormal persistent volumes, and defects planted into copies of them.
-import { allocBars, type Bars } from "../src/model/bars.ts";
+import { allocBars, type Bars, copyBars } from "../src/model/bars.ts";
 
 /** mulberry32: a tiny seeded PRNG, so every figure reproduces. */
 export function rng(seed: number): () => number {
@@ -75,11 +75,6 @@ export function makeSeries(spec: SeriesSpec): Series {
     prev = close;
   }
   return { bars: b, sigma, volSigma };
-}
-
-/** A deep copy of a series' bars. */
-export function copyBars(b: Bars): Bars {
-  return { timestamp: b.timestamp.slice(), open: b.open.slice(), high: b.high.slice(), low: b.low.slice(), close: b.close.slice(), volume: b.volume.slice() };
 }
 
 const PRICES = ["open", "high", "low", "close"] as const;

@@ -1,5 +1,7 @@
 // Shared command plumbing: resolve flags + config into a RunContext, and finish with the one summary.
 import type { ConsolaInstance } from "consola";
+import { openCache } from "../src/cache/open.ts";
+import { withCacheSection } from "../src/cache/summary.ts";
 import { loadConfig } from "../src/config/load.ts";
 import type { Config } from "../src/config/schema.ts";
 import { secretsInConfig, secretsInEnv } from "../src/config/secrets.ts";
@@ -14,6 +16,7 @@ import { redactSecrets, registerSecrets } from "../src/redact.ts";
 import { writeHtmlReport } from "../src/report/html/index.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
 import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/report/summary.ts";
+import { withCache } from "../src/store/cached.ts";
 import { openStore } from "../src/store/open.ts";
 import { createVendor } from "../src/vendors/registry.ts";
 import type { Vendor } from "../src/vendors/types.ts";
@@ -24,6 +27,7 @@ import { createLogger, createProgress, stderrUi } from "./_progress.ts";
 export interface GlobalFlags {
   lakehouse?: string;
   store?: string;
+  cache?: string;
   config?: string;
   json?: boolean;
   format?: string;
@@ -78,8 +82,14 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
   if (runId !== undefined) parseRunId(runId);
   const waitLockMs = flags["wait-lock"] !== undefined ? parseDuration(flags["wait-lock"], "--wait-lock") : 0;
   const log: Logger = { info: (m) => consola.info(m), warn: (m) => consola.warn(m), debug: (m) => consola.debug(m) };
-  const store = openStore(storeSpec(flags, config));
-  if (opts.writes) store.assertWritable(command, opts.readOnlyFlag);
+  const raw = openStore(storeSpec(flags, config));
+  if (opts.writes) raw.assertWritable(command, opts.readOnlyFlag);
+  const cacheUrl = cacheSpec(flags, config);
+  const cache =
+    cacheUrl !== undefined
+      ? openCache(cacheUrl, log, flags.cache !== undefined ? "--cache" : process.env.DQCTL_CACHE ? "DQCTL_CACHE" : "config cache")
+      : undefined;
+  const store = cache ? withCache(raw, cache) : raw;
   const ctx: RunContext = {
     config,
     store,
@@ -90,6 +100,7 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
     runId: runId ?? newRunId(now),
     reference,
     price: flags.price !== undefined ? parsePriceBasis(flags.price) : (config.price ?? "raw"),
+    ...(cache ? { cache } : {}),
   };
   setCurrent({ command, runId: ctx.runId, started, out, note: (line) => consola.info(line) });
   return { command, ctx, config, json: out.format === "json", out, failOn: failRaw as FailOn, started, consola };
@@ -99,6 +110,12 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
 function storeSpec(flags: GlobalFlags, config: Config): string {
   const env = process.env;
   return flags.store ?? flags.lakehouse ?? env.DQCTL_STORE ?? env.DQCTL_LAKEHOUSE ?? config.store ?? config.lakehouse ?? "data/lakehouse";
+}
+
+/** The cache the run uses, if any: --cache, DQCTL_CACHE, config cache (an empty value turns it off). */
+function cacheSpec(flags: GlobalFlags, config: Config): string | undefined {
+  const spec = flags.cache ?? process.env.DQCTL_CACHE ?? config.cache;
+  return spec ? spec : undefined;
 }
 
 const silent: Progress = { start() {}, tick() {}, done() {} };
@@ -116,7 +133,7 @@ export interface FinishOptions {
 
 /** Build the summary, append the run record when asked, print it in the chosen format, and return the exit code. */
 export async function finish(inv: Invocation, step: StepResult, opts: FinishOptions = {}): Promise<number> {
-  const summary = buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn);
+  const summary = withCacheSection(buildSummary(inv.command, inv.ctx.runId, inv.started, new Date(), step, inv.failOn), inv.ctx.cache);
   if (opts.record) await inv.ctx.store.appendRun(toRunRecord(summary, step, inv.ctx.now));
   if (opts.metrics) await inv.ctx.store.appendMetrics(metricsOf(inv.ctx, summary));
   if (opts.report) {

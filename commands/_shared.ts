@@ -9,6 +9,11 @@ export const globalArgs = {
     description: "Where bars live: a lakehouse folder or postgres://user@host:port/db (env DQCTL_STORE, config store; default: --lakehouse)",
     valueHint: "DIR|URL",
   },
+  cache: {
+    type: "string",
+    description: "Redis cache for repeated store reads and bootstrap datasets: redis://[user:pass@]host:port/db (env DQCTL_CACHE, config cache)",
+    valueHint: "URL",
+  },
   config: { type: "string", description: "Config file, JSON or YAML, validated (default: dqctl.config.json, .yaml or .yml when present)", valueHint: "FILE" },
   json: { type: "boolean", description: "Print exactly one JSON summary document on stdout (short for --format json)" },
   format: {

@@ -42,6 +42,10 @@ export const SUBCOMMANDS = {
       copy: "Copy every series from one store to another, verified by row counts and content versions",
     },
   },
+  doctor: {
+    lazy: () => load(import("./doctor.ts")),
+    description: "Check everything the configuration names (store, lock, cache, stream, vendors, reference); exit 3 naming the first thing to fix",
+  },
   calendar: { lazy: () => load(import("./calendar.ts")), description: "List sessions, holidays and early closes of a profile" },
   reference: {
     lazy: () => load(import("./reference.ts")),
@@ -147,6 +151,9 @@ export async function main(argv: string[]): Promise<number> {
     return e instanceof DqError ? e.exitCode : 3;
   } finally {
     // Only a command that ran can have opened a store (a connection to PostgreSQL would keep the process alive).
-    if (command) await (await import("../src/store/open.ts")).closeStores();
+    if (command) {
+      await (await import("../src/store/open.ts")).closeStores();
+      await (await import("../src/cache/open.ts")).closeCaches();
+    }
   }
 }

@@ -78,6 +78,13 @@ const MetadataSchema = v.looseObject({
 });
 const IssuesSchema = v.array(v.looseObject({ code: v.string(), severity: v.picklist(["warning", "error"]), message: v.string() }));
 
+/** Metadata and issues read from elsewhere (the shared cache), checked like a local entry's; undefined when malformed. */
+export function parseEntryParts(metadata: unknown, issues: unknown): { metadata: CacheMetadata; issues: Finding[] } | undefined {
+  const m = v.safeParse(MetadataSchema, metadata);
+  const i = v.safeParse(IssuesSchema, issues);
+  return m.success && i.success ? { metadata: m.output as unknown as CacheMetadata, issues: i.output as Finding[] } : undefined;
+}
+
 /** sha256 of the canonical key inputs (symbols sorted; undefined fields dropped). */
 export function cacheKey(inputs: CacheKeyInputs): string {
   const canonical = { ...inputs, symbols: [...inputs.symbols].sort() };
@@ -178,11 +185,6 @@ export async function store(dir: string, s: StoreInput, log: Logger): Promise<Ca
   }
   bytes ??= new TextEncoder().encode(toCsv(s.table));
   const file = `${stem}.${format}`;
-  const datasetPath = join(dir, file);
-  writeFileAtomic(datasetPath, bytes);
-  // A format switch (Parquet → CSV fallback or back) must not leave the other file behind as an orphan.
-  rmSync(join(dir, `${stem}.${format === "csv" ? "parquet" : "csv"}`), { force: true });
-  writeJsonAtomic(join(dir, `${stem}_issues.json`), s.issues);
   const metadata: CacheMetadata = {
     schema: CACHE_SCHEMA,
     key: s.key,
@@ -199,8 +201,20 @@ export async function store(dir: string, s: StoreInput, log: Logger): Promise<Ca
     bytes: bytes.length,
     sha256: sha256(bytes),
   };
+  return install(dir, metadata, s.issues, bytes);
+}
+
+/** Write an entry whose parts are known (a fresh dataset, or one fetched from the shared cache): dataset first, metadata last. */
+export function install(dir: string, metadata: CacheMetadata, issues: Finding[], bytes: Uint8Array): CacheEntry {
+  mkdirSync(dir, { recursive: true });
+  const stem = entryStem(metadata.key);
+  const datasetPath = join(dir, metadata.file);
+  writeFileAtomic(datasetPath, bytes);
+  // A format switch (Parquet → CSV fallback or back) must not leave the other file behind as an orphan.
+  rmSync(join(dir, `${stem}.${metadata.format === "csv" ? "parquet" : "csv"}`), { force: true });
+  writeJsonAtomic(join(dir, `${stem}_issues.json`), issues);
   writeJsonAtomic(join(dir, `${stem}_metadata.json`), metadata);
-  return { metadata, datasetPath, issues: s.issues };
+  return { metadata, datasetPath, issues };
 }
 
 /** Remove temp files a killed run left in the cache: dqctl's own names whose writer is gone, never through a link. */

@@ -13,6 +13,7 @@
  * - Nothing is cached when the run had operational errors, produced no rows, or failed the quality gate
  *   (--fail-on-quality): a repeat run must not be served a dataset the gate refused.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { calendarFor } from "../calendar/index.ts";
 import { calendarOfSymbol } from "../calendar/resolve.ts";
@@ -33,6 +34,7 @@ import { createVendor, findVendor, settingsFor, VENDOR_NAMES } from "../vendors/
 import { fromVendorTicker } from "../vendors/tickers.ts";
 import type { FetchResult, Vendor, VendorContext } from "../vendors/types.ts";
 import { type CacheEntry, type CacheKeyInputs, cacheKey, lookup, prune, store, sweepTemps } from "./cache.ts";
+import { fetchShared, putShared } from "./shared-cache.ts";
 import { stitch, type VendorSeries } from "./stitch.ts";
 import { bootstrapOptions, type ValidationFlags, validateSeries } from "./validate.ts";
 
@@ -168,7 +170,8 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   );
 
   sweepTemps(cacheDir); // a killed run's temp files; the cache must not keep debris across runs
-  const hit = lookup(cacheDir, key, nowMs, opts.retentionDays, ctx.log);
+  const shared = { dir: cacheDir, nowMs, retentionDays: opts.retentionDays, maxEntries: opts.maxEntries, log: ctx.log };
+  const hit = lookup(cacheDir, key, nowMs, opts.retentionDays, ctx.log) ?? (ctx.cache ? await fetchShared(ctx.cache, key, shared) : undefined);
   if (hit) {
     ctx.log.info(`bootstrap: cache hit ${hit.metadata.file} (${hit.metadata.rows} rows), no vendor contacted`);
     const pruned = prune(cacheDir, { retentionDays: opts.retentionDays, maxEntries: opts.maxEntries, keep: key, nowMs }, ctx.log);
@@ -265,7 +268,10 @@ export async function runBootstrap(ctx: RunContext, opts: BootstrapOptions): Pro
   const vendorsUsed = vendors.filter((v) => used.has(v));
   let entry: CacheEntry | undefined;
   if (reason) ctx.log.warn(`bootstrap: dataset not cached (${reason})`);
-  else entry = await store(cacheDir, { key, inputs, table, issues: findings, reports, vendorsUsed, createdMs: nowMs }, ctx.log);
+  else {
+    entry = await store(cacheDir, { key, inputs, table, issues: findings, reports, vendorsUsed, createdMs: nowMs }, ctx.log);
+    if (ctx.cache) await putShared(ctx.cache, entry, readFileSync(entry.datasetPath), shared);
+  }
   const pruned = prune(cacheDir, { retentionDays: opts.retentionDays, maxEntries: opts.maxEntries, keep: entry ? key : undefined, nowMs }, ctx.log);
   return result(reports, findings, errors, entry, {
     hit: false,

@@ -62,6 +62,8 @@ export const ConfigSchema = v.strictObject({
   lakehouse: v.optional(v.string()),
   /** Where bars live: a lakehouse folder or a postgres:// URL (--store and DQCTL_STORE override it; absent: `lakehouse`). */
   store: v.optional(v.string()),
+  /** A Redis cache, redis://[user:pass@]host:port/db (--cache and DQCTL_CACHE override it). */
+  cache: v.optional(v.string()),
   interval: v.optional(v.string()),
   referenceDir: v.optional(v.string()),
   /** Stored prices: the vendor's close (raw, the default) or its adjusted close (adjusted); --price overrides it. */

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
 import { type DqErrorOptions, InputError } from "../errors.ts";
+import { type Bars, barCount } from "../model/bars.ts";
+import { iso } from "../model/finding.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 
 const EntrySchema = v.object({
@@ -108,4 +110,10 @@ export function validate<S extends v.GenericSchema>(
   // `where` is a file path, or a label such as "config" for values that did not come from one file.
   const file = /[./\\]/.test(where) ? { file: where } : {};
   throw new Err(`${where}: field ${field}: ${issue.message}`, advice, { code: "invalid_field", ...file, ...(path ? { field: path } : {}) });
+}
+
+/** First and last timestamp of a sorted series as ISO strings (null when empty). */
+export function seriesRange(bars: Bars): { start: string | null; end: string | null } {
+  const n = barCount(bars);
+  return n ? { start: iso(bars.timestamp[0]!), end: iso(bars.timestamp[n - 1]!) } : { start: null, end: null };
 }

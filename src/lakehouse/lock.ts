@@ -326,3 +326,13 @@ export function sweepLockDebris(dir: string, files: readonly string[]): void {
     }
   }
 }
+
+/** Who holds the lakehouse's lock now (none, or one), with why it is stale when it is; read only, never taken over. */
+export function lockHolders(root: string): (LockHolder & { stale?: string })[] {
+  const snap = snapshot(join(root, LOCK_FILE));
+  if (!snap) return [];
+  closeSync(snap.fd);
+  const h = parseHolder(snap.raw);
+  const stale = staleReason(h, snap.mtimeMs, Date.now(), leaseMs());
+  return [{ ...(h ?? { pid: 0, host: "?", command: "?", since: new Date(snap.mtimeMs).toISOString() }), ...(stale ? { stale } : {}) }];
+}

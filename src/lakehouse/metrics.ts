@@ -62,20 +62,37 @@ export async function readMetricFiles(root: string, filter: MetricFilter = {}): 
           cause: err,
         });
       }
-      for (const row of table.toArray() as Record<string, unknown>[]) {
-        const r: MetricRow = {
-          runId: String(row.run_id),
-          command: String(row.command),
-          at: Number(row.at),
-          vendor: String(row.vendor),
-          symbol: String(row.symbol),
-          interval: String(row.interval),
-          metric: String(row.metric),
-          value: Number(row.value),
-        };
-        if (metricMatches(r, filter)) out.push(r);
-      }
+      rowsOf(table, filter, out);
     }
   }
   return out.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * The rows of one file that pass `filter`, appended to `out`: column by column (a row proxy per row costs more than
+ * the decode), and no strings decoded at all for a file none of whose rows is in the time range (the history grows
+ * with every run; an audit reads only the runs before its own now).
+ */
+function rowsOf(table: arrow.Table, filter: MetricFilter, out: MetricRow[]): void {
+  const at = table.getChild("at")?.toArray() as ArrayLike<number | bigint> | undefined;
+  const n = table.numRows;
+  const times = Float64Array.from({ length: n }, (_, i) => Number(at?.[i]));
+  const inRange = (ms: number) => !((filter.sinceMs !== undefined && ms < filter.sinceMs) || (filter.beforeMs !== undefined && ms >= filter.beforeMs));
+  if (!times.some(inRange)) return;
+  const column = (name: string): ArrayLike<unknown> => table.getChild(name)?.toArray() ?? [];
+  const [runId, command, vendor, symbol, interval, metric, value] = ["run_id", "command", "vendor", "symbol", "interval", "metric", "value"].map(column);
+  for (let i = 0; i < n; i++) {
+    if (!inRange(times[i]!)) continue;
+    const r: MetricRow = {
+      runId: String(runId![i]),
+      command: String(command![i]),
+      at: times[i]!,
+      vendor: String(vendor![i]),
+      symbol: String(symbol![i]),
+      interval: String(interval![i]),
+      metric: String(metric![i]),
+      value: Number(value![i]),
+    };
+    if (metricMatches(r, filter)) out.push(r);
+  }
 }

@@ -1,32 +1,43 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type Stats, statSync } from "node:fs";
+import { type BigIntStats, existsSync, lstatSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
 import type { MetricFilter, MetricRow } from "../metrics/types.ts";
-import { type Bars, barCount, normalizeBars } from "../model/bars.ts";
-import { iso } from "../model/finding.ts";
-import { type Interval, parseInterval } from "../model/interval.ts";
-import { fileStem, parseFileStem, parseSymbol, type SymbolId } from "../model/symbol.ts";
-import type { GoldenRead, RecoveryContext, Stager, Store, StoredSeries, StoreInit, StoreWriter, UnchangedRead, WriterRequest } from "../store/types.ts";
-import { TEMP_NAME, writeJsonAtomic } from "./atomic.ts";
+import type { Bars } from "../model/bars.ts";
+import type { Interval } from "../model/interval.ts";
+import { fileStem, type SymbolId } from "../model/symbol.ts";
+import type {
+  GoldenRead,
+  RecoveryContext,
+  SeenVersion,
+  Stager,
+  Store,
+  StoredSeries,
+  StoreInit,
+  StoreStatus,
+  StoreWriter,
+  UnchangedRead,
+  WriterRequest,
+} from "../store/types.ts";
+import { writeJsonAtomic } from "./atomic.ts";
 import { Catalog, type CatalogEntry } from "./catalog.ts";
 import { type HealthEntry, HealthRegistry } from "./health.ts";
-import { journalPending, recoverJournal, sha256 } from "./journal.ts";
-import { acquireLock, type Lock, type LockHolder, sweepLockDebris } from "./lock.ts";
-import { pidGone } from "./lock-holder.ts";
+import { journalPending, sha256 } from "./journal.ts";
+import { acquireLock, type Lock, type LockHolder, lockHolders } from "./lock.ts";
 import { appendMetricFile, readMetricFiles } from "./metrics.ts";
-import { decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
+import { compileParquet, decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
+import { isRealDir, METRICS_DIR, recoverLakehouse, unlistedFiles } from "./recover.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
 import { assertWritableFolder } from "./writable.ts";
 import { LakehouseStager, LakehouseWriter } from "./writer.ts";
 
-/** The metric history's folder in a lakehouse (partitioned by day). */
-const METRICS_DIR = "metrics";
-
 export type { GoldenRead, RecoveryContext, StoredSeries } from "../store/types.ts";
+export { seriesRange } from "./catalog.ts";
 export { sha256 };
 
 /** A golden file read and hashed but not decoded (or missing, or not what the catalog recorded). */
-export type HashedRead = Extract<GoldenRead, { kind: "missing" | "corrupt" }> | { kind: "hashed"; path: string; bytes: Uint8Array; sha256: string };
+export type HashedRead =
+  | Extract<GoldenRead, { kind: "missing" | "corrupt" }>
+  | { kind: "hashed"; path: string; bytes: Uint8Array; sha256: string; stamp: string };
 
 /** The Parquet lakehouse: files, catalog, health registry, quarantine, lock. */
 export class Lakehouse implements Store {
@@ -71,126 +82,13 @@ export class Lakehouse implements Store {
     try {
       // The Parquet engine (~0.1 s to compile) only when recovery may decode: an orphan to adopt, or a journal.
       const catalog = this.catalog();
-      if (journalPending(this.root) || this.unlisted(catalog).length) await initParquet();
-      this.recover(recovery, catalog);
+      if (journalPending(this.root) || unlistedFiles(this, catalog).length) await initParquet();
+      recoverLakehouse(this, recovery, catalog);
     } catch (err) {
       lock.release();
       throw err;
     }
     return lock;
-  }
-
-  private recover(rc: RecoveryContext, catalog: Catalog): void {
-    const health = this.health();
-    const journal = recoverJournal(this.root, catalog, health);
-    if (journal?.rolledForward.length)
-      rc.log(`recovered an interrupted commit: ${journal.rolledForward.length} file(s) completed (${journal.rolledForward.join(", ")})`);
-    if (journal?.dropped.length) rc.log(`an interrupted commit lost its temp files; those series keep their previous version: ${journal.dropped.join(", ")}`);
-    if (this.migrateNames(catalog, rc) + this.adoptOrphans(catalog, rc) > 0) catalog.save();
-    this.sweepTemps();
-  }
-
-  /** Entries written under an earlier, ambiguous naming move to their one-to-one file name. Returns entries changed. */
-  private migrateNames(catalog: Catalog, rc: RecoveryContext): number {
-    let changed = 0;
-    const owners = new Map<string, CatalogEntry[]>();
-    for (const e of catalog.all()) owners.set(e.path, [...(owners.get(e.path) ?? []), e]);
-    for (const e of catalog.all()) {
-      const canonical = this.fileName(parseSymbol(e.symbol), parseInterval(e.interval));
-      if (e.path === canonical) continue;
-      const shared = owners.get(e.path)!.length > 1;
-      if (shared) {
-        // Two series shared one file under the old naming: the file holds whichever was written last. Keep it for
-        // the series whose name it is; the other must be fetched again.
-        catalog.delete(e.symbol, e.interval);
-        rc.log(`${e.symbol} ${e.interval}: its file ${e.path} was shared with another series under the old naming; entry removed, ingest it again`);
-      } else {
-        const from = join(this.root, e.path);
-        const to = join(this.root, canonical);
-        if (existsSync(from) && !existsSync(to)) renameSync(from, to);
-        e.path = canonical;
-        rc.log(`${e.symbol} ${e.interval}: file renamed to ${canonical}`);
-      }
-      changed++;
-    }
-    return changed;
-  }
-
-  /** Golden files no catalog entry lists (a writer of an earlier version killed mid-commit, or a file put there by hand). */
-  private adoptOrphans(catalog: Catalog, rc: RecoveryContext): number {
-    let adopted = 0;
-    for (const f of this.unlisted(catalog)) {
-      const why = this.adopt(catalog, f, rc);
-      if (why) rc.log(`${f}: not in the catalog and not adopted: ${why}`);
-      else adopted++;
-    }
-    if (adopted) rc.log(`adopted ${adopted} golden file(s) the catalog did not list`);
-    return adopted;
-  }
-
-  /** Golden-looking files in the root that no entry of `catalog` lists. */
-  private unlisted(catalog: Catalog): string[] {
-    const listed = new Set(catalog.all().map((e) => e.path));
-    return readdirSync(this.root).filter((f) => f.endsWith(".parquet") && !f.startsWith(".") && !listed.has(f));
-  }
-
-  /** Add a catalog entry for an unlisted file; returns why not when it cannot be. */
-  private adopt(catalog: Catalog, file: string, rc: RecoveryContext): string | undefined {
-    const path = join(this.root, file);
-    if (!lstatSync(path).isFile()) return "not a regular file";
-    const parsed = parseFileStem(file.slice(0, -".parquet".length));
-    let sym: SymbolId;
-    let interval: Interval;
-    let profile: string;
-    try {
-      if (!parsed) throw new Error("its name is not EXCHANGE_TICKER_interval.parquet");
-      sym = parseSymbol(parsed.id);
-      interval = parseInterval(parsed.interval);
-      if (this.fileName(sym, interval) !== file) throw new Error(`its name does not match ${sym.id} ${interval}`);
-      if (catalog.get(sym.id, interval)) throw new Error(`${sym.id} ${interval} is already listed with another file`);
-      profile = rc.profileOf(sym);
-    } catch (err) {
-      return (err as Error).message;
-    }
-    const bytes = readFileSync(path);
-    let bars: Bars;
-    try {
-      bars = normalizeBars(decodeBars(bytes, `${sym.id} ${interval}: ${path}`));
-    } catch (err) {
-      return (err as Error).message;
-    }
-    catalog.set({
-      symbol: sym.id,
-      interval,
-      profile,
-      path: file,
-      rows: barCount(bars),
-      ...seriesRange(bars),
-      genesis: null,
-      sha256: sha256(bytes),
-      source: "adopted",
-      ingestedAt: rc.now.toISOString(),
-      qualityScore: null,
-    });
-    return undefined;
-  }
-
-  /** Remove dqctl's own temp files whose writer is gone; never a user's file, never through a symbolic link. */
-  private sweepTemps(): void {
-    // The metric history's day folders too: a run killed while appending leaves its temp file there.
-    const metrics = join(this.root, METRICS_DIR);
-    const days = isRealDir(metrics) ? readdirSync(metrics).map((d) => join(metrics, d)) : [];
-    for (const dir of [this.root, this.quarantineDir, ...days]) {
-      if (!isRealDir(dir)) continue;
-      const files = readdirSync(dir);
-      for (const f of files) {
-        const m = TEMP_NAME.exec(f);
-        if (!m || !pidGone(Number(m[2]))) continue;
-        const p = join(dir, f);
-        if (lstatSync(p).isFile()) rmSync(p, { force: true });
-      }
-      sweepLockDebris(dir, files);
-    }
   }
 
   fileName(sym: SymbolId, interval: Interval): string {
@@ -239,31 +137,37 @@ export class Lakehouse implements Store {
     if (!raw) return { kind: "missing", path: entry ? join(this.root, entry.path) : this.pathFor(sym, interval) };
     const hash = sha256(raw.bytes);
     if (entry && entry.sha256 !== hash) return { kind: "corrupt", path: raw.path, expected: entry.sha256, actual: hash, size: raw.bytes.length };
-    return { kind: "hashed", path: raw.path, bytes: raw.bytes, sha256: hash };
+    return { kind: "hashed", path: raw.path, bytes: raw.bytes, sha256: hash, stamp: raw.stamp };
   }
 
   /** Decode a file readHashed read: its bars, or `unreadable`. */
   decodeHashed(sym: SymbolId, interval: Interval, r: Extract<HashedRead, { kind: "hashed" }>, cataloged: boolean): GoldenRead {
     try {
       const bars = decodeBars(r.bytes, `${sym.id} ${interval}: ${r.path}`);
-      return { kind: cataloged ? "ok" : "uncataloged", stored: { path: r.path, bars, sha256: r.sha256, size: r.bytes.length } };
+      return { kind: cataloged ? "ok" : "uncataloged", stored: { path: r.path, bars, sha256: r.sha256, size: r.bytes.length, stamp: r.stamp } };
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       return { kind: "unreadable", path: r.path, error: err, actual: r.sha256 };
     }
   }
 
-  private readBytes(sym: SymbolId, interval: Interval, rel?: string): { path: string; bytes: Uint8Array } | undefined {
+  private readBytes(sym: SymbolId, interval: Interval, rel?: string): { path: string; bytes: Uint8Array; stamp: string } | undefined {
+    const at = this.statFile(sym, interval, rel);
+    return at && { path: at.path, bytes: readFileSync(at.path), stamp: at.stamp };
+  }
+
+  /** Where a series' file is and its stamp (stampOf), or undefined when it does not exist; anything but a plain file throws. */
+  private statFile(sym: SymbolId, interval: Interval, rel?: string): { path: string; stamp: string } | undefined {
     const path = rel ? join(this.root, rel) : this.pathFor(sym, interval);
-    let st: Stats;
+    let st: BigIntStats;
     try {
-      st = lstatSync(path);
+      st = lstatSync(path, { bigint: true });
     } catch {
       return undefined;
     }
     if (!st.isFile())
       throw new InputError(`${sym.id} ${interval}: ${path} is not a regular file`, "golden files are plain files written by dqctl; move it away");
-    return { path, bytes: readFileSync(path) };
+    return { path, stamp: stampOf(st) };
   }
 
   /** Encode a series for the lakehouse (the bytes a commit stages). */
@@ -326,6 +230,11 @@ export class Lakehouse implements Store {
     return existsSync(this.root);
   }
 
+  async status(): Promise<StoreStatus> {
+    const exists = existsSync(this.root);
+    return { exists, needsInit: false, version: exists ? 1 : 0, latest: 1, lockHolders: exists ? lockHolders(this.root) : [] };
+  }
+
   async assertExists(): Promise<void> {
     this.assertFolder();
   }
@@ -347,19 +256,30 @@ export class Lakehouse implements Store {
     return this.readChecked(sym, interval, entry);
   }
 
+  warmUp(): void {
+    // A failed compile surfaces, typed, where the engine is first awaited; here it is only started.
+    compileParquet().catch(() => undefined);
+  }
+
   async readUnlessKnown(
     sym: SymbolId,
     interval: Interval,
     entry: CatalogEntry | undefined,
     known: (version: string) => boolean,
+    seen?: SeenVersion,
   ): Promise<GoldenRead | UnchangedRead> {
+    // A file whose stamp is the one seen holds the bytes seen: not read, not hashed again (a no-change audit stats only).
+    if (seen && (!entry || entry.sha256 === seen.version) && known(seen.version)) {
+      const at = this.statFile(sym, interval, entry?.path);
+      if (at?.stamp === seen.stamp) return { kind: "unchanged", path: at.path, sha256: seen.version, stamp: at.stamp };
+    }
     const r = this.readHashed(sym, interval, entry);
     if (r.kind !== "hashed") return r;
     if (known(r.sha256)) {
       // Not decoded, but a file that is not Parquet at all is unreadable whatever version it claims to be.
       const shape = parquetShapeError(r.bytes, `${sym.id} ${interval}: ${r.path}`);
       if (shape) return { kind: "unreadable", path: r.path, error: shape, actual: r.sha256 };
-      return { kind: "unchanged", path: r.path, sha256: r.sha256 };
+      return { kind: "unchanged", path: r.path, sha256: r.sha256, stamp: r.stamp };
     }
     await initParquet();
     return this.decodeHashed(sym, interval, r, entry !== undefined);
@@ -438,16 +358,11 @@ export class Lakehouse implements Store {
   }
 }
 
-function isRealDir(path: string): boolean {
-  try {
-    return lstatSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** First and last timestamp of a sorted series as ISO strings (null when empty). */
-export function seriesRange(bars: Bars): { start: string | null; end: string | null } {
-  const n = barCount(bars);
-  return n ? { start: iso(bars.timestamp[0]!), end: iso(bars.timestamp[n - 1]!) } : { start: null, end: null };
+/**
+ * A file's stamp: device, inode, size, mtime and ctime in nanoseconds. dqctl replaces a file by renaming a new one
+ * over it (a new inode), and any write in place moves the ctime, which no one can set back; so a file with the
+ * stamp it had when it was hashed still has those bytes.
+ */
+function stampOf(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }

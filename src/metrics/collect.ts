@@ -1,6 +1,8 @@
 // The metrics a run leaves in the store, taken from its summary (the one document every command returns): per
 // series rows, first/last bar, coverage, freshness lag in sessions, quality score, counts by finding code and the
 // numeric fields the command reported (new bars, bars replaced, …); per vendor the fetch latency percentiles.
+
+import { CACHE_METRICS } from "../cache/summary.ts";
 import { calendarFor } from "../calendar/index.ts";
 import { isUnknown } from "../calendar/resolve.ts";
 import { isMarketCalendar } from "../calendar/sessions.ts";
@@ -18,7 +20,10 @@ const DAY_MS = 86_400_000;
 const NOT_METRICS = new Set(["symbol", "interval", "profile", "status", "start", "end", "file", "quarantined"]);
 
 /** Every metric row of one run. */
-export function metricsOf(ctx: RunContext, summary: Pick<Summary, "runId" | "command" | "symbols" | "findings"> & { latency?: unknown }): MetricRow[] {
+export function metricsOf(
+  ctx: RunContext,
+  summary: Pick<Summary, "runId" | "command" | "symbols" | "findings"> & { latency?: unknown; cache?: unknown },
+): MetricRow[] {
   const at = ctx.now.getTime();
   const base = { runId: summary.runId, command: summary.command, at, vendor: "" };
   const out: MetricRow[] = [];
@@ -60,6 +65,13 @@ export function metricsOf(ctx: RunContext, summary: Pick<Summary, "runId" | "com
       ["latencyP99Ms", l.p99Ms],
     ] as const)
       if (typeof v === "number") out.push({ ...base, vendor, symbol: "", interval: "", metric, value: v });
+  // The cache's counts of a run with --cache (vendor "cache"): hit rate over time, invalidations when bars land.
+  const cache = summary.cache as Record<string, unknown> | undefined;
+  if (cache && typeof cache.hits === "number")
+    for (const [field, metric] of Object.entries(CACHE_METRICS)) {
+      const v = cache[field];
+      if (typeof v === "number") out.push({ ...base, vendor: "cache", symbol: "", interval: "", metric, value: v });
+    }
   return out;
 }
 

@@ -14,9 +14,11 @@ export interface MetricRow {
   value: number;
 }
 
-/** What to read: rows at or after `sinceMs`, of these symbols and metrics (absent: all). */
+/** What to read: rows at or after `sinceMs` and before `beforeMs`, of this command, these symbols and metrics (absent: all). */
 export interface MetricFilter {
   sinceMs?: number;
+  beforeMs?: number;
+  command?: string;
   symbols?: readonly string[];
   metrics?: readonly string[];
 }
@@ -24,6 +26,8 @@ export interface MetricFilter {
 /** True when `r` passes `filter`. */
 export function metricMatches(r: MetricRow, filter: MetricFilter): boolean {
   if (filter.sinceMs !== undefined && r.at < filter.sinceMs) return false;
+  if (filter.beforeMs !== undefined && r.at >= filter.beforeMs) return false;
+  if (filter.command !== undefined && r.command !== filter.command) return false;
   if (filter.symbols?.length && !filter.symbols.includes(r.symbol)) return false;
   if (filter.metrics?.length && !filter.metrics.includes(r.metric)) return false;
   return true;

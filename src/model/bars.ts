@@ -147,6 +147,21 @@ export function sliceBars(b: Bars, from: number, to: number): Bars {
   return out;
 }
 
+/** Rows [from, to) as a copy (its own buffers: writing to it leaves `b` as it was); `to` defaults to the end. */
+export function copyBars(b: Bars, from = 0, to = barCount(b)): Bars {
+  const v = sliceBars(b, from, to);
+  const out: Bars = {
+    timestamp: v.timestamp.slice(),
+    open: v.open.slice(),
+    high: v.high.slice(),
+    low: v.low.slice(),
+    close: v.close.slice(),
+    volume: v.volume.slice(),
+  };
+  if (v.actions) out.actions = { adjClose: v.actions.adjClose.slice(), dividend: v.actions.dividend.slice(), split: v.actions.split.slice() };
+  return out;
+}
+
 /** True when both series hold identical values (corporate actions included; absent ones are all NaN). */
 export function barsEqual(a: Bars, b: Bars): boolean {
   if (barCount(a) !== barCount(b)) return false;

@@ -22,8 +22,8 @@ const vendorOf = (s: AuditedSeries) => s.target.entry?.source;
 export async function historyFindings(ctx: RunContext, series: readonly AuditedSeries[], findings: Finding[], options: Map<string, CheckOptions>) {
   const nowMs = ctx.now.getTime();
   const history = new Map<string, Map<string, { at: number; value: number }[]>>();
-  for (const r of await ctx.store.readMetrics({ metrics: READ })) {
-    if (r.command !== "audit" || r.at >= nowMs || !r.symbol) continue;
+  for (const r of await ctx.store.readMetrics({ metrics: READ, command: "audit", beforeMs: nowMs })) {
+    if (!r.symbol) continue;
     const k = keyOf(r.symbol, r.interval);
     let m = history.get(k);
     if (!m) history.set(k, (m = new Map()));

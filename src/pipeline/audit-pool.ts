@@ -3,6 +3,7 @@
 // audit does.
 import type { Config } from "../config/schema.ts";
 import type { RunContext } from "../context.ts";
+import { compileParquet } from "../lakehouse/parquet.ts";
 import type { SeriesCheck } from "./audit-series.ts";
 import type { SeriesState } from "./audit-state.ts";
 import { runInWorkers } from "./pool.ts";
@@ -43,12 +44,22 @@ export function poolContext(ctx: RunContext): PoolContext {
  * Check `jobs` on `workers` threads; `onChecked` hears of each as it finishes. A series a worker could not check (an
  * error, a worker that died or could not start) is left undefined for the caller to check on its own thread.
  */
-export function checkInWorkers(
+export async function checkInWorkers(
   init: PoolInit,
   jobs: PoolJob[],
   workers: number,
   onChecked: (id: number, check: SeriesCheck) => void,
   log: (msg: string) => void,
 ): Promise<(SeriesCheck | undefined)[]> {
-  return runInWorkers<PoolJob, SeriesCheck>({ worker: "./pipeline/audit-worker.ts", init, jobs, workers, onResult: onChecked, log: (m) => log(`audit ${m}`) });
+  // Compiled once here (on a background thread, likely under way since the audit began) rather than once per worker.
+  const module = await compileParquet();
+  return runInWorkers<PoolJob, SeriesCheck>({
+    worker: "./pipeline/audit-worker.ts",
+    init,
+    module,
+    jobs,
+    workers,
+    onResult: onChecked,
+    log: (m) => log(`audit ${m}`),
+  });
 }

@@ -50,14 +50,17 @@ export interface SeriesCheckOptions {
 /** Read, verify and check one series (no registry, no lock): the per-series work of an audit. */
 export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOptions): Promise<SeriesCheck> {
   const keyOf = (version: string) => seriesStateKey(ctx, t, version, o.run);
-  const read = await ctx.store.readUnlessKnown(t.sym, t.interval, t.entry, (v) => !o.full && o.prior?.key === keyOf(v));
+  const seen = o.full ? undefined : o.prior?.seen;
+  const read = await ctx.store.readUnlessKnown(t.sym, t.interval, t.entry, (v) => !o.full && o.prior?.key === keyOf(v), seen);
   if (read.kind === "missing") return { kind: "missing", path: read.path };
   if (read.kind === "corrupt") return { kind: "bad", path: read.path, finding: goldenReadFinding(t, read), sha256: read.actual };
   if (read.kind === "unchanged") {
     const prior = o.prior!;
     const a = reviveAssessment(ctx, t, prior, o.options);
     const { rows, start, end } = prior;
-    return { kind: "checked", ...a, rows, start, end, sha256: read.sha256, state: prior, reused: true };
+    // The state object itself when nothing in it changed: recording compares by identity to skip rewriting it.
+    const state = read.stamp === undefined || read.stamp === prior.seen?.stamp ? prior : { ...prior, seen: { stamp: read.stamp, version: read.sha256 } };
+    return { kind: "checked", ...a, rows, start, end, sha256: read.sha256, state, reused: true };
   }
   if (read.kind === "unreadable") return { kind: "bad", path: read.path, finding: goldenReadFinding(t, read), sha256: read.actual };
   const key = keyOf(read.stored.sha256);
@@ -76,7 +79,14 @@ export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOpti
     qualityScore: a.qualityScore,
     ...range,
     sha256: read.stored.sha256,
-    state: stateOf(key, a, range, tail, input.releases !== undefined),
+    state: stateOf(
+      key,
+      a,
+      range,
+      tail,
+      read.stored.stamp === undefined ? undefined : { stamp: read.stored.stamp, version: read.stored.sha256 },
+      input.releases !== undefined,
+    ),
     reused: false,
     resumed: memo.prior !== undefined,
   };

@@ -12,7 +12,7 @@ import type { RunContext } from "../context.ts";
 import { seriesKey } from "../lakehouse/catalog.ts";
 import { sha256 } from "../lakehouse/store.ts";
 import type { Finding } from "../model/finding.ts";
-import type { Store } from "../store/types.ts";
+import type { SeenVersion, Store } from "../store/types.ts";
 import { VERSION } from "../version.ts";
 import type { Assessment } from "./assess.ts";
 import { checkInput } from "./assess.ts";
@@ -40,6 +40,8 @@ export interface SeriesState {
   findings: Finding[];
   /** What resumes the windowed scans when the file next changes by growing at the end (audit-tail.ts). */
   tail?: TailState;
+  /** The store's stamp of the file as it was read, and its hash: while the stamp holds, the file is not read again. */
+  seen?: SeenVersion;
 }
 
 /** State of every series by `seriesKey(symbol, interval)`. */
@@ -79,6 +81,7 @@ export function stateOf(
   a: Assessment,
   range: { rows: number; start: string | null; end: string | null },
   tail?: TailState,
+  seen?: SeenVersion,
   released = false,
 ): SeriesState {
   const ts = a.bars.timestamp;
@@ -90,6 +93,7 @@ export function stateOf(
     coverage: a.coverage,
     findings: a.findings.filter((f) => !NOW_DEPENDENT.has(f.code)),
     ...(tail ? { tail } : {}),
+    ...(seen ? { seen } : {}),
   };
 }
 
@@ -134,7 +138,10 @@ export async function loadAuditState(store: Store): Promise<AuditState> {
 
 function isState(s: unknown): s is SeriesState {
   const x = s as SeriesState;
-  return !!x && typeof x.key === "string" && typeof x.rows === "number" && Array.isArray(x.findings) && (x.lastBar === null || typeof x.lastBar === "number");
+  const seen = x?.seen === undefined || (typeof x.seen?.stamp === "string" && typeof x.seen.version === "string");
+  return (
+    !!x && typeof x.key === "string" && typeof x.rows === "number" && Array.isArray(x.findings) && (x.lastBar === null || typeof x.lastBar === "number") && seen
+  );
 }
 
 /** Write the audit state atomically (sorted by series, so the same audit writes the same bytes). */

@@ -11,15 +11,18 @@ import { serveJobs } from "./pool.ts";
 
 const LARGE_SERIES = 100_000;
 
-serveJobs<PoolInit, PoolJob, SeriesCheck>(initParquet(), (init) => {
-  const { store: spec, ...rest } = init.ctx;
-  const ctx = { ...rest, store: openStore(spec), now: new Date(init.ctx.nowMs), log: silentLogger, progress: silentProgress };
-  const base: SeriesCheckOptions = { options: resolveCheckOptions(ctx.config), window: init.window, run: init.run, full: init.full };
-  // A job that throws is answered with its error; the main thread audits that series again, so it surfaces typed.
-  return async (job) => {
-    const check = await checkSeries(ctx, job.target, job.prior ? { ...base, prior: job.prior } : base);
-    // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
-    if (check.kind === "checked" && !check.reused && check.rows >= LARGE_SERIES) collectGarbage();
-    return check;
-  };
-});
+serveJobs<PoolInit, PoolJob, SeriesCheck>(
+  (module) => initParquet(module),
+  (init) => {
+    const { store: spec, ...rest } = init.ctx;
+    const ctx = { ...rest, store: openStore(spec), now: new Date(init.ctx.nowMs), log: silentLogger, progress: silentProgress };
+    const base: SeriesCheckOptions = { options: resolveCheckOptions(ctx.config), window: init.window, run: init.run, full: init.full };
+    // A job that throws is answered with its error; the main thread audits that series again, so it surfaces typed.
+    return async (job) => {
+      const check = await checkSeries(ctx, job.target, job.prior ? { ...base, prior: job.prior } : base);
+      // A large series leaves tens of MB of decode garbage; collect it before the next file so memory stays flat.
+      if (check.kind === "checked" && !check.reused && check.rows >= LARGE_SERIES) collectGarbage();
+      return check;
+    };
+  },
+);

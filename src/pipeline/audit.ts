@@ -45,7 +45,8 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   await ctx.store.assertExists();
   const options = resolveCheckOptions(ctx.config);
   await withReleaseSchedules(ctx);
-  // No initParquet here: the store compiles the Parquet engine on the first decode, and an unchanged lakehouse has none.
+  // The Parquet engine compiles on a background thread meanwhile (the first decode, or the metrics, await it).
+  ctx.store.warmUp?.();
   // Read without the lock (audits run beside writers); what is written back is re-validated under the lock.
   const catalog = await ctx.store.loadCatalog();
   const health = await ctx.store.loadHealth();

@@ -7,6 +7,7 @@
 import type { RunContext } from "../context.ts";
 import type { CatalogEntry } from "../lakehouse/catalog.ts";
 import type { HealthEntry } from "../lakehouse/health.ts";
+import { compileParquet } from "../lakehouse/parquet.ts";
 import type { StagedChanges } from "../store/types.ts";
 import { type PoolContext, poolContext } from "./audit-pool.ts";
 import type { WriteSession } from "./commit.ts";
@@ -59,9 +60,11 @@ export async function runPooled(ctx: RunContext, s: WriteSession, jobs: Job[], o
     wake = undefined;
     w?.();
   };
+  const module = await compileParquet(); // once, not once per worker
   void runInWorkers<IngestWork, IngestAnswer>({
     worker: "./pipeline/ingest-worker.ts",
     init,
+    module,
     jobs: work,
     workers,
     onResult: (id, answer) => {

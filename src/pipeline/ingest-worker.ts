@@ -13,28 +13,31 @@ import { serveJobs } from "./pool.ts";
 
 const LARGE_SERIES = 100_000;
 
-serveJobs<IngestInit, IngestWork, IngestAnswer>(initParquet(), (init) => {
-  let logs: LogLine[] = [];
-  const log: Logger = { info: (m) => logs.push(["info", m]), warn: (m) => logs.push(["warn", m]), debug: (m) => logs.push(["debug", m]) };
-  const { store: spec, ...rest } = init.ctx;
-  const store = openStore(spec);
-  const ctx: RunContext = { ...rest, store, now: new Date(init.ctx.nowMs), log, progress: silentProgress };
-  const options = resolveCheckOptions(ctx.config);
-  const vendor = createVendor(init.vendor.name, { config: ctx.config, log, env: {}, ...(init.vendor.source ? { source: init.vendor.source } : {}) });
-  return async (w) => {
-    logs = [];
-    const sym = w.job.t.sym.id;
-    if (!store.openStager) throw new Error(`${store.location}: this store is written on one thread`);
-    const stager = store.openStager(sym, w.prev, w.health);
-    const s: SeriesSession = { writer: stager, catalog: stager.catalog, health: stager.health, options };
-    try {
-      const done = await runJob(ctx, s, w.job, (req) => vendor.fetch(req), vendor.name);
-      if ("result" in done && (done.result.report?.rows ?? 0) >= LARGE_SERIES) collectGarbage();
-      return { done, changes: stager.take(), logs };
-    } catch (err) {
-      // The main thread runs this job again; what was staged for it here is removed.
-      stager.discard();
-      throw err;
-    }
-  };
-});
+serveJobs<IngestInit, IngestWork, IngestAnswer>(
+  (module) => initParquet(module),
+  (init) => {
+    let logs: LogLine[] = [];
+    const log: Logger = { info: (m) => logs.push(["info", m]), warn: (m) => logs.push(["warn", m]), debug: (m) => logs.push(["debug", m]) };
+    const { store: spec, ...rest } = init.ctx;
+    const store = openStore(spec);
+    const ctx: RunContext = { ...rest, store, now: new Date(init.ctx.nowMs), log, progress: silentProgress };
+    const options = resolveCheckOptions(ctx.config);
+    const vendor = createVendor(init.vendor.name, { config: ctx.config, log, env: {}, ...(init.vendor.source ? { source: init.vendor.source } : {}) });
+    return async (w) => {
+      logs = [];
+      const sym = w.job.t.sym.id;
+      if (!store.openStager) throw new Error(`${store.location}: this store is written on one thread`);
+      const stager = store.openStager(sym, w.prev, w.health);
+      const s: SeriesSession = { writer: stager, catalog: stager.catalog, health: stager.health, options };
+      try {
+        const done = await runJob(ctx, s, w.job, (req) => vendor.fetch(req), vendor.name);
+        if ("result" in done && (done.result.report?.rows ?? 0) >= LARGE_SERIES) collectGarbage();
+        return { done, changes: stager.take(), logs };
+      } catch (err) {
+        // The main thread runs this job again; what was staged for it here is removed.
+        stager.discard();
+        throw err;
+      }
+    };
+  },
+);

@@ -14,6 +14,8 @@ export interface PoolSpec<J, R> {
   /** e.g. `./pipeline/audit-worker.ts`; also an entrypoint of build.ts, so the compiled binary embeds it. */
   worker: string;
   init: unknown;
+  /** A compiled WASM module (the Parquet engine) each worker instantiates instead of compiling its own. */
+  module?: WebAssembly.Module;
   jobs: readonly J[];
   workers: number;
   /** Hears of each result as it arrives (any order). */
@@ -69,7 +71,7 @@ export function runInWorkers<J, R>(spec: PoolSpec<J, R>): Promise<(R | undefined
         spec.log(`worker failed (${e.message}); the rest runs on one thread`);
         finish();
       };
-      w.postMessage({ init: spec.init });
+      w.postMessage({ init: spec.init, module: spec.module });
       for (let k = 0; k < IN_FLIGHT; k++) feed(w);
     }
   });
@@ -81,15 +83,18 @@ interface WorkerScope {
 }
 
 /**
- * The worker side: `start(init)` once, then `run(job)` for each job, after `ready` (e.g. the Parquet engine) has
- * settled. A job that throws is answered with its error; the main thread runs it again so it surfaces there typed.
+ * The worker side: `start(init)` once, then `run(job)` for each job, after `prepare(module)` (e.g. instantiating the
+ * Parquet engine from the module the main thread sent) has settled. A job that throws is answered with its error;
+ * the main thread runs it again so it surfaces there typed.
  */
-export function serveJobs<I, J, R>(ready: Promise<unknown>, start: (init: I) => (job: J) => R | Promise<R>): void {
+export function serveJobs<I, J, R>(prepare: (module?: WebAssembly.Module) => Promise<unknown>, start: (init: I) => (job: J) => R | Promise<R>): void {
   const scope = globalThis as unknown as WorkerScope;
   let run: ((job: J) => R | Promise<R>) | undefined;
+  let ready: Promise<unknown> = Promise.resolve();
   scope.onmessage = (e: MessageEvent) => {
-    const msg = e.data as { init: I } | { job: { id: number; job: J } };
+    const msg = e.data as { init: I; module?: WebAssembly.Module } | { job: { id: number; job: J } };
     if ("init" in msg) {
+      ready = prepare(msg.module);
       run = start(msg.init);
       return;
     }

@@ -232,7 +232,7 @@ export const SUMMARY_JSON_SCHEMA = {
           metric: {
             type: "string",
             description:
-              "rows, qualityScore, firstBarMs, lastBarMs, coverage (bars ÷ expected, ≤ 1), lagSessions (sessions behind; crypto: days), findings, findings.<code>, the command's numeric fields per series, latencyP50Ms/P95Ms/P99Ms per vendor",
+              "rows, qualityScore, firstBarMs, lastBarMs, coverage (bars ÷ expected, ≤ 1), lagSessions (sessions behind; crypto: days), findings, findings.<code>, the command's numeric fields per series, latencyP50Ms/P95Ms/P99Ms per vendor, cacheHits/cacheMisses/cacheEvictions (vendor cache) with --cache",
           },
           value: { type: "number" },
         },
@@ -253,7 +253,44 @@ export const SUMMARY_JSON_SCHEMA = {
     symbolsSeen: { type: "array", items: { type: "string" }, description: "bootstrap" },
     window: { type: "object", description: "bootstrap: the resolved time window" },
     vendors: { type: "object", description: "bootstrap: vendors requested and used" },
-    cache: { type: "object", description: "bootstrap: the cache entry" },
+    cache: {
+      type: "object",
+      description:
+        "bootstrap: the cache entry (dir, key, hit, stored, pruned); any run with --cache: the Redis cache (location without password, this run's counts, and why it went down if it did)",
+      properties: {
+        location: { type: "string" },
+        hits: { ...count, description: "series reads (and bootstrap lookups) answered from the cache at the store's current version" },
+        misses: { ...count, description: "lookups the cache could not answer: absent, another version, or the cache down" },
+        evictions: { ...count, description: "entries replaced because new bars changed the version, or pruned past max entries" },
+        writes: count,
+        errors: count,
+        down: { type: "string", description: "the cache's first failure; the run then read straight from the store" },
+      },
+    },
+    doctor: {
+      type: "object",
+      description: "doctor: one row per thing the configuration names; the first failed row is also the run's error",
+      required: ["checks"],
+      properties: {
+        checks: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["check", "target", "status", "detail", "ms"],
+            properties: {
+              check: { type: "string", description: "store, writable, lock, cache, stream, vendor, reference, …" },
+              target: { type: "string", description: "a folder, a URL without its password, a vendor and its host" },
+              status: { enum: ["ok", "warn", "fail", "skip"] },
+              detail: { type: "string" },
+              fix: { type: "string" },
+              ms: count,
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
     lineage: { type: "object", description: "lineage: the measured lineage graph; bootstrap: what it read and wrote" },
     reference: { type: "object", description: "reference check: the files checked" },
     calendar: { ...calendar, description: "calendar: sessions, holidays and early closes" },

@@ -25,6 +25,8 @@ export interface StoredSeries {
   bars: Bars;
   sha256: string;
   size: number;
+  /** The store's stamp of the bytes as read (see SeenVersion), when it has one. */
+  stamp?: string;
 }
 
 /** A read checked against the catalog entry. */
@@ -39,6 +41,18 @@ export interface UnchangedRead {
   kind: "unchanged";
   path: string;
   sha256: string;
+  /** The store's stamp of the bytes as read (see SeenVersion), when it has one. */
+  stamp?: string;
+}
+
+/**
+ * What a caller saw of a series when it last read it: the store's stamp of its bytes (a lakehouse: the file's inode,
+ * size, mtime and ctime, all of which a write changes) and the version they had. While the stamp is the same the
+ * bytes are, so a store may answer `unchanged` without reading them again.
+ */
+export interface SeenVersion {
+  stamp: string;
+  version: string;
 }
 
 /** What a lock holder's recovery pass needs from the outside: how to profile an adopted series, and where to log. */
@@ -121,6 +135,19 @@ export interface StoreInit {
   applied: number[];
 }
 
+/** What a store is now, read without writing anything (`dqctl doctor`). */
+export interface StoreStatus {
+  exists: boolean;
+  /** True when writers refuse the store until `dqctl store init` (PostgreSQL); false when the first write creates it. */
+  needsInit: boolean;
+  /** The applied schema version (0: not initialised; a lakehouse folder: 1 once it exists). */
+  version: number;
+  /** The version this dqctl writes; `version` above it is a newer dqctl's store. */
+  latest: number;
+  /** Who holds the write lock (the lakehouse: its one lock; PostgreSQL: each claimed symbol's writer). */
+  lockHolders: (LockHolder & { symbol?: string; stale?: string })[];
+}
+
 /** A bar store: series, catalog, health registry, quarantine, run records, and the lock that guards writes. */
 export interface Store {
   /** What to reopen the same store from (another thread): a folder or a URL. May carry a secret: never print it. */
@@ -131,6 +158,8 @@ export interface Store {
   seriesName(sym: SymbolId, interval: Interval): string;
   /** Create the store, or bring its schema up to date (idempotent). */
   init(): Promise<StoreInit>;
+  /** Whether it exists, its schema version and its lock holders, read without writing (doctor). */
+  status(): Promise<StoreStatus>;
   /** True when the store exists (has been written to, or initialised). */
   exists(): Promise<boolean>;
   /** Refuse a store that does not exist (commands that only read). */
@@ -143,9 +172,18 @@ export interface Store {
   read(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): Promise<GoldenRead>;
   /**
    * Like `read`, but a series whose version `known` accepts is not decoded (it is still checked to be there, to be
-   * that version, and — in a lakehouse — to be a Parquet file at all).
+   * that version, and — in a lakehouse — to be a Parquet file at all). With `seen`, a series whose stamp is still the
+   * one seen is taken to hold that version without its bytes being read.
    */
-  readUnlessKnown(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined, known: (version: string) => boolean): Promise<GoldenRead | UnchangedRead>;
+  readUnlessKnown(
+    sym: SymbolId,
+    interval: Interval,
+    entry: CatalogEntry | undefined,
+    known: (version: string) => boolean,
+    seen?: SeenVersion,
+  ): Promise<GoldenRead | UnchangedRead>;
+  /** Optional: start, in the background, what reading series will need (a lakehouse: compiling its Parquet engine). */
+  warmUp?(): void;
   /**
    * Optional: the checks this store answers in its own query language for one series (src/checks/pushdown.ts), at
    * the version it was computed at (the caller uses it only when that is the version it read); undefined: not stored.

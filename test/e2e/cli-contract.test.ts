@@ -260,6 +260,7 @@ describe("help that teaches", () => {
       "snapshot verify",
       "bootstrap",
       "lineage",
+      "doctor",
       "flow",
       "calendar",
       "reference",

@@ -96,6 +96,11 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
     },
   ],
   lineage: [{ args: () => ["lineage", ...pinned], code: 0 }],
+  doctor: [
+    { args: () => ["doctor", "--lakehouse", lh], code: 0 },
+    // A cache where nothing listens: the first thing to fix, exit 3.
+    { args: () => ["doctor", "--lakehouse", lh, "--cache", "redis://127.0.0.1:1/0", "--timeout", "1s"], code: 3 },
+  ],
   flow: [{ args: () => ["flow", "--scanner", SCANNERS, "--source", DEMO, "--run-id", runId(), "--export", exp, ...pinned], code: 0 }],
   calendar: [
     { args: () => ["calendar", "--profile", "equity", "--from", "2024-07-01", "--to", "2024-07-05"], code: 0 },

@@ -2,7 +2,8 @@
 // and deleted series, with "now" moving on between audits; after each step the audit that reuses its state (and
 // checks on worker threads) is compared with `--full` on one thread, finding by finding, series by series.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { randomWalk } from "../../bench/gbm.ts";
@@ -207,5 +208,35 @@ describe("incremental audit", () => {
     expect((await audit(dir, now, { jobs: 1, full: true })).reused).toBe(0);
     const strict = await runAudit({ ...ctxFor(dir, now), config: { checks: { gap: { severity: "warning" } } } }, { jobs: 1 });
     expect(strict.series.filter((s) => s.reused).length).toBe(0);
+  });
+});
+
+describe("the stat stamp of an unchanged file", () => {
+  test("a file changed in place behind dqctl's back, with its size and mtime put back, is still found corrupt", async () => {
+    const dir = join(work.dir, "stamp");
+    mkdirSync(dir, { recursive: true });
+    const alive = new Set<number>();
+    for (let i = 0; i < 3; i++) apply(dir, { kind: "restore", series: i }, alive);
+    const now = START + 300 * DAY;
+    await audit(dir, now, { jobs: 1 });
+    const state = await loadAuditState(new Lakehouse(dir));
+    expect([...state.values()].every((s) => s.seen !== undefined)).toBe(true);
+    expect((await audit(dir, now, { jobs: 1 })).reused).toBe(3);
+    // Flip one byte in the middle of the file (in place: same inode, same size), then set its mtime back.
+    const path = join(dir, fileOf(1));
+    const before = statSync(path, { bigint: true });
+    const fd = openSync(path, "r+");
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, 200);
+    byte[0] = byte[0]! ^ 0xff;
+    writeSync(fd, byte, 0, 1, 200);
+    closeSync(fd);
+    // To the nanosecond (utimes takes float seconds): only the ctime, which no one can set back, still tells.
+    const ns = before.mtimeNs;
+    execFileSync("touch", ["-m", "-d", `@${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, "0")}`, path]);
+    expect(statSync(path, { bigint: true }).mtimeNs).toBe(ns);
+    const r = await runAudit(ctxFor(dir, now), { jobs: 1 });
+    expect(r.series.filter((s) => s.reused).map((s) => s.target.sym.id)).toEqual([symbolOf(0), symbolOf(2)]);
+    expect(r.findings.filter((f) => f.code === "corrupt").map((f) => f.symbol)).toEqual([symbolOf(1)]);
   });
 });

@@ -3,6 +3,7 @@ import type { Summary } from "../summary.ts";
 import { plural, type RenderOptions, timeCell } from "./common.ts";
 import { makeTable } from "./grid.ts";
 import { type Paint, severityText } from "./paint.ts";
+import { OPS_SECTIONS } from "./sections-ops.ts";
 
 type Section = (s: Summary, p: Paint, opts: RenderOptions) => string | undefined;
 type Rec = Record<string, unknown>;
@@ -165,4 +166,4 @@ const lineage: Section = (s, p) => {
 /** Sections printed before the series table (they are the command's main result). */
 export const BEFORE_SECTIONS: Section[] = [calendar, calendars, macro, stages, plan];
 /** Sections printed after the findings. */
-export const AFTER_SECTIONS: Section[] = [scan, latency, snapshot, bootstrap, reference, lineage];
+export const AFTER_SECTIONS: Section[] = [scan, latency, snapshot, bootstrap, reference, lineage, ...OPS_SECTIONS];

@@ -15,11 +15,12 @@ import type { Interval } from "../../model/interval.ts";
 import { fileStem, type SymbolId } from "../../model/symbol.ts";
 import { redactValue } from "../../redact.ts";
 import { contentVersion } from "../content.ts";
-import type { GoldenRead, Store, StoreInit, StoreWriter, UnchangedRead, WriterRequest } from "../types.ts";
+import type { GoldenRead, Store, StoreInit, StoreStatus, StoreWriter, UnchangedRead, WriterRequest } from "../types.ts";
 import { pgError } from "./errors.ts";
 import { pushdownQueries } from "./pushdown.ts";
 import { READ_COLUMNS, rowsToBars } from "./rows.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
+import { pgStatus } from "./status.ts";
 import { type PgTarget, parsePgUrl } from "./url.ts";
 import { PgWriter } from "./writer.ts";
 
@@ -106,6 +107,10 @@ export class PgStore implements Store {
 
   seriesName(sym: SymbolId, interval: Interval): string {
     return `${fileStem(sym, interval)}.parquet`;
+  }
+
+  async status(): Promise<StoreStatus> {
+    return this.use("reading the schema version and lock holders", (sql) => pgStatus(sql, this.target.schema));
   }
 
   async exists(): Promise<boolean> {

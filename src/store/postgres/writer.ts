@@ -22,7 +22,7 @@ import { copyText, STAGE_COLUMNS } from "./rows.ts";
 import { catalogOf, healthOf, type PgStore } from "./store.ts";
 
 /** The advisory-lock namespace of series claims (the first key of the two-int form). */
-const CLAIM_NS = 0x64710001;
+export const CLAIM_NS = 0x64710001;
 const POLL_MS = 50;
 
 interface StagedSeries {

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { copyBars, plantSplit } from "../../../bench/gbm.ts";
+import { plantSplit } from "../../../bench/gbm.ts";
 import { calendarFor } from "../../../src/calendar/index.ts";
 import { resolveCheckOptions, runChecks } from "../../../src/checks/index.ts";
 import { findSplits, SPLIT_SUSPECTED_DEFAULTS, type SplitCandidate, splitParams } from "../../../src/checks/split_evidence.ts";
 import { label, splitSuspected } from "../../../src/checks/split_suspected.ts";
 import type { CheckInput } from "../../../src/checks/types.ts";
 import type { Config } from "../../../src/config/schema.ts";
-import type { Bars } from "../../../src/model/bars.ts";
+import { type Bars, copyBars } from "../../../src/model/bars.ts";
 import { makeInput, makeOptions } from "../../helpers/bars.ts";
 import { cryptoSeries, nyseSeries } from "../../helpers/gbm-series.ts";
 
@@ -164,14 +164,7 @@ describe("split_suspected", () => {
 
   test("judgement waits while the after-window is short: the same 5:4 split is not claimed with 2–200 bars after it, and is with 600", () => {
     const b = plantSplit(nyse(1200, 0.02, 23), 600, 1.25);
-    const upTo = (n: number): Bars => ({
-      timestamp: b.timestamp.slice(0, n),
-      open: b.open.slice(0, n),
-      high: b.high.slice(0, n),
-      low: b.low.slice(0, n),
-      close: b.close.slice(0, n),
-      volume: b.volume.slice(0, n),
-    });
+    const upTo = (n: number): Bars => copyBars(b, 0, n);
     for (const after of [2, 5, 20, 50, 200]) expect(found(upTo(601 + after))).toEqual([]);
     expect(found(b)).toEqual([at(b, 600)]);
   });

@@ -39,6 +39,7 @@ export default withHelp(
         ...(lookbackDays !== undefined ? { lookbackDays } : {}),
         sourceName: args.source ?? args.vendor,
         ...jobsOf(args),
+        ...(vendor.name === "fred" ? { releaseCalendar: { env: process.env } } : {}),
       });
       return finish(inv, step, { record: true, metrics: true });
     },

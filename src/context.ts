@@ -1,5 +1,6 @@
 import type { Cache } from "./cache/types.ts";
 import type { ReferenceOverrides } from "./calendar/reference.ts";
+import type { ReleaseSchedule } from "./checks/releases.ts";
 import type { Config } from "./config/schema.ts";
 import type { Store } from "./store/types.ts";
 
@@ -35,6 +36,8 @@ export interface RunContext {
   reference?: ReferenceOverrides;
   /** Which price ingest and repair store (--price, config `price`): the vendor's close or adjusted close; absent: raw. */
   price?: "raw" | "adjusted";
+  /** Release calendars by series id (FRED series), read from the store's cached macro calendar (src/macro/cache.ts). */
+  releases?: Record<string, ReleaseSchedule>;
   /** The cache (--cache, env DQCTL_CACHE, config `cache`); ctx.store already reads through it. Absent: no cache. */
   cache?: Cache;
 }

@@ -2,10 +2,12 @@ import { isMarketCalendar } from "../calendar/sessions.ts";
 import { iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
 import { PROFILES, type Profile } from "../model/profile.ts";
+import { releaseLag } from "./releases.ts";
 import { type Check, type CheckInput, type CheckMeta, type CheckOptions, finding, type OptionMeta, scopeOf } from "./types.ts";
 
 /** What staleness reads of a series; symbol and asset class select their `bySymbol` / `byClass` option layers. */
-type StaleInput = Pick<CheckInput, "bars" | "calendar" | "interval" | "profile" | "nowMs"> & Partial<Pick<CheckInput, "symbol" | "assetClass" | "pushed">>;
+type StaleInput = Pick<CheckInput, "bars" | "calendar" | "interval" | "profile" | "nowMs"> &
+  Partial<Pick<CheckInput, "symbol" | "assetClass" | "pushed" | "releases">>;
 
 const HOUR_MS = 3_600_000;
 /**
@@ -19,7 +21,7 @@ export function defaultAllowanceHours(profile: Profile, interval: Interval = "1d
 }
 
 const meta: CheckMeta = {
-  rule: "the last bar trails the calendar's last completed bar by more than the allowance (session markets: the last closed session must be there; a session in progress is not due yet)",
+  rule: "the last bar trails the calendar's last completed bar by more than the allowance (session markets: the last closed session must be there; a session in progress is not due yet); a series with a release calendar (FRED) is behind only when a scheduled release after the one that publishes its last observation (the first on or after the end of its period) has passed without a newer one",
   severity: "error; warning for a lag above warnHours within the allowance",
   options: {
     warnHours: {
@@ -28,7 +30,8 @@ const meta: CheckMeta = {
       description: "a lag above this many hours but within the allowance is a warning (bootstrap flag --staleness-warn-hours)",
     },
     allowanceHours: {
-      defaultText: "crypto: 24 bars, at most 24 h (24 h on 1h–1d, 24 min on 1m); equity, futures and forex: 0",
+      defaultText:
+        "crypto: 24 bars, at most 24 h (24 h on 1h–1d, 24 min on 1m); equity, futures and forex: 0; a series judged by its release calendar: 24 (the release day)",
       min: 0,
       description: "hours the last bar may trail the calendar (every profile)",
     },
@@ -50,9 +53,14 @@ const meta: CheckMeta = {
  * Allowance in hours: option `<profile>AllowanceHours`, else `allowanceHours`, else the default for the profile and
  * interval; each key read for the interval first (`byInterval["1m"]`), then at the top of `checks.stale`.
  */
-export function allowanceHours(profile: Profile, opts?: CheckOptions, interval: Interval = "1d", who: Pick<StaleInput, "symbol" | "assetClass"> = {}): number {
+export function allowanceHours(
+  profile: Profile,
+  opts?: CheckOptions,
+  interval: Interval = "1d",
+  who: Pick<StaleInput, "symbol" | "assetClass"> = {},
+  dflt = defaultAllowanceHours(profile, interval),
+): number {
   const o = opts?.scope({ interval, profile, ...who });
-  const dflt = defaultAllowanceHours(profile, interval);
   return o ? o.number(`${profile}AllowanceHours`, o.number("allowanceHours", dflt)) : dflt;
 }
 
@@ -69,7 +77,12 @@ export interface Staleness {
   /** max(0, lastExpected − lastBar) in ms. */
   lagMs: number;
   allowanceMs: number;
+  /** Judged by a release calendar: scheduled releases passed without a newer observation (lastExpected: the first). */
+  releasesMissed?: number;
 }
+
+/** A release's day is allowed in full by default: FRED publishes during US hours, after a run early in the day. */
+const RELEASE_ALLOWANCE_HOURS = 24;
 
 /**
  * Reference point: crypto → the last completed bar as of now; session markets → the last bar of the last session
@@ -78,6 +91,19 @@ export interface Staleness {
 export function staleness(input: StaleInput, opts?: CheckOptions): Staleness | undefined {
   const ts = input.bars.timestamp;
   if (ts.length === 0) return undefined;
+  // The store's last bar (pushdown.ts) when it answered for these bars, else the last of them.
+  const lastBar = input.pushed?.lastTs ?? ts[ts.length - 1]!;
+  const byRelease = input.releases ? releaseLag(input.releases, ts, input.nowMs) : undefined;
+  if (byRelease) {
+    const at = byRelease.firstMissedMs;
+    return {
+      lastBar,
+      lastExpected: at ?? lastBar,
+      lagMs: at === undefined ? 0 : Math.max(0, input.nowMs - at),
+      allowanceMs: allowanceHours(input.profile, opts, input.interval, who(input), RELEASE_ALLOWANCE_HOURS) * HOUR_MS,
+      releasesMissed: byRelease.missed,
+    };
+  }
   const cal = input.calendar;
   let lastExpected: number | undefined;
   if (input.profile !== "crypto" && isMarketCalendar(cal)) {
@@ -85,8 +111,6 @@ export function staleness(input: StaleInput, opts?: CheckOptions): Staleness | u
     lastExpected = s ? cal.lastCompleted(input.interval, s.closeMs) : undefined;
   } else lastExpected = cal.lastCompleted(input.interval, input.nowMs);
   if (lastExpected === undefined) return undefined;
-  // The store's last bar (pushdown.ts) when it answered for these bars, else the last of them.
-  const lastBar = input.pushed?.lastTs ?? ts[ts.length - 1]!;
   return {
     lastBar,
     lastExpected,
@@ -151,20 +175,28 @@ export const stale: Check = {
     const late = s.lagMs > s.allowanceMs;
     const lagHours = round2(s.lagMs / HOUR_MS);
     const allowance = round2(s.allowanceMs / HOUR_MS);
-    const sessions = sessionsBehind(input, s.lastBar);
-    const behind = sessions !== undefined ? `${sessions} ${sessions === 1 ? "session" : "sessions"} behind` : `${daysText(s.lagMs)} behind`;
+    const missed = s.releasesMissed;
+    const sessions = missed === undefined ? sessionsBehind(input, s.lastBar) : undefined;
+    const behind =
+      missed !== undefined
+        ? `${missed} ${missed === 1 ? "release" : "releases"} behind: ${input.releases!.name} released ${barTime(s.lastExpected, "1d")} without a newer observation`
+        : sessions !== undefined
+          ? `${sessions} ${sessions === 1 ? "session" : "sessions"} behind`
+          : `${daysText(s.lagMs)} behind`;
+    const expected = missed !== undefined ? "" : `last expected ${barTime(s.lastExpected, input.interval)}`;
     const allowed = late ? (s.allowanceMs > 0 ? `, allowance ${daysText(s.allowanceMs)}` : "") : `, over the warn age ${daysText(warnMs)}`;
     return [
       finding(
         input,
         "stale",
         late ? opts.severity("error") : "warning",
-        `last bar ${barTime(s.lastBar, input.interval)}, ${behind} (last expected ${barTime(s.lastExpected, input.interval)}${allowed})`,
+        `last bar ${barTime(s.lastBar, input.interval)}, ${behind}${expected || allowed ? ` (${[expected, allowed.replace(/^, /, "")].filter(Boolean).join(", ")})` : ""}`,
         {
           ageHours: round2((input.nowMs - s.lastBar) / HOUR_MS),
           lagHours,
           lagDays: round2(s.lagMs / DAY_MS),
           ...(sessions !== undefined ? { lagSessions: sessions } : {}),
+          ...(missed !== undefined ? { lagReleases: missed, releaseId: input.releases!.releaseId } : {}),
           allowanceHours: allowance,
           ...(Number.isFinite(warnMs) ? { warnHours: round2(warnMs / HOUR_MS) } : {}),
         },

@@ -6,6 +6,7 @@ import type { Finding, Severity } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { Profile } from "../model/profile.ts";
 import type { PushedEvidence } from "./pushdown.ts";
+import type { ReleaseSchedule } from "./releases.ts";
 import type { ScanMemo } from "./scans.ts";
 
 /** What every check sees: the bars of one series, its calendar and the pinned "now". */
@@ -24,6 +25,11 @@ export interface CheckInput {
   /** Optional audit window (coverage). */
   fromMs?: number;
   toMs?: number;
+  /**
+   * The release calendar of the release that publishes this series (a FRED series, from the cached macro calendar):
+   * stale then judges scheduled releases, not sessions (see releases.ts).
+   */
+  releases?: ReleaseSchedule;
   /** Instrument marked `stablecoin: true` in config (exempt from price_stall). */
   stablecoin?: boolean;
   /** The instrument's `assetClass` from reference data or the config (selects `checks.<code>.byClass.<assetClass>`). */

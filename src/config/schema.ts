@@ -69,6 +69,17 @@ export const Instrument = v.strictObject({
   stablecoin: v.optional(v.boolean()),
 });
 
+/**
+ * `macro`: the FRED release calendar (`dqctl calendar --macro`, and staleness of FRED series). `series` are the
+ * series of interest beyond the FRED series in the store; `releases` maps a series to its FRED release id (else it
+ * is looked up with fred/series/release); `maxAgeHours` is how long a cached calendar is reused (default 12).
+ */
+export const MacroConfig = v.strictObject({
+  series: v.optional(v.array(v.string())),
+  releases: v.optional(v.record(v.string(), count(1))),
+  maxAgeHours: v.optional(v.pipe(v.number(), v.minValue(0, "a number ≥ 0"))),
+});
+
 /** The config file (`dqctl.config.json`, or `.yaml`/`.yml`): every key optional; flags override it. See validate.ts for the strict form. */
 export const ConfigSchema = v.strictObject({
   $schema: v.optional(v.string()),
@@ -92,6 +103,7 @@ export const ConfigSchema = v.strictObject({
       columns: v.optional(v.pipe(v.array(v.pipe(v.string(), v.nonEmpty("expected a column name"))), v.minLength(1, "expected at least one column"))),
     }),
   ),
+  macro: v.optional(MacroConfig),
 });
 
 export type Config = v.InferOutput<typeof ConfigSchema>;

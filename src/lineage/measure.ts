@@ -7,6 +7,7 @@ import { staleness } from "../checks/stale.ts";
 import type { RunContext } from "../context.ts";
 import { DqError } from "../errors.ts";
 import type { RunRecord } from "../lakehouse/runs.ts";
+import { withReleaseSchedules } from "../macro/cache.ts";
 import { barCount } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { assess, checkInput } from "../pipeline/assess.ts";
@@ -99,6 +100,7 @@ const n = (r: RunRecord | undefined, k: string): number | undefined => (typeof r
 
 /** Measure every catalog series: calendar-aware lag, coverage, status (all checks) and whether its audit is current. */
 export async function measureSeries(ctx: RunContext): Promise<SeriesMeasure[]> {
+  await withReleaseSchedules(ctx);
   const options = resolveCheckOptions(ctx.config);
   const health = await ctx.store.loadHealth();
   const targets = resolveTargets(ctx, await ctx.store.loadCatalog(), undefined, undefined);

@@ -37,6 +37,8 @@ export function checkInput(ctx: RunContext, t: Target, raw: Bars, calendar: Cale
   if (inst?.assetClass) input.assetClass = inst.assetClass;
   if (inst?.stablecoin) input.stablecoin = true;
   if (inst?.tickSize !== undefined) input.tickSize = inst.tickSize;
+  const releases = ctx.releases?.[t.sym.id];
+  if (releases) input.releases = releases;
   if (window?.fromMs !== undefined) input.fromMs = window.fromMs;
   if (window?.toMs !== undefined) input.toMs = window.toMs;
   return input;

@@ -11,7 +11,7 @@ import { runInWorkers } from "./pool.ts";
 import type { Target } from "./targets.ts";
 
 /** A run context as data a worker can be sent. */
-export type PoolContext = Pick<RunContext, "waitLockMs" | "runId" | "reference" | "price"> & { config: Config; nowMs: number; store: string };
+export type PoolContext = Pick<RunContext, "waitLockMs" | "runId" | "reference" | "price" | "releases"> & { config: Config; nowMs: number; store: string };
 
 /** What every worker is told once: the run's context (its data), the window, the fingerprint, whether to force. */
 export interface PoolInit {
@@ -39,6 +39,7 @@ export function poolContext(ctx: RunContext): PoolContext {
     runId: ctx.runId,
     ...(ctx.reference ? { reference: ctx.reference } : {}),
     ...(ctx.price ? { price: ctx.price } : {}),
+    ...(ctx.releases ? { releases: ctx.releases } : {}),
   };
 }
 

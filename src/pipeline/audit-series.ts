@@ -82,7 +82,14 @@ export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOpti
     qualityScore: a.qualityScore,
     ...range,
     sha256: read.stored.sha256,
-    state: stateOf(key, a, range, tail, read.stored.stamp === undefined ? undefined : { stamp: read.stored.stamp, version: read.stored.sha256 }),
+    state: stateOf(
+      key,
+      a,
+      range,
+      tail,
+      read.stored.stamp === undefined ? undefined : { stamp: read.stored.stamp, version: read.stored.sha256 },
+      input.releases !== undefined,
+    ),
     reused: false,
     resumed: memo.prior !== undefined,
   };

@@ -1,9 +1,10 @@
 // The incremental audit's memory: per series, what the next audit needs so an unchanged file is not decoded again.
 // Only the stale check (and the freshness half of the quality score) depends on "now", and it reads nothing of the
-// bars but the last timestamp; everything else a check reports is a function of the file, the options and the
+// bars but the last timestamp (a series judged by a release calendar: the last PERIOD_BARS); everything else a check reports is a function of the file, the options and the
 // calendar. So the state keeps the now-independent findings, the coverage ratio and the last bar, keyed by the
 // file's sha256, the check options, the series' own inputs (profile, calendar, genesis, instrument) and the version.
 import { calendarFor } from "../calendar/index.ts";
+import { PERIOD_BARS } from "../checks/releases.ts";
 import { freshness, stale } from "../checks/stale.ts";
 import { qualityFinding, qualityScore, seriesStatus } from "../checks/status.ts";
 import { type CheckInput, type CheckOptions, scopeOf } from "../checks/types.ts";
@@ -31,6 +32,8 @@ export interface SeriesState {
   end: string | null;
   /** The last bar's open (ms); what stale and freshness read of the bars. */
   lastBar: number | null;
+  /** A series judged by a release calendar: the last PERIOD_BARS opens, from which stale reads its period. */
+  recent?: number[];
   /** The coverage ratio (null without bars). */
   coverage: number | null;
   /** Every finding of the checks except the now-dependent ones (`stale`, `quality_score`), in report order. */
@@ -62,7 +65,13 @@ export function runFingerprint(ctx: RunContext, window: { fromMs?: number; toMs?
 
 /** The key a series' state must carry to be reused for the file with hash `fileSha`. */
 export function seriesStateKey(ctx: RunContext, t: Target, fileSha: string, run: string): string {
-  const own = { profile: t.profile, calendar: t.calendar, genesis: t.entry?.genesis ?? null, instrument: ctx.config.instruments?.[t.sym.id] ?? null };
+  const own = {
+    profile: t.profile,
+    calendar: t.calendar,
+    genesis: t.entry?.genesis ?? null,
+    instrument: ctx.config.instruments?.[t.sym.id] ?? null,
+    release: ctx.releases?.[t.sym.id]?.releaseId ?? null,
+  };
   return sha256(`${fileSha}\n${run}\n${JSON.stringify(own)}`);
 }
 
@@ -73,12 +82,14 @@ export function stateOf(
   range: { rows: number; start: string | null; end: string | null },
   tail?: TailState,
   seen?: SeenVersion,
+  released = false,
 ): SeriesState {
   const ts = a.bars.timestamp;
   return {
     key,
     ...range,
     lastBar: ts.length ? ts[ts.length - 1]! : null,
+    ...(released && ts.length ? { recent: Array.from(ts.subarray(Math.max(0, ts.length - PERIOD_BARS))) } : {}),
     coverage: a.coverage,
     findings: a.findings.filter((f) => !NOW_DEPENDENT.has(f.code)),
     ...(tail ? { tail } : {}),
@@ -96,13 +107,14 @@ export function reviveAssessment(ctx: RunContext, t: Target, s: SeriesState, opt
     const status = seriesStatus(findings);
     return { findings, status, qualityScore: null, toxic: status === "toxic", coverage: null };
   }
+  const recent = s.recent?.length ? s.recent : [s.lastBar];
   const one = {
-    timestamp: Float64Array.of(s.lastBar),
-    open: new Float64Array(1),
-    high: new Float64Array(1),
-    low: new Float64Array(1),
-    close: new Float64Array(1),
-    volume: new Float64Array(1),
+    timestamp: Float64Array.from(recent),
+    open: new Float64Array(recent.length),
+    high: new Float64Array(recent.length),
+    low: new Float64Array(recent.length),
+    close: new Float64Array(recent.length),
+    volume: new Float64Array(recent.length),
   };
   const input: CheckInput = checkInput(ctx, t, one, calendarFor(t.calendar, ctx.reference));
   const opts = options.get(stale.code)?.scope(scopeOf(input));

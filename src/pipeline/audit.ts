@@ -6,6 +6,7 @@ import { resolveCheckOptions } from "../checks/index.ts";
 import type { PushedEvidence } from "../checks/pushdown.ts";
 import type { RunContext } from "../context.ts";
 import type { HealthRegistry } from "../lakehouse/health.ts";
+import { withReleaseSchedules } from "../macro/cache.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
@@ -45,6 +46,7 @@ const PER_WORKER = 8;
 export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promise<StepResult & { series: AuditedSeries[] }> {
   await ctx.store.assertExists();
   const options = resolveCheckOptions(ctx.config);
+  await withReleaseSchedules(ctx);
   // The Parquet engine compiles on a background thread meanwhile (the first decode, or the metrics, await it).
   ctx.store.warmUp?.();
   // Read without the lock (audits run beside writers); what is written back is re-validated under the lock.

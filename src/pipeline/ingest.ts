@@ -6,6 +6,8 @@ import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
 import type { CatalogEntry } from "../lakehouse/catalog.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
+import { withReleaseSchedules } from "../macro/cache.ts";
+import { type MacroOptions, refreshReleaseCalendar } from "../macro/calendar.ts";
 import { allocBars, barCount, normalizeBars } from "../model/bars.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
@@ -39,6 +41,8 @@ export interface IngestOptions {
   concurrency?: number;
   /** Worker threads for reading, checking and encoding a local vendor's series (default: the cores; 1: this thread). */
   jobs?: number;
+  /** Ingesting from FRED: refresh its cached release calendar first (the environment its key may come from). */
+  releaseCalendar?: MacroOptions;
 }
 
 const DAY = 86_400_000;
@@ -58,6 +62,11 @@ const GROUP_MS = 2_000;
 export async function runIngest(ctx: RunContext, opts: IngestOptions): Promise<StepResult> {
   const options = resolveCheckOptions(ctx.config);
   const session = await openWriteSession(ctx, "ingest", options);
+  if (opts.releaseCalendar) {
+    const fred = opts.symbols.filter((s) => s.exchange === "FRED").map((s) => s.id);
+    await refreshReleaseCalendar(ctx, { ...opts.releaseCalendar, series: [...(opts.releaseCalendar.series ?? []), ...fred] });
+  }
+  await withReleaseSchedules(ctx);
   const outcomes: Record<Outcome, number> = { written: 0, unchanged: 0, quarantined: 0, no_data: 0, fresh: 0, failed: 0, corrupt: 0 };
   const findings: Finding[] = [];
   const errors: ErrorItem[] = [];
@@ -232,7 +241,8 @@ async function plan(ctx: RunContext, s: WriteSession, t: Target, opts: IngestOpt
       // A toxic mark is re-judged by every ingest of new data; --force re-fetches the whole history of such an asset,
       // so a vendor's correction (a split now adjusted, a bad print fixed) replaces what was stored.
       if (refetch) return { t, pass: "refresh", entry, req };
-      if (cataloguedFresh(ctx, s, t, entry)) return "fresh";
+      // A series judged by its release calendar reads its period from its last observations: decoded (FRED series are small).
+      if (ctx.releases?.[t.sym.id] ? await releasedFresh(ctx, s, t, entry) : cataloguedFresh(ctx, s, t, entry)) return "fresh";
       req.fromMs = Date.parse(entry.end); // refetch the last bar too: it may have been partial
       return { t, pass: "stale", entry, req };
     }
@@ -262,6 +272,14 @@ function cataloguedFresh(ctx: RunContext, s: WriteSession, t: Target, entry: Cat
   const last = allocBars(1);
   last.timestamp[0] = Date.parse(entry.end);
   const st = staleness(checkInput(ctx, t, last, calendarFor(t.calendar, ctx.reference)), s.options.get("stale"));
+  return st === undefined || st.lagMs === 0;
+}
+
+/** True when a series with a release calendar has every observation its releases so far have published. */
+async function releasedFresh(ctx: RunContext, s: WriteSession, t: Target, entry: CatalogEntry): Promise<boolean> {
+  const read = await ctx.store.read(t.sym, t.interval, entry);
+  if (read.kind !== "ok" && read.kind !== "uncataloged") return false; // fetched: the job reads it again and reports it
+  const st = staleness(checkInput(ctx, t, normalizeBars(read.stored.bars), calendarFor(t.calendar, ctx.reference)), s.options.get("stale"));
   return st === undefined || st.lagMs === 0;
 }
 

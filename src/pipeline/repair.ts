@@ -5,6 +5,7 @@ import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
 import { type Catalog, keptGenesis } from "../lakehouse/catalog.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
+import { withReleaseSchedules } from "../macro/cache.ts";
 import { type Bars, barCount, mergeBars, normalizeBars } from "../model/bars.ts";
 import { type Finding, iso } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
@@ -81,6 +82,7 @@ export async function runRepair(ctx: RunContext, opts: RepairOptions): Promise<S
   await ctx.store.assertExists();
   const options = resolveCheckOptions(ctx.config);
   await initParquet();
+  await withReleaseSchedules(ctx);
   const backfillDays = opts.backfillDays ?? 365;
   // A dry run only reads; a repair takes the lock (and recovers what an interrupted writer left) first.
   const session = opts.dryRun ? undefined : await openWriteSession(ctx, "repair", options);

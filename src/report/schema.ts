@@ -343,6 +343,45 @@ export const SUMMARY_JSON_SCHEMA = {
     lineage: { type: "object", description: "lineage: the measured lineage graph; bootstrap: what it read and wrote" },
     reference: { type: "object", description: "reference check: the files checked" },
     calendar: { ...calendar, description: "calendar: sessions, holidays and early closes" },
+    macro: {
+      type: "object",
+      description: "calendar --macro: FRED's release calendar from --from to --to, and where it came from",
+      required: ["source", "from", "to", "fetchedAt", "cached", "events", "series"],
+      properties: {
+        source: { const: "fred" },
+        from: { type: "string", format: "date" },
+        to: { type: "string", format: "date" },
+        fetchedAt: { type: ["string", "null"], format: "date-time", description: "when it was fetched from FRED; null without an API key (no events)" },
+        cached: { type: "boolean", description: "true when the calendar cached in the store was reused (fresh and covering the window)" },
+        events: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["date", "releaseId", "name", "calendar", "currency", "series"],
+            properties: {
+              date: { type: "string", format: "date" },
+              releaseId: { type: "integer", minimum: 1 },
+              name: { type: "string" },
+              calendar: { const: "FRED" },
+              currency: { const: "USD" },
+              series: { type: "array", items: { type: "string" }, description: "the series of interest this release publishes" },
+            },
+            additionalProperties: false,
+          },
+        },
+        series: {
+          type: "array",
+          description: "series of interest (config macro.series and the FRED series in the store) and the release publishing each",
+          items: {
+            type: "object",
+            required: ["symbol", "releaseId", "name"],
+            properties: { symbol: { type: "string" }, releaseId: { type: "integer", minimum: 1 }, name: { type: "string" } },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
     calendars: { type: "array", items: knownCalendar, description: "calendar --list: every calendar and the exchange prefixes that map to it" },
     jsonSchema: { type: "object", description: "schema: this JSON Schema" },
     codes: {

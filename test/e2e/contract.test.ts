@@ -125,6 +125,9 @@ const CASES: Record<keyof typeof SUBCOMMANDS, Call[]> = {
   calendar: [
     { args: () => ["calendar", "--profile", "equity", "--from", "2024-07-01", "--to", "2024-07-05"], code: 0 },
     { args: () => ["calendar", "--profile", "moon", "--from", "2024-07-01", "--to", "2024-07-05"], code: 3 },
+    // No FRED key in the test environment: a warning, no events, exit 0 (the release calendar is tested in macro-calendar.test.ts).
+    { args: () => ["calendar", "--macro", "--from", "2026-11-01", "--to", "2026-11-30", "--lakehouse", join(dir, "macro-lh")], code: 0 },
+    { args: () => ["calendar", "--macro", "--from", "2026-11-31", "--to", "2026-12-01", "--lakehouse", join(dir, "macro-lh")], code: 3 },
   ],
   reference: [
     { args: () => ["reference", "check", "--reference-dir", join(dir, "reference")], code: 0 },

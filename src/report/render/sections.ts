@@ -59,6 +59,18 @@ const calendars: Section = (s, p) => {
   return t.toString();
 };
 
+/** `dqctl calendar --macro`: FRED's release dates, with the series of interest each publishes, and where they came from. */
+const macro: Section = (s, p) => {
+  const m = s.macro;
+  if (!isRec(m) || !Array.isArray(m.events)) return undefined;
+  const events = m.events as { date: string; releaseId: number; name: string; series: string[] }[];
+  const t = makeTable(p, ["date", "release", "name", "series"], { colAligns: ["left", "right", "left", "left"] });
+  for (const e of events) t.push([e.date, String(e.releaseId), e.name, e.series.join(" ")]);
+  const origin = m.fetchedAt === null ? "no API key, nothing fetched" : `${m.cached ? "cached" : "fetched"} ${String(m.fetchedAt)}`;
+  const head = `FRED release calendar ${m.from} → ${m.to}: ${plural(events.length, "release date")} (${origin})`;
+  return events.length ? `${head}\n${t.toString()}` : head;
+};
+
 /** `dqctl flow`: one row per stage with what it did, its findings and errors. */
 const stages: Section = (s, p) => {
   if (!isRec(s.stages)) return undefined;
@@ -179,6 +191,6 @@ const lineage: Section = (s, p) => {
 };
 
 /** Sections printed before the series table (they are the command's main result). */
-export const BEFORE_SECTIONS: Section[] = [calendar, calendars, stages, plan];
+export const BEFORE_SECTIONS: Section[] = [calendar, calendars, macro, stages, plan];
 /** Sections printed after the findings. */
 export const AFTER_SECTIONS: Section[] = [scan, latency, consume, snapshot, bootstrap, reference, lineage, stream, ...OPS_SECTIONS];

@@ -11,9 +11,10 @@ import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
 import type { Store } from "../store/types.ts";
 import type { AuditedSeries } from "./audit-compose.ts";
-import { type AuditState, saveAuditState, stateKeyOf } from "./audit-state.ts";
+import { type AuditState, type SeriesState, saveAuditState, stateKeyOf } from "./audit-state.ts";
 import { commitBatch, openWriteSession } from "./commit.ts";
 import { resolveTargets, type Target } from "./targets.ts";
+import { canonicalJson } from "./verify.ts";
 
 /** What recording needs of the run: its check options and state, what it covered, and how to check a series again. */
 export interface RecordRun {
@@ -109,11 +110,20 @@ function nextState(prev: AuditState, series: AuditedSeries[], catalog: Catalog):
   for (const one of series) {
     const k = stateKeyOf(one.target);
     if (one.state) {
-      if (prev.get(k) !== one.state) changed = true;
+      if (!sameState(prev.get(k), one.state)) changed = true;
       next.set(k, one.state);
     } else changed = next.delete(k) || changed;
   }
   return changed ? next : undefined;
+}
+
+/**
+ * Whether two states hold the same data. A state that crossed from a worker (structured clone) or was rebuilt by a
+ * full check is another object with the same content, so identity is only the cheap first answer; the content is
+ * compared as the JSON it is stored as, key order aside (a PostgreSQL store hands back jsonb in its own key order).
+ */
+function sameState(a: SeriesState | undefined, b: SeriesState): boolean {
+  return a === b || (a !== undefined && a.key === b.key && canonicalJson(a) === canonicalJson(b));
 }
 
 /** The most severe of several series statuses (SERIES_STATUSES lists them most severe first). */

@@ -61,7 +61,7 @@ export async function checkSeries(ctx: RunContext, t: Target, o: SeriesCheckOpti
     const prior = o.prior!;
     const a = reviveAssessment(ctx, t, prior, o.options);
     const { rows, start, end } = prior;
-    // The state object itself when nothing in it changed: recording compares by identity to skip rewriting it.
+    // The state object itself when nothing in it changed (recording compares content, identity first).
     const state = read.stamp === undefined || read.stamp === prior.seen?.stamp ? prior : { ...prior, seen: { stamp: read.stamp, version: read.sha256 } };
     return { kind: "checked", ...a, rows, start, end, sha256: read.sha256, state, reused: true };
   }

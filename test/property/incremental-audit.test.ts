@@ -209,6 +209,31 @@ describe("incremental audit", () => {
     const strict = await runAudit({ ...ctxFor(dir, now), config: { checks: { gap: { severity: "warning" } } } }, { jobs: 1 });
     expect(strict.series.filter((s) => s.reused).length).toBe(0);
   });
+  test("an audit that finds the state as it was (on workers, or --full) does not rewrite it", async () => {
+    const dir = join(work.dir, "unchanged-state");
+    mkdirSync(dir, { recursive: true });
+    const alive = new Set<number>();
+    // Enough series to decode that --full runs on two workers (their states come back as copies).
+    for (let i = 0; i < SERIES; i++) apply(dir, { kind: "restore", series: i }, alive);
+    const now = START + 300 * DAY;
+    await audit(dir, now, { jobs: 2 });
+    const file = join(dir, "audit_state.json");
+    const written = () => {
+      const st = statSync(file, { bigint: true });
+      return { ino: st.ino, mtimeNs: st.mtimeNs, text: readFileSync(file, "utf8") };
+    };
+    const first = written();
+    expect((await audit(dir, now, { jobs: 2, full: true })).reused).toBe(0);
+    expect(written()).toEqual(first);
+    await audit(dir, now, { jobs: 1, full: true });
+    expect(written()).toEqual(first);
+    expect((await audit(dir, now, { jobs: 2 })).reused).toBe(SERIES);
+    expect(written()).toEqual(first);
+    // A change is still written.
+    apply(dir, { kind: "deleteSeries", series: 0 }, alive);
+    await audit(dir, now, { jobs: 2 });
+    expect(written().text).not.toBe(first.text);
+  });
 });
 
 describe("the stat stamp of an unchanged file", () => {

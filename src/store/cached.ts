@@ -73,6 +73,8 @@ export function withCache(inner: Store, cache: Cache): Store {
     readRuns: (onBad) => inner.readRuns(onBad),
     appendMetrics: (rows) => inner.appendMetrics(rows),
     readMetrics: (filter) => inner.readMetrics(filter),
+    readSymbols: () => inner.readSymbols(),
+    readFeatures: (set, filter) => inner.readFeatures(set, filter),
     readDoc: (name) => inner.readDoc(name),
     writeDoc: (name, doc) => inner.writeDoc(name, doc),
     openOutbox: (maxBytes) => inner.openOutbox(maxBytes),

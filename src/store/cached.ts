@@ -78,8 +78,6 @@ export function withCache(inner: Store, cache: Cache): Store {
     readDoc: (name) => inner.readDoc(name),
     writeDoc: (name, doc) => inner.writeDoc(name, doc),
     openOutbox: (maxBytes) => inner.openOutbox(maxBytes),
-    readSymbols: () => inner.readSymbols(),
-    readFeatures: (set, filter) => inner.readFeatures(set, filter),
     close: () => inner.close(),
   };
   // Optional capabilities stay optional: a caller that asks whether the store has them gets the inner answer.

@@ -1,6 +1,7 @@
 // Which cache a spec names (the --cache value). Only Redis today; every cache opened is closed at the CLI's end.
 import type { Logger } from "../context.ts";
 import { ConfigError } from "../errors.ts";
+import { redactSecrets } from "../redact.ts";
 import { RedisCache } from "./redis.ts";
 import type { Cache } from "./types.ts";
 import { isRedisUrl, parseRedisUrl } from "./url.ts";
@@ -10,7 +11,7 @@ const opened = new Set<Cache>();
 /** The cache `spec` names; a spec that is no cache URL is a ConfigError naming `label`. */
 export function openCache(spec: string, log: Logger, label = "--cache"): Cache {
   if (!isRedisUrl(spec)) {
-    throw new ConfigError(`${label} ${JSON.stringify(spec.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@"))}: not a cache URL`, "write it as redis://host:6379/0");
+    throw new ConfigError(`${label} ${JSON.stringify(redactSecrets(spec))}: not a cache URL`, "write it as redis://host:6379/0");
   }
   const cache = new RedisCache(parseRedisUrl(spec, label), log);
   opened.add(cache);

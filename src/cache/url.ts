@@ -2,6 +2,7 @@
 // here except into AUTH; `location` is the URL without it.
 import { ConfigError } from "../errors.ts";
 import { parseDuration } from "../model/parse.ts";
+import { redactSecrets } from "../redact.ts";
 
 /** What the client needs, and the URL to show. */
 export interface RedisTarget {
@@ -26,7 +27,7 @@ export function isRedisUrl(spec: string): boolean {
 
 /** Parse a cache URL; a malformed one is a ConfigError naming it (without its password). */
 export function parseRedisUrl(spec: string, label = "--cache"): RedisTarget {
-  const shown = spec.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+  const shown = redactSecrets(spec);
   const bad = (why: string) =>
     new ConfigError(`${label} ${shown}: not a Redis URL (${why})`, "write it as redis://[user:password@]host[:port][/db][?prefix=name&timeout=1s]");
   if (/^rediss:/i.test(spec)) throw bad("TLS (rediss://) is not supported: use redis:// on a trusted network or a local TLS tunnel");

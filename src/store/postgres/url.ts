@@ -1,6 +1,7 @@
 // A PostgreSQL store's URL: postgres://user[:password]@host[:port]/db[?schema=name]. The password never leaves here
 // except into the client's options; `location` is the URL without it.
 import { ConfigError } from "../../errors.ts";
+import { redactSecrets } from "../../redact.ts";
 
 /** True when `spec` names a PostgreSQL store (not a lakehouse folder). */
 export function isPostgresUrl(spec: string): boolean {
@@ -24,7 +25,7 @@ const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Parse a store URL; a malformed one is a ConfigError naming it (without its password). */
 export function parsePgUrl(spec: string): PgTarget {
-  const shown = spec.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+  const shown = redactSecrets(spec);
   const bad = (why: string) =>
     new ConfigError(`--store ${shown}: not a PostgreSQL URL (${why})`, "write it as postgres://user[:password]@host[:port]/database[?schema=name]");
   let u: URL;

@@ -24,6 +24,7 @@ import { LockError } from "../errors.ts";
 import type { StreamEvent } from "../stream/events.ts";
 import { type Appended, FLUSH_BATCH, type Flushed, type Outbox } from "../stream/outbox.ts";
 import { syncDir, writeFileAtomic } from "./atomic.ts";
+import { pidGone } from "./lock-holder.ts";
 
 const PENDING = "pending.jsonl";
 const FLUSHING = /^flushing-(\d+-\d+)\.jsonl$/;
@@ -203,16 +204,6 @@ function unlinkQuietly(path: string): void {
   }
 }
 
-/** True when process `pid` runs (or is not ours to signal). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * A lock file holding the owner's pid, taken by exclusive create; one whose owner died is taken over. Waits up to
  * `waitMs` (0: does not wait; returns undefined when held). With a wait, a lock still held past it is an error.
@@ -231,7 +222,7 @@ async function lock(path: string, waitMs: number): Promise<(() => void) | undefi
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
     const pid = Number(readFileQuietly(path));
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidGone(pid)) {
       unlinkQuietly(path); // its owner died: take it over
       continue;
     }

@@ -53,7 +53,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
 }
 
 /** `n` Parquet sources (the lakehouse schema, ~0.1 % of bars missing) × `days` daily bars; returns candidates and rows. */
-async function parquetSources(dir: string, n: number, days: number): Promise<{ candidates: string; rows: number }> {
+export async function parquetSources(dir: string, n: number, days: number): Promise<{ candidates: string; rows: number }> {
   await initParquet();
   mkdirSync(dir, { recursive: true });
   let seed = 7;

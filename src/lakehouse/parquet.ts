@@ -4,7 +4,9 @@ import { parquetWasmBytes } from "#runtime/wasm.ts";
 import { InputError } from "../errors.ts";
 import { ACTION_COLUMNS, allocActions, allocBars, BAR_COLUMNS, type Bars, barCount, hasActions } from "../model/bars.ts";
 import { describeMs, firstOutsideWindow, TIME_WINDOW_TEXT } from "../model/time-window.ts";
-import { barsFromFFI } from "./parquet-ffi.ts";
+import { barsFromFFI, type PlainColumn, plainColumnsFromFFI } from "./parquet-ffi.ts";
+
+export type { PlainColumn };
 
 type ParquetWasm = typeof import("parquet-wasm/esm");
 let pq: ParquetWasm | undefined;
@@ -259,6 +261,28 @@ export async function readArrowTable(bytes: Uint8Array, label: string): Promise<
     return arrow.tableFromIPC(p.readParquet(bytes, { batchSize: ONE_BATCH }).intoIPCStream());
   } catch (err) {
     throw new InputError(`${label}: parquet unreadable (${errText(err)})`, "check the file or convert it to CSV", { cause: err });
+  }
+}
+
+/**
+ * Every column of a Parquet file whose columns are all numbers or times (see plainColumnsFromFFI), read without Arrow
+ * JS; undefined for any other file (other column types, no rows, not Parquet, unreadable): readArrowTable reads
+ * those and words their errors.
+ */
+export async function readPlainColumns(bytes: Uint8Array): Promise<PlainColumn[] | undefined> {
+  const p = await wasm();
+  if (bytes.length < 12 || !isParquetMagic(bytes)) return undefined;
+  let ffi: ReturnType<ReturnType<ParquetWasm["readParquet"]>["intoFFI"]>;
+  try {
+    ffi = p.readParquet(bytes, { batchSize: ONE_BATCH }).intoFFI();
+  } catch {
+    return undefined;
+  }
+  try {
+    const batches = Array.from({ length: ffi.numArrays() }, (_, i) => ({ array: ffi.arrayAddr(i), schema: ffi.schemaAddr() }));
+    return plainColumnsFromFFI(p.wasmMemory().buffer as ArrayBuffer, batches);
+  } finally {
+    ffi.free();
   }
 }
 

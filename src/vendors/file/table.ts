@@ -1,6 +1,7 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Vector } from "apache-arrow";
 import { InputError } from "../../errors.ts";
-import { readArrowTable } from "../../lakehouse/parquet.ts";
+import { type PlainColumn, readArrowTable, readPlainColumns } from "../../lakehouse/parquet.ts";
+import { epochMsOf } from "../../lakehouse/parquet-ffi.ts";
 import { detectDelimiter, fieldPosition, parseCsv } from "./csv.ts";
 import { readRegularFile, utf8Text } from "./read.ts";
 
@@ -128,6 +129,8 @@ function valueColumn(text: string, name: string): number {
 }
 
 async function parquetTable(path: string, bytes: Uint8Array): Promise<RawTable> {
+  const plain = await readPlainColumns(bytes);
+  if (plain) return plainTable(path, plain);
   const table = await readArrowTable(bytes, path);
   const names = table.schema.fields.map((f) => f.name.toLowerCase());
   const cols = table.schema.fields.map((f) => table.getChild(f.name)!);
@@ -161,6 +164,26 @@ async function parquetTable(path: string, bytes: Uint8Array): Promise<RawTable> 
   };
 }
 
+/**
+ * A Parquet source whose columns are all numbers or times, read out of the engine without Arrow JS: the same cells
+ * as the Arrow path gives (an INT64 cell as a bigint, a time cell as epoch ms, null for a null time).
+ */
+function plainTable(path: string, cols: PlainColumn[]): RawTable {
+  return {
+    label: path,
+    names: cols.map((c) => c.name.toLowerCase()),
+    rows: cols[0]!.values.length,
+    cell: (c, r) => {
+      const col = cols[c]!;
+      if (col.nulls?.[r]) return null;
+      if (col.kind === "time") return { epochMs: col.values[r]! };
+      return col.int64 ? col.int64[r]! : col.values[r]!;
+    },
+    where: (r) => `${path} row ${r + 1}`,
+    column: (c) => ({ kind: cols[c]!.kind, values: cols[c]!.values }),
+  };
+}
+
 /** The values of a numeric column as doubles (NaN for null); 64-bit integers convert as Number() does. */
 function numberColumn(vec: Vector): Float64Array {
   const out = new Float64Array(vec.length);
@@ -180,12 +203,7 @@ function numberColumn(vec: Vector): Float64Array {
   return out;
 }
 
-const MS_PER: Record<number, [mul: bigint, div: bigint]> = {
-  [TimeUnit.SECOND]: [1000n, 1n],
-  [TimeUnit.MILLISECOND]: [1n, 1n],
-  [TimeUnit.MICROSECOND]: [1n, 1000n],
-  [TimeUnit.NANOSECOND]: [1n, 1_000_000n],
-};
+const UNIT: Record<number, string> = { [TimeUnit.SECOND]: "s", [TimeUnit.MILLISECOND]: "m", [TimeUnit.MICROSECOND]: "u", [TimeUnit.NANOSECOND]: "n" };
 
 /**
  * Epoch ms of every cell of a TIMESTAMP or DATE column (NaN for null), from the raw values: Arrow's getter throws
@@ -197,7 +215,7 @@ function timeColumn(vec: Vector): Float64Array {
   for (const data of vec.data) {
     const t = data.type;
     const days = DataType.isDate(t) && t.unit === DateUnit.DAY;
-    const [mul, div] = DataType.isTimestamp(t) ? MS_PER[t.unit]! : [1n, 1n];
+    const unit = DataType.isTimestamp(t) ? UNIT[t.unit]! : "m";
     const vals = data.values as BigInt64Array | Int32Array;
     for (let i = 0; i < data.length; i++, k++) {
       if (data.nullCount > 0 && !data.getValid(i)) {
@@ -205,12 +223,7 @@ function timeColumn(vec: Vector): Float64Array {
         continue;
       }
       const v = vals[data.offset + i]!;
-      if (typeof v !== "bigint") out[k] = days ? v * 86_400_000 : v;
-      else {
-        const scaled = v * mul;
-        const q = scaled / div;
-        out[k] = Number(scaled < 0n && q * div !== scaled ? q - 1n : q);
-      }
+      out[k] = typeof v !== "bigint" ? (days ? v * 86_400_000 : v) : epochMsOf(v, unit);
     }
   }
   return out;

@@ -29,10 +29,16 @@ export const HealthEntrySchema = EntrySchema;
 
 /** foundation_health.json: per symbol status, last audit and repair, toxicity and its reasons. */
 export class HealthRegistry {
+  /** Each entry as the file holds it (JSON), so a commit can tell an entry re-judged to what it was (isSaved). */
+  private readonly saved = new Map<string, string>();
+
   private constructor(
     readonly path: string,
     private readonly data: Record<string, HealthEntry>,
-  ) {}
+    fromFile = false,
+  ) {
+    if (fromFile) for (const [k, e] of Object.entries(data)) this.saved.set(k, JSON.stringify(e));
+  }
 
   /** An empty registry (a store that is not a folder fills it from its own rows). */
   static empty(path: string): HealthRegistry {
@@ -41,7 +47,7 @@ export class HealthRegistry {
 
   static load(path: string): HealthRegistry {
     if (!existsSync(path)) return new HealthRegistry(path, {});
-    return new HealthRegistry(path, parseJsonFile(path, RegistrySchema, "fix or delete it; `dqctl audit` rebuilds it"));
+    return new HealthRegistry(path, parseJsonFile(path, RegistrySchema, "fix or delete it; `dqctl audit` rebuilds it"), true);
   }
 
   /** A registry holding only `entries` (a worker thread's copy of the entries its series touch); saved to `path`. */
@@ -72,9 +78,17 @@ export class HealthRegistry {
     return Object.keys(this.data).sort();
   }
 
+  /** True when `symbol`'s entry is exactly what the file holds (loaded or last saved so). */
+  isSaved(symbol: string): boolean {
+    const e = this.data[symbol];
+    return e !== undefined && this.saved.get(symbol) === JSON.stringify(e);
+  }
+
   save(): void {
     const sorted: Record<string, HealthEntry> = {};
     for (const k of this.symbols()) sorted[k] = this.data[k]!;
     writeJsonAtomic(this.path, sorted);
+    this.saved.clear();
+    for (const [k, e] of Object.entries(sorted)) this.saved.set(k, JSON.stringify(e));
   }
 }

@@ -141,6 +141,14 @@ export class Batch {
     this.healthSymbols.add(symbol);
   }
 
+  /**
+   * Forget registry entries touched but left as they were, with no file of theirs staged: an idempotent rerun that
+   * re-judged a series to the same verdict then commits nothing (no journal, no catalog or registry rewrite).
+   */
+  private pruneHealth(): void {
+    for (const s of this.healthSymbols) if (this.health.isSaved(s) && !this.files.some((f) => f.symbol === s)) this.healthSymbols.delete(s);
+  }
+
   /** Remove the temps staged since the last take or commit and forget every change (a job abandoned). */
   discard(): void {
     for (const f of this.take().files) {
@@ -153,15 +161,18 @@ export class Batch {
   }
 
   get empty(): boolean {
-    return !this.files.length && !this.catalogKeys.size && !this.healthSymbols.size;
+    if (this.files.length || this.catalogKeys.size) return false;
+    this.pruneHealth();
+    return !this.healthSymbols.size;
   }
 
   /**
    * Commit: journal (the commit point), renames, catalog, registry, journal removed. Call with the lock held.
-   * `failpoint` stops the commit right after that step, as a crash there would (tests of recovery only).
+   * `failpoint` stops the commit right after that step, as a crash there would (tests of recovery only). Returns the
+   * files it landed.
    */
-  commit(failpoint?: "journal" | "rename" | "catalog"): void {
-    if (this.empty) return;
+  commit(failpoint?: "journal" | "rename" | "catalog"): FileIntent[] {
+    if (this.empty) return [];
     const stop = (at: typeof failpoint) => {
       killPoint(`commit-${at}`);
       if (failpoint === at) throw new Error(`failpoint ${at}`);
@@ -189,14 +200,17 @@ export class Batch {
       stop("rename");
     }
     for (const d of dirs) syncDir(d);
+    killPoint("commit-dirs-synced");
     this.catalog.save();
     stop("catalog");
     this.health.save();
     unlinkSync(journal);
     syncDir(this.root);
+    const landed = this.files;
     this.files = [];
     this.catalogKeys.clear();
     this.healthSymbols.clear();
+    return landed;
   }
 }
 

@@ -32,6 +32,7 @@ import { compileParquet, decodeBars, encodeBars, initParquet, parquetShapeError 
 import { isRealDir, METRICS_DIR, recoverLakehouse, unlistedFiles } from "./recover.ts";
 import { readFeatureParts, readSymbolsFile } from "./reference-tables.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
+import { StampCache, stampOf } from "./stamps.ts";
 import { assertWritableFolder } from "./writable.ts";
 import { LakehouseStager, LakehouseWriter } from "./writer.ts";
 
@@ -52,6 +53,8 @@ export class Lakehouse implements Store {
 
   readonly spec: string;
   readonly location: string;
+  /** Stamps of files hashed or landed (saved by the lock holder): an unchanged file is not read again. */
+  readonly stamps: StampCache;
 
   constructor(readonly root: string) {
     this.spec = root;
@@ -60,6 +63,7 @@ export class Lakehouse implements Store {
     this.catalogPath = join(this.root, "catalog.json");
     this.healthPath = join(this.root, "foundation_health.json");
     this.quarantineDir = join(this.root, "quarantine");
+    this.stamps = new StampCache(this.root);
   }
 
   /** Refuse a lakehouse folder that does not exist (commands that only read). */
@@ -274,12 +278,16 @@ export class Lakehouse implements Store {
     seen?: SeenVersion,
   ): Promise<GoldenRead | UnchangedRead> {
     // A file whose stamp is the one seen holds the bytes seen: not read, not hashed again (a no-change audit stats only).
+    // Without a caller's own memory, the writer's (stamps.ts) stands in.
+    const rel = entry?.path ?? this.fileName(sym, interval);
+    seen ??= this.stamps.get(rel);
     if (seen && (!entry || entry.sha256 === seen.version) && known(seen.version)) {
       const at = this.statFile(sym, interval, entry?.path);
       if (at?.stamp === seen.stamp) return { kind: "unchanged", path: at.path, sha256: seen.version, stamp: at.stamp };
     }
     const r = this.readHashed(sym, interval, entry);
     if (r.kind !== "hashed") return r;
+    this.stamps.note(rel, r.stamp, r.sha256);
     if (known(r.sha256)) {
       // Not decoded, but a file that is not Parquet at all is unreadable whatever version it claims to be.
       const shape = parquetShapeError(r.bytes, `${sym.id} ${interval}: ${r.path}`);
@@ -373,13 +381,4 @@ export class Lakehouse implements Store {
   health(): HealthRegistry {
     return HealthRegistry.load(this.healthPath);
   }
-}
-
-/**
- * A file's stamp: device, inode, size, mtime and ctime in nanoseconds. dqctl replaces a file by renaming a new one
- * over it (a new inode), and any write in place moves the ctime, which no one can set back; so a file with the
- * stamp it had when it was hashed still has those bytes.
- */
-function stampOf(st: BigIntStats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }

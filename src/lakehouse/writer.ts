@@ -83,18 +83,26 @@ export class LakehouseWriter extends BatchStaging implements StoreWriter {
 
   /**
    * The lease is checked first: a writer that stalled past it and lost the lock stops here instead of writing. The
-   * staged temps are synced together (the disk overlaps them) before the journal names them.
+   * staged temps are synced together (the disk overlaps them) before the journal names them. The stamps of the files
+   * landed are noted (stamps.ts), so the next run knows them unchanged without hashing them.
    */
   async commit(): Promise<void> {
     if (this.batch.empty) return;
     killPoint("commit-staged");
     this.lock.heartbeat();
     await this.batch.flush();
-    this.batch.commit();
+    for (const f of this.batch.commit()) this.lh.stamps.noteFile(f.path, f.sha256);
+    killPoint("commit-landed");
+    this.lh.stamps.save();
   }
 
+  /** The stamps of files hashed in this session are kept too (an ingest with nothing to write hashed them all). */
   async release(): Promise<void> {
-    this.lock.release();
+    try {
+      this.lh.stamps.save();
+    } finally {
+      this.lock.release();
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // SIGKILL exactly on the boundaries of an ingest's commit group (DQCTL_KILL_AT, see src/lakehouse/killpoint.ts):
 // with the group's temps written but not synced, synced but not yet named by a journal, right after the journal,
-// between two renames, and after the catalog; on one thread and on workers, each point once. After each kill the
+// between two renames, with the folders synced, after the catalog, and with everything landed but the stamps not
+// yet noted (stamps.ts); on one thread and on workers, each point once. After each kill the
 // lakehouse holds no torn file and no catalog entry without its file; the rerun leaves exactly what an
 // uninterrupted run leaves.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import { DEMO, DEMO_SETUP_MS, dqctl, tempDir } from "../helpers/cli.ts";
 import { altDemoSource, copyTree, demoIngest, diffLakehouse, onLakehouse } from "../helpers/crash.ts";
 
-const POINTS = ["commit-staged", "commit-synced", "commit-journal", "commit-rename:3", "commit-catalog"];
+const POINTS = ["commit-staged", "commit-synced", "commit-journal", "commit-rename:3", "commit-dirs-synced", "commit-catalog", "commit-landed"];
 let work: { dir: string; cleanup: () => void };
 let alt: string;
 let ingested: string;

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { decodeBars, initParquet, parquetShapeError } from "../../src/lakehouse/parquet.ts";
+import { STAMPS_FILE } from "../../src/lakehouse/stamps.ts";
 
 await initParquet();
 
@@ -201,6 +202,8 @@ export function problems(c: LakehouseCheck): string[] {
  * - audit_state.json's file stamps (`seen.stamp`: device, inode, size, mtime and ctime of each golden file, what an
  *   unchanged file is recognised by): different in every folder and after every rewrite by nature; the hash they
  *   vouch for (`seen.version`) and the rest of the state are compared.
+ * - .dqctl.stamps.json (the writer's stamps of the files it hashed or landed, src/lakehouse/stamps.ts): nothing but
+ *   stamps, a cache whose loss costs a re-hash.
  * - the lakehouse's own absolute path inside registry strings (quarantine paths), replaced by `<lakehouse>`, since
  *   trials live in other folders than the reference.
  * Every other registry field comes from the data or from --now (pinned): status, reasons, audit_hash, gaps_filled,
@@ -232,6 +235,7 @@ export function captureState(root: string): LakehouseState {
     const name = basename(rel);
     if (isDir || rel === "catalog.json" || rel === "foundation_health.json" || rel === "runs.jsonl" || rel.startsWith("metrics/")) continue;
     if (DQCTL_TEMP.test(name) || LOCK_DEBRIS.test(name) || name === LOCK_FILE || name === JOURNAL_FILE) continue; // the checker's business
+    if (rel === STAMPS_FILE) continue; // a cache of inodes and times: never the same twice
     files[rel] = rel === "audit_state.json" ? sha256(withoutStamps(readFileSync(join(root, rel), "utf8"))) : sha256(readFileSync(join(root, rel)));
   }
   const catalog: Record<string, Record<string, unknown>> = {};

@@ -6,7 +6,7 @@
 // 3. `flow` over the demo fixtures.
 
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type RunContext, silentLogger, silentProgress } from "../src/context.ts";
 import { encodeBars, initParquet } from "../src/lakehouse/parquet.ts";
@@ -120,11 +120,12 @@ export async function benchIngestParquet(): Promise<void> {
   const again = ingest(join(dir, "lh-all"), cores);
   const rate = (ms: number) => `${(src.rows / ms / 1000).toFixed(2)} M rows/s`;
   const mrows = (src.rows / 1e6).toFixed(2);
+  const cpu = (r: { cpuMs: number }) => `${(r.cpuMs / 1000).toFixed(2)} s CPU`;
   console.log(
-    `ingest ${n} Parquet sources × 3,650 daily bars (${mrows} M rows), binary: --jobs 1 ${one.ms.toFixed(0)} ms = ${rate(one.ms)} (${one.rssMb.toFixed(0)} MB, exit ${one.code}); --jobs ${cores} ${all.ms.toFixed(0)} ms = ${rate(all.ms)} (${all.rssMb.toFixed(0)} MB, exit ${all.code}), ${(one.ms / all.ms).toFixed(2)}× one worker`,
+    `ingest ${n} Parquet sources × 3,650 daily bars (${mrows} M rows), binary: --jobs 1 ${one.ms.toFixed(0)} ms = ${rate(one.ms)} (${cpu(one)}, ${one.rssMb.toFixed(0)} MB, exit ${one.code}); --jobs ${cores} ${all.ms.toFixed(0)} ms = ${rate(all.ms)} (${cpu(all)}, ${all.rssMb.toFixed(0)} MB, exit ${all.code}), ${(one.ms / all.ms).toFixed(2)}× one worker`,
   );
   console.log(
-    `ingest idempotent rerun (nothing changed): ${again.ms.toFixed(0)} ms = ${((again.ms / all.ms) * 100).toFixed(1)} % of the first (${again.rssMb.toFixed(0)} MB, exit ${again.code})`,
+    `ingest idempotent rerun (nothing changed): ${again.ms.toFixed(0)} ms = ${((again.ms / all.ms) * 100).toFixed(1)} % of the first (${cpu(again)} = ${((again.cpuMs / all.cpuMs) * 100).toFixed(1)} % of its CPU; ${again.rssMb.toFixed(0)} MB, exit ${again.code}; load ${loadavg()[0]!.toFixed(1)} on ${cores} cores)`,
   );
   const starts = Array.from({ length: 10 }, () => runBinary(["--version"], bin).ms);
   console.log(`cold start --version: best of 10 ${Math.min(...starts).toFixed(1)} ms`);

@@ -11,14 +11,19 @@ export const BIN = resolve(import.meta.dir, "../dist/dqctl");
 export const END = Date.UTC(2026, 10, 20);
 const STEP = { "1d": 86_400_000, "1m": 60_000 } as const;
 
-/** Wall time, peak RSS and exit code of one process (GNU time's %M when present: Bun's maxRSS units vary by platform). */
-export function run(args: string[], bin = BIN): { ms: number; rssMb: number; code: number; stdout: string } {
-  const timeBin = existsSync("/usr/bin/time") ? ["/usr/bin/time", "-f", "%M"] : [];
+/**
+ * Wall time, CPU time (user + sys: what a busy machine does not inflate), peak RSS and exit code of one process
+ * (GNU time's %M %U %S when present: Bun's maxRSS units vary by platform).
+ */
+export function run(args: string[], bin = BIN): { ms: number; cpuMs: number; rssMb: number; code: number; stdout: string } {
+  const timeBin = existsSync("/usr/bin/time") ? ["/usr/bin/time", "-f", "%M %U %S"] : [];
   const t0 = performance.now();
   const p = Bun.spawnSync([...timeBin, bin, ...args], { stdout: "pipe", stderr: "pipe" });
   const ms = performance.now() - t0;
-  const kb = timeBin.length ? Number(p.stderr.toString().trim().split("\n").pop()) : (p.resourceUsage?.maxRSS ?? 0) / 1024;
-  return { ms, rssMb: kb / 1024, code: p.exitCode ?? -1, stdout: p.stdout.toString() };
+  const [kb, user, sys] = timeBin.length
+    ? (p.stderr.toString().trim().split("\n").pop() ?? "").split(" ").map(Number)
+    : [(p.resourceUsage?.maxRSS ?? 0) / 1024, Number(p.resourceUsage?.cpuTime?.user ?? 0) / 1e6, Number(p.resourceUsage?.cpuTime?.system ?? 0) / 1e6];
+  return { ms, cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000, rssMb: (kb ?? 0) / 1024, code: p.exitCode ?? -1, stdout: p.stdout.toString() };
 }
 
 /** The best wall time and the highest peak RSS of `n` runs (`before` runs ahead of each, untimed). */

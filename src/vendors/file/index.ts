@@ -26,7 +26,7 @@ export const FILE: LocalVendorDescriptor = {
   create: (ctx) => fileVendor(ctx),
 };
 
-/** The table reader (CSV, JSON Lines, Parquet via Arrow) is loaded on the first read, so listing vendors stays cheap. */
+/** The table reader (CSV, JSON Lines, Parquet: read out of the engine, or via Arrow JS for other column types) is loaded on the first read, so listing vendors stays cheap. */
 async function readTable(path: string, maxBytes: number): Promise<RawTable> {
   return (await import("./table.ts")).readTable(path, maxBytes);
 }

@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import * as arrow from "apache-arrow";
 import fc from "fast-check";
-import { encodeArrowTable, initParquet, readPlainColumns } from "../../../src/lakehouse/parquet.ts";
+import { encodeArrowTable, initParquet, int64Millis, readPlainColumns } from "../../../src/lakehouse/parquet.ts";
 
 await initParquet();
 
@@ -119,5 +119,18 @@ describe("Parquet sources read without Arrow JS", () => {
     const strings = arrow.tableFromArrays({ close: Float64Array.of(1, 2), symbol: ["A", "B"] });
     expect(await readPlainColumns(encodeArrowTable(strings))).toBeUndefined();
     expect(await readPlainColumns(new TextEncoder().encode("timestamp,close\n1,2\n"))).toBeUndefined();
+  });
+});
+
+describe("INT64 timestamps written without a BigInt per value", () => {
+  test("property: int64Millis is BigInt(v) for every safe integer, negative or past 2^32 (seeded)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.maxSafeInteger().map((v) => v * (v % 2 ? -1 : 1))), (vals) => {
+        const ms = Float64Array.from(vals);
+        expect(Array.from(int64Millis(ms))).toEqual(vals.map((v) => BigInt(v)));
+      }),
+      { seed: 1818, numRuns: 200 },
+    );
+    expect(() => int64Millis(Float64Array.of(1.5))).toThrow(RangeError); // a fraction is refused, as BigInt does
   });
 });

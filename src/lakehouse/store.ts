@@ -287,15 +287,17 @@ export class Lakehouse implements Store {
     }
     const r = this.readHashed(sym, interval, entry);
     if (r.kind !== "hashed") return r;
-    this.stamps.note(rel, r.stamp, r.sha256);
     if (known(r.sha256)) {
       // Not decoded, but a file that is not Parquet at all is unreadable whatever version it claims to be.
       const shape = parquetShapeError(r.bytes, `${sym.id} ${interval}: ${r.path}`);
       if (shape) return { kind: "unreadable", path: r.path, error: shape, actual: r.sha256 };
+      this.stamps.note(rel, r.stamp, r.sha256); // only a file that passed: a noted stamp skips this check too
       return { kind: "unchanged", path: r.path, sha256: r.sha256, stamp: r.stamp };
     }
     await initParquet();
-    return this.decodeHashed(sym, interval, r, entry !== undefined);
+    const read = this.decodeHashed(sym, interval, r, entry !== undefined);
+    if (read.kind === "ok" || read.kind === "uncataloged") this.stamps.note(rel, r.stamp, r.sha256);
+    return read;
   }
 
   async readParquet(sym: SymbolId, interval: Interval): Promise<{ path: string; bytes: Uint8Array; sha256: string } | undefined> {

@@ -2,6 +2,7 @@
 // process too; any change to the file (rewritten in place, replaced, or the notes torn) is found by its hash as before.
 // And a commit whose only change is a registry entry re-judged to what the file holds writes nothing.
 import { afterEach, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CatalogEntry } from "../../../src/lakehouse/catalog.ts";
@@ -77,6 +78,22 @@ describe("stamps of landed files", () => {
     const path = join(work.dir, entry.path);
     writeFileSync(path, "not parquet at all, and not the recorded hash");
     expect((await new Lakehouse(work.dir).readUnlessKnown(sym, "1d", entry, known(entry))).kind).toBe("corrupt");
+  });
+
+  test("a file the catalog names that is not Parquet is never noted: it stays unreadable, stamp or not", async () => {
+    work = tempDir("dqctl-stamps-");
+    const entry = await oneSeries(work.dir);
+    const path = join(work.dir, entry.path);
+    writeFileSync(path, "garbage");
+    const bad = { ...entry, sha256: createHash("sha256").update("garbage").digest("hex") };
+    const lh = new Lakehouse(work.dir);
+    const w = await lh.openWriter(req); // a lock holder reads it (as audit does), then saves its notes
+    try {
+      expect((await lh.readUnlessKnown(sym, "1d", bad, known(bad))).kind).toBe("unreadable");
+    } finally {
+      await w.release();
+    }
+    expect((await new Lakehouse(work.dir).readUnlessKnown(sym, "1d", bad, known(bad))).kind).toBe("unreadable");
   });
 
   test("a registry entry touched but re-judged to what the file holds commits nothing", async () => {

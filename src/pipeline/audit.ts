@@ -37,6 +37,8 @@ export interface AuditOptions {
   jobs?: number;
   /** Series to decode per thread below which fewer threads are used (default 64; tests lower it to run the pool on a few). */
   perThread?: number;
+  /** Leave every pooled series to the workers, this thread checking none (tests: each series then crosses a thread). */
+  workersOnly?: boolean;
   /** Decode and check every series, ignoring the audit state of unchanged ones (the state is still written). */
   full?: boolean;
 }
@@ -78,7 +80,7 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   trace(`audit: ${targets.length} targets, ${decoded.length} to decode (state, pushdown done)`);
   ctx.progress.start("audit", targets.length);
   const status = (i: number, c: SeriesCheck) => compose(ctx, targets[i]!, c, options, health).report.status;
-  const jobs = { jobs: opts.jobs ?? availableParallelism(), perThread: opts.perThread ?? PER_THREAD };
+  const jobs = { jobs: opts.jobs ?? availableParallelism(), perThread: opts.perThread ?? PER_THREAD, workersOnly: opts.workersOnly === true };
   const checks = await checkAll(ctx, targets, run, jobs, (i, c) => ctx.progress.tick(1, status(i, c)));
   trace("audit: checked");
   let series: AuditedSeries[] = [];
@@ -148,7 +150,7 @@ async function checkAll(
   ctx: RunContext,
   targets: Target[],
   r: SeriesRun,
-  o: { jobs: number; perThread: number },
+  o: { jobs: number; perThread: number; workersOnly: boolean },
   onChecked: (i: number, c: SeriesCheck) => void,
 ): Promise<(SeriesCheck | undefined)[]> {
   // A large series (a year of 1m bars) is left to this thread, one at a time with a collection after each: a worker
@@ -164,15 +166,16 @@ async function checkAll(
   const init: PoolInit = { ctx: poolContext(ctx), window: r.window, run: r.run, full: r.full };
   const jobList = pooled.map((i) => {
     const t = targets[i]!;
-    const prior = r.state.get(stateKeyOf(t));
+    // `--full` reads no prior state: it is not sent.
+    const prior = r.full ? undefined : r.state.get(stateKeyOf(t));
     const pushed = evidenceOf(r.pushed, t.sym.id, t.interval);
     return { target: t, ...(prior ? { prior } : {}), ...(pushed ? { pushed } : {}) };
   });
-  const inline = (job: PoolJob) => checkSeries(ctx, job.target, seriesOptions(r, job.target));
+  const inline = o.workersOnly ? undefined : (job: PoolJob) => checkSeries(ctx, job.target, seriesOptions(r, job.target));
   const checked = await checkInWorkers(
     init,
     jobList,
-    threads - 1,
+    inline ? threads - 1 : threads,
     inline,
     (k, c) => onChecked(pooled[k]!, c),
     (m) => ctx.log.debug(m),

@@ -86,6 +86,7 @@ export function runInWorkers<J, R>(spec: PoolSpec<J, R>): Promise<(R | undefined
     const drop = (w: Worker, why: string) => {
       // What it had in flight stays undefined and is run by the caller; the rest goes to the others.
       spec.log(`worker failed (${why}); the others carry on`);
+      trace(`pool: a worker failed (${why})`);
       for (const [from, to] of live.get(w) ?? []) answered += to - from;
       live.delete(w);
       w.terminate();

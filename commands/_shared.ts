@@ -60,7 +60,7 @@ export const seriesArgs = {
 export const jobsArgs = {
   jobs: {
     type: "string",
-    description: "Worker threads for the per-series work (default: the cores; 1: one thread); the results do not depend on it",
+    description: "Threads for the per-series work (default: the cores; 1: one thread; a small audit stays on one); the results do not depend on it",
     valueHint: "N",
   },
 } as const satisfies Record<string, ArgDef>;

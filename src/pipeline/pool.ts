@@ -6,7 +6,7 @@
 // load their modules, so a pool of N threads starts only N−1 workers. Answers are matched to their job by index, so
 // the caller can put them back in job order and a parallel run reports exactly what a one-thread run does. Audit and
 // ingest both run on it.
-import { trace, traceOrigin, traceThread, tracing } from "../trace.ts";
+import { trace, traceOrigin, traceThread, traceThreads, tracing } from "../trace.ts";
 import { workerUrl } from "../worker-url.ts";
 
 /** A worker's answer for one job: its result, or why it could not (the caller then runs that job itself). */
@@ -74,6 +74,7 @@ export function runInWorkers<J, R>(spec: PoolSpec<J, R>): Promise<(R | undefined
       if (over || (answered < jobs.length && (inlineRunning || live.size))) return;
       over = true;
       trace(`pool: ${answered} of ${jobs.length} jobs answered`);
+      traceThreads();
       for (const w of live.keys()) w.terminate();
       resolve(results);
     };

@@ -63,6 +63,8 @@ export function checkInWorkers(
     module: compileParquet(),
     jobs,
     workers,
+    // Targets, states and findings are JSON by design (the catalog, the audit state and the registry are JSON files).
+    json: true,
     ...(inline ? { inline } : {}),
     onResult: onChecked,
     log: (m) => log(`audit ${m}`),

@@ -1,6 +1,7 @@
 // Spread independent per-series work over worker threads (web Workers: Bun and Deno both have them). Each worker is
-// told the run once (`init`), then is sent chunks of consecutive jobs (two in flight, so it never waits on the main
-// thread) and answers each chunk with one message of plain data. Chunks are claimed from one cursor, largest first
+// told the run once (`init`); once it says it is ready (its code and engine loaded) it is sent chunks of consecutive
+// jobs (two in flight, so it never waits on the main thread) and answers each chunk with one message of plain data
+// (one JSON string, for a caller whose data is JSON). Chunks are claimed from one cursor, largest first
 // and shrinking as the work runs out (guided self-scheduling): few messages while there is much to do, an even finish.
 // A caller with an `inline` runner takes chunks on its own thread too, from the start — it checks while the workers
 // load their modules, so a pool of N threads starts only N−1 workers. Answers are matched to their job by index, so

@@ -1,10 +1,9 @@
 // The compiled binary runs its audit workers from inside itself (one file, any cwd): `--jobs 2` from a folder with
 // nothing of dqctl in it loads the worker module, and reports what `--jobs 1` does.
 import { describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { makeLakehouse } from "../../bench/lib.ts";
-import { BINARY, tempDir } from "../helpers/cli.ts";
+import { binaryAlone } from "../helpers/cli.ts";
 
 /** What a run reports, without what differs from run to run (its id and clock). */
 const report = (stdout: string) => {
@@ -14,12 +13,8 @@ const report = (stdout: string) => {
 
 describe("dist/dqctl audit --jobs 2", () => {
   test("starts its worker from the binary in another cwd and reports what --jobs 1 does", async () => {
-    expect(existsSync(BINARY)).toBe(true); // `npm test` builds it first
-    const { dir, cleanup } = tempDir();
+    const { dir, bin, cleanup } = binaryAlone();
     try {
-      const bin = join(dir, "dqctl");
-      copyFileSync(BINARY, bin);
-      Bun.spawnSync(["chmod", "+x", bin]);
       // Enough series to decode for two threads (64 each, see PER_THREAD in src/pipeline/audit.ts).
       const lh = join(dir, "lh");
       await makeLakehouse(lh, 160, 300);

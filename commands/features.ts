@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { DEFAULT_FEATURE_COLUMNS } from "../src/features/rows.ts";
+import { parseList } from "../src/model/parse.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { runFeatureIngest } from "../src/pipeline/features.ts";
 import { tradingViewTickers } from "../src/pipeline/screener.ts";
@@ -27,10 +28,7 @@ const ingest = withHelp(
     async run({ args }) {
       const inv = setup("features ingest", args, undefined, { writes: true });
       const symbols = selectSymbols(args, true)!;
-      const columns = args.columns
-        ?.split(",")
-        .map((c) => c.trim())
-        .filter(Boolean);
+      const columns = parseList(args.columns);
       const step = await runFeatureIngest(inv.ctx, { symbols, ...(columns ? { columns } : {}), screener: tradingViewTickers(inv.ctx) });
       return finish(inv, step, { record: true });
     },

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { metricsCsv, metricsTable } from "../src/metrics/render.ts";
-import { parseInstant } from "../src/model/parse.ts";
+import { parseInstant, parseList } from "../src/model/parse.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
@@ -21,13 +21,8 @@ export default withHelp(
     },
     async run({ args }) {
       const inv = setup("metrics", args);
-      const list = (s?: string) =>
-        s
-          ?.split(",")
-          .map((x) => x.trim())
-          .filter(Boolean);
-      const symbols = list(args.symbols);
-      const metrics = list(args.metric);
+      const symbols = parseList(args.symbols);
+      const metrics = parseList(args.metric);
       const rows = await inv.ctx.store.readMetrics({
         ...(args.since !== undefined ? { sinceMs: parseInstant(args.since, "--since") } : {}),
         ...(symbols ? { symbols } : {}),

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { parseInstant } from "../src/model/parse.ts";
+import { parseInstant, parseList } from "../src/model/parse.ts";
 import { querySymbols, type SymbolRow } from "../src/pipeline/symbols.ts";
 import { symbolsTable } from "../src/symbols/render.ts";
 import { withHelp } from "./_help.ts";
@@ -20,10 +20,7 @@ export default withHelp(
     },
     async run({ args }) {
       const inv = setup("symbols", args);
-      const symbols = args.symbols
-        ?.split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const symbols = parseList(args.symbols);
       const step = await querySymbols(inv.ctx, {
         ...(args["as-of"] !== undefined ? { asOfMs: parseInstant(args["as-of"], "--as-of") } : {}),
         ...(symbols ? { symbols } : {}),

@@ -6,7 +6,7 @@ import { runFeatureIngest } from "../src/pipeline/features.ts";
 import { tradingViewTickers } from "../src/pipeline/screener.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
-import { globalArgs } from "./_shared.ts";
+import { globalArgs, seriesArgs } from "./_shared.ts";
 
 const ingest = withHelp(
   defineCommand({
@@ -17,8 +17,8 @@ const ingest = withHelp(
     },
     args: {
       ...globalArgs,
-      symbols: { type: "string", description: "Comma-separated symbols (EXCHANGE:TICKER,…)", valueHint: "LIST" },
-      candidates: { type: "string", description: "candidates.json from `dqctl scan`", valueHint: "FILE" },
+      symbols: seriesArgs.symbols,
+      candidates: seriesArgs.candidates,
       columns: {
         type: "string",
         description: `Comma-separated screener columns (default: config features.columns, else ${DEFAULT_FEATURE_COLUMNS.join(",")})`,

@@ -3,14 +3,14 @@ import { metricsCsv, metricsTable } from "../src/metrics/render.ts";
 import { parseInstant, parseList } from "../src/model/parse.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
-import { globalArgs } from "./_shared.ts";
+import { globalArgs, symbolsArg } from "./_shared.ts";
 
 export default withHelp(
   defineCommand({
     meta: { name: "metrics", description: "The metric history every audit, ingest and repair appended: a table, --json, or --csv" },
     args: {
       ...globalArgs,
-      symbols: { type: "string", description: "Comma-separated symbols (EXCHANGE:TICKER,…; default: every series and vendor)", valueHint: "LIST" },
+      symbols: symbolsArg("every series and vendor"),
       metric: {
         type: "string",
         description: "Comma-separated metric names (rows, coverage, lagSessions, qualityScore, findings.gap, latencyP95Ms, …)",

@@ -160,6 +160,7 @@ export function runInWorkers<J, R>(spec: PoolSpec<J, R>): Promise<(R | undefined
 
     async function runInline(run: (job: J, id: number) => Promise<R>): Promise<void> {
       inlineRunning = true;
+      let ran = 0;
       // Small chunks here: a worker's answer (and its next chunk) waits until this thread's chunk is done.
       for (let c = claim(INLINE_CHUNK); c && !over; c = claim(INLINE_CHUNK)) {
         for (let id = c[0]; id < c[1]; id++) {
@@ -172,9 +173,11 @@ export function runInWorkers<J, R>(spec: PoolSpec<J, R>): Promise<(R | undefined
           }
         }
         answered += c[1] - c[0];
+        ran += c[1] - c[0];
         if (live.size) await yieldTurn();
       }
       inlineRunning = false;
+      trace(`pool: this thread ran ${ran} jobs`);
       settle();
     }
   });

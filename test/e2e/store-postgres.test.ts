@@ -3,10 +3,10 @@
 // document (only run ids, times, paths and the stores' own versions differ). Bad input is one line and exit 3,
 // and a password in the URL is never printed.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEMO, DEMO_NOW, DEMO_SETUP_MS, dqctl, ROOT, tempDir } from "../helpers/cli.ts";
-import { PG_URL, pgReady, pgSchema } from "../helpers/pg.ts";
+import { PG_URL, pgAdmin, pgReady, pgSchema } from "../helpers/pg.ts";
 
 const ready = await pgReady("dqctl on PostgreSQL (e2e)");
 const CANDIDATES = join(ROOT, "fixtures/demo-candidates.json");
@@ -169,6 +169,30 @@ describe.skipIf(!ready)("dqctl store copy", () => {
           ]),
         );
       expect(hashes(back)).toEqual(hashes(lake));
+      // The quarantine evidence went there and came back: every piece, its rows and version verified both ways; the
+      // Parquet bytes the same, the reasons the same (jsonb keeps no key order), the registry naming the copies.
+      const evidence = (dir: string) =>
+        readdirSync(join(dir, "quarantine"))
+          .filter((f) => f.endsWith(".parquet"))
+          .sort();
+      const pieces = evidence(lake);
+      expect(pieces.length).toBeGreaterThan(0);
+      expect([t.counts.quarantine, t.counts.quarantineCopied, t.counts.quarantineVerified]).toEqual([pieces.length, pieces.length, pieces.length]);
+      expect(r.json().counts.quarantineVerified).toBe(pieces.length);
+      const rows = await pgAdmin((sql) => sql`select count(*)::int as n from quarantine`, target.schema);
+      expect(rows[0]!.n).toBe(pieces.length);
+      expect(evidence(back)).toEqual(pieces);
+      for (const f of pieces) {
+        expect(readFileSync(join(back, "quarantine", f))).toEqual(readFileSync(join(lake, "quarantine", f)));
+        const reason = (dir: string) => JSON.parse(readFileSync(join(dir, "quarantine", f.replace(/\.parquet$/, ".reason.json")), "utf8"));
+        expect(reason(back)).toEqual(reason(lake));
+      }
+      const listed = (dir: string) =>
+        Object.values(JSON.parse(readFileSync(join(dir, "foundation_health.json"), "utf8"))).flatMap(
+          (a) => (a as { quarantined?: string[] }).quarantined ?? [],
+        );
+      expect(listed(lake).length).toBeGreaterThan(0);
+      expect(listed(back)).toEqual(listed(lake).map((n) => n.replace(`${lake}/`, `${back}/`)));
       // The copy audits as the original does.
       const [a, b] = await Promise.all([
         dqctl(["audit", "--read-only", ...on("lake")]),

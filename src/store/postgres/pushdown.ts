@@ -5,7 +5,7 @@
 // false in JS), so every comparison that could meet a NaN is guarded to give JS's answer; and float8 division raises
 // on overflow where JS gives ∞, so ratios are compared as differences of logarithms (exact enough for a 1e-9 margin)
 // and the check divides.
-import type { Sql, TransactionSql } from "postgres";
+import type { Sql } from "postgres";
 import {
   type BadCell,
   type CalendarEvidence,
@@ -17,6 +17,7 @@ import {
   type StallEvidenceRun,
 } from "../../checks/pushdown.ts";
 import { MAX_EVIDENCE } from "../../checks/types.ts";
+import { inSnapshot } from "./tx.ts";
 
 const TS = (col = "b.ts") => `(extract(epoch from ${col}) * 1000)::float8`;
 
@@ -132,10 +133,7 @@ export async function pushdownQueries(sql: Sql, series: readonly PushdownRequest
   const windows = [series.map((s) => (s.window ? s.window.sessions + 1 : 0)), series.map((s) => s.window?.fromMs ?? 0), series.map((s) => s.window?.toMs ?? 0)];
   const opens = [sessions.flatMap((list, g) => Array<number>(list.length).fill(g + 1)), sessions.flatMap((list) => Array.from(list))];
   const queries = [VERSIONS, BAD_VALUE, OHLC, TOXIC, EXTREMES, STALLS, DUPLICATES];
-  const answers = await sql.begin("isolation level repeatable read read only", (tx: TransactionSql) => [
-    ...queries.map((q) => tx.unsafe(q, args)),
-    tx.unsafe(CALENDAR, [...args, ...windows, ...opens]),
-  ]);
+  const answers = await inSnapshot(sql, (tx) => Promise.all([...queries.map((q) => tx.unsafe(q, args)), tx.unsafe(CALENDAR, [...args, ...windows, ...opens])]));
   const [versions, bad, ohlc, toxic, extremes, stalls, dups, cal] = answers.map((rows) => byK(rows as readonly Row[]));
   for (const [k, [v]] of versions!) {
     const req = series[k - 1]!;

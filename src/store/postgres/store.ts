@@ -26,6 +26,7 @@ import { selectFeatures, selectSymbols } from "./reference.ts";
 import { READ_COLUMNS, rowsToBars } from "./rows.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { pgStatus } from "./status.ts";
+import { inSnapshot } from "./tx.ts";
 import { type PgTarget, parsePgUrl } from "./url.ts";
 import { PgWriter } from "./writer.ts";
 
@@ -147,10 +148,12 @@ export class PgStore implements Store {
   async readRows(sym: SymbolId, interval: Interval): Promise<{ bars: Bars; version: string | undefined }> {
     await this.assertReady();
     return this.use(`reading ${sym.id} ${interval}`, async (sql) => {
-      const [rows, cat] = await sql.begin("isolation level repeatable read read only", (tx) => [
-        tx.unsafe(`select ${READ_COLUMNS} from bars where symbol = $1 and interval = $2 order by ts`, [sym.id, interval]).values(),
-        tx`select version from catalog where symbol = ${sym.id} and interval = ${interval}`,
-      ]);
+      const [rows, cat] = await inSnapshot(sql, (tx) =>
+        Promise.all([
+          tx.unsafe(`select ${READ_COLUMNS} from bars where symbol = $1 and interval = $2 order by ts`, [sym.id, interval]).values(),
+          tx`select version from catalog where symbol = ${sym.id} and interval = ${interval}`,
+        ]),
+      );
       return { bars: rowsToBars(rows as unknown as unknown[][]), version: cat[0]?.version as string | undefined };
     });
   }

@@ -20,9 +20,11 @@ import { fileStem, type SymbolId } from "../../model/symbol.ts";
 import type { SymbolVersion } from "../../symbols/history.ts";
 import { contentVersion } from "../content.ts";
 import type { StoreWriter, WriterRequest } from "../types.ts";
+import { isLost } from "./errors.ts";
 import { replaceFeatures, replaceSymbols } from "./reference.ts";
 import { copyText, STAGE_COLUMNS } from "./rows.ts";
 import { catalogOf, healthOf, type PgStore } from "./store.ts";
+import { inTransaction } from "./tx.ts";
 
 /** The advisory-lock namespace of series claims (the first key of the two-int form). */
 export const CLAIM_NS = 0x64710001;
@@ -49,6 +51,8 @@ export class PgWriter implements StoreWriter {
   private readonly claimed = new Set<string>();
   private series = new Map<string, StagedSeries>();
   private quarantines: StagedQuarantine[] = [];
+  /** The error that lost the connection: the server rolled back and freed the claims; nothing more is sent on it. */
+  private lost: unknown;
   private readonly catalogKeys = new Set<string>();
   private readonly healthSymbols = new Set<string>();
   private symbols: readonly SymbolVersion[] | undefined;
@@ -86,34 +90,36 @@ export class PgWriter implements StoreWriter {
 
   async claim(symbol: string): Promise<void> {
     if (this.claimed.has(symbol)) return;
-    await this.store.use(`claiming ${symbol}`, async () => {
-      const deadline = Date.now() + this.req.waitMs;
-      let told = false;
-      for (;;) {
-        const [r] = await this.conn`select pg_try_advisory_lock(${CLAIM_NS}, hashtext(${this.store.claimKey(symbol)})) as ok`;
-        if (r?.ok) break;
-        const holder = await this.holderOf(symbol);
-        if (Date.now() >= deadline) {
-          const who = holder ? `pid ${holder.pid} on ${holder.host} (${holder.command})` : "another writer";
-          throw new LockError(`${symbol}: being written to ${this.store.location} by ${who}`, "wait for it to finish, or pass --wait-lock 5m");
+    await this.store.use(`claiming ${symbol}`, () =>
+      this.connected(async () => {
+        const deadline = Date.now() + this.req.waitMs;
+        let told = false;
+        for (;;) {
+          const [r] = await this.conn`select pg_try_advisory_lock(${CLAIM_NS}, hashtext(${this.store.claimKey(symbol)})) as ok`;
+          if (r?.ok) break;
+          const holder = await this.holderOf(symbol);
+          if (Date.now() >= deadline) {
+            const who = holder ? `pid ${holder.pid} on ${holder.host} (${holder.command})` : "another writer";
+            throw new LockError(`${symbol}: being written to ${this.store.location} by ${who}`, "wait for it to finish, or pass --wait-lock 5m");
+          }
+          if (!told && holder) this.req.onWait?.(holder);
+          told = true;
+          await new Promise((res) => setTimeout(res, POLL_MS));
         }
-        if (!told && holder) this.req.onWait?.(holder);
-        told = true;
-        await new Promise((res) => setTimeout(res, POLL_MS));
-      }
-      this.claimed.add(symbol);
-      // What another writer committed before the claim is what this one builds on.
-      const [cat, health] = await Promise.all([
-        this.conn`select entry from catalog where symbol = ${symbol}`,
-        this.conn`select symbol, entry from health where symbol = ${symbol}`,
-      ]);
-      for (const e of this.catalog.all()) if (e.symbol === symbol) this.catalog.delete(symbol, e.interval);
-      for (const e of catalogOf(this.store.location, cat).all()) this.catalog.set(e);
-      const h = healthOf(this.store.location, health).get(symbol);
-      if (h) this.health.set(symbol, h);
-      const q = await this.conn`select name, version from quarantine where symbol = ${symbol}`;
-      for (const r of q) this.quarantined.set(r.name as string, r.version as string);
-    });
+        this.claimed.add(symbol);
+        // What another writer committed before the claim is what this one builds on.
+        const [cat, health] = await Promise.all([
+          this.conn`select entry from catalog where symbol = ${symbol}`,
+          this.conn`select symbol, entry from health where symbol = ${symbol}`,
+        ]);
+        for (const e of this.catalog.all()) if (e.symbol === symbol) this.catalog.delete(symbol, e.interval);
+        for (const e of catalogOf(this.store.location, cat).all()) this.catalog.set(e);
+        const h = healthOf(this.store.location, health).get(symbol);
+        if (h) this.health.set(symbol, h);
+        const q = await this.conn`select name, version from quarantine where symbol = ${symbol}`;
+        for (const r of q) this.quarantined.set(r.name as string, r.version as string);
+      }),
+    );
   }
 
   /** Who holds a symbol's claim: parsed from the holder's application name (set by open). */
@@ -196,13 +202,20 @@ export class PgWriter implements StoreWriter {
     });
   }
 
-  private async transaction(fn: () => Promise<void>): Promise<void> {
-    await this.conn`begin`;
+  private transaction(fn: () => Promise<void>): Promise<void> {
+    return this.connected(() => inTransaction(this.conn, "", fn));
+  }
+
+  /**
+   * Run `fn` on the connection, remembering when it was lost; on a lost connection refuse at once, sending nothing
+   * (every later step fails as the first did: see tx.ts).
+   */
+  private async connected<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.lost !== undefined) throw this.lost;
     try {
-      await fn();
-      await this.conn`commit`;
+      return await fn();
     } catch (err) {
-      await this.conn`rollback`.catch(() => {});
+      if (isLost(err)) this.lost = err;
       throw err;
     }
   }
@@ -259,7 +272,8 @@ export class PgWriter implements StoreWriter {
 
   async release(): Promise<void> {
     try {
-      if (this.claimed.size) await this.conn`select pg_advisory_unlock_all()`;
+      // A lost connection's session locks went with it (and nothing may be sent on it: see tx.ts).
+      if (this.claimed.size && this.lost === undefined) await this.conn`select pg_advisory_unlock_all()`;
     } catch {
       // a connection that is gone holds no locks any more
     } finally {

@@ -37,9 +37,13 @@ export class PgStore implements Store {
   private client: Sql | undefined;
   private ready: Promise<void> | undefined;
 
+  /** Store.pushdown, offered only with `pushdown=on` in the URL (audit asks only a store that offers it). */
+  readonly pushdown?: (series: readonly PushdownRequest[], sessions: readonly Float64Array[]) => Promise<Map<string, PushedEvidence>>;
+
   constructor(readonly spec: string) {
     this.target = parsePgUrl(spec);
     this.location = this.target.location;
+    if (this.target.pushdown) this.pushdown = (series, sessions) => this.checkInSql(series, sessions);
   }
 
   /**
@@ -189,7 +193,7 @@ export class PgStore implements Store {
   }
 
   /** The checks answered in SQL for every series asked (see pushdown.ts), each at its catalog version; uncataloged ones absent. */
-  async pushdown(series: readonly PushdownRequest[], sessions: readonly Float64Array[]): Promise<Map<string, PushedEvidence>> {
+  async checkInSql(series: readonly PushdownRequest[], sessions: readonly Float64Array[]): Promise<Map<string, PushedEvidence>> {
     await this.assertReady();
     return this.use(`checking ${series.length} series in SQL`, (sql) => pushdownQueries(sql, series, sessions));
   }

@@ -81,6 +81,24 @@ describe.skipIf(!ready)("dqctl on PostgreSQL: same flags, same JSON", () => {
     expect(normal(lb.json(), wheres())).toEqual(normal(la.json(), wheres()));
   }, 120_000);
 
+  test("scan, symbols, report, calendar and doctor: the same JSON on both stores (doctor: each store's own schema version)", async () => {
+    const scanner = join(ROOT, "fixtures/scanners/crypto.yaml");
+    const commands = [
+      ["scan", "--scanner", scanner, "--export", join(work.dir, "scan-export"), "--run-id", "same"],
+      ["symbols", "--history"],
+      ["report", "--out", join(work.dir, "report.html")],
+      ["calendar", "--profile", "equity", "--from", "2026-11-01", "--to", "2026-11-30"],
+    ];
+    for (const args of commands) {
+      const [a, b] = await Promise.all([dqctl([...args, ...on("lake")]), dqctl([...args, ...on("pg")])]);
+      expect(`${args[0]} ${b.code}`).toBe(`${args[0]} ${a.code}`);
+      expect(normal(b.json(), wheres())).toEqual(normal(a.json(), wheres()));
+    }
+    const doctor = await dqctl(["doctor", ...on("pg")]);
+    expect(doctor.code).toBe(0);
+    expect(JSON.stringify(doctor.json())).toMatch(/schema version \d+/);
+  }, 120_000);
+
   test("metrics: the same per-series history on both stores (ingest and audits so far)", async () => {
     const metrics = async (s: "lake" | "pg", filter: string[] = []) => {
       const r = await dqctl(["metrics", ...filter, ...on(s)]);

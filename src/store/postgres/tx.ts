@@ -21,11 +21,21 @@ export async function inTransaction<T>(conn: ReservedSql, mode: string, fn: () =
   return result;
 }
 
-/** Run `fn` on one connection in one read-only repeatable-read snapshot (reads that must agree with each other). */
+/**
+ * Run `fn` on one connection in one read-only repeatable-read snapshot (reads that must agree with each other).
+ * `fn` must send its queries at once (e.g. `Promise.all([...])`): BEGIN, the reads and COMMIT then go out together,
+ * one round trip. A read that fails aborts the transaction, and the server answers the COMMIT queued behind it as a
+ * ROLLBACK; nothing is sent after the answers, so a lost connection is never written to again (see above).
+ */
 export async function inSnapshot<T>(sql: Sql, fn: (conn: ReservedSql) => Promise<T>): Promise<T> {
   const conn = await sql.reserve();
   try {
-    return await inTransaction(conn, "isolation level repeatable read read only", () => fn(conn));
+    const begin = conn.unsafe("begin isolation level repeatable read read only").execute();
+    const reads = fn(conn);
+    const commit = conn.unsafe("commit").execute();
+    const [b, r, c] = await Promise.allSettled([begin, reads, commit]);
+    for (const x of [b, r, c]) if (x.status === "rejected") throw x.reason;
+    return (r as PromiseFulfilledResult<T>).value;
   } finally {
     conn.release();
   }

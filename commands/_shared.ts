@@ -6,7 +6,8 @@ export const globalArgs = {
   lakehouse: { type: "string", description: "Lakehouse root (env DQCTL_LAKEHOUSE; default data/lakehouse)", valueHint: "DIR" },
   store: {
     type: "string",
-    description: "Where bars live: a lakehouse folder or postgres://user@host:port/db (env DQCTL_STORE, config store; default: --lakehouse)",
+    description:
+      "Where bars live: a lakehouse folder or postgres://user@host:port/db[?schema=NAME][&pushdown=on] (env DQCTL_STORE, config store; default: --lakehouse)",
     valueHint: "DIR|URL",
   },
   cache: {

@@ -6,7 +6,8 @@ export const globalArgs = {
   lakehouse: { type: "string", description: "Lakehouse root (env DQCTL_LAKEHOUSE; default data/lakehouse)", valueHint: "DIR" },
   store: {
     type: "string",
-    description: "Where bars live: a lakehouse folder or postgres://user@host:port/db (env DQCTL_STORE, config store; default: --lakehouse)",
+    description:
+      "Where bars live: a lakehouse folder or postgres://user@host:port/db[?schema=NAME][&pushdown=on] (env DQCTL_STORE, config store; default: --lakehouse)",
     valueHint: "DIR|URL",
   },
   cache: {
@@ -45,9 +46,15 @@ export const OPTIONAL_VALUE: Readonly<Record<string, { implied: string; values: 
   "fail-on-quality": { implied: "error", values: ["error", "warning"] },
 };
 
+/** The --symbols flag; `fallback` says what the command works on without it. */
+export function symbolsArg(fallback?: string) {
+  const description = `Comma-separated symbols (EXCHANGE:TICKER,…${fallback ? `; default: ${fallback}` : ""})`;
+  return { type: "string", description, valueHint: "LIST" } as const satisfies ArgDef;
+}
+
 /** Flags of commands that select series. */
 export const seriesArgs = {
-  symbols: { type: "string", description: "Comma-separated symbols (EXCHANGE:TICKER,…)", valueHint: "LIST" },
+  symbols: symbolsArg(),
   candidates: { type: "string", description: "candidates.json from `dqctl scan`", valueHint: "FILE" },
   interval: {
     type: "string",
@@ -60,7 +67,7 @@ export const seriesArgs = {
 export const jobsArgs = {
   jobs: {
     type: "string",
-    description: "Worker threads for the per-series work (default: the cores; 1: one thread); the results do not depend on it",
+    description: "Threads for the per-series work (default: the cores; 1: one thread; a small audit stays on one); the results do not depend on it",
     valueHint: "N",
   },
 } as const satisfies Record<string, ArgDef>;

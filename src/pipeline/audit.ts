@@ -152,6 +152,7 @@ async function checkAll(
     return { target: targets[i]!, ...(priors[i] ? { prior: priors[i] } : {}), ...(pushed ? { pushed } : {}) };
   });
   const checked = await checkInWorkers(
+    ctx.cache,
     init,
     jobList,
     workers,

@@ -67,6 +67,7 @@ export async function runPooled(ctx: RunContext, s: WriteSession, jobs: Job[], o
     module,
     jobs: work,
     workers,
+    ...(ctx.cache ? { cache: ctx.cache } : {}),
     onResult: (id, answer) => {
       arrived.set(id, answer);
       poke();

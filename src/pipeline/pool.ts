@@ -2,10 +2,14 @@
 // told the run once (`init`), then gets one job at a time (two in flight, so none waits on the main thread) and
 // answers with plain data; answers are matched to their job by index, so the caller can put them back in job order
 // and a parallel run reports exactly what a one-thread run does. Audit and ingest both run on it.
+import { type Cache, type CacheReport, statsSince, zeroStats } from "../cache/types.ts";
 import { workerUrl } from "../worker-url.ts";
 
-/** A worker's answer: the job's result, or why it could not (the caller then runs that job itself). */
-export type PoolReply<R> = { id: number; result: R } | { id: number; error: string };
+/**
+ * A worker's answer: the job's result, or why it could not (the caller then runs that job itself); with what the
+ * worker's cache did for it, so the run's cache counts are the same whatever --jobs is.
+ */
+export type PoolReply<R> = ({ id: number; result: R } | { id: number; error: string }) & { cache?: CacheReport };
 
 const IN_FLIGHT = 2;
 
@@ -18,6 +22,8 @@ export interface PoolSpec<J, R> {
   module?: WebAssembly.Module;
   jobs: readonly J[];
   workers: number;
+  /** The run's cache: what each worker's cache did is added to its counts. */
+  cache?: Cache;
   /** Hears of each result as it arrives (any order). */
   onResult(id: number, result: R): void;
   log(msg: string): void;
@@ -58,6 +64,7 @@ export function runInWorkers<J, R>(spec: PoolSpec<J, R>): Promise<(R | undefined
     for (const w of pool) {
       w.onmessage = (e: MessageEvent) => {
         const r = e.data as PoolReply<R>;
+        if (r.cache) spec.cache?.absorb(r.cache);
         if ("result" in r) {
           results[r.id] = r.result;
           spec.onResult(r.id, r.result);
@@ -82,28 +89,45 @@ interface WorkerScope {
   postMessage(data: unknown): void;
 }
 
+/** A worker's job runner, and the cache its store reads through (its counts travel with each answer). */
+export interface JobRunner<J, R> {
+  run(job: J): R | Promise<R>;
+  cache?: Cache;
+}
+
 /**
  * The worker side: `start(init)` once, then `run(job)` for each job, after `prepare(module)` (e.g. instantiating the
  * Parquet engine from the module the main thread sent) has settled. A job that throws is answered with its error;
  * the main thread runs it again so it surfaces there typed.
  */
-export function serveJobs<I, J, R>(prepare: (module?: WebAssembly.Module) => Promise<unknown>, start: (init: I) => (job: J) => R | Promise<R>): void {
+export function serveJobs<I, J, R>(prepare: (module?: WebAssembly.Module) => Promise<unknown>, start: (init: I) => JobRunner<J, R>): void {
   const scope = globalThis as unknown as WorkerScope;
-  let run: ((job: J) => R | Promise<R>) | undefined;
+  let runner: JobRunner<J, R> | undefined;
   let ready: Promise<unknown> = Promise.resolve();
+  const reported = zeroStats();
+  let downReported = false;
+  // What the cache did since the last answer (answers are sent one at a time, so each count travels once).
+  const cacheReport = (): { cache?: CacheReport } => {
+    const c = runner?.cache;
+    if (!c) return {};
+    const stats = statsSince(c.stats, reported);
+    const down = c.down && !downReported ? c.down : undefined;
+    if (down) downReported = true;
+    return stats || down ? { cache: { stats: stats ?? zeroStats(), ...(down ? { down } : {}) } } : {};
+  };
   scope.onmessage = (e: MessageEvent) => {
     const msg = e.data as { init: I; module?: WebAssembly.Module } | { job: { id: number; job: J } };
     if ("init" in msg) {
       ready = prepare(msg.module);
-      run = start(msg.init);
+      runner = start(msg.init);
       return;
     }
     const { id, job } = msg.job;
     void ready
-      .then(async () => ({ id, result: await run!(job) }) satisfies PoolReply<R>)
+      .then(async () => ({ id, result: await runner!.run(job) }))
       .then(
-        (reply) => scope.postMessage(reply),
-        (err) => scope.postMessage({ id, error: String((err as Error)?.message ?? err) } satisfies PoolReply<R>),
+        (reply) => scope.postMessage({ ...reply, ...cacheReport() } satisfies PoolReply<R>),
+        (err) => scope.postMessage({ id, error: String((err as Error)?.message ?? err), ...cacheReport() } satisfies PoolReply<R>),
       );
   };
 }

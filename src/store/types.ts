@@ -177,6 +177,11 @@ export interface Store {
   /** Refuse now, before any work, a store this process could not write (a read-only folder). */
   assertWritable(command: string, readOnlyFlag?: string): void;
   loadCatalog(): Promise<Catalog>;
+  /**
+   * Optional: a token that changes whenever `loadCatalog`'s answer can (any commit touching the catalog), far cheaper
+   * to read than the catalog: the read-through cache serves a cached catalog only at the token of the store now.
+   */
+  catalogStamp?(): Promise<string>;
   loadHealth(): Promise<HealthRegistry>;
   /** Read one series and check it against its catalog entry (absent entry: `uncataloged` when it exists). */
   read(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): Promise<GoldenRead>;

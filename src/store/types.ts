@@ -90,8 +90,12 @@ export interface StoreWriter {
    * one lock for everything already holds it.
    */
   claim(symbol: string): Promise<void>;
-  /** Stage the whole series; returns its version. */
-  stageSeries(sym: SymbolId, interval: Interval, bars: Bars): { sha256: string };
+  /**
+   * Stage the whole series; returns its version. `base`: the stored series `bars` was merged onto, as read under
+   * this writer's claim. When `bars` only appends rows after it, a store may write just those (PostgreSQL: checked
+   * against the stored version in the commit's transaction); what lands, and its atomicity, are the same either way.
+   */
+  stageSeries(sym: SymbolId, interval: Interval, bars: Bars, base?: StoredSeries): { sha256: string };
   /**
    * Stage toxic bars with the reasons into quarantine and return the evidence's name; bars already quarantined
    * under one of `known` (the registry's list) are not staged again: that name is returned.

@@ -1,7 +1,8 @@
 // Streaming ingest (issue 21): a local producer publishes BENCH_STREAM_BARS (100,000) 1m bars of BENCH_STREAM_SYMBOLS
 // (10) series to JetStream while `dqctl ingest --vendor stream` consumes them, committing batches through the normal
 // commit path; prints throughput and end-to-end latency (producedAt → committed) p50/p95/p99. The server is
-// DQCTL_TEST_NATS_URL (default nats://127.0.0.1:4222); the bench's stream is deleted after.
+// DQCTL_TEST_NATS_URL (default nats://127.0.0.1:4222); the bench's stream is deleted after. The bars land in a
+// temporary lakehouse, or in BENCH_STREAM_STORE (e.g. an initialised PostgreSQL schema: `dqctl store init`).
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,7 +32,8 @@ export async function benchStream(): Promise<void> {
   const config = `${dir}.json`;
   writeFileSync(config, JSON.stringify({ stream: { barsStream: stream, durable: tag, deadLetter: `${tag}.dead`, batchSize: 1000 } }));
   try {
-    const args = streamIngestArgs({ subject: `${tag}.bars.>`, url: URL_, store: join(dir, "lh"), config }, ["--max-messages", String(total)]);
+    const store = process.env.BENCH_STREAM_STORE ?? join(dir, "lh");
+    const args = streamIngestArgs({ subject: `${tag}.bars.>`, url: URL_, store, config }, ["--max-messages", String(total)]);
     const { proc, stdout } = await startConsumer([BIN, ...args]);
     // Bars of the past, one minute apart per series, round-robin over the series, 500 in flight; each stamped when sent.
     const started = performance.now();
@@ -48,7 +50,7 @@ export async function benchStream(): Promise<void> {
     };
     const l = doc.consume.latency[subject]!;
     console.log(
-      `stream      ${total} bars (${symbols} series, 1m) produced at ${Math.round(total / (produced / 1000))}/s; consumed ${doc.consume.bars} in ${doc.consume.seconds.toFixed(1)} s = ${doc.consume.messagesPerSecond} bars/s (exit ${code})   end-to-end latency p50 ${l.p50Ms} ms  p95 ${l.p95Ms} ms  p99 ${l.p99Ms} ms`,
+      `stream      ${process.env.BENCH_STREAM_STORE ? "(BENCH_STREAM_STORE) " : ""}${total} bars (${symbols} series, 1m) produced at ${Math.round(total / (produced / 1000))}/s; consumed ${doc.consume.bars} in ${doc.consume.seconds.toFixed(1)} s = ${doc.consume.messagesPerSecond} bars/s (exit ${code})   end-to-end latency p50 ${l.p50Ms} ms  p95 ${l.p95Ms} ms  p99 ${l.p99Ms} ms`,
     );
   } finally {
     await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);

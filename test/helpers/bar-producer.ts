@@ -43,7 +43,7 @@ export async function publishAll(nc: NatsConnection, count: number, message: (k:
 
 /** The arguments of `dqctl ingest --vendor stream` on `subject` of `url`, into `store`, with `config`. */
 export function streamIngestArgs(o: { subject: string; url: string; store: string; config: string }, more: readonly string[] = []): string[] {
-  return ["ingest", "--vendor", "stream", "--subject", o.subject, "--stream-url", o.url, "--lakehouse", o.store, "--config", o.config, "--json", ...more];
+  return ["ingest", "--vendor", "stream", "--subject", o.subject, "--stream-url", o.url, "--store", o.store, "--config", o.config, "--json", ...more];
 }
 
 /** A spawned consumer: its process and its whole stdout (the summary) once it exits. */

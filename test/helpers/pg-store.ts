@@ -3,8 +3,9 @@
 import type { Bars } from "../../src/model/bars.ts";
 import { parseSymbol, type SymbolId } from "../../src/model/symbol.ts";
 import { PgStore } from "../../src/store/postgres/store.ts";
-import type { StoredSeries, StoreWriter, WriterRequest } from "../../src/store/types.ts";
+import type { StoredSeries, StoreWriter } from "../../src/store/types.ts";
 import { pgSchema } from "./pg.ts";
+import { stageWithEntry, writerRequest } from "./stage.ts";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -17,7 +18,7 @@ export function bars(n: number, from = 0, price = 100): Bars {
 }
 
 /** A writer request that does not wait for the lock. */
-export const req = (waitMs = 0): WriterRequest => ({ command: "test", waitMs, recovery: { profileOf: () => "crypto", now: new Date(), log() {} } });
+export const req = writerRequest;
 
 /** An initialised store in a schema of its own; `cleanup` gets what closes it and drops the schema. */
 export async function freshPgStore(tag: string, cleanup: (() => Promise<void>)[]): Promise<PgStore> {
@@ -34,23 +35,7 @@ export async function freshPgStore(tag: string, cleanup: (() => Promise<void>)[]
 /** Stage a series (merged onto `base` when given) with its catalog entry, as commitSeries does, and commit. */
 export async function write(w: StoreWriter, sym: SymbolId = parseSymbol("BINANCE:BTCUSDT"), b: Bars = bars(10), base?: StoredSeries): Promise<string> {
   await w.claim(sym.id);
-  const { sha256 } = w.stageSeries(sym, "1d", b, base);
-  const n = b.timestamp.length;
-  w.catalog.set({
-    symbol: sym.id,
-    interval: "1d",
-    profile: "crypto",
-    path: "x.parquet",
-    rows: n,
-    start: new Date(b.timestamp[0]!).toISOString(),
-    end: new Date(b.timestamp[n - 1]!).toISOString(),
-    genesis: null,
-    sha256,
-    source: "test",
-    ingestedAt: new Date().toISOString(),
-    qualityScore: null,
-  });
-  w.touchCatalog(sym.id, "1d");
+  const sha256 = stageWithEntry(w, sym, b, base ? { base } : {});
   w.health.ensure(sym.id).status = "healthy";
   w.touchHealth(sym.id);
   await w.commit();

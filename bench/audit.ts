@@ -5,7 +5,7 @@
 // Scale: BENCH_SERIES (2000) × BENCH_DAYS (3650) daily; BENCH_1M_SERIES (100) × BENCH_1M_DAYS (365) of 1m bars
 // (0 skips); BENCH_REPEAT (3) runs each, best wall time, highest RSS.
 import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Catalog } from "../src/lakehouse/catalog.ts";
 import { decodeBars, initParquet } from "../src/lakehouse/parquet.ts";
@@ -77,7 +77,7 @@ async function sideBySide(label: string, dir: string, series: number, interval: 
   const cores = availableParallelism();
   const audit = ["audit", "--json", "--quiet", "--lakehouse", dir, "--now", NOW];
   const out: Row[] = [];
-  const note = (what: string, r: { ms: number; rssMb: number; code: number }) => {
+  const note = (what: string, r: { ms: number; cpuMs: number; rssMb: number; code: number }) => {
     out.push({ what: `${what}${r.code > 2 ? ` (exit ${r.code})` : ""}`, ms: r.ms, rssMb: r.rssMb, rows });
     return r;
   };
@@ -99,12 +99,12 @@ async function sideBySide(label: string, dir: string, series: number, interval: 
   rmSync(saved, { force: true });
   const full = Math.min(one.ms, all.ms);
   console.log(
-    `${label}: ${series} series × ${Math.round(rows / series)} bars = ${(rows / 1e6).toFixed(2)} M rows (best of ${repeat}; ratios to dqctl's best full audit)`,
+    `${label}: ${series} series × ${Math.round(rows / series)} bars = ${(rows / 1e6).toFixed(2)} M rows (best of ${repeat}; ratios to dqctl's best full audit; load average ${loadavg()[0]!.toFixed(1)})`,
   );
   print(out, full);
   const pct = (what: string) => out.find((r) => r.what.startsWith(what))!.ms / full;
   console.log(
-    `  → workers ${(one.ms / all.ms).toFixed(2)}× (1 → ${cores}); no change ${(pct("dqctl audit, nothing") * 100).toFixed(1)} % of full; one bar appended ${(pct("dqctl audit after") * 100).toFixed(1)} % of full; DuckDB ${pct("DuckDB").toFixed(2)}× slower`,
+    `  → workers ${(one.ms / all.ms).toFixed(2)}× (1 → ${cores}; CPU time, user+sys, ${(all.cpuMs / 1000).toFixed(2)} s vs ${(one.cpuMs / 1000).toFixed(2)} s: ${(all.cpuMs / one.cpuMs).toFixed(2)}× — the parallel overhead, shown even on a busy machine); no change ${(pct("dqctl audit, nothing") * 100).toFixed(1)} % of full; one bar appended ${(pct("dqctl audit after") * 100).toFixed(1)} % of full; DuckDB ${pct("DuckDB").toFixed(2)}× slower`,
   );
   if (interval === "1m") console.log("  (series of 100,000+ bars are checked one at a time on the main thread, whatever --jobs says: memory stays flat)");
   if (!py) console.log("  pandas reference: not run — no Python with pandas, pyarrow and numpy on this machine (and PyPI is not reachable here)");

@@ -11,23 +11,35 @@ export const BIN = resolve(import.meta.dir, "../dist/dqctl");
 export const END = Date.UTC(2026, 10, 20);
 const STEP = { "1d": 86_400_000, "1m": 60_000 } as const;
 
-/** Wall time, peak RSS and exit code of one process (GNU time's %M when present: Bun's maxRSS units vary by platform). */
-export function run(args: string[], bin = BIN): { ms: number; rssMb: number; code: number; stdout: string } {
-  const timeBin = existsSync("/usr/bin/time") ? ["/usr/bin/time", "-f", "%M"] : [];
+/**
+ * Wall time, CPU time (user+sys, all threads), peak RSS and exit code of one process (GNU time's %M %U %S when
+ * present: Bun's maxRSS units vary by platform).
+ */
+export function run(args: string[], bin = BIN): { ms: number; cpuMs: number; rssMb: number; code: number; stdout: string } {
+  const timeBin = existsSync("/usr/bin/time") ? ["/usr/bin/time", "-f", "%M %U %S"] : [];
   const t0 = performance.now();
   const p = Bun.spawnSync([...timeBin, bin, ...args], { stdout: "pipe", stderr: "pipe" });
   const ms = performance.now() - t0;
-  const kb = timeBin.length ? Number(p.stderr.toString().trim().split("\n").pop()) : (p.resourceUsage?.maxRSS ?? 0) / 1024;
-  return { ms, rssMb: kb / 1024, code: p.exitCode ?? -1, stdout: p.stdout.toString() };
+  const [kb, user, sys] = timeBin.length ? p.stderr.toString().trim().split("\n").pop()!.split(" ").map(Number) : [];
+  const usage = p.resourceUsage;
+  const cpuMs = user !== undefined ? (user + sys!) * 1000 : usage ? Number(usage.cpuTime.total) / 1000 : Number.NaN;
+  const rssMb = kb !== undefined ? kb / 1024 : (usage?.maxRSS ?? 0) / 1024 / 1024;
+  return { ms, cpuMs, rssMb, code: p.exitCode ?? -1, stdout: p.stdout.toString() };
 }
 
-/** The best wall time and the highest peak RSS of `n` runs (`before` runs ahead of each, untimed). */
+/** The best wall time, the least CPU time and the highest peak RSS of `n` runs (`before` runs ahead of each, untimed). */
 export function best(args: string[], n = 3, bin = BIN, before?: () => void) {
   const runs = Array.from({ length: n }, () => {
     before?.();
     return run(args, bin);
   });
-  return { ms: Math.min(...runs.map((r) => r.ms)), rssMb: Math.max(...runs.map((r) => r.rssMb)), code: runs[0]!.code, stdout: runs[0]!.stdout };
+  return {
+    ms: Math.min(...runs.map((r) => r.ms)),
+    cpuMs: Math.min(...runs.map((r) => r.cpuMs)),
+    rssMb: Math.max(...runs.map((r) => r.rssMb)),
+    code: runs[0]!.code,
+    stdout: runs[0]!.stdout,
+  };
 }
 
 /** The file name gen_lakehouse.py gives series `i`. */

@@ -19,6 +19,7 @@ import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/rep
 import { openRunStore } from "../src/store/open.ts";
 import type { PublisherOptions } from "../src/stream/publisher.ts";
 import { checkEmitTarget } from "../src/stream/target.ts";
+import { trace } from "../src/trace.ts";
 import { createVendor } from "../src/vendors/registry.ts";
 import type { Vendor } from "../src/vendors/types.ts";
 import { VERSION } from "../src/version.ts";
@@ -147,12 +148,15 @@ export async function finish(inv: Invocation, step: StepResult, opts: FinishOpti
   const record = opts.record ? toRunRecord(summary, step, inv.ctx.now) : undefined;
   if (record) await inv.ctx.store.appendRun(record);
   if (record && inv.emit) summary.stream = await publishRun(inv, record, inv.emit);
+  trace("finish: run recorded");
   if (opts.metrics) await inv.ctx.store.appendMetrics(metricsOf(inv.ctx, summary));
+  trace("finish: metrics appended");
   if (opts.report) {
     const bytes = await writeHtmlReport(inv.ctx, summary, opts.report);
     inv.consola.info(`report: ${opts.report} (${Math.ceil(bytes / 1024)} kB)`);
   }
   emitSummary(summary, inv.out, (line) => inv.consola.info(line), opts.document);
+  trace("finish: summary printed");
   // Operational failures of single series: one line each on stderr, whatever the output mode.
   for (const e of summary.errors ?? []) process.stderr.write(`dqctl: ${redactSecrets(e.message)}\n`);
   return summary.exitCode;

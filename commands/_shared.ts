@@ -6,7 +6,8 @@ export const globalArgs = {
   lakehouse: { type: "string", description: "Lakehouse root (env DQCTL_LAKEHOUSE; default data/lakehouse)", valueHint: "DIR" },
   store: {
     type: "string",
-    description: "Where bars live: a lakehouse folder or postgres://user@host:port/db (env DQCTL_STORE, config store; default: --lakehouse)",
+    description:
+      "Where bars live: a lakehouse folder or postgres://user@host:port/db[?schema=NAME][&pushdown=on] (env DQCTL_STORE, config store; default: --lakehouse)",
     valueHint: "DIR|URL",
   },
   cache: {
@@ -67,7 +68,7 @@ export const seriesArgs = {
 export const jobsArgs = {
   jobs: {
     type: "string",
-    description: "Worker threads for the per-series work (default: the cores; 1: one thread); the results do not depend on it",
+    description: "Threads for the per-series work (default: the cores; 1: one thread; a small audit stays on one); the results do not depend on it",
     valueHint: "N",
   },
 } as const satisfies Record<string, ArgDef>;

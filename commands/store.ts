@@ -23,7 +23,8 @@ const copy = withHelp(
   defineCommand({
     meta: {
       name: "copy",
-      description: "Copy every series with its catalog and registry entries from one store to another; verified by row counts and content versions",
+      description:
+        "Copy every series with its catalog and registry entries and the quarantine evidence from one store to another; verified by row counts and content versions",
     },
     args: {
       ...globalArgs,

@@ -8,6 +8,7 @@ import type { Interval } from "../model/interval.ts";
 import { fileStem, type SymbolId } from "../model/symbol.ts";
 import type {
   GoldenRead,
+  QuarantineEvidence,
   RecoveryContext,
   SeenVersion,
   Stager,
@@ -29,6 +30,7 @@ import { acquireLock, type Lock, type LockHolder, lockHolders } from "./lock.ts"
 import { appendMetricFile, readMetricFiles } from "./metrics.ts";
 import { FileOutbox } from "./outbox.ts";
 import { compileParquet, decodeBars, encodeBars, initParquet, parquetShapeError } from "./parquet.ts";
+import { readQuarantineDir } from "./quarantine.ts";
 import { isRealDir, METRICS_DIR, recoverLakehouse, unlistedFiles } from "./recover.ts";
 import { readFeatureParts, readSymbolsFile } from "./reference-tables.ts";
 import { appendRunRecord, assertRunsAppendable, type RunRecord, readRunRecords } from "./runs.ts";
@@ -328,6 +330,10 @@ export class Lakehouse implements Store {
 
   async assertRunsAppendable(): Promise<void> {
     assertRunsAppendable(this.root);
+  }
+
+  async readQuarantine(onBad: (name: string, why: string) => void): Promise<QuarantineEvidence[]> {
+    return readQuarantineDir(this.quarantineDir, onBad);
   }
 
   async readRuns(onBad?: (line: number, text: string) => void): Promise<RunRecord[]> {

@@ -52,27 +52,31 @@ export function poolContext(ctx: RunContext): PoolContext {
 }
 
 /**
- * Check `jobs` on `workers` threads; `onChecked` hears of each as it finishes. A series a worker could not check (an
- * error, a worker that died or could not start) is left undefined for the caller to check on its own thread. What
- * the workers' caches did is added to `cache`'s counts.
+ * Check `jobs` on `workers` worker threads and, with `inline`, on this one too (it takes chunks of series while the
+ * workers start); `onChecked` hears of each as it finishes. A series no thread could check (an error, a worker that
+ * died or could not start) is left undefined for the caller to check on its own thread. What the workers' caches did
+ * is added to `cache`'s counts.
  */
-export async function checkInWorkers(
+export function checkInWorkers(
   cache: Cache | undefined,
   init: PoolInit,
   jobs: PoolJob[],
   workers: number,
+  inline: ((job: PoolJob) => Promise<SeriesCheck>) | undefined,
   onChecked: (id: number, check: SeriesCheck) => void,
   log: (msg: string) => void,
 ): Promise<(SeriesCheck | undefined)[]> {
-  // Compiled once here (on a background thread, likely under way since the audit began) rather than once per worker.
-  const module = await compileParquet();
   return runInWorkers<PoolJob, SeriesCheck>({
     worker: "./pipeline/audit-worker.ts",
     init,
-    module,
+    // Compiled once here (on a background thread, likely under way since the audit began) rather than once per worker.
+    module: compileParquet(),
     jobs,
     workers,
     ...(cache ? { cache } : {}),
+    // Targets, states and findings are JSON by design (the catalog, the audit state and the registry are JSON files).
+    json: true,
+    ...(inline ? { inline } : {}),
     onResult: onChecked,
     log: (m) => log(`audit ${m}`),
   });

@@ -11,9 +11,10 @@ import type { Finding } from "../model/finding.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
+import { trace, traceThreads } from "../trace.ts";
 import { type AuditedSeries, compose } from "./audit-compose.ts";
 import { historyFindings } from "./audit-history.ts";
-import type { PoolInit } from "./audit-pool.ts";
+import type { PoolInit, PoolJob } from "./audit-pool.ts";
 import { evidenceOf, pushAll } from "./audit-pushdown.ts";
 import { recordAudit, summarise } from "./audit-record.ts";
 import { checkSeries, type SeriesCheck, type SeriesCheckOptions } from "./audit-series.ts";
@@ -34,16 +35,24 @@ export interface AuditOptions {
   held?: boolean;
   /** Worker threads to check series on (default: the cores; 1: on this thread). Results do not depend on it. */
   jobs?: number;
+  /** Series to decode per thread below which fewer threads are used (default 64; tests lower it to run the pool on a few). */
+  perThread?: number;
+  /** Leave every pooled series to the workers, this thread checking none (tests: each series then crosses a thread). */
+  workersOnly?: boolean;
   /** Decode and check every series, ignoring the audit state of unchanged ones (the state is still written). */
   full?: boolean;
 }
 
 const LARGE_SERIES = 100_000;
-/** Below this many series to decode per worker, threads cost more to start than they save. */
-const PER_WORKER = 8;
+/**
+ * Below this many series to decode per thread, a worker costs more than it saves: it takes ~0.1 s to load its code
+ * (this thread checks ~50 daily series meanwhile) and as long again of CPU to warm up its own JIT.
+ */
+const PER_THREAD = 64;
 
 /** The health gate over the lakehouse: every check on every series, statuses, registry update. */
 export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promise<StepResult & { series: AuditedSeries[] }> {
+  trace("audit: start");
   await ctx.store.assertExists();
   const options = resolveCheckOptions(ctx.config);
   await withReleaseSchedules(ctx);
@@ -52,6 +61,7 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   // Read without the lock (audits run beside writers); what is written back is re-validated under the lock.
   const catalog = await ctx.store.loadCatalog();
   const health = await ctx.store.loadHealth();
+  trace("audit: catalog and registry loaded");
   const unknown: Finding[] = []; // series with no calendar: reported, not audited
   const targets = resolveTargets(ctx, catalog, opts.symbols, opts.interval, unknown);
   // A plain audit covers the whole lakehouse, quarantine included: toxic assets with no golden file are listed too.
@@ -67,9 +77,12 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
   // A store that answers checks in its own query language does so for every series to decode, in one call.
   const decoded = targets.filter((t) => needsDecode(ctx, t, run));
   run.pushed = await pushAll(ctx, decoded, options);
+  trace(`audit: ${targets.length} targets, ${decoded.length} to decode (state, pushdown done)`);
   ctx.progress.start("audit", targets.length);
   const status = (i: number, c: SeriesCheck) => compose(ctx, targets[i]!, c, options, health).report.status;
-  const checks = await checkAll(ctx, targets, run, opts.jobs ?? availableParallelism(), (i, c) => ctx.progress.tick(1, status(i, c)));
+  const jobs = { jobs: opts.jobs ?? availableParallelism(), perThread: opts.perThread ?? PER_THREAD, workersOnly: opts.workersOnly === true };
+  const checks = await checkAll(ctx, targets, run, jobs, (i, c) => ctx.progress.tick(1, status(i, c)));
+  trace("audit: checked");
   let series: AuditedSeries[] = [];
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i]!;
@@ -85,6 +98,7 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
     series.push(one);
   }
   ctx.progress.done();
+  trace("audit: composed");
   const reused = series.filter((s) => s.reused).length;
   const resumed = series.filter((s) => s.resumed).length;
   if (reused || resumed)
@@ -96,8 +110,11 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
     const scope = { ...(opts.symbols ? { symbols: opts.symbols } : {}), ...(opts.interval ? { interval: opts.interval } : {}) };
     ({ series, health: recorded } = await recordAudit(ctx, series, { options, state: run.state, ...scope, recheck }));
   }
+  trace("audit: recorded");
   const result = summarise(ctx.store, series, recorded ?? health);
   await historyFindings(ctx, series, result.findings, options);
+  trace("audit: summarised");
+  traceThreads();
   result.findings.unshift(...unknown);
   return result;
 }
@@ -126,36 +143,41 @@ const seriesOptions = (r: SeriesRun, t: Target): SeriesCheckOptions => {
 };
 
 /**
- * Check every target, on worker threads when enough of them need decoding (a series whose state matches the
- * catalog's hash is only hashed). Undefined where a worker could not check a series; the caller checks it itself.
+ * Check every target, on worker threads and this one when enough of them need decoding (a series whose state matches
+ * the catalog's hash is only hashed). Undefined where no thread could check a series; the caller checks it itself.
  */
 async function checkAll(
   ctx: RunContext,
   targets: Target[],
   r: SeriesRun,
-  jobs: number,
+  o: { jobs: number; perThread: number; workersOnly: boolean },
   onChecked: (i: number, c: SeriesCheck) => void,
 ): Promise<(SeriesCheck | undefined)[]> {
-  const priors = targets.map((t) => r.state.get(stateKeyOf(t)));
   // A large series (a year of 1m bars) is left to this thread, one at a time with a collection after each: a worker
   // decoding one keeps its WASM memory grown for good, so two of them would double the peak.
   const pooled = targets.flatMap((t, i) => ((t.entry?.rows ?? 0) < LARGE_SERIES ? [i] : []));
   const toDecode = pooled.filter((i) => needsDecode(ctx, targets[i]!, r)).length;
-  const workers = Math.min(Math.max(1, Math.floor(jobs)), Math.floor(toDecode / PER_WORKER));
+  // This thread checks too, so N threads start N−1 workers, and only when each thread gets enough series to decode.
+  const threads = Math.min(Math.max(1, Math.floor(o.jobs)), Math.floor(toDecode / Math.max(1, o.perThread)));
   const out: (SeriesCheck | undefined)[] = targets.map(() => undefined);
-  if (workers < 2) return out;
+  if (threads < 2) return out;
   // The pool is loaded only when it is used: a small audit (and `dqctl --version`) never loads worker code.
   const { checkInWorkers, poolContext } = await import("./audit-pool.ts");
   const init: PoolInit = { ctx: poolContext(ctx), window: r.window, run: r.run, full: r.full };
   const jobList = pooled.map((i) => {
-    const pushed = evidenceOf(r.pushed, targets[i]!.sym.id, targets[i]!.interval);
-    return { target: targets[i]!, ...(priors[i] ? { prior: priors[i] } : {}), ...(pushed ? { pushed } : {}) };
+    const t = targets[i]!;
+    // `--full` reads no prior state: it is not sent.
+    const prior = r.full ? undefined : r.state.get(stateKeyOf(t));
+    const pushed = evidenceOf(r.pushed, t.sym.id, t.interval);
+    return { target: t, ...(prior ? { prior } : {}), ...(pushed ? { pushed } : {}) };
   });
+  const inline = o.workersOnly ? undefined : (job: PoolJob) => checkSeries(ctx, job.target, seriesOptions(r, job.target));
   const checked = await checkInWorkers(
     ctx.cache,
     init,
     jobList,
-    workers,
+    inline ? threads - 1 : threads,
+    inline,
     (k, c) => onChecked(pooled[k]!, c),
     (m) => ctx.log.debug(m),
   );

@@ -60,14 +60,15 @@ export async function runPooled(ctx: RunContext, s: WriteSession, jobs: Job[], o
     wake = undefined;
     w?.();
   };
-  const module = await compileParquet(); // once, not once per worker
   void runInWorkers<IngestWork, IngestAnswer>({
     worker: "./pipeline/ingest-worker.ts",
     init,
-    module,
+    module: compileParquet(), // once, not once per worker
     jobs: work,
     workers,
     ...(ctx.cache ? { cache: ctx.cache } : {}),
+    // The writer adopts answers in job order as they come: one job a message, so the first is not held up by a chunk.
+    maxChunk: 1,
     onResult: (id, answer) => {
       arrived.set(id, answer);
       poke();

@@ -10,7 +10,7 @@ import { parseInterval } from "../model/interval.ts";
 import { parseSymbol, type SymbolId } from "../model/symbol.ts";
 import type { StepResult } from "../report/summary.ts";
 import { contentVersion } from "../store/content.ts";
-import type { Store } from "../store/types.ts";
+import type { QuarantineEvidence, Store } from "../store/types.ts";
 import { goldenReadFinding } from "./commit.ts";
 import { profileOf, type Target } from "./targets.ts";
 
@@ -32,11 +32,11 @@ export interface CopyOptions {
 }
 
 /**
- * Copy every cataloged series, with its catalog and registry entries, from one store into another (created when
- * absent), each series in one commit; then verify each by reading it back: the same row count and the same content
- * version (contentVersion, the same for the same bars in any store). A series that cannot be read from the source
- * (corrupt, unreadable) is reported and not copied. Quarantine evidence stays in the source: the registry's
- * entries name it as they did.
+ * Copy every cataloged series, with its catalog and registry entries and its quarantine evidence, from one store into
+ * another (created when absent), each symbol's series and evidence in one commit; then verify each by reading it back:
+ * the same row count and the same content version (contentVersion, the same for the same bars in any store), for the
+ * series and for every piece of evidence. Registry entries name the evidence by its name in the target. A series
+ * that cannot be read from the source (corrupt, unreadable) is reported and not copied; so is evidence.
  */
 export async function runStoreCopy(ctx: RunContext, o: CopyOptions): Promise<StepResult> {
   await o.from.assertExists();
@@ -46,13 +46,45 @@ export async function runStoreCopy(ctx: RunContext, o: CopyOptions): Promise<Ste
   const entries = catalog.all();
   const findings: Finding[] = [];
   const errors: ErrorItem[] = [];
-  const counts = { series: entries.length, copied: 0, verified: 0, mismatched: 0, skipped: 0, rows: 0 };
+  const badEvidence = (name: string, why: string) =>
+    errors.push(new InputError(`quarantine evidence ${name}: ${why}; not copied`, "restore or remove that evidence, then copy again").toItem({}));
+  const evidence = await o.from.readQuarantine(badEvidence);
+  const counts = {
+    series: entries.length,
+    copied: 0,
+    verified: 0,
+    mismatched: 0,
+    skipped: 0,
+    rows: 0,
+    quarantine: evidence.length,
+    quarantineCopied: 0,
+    quarantineVerified: 0,
+  };
   const started = performance.now();
   const recovery = { profileOf: (sym: SymbolId) => profileOf(ctx, sym), now: ctx.now, log: (m: string) => ctx.log.warn(m) };
   // Staging encodes synchronously (a lakehouse target writes Parquet); a writer no longer compiles the engine itself.
-  if (entries.length) await initParquet();
+  if (entries.length || evidence.length) await initParquet();
   const w = await o.to.openWriter({ command: "store copy", waitMs: ctx.waitLockMs, recovery });
   const versions = new Map<string, { rows: number; version: string }>();
+  // Evidence by symbol, staged with the symbol's first commit; its name in the source → its name in the target.
+  const pending = new Map<string, QuarantineEvidence[]>();
+  for (const q of evidence) pending.set(q.symbol, [...(pending.get(q.symbol) ?? []), q]);
+  const renamed = new Map<string, string>();
+  const stageEvidence = (symbol: string) => {
+    for (const q of pending.get(symbol) ?? []) {
+      renamed.set(q.name, w.stageQuarantine(parseSymbol(q.symbol), q.interval, q.bars, q.reason, q.stamp, []));
+      counts.quarantineCopied++;
+    }
+    pending.delete(symbol);
+  };
+  const healthCopied = new Set<string>();
+  const copyHealth = (symbol: string) => {
+    healthCopied.add(symbol);
+    const h = health.get(symbol);
+    if (!h) return;
+    w.health.set(symbol, h.quarantined ? { ...h, quarantined: h.quarantined.map((n) => renamed.get(n) ?? n) } : h);
+    w.touchHealth(symbol);
+  };
   ctx.progress.start("store copy", entries.length);
   try {
     for (const e of entries) {
@@ -68,14 +100,11 @@ export async function runStoreCopy(ctx: RunContext, o: CopyOptions): Promise<Ste
         continue;
       }
       await w.claim(e.symbol);
+      stageEvidence(e.symbol);
       const { sha256 } = w.stageSeries(sym, interval, r.stored.bars);
       w.catalog.set({ ...e, path: o.to.seriesName(sym, interval), sha256 });
       w.touchCatalog(e.symbol, e.interval);
-      const h = health.get(e.symbol);
-      if (h) {
-        w.health.set(e.symbol, h);
-        w.touchHealth(e.symbol);
-      }
+      copyHealth(e.symbol);
       await w.commit();
       const rows = barCount(r.stored.bars);
       versions.set(seriesKey(e.symbol, e.interval), { rows, version: contentVersion(r.stored.bars) });
@@ -83,15 +112,14 @@ export async function runStoreCopy(ctx: RunContext, o: CopyOptions): Promise<Ste
       counts.rows += rows;
       ctx.progress.tick(1, "copied");
     }
-    // Registry entries of assets held in quarantine without a series (the evidence's names are copied as they are).
-    const cataloged = new Set(entries.map((e) => e.symbol));
-    for (const symbol of health.symbols()) {
-      if (cataloged.has(symbol)) continue;
+    // Assets held in quarantine without a series copied (registry entry, evidence, or both), one commit each.
+    for (const symbol of new Set([...health.symbols(), ...pending.keys()])) {
+      if (healthCopied.has(symbol) && !pending.has(symbol)) continue;
       await w.claim(symbol);
-      w.health.set(symbol, health.get(symbol)!);
-      w.touchHealth(symbol);
+      stageEvidence(symbol);
+      copyHealth(symbol);
+      await w.commit();
     }
-    await w.commit();
   } finally {
     await w.release();
     ctx.progress.done();
@@ -115,9 +143,10 @@ export async function runStoreCopy(ctx: RunContext, o: CopyOptions): Promise<Ste
       );
     }
   }
+  verifyEvidence(await o.to.readQuarantine(badEvidence), evidence, renamed, counts, errors, o.to.location);
   const rowsPerSecond = seconds > 0 ? Math.round(counts.rows / seconds) : counts.rows;
   ctx.log.info(
-    `copied ${counts.copied} series (${counts.rows} rows, ${rowsPerSecond} rows/s) from ${o.from.location} to ${o.to.location}; ${counts.verified} verified`,
+    `copied ${counts.copied} series (${counts.rows} rows, ${rowsPerSecond} rows/s) and ${counts.quarantineCopied} quarantine evidence from ${o.from.location} to ${o.to.location}; ${counts.verified} + ${counts.quarantineVerified} verified`,
   );
   return {
     counts,
@@ -126,4 +155,32 @@ export async function runStoreCopy(ctx: RunContext, o: CopyOptions): Promise<Ste
     errors,
     extra: { store: { from: o.from.location, to: o.to.location, rowsPerSecond, seconds: Math.round(seconds * 1000) / 1000 } },
   };
+}
+
+/** Check the target's evidence against the source's: each copied one there under its new name, same rows, same version. */
+function verifyEvidence(
+  there: readonly QuarantineEvidence[],
+  source: readonly QuarantineEvidence[],
+  renamed: ReadonlyMap<string, string>,
+  counts: { quarantineVerified: number; mismatched: number },
+  errors: ErrorItem[],
+  location: string,
+): void {
+  const byName = new Map(there.map((q) => [q.name, q]));
+  for (const q of source) {
+    const name = renamed.get(q.name);
+    if (name === undefined) continue;
+    const got = byName.get(name);
+    const [want, have] = [contentVersion(q.bars), got && contentVersion(got.bars)];
+    if (got && have === want && barCount(got.bars) === barCount(q.bars)) counts.quarantineVerified++;
+    else {
+      counts.mismatched++;
+      errors.push(
+        new InputError(
+          `quarantine evidence ${name} in ${location} is not the source's (${got ? `${barCount(got.bars)} rows, version ${have!.slice(0, 12)}…` : "absent"}; expected ${barCount(q.bars)} rows, version ${want.slice(0, 12)}…)`,
+          "run the copy again; if it persists, check the target store",
+        ).toItem({ symbol: q.symbol }),
+      );
+    }
+  }
 }

@@ -91,6 +91,7 @@ export function withCache(inner: Store, cache: Cache): Store {
     readParquet: (sym, interval) => inner.readParquet(sym, interval),
     commitPending: () => inner.commitPending(),
     openWriter: (req) => inner.openWriter(req),
+    readQuarantine: (onBad) => inner.readQuarantine(onBad),
     appendRun: (record) => inner.appendRun(record),
     assertRunsAppendable: () => inner.assertRunsAppendable(),
     readRuns: (onBad) => inner.readRuns(onBad),

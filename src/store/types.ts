@@ -140,6 +140,16 @@ export interface Stager extends SeriesStager {
   discard(): void;
 }
 
+/** One piece of quarantine evidence as a store holds it: its name (what registry and catalog entries list), whose bars they are, when they were quarantined (the stamp its name carries), the reasons and the bars. */
+export interface QuarantineEvidence {
+  name: string;
+  symbol: string;
+  interval: Interval;
+  stamp: string;
+  reason: Record<string, unknown>;
+  bars: Bars;
+}
+
 /** What initialising a store did: its layout and schema version, the migrations applied now (none: it was current). */
 export interface StoreInit {
   location: string;
@@ -221,6 +231,11 @@ export interface Store {
    * (another thread, under the writer's lock). A store without it is written on the writer's thread only.
    */
   openStager?(symbol: string, entry: CatalogEntry | undefined, health: HealthEntry | undefined): Stager;
+  /**
+   * Every piece of quarantine evidence, by name (`store copy`). One that cannot be read is reported through `onBad`
+   * (its name and why) and skipped.
+   */
+  readQuarantine(onBad: (name: string, why: string) => void): Promise<QuarantineEvidence[]>;
   /** Append one run record (strings redacted); concurrent appenders never interleave. */
   appendRun(record: RunRecord): Promise<void>;
   /** Check, without writing, that a run record could be appended now. */

@@ -1,17 +1,13 @@
 // The compiled binary on its own: no node_modules beside it, no .env or bunfig.toml autoloaded.
 import { describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BINARY, DEMO, DEMO_NOW, dqctl, tempDir } from "../helpers/cli.ts";
+import { binaryAlone, DEMO, DEMO_NOW, dqctl, tempDir } from "../helpers/cli.ts";
 
 describe("dist/dqctl", () => {
   test("runs from a folder with no node_modules, and ignores .env and bunfig.toml there", async () => {
-    expect(existsSync(BINARY)).toBe(true); // `npm test` builds it first
-    const { dir, cleanup } = tempDir();
+    const { dir, bin, cleanup } = binaryAlone();
     try {
-      const bin = join(dir, "dqctl");
-      copyFileSync(BINARY, bin);
-      Bun.spawnSync(["chmod", "+x", bin]);
       writeFileSync(join(dir, ".env"), "DQCTL_LAKEHOUSE=from-dotenv\n");
       writeFileSync(join(dir, "bunfig.toml"), 'preload = ["./boom.ts"]\n');
       writeFileSync(join(dir, "boom.ts"), 'throw new Error("bunfig was autoloaded");\n');

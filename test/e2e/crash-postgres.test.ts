@@ -4,36 +4,13 @@
 // different symbols both land; of the same symbol, the second waits (--wait-lock) and loses no update.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { parseInterval } from "../../src/model/interval.ts";
-import { parseSymbol } from "../../src/model/symbol.ts";
 import { PgStore } from "../../src/store/postgres/store.ts";
 import { DEMO, DEMO_NOW, dqctl, dqctlCommand, ROOT } from "../helpers/cli.ts";
-import { pgAdmin, pgReady, pgSchema } from "../helpers/pg.ts";
+import { consistent, pgReady, pgSchema } from "../helpers/pg.ts";
 
 const ready = await pgReady("SIGKILL during PostgreSQL commits");
 const CANDIDATES = join(ROOT, "fixtures/demo-candidates.json");
 const ingestArgs = (url: string) => ["ingest", "--vendor", "file", "--source", DEMO, "--candidates", CANDIDATES, "--store", url, "--now", DEMO_NOW, "--quiet"];
-
-/** Every series' catalog version, after checking each reads back as exactly that version. */
-async function consistent(url: string, schema: string): Promise<Record<string, string>> {
-  const store = new PgStore(url);
-  try {
-    const out: Record<string, string> = {};
-    for (const e of (await store.loadCatalog()).all()) {
-      const r = await store.read(parseSymbol(e.symbol), parseInterval(e.interval), e);
-      expect(`${e.symbol} ${r.kind}`).toBe(`${e.symbol} ok`);
-      out[`${e.symbol}@${e.interval}`] = e.sha256;
-    }
-    const orphans = await pgAdmin(
-      (sql) => sql`select distinct b.symbol from bars b where not exists (select 1 from catalog c where c.symbol = b.symbol and c.interval = b.interval)`,
-      schema,
-    );
-    expect(orphans.map((r) => r.symbol)).toEqual([]);
-    return out;
-  } finally {
-    await store.close();
-  }
-}
 
 let reference: Record<string, string> = {};
 const ref = ready ? pgSchema("crashref") : undefined;

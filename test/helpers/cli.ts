@@ -1,6 +1,6 @@
 // Spawn dqctl as a user would: the compiled binary when built (CI builds it first), else the sources under Bun.
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -46,6 +46,16 @@ export async function dqctl(args: string[], opts: { cwd?: string; env?: Record<s
 export function tempDir(prefix = "dqctl-test-"): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The compiled binary copied alone into a fresh temp folder (nothing of dqctl beside it); `npm test` builds it first. */
+export function binaryAlone(): { dir: string; bin: string; cleanup: () => void } {
+  if (!existsSync(BINARY)) throw new Error(`${BINARY} missing: run \`bun run build\` first`);
+  const t = tempDir();
+  const bin = join(t.dir, "dqctl");
+  copyFileSync(BINARY, bin);
+  chmodSync(bin, 0o755);
+  return { ...t, bin };
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });

@@ -1,7 +1,11 @@
 // The real PostgreSQL server the store tests run against: DQCTL_TEST_PG_URL, default the machine's trust-auth
 // server. Each test gets its own schema (dropped after). No server: the suite prints one line and is skipped,
 // except under CI=true, where that fails the run.
+import { expect } from "bun:test";
 import postgres from "postgres";
+import { parseInterval } from "../../src/model/interval.ts";
+import { parseSymbol } from "../../src/model/symbol.ts";
+import { PgStore } from "../../src/store/postgres/store.ts";
 
 export const PG_URL = process.env.DQCTL_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -47,5 +51,29 @@ export async function pgAdmin<T>(fn: (sql: postgres.Sql) => Promise<T>, schema?:
     return await fn(sql);
   } finally {
     await sql.end({ timeout: 1 });
+  }
+}
+
+/**
+ * Every series' catalog version, after checking that each reads back as exactly that version (the catalog never
+ * lies) and that no bars exist without a catalog row.
+ */
+export async function consistent(url: string, schema: string): Promise<Record<string, string>> {
+  const store = new PgStore(url);
+  try {
+    const out: Record<string, string> = {};
+    for (const e of (await store.loadCatalog()).all()) {
+      const r = await store.read(parseSymbol(e.symbol), parseInterval(e.interval), e);
+      expect(`${e.symbol} ${r.kind}`).toBe(`${e.symbol} ok`);
+      out[`${e.symbol}@${e.interval}`] = e.sha256;
+    }
+    const orphans = await pgAdmin(
+      (sql) => sql`select distinct b.symbol from bars b where not exists (select 1 from catalog c where c.symbol = b.symbol and c.interval = b.interval)`,
+      schema,
+    );
+    expect(orphans.map((r) => r.symbol)).toEqual([]);
+    return out;
+  } finally {
+    await store.close();
   }
 }

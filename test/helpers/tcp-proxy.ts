@@ -12,21 +12,28 @@ export interface TcpProxy {
   kill(): Promise<void>;
 }
 
+/** What a test may watch: each chunk the client sends; returning true kills the proxy before that chunk is forwarded. */
+export interface ProxyOptions {
+  cutOnClientData?: (chunk: Uint8Array) => boolean;
+}
+
 /** Start a proxy in front of host:port. */
-export async function startProxy(host: string, port: number): Promise<TcpProxy> {
+export async function startProxy(host: string, port: number, opts: ProxyOptions = {}): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let paused = false;
   // While paused, bytes are held here (in order) and delivered on resume.
   const held: [Socket, Uint8Array][] = [];
-  const forward = (from: Socket, to: Socket) =>
+  let proxy: TcpProxy | undefined;
+  const forward = (from: Socket, to: Socket, watch?: (chunk: Uint8Array) => boolean) =>
     from.on("data", (chunk: Uint8Array) => {
-      if (paused) held.push([to, chunk]);
+      if (watch?.(chunk)) void proxy!.kill();
+      else if (paused) held.push([to, chunk]);
       else to.write(chunk);
     });
   const server: Server = createServer((client) => {
     const upstream = createConnection({ host, port });
     sockets.add(client).add(upstream);
-    forward(client, upstream);
+    forward(client, upstream, opts.cutOnClientData);
     forward(upstream, client);
     const end = () => {
       client.destroy();
@@ -38,7 +45,7 @@ export async function startProxy(host: string, port: number): Promise<TcpProxy> 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const addr = server.address();
   if (!addr || typeof addr === "string") throw new Error("proxy has no port");
-  return {
+  proxy = {
     port: addr.port,
     pause() {
       paused = true;
@@ -53,4 +60,5 @@ export async function startProxy(host: string, port: number): Promise<TcpProxy> 
         server.close(() => resolve());
       }),
   };
+  return proxy;
 }

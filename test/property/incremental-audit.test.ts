@@ -143,7 +143,9 @@ const ctxFor = (lakehouse: string, nowMs: number): RunContext => ({
 
 /** What must not depend on how the audit ran: the series reports and every finding, in order. */
 async function audit(dir: string, nowMs: number, opts: AuditOptions) {
-  const r = await runAudit(ctxFor(dir, nowMs), opts);
+  // A handful of series is enough to start the pool here (by default each thread must get 64 to decode), and each
+  // then goes through a worker (by default this thread checks too, and may finish before a worker has loaded).
+  const r = await runAudit(ctxFor(dir, nowMs), { perThread: 4, workersOnly: true, ...opts });
   const resumed = new Set(r.series.filter((s) => s.resumed).map((s) => s.target.sym.id));
   return { symbols: r.symbols, findings: r.findings, counts: r.counts, reused: r.series.filter((s) => s.reused).length, resumed };
 }

@@ -150,7 +150,7 @@ describe.skipIf(!ready)("checks pushed down to PostgreSQL", () => {
       window: { fromMs: bars.timestamp[0]!, toMs: bars.timestamp[n - 1]! },
     };
     const call = pushdownCall([ask], options);
-    const answer = await store.pushdown(call.series, call.sessions);
+    const answer = await store.checkInSql(call.series, call.sessions);
     const extra = pushedAt(evidenceOf(answer, sym.id, who.interval), read.stored.sha256);
     const pg = runChecks({ ...inputOf(sym, normalizeBars(read.stored.bars), who), ...extra }, opts, ALL_CHECKS);
     return { files: runChecks(inputOf(sym, bars, who), opts, ALL_CHECKS), pg, pushed: extra.pushed !== undefined };
@@ -218,7 +218,7 @@ describe.skipIf(!ready)("checks pushed down to PostgreSQL", () => {
       calendar: "crypto",
     }));
     const call = pushdownCall(asks, options);
-    const answer = await store.pushdown(call.series, call.sessions);
+    const answer = await store.checkInSql(call.series, call.sessions);
     expect([...answer.keys()].sort()).toEqual(["TEST:GEN0 1d", "TEST:GEN1 1d"]);
     expect(pushedAt(evidenceOf(answer, "TEST:GEN0", "1d"), "not-the-version")).toEqual({});
   });

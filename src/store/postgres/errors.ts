@@ -4,6 +4,11 @@ import { DqError, InputError } from "../../errors.ts";
 const CONNECT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ETIMEDOUT", "CONNECT_TIMEOUT"]);
 const LOST = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "EPIPE"]);
 
+/** True when `err` says the connection to the server is gone (nothing more can be sent on it). */
+export function isLost(err: unknown): boolean {
+  return LOST.has((err as { code?: string })?.code ?? "");
+}
+
 /** The DqError for an error the client threw talking to the store at `location` (a DqError passes through). */
 export function pgError(err: unknown, location: string, doing: string): DqError {
   if (err instanceof DqError) return err;

@@ -5,7 +5,7 @@
 // false in JS), so every comparison that could meet a NaN is guarded to give JS's answer; and float8 division raises
 // on overflow where JS gives ∞, so ratios are compared as differences of logarithms (exact enough for a 1e-9 margin)
 // and the check divides.
-import type { Sql, TransactionSql } from "postgres";
+import type { Sql } from "postgres";
 import {
   type BadCell,
   type CalendarEvidence,
@@ -15,8 +15,10 @@ import {
   type PushedEvidence,
   pushdownKey,
   type StallEvidenceRun,
+  type ToxicEvidence,
 } from "../../checks/pushdown.ts";
 import { MAX_EVIDENCE } from "../../checks/types.ts";
+import { inSnapshot } from "./tx.ts";
 
 const TS = (col = "b.ts") => `(extract(epoch from ${col}) * 1000)::float8`;
 
@@ -50,14 +52,13 @@ const MOVES = `${REQ}, l as (
     select r.k, r.max_ratio, b.ts, b.close, lag(b.close) over (partition by b.symbol, b.interval order by b.ts) as prev from ${JOIN}),
   u as (select k, max_ratio, ts, prev, close, ln(close) - ln(prev) as d from l where ${usable("prev")} and ${usable("close")})`;
 
-// toxic_return candidates: |d| within 1e-9 of ln(maxRatio) or beyond (the exact ratio test is the check's).
-const TOXIC = `with ${MOVES}
-  select k, ${TS("ts")} as t, prev, close from u where abs(d) > ln(max_ratio) - 1e-9 order by k, ts`;
-
-// The distinct pairs near each series' extremes of d (one row per k, null pair, when a series has no usable pair).
-// (Window aggregates, not a join with a grouped query: the planner, blind to the arrays' sizes, would nest loops.)
-const EXTREMES = `with ${MOVES}, m as (select k, prev, close, d, max(d) over (partition by k) as hi, min(d) over (partition by k) as lo from u)
-  select distinct k, prev, close from m where d >= hi - 1e-9 or d <= lo + 1e-9`;
+// toxic_return's evidence in one pass over the moves: the candidates (|d| within 1e-9 of ln(maxRatio) or beyond; the
+// exact ratio test is the check's) and the pairs near each series' extremes of d, flagged per row. (Window
+// aggregates, not a join with a grouped query: the planner, blind to the arrays' sizes, would nest loops.)
+const MOVE_ROWS = `with ${MOVES}, m as (select k, ts, prev, close, d, ln(max_ratio) - 1e-9 as lim,
+    max(d) over (partition by k) as hi, min(d) over (partition by k) as lo from u)
+  select k, ${TS("ts")} as t, prev, close, abs(d) > lim as candidate, d >= hi - 1e-9 or d <= lo + 1e-9 as extreme
+  from m where abs(d) > lim or d >= hi - 1e-9 or d <= lo + 1e-9 order by k, ts`;
 
 // price_stall: runs of zero close changes between usable closes (gaps and islands over the bar index i), at least
 // min_run long; per series the count, the longest and the last MAX_EVIDENCE runs.
@@ -111,6 +112,15 @@ function flagged<T>(rows: readonly Row[] = [], item: (r: Row) => T): Flagged<T> 
   return { count: rows.length ? Number(rows[0]!.n) : 0, first: rows.map(item) };
 }
 
+/** toxic_return's candidates (in bar order) and the distinct near-extreme pairs from the MOVE_ROWS rows of one series. */
+function toxicEvidence(rows: readonly Row[]): Pick<ToxicEvidence, "candidates" | "extremes"> {
+  const candidates = rows.filter((r) => r.candidate === true).map((r) => ({ ts: r.t as number, prev: r.prev as number, close: r.close as number }));
+  // Usable closes are finite and positive, so a pair's text is a faithful key (String round-trips a double).
+  const extremes = new Map<string, { prev: number; close: number }>();
+  for (const r of rows) if (r.extreme === true) extremes.set(`${r.prev} ${r.close}`, { prev: r.prev as number, close: r.close as number });
+  return { candidates, extremes: [...extremes.values()] };
+}
+
 /** gap's and coverage's evidence from the CALENDAR rows of one series (its total row first, then its gaps). */
 function calendarEvidence(w: { fromMs: number; toMs: number }, rows: readonly Row[]): CalendarEvidence {
   const total = rows.find((r) => r.kind === "total");
@@ -131,16 +141,13 @@ export async function pushdownQueries(sql: Sql, series: readonly PushdownRequest
   // Session lists are numbered from 1 in SQL (0: the series has no window).
   const windows = [series.map((s) => (s.window ? s.window.sessions + 1 : 0)), series.map((s) => s.window?.fromMs ?? 0), series.map((s) => s.window?.toMs ?? 0)];
   const opens = [sessions.flatMap((list, g) => Array<number>(list.length).fill(g + 1)), sessions.flatMap((list) => Array.from(list))];
-  const queries = [VERSIONS, BAD_VALUE, OHLC, TOXIC, EXTREMES, STALLS, DUPLICATES];
-  const answers = await sql.begin("isolation level repeatable read read only", (tx: TransactionSql) => [
-    ...queries.map((q) => tx.unsafe(q, args)),
-    tx.unsafe(CALENDAR, [...args, ...windows, ...opens]),
-  ]);
-  const [versions, bad, ohlc, toxic, extremes, stalls, dups, cal] = answers.map((rows) => byK(rows as readonly Row[]));
+  const queries = [VERSIONS, BAD_VALUE, OHLC, MOVE_ROWS, STALLS, DUPLICATES];
+  const answers = await inSnapshot(sql, (tx) => Promise.all([...queries.map((q) => tx.unsafe(q, args)), tx.unsafe(CALENDAR, [...args, ...windows, ...opens])]));
+  const [versions, bad, ohlc, moves, stalls, dups, cal] = answers.map((rows) => byK(rows as readonly Row[]));
   for (const [k, [v]] of versions!) {
     const req = series[k - 1]!;
     const stall = stalls!.get(k) ?? [];
-    const ext = extremes!.get(k) ?? [];
+    const { candidates, extremes } = toxicEvidence(moves!.get(k) ?? []);
     const repeated = (dups!.get(k) ?? []).map((r) => ({ ts: r.t as number, count: Number(r.c) }));
     out.set(pushdownKey(req.symbol, req.interval), {
       version: v!.version as string,
@@ -152,12 +159,7 @@ export async function pushdownQueries(sql: Sql, series: readonly PushdownRequest
         low: r.low as number,
         close: r.close as number,
       })),
-      toxic_return: {
-        maxRatio: req.maxRatio,
-        candidates: (toxic!.get(k) ?? []).map((r) => ({ ts: r.t as number, prev: r.prev as number, close: r.close as number })),
-        extremes: ext.map((r) => ({ prev: r.prev as number, close: r.close as number })),
-        any: ext.length > 0,
-      },
+      toxic_return: { maxRatio: req.maxRatio, candidates, extremes, any: extremes.length > 0 },
       price_stall: {
         minRun: req.minRun,
         count: stall.length ? Number(stall[0]!.n) : 0,

@@ -1,6 +1,7 @@
 // The PostgreSQL store's schema as numbered migrations. `dqctl store init` applies those not yet applied, each in
 // its own transaction under an advisory lock, so running it twice (or two at once) is harmless.
-import type { Sql } from "postgres";
+import type { ReservedSql, Sql } from "postgres";
+import { inTransaction } from "./tx.ts";
 
 /** One schema change; applied once, in order, recorded in dqctl_migrations. */
 interface Migration {
@@ -138,28 +139,36 @@ interface InitReport {
  * index every read and check uses.
  */
 export async function migrate(sql: Sql, schema: string): Promise<InitReport> {
-  return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(${INIT_LOCK})`;
-    await tx.unsafe(`create schema if not exists ${schema}`);
-    await tx.unsafe(`set local search_path to ${schema}`);
-    await tx`create table if not exists dqctl_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())`;
-    const done = new Set((await tx`select version from dqctl_migrations`).map((r) => r.version as number));
-    const applied: number[] = [];
-    for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      await tx.unsafe(m.sql);
-      await tx`insert into dqctl_migrations (version, name) values (${m.version}, ${m.name})`;
-      applied.push(m.version);
-    }
-    const ts = await tx`select 1 from pg_available_extensions where name = 'timescaledb'`;
-    let timescale: InitReport["timescale"] = "absent";
-    if (ts.length) {
-      await tx.unsafe("create extension if not exists timescaledb");
-      await tx.unsafe(`select create_hypertable('${schema}.bars', 'ts', if_not_exists => true, migrate_data => true)`);
-      timescale = "hypertable";
-    }
-    return { schema, applied, version: SCHEMA_VERSION, timescale };
-  });
+  const tx = await sql.reserve();
+  try {
+    return await inTransaction(tx, "", () => migrateOn(tx, schema));
+  } finally {
+    tx.release();
+  }
+}
+
+/** The migration's statements, in the transaction `migrate` opened on `tx`. */
+async function migrateOn(tx: ReservedSql, schema: string): Promise<InitReport> {
+  await tx`select pg_advisory_xact_lock(${INIT_LOCK})`;
+  await tx.unsafe(`create schema if not exists ${schema}`);
+  await tx.unsafe(`set local search_path to ${schema}`);
+  await tx`create table if not exists dqctl_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())`;
+  const done = new Set((await tx`select version from dqctl_migrations`).map((r) => r.version as number));
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    await tx.unsafe(m.sql);
+    await tx`insert into dqctl_migrations (version, name) values (${m.version}, ${m.name})`;
+    applied.push(m.version);
+  }
+  const ts = await tx`select 1 from pg_available_extensions where name = 'timescaledb'`;
+  let timescale: InitReport["timescale"] = "absent";
+  if (ts.length) {
+    await tx.unsafe("create extension if not exists timescaledb");
+    await tx.unsafe(`select create_hypertable('${schema}.bars', 'ts', if_not_exists => true, migrate_data => true)`);
+    timescale = "hypertable";
+  }
+  return { schema, applied, version: SCHEMA_VERSION, timescale };
 }
 
 /** The applied schema version (0: not initialised). */

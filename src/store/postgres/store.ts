@@ -8,17 +8,17 @@ import { InputError } from "../../errors.ts";
 import type { FeatureFilter, FeatureRow } from "../../features/rows.ts";
 import { Catalog, type CatalogEntry } from "../../lakehouse/catalog.ts";
 import { type HealthEntry, HealthRegistry } from "../../lakehouse/health.ts";
-import { encodeBars, initParquet } from "../../lakehouse/parquet.ts";
+import { decodeBars, encodeBars, initParquet } from "../../lakehouse/parquet.ts";
 import type { RunRecord } from "../../lakehouse/runs.ts";
 import { type MetricFilter, type MetricRow, metricMatches } from "../../metrics/types.ts";
 import { type Bars, barCount } from "../../model/bars.ts";
-import type { Interval } from "../../model/interval.ts";
+import { type Interval, isInterval } from "../../model/interval.ts";
 import { fileStem, type SymbolId } from "../../model/symbol.ts";
 import { redactValue } from "../../redact.ts";
 import type { Outbox } from "../../stream/outbox.ts";
 import type { SymbolVersion } from "../../symbols/history.ts";
 import { contentVersion } from "../content.ts";
-import type { GoldenRead, Store, StoreInit, StoreStatus, StoreWriter, UnchangedRead, WriterRequest } from "../types.ts";
+import type { GoldenRead, QuarantineEvidence, Store, StoreInit, StoreStatus, StoreWriter, UnchangedRead, WriterRequest } from "../types.ts";
 import { pgError } from "./errors.ts";
 import { PgOutbox } from "./outbox.ts";
 import { pushdownQueries } from "./pushdown.ts";
@@ -26,6 +26,7 @@ import { selectFeatures, selectSymbols } from "./reference.ts";
 import { READ_COLUMNS, rowsToBars } from "./rows.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { pgStatus } from "./status.ts";
+import { inSnapshot } from "./tx.ts";
 import { type PgTarget, parsePgUrl } from "./url.ts";
 import { PgWriter } from "./writer.ts";
 
@@ -36,9 +37,13 @@ export class PgStore implements Store {
   private client: Sql | undefined;
   private ready: Promise<void> | undefined;
 
+  /** Store.pushdown, offered only with `pushdown=on` in the URL (audit asks only a store that offers it). */
+  readonly pushdown?: (series: readonly PushdownRequest[], sessions: readonly Float64Array[]) => Promise<Map<string, PushedEvidence>>;
+
   constructor(readonly spec: string) {
     this.target = parsePgUrl(spec);
     this.location = this.target.location;
+    if (this.target.pushdown) this.pushdown = (series, sessions) => this.checkInSql(series, sessions);
   }
 
   /**
@@ -157,10 +162,12 @@ export class PgStore implements Store {
   async readRows(sym: SymbolId, interval: Interval): Promise<{ bars: Bars; version: string | undefined }> {
     await this.assertReady();
     return this.use(`reading ${sym.id} ${interval}`, async (sql) => {
-      const [rows, cat] = await sql.begin("isolation level repeatable read read only", (tx) => [
-        tx.unsafe(`select ${READ_COLUMNS} from bars where symbol = $1 and interval = $2 order by ts`, [sym.id, interval]).values(),
-        tx`select version from catalog where symbol = ${sym.id} and interval = ${interval}`,
-      ]);
+      const [rows, cat] = await inSnapshot(sql, (tx) =>
+        Promise.all([
+          tx.unsafe(`select ${READ_COLUMNS} from bars where symbol = $1 and interval = $2 order by ts`, [sym.id, interval]).values(),
+          tx`select version from catalog where symbol = ${sym.id} and interval = ${interval}`,
+        ]),
+      );
       return { bars: rowsToBars(rows as unknown as unknown[][]), version: cat[0]?.version as string | undefined };
     });
   }
@@ -196,7 +203,7 @@ export class PgStore implements Store {
   }
 
   /** The checks answered in SQL for every series asked (see pushdown.ts), each at its catalog version; uncataloged ones absent. */
-  async pushdown(series: readonly PushdownRequest[], sessions: readonly Float64Array[]): Promise<Map<string, PushedEvidence>> {
+  async checkInSql(series: readonly PushdownRequest[], sessions: readonly Float64Array[]): Promise<Map<string, PushedEvidence>> {
     await this.assertReady();
     return this.use(`checking ${series.length} series in SQL`, (sql) => pushdownQueries(sql, series, sessions));
   }
@@ -216,6 +223,34 @@ export class PgStore implements Store {
     await this.assertReady();
     await initParquet(); // quarantine evidence is kept as Parquet bytes
     return PgWriter.open(this, req);
+  }
+
+  async readQuarantine(onBad: (name: string, why: string) => void): Promise<QuarantineEvidence[]> {
+    await this.assertReady();
+    const rows = await this.use(
+      "reading the quarantine",
+      (sql) => sql`select name, symbol, interval, quarantined_at, reason, parquet from quarantine order by name`,
+    );
+    if (rows.length) await initParquet();
+    const out: QuarantineEvidence[] = [];
+    for (const r of rows) {
+      const name = r.name as string;
+      const interval = r.interval as string;
+      if (!isInterval(interval)) {
+        onBad(name, `unknown interval "${interval}"`);
+        continue;
+      }
+      try {
+        const bars = decodeBars(new Uint8Array(r.parquet as Uint8Array), `quarantine ${name}`);
+        const reason = r.reason as Record<string, unknown>;
+        // The stamp as the writer was given it (its name carries it), which the reasons record; the column is its instant.
+        const stamp = typeof reason.quarantinedAt === "string" ? reason.quarantinedAt : (r.quarantined_at as Date).toISOString();
+        out.push({ name, symbol: r.symbol as string, interval, stamp, reason, bars });
+      } catch (err) {
+        onBad(name, (err as Error).message);
+      }
+    }
+    return out;
   }
 
   async appendRun(record: RunRecord): Promise<void> {

@@ -1,4 +1,4 @@
-// A PostgreSQL store's URL: postgres://user[:password]@host[:port]/db[?schema=name]. The password never leaves here
+// A PostgreSQL store's URL: postgres://user[:password]@host[:port]/db[?schema=name][&pushdown=on]. The password never leaves here
 // except into the client's options; `location` is the URL without it.
 import { ConfigError } from "../../errors.ts";
 import { redactSecrets } from "../../redact.ts";
@@ -17,6 +17,11 @@ export interface PgTarget {
   password?: string;
   /** The PostgreSQL schema dqctl's tables live in (default `dqctl`). */
   schema: string;
+  /**
+   * Whether audit asks the server for the pushed-down checks' evidence (`pushdown=on`; default off: audit reads every
+   * row anyway for the checks SQL does not answer, so the SQL is extra work; see the README's "Checks in SQL").
+   */
+  pushdown: boolean;
   /** The URL without the password, for messages, lineage and manifests. */
   location: string;
 }
@@ -39,12 +44,14 @@ export function parsePgUrl(spec: string): PgTarget {
   if (!database || database.includes("/")) throw bad("no database: add /NAME after the host");
   const port = u.port ? Number(u.port) : 5432;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad(`port ${u.port}`);
-  for (const k of u.searchParams.keys()) if (k !== "schema") throw bad(`unknown parameter ${k}: only schema= is read`);
+  for (const k of u.searchParams.keys()) if (k !== "schema" && k !== "pushdown") throw bad(`unknown parameter ${k}: only schema= and pushdown= are read`);
+  const pushdown = u.searchParams.get("pushdown") ?? "off";
+  if (pushdown !== "on" && pushdown !== "off") throw bad(`pushdown=${pushdown}: write pushdown=on or pushdown=off`);
   const schema = u.searchParams.get("schema") ?? "dqctl";
   if (!IDENT.test(schema)) throw bad(`schema "${schema}" is not a plain lower-case identifier`);
   const user = decodeURIComponent(u.username) || "postgres";
   const password = u.password ? decodeURIComponent(u.password) : undefined;
   const host = u.hostname.replace(/^\[|\]$/g, "");
   const location = `postgres://${encodeURIComponent(user)}@${u.host}/${encodeURIComponent(database)}${schema === "dqctl" ? "" : `?schema=${schema}`}`;
-  return { host, port, database, user, ...(password !== undefined ? { password } : {}), schema, location };
+  return { host, port, database, user, ...(password !== undefined ? { password } : {}), schema, pushdown: pushdown === "on", location };
 }

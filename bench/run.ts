@@ -2,6 +2,7 @@
 // Each section is one function in its own file, run in the order below; add a section with one import and one
 // line in SECTIONS. BENCH_ONLY=audit,ingest runs only the sections named.
 import { existsSync } from "node:fs";
+import { benchAppend } from "./append.ts";
 import { benchAudit } from "./audit.ts";
 import { benchCalendar } from "./calendar.ts";
 import { benchDetection } from "./detection.ts";
@@ -29,6 +30,7 @@ const SECTIONS: [name: string, section: () => void | Promise<void>][] = [
   ["report", benchReport],
   ["store", benchStore],
   ["stream", benchStream],
+  ["append", benchAppend],
 ];
 
 if (import.meta.main) {

@@ -1,6 +1,5 @@
 // Shared command plumbing: resolve flags + config into a RunContext, and finish with the one summary.
 import type { ConsolaInstance } from "consola";
-import { openCache } from "../src/cache/open.ts";
 import { withCacheSection } from "../src/cache/summary.ts";
 import { loadConfig } from "../src/config/load.ts";
 import type { Config } from "../src/config/schema.ts";
@@ -17,8 +16,7 @@ import { redactSecrets, registerSecrets } from "../src/redact.ts";
 import { writeHtmlReport } from "../src/report/html/index.ts";
 import { toRunRecord } from "../src/report/run-record.ts";
 import { buildSummary, type FailOn, newRunId, type StepResult } from "../src/report/summary.ts";
-import { withCache } from "../src/store/cached.ts";
-import { openStore } from "../src/store/open.ts";
+import { openRunStore } from "../src/store/open.ts";
 import type { PublisherOptions } from "../src/stream/publisher.ts";
 import { checkEmitTarget } from "../src/stream/target.ts";
 import { trace } from "../src/trace.ts";
@@ -91,14 +89,9 @@ export function setup(command: string, flags: GlobalFlags, runId?: string, opts:
   const waitLockMs = flags["wait-lock"] !== undefined ? parseDuration(flags["wait-lock"], "--wait-lock") : 0;
   const log: Logger = { info: (m) => consola.info(m), warn: (m) => consola.warn(m), debug: (m) => consola.debug(m) };
   const emit = emitOptions(flags, config);
-  const raw = openStore(storeSpec(flags, config));
+  const cacheLabel = flags.cache !== undefined ? "--cache" : process.env.DQCTL_CACHE ? "DQCTL_CACHE" : "config cache";
+  const { raw, store, cache } = openRunStore(storeSpec(flags, config), cacheSpec(flags, config), log, cacheLabel);
   if (opts.writes) raw.assertWritable(command, opts.readOnlyFlag);
-  const cacheUrl = cacheSpec(flags, config);
-  const cache =
-    cacheUrl !== undefined
-      ? openCache(cacheUrl, log, flags.cache !== undefined ? "--cache" : process.env.DQCTL_CACHE ? "DQCTL_CACHE" : "config cache")
-      : undefined;
-  const store = cache ? withCache(raw, cache) : raw;
   const ctx: RunContext = {
     config,
     store,

@@ -12,7 +12,8 @@ export const globalArgs = {
   },
   cache: {
     type: "string",
-    description: "Redis cache for repeated store reads and bootstrap datasets: redis://[user:pass@]host:port/db (env DQCTL_CACHE, config cache)",
+    description:
+      "Redis cache for repeated store reads (series, catalog; every worker thread) and bootstrap datasets: redis://[user:pass@]host:port/db (env DQCTL_CACHE, config cache)",
     valueHint: "URL",
   },
   config: { type: "string", description: "Config file, JSON or YAML, validated (default: dqctl.config.json, .yaml or .yml when present)", valueHint: "FILE" },

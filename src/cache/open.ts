@@ -13,7 +13,7 @@ export function openCache(spec: string, log: Logger, label = "--cache"): Cache {
   if (!isRedisUrl(spec)) {
     throw new ConfigError(`${label} ${JSON.stringify(redactSecrets(spec))}: not a cache URL`, "write it as redis://host:6379/0");
   }
-  const cache = new RedisCache(parseRedisUrl(spec, label), log);
+  const cache = new RedisCache(parseRedisUrl(spec, label), log, spec);
   opened.add(cache);
   return cache;
 }

@@ -5,7 +5,7 @@ import type { Logger } from "../context.ts";
 import { redactSecrets } from "../redact.ts";
 import { RedisConnection } from "./connection.ts";
 import { RedisReplyError, type Reply } from "./resp.ts";
-import type { Cache, CacheStats } from "./types.ts";
+import type { Cache, CacheReport, CacheStats } from "./types.ts";
 import { zeroStats } from "./types.ts";
 import type { RedisTarget } from "./url.ts";
 
@@ -22,6 +22,7 @@ export class RedisCache implements Cache {
   constructor(
     private readonly target: RedisTarget,
     private readonly log: Logger,
+    readonly spec: string,
   ) {
     this.location = target.location;
   }
@@ -65,6 +66,11 @@ export class RedisCache implements Cache {
     return { pingMs, roundTripMs, server: version ? `redis ${version}` : String(pong) };
   }
 
+  absorb(report: CacheReport): void {
+    for (const k of Object.keys(this.stats) as (keyof CacheStats)[]) this.stats[k] += report.stats[k];
+    if (report.down) this.goDown(`${report.down} (on a worker thread)`);
+  }
+
   async close(): Promise<void> {
     const c = this.conn;
     this.conn = undefined;
@@ -78,13 +84,17 @@ export class RedisCache implements Cache {
       return await this.strict(await this.connection(), args);
     } catch (e) {
       this.stats.errors++;
-      if (!this.why) {
-        this.why = redactSecrets((e as Error).message);
-        this.log.warn(`cache ${this.location}: ${this.why} — reading straight from the store for the rest of this run`);
-        void this.close();
-      }
+      this.goDown((e as Error).message);
       return undefined;
     }
+  }
+
+  /** The first failure: one warning, the connection dropped, every later lookup a miss. */
+  private goDown(why: string): void {
+    if (this.why) return;
+    this.why = redactSecrets(why);
+    this.log.warn(`cache ${this.location}: ${this.why} — reading straight from the store for the rest of this run`);
+    void this.close();
   }
 
   private async strict(c: RedisConnection, args: (string | Uint8Array)[]): Promise<Reply> {

@@ -17,8 +17,17 @@ export interface CacheStats {
   errors: number;
 }
 
+/** What a worker thread's cache did since its last report (carried with each answer, summed on the main thread). */
+export interface CacheReport {
+  stats: CacheStats;
+  /** The worker's cache went down, and why. */
+  down?: string;
+}
+
 /** A key → bytes cache with expiry; never throws from get/set/delete (a failure is a miss, reported once). */
 export interface Cache {
+  /** What to reopen the same cache from (a worker thread): the URL. May carry a password: never print it. */
+  readonly spec: string;
   /** Where it is, for messages and the summary: the URL without its password. */
   readonly location: string;
   /** This run's counts; users add hits, misses and evictions as they judge them. */
@@ -33,6 +42,11 @@ export interface Cache {
   delete(keys: readonly string[]): Promise<number>;
   /** Probe it (doctor): one PING and one write–read–delete round trip; throws naming what failed. */
   probe(): Promise<{ pingMs: number; roundTripMs: number; server: string }>;
+  /**
+   * Add what a worker's cache did to this run's counts; a worker's cache that went down takes this one down too
+   * (one warning for the run, straight reads from then on).
+   */
+  absorb(report: CacheReport): void;
   /** Let go of the connection. */
   close(): Promise<void>;
 }
@@ -40,4 +54,16 @@ export interface Cache {
 /** Fresh zero counts. */
 export function zeroStats(): CacheStats {
   return { hits: 0, misses: 0, evictions: 0, writes: 0, errors: 0 };
+}
+
+/** What `stats` counted since `last` (then `last` is brought up to `stats`); undefined when nothing changed. */
+export function statsSince(stats: CacheStats, last: CacheStats): CacheStats | undefined {
+  const delta = zeroStats();
+  let any = false;
+  for (const k of Object.keys(delta) as (keyof CacheStats)[]) {
+    delta[k] = stats[k] - last[k];
+    last[k] = stats[k];
+    any ||= delta[k] !== 0;
+  }
+  return any ? delta : undefined;
 }

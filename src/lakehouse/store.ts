@@ -258,6 +258,12 @@ export class Lakehouse implements Store {
     return this.catalog();
   }
 
+  /** catalog.json's path and stamp (stampOf): every commit renames a new file over it, so a commit changes it. */
+  async catalogStamp(): Promise<string> {
+    const st = statSync(this.catalogPath, { bigint: true, throwIfNoEntry: false });
+    return `${resolve(this.catalogPath)}@${st ? stampOf(st) : "absent"}`;
+  }
+
   async loadHealth(): Promise<HealthRegistry> {
     return this.health();
   }

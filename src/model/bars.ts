@@ -180,17 +180,26 @@ export function copyBars(b: Bars, from = 0, to = barCount(b)): Bars {
 
 /** True when both series hold identical values (corporate actions included; absent ones are all NaN). */
 export function barsEqual(a: Bars, b: Bars): boolean {
-  if (barCount(a) !== barCount(b)) return false;
+  return barCount(a) === barCount(b) && sameRows(a, b, barCount(a));
+}
+
+/** True when `longer` is `base` with rows after it: its first rows are `base`'s, identical (as barsEqual judges). */
+export function extendsBars(base: Bars, longer: Bars): boolean {
+  return barCount(longer) > barCount(base) && sameRows(base, longer, barCount(base));
+}
+
+/** The first `n` rows of both are identical (corporate actions included; absent ones are all NaN). */
+function sameRows(a: Bars, b: Bars, n: number): boolean {
   for (const col of BAR_COLUMNS) {
     const x = a[col];
     const y = b[col];
-    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+    for (let i = 0; i < n; i++) if (!Object.is(x[i], y[i])) return false;
   }
   if (!a.actions && !b.actions) return true;
   for (const col of ACTION_COLUMNS) {
     const x = a.actions?.[col];
     const y = b.actions?.[col];
-    for (let i = 0; i < barCount(a); i++) if (!Object.is(x ? x[i] : Number.NaN, y ? y[i] : Number.NaN)) return false;
+    for (let i = 0; i < n; i++) if (!Object.is(x ? x[i] : Number.NaN, y ? y[i] : Number.NaN)) return false;
   }
   return true;
 }

@@ -1,6 +1,8 @@
 // The audit's use of the worker pool (pool.ts): each worker reads, verifies and checks the series it is sent
 // (audit-worker.ts); results are put back in target order, so a parallel audit reports exactly what a one-thread
 // audit does.
+
+import type { Cache } from "../cache/types.ts";
 import type { PushedEvidence } from "../checks/pushdown.ts";
 import type { Config } from "../config/schema.ts";
 import type { RunContext } from "../context.ts";
@@ -10,8 +12,13 @@ import type { SeriesState } from "./audit-state.ts";
 import { runInWorkers } from "./pool.ts";
 import type { Target } from "./targets.ts";
 
-/** A run context as data a worker can be sent. */
-export type PoolContext = Pick<RunContext, "waitLockMs" | "runId" | "reference" | "price" | "releases"> & { config: Config; nowMs: number; store: string };
+/** A run context as data a worker can be sent: the store's spec, and the cache's when the run reads through one. */
+export type PoolContext = Pick<RunContext, "waitLockMs" | "runId" | "reference" | "price" | "releases"> & {
+  config: Config;
+  nowMs: number;
+  store: string;
+  cache?: string;
+};
 
 /** What every worker is told once: the run's context (its data), the window, the fingerprint, whether to force. */
 export interface PoolInit {
@@ -34,6 +41,7 @@ export function poolContext(ctx: RunContext): PoolContext {
   return {
     config: ctx.config,
     store: ctx.store.spec,
+    ...(ctx.cache ? { cache: ctx.cache.spec } : {}),
     nowMs: ctx.now.getTime(),
     waitLockMs: ctx.waitLockMs,
     runId: ctx.runId,
@@ -46,9 +54,11 @@ export function poolContext(ctx: RunContext): PoolContext {
 /**
  * Check `jobs` on `workers` worker threads and, with `inline`, on this one too (it takes chunks of series while the
  * workers start); `onChecked` hears of each as it finishes. A series no thread could check (an error, a worker that
- * died or could not start) is left undefined for the caller to check on its own thread.
+ * died or could not start) is left undefined for the caller to check on its own thread. What the workers' caches did
+ * is added to `cache`'s counts.
  */
 export function checkInWorkers(
+  cache: Cache | undefined,
   init: PoolInit,
   jobs: PoolJob[],
   workers: number,
@@ -63,6 +73,7 @@ export function checkInWorkers(
     module: compileParquet(),
     jobs,
     workers,
+    ...(cache ? { cache } : {}),
     // Targets, states and findings are JSON by design (the catalog, the audit state and the registry are JSON files).
     json: true,
     ...(inline ? { inline } : {}),

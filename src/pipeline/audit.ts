@@ -173,6 +173,7 @@ async function checkAll(
   });
   const inline = o.workersOnly ? undefined : (job: PoolJob) => checkSeries(ctx, job.target, seriesOptions(r, job.target));
   const checked = await checkInWorkers(
+    ctx.cache,
     init,
     jobList,
     inline ? threads - 1 : threads,

@@ -168,7 +168,7 @@ export function commitSeries(ctx: RunContext, s: SeriesSession, t: Target, incom
   let sha = stored?.sha256;
   const file = ctx.store.seriesName(t.sym, t.interval);
   if (!stored || !barsEqual(stored.bars, merged)) {
-    sha = s.writer.stageSeries(t.sym, t.interval, merged).sha256;
+    sha = s.writer.stageSeries(t.sym, t.interval, merged, stored).sha256;
     outcome = "written";
   }
   // Earlier bars than the recorded genesis disprove it: cleared here, the one place an entry is written.

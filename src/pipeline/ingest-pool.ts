@@ -66,6 +66,7 @@ export async function runPooled(ctx: RunContext, s: WriteSession, jobs: Job[], o
     module: compileParquet(), // once, not once per worker
     jobs: work,
     workers,
+    ...(ctx.cache ? { cache: ctx.cache } : {}),
     // The writer adopts answers in job order as they come: one job a message, so the first is not held up by a chunk.
     maxChunk: 1,
     onResult: (id, answer) => {

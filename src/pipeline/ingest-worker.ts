@@ -2,9 +2,9 @@
 // and answers with their result, the staged changes and the log lines. Loaded only through `new Worker`, never imported.
 import { collectGarbage } from "#runtime/gc.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
-import { type Logger, type RunContext, silentProgress } from "../context.ts";
+import { type Logger, type RunContext, silentLogger, silentProgress } from "../context.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
-import { openStore } from "../store/open.ts";
+import { openRunStore } from "../store/open.ts";
 import { createVendor } from "../vendors/registry.ts";
 import type { SeriesSession } from "./commit.ts";
 import { runJob } from "./ingest-job.ts";
@@ -18,12 +18,13 @@ serveJobs<IngestInit, IngestWork, IngestAnswer>(
   (init) => {
     let logs: LogLine[] = [];
     const log: Logger = { info: (m) => logs.push(["info", m]), warn: (m) => logs.push(["warn", m]), debug: (m) => logs.push(["debug", m]) };
-    const { store: spec, ...rest } = init.ctx;
-    const store = openStore(spec);
-    const ctx: RunContext = { ...rest, store, now: new Date(init.ctx.nowMs), log, progress: silentProgress };
+    const { store: spec, cache: cacheSpec, ...rest } = init.ctx;
+    // The cache's one warning reaches the run through the main thread's cache (PoolReply.cache), not these logs.
+    const { store, cache } = openRunStore(spec, cacheSpec, silentLogger);
+    const ctx: RunContext = { ...rest, store, ...(cache ? { cache } : {}), now: new Date(init.ctx.nowMs), log, progress: silentProgress };
     const options = resolveCheckOptions(ctx.config);
     const vendor = createVendor(init.vendor.name, { config: ctx.config, log, env: {}, ...(init.vendor.source ? { source: init.vendor.source } : {}) });
-    return async (w) => {
+    const run = async (w: IngestWork): Promise<IngestAnswer> => {
       logs = [];
       const sym = w.job.t.sym.id;
       if (!store.openStager) throw new Error(`${store.location}: this store is written on one thread`);
@@ -39,5 +40,6 @@ serveJobs<IngestInit, IngestWork, IngestAnswer>(
         throw err;
       }
     };
+    return { run, ...(cache ? { cache } : {}) };
   },
 );

@@ -8,6 +8,7 @@
 // the caller can put them back in job order and a parallel run reports exactly what a one-thread run does. Audit and
 // ingest both run on it.
 import { setImmediate } from "node:timers";
+import { type Cache, type CacheReport, statsSince, zeroStats } from "../cache/types.ts";
 import { trace, traceOrigin, traceThread, traceThreads, tracing } from "../trace.ts";
 import { workerUrl } from "../worker-url.ts";
 
@@ -16,8 +17,11 @@ export type PoolReply<R> = { result: R } | { error: string };
 
 /** What the main thread sends a worker: the run once, then chunks of jobs (`from` is the first job's index). */
 type ToWorker<I, J> = { init: I; json: boolean; module?: WebAssembly.Module; trace?: { name: string; origin: number } } | { from: number; jobs: J[] | string };
-/** A worker's word: ready for jobs (its engine loaded), or its answer to one chunk, a reply per job in the chunk's order. */
-type FromWorker<R> = { ready: true } | { failed: string } | { from: number; replies: PoolReply<R>[] | string };
+/**
+ * A worker's word: ready for jobs (its engine loaded), or its answer to one chunk, a reply per job in the chunk's
+ * order, with what its cache did meanwhile (so the run's cache counts are the same whatever --jobs is).
+ */
+type FromWorker<R> = { ready: true } | { failed: string } | { from: number; replies: PoolReply<R>[] | string; cache?: CacheReport };
 
 const IN_FLIGHT = 2;
 /** The most jobs this thread runs between two looks at the workers' answers. */
@@ -35,6 +39,8 @@ export interface PoolSpec<J, R> {
   jobs: readonly J[];
   /** Worker threads to start (besides this one). */
   workers: number;
+  /** The run's cache: what each worker's cache did is added to its counts. */
+  cache?: Cache;
   /** Runs one job on this thread: given, this thread takes chunks too (and runs everything when no worker starts). */
   inline?: (job: J, id: number) => Promise<R>;
   /**
@@ -127,6 +133,7 @@ export function runInWorkers<J, R>(spec: PoolSpec<J, R>): Promise<(R | undefined
         }
         if ("failed" in msg) return drop(w, msg.failed);
         const from = msg.from;
+        if (msg.cache) spec.cache?.absorb(msg.cache);
         const replies = typeof msg.replies === "string" ? (JSON.parse(msg.replies) as PoolReply<R>[]) : msg.replies;
         const chunks = live.get(w);
         if (!chunks) return;
@@ -193,14 +200,31 @@ interface WorkerScope {
   postMessage(data: unknown): void;
 }
 
+/** A worker's job runner, and the cache its store reads through (its counts travel with each answer). */
+export interface JobRunner<J, R> {
+  run(job: J): R | Promise<R>;
+  cache?: Cache;
+}
+
 /**
  * The worker side: `start(init)` once and `prepare(module)` (e.g. instantiating the Parquet engine from the module the
  * main thread sent), then `run(job)` for each job of each chunk, one chunk at a time. A job that throws is answered
  * with its error; the main thread runs it again so it surfaces there typed.
  */
-export function serveJobs<I, J, R>(prepare: (module?: WebAssembly.Module) => Promise<unknown>, start: (init: I) => (job: J) => R | Promise<R>): void {
+export function serveJobs<I, J, R>(prepare: (module?: WebAssembly.Module) => Promise<unknown>, start: (init: I) => JobRunner<J, R>): void {
   const scope = globalThis as unknown as WorkerScope;
-  let run: ((job: J) => R | Promise<R>) | undefined;
+  let runner: JobRunner<J, R> | undefined;
+  const reported = zeroStats();
+  let downReported = false;
+  // What the cache did since the last answer (chunks are answered one at a time, so each count travels once).
+  const cacheReport = (): { cache?: CacheReport } => {
+    const c = runner?.cache;
+    if (!c) return {};
+    const stats = statsSince(c.stats, reported);
+    const down = c.down && !downReported ? c.down : undefined;
+    if (down) downReported = true;
+    return stats || down ? { cache: { stats: stats ?? zeroStats(), ...(down ? { down } : {}) } } : {};
+  };
   let queue: Promise<unknown> = Promise.resolve();
   let busy = 0;
   let served = 0;
@@ -211,7 +235,7 @@ export function serveJobs<I, J, R>(prepare: (module?: WebAssembly.Module) => Pro
     const replies: PoolReply<R>[] = [];
     for (const job of jobs) {
       try {
-        replies.push({ result: await run!(job) });
+        replies.push({ result: await runner!.run(job) });
       } catch (err) {
         replies.push({ error: String((err as Error)?.message ?? err) });
       }
@@ -219,7 +243,7 @@ export function serveJobs<I, J, R>(prepare: (module?: WebAssembly.Module) => Pro
     busy += performance.now() - t0;
     served += jobs.length;
     if (tracing() && served % 100 < jobs.length) trace(`${served} jobs, ${busy.toFixed(0)} ms busy`);
-    scope.postMessage({ from, replies: json ? JSON.stringify(replies) : replies } satisfies FromWorker<R>);
+    scope.postMessage({ from, replies: json ? JSON.stringify(replies) : replies, ...cacheReport() } satisfies FromWorker<R>);
   };
   scope.onmessage = (e: MessageEvent) => {
     const msg = e.data as ToWorker<I, J>;
@@ -229,7 +253,7 @@ export function serveJobs<I, J, R>(prepare: (module?: WebAssembly.Module) => Pro
       trace("init received");
       queue = prepare(msg.module).then(
         () => {
-          run = start(msg.init);
+          runner = start(msg.init);
           trace("engine ready");
           scope.postMessage({ ready: true } satisfies FromWorker<R>);
         },

@@ -60,10 +60,10 @@ export const SUMMARY_JSON_SCHEMA = {
     cache: {
       type: "object",
       description:
-        "bootstrap: the cache entry (dir, key, hit, stored, pruned); any run with --cache: the Redis cache (location without password, this run's counts, and why it went down if it did)",
+        "bootstrap: the cache entry (dir, key, hit, stored, pruned); any run with --cache: the Redis cache (location without password, this run's counts summed over every worker thread, and why it went down if it did)",
       properties: {
         location: { type: "string" },
-        hits: { ...count, description: "series reads (and bootstrap lookups) answered from the cache at the store's current version" },
+        hits: { ...count, description: "series and catalog reads (and bootstrap lookups) answered from the cache at the store's current version" },
         misses: { ...count, description: "lookups the cache could not answer: absent, another version, or the cache down" },
         evictions: { ...count, description: "entries replaced because new bars changed the version, or pruned past max entries" },
         writes: count,

@@ -2,11 +2,13 @@
 // catalog entry are served from the cache only at the version the store has now: the cached value carries the
 // version it was read at, and the store is asked (readUnlessKnown: hashed, not decoded) whether that is still its
 // version. New bars change the version, so the old value is replaced (counted as an eviction), never served.
-// Everything else — writers, catalog, registry, run records, metrics — goes straight to the store.
+// The catalog likewise, keyed by the store's catalog stamp (Store.catalogStamp: what any commit changes), read just
+// before it: a commit by any process moves the stamp, so a cached catalog is served only while it is the store's.
+// Everything else — writers, registry, run records, metrics — goes straight to the store.
 import { createHash } from "node:crypto";
 import { decodeSeries, encodedVersion, encodeSeries } from "../cache/series-codec.ts";
 import type { Cache } from "../cache/types.ts";
-import type { CatalogEntry } from "../lakehouse/catalog.ts";
+import { Catalog, type CatalogEntry } from "../lakehouse/catalog.ts";
 import type { Interval } from "../model/interval.ts";
 import type { SymbolId } from "../model/symbol.ts";
 import type { GoldenRead, SeenVersion, Store, UnchangedRead } from "./types.ts";
@@ -52,6 +54,27 @@ export function withCache(inner: Store, cache: Cache): Store {
     return r;
   }
 
+  const catalogKey = `catalog:${ns}`;
+  async function loadCatalog(): Promise<Catalog> {
+    if (!inner.catalogStamp) return inner.loadCatalog();
+    const stamp = await inner.catalogStamp();
+    const bytes = await cache.get(catalogKey);
+    const cached = bytes && decodeCatalog(bytes);
+    if (cached && cached.stamp === stamp) {
+      cache.stats.hits++;
+      return cached.catalog;
+    }
+    cache.stats.misses++;
+    if (cached) cache.stats.evictions++;
+    const catalog = await inner.loadCatalog();
+    // Kept only when no commit landed while it was read (the stamp is the same after as before).
+    if ((await inner.catalogStamp()) === stamp) {
+      const value = encodeCatalog(stamp, catalog);
+      if (value.length <= MAX_VALUE_BYTES) await cache.set(catalogKey, value, SERIES_TTL_MS);
+    }
+    return catalog;
+  }
+
   const store: Store = {
     spec: inner.spec,
     location: inner.location,
@@ -61,7 +84,7 @@ export function withCache(inner: Store, cache: Cache): Store {
     exists: () => inner.exists(),
     assertExists: () => inner.assertExists(),
     assertWritable: (command, flag) => inner.assertWritable(command, flag),
-    loadCatalog: () => inner.loadCatalog(),
+    loadCatalog,
     loadHealth: () => inner.loadHealth(),
     read: async (sym, interval, entry) => (await readUnlessKnown(sym, interval, entry, () => false)) as GoldenRead,
     readUnlessKnown,
@@ -84,6 +107,26 @@ export function withCache(inner: Store, cache: Cache): Store {
   // Optional capabilities stay optional: a caller that asks whether the store has them gets the inner answer.
   if (inner.pushdown) store.pushdown = (sym, interval) => inner.pushdown!(sym, interval);
   if (inner.warmUp) store.warmUp = () => inner.warmUp!();
+  if (inner.catalogStamp) store.catalogStamp = () => inner.catalogStamp!();
   if (inner.openStager) store.openStager = (symbol, entry, health) => inner.openStager!(symbol, entry, health);
   return store;
+}
+
+const CATALOG_FORMAT = "dqctl.cached-catalog/v1";
+
+function encodeCatalog(stamp: string, catalog: Catalog): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ format: CATALOG_FORMAT, stamp, path: catalog.path, entries: catalog.all() }));
+}
+
+/** A cached catalog and the stamp it was read at; undefined for a value that is not one (a miss). */
+function decodeCatalog(bytes: Uint8Array): { stamp: string; catalog: Catalog } | undefined {
+  try {
+    const doc = JSON.parse(new TextDecoder().decode(bytes)) as { format?: unknown; stamp?: unknown; path?: unknown; entries?: unknown };
+    if (doc.format !== CATALOG_FORMAT || typeof doc.stamp !== "string" || typeof doc.path !== "string" || !Array.isArray(doc.entries)) return undefined;
+    const catalog = new Catalog(doc.path);
+    for (const e of doc.entries as CatalogEntry[]) catalog.set(e);
+    return { stamp: doc.stamp, catalog };
+  } catch {
+    return undefined;
+  }
 }

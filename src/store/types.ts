@@ -90,8 +90,12 @@ export interface StoreWriter {
    * one lock for everything already holds it.
    */
   claim(symbol: string): Promise<void>;
-  /** Stage the whole series; returns its version. */
-  stageSeries(sym: SymbolId, interval: Interval, bars: Bars): { sha256: string };
+  /**
+   * Stage the whole series; returns its version. `base`: the stored series `bars` was merged onto, as read under
+   * this writer's claim. When `bars` only appends rows after it, a store may write just those (PostgreSQL: checked
+   * against the stored version in the commit's transaction); what lands, and its atomicity, are the same either way.
+   */
+  stageSeries(sym: SymbolId, interval: Interval, bars: Bars, base?: StoredSeries): { sha256: string };
   /**
    * Stage toxic bars with the reasons into quarantine and return the evidence's name; bars already quarantined
    * under one of `known` (the registry's list) are not staged again: that name is returned.
@@ -187,6 +191,11 @@ export interface Store {
   /** Refuse now, before any work, a store this process could not write (a read-only folder). */
   assertWritable(command: string, readOnlyFlag?: string): void;
   loadCatalog(): Promise<Catalog>;
+  /**
+   * Optional: a token that changes whenever `loadCatalog`'s answer can (any commit touching the catalog), far cheaper
+   * to read than the catalog: the read-through cache serves a cached catalog only at the token of the store now.
+   */
+  catalogStamp?(): Promise<string>;
   loadHealth(): Promise<HealthRegistry>;
   /** Read one series and check it against its catalog entry (absent entry: `uncataloged` when it exists). */
   read(sym: SymbolId, interval: Interval, entry: CatalogEntry | undefined): Promise<GoldenRead>;

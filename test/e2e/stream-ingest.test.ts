@@ -4,97 +4,75 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { initParquet } from "../../src/lakehouse/parquet.ts";
 import { parseSymbol } from "../../src/model/symbol.ts";
 import { openStore } from "../../src/store/open.ts";
-import { assertSummary, dqctl, dqctlCommand, ROOT, tempDir } from "../helpers/cli.ts";
+import { type BarMessage, publishAll, smoothBar, startConsumer, streamIngestArgs } from "../helpers/bar-producer.ts";
+import { assertSummary, dqctl, dqctlCommand, hermeticEnv, ROOT, tempDir } from "../helpers/cli.ts";
 import { dropStreams, NATS_URL, natsClient, natsNames, natsReady, streamMessages } from "../helpers/nats.ts";
+import { pgReady, pgSchema } from "../helpers/pg.ts";
 
 const ready = await natsReady("stream ingest (e2e)");
+const pg = ready && (await pgReady("stream ingest into PostgreSQL (e2e)"));
 const streams: string[] = [];
+const schemas: (() => Promise<void>)[] = [];
 const tmp = tempDir("dqctl-stream-ingest-");
 afterAll(async () => {
   if (ready) await dropStreams(streams);
+  for (const drop of schemas) await drop();
   tmp.cleanup();
 });
 
 const NOW = "2026-11-21T06:00:00Z";
 const T0 = Date.UTC(2026, 10, 20, 0, 0);
 
-/** A lakehouse, config and subjects of one test's own. */
+/** A store (a lakehouse unless a test sets a PostgreSQL URL), config and subjects of one test's own. */
 function fixture(tag: string, extra: Record<string, unknown> = {}) {
   const { stem, prefix } = natsNames(tag);
   streams.push(stem);
   const config = join(tmp.dir, `${tag}.json`);
   const deadLetter = `${prefix}.dead`;
   writeFileSync(config, JSON.stringify({ stream: { barsStream: stem, deadLetter, durable: `d_${tag}`, ...extra } }));
-  return { stem, prefix, deadLetter, subject: `${prefix}.bars.>`, lh: join(tmp.dir, tag, "lh"), config };
+  return { stem, prefix, deadLetter, subject: `${prefix}.bars.>`, store: join(tmp.dir, tag, "lh"), config };
 }
 type Fixture = ReturnType<typeof fixture>;
 
-const consume = (f: Fixture, more: string[], env: Record<string, string> = {}) =>
-  dqctl(
-    [
-      "ingest",
-      "--vendor",
-      "stream",
-      "--subject",
-      f.subject,
-      "--stream-url",
-      NATS_URL,
-      "--lakehouse",
-      f.lh,
-      "--config",
-      f.config,
-      "--now",
-      NOW,
-      "--json",
-      ...more,
-    ],
-    { env },
-  );
+const ingestArgs = (f: Fixture, more: string[]) =>
+  streamIngestArgs({ subject: f.subject, url: NATS_URL, store: f.store, config: f.config }, ["--now", NOW, ...more]);
+const consume = (f: Fixture, more: string[], env: Record<string, string> = {}) => dqctl(ingestArgs(f, more), { env });
 
-/** A smooth 1m series (no check quarantines it): bar i of `symbol`. */
-function bar(symbol: string, i: number, base: number) {
-  const open = base + Math.sin(i / 9);
-  const close = base + Math.sin((i + 1) / 9);
-  return {
-    symbol,
-    interval: "1m",
-    timestamp: T0 + i * 60_000,
-    open,
-    high: Math.max(open, close) + 0.05,
-    low: Math.min(open, close) - 0.05,
-    close,
-    volume: 10 + (i % 7),
-    producedAt: Date.now(),
-  };
-}
+/** Bar `i` of a smooth 1m series of `symbol` around `base`. */
+const bar = (symbol: string, i: number, base: number) => smoothBar(symbol, i, base, T0);
 
-/** Publish JSON documents (or raw strings) to subjects through JetStream (each acknowledged). */
+/** Publish JSON documents (or raw strings) to subjects through JetStream, one after the other (each acknowledged). */
 async function publish(items: readonly { subject: string; body: unknown }[]): Promise<void> {
   const nc = await natsClient();
   try {
-    const js = jetstream(nc);
-    for (const it of items) await js.publish(it.subject, typeof it.body === "string" ? it.body : JSON.stringify(it.body));
+    await publishAll(nc, items.length, (k) => items[k]!);
   } finally {
     await nc.close();
   }
 }
 
+/** A rerun finds no message left (everything was acknowledged). */
+async function expectDrained(f: Fixture): Promise<void> {
+  const again = await consume(f, ["--max-time", "1s"]);
+  expect(again.json().consume.messages).toBe(0);
+}
+
 /** The bars of a series as stored (through the Store interface), as plain rows. */
-async function stored(lh: string, symbol: string): Promise<{ timestamp: number; close: number; volume: number }[]> {
+async function stored(spec: string, symbol: string): Promise<{ timestamp: number; close: number; volume: number }[]> {
   await initParquet();
-  const store = openStore(lh);
+  const store = openStore(spec);
   const sym = parseSymbol(symbol);
-  const r = await store.read(sym, "1m", (await store.loadCatalog()).get(symbol, "1m"));
+  const r = await store.read(sym, "1m", (await store.loadCatalog()).get(symbol, "1m")).finally(() => store.close());
   if (r.kind !== "ok") return [];
   const b = r.stored.bars;
   return Array.from(b.timestamp, (t, i) => ({ timestamp: t, close: b.close[i]!, volume: b.volume[i]! }));
 }
 
-const rows = (bars: ReturnType<typeof bar>[]) => bars.map((b) => ({ timestamp: b.timestamp, close: b.close, volume: b.volume }));
+const rows = (bars: BarMessage[]) => bars.map((b) => ({ timestamp: b.timestamp, close: b.close, volume: b.volume }));
 
 describe.skipIf(!ready)("dqctl ingest --vendor stream", () => {
   test("creates stream and durable consumer, commits every bar once, dead-letters malformed messages with the reason", async () => {
@@ -123,91 +101,71 @@ describe.skipIf(!ready)("dqctl ingest --vendor stream", () => {
     expect(doc.consume.latency[`${f.prefix}.bars.btc`].count).toBe(150);
     expect(doc.consume.latency[`${f.prefix}.bars.eth`].count).toBe(150);
     expect(doc.consume.latency[`${f.prefix}.bars.eth`].p50Ms).toBeGreaterThanOrEqual(0);
-    expect(await stored(f.lh, "BINANCE:BTCUSDT")).toEqual(rows(btc));
-    expect(await stored(f.lh, "BINANCE:ETHUSDT")).toEqual(rows(eth));
+    expect(await stored(f.store, "BINANCE:BTCUSDT")).toEqual(rows(btc));
+    expect(await stored(f.store, "BINANCE:ETHUSDT")).toEqual(rows(eth));
     const dead = (await streamMessages(f.stem)).filter((m) => m.subject === f.deadLetter).map((m) => m.data.reason);
     expect(dead).toHaveLength(3);
     expect(dead[0]).toContain("not JSON");
     expect(dead[1]).toContain("close");
     expect(dead[2]).toContain("timestamp");
     // Nothing left: a rerun finds no message and changes nothing.
-    const again = await consume(f, ["--max-time", "1s"]);
-    expect(again.json().consume.messages).toBe(0);
+    await expectDrained(f);
   });
 
-  test("killed between commit and ack: the rerun gets the batch again; stored bars equal what was published", async () => {
-    const f = fixture("kill", { batchSize: 40, ackWaitMs: 1_000 });
-    await consume(f, ["--max-time", "1s"]);
-    const bars = Array.from({ length: 120 }, (_, i) => bar("BINANCE:SOLUSDT", i, 20));
-    await publish(bars.map((b) => ({ subject: `${f.prefix}.bars.sol`, body: b })));
-    const killed = await consume(f, ["--max-messages", "120"], { DQCTL_KILL_AT: "stream-before-ack:2" });
-    expect(killed.code).not.toBe(0);
-    // Two batches committed, the second never acknowledged.
-    expect(await stored(f.lh, "BINANCE:SOLUSDT")).toEqual(rows(bars.slice(0, 80)));
-    const rerun = await consume(f, ["--max-time", "4s"]);
-    expect(rerun.code).toBe(0);
-    const c = assertSummary(rerun.json()).counts;
-    expect(c.redelivered).toBeGreaterThanOrEqual(40);
-    expect(c.bars).toBe(80); // the unacknowledged batch and the one never delivered
-    expect(await stored(f.lh, "BINANCE:SOLUSDT")).toEqual(rows(bars));
-  });
+  // On PostgreSQL each batch after the first only appends (the writer copies just its rows); the lakehouse rewrites.
+  test.each(pg ? ["lakehouse", "PostgreSQL"] : ["lakehouse"])(
+    "killed between commit and ack (%s): the rerun gets the batch again; stored bars equal what was published",
+    async (kind) => {
+      const f = fixture(`kill${kind === "lakehouse" ? "" : "_pg"}`, { batchSize: 40, ackWaitMs: 1_000 });
+      if (kind !== "lakehouse") {
+        const s = pgSchema("stream_kill");
+        schemas.push(s.drop);
+        expect((await dqctl(["store", "init", "--store", s.url, "--quiet"])).code).toBe(0);
+        f.store = s.url;
+      }
+      await consume(f, ["--max-time", "1s"]);
+      const bars = Array.from({ length: 120 }, (_, i) => bar("BINANCE:SOLUSDT", i, 20));
+      await publish(bars.map((b) => ({ subject: `${f.prefix}.bars.sol`, body: b })));
+      const killed = await consume(f, ["--max-messages", "120"], { DQCTL_KILL_AT: "stream-before-ack:2" });
+      expect(killed.code).not.toBe(0);
+      // Two batches committed, the second never acknowledged.
+      expect(await stored(f.store, "BINANCE:SOLUSDT")).toEqual(rows(bars.slice(0, 80)));
+      const rerun = await consume(f, ["--max-time", "4s"]);
+      expect(rerun.code).toBe(0);
+      const c = assertSummary(rerun.json()).counts;
+      expect(c.redelivered).toBeGreaterThanOrEqual(40);
+      expect(c.bars).toBe(80); // the unacknowledged batch and the one never delivered
+      expect(await stored(f.store, "BINANCE:SOLUSDT")).toEqual(rows(bars));
+    },
+  );
 
   test("SIGTERM stops it cleanly: what it received is committed and acknowledged, exit 0, stoppedBy signal", async () => {
     const f = fixture("signal");
-    const env: Record<string, string> = { NO_COLOR: "1" };
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("DQCTL_")) env[k] ??= v;
-    const proc = Bun.spawn(
-      [
-        ...dqctlCommand(),
-        "ingest",
-        "--vendor",
-        "stream",
-        "--subject",
-        f.subject,
-        "--stream-url",
-        NATS_URL,
-        "--lakehouse",
-        f.lh,
-        "--config",
-        f.config,
-        "--now",
-        NOW,
-        "--json",
-      ],
-      { cwd: ROOT, env, stdout: "pipe", stderr: "pipe" },
-    );
-    const out = new Response(proc.stdout).text();
-    // Wait for the consumer to be ready (its log line), then publish and wait for the bars to be stored.
-    const reader = proc.stderr.getReader();
-    let err = "";
-    while (!err.includes("ingest stream: consuming")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      err += new TextDecoder().decode(value);
-    }
+    // Spawned once it is consuming (its log line); then publish and wait for the bars to be stored.
+    const { proc, stdout: out } = await startConsumer([...dqctlCommand(), ...ingestArgs(f, [])], { cwd: ROOT, env: hermeticEnv() });
     const bars = Array.from({ length: 60 }, (_, i) => bar("BINANCE:XRPUSDT", i, 10));
     await publish(bars.map((b) => ({ subject: `${f.prefix}.bars.xrp`, body: b })));
-    for (let i = 0; i < 200 && (await stored(f.lh, "BINANCE:XRPUSDT")).length < 60; i++) await Bun.sleep(50);
+    for (let i = 0; i < 200 && (await stored(f.store, "BINANCE:XRPUSDT")).length < 60; i++) await Bun.sleep(50);
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
     const doc = assertSummary(JSON.parse(await out));
     expect(doc.consume).toMatchObject({ stoppedBy: "signal", bars: 60 });
-    expect(await stored(f.lh, "BINANCE:XRPUSDT")).toEqual(rows(bars));
-    const again = await consume(f, ["--max-time", "1s"]);
-    expect(again.json().consume.messages).toBe(0);
+    expect(await stored(f.store, "BINANCE:XRPUSDT")).toEqual(rows(bars));
+    await expectDrained(f);
   });
 
   test("bad input is refused with one line and exit 3: no --subject, a bad subject, a broker that does not answer", async () => {
     const f = fixture("bad");
-    const none = await dqctl(["ingest", "--vendor", "stream", "--lakehouse", f.lh]);
-    expect(none.code).toBe(3);
-    expect(none.stderr).toContain("--subject");
-    const bad = await dqctl(["ingest", "--vendor", "stream", "--subject", "bars..x", "--lakehouse", f.lh]);
-    expect(bad.code).toBe(3);
-    expect(bad.stderr).toContain("not a NATS subject");
-    const down = await dqctl(["ingest", "--vendor", "stream", "--subject", "x.>", "--stream-url", "nats://127.0.0.1:9", "--lakehouse", f.lh]);
-    expect(down.code).toBe(3);
-    expect(down.stderr.trim().split("\n")).toHaveLength(1);
-    expect(down.stderr).toContain("nats://127.0.0.1:9");
+    const refusals: [string[], string][] = [
+      [[], "--subject"],
+      [["--subject", "bars..x"], "not a NATS subject"],
+      [["--subject", "x.>", "--stream-url", "nats://127.0.0.1:9"], "nats://127.0.0.1:9"],
+    ];
+    for (const [more, says] of refusals) {
+      const r = await dqctl(["ingest", "--vendor", "stream", "--lakehouse", f.store, ...more]);
+      expect(r.code).toBe(3);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain(says);
+    }
   });
 });

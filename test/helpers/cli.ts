@@ -27,11 +27,16 @@ export interface RunResult {
   json: () => any;
 }
 
-/** Run dqctl with args in `cwd`; env is cleaned of DQCTL_* so tests are hermetic. */
-export async function dqctl(args: string[], opts: { cwd?: string; env?: Record<string, string>; stdin?: string } = {}): Promise<RunResult> {
+/** This process's environment without DQCTL_*, with NO_COLOR and `extra`: what a hermetic dqctl run gets. */
+export function hermeticEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("DQCTL_")) env[k] = v;
-  Object.assign(env, { NO_COLOR: "1" }, opts.env);
+  return Object.assign(env, { NO_COLOR: "1" }, extra);
+}
+
+/** Run dqctl with args in `cwd`; env is cleaned of DQCTL_* so tests are hermetic. */
+export async function dqctl(args: string[], opts: { cwd?: string; env?: Record<string, string>; stdin?: string } = {}): Promise<RunResult> {
+  const env = hermeticEnv(opts.env);
   const proc = Bun.spawn([...dqctlCommand(), ...args], { cwd: opts.cwd ?? ROOT, env, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };

@@ -9,14 +9,16 @@ interface Init {
 
 serveJobs<Init, number, { n: number; square: number }>(
   async () => {},
-  (init) => async (n) => {
-    if (n === init.dieAt) {
-      setTimeout(() => {
-        throw new Error(`worker died at ${n}`);
-      }, 0);
-      await new Promise(() => {}); // never answers
-    }
-    if (init.fail.includes(n)) throw new Error(`no square for ${n}`);
-    return { n, square: n * n };
-  },
+  (init) => ({
+    run: async (n) => {
+      if (n === init.dieAt) {
+        setTimeout(() => {
+          throw new Error(`worker died at ${n}`);
+        }, 0);
+        await new Promise(() => {}); // never answers
+      }
+      if (init.fail.includes(n)) throw new Error(`no square for ${n}`);
+      return { n, square: n * n };
+    },
+  }),
 );

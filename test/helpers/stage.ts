@@ -4,7 +4,7 @@ import { seriesRange } from "../../src/lakehouse/catalog.ts";
 import { type Bars, barCount } from "../../src/model/bars.ts";
 import type { Interval } from "../../src/model/interval.ts";
 import type { SymbolId } from "../../src/model/symbol.ts";
-import type { SeriesStager, WriterRequest } from "../../src/store/types.ts";
+import type { SeriesStager, StoredSeries, WriterRequest } from "../../src/store/types.ts";
 
 /** A writer request as a test's: every symbol's profile crypto, no waiting for a held lock unless `waitMs`. */
 export function writerRequest(waitMs = 0, command = "test"): WriterRequest {
@@ -16,12 +16,14 @@ export interface EntryOptions {
   interval?: Interval;
   profile?: string;
   path?: string;
+  /** The stored series the bars were merged onto (StoreWriter.stageSeries: a store may write only what it appends). */
+  base?: StoredSeries;
 }
 
 /** Stage `bars` with their catalog entry on a (claimed) writer or stager; returns their sha256. The caller commits. */
 export function stageWithEntry(w: SeriesStager, sym: SymbolId, bars: Bars, o: EntryOptions = {}): string {
   const interval = o.interval ?? "1d";
-  const { sha256 } = w.stageSeries(sym, interval, bars);
+  const { sha256 } = w.stageSeries(sym, interval, bars, o.base);
   w.catalog.set({
     symbol: sym.id,
     interval,

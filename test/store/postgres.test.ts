@@ -3,52 +3,20 @@
 // proceed side by side while writers of the same symbol serialise, and bars changed behind dqctl's back read as corrupt.
 import { afterEach, describe, expect, test } from "bun:test";
 import { LockError } from "../../src/errors.ts";
-import type { Bars } from "../../src/model/bars.ts";
 import { parseSymbol } from "../../src/model/symbol.ts";
 import { contentVersion } from "../../src/store/content.ts";
 import { PgStore } from "../../src/store/postgres/store.ts";
-import type { StoreWriter } from "../../src/store/types.ts";
 import { pgAdmin, pgReady, pgSchema } from "../helpers/pg.ts";
-import { stageWithEntry, writerRequest } from "../helpers/stage.ts";
+import { bars, freshPgStore, req, write } from "../helpers/pg-store.ts";
 
 const ready = await pgReady("PostgreSQL store");
-const DAY = 86_400_000;
-const T0 = Date.UTC(2025, 0, 1);
 const BTC = parseSymbol("BINANCE:BTCUSDT");
 const ETH = parseSymbol("BINANCE:ETHUSDT");
-
-function bars(n: number, from = 0, price = 100): Bars {
-  const ts = Float64Array.from({ length: n }, (_, i) => T0 + (from + i) * DAY);
-  const p = Float64Array.from({ length: n }, (_, i) => price + i);
-  return { timestamp: ts, open: p, high: p.map((x) => x + 1), low: p.map((x) => x - 1), close: p, volume: new Float64Array(n).fill(10) };
-}
-
-const req = writerRequest;
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0)) await f();
 });
-
-async function freshStore(tag: string): Promise<PgStore> {
-  const s = pgSchema(tag);
-  const store = new PgStore(s.url);
-  cleanup.push(async () => {
-    await store.close();
-    await s.drop();
-  });
-  await store.init();
-  return store;
-}
-
-/** Stage a series with its catalog entry, as commitSeries does, and commit. */
-async function write(w: StoreWriter, sym = BTC, b: Bars = bars(10)): Promise<string> {
-  await w.claim(sym.id);
-  const sha256 = stageWithEntry(w, sym, b);
-  w.health.ensure(sym.id).status = "healthy";
-  w.touchHealth(sym.id);
-  await w.commit();
-  return sha256;
-}
+const freshStore = (tag: string) => freshPgStore(tag, cleanup);
 
 describe.skipIf(!ready)("PostgreSQL store", () => {
   test("store init is versioned and idempotent; bars is a hypertable only when timescaledb is available", async () => {
@@ -107,7 +75,7 @@ describe.skipIf(!ready)("PostgreSQL store", () => {
     const v = await write(w);
     await w.release();
     const schema = (store as unknown as { target: { schema: string } }).target.schema;
-    await pgAdmin((sql) => sql`update bars set close = close * 2 where ts = ${new Date(T0 + 3 * DAY)}`, schema);
+    await pgAdmin((sql) => sql`update bars set close = close * 2 where ts = ${new Date(bars(4).timestamp[3]!)}`, schema);
     const r = await store.read(BTC, "1d", (await store.loadCatalog()).get(BTC.id, "1d"));
     expect(r.kind).toBe("corrupt");
     expect(r.kind === "corrupt" && r.expected).toBe(v);

@@ -139,6 +139,16 @@ export class PgStore implements Store {
     return this.use("reading the catalog", async (sql) => catalogOf(this.location, await sql`select entry from catalog`));
   }
 
+  /** The entries' count and an md5 over them, computed in the server: a digest of exactly what loadCatalog returns. */
+  async catalogStamp(): Promise<string> {
+    await this.assertReady();
+    const rows = await this.use(
+      "reading the catalog's digest",
+      (sql) => sql`select count(*)::text || ':' || coalesce(md5(string_agg(entry::text, E'\n' order by symbol, interval)), '') as stamp from catalog`,
+    );
+    return rows[0]!.stamp as string;
+  }
+
   async loadHealth(): Promise<HealthRegistry> {
     await this.assertReady();
     return this.use("reading the registry", async (sql) => healthOf(this.location, await sql`select symbol, entry from health`));

@@ -14,12 +14,12 @@ import { type Catalog, seriesKey } from "../../lakehouse/catalog.ts";
 import type { HealthRegistry } from "../../lakehouse/health.ts";
 import type { LockHolder } from "../../lakehouse/lock-holder.ts";
 import { encodeBars } from "../../lakehouse/parquet.ts";
-import type { Bars } from "../../model/bars.ts";
+import { type Bars, barCount, extendsBars, sliceBars } from "../../model/bars.ts";
 import type { Interval } from "../../model/interval.ts";
 import { fileStem, type SymbolId } from "../../model/symbol.ts";
 import type { SymbolVersion } from "../../symbols/history.ts";
 import { contentVersion } from "../content.ts";
-import type { StoreWriter, WriterRequest } from "../types.ts";
+import type { StoredSeries, StoreWriter, WriterRequest } from "../types.ts";
 import { isLost } from "./errors.ts";
 import { replaceFeatures, replaceSymbols } from "./reference.ts";
 import { copyText, STAGE_COLUMNS } from "./rows.ts";
@@ -34,6 +34,8 @@ interface StagedSeries {
   symbol: string;
   interval: Interval;
   bars: Bars;
+  /** `bars` is the stored series at `version` (its first `rows` rows) with rows after it: only those need writing. */
+  appends?: { version: string; rows: number };
 }
 
 interface StagedQuarantine {
@@ -144,8 +146,9 @@ export class PgWriter implements StoreWriter {
     };
   }
 
-  stageSeries(sym: SymbolId, interval: Interval, bars: Bars): { sha256: string } {
-    this.series.set(seriesKey(sym.id, interval), { symbol: sym.id, interval, bars });
+  stageSeries(sym: SymbolId, interval: Interval, bars: Bars, base?: StoredSeries): { sha256: string } {
+    const appends = base && barCount(base.bars) > 0 && extendsBars(base.bars, bars) ? { version: base.sha256, rows: barCount(base.bars) } : undefined;
+    this.series.set(seriesKey(sym.id, interval), { symbol: sym.id, interval, bars, ...(appends ? { appends } : {}) });
     this.healthSymbols.add(sym.id);
     return { sha256: contentVersion(bars) };
   }
@@ -226,15 +229,23 @@ export class PgWriter implements StoreWriter {
     }
   }
 
-  /** The series' bars replace what is stored: COPY into a staging table, delete what is gone, upsert the rest. */
+  /**
+   * The series' bars replace what is stored: COPY into a staging table, delete what is gone, upsert the rest. A
+   * series staged as appending to the version that is still the catalog's (row-locked until the commit) copies and
+   * inserts only the rows after it: nothing stored is gone or changed.
+   */
   private async mergeSeries(s: StagedSeries): Promise<void> {
     const c = this.conn;
+    const now = s.appends && (await c`select version from catalog where symbol = ${s.symbol} and interval = ${s.interval} for update`)[0]?.version;
+    const tail = s.appends && now === s.appends.version ? sliceBars(s.bars, s.appends.rows, barCount(s.bars)) : undefined;
     const w = await c.unsafe(`copy bars_stage (${STAGE_COLUMNS}) from stdin`).writable();
-    await pipeline(Readable.from(copyText(s.bars)), w);
+    await pipeline(Readable.from(copyText(tail ?? s.bars)), w);
     const ts = "timestamptz 'epoch' + s.ts_ms * interval '1 millisecond'";
     // Sent together (in this order, on this connection): one round trip.
     await Promise.all([
-      c`delete from bars b where b.symbol = ${s.symbol} and b.interval = ${s.interval}
+      tail
+        ? undefined
+        : c`delete from bars b where b.symbol = ${s.symbol} and b.interval = ${s.interval}
       and not exists (select 1 from bars_stage s where timestamptz 'epoch' + s.ts_ms * interval '1 millisecond' = b.ts)`,
       c.unsafe(
         `insert into bars (symbol, interval, ts, open, high, low, close, volume, adj_close, dividend, split_factor)

@@ -32,7 +32,7 @@ async function setup(tag: string, port = REDIS_PORT) {
   const p = redisPrefix(tag);
   cleanup.push(p.drop);
   const warnings: string[] = [];
-  const cache = new RedisCache(parseRedisUrl(p.url(port)), { info() {}, debug() {}, warn: (m) => warnings.push(m) });
+  const cache = new RedisCache(parseRedisUrl(p.url(port)), { info() {}, debug() {}, warn: (m) => warnings.push(m) }, p.url(port));
   cleanup.push(() => cache.close());
   const lh = new Lakehouse(work.dir);
   return { lh, cache, store: withCache(lh, cache), warnings };
@@ -125,5 +125,31 @@ describe.if(ready)("read-through cache over the lakehouse", () => {
     expect(barCount(await readOk(store, e2))).toBe(90);
     expect(warnings).toHaveLength(1);
     expect(cache.down).toBeDefined();
+  });
+});
+
+describe.if(ready)("the catalog through the cache", () => {
+  test("served from the cache only at the store's catalog stamp: a commit through another store object is seen at once", async () => {
+    const { lh, cache, store } = await setup("catalog");
+    const e1 = await commit(lh, cryptoSeries(40, 0.02, 9));
+    expect((await store.loadCatalog()).get(sym.id, "1d")).toEqual(e1);
+    expect((await store.loadCatalog()).all()).toEqual((await lh.loadCatalog()).all());
+    expect(cache.stats).toMatchObject({ hits: 1, misses: 1, writes: 1 });
+    // Another writer (another Lakehouse object, as another process would be) commits new bars.
+    const e2 = await commit(new Lakehouse(lh.root), cryptoSeries(45, 0.02, 9));
+    expect((await store.loadCatalog()).get(sym.id, "1d")).toEqual(e2);
+    expect(cache.stats).toMatchObject({ hits: 1, misses: 2, evictions: 1 });
+  });
+
+  test("the cache killed: the catalog is read straight from the store, one warning", async () => {
+    const px = await startProxy(REDIS_HOST, REDIS_PORT);
+    cleanup.push(() => px.kill());
+    const { lh, store, warnings } = await setup("catalog-killed", px.port);
+    await commit(lh, cryptoSeries(20, 0.02, 10));
+    await store.loadCatalog();
+    await px.kill();
+    const e2 = await commit(lh, cryptoSeries(25, 0.02, 10));
+    expect((await store.loadCatalog()).get(sym.id, "1d")).toEqual(e2);
+    expect(warnings).toHaveLength(1);
   });
 });

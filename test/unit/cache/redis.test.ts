@@ -21,7 +21,7 @@ function logger(): Logger & { warnings: string[] } {
 }
 
 function cacheAt(url: string, log = logger()) {
-  const cache = new RedisCache(parseRedisUrl(url), log);
+  const cache = new RedisCache(parseRedisUrl(url), log, url);
   cleanup.push(() => cache.close());
   return { cache, log };
 }

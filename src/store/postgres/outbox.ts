@@ -1,10 +1,12 @@
 // The PostgreSQL store's outbox: a table, appended in one transaction, flushed one locked batch at a time
 // (`for update skip locked`: two flushing runs never send the same rows); a batch is deleted in the transaction
-// that sent it, so a crash before its commit only sends it again, and its message ids drop the copies.
+// that sent it, so a crash before its commit only sends it again, and its message ids drop the copies. Transactions
+// go through tx.ts, which sends nothing more on a lost connection (postgres.js's sql.begin would).
 import { Buffer } from "node:buffer";
 import type { StreamEvent } from "../../stream/events.ts";
 import { type Appended, FLUSH_BATCH, type Flushed, type Outbox } from "../../stream/outbox.ts";
 import type { PgStore } from "./store.ts";
+import { withTransaction } from "./tx.ts";
 
 const APPEND_LOCK = 0x64716f62; // "dqob": serialises appends, so the bound holds
 
@@ -22,7 +24,7 @@ export class PgOutbox implements Outbox {
   async append(events: readonly StreamEvent[]): Promise<Appended> {
     await this.store.assertReady();
     return this.store.use("appending to the outbox", (sql) =>
-      sql.begin(async (tx) => {
+      withTransaction(sql, "", async (tx) => {
         await tx`select pg_advisory_xact_lock(${APPEND_LOCK})`;
         let bytes = Number((await tx`select coalesce(sum(bytes), 0) as b from outbox`)[0]!.b);
         let appended = 0;
@@ -44,7 +46,7 @@ export class PgOutbox implements Outbox {
     for (;;) {
       let error: Error | undefined;
       const n = await this.store.use("flushing the outbox", (sql) =>
-        sql.begin(async (tx) => {
+        withTransaction(sql, "", async (tx) => {
           const rows = await tx`select seq, msg_id, subject, data from outbox order by seq limit ${FLUSH_BATCH} for update skip locked`;
           if (!rows.length) return 0;
           try {

@@ -1,7 +1,7 @@
 // The PostgreSQL store's schema as numbered migrations. `dqctl store init` applies those not yet applied, each in
 // its own transaction under an advisory lock, so running it twice (or two at once) is harmless.
 import type { ReservedSql, Sql } from "postgres";
-import { inTransaction } from "./tx.ts";
+import { withTransaction } from "./tx.ts";
 
 /** One schema change; applied once, in order, recorded in dqctl_migrations. */
 interface Migration {
@@ -139,12 +139,7 @@ interface InitReport {
  * index every read and check uses.
  */
 export async function migrate(sql: Sql, schema: string): Promise<InitReport> {
-  const tx = await sql.reserve();
-  try {
-    return await inTransaction(tx, "", () => migrateOn(tx, schema));
-  } finally {
-    tx.release();
-  }
+  return withTransaction(sql, "", (tx) => migrateOn(tx, schema));
 }
 
 /** The migration's statements, in the transaction `migrate` opened on `tx`. */

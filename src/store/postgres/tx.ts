@@ -21,6 +21,16 @@ export async function inTransaction<T>(conn: ReservedSql, mode: string, fn: () =
   return result;
 }
 
+/** Run `fn` in one transaction on a connection of its own, reserved from `sql` and released after. */
+export async function withTransaction<T>(sql: Sql, mode: string, fn: (conn: ReservedSql) => Promise<T>): Promise<T> {
+  const conn = await sql.reserve();
+  try {
+    return await inTransaction(conn, mode, () => fn(conn));
+  } finally {
+    conn.release();
+  }
+}
+
 /**
  * Run `fn` on one connection in one read-only repeatable-read snapshot (reads that must agree with each other).
  * `fn` must send its queries at once (e.g. `Promise.all([...])`): BEGIN, the reads and COMMIT then go out together,

@@ -40,12 +40,14 @@ export async function recordAudit(ctx: RunContext, unlocked: AuditedSeries[], r:
     for (const symbol of [...new Set(unlocked.map((one) => one.target.sym.id))].sort()) await s.writer.claim(symbol);
     const series: AuditedSeries[] = [];
     for (const one of unlocked) {
-      s.writer.heartbeat();
       const entry = s.catalog.get(one.target.sym.id, one.target.interval);
       if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) {
         series.push(one);
         continue;
       }
+      // Only a re-check is long work: the lease is renewed (and checked) before each, and by the commit, not for
+      // each of thousands of series that are merely compared (a lock-file read and a futimes each).
+      s.writer.heartbeat();
       const { entry: _stale, ...target } = one.target;
       series.push(await r.recheck(entry ? { ...target, entry } : target, s.health));
     }

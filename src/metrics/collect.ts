@@ -108,7 +108,7 @@ function computeCalendarMetrics(
   const choice = seriesCalendar(ctx, sym, undefined);
   if (isUnknown(choice)) return {};
   const calendar = calendarFor(choice.calendar, ctx.reference);
-  const expected = calendar.expected(interval, first, last).length;
+  const expected = calendar.count?.(interval, first, last) ?? calendar.expected(interval, first, last).length;
   // Off-calendar bars are not coverage: the ratio is capped at 1.
   const coverage = expected ? Math.min(1, rows / expected) : undefined;
   const lagSessions =

@@ -1,9 +1,7 @@
 // The one render path of the CLI: every command (and every operational error) becomes one summary document,
 // rendered in the chosen --format to stdout or, with --output, atomically to a file.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { ConfigError, type DqError } from "../src/errors.ts";
-import { writeFileAtomic } from "../src/lakehouse/atomic.ts";
+import { writeOutputFile } from "../src/lakehouse/atomic.ts";
 import { redactDeep, redactSecrets } from "../src/redact.ts";
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat, render } from "../src/report/render/index.ts";
 import { errorSummary, newRunId, type Summary } from "../src/report/summary.ts";
@@ -80,8 +78,7 @@ export function emit(text: string, out: OutputChoice, note: (line: string) => vo
     process.stdout.write(text);
     return;
   }
-  mkdirSync(dirname(out.output), { recursive: true });
-  writeFileAtomic(out.output, text);
+  writeOutputFile(out.output, text);
   note(`wrote the ${out.format} summary to ${out.output}`);
 }
 

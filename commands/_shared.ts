@@ -45,9 +45,15 @@ export const OPTIONAL_VALUE: Readonly<Record<string, { implied: string; values: 
   "fail-on-quality": { implied: "error", values: ["error", "warning"] },
 };
 
+/** The --symbols flag; `fallback` says what the command works on without it. */
+export function symbolsArg(fallback?: string) {
+  const description = `Comma-separated symbols (EXCHANGE:TICKER,…${fallback ? `; default: ${fallback}` : ""})`;
+  return { type: "string", description, valueHint: "LIST" } as const satisfies ArgDef;
+}
+
 /** Flags of commands that select series. */
 export const seriesArgs = {
-  symbols: { type: "string", description: "Comma-separated symbols (EXCHANGE:TICKER,…)", valueHint: "LIST" },
+  symbols: symbolsArg(),
   candidates: { type: "string", description: "candidates.json from `dqctl scan`", valueHint: "FILE" },
   interval: {
     type: "string",

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { runDoctor } from "../src/doctor/index.ts";
-import { parseDuration } from "../src/model/parse.ts";
+import { parseDuration, parseList } from "../src/model/parse.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
 import { globalArgs } from "./_shared.ts";
@@ -23,10 +23,7 @@ export default withHelp(
     async run({ args }) {
       const timeoutMs = args.timeout !== undefined ? parseDuration(args.timeout, "--timeout") : 3000;
       const inv = setup("doctor", args);
-      const vendors = (args.vendor ?? "")
-        .split(",")
-        .map((v) => v.trim())
-        .filter(Boolean);
+      const vendors = parseList(args.vendor) ?? [];
       return finish(inv, await runDoctor({ ctx: inv.ctx, env: process.env, timeoutMs, vendors }));
     },
   }),

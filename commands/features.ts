@@ -1,11 +1,12 @@
 import { defineCommand } from "citty";
 import { DEFAULT_FEATURE_COLUMNS } from "../src/features/rows.ts";
+import { parseList } from "../src/model/parse.ts";
 import { selectSymbols } from "../src/pipeline/candidates.ts";
 import { runFeatureIngest } from "../src/pipeline/features.ts";
 import { tradingViewTickers } from "../src/pipeline/screener.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
-import { globalArgs } from "./_shared.ts";
+import { globalArgs, seriesArgs } from "./_shared.ts";
 
 const ingest = withHelp(
   defineCommand({
@@ -16,8 +17,8 @@ const ingest = withHelp(
     },
     args: {
       ...globalArgs,
-      symbols: { type: "string", description: "Comma-separated symbols (EXCHANGE:TICKER,…)", valueHint: "LIST" },
-      candidates: { type: "string", description: "candidates.json from `dqctl scan`", valueHint: "FILE" },
+      symbols: seriesArgs.symbols,
+      candidates: seriesArgs.candidates,
       columns: {
         type: "string",
         description: `Comma-separated screener columns (default: config features.columns, else ${DEFAULT_FEATURE_COLUMNS.join(",")})`,
@@ -27,10 +28,7 @@ const ingest = withHelp(
     async run({ args }) {
       const inv = setup("features ingest", args, undefined, { writes: true });
       const symbols = selectSymbols(args, true)!;
-      const columns = args.columns
-        ?.split(",")
-        .map((c) => c.trim())
-        .filter(Boolean);
+      const columns = parseList(args.columns);
       const step = await runFeatureIngest(inv.ctx, { symbols, ...(columns ? { columns } : {}), screener: tradingViewTickers(inv.ctx) });
       return finish(inv, step, { record: true });
     },

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { parseInterval } from "../src/model/interval.ts";
-import { parseCount } from "../src/model/parse.ts";
+import { parseCount, parseList } from "../src/model/parse.ts";
 import { runFlow } from "../src/pipeline/flow.ts";
 import { tradingViewScreener } from "../src/pipeline/screener.ts";
 import { withHelp } from "./_help.ts";
@@ -29,10 +29,7 @@ export default withHelp(
       const lookbackDays = args["lookback-days"] !== undefined ? parseCount(args["lookback-days"], "--lookback-days") : undefined;
       const vendor = vendorFor(inv, args);
       const step = await runFlow(inv.ctx, {
-        scanners: args.scanner
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
+        scanners: parseList(args.scanner) ?? [],
         exportDir: args.export,
         vendor,
         interval: parseInterval(args.interval ?? inv.config.interval ?? "1d"),

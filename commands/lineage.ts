@@ -1,8 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { defineCommand } from "citty";
 import { ConfigError } from "../src/errors.ts";
-import { writeFileAtomic } from "../src/lakehouse/atomic.ts";
+import { writeOutputFile } from "../src/lakehouse/atomic.ts";
 import { LINEAGE_FORMATS, type LineageFormat, runLineage } from "../src/lineage/index.ts";
 import type { RunEvent } from "../src/lineage/openlineage.ts";
 import { isOutputFormat, OUTPUT_FORMATS } from "../src/report/render/index.ts";
@@ -61,8 +59,7 @@ export default withHelp(
         result.step.counts.emitted = sent;
       }
       if (args.out) {
-        mkdirSync(dirname(args.out), { recursive: true });
-        writeFileAtomic(args.out, result.document);
+        writeOutputFile(args.out, result.document);
         inv.consola.info(`lineage: wrote ${args.out}`);
       }
       // Without --out the document is the result; with it (or with a summary format), the summary says what it holds.

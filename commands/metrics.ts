@@ -1,16 +1,16 @@
 import { defineCommand } from "citty";
 import { metricsCsv, metricsTable } from "../src/metrics/render.ts";
-import { parseInstant } from "../src/model/parse.ts";
+import { parseInstant, parseList } from "../src/model/parse.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
-import { globalArgs } from "./_shared.ts";
+import { globalArgs, symbolsArg } from "./_shared.ts";
 
 export default withHelp(
   defineCommand({
     meta: { name: "metrics", description: "The metric history every audit, ingest and repair appended: a table, --json, or --csv" },
     args: {
       ...globalArgs,
-      symbols: { type: "string", description: "Comma-separated symbols (EXCHANGE:TICKER,…; default: every series and vendor)", valueHint: "LIST" },
+      symbols: symbolsArg("every series and vendor"),
       metric: {
         type: "string",
         description: "Comma-separated metric names (rows, coverage, lagSessions, qualityScore, findings.gap, latencyP95Ms, …)",
@@ -21,13 +21,8 @@ export default withHelp(
     },
     async run({ args }) {
       const inv = setup("metrics", args);
-      const list = (s?: string) =>
-        s
-          ?.split(",")
-          .map((x) => x.trim())
-          .filter(Boolean);
-      const symbols = list(args.symbols);
-      const metrics = list(args.metric);
+      const symbols = parseList(args.symbols);
+      const metrics = parseList(args.metric);
       const rows = await inv.ctx.store.readMetrics({
         ...(args.since !== undefined ? { sinceMs: parseInstant(args.since, "--since") } : {}),
         ...(symbols ? { symbols } : {}),

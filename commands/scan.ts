@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { parseList } from "../src/model/parse.ts";
 import { runScan } from "../src/pipeline/scan.ts";
 import { tradingViewScreener } from "../src/pipeline/screener.ts";
 import { withHelp } from "./_help.ts";
@@ -27,10 +28,7 @@ export default withHelp(
     async run({ args }) {
       const inv = setup("scan", args, args["run-id"]);
       const step = await runScan(inv.ctx, {
-        configs: args.scanner
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
+        configs: parseList(args.scanner) ?? [],
         exportDir: args.export,
         screener: tradingViewScreener(inv.ctx),
       });

@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
-import { parseInstant } from "../src/model/parse.ts";
+import { parseInstant, parseList } from "../src/model/parse.ts";
 import { querySymbols, type SymbolRow } from "../src/pipeline/symbols.ts";
 import { symbolsTable } from "../src/symbols/render.ts";
 import { withHelp } from "./_help.ts";
 import { finish, setup } from "./_runtime.ts";
-import { globalArgs } from "./_shared.ts";
+import { globalArgs, symbolsArg } from "./_shared.ts";
 
 export default withHelp(
   defineCommand({
@@ -15,15 +15,12 @@ export default withHelp(
     args: {
       ...globalArgs,
       "as-of": { type: "string", description: "The date or ISO time to answer for (default: --now, else now)", valueHint: "DATE" },
-      symbols: { type: "string", description: "Comma-separated symbols (EXCHANGE:TICKER,…; default: every symbol known then)", valueHint: "LIST" },
+      symbols: symbolsArg("every symbol known then"),
       history: { type: "boolean", description: "Every version (valid_from, valid_to, is_current) instead of the one valid on --as-of" },
     },
     async run({ args }) {
       const inv = setup("symbols", args);
-      const symbols = args.symbols
-        ?.split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const symbols = parseList(args.symbols);
       const step = await querySymbols(inv.ctx, {
         ...(args["as-of"] !== undefined ? { asOfMs: parseInstant(args["as-of"], "--as-of") } : {}),
         ...(symbols ? { symbols } : {}),

@@ -24,7 +24,7 @@ import type { StitchedTable } from "../lakehouse/parquet.ts";
 import { allocBars, BAR_COLUMNS, type Bars } from "../model/bars.ts";
 import { type Finding, iso, worstOf } from "../model/finding.ts";
 import { type Interval, intervalMs } from "../model/interval.ts";
-import { parseInstant } from "../model/parse.ts";
+import { parseInstant, parseList } from "../model/parse.ts";
 import type { Profile } from "../model/profile.ts";
 import { parseSymbol, resolveProfile, type SymbolId } from "../model/symbol.ts";
 import { type FailOn, gateExitCode, type LineageRef, type StepResult, type SymbolReport } from "../report/summary.ts";
@@ -110,10 +110,7 @@ function resolveToken(token: string, vendors: readonly string[], config: Config)
 /** Resolve `EURUSD=X,FX:GBPUSD` into dqctl symbols with their profiles. */
 export function resolveSymbols(raw: string, vendors: readonly string[], ctx: Pick<RunContext, "config">): BootstrapSymbol[] {
   const out: BootstrapSymbol[] = [];
-  for (const token of raw
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)) {
+  for (const token of parseList(raw) ?? []) {
     const { sym, profile } = resolveToken(token, vendors, ctx.config);
     if (out.some((s) => s.sym.id === sym.id)) continue;
     out.push({ sym, profile, requested: token });

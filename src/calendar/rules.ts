@@ -153,11 +153,14 @@ export const observe = {
   }) as Observance,
 } as const;
 
+/** Closures per year: closure name → "MM-DD", "MM-DD..MM-DD" or a comma-separated list of them (see announced). */
+export type ClosureTable = Readonly<Record<number, Readonly<Record<string, string>>>>;
+
 /**
  * Closures as an exchange announces them, year by year: `{ 2024: { "Spring Festival": "02-09..02-16", "Qingming":
  * "04-04,04-05" } }`. A range covers every day from its first to its last (weekends in it are off anyway).
  */
-export function announced(table: Readonly<Record<number, Readonly<Record<string, string>>>>): Rule[] {
+export function announced(table: ClosureTable): Rule[] {
   const byName = new Map<string, string[]>();
   for (const [year, entries] of Object.entries(table)) {
     for (const [name, spec] of Object.entries(entries)) {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -52,6 +52,12 @@ function removeQuietly(path: string): void {
   } catch {
     /* the temp file may not exist */
   }
+}
+
+/** Write a file someone asked for by name (--output, --out, --report) atomically, creating its folder first. */
+export function writeOutputFile(path: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, data);
 }
 
 /** Write JSON atomically with a trailing newline. */

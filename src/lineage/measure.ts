@@ -12,6 +12,7 @@ import { barCount } from "../model/bars.ts";
 import { iso } from "../model/finding.ts";
 import { assess, checkInput } from "../pipeline/assess.ts";
 import { resolveTargets } from "../pipeline/targets.ts";
+import type { SeriesRow } from "../report/summary.ts";
 import type { StoredSeries } from "../store/types.ts";
 import type { LineageNode, NodeId } from "./model.ts";
 
@@ -34,18 +35,10 @@ export interface NodeMeasure {
 }
 
 /** The lag and coverage of one catalog series as of now. */
-export interface SeriesMeasure {
-  symbol: string;
-  interval: string;
-  profile: string;
-  status: string;
-  rows: number;
-  start: string | null;
-  end: string | null;
+export interface SeriesMeasure extends SeriesRow {
   lastExpected: string | null;
   lagHours: number | null;
   coverage: number | null;
-  qualityScore: number | null;
   /** True when foundation_health.json holds a verdict for exactly this file (audit hash = catalog sha256). */
   audited: boolean;
 }
@@ -180,93 +173,56 @@ function goldenMeasure(node: LineageNode, series: SeriesMeasure[]): NodeMeasure 
 
 /** Measure one node from the series and the runs as of `nowMs`. */
 export function measureNode(node: LineageNode, series: SeriesMeasure[], runs: readonly RunRecord[], nowMs: number): NodeMeasure {
-  const F = node.freshnessSlaHours;
-  const C = node.completenessTarget;
+  // Fresh as the run `fresh` (named `what`), complete as `done` of `total` (basis: how, or why not measurable).
+  const figures = (fresh: RunRecord | undefined, what: string, done: number | undefined, total: number | undefined, basis: string): NodeMeasure => ({
+    id: node.id,
+    freshness: ageFigure(nowMs, fresh, node.freshnessSlaHours, what),
+    completeness: ratioFigure(done, total, node.completenessTarget, basis),
+  });
+  // A node fed by one kind of run: complete as what that run asked for minus what it missed.
+  const shortfall = (r: RunRecord | undefined, what: string, total: number | undefined, missed: number, basis: (r: RunRecord) => string) =>
+    figures(r, what, total === undefined ? undefined : total - missed, total, r ? basis(r) : `no ${what} recorded`);
   switch (node.id) {
     case "vendor_snapshots": {
       const r = lastRun(runs, FETCHING);
       const sym = n(r, "symbols");
       const bad = (n(r, "failed") ?? 0) + (n(r, "no_data") ?? 0);
-      return {
-        id: node.id,
-        freshness: ageFigure(nowMs, r, F, "fetching run"),
-        completeness: ratioFigure(
-          sym === undefined ? undefined : sym - bad,
-          sym,
-          C,
-          r ? `${r.command} ${r.runId}: ${sym ?? "?"} requested, ${bad} failed or empty` : "no fetching run recorded",
-        ),
-      };
+      return shortfall(r, "fetching run", sym, bad, (r) => `${r.command} ${r.runId}: ${sym ?? "?"} requested, ${bad} failed or empty`);
     }
     case "normalised_bars": {
       const r = lastRun(runs, INGESTING);
       const fetched = n(r, "fetched");
       const q = n(r, "quarantined") ?? 0;
-      return {
-        id: node.id,
-        freshness: ageFigure(nowMs, r, F, "ingesting run"),
-        completeness: ratioFigure(
-          fetched === undefined ? undefined : fetched - q,
-          fetched,
-          C,
-          r ? `${r.command} ${r.runId}: ${fetched ?? "?"} fetched, ${q} quarantined` : "no ingesting run recorded",
-        ),
-      };
+      return shortfall(r, "ingesting run", fetched, q, (r) => `${r.command} ${r.runId}: ${fetched ?? "?"} fetched, ${q} quarantined`);
     }
     case "golden_lakehouse":
       return goldenMeasure(node, series);
     case "quality_diagnostics": {
-      const r = lastRun(runs, ["audit", "flow"]);
       const current = series.filter((s) => s.audited).length;
-      return {
-        id: node.id,
-        freshness: ageFigure(nowMs, r, F, "audit"),
-        completeness: ratioFigure(
-          current,
-          series.length,
-          C,
-          series.length ? `${current} of ${series.length} catalog series audited as stored` : "no catalog series",
-        ),
-      };
+      const basis = series.length ? `${current} of ${series.length} catalog series audited as stored` : "no catalog series";
+      return figures(lastRun(runs, ["audit", "flow"]), "audit", current, series.length, basis);
     }
     case "run_snapshots": {
       const written = lastRun(runs, ["snapshot"], (x) => (n(x, "copied") ?? 0) > 0);
       const attempt = lastRun(runs, ["snapshot"]);
       const copied = n(attempt, "copied");
       const asked = n(attempt, "symbols");
-      return {
-        id: node.id,
-        freshness: ageFigure(nowMs, written, F, "snapshot written"),
-        completeness: ratioFigure(copied, asked, C, attempt ? `${attempt.runId}: ${copied ?? "?"} of ${asked ?? "?"} assets copied` : "no snapshot recorded"),
-      };
+      const basis = attempt ? `${attempt.runId}: ${copied ?? "?"} of ${asked ?? "?"} assets copied` : "no snapshot recorded";
+      return figures(written, "snapshot written", copied, asked, basis);
     }
     case "returns_matrix": {
       const r = lastRun(runs, ["snapshot"], (x) => (n(x, "copied") ?? 0) > 0);
       const observed = r?.symbols.reduce((a, s) => a + (typeof s.rows === "number" ? s.rows : 0), 0);
       const filled = n(r, "gapsFilled") ?? 0;
-      const basis = r
-        ? `${r.runId}: ${filled} neutral fills among ${observed !== undefined ? observed + filled : "?"} in-session cells`
-        : "no snapshot recorded";
-      return {
-        id: node.id,
-        freshness: ageFigure(nowMs, r, F, "snapshot written"),
-        completeness: ratioFigure(observed, observed === undefined ? undefined : observed + filled, C, basis),
-      };
+      const cells = observed === undefined ? undefined : observed + filled;
+      const basis = r ? `${r.runId}: ${filled} neutral fills among ${cells ?? "?"} in-session cells` : "no snapshot recorded";
+      return figures(r, "snapshot written", observed, cells, basis);
     }
     case "feature_store": {
       const r = lastRun(runs, ["features ingest"]);
       const asked = n(r, "symbols");
       const absent = n(r, "absent") ?? 0;
-      return {
-        id: node.id,
-        freshness: ageFigure(nowMs, r, F, "features ingest"),
-        completeness: ratioFigure(
-          asked === undefined ? undefined : asked - absent,
-          asked,
-          C,
-          r ? `${r.runId}: ${asked ?? "?"} requested, ${absent} without a row` : "no features ingest recorded",
-        ),
-      };
+      return shortfall(r, "features ingest", asked, absent, (r) => `${r.runId}: ${asked ?? "?"} requested, ${absent} without a row`);
     }
   }
 }

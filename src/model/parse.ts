@@ -122,3 +122,11 @@ export function parseNumber(raw: string | number, label: string, range: NumberRa
 export function parseCount(raw: string, label: string, range: Omit<NumberRange, "integer"> = {}): number {
   return parseNumber(raw, label, { min: 0, ...range, integer: true });
 }
+
+/** The items of a comma-separated value (`--symbols A,B`), trimmed, empty ones dropped; undefined when not given. */
+export function parseList(raw: string | undefined): string[] | undefined {
+  return raw
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

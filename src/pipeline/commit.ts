@@ -16,7 +16,7 @@ import type { LineageRef, SymbolReport } from "../report/summary.ts";
 import type { GoldenRead, SeriesStager, StoredSeries, StoreWriter } from "../store/types.ts";
 import { type Assessment, assessInput, checkInput } from "./assess.ts";
 import { assertSameBasis, choosePrice } from "./price.ts";
-import { profileOf, type Target } from "./targets.ts";
+import { profileOf, type Target, targetRow } from "./targets.ts";
 
 /** The store as a writer holds it: its lock, the catalog and registry under it, the run's check options. */
 export interface WriteSession {
@@ -108,7 +108,7 @@ export function holdBackUnfinished(ctx: RunContext, t: Target, bars: Bars): { ba
  * Every commit re-judges the asset: a toxic mark is cleared when the series is now clean.
  */
 export function commitSeries(ctx: RunContext, s: SeriesSession, t: Target, incoming: Bars, stored: StoredSeries | undefined, source: string): Commit {
-  const base = { symbol: t.sym.id, interval: t.interval, profile: t.profile };
+  const base = targetRow(t);
   const prev = s.catalog.get(t.sym.id, t.interval);
   // The run's price basis (--price): refused when it differs from the stored series', applied before the merge.
   const price = ctx.price ?? "raw";

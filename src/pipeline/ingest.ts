@@ -23,7 +23,7 @@ import { runPooled } from "./ingest-pool.ts";
 import { runAnomalies } from "./metric-anomaly.ts";
 import { assertSameBasis } from "./price.ts";
 import { heldFiles } from "./quarantined.ts";
-import { resolveTargets, type Target } from "./targets.ts";
+import { resolveTargets, type Target, targetRow } from "./targets.ts";
 
 export interface IngestOptions {
   vendor: Vendor;
@@ -288,9 +288,7 @@ function heldReport(s: WriteSession, t: Target): SymbolReport {
   const e = t.entry;
   const files = heldFiles(s.health, t.sym, t.interval);
   return {
-    symbol: t.sym.id,
-    interval: t.interval,
-    profile: t.profile,
+    ...targetRow(t),
     status: "toxic",
     rows: e?.rows ?? 0,
     start: e?.start ?? null,

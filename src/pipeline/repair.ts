@@ -3,7 +3,7 @@ import { missingRanges } from "../checks/gap.ts";
 import { resolveCheckOptions } from "../checks/index.ts";
 import type { RunContext } from "../context.ts";
 import { type ErrorItem, InputError } from "../errors.ts";
-import { type Catalog, keptGenesis } from "../lakehouse/catalog.ts";
+import { type Catalog, keptGenesis, seriesRange } from "../lakehouse/catalog.ts";
 import { initParquet } from "../lakehouse/parquet.ts";
 import { withReleaseSchedules } from "../macro/cache.ts";
 import { type Bars, barCount, mergeBars, normalizeBars } from "../model/bars.ts";
@@ -18,7 +18,7 @@ import { checkInput } from "./assess.ts";
 import { commitBatch, commitSeries, goldenReadFinding, holdBackUnfinished, openWriteSession, seriesFailure, type WriteSession } from "./commit.ts";
 import { runAnomalies } from "./metric-anomaly.ts";
 import { assertSameBasis } from "./price.ts";
-import { resolveTargets, type Target } from "./targets.ts";
+import { resolveTargets, type Target, targetRow } from "./targets.ts";
 
 export interface RepairOptions {
   vendor: Vendor;
@@ -305,15 +305,11 @@ function resetGenesis(s: WriteSession | undefined, catalog: Catalog, t: Target):
 
 /** The row of a series repair did not rewrite. */
 function unchangedReport(t: Target, bars: Bars | undefined, extra: Record<string, unknown> = {}): SymbolReport {
-  const ts = bars?.timestamp;
   return {
-    symbol: t.sym.id,
-    interval: t.interval,
-    profile: t.profile,
+    ...targetRow(t),
     status: "unchanged",
-    rows: ts?.length ?? 0,
-    start: ts?.length ? iso(ts[0]!) : null,
-    end: ts?.length ? iso(ts[ts.length - 1]!) : null,
+    rows: bars ? barCount(bars) : 0,
+    ...(bars ? seriesRange(bars) : { start: null, end: null }),
     qualityScore: t.entry?.qualityScore ?? null,
     ...extra,
   };

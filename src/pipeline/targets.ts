@@ -17,6 +17,11 @@ export interface Target {
   entry?: CatalogEntry;
 }
 
+/** The series a target names, as every summary row about it begins. */
+export function targetRow(t: Target): { symbol: string; interval: Interval; profile: Profile } {
+  return { symbol: t.sym.id, interval: t.interval, profile: t.profile };
+}
+
 /**
  * Resolve the series to work on: the given symbols × interval, else every catalog entry (optionally of one interval).
  * A series whose exchange has no calendar is an `unknown_calendar` finding pushed to `unknown` (the others go on);

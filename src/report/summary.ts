@@ -8,8 +8,8 @@ export type { ErrorItem };
 
 export const SUMMARY_SCHEMA_ID = "dqctl.summary/v1";
 
-/** One row of `symbols` in the summary. */
-export interface SymbolReport {
+/** A series as every report names it: which, its health, its bars' extent and score. */
+export interface SeriesRow {
   symbol: string;
   interval: string;
   profile: string;
@@ -18,6 +18,10 @@ export interface SymbolReport {
   start: string | null;
   end: string | null;
   qualityScore: number | null;
+}
+
+/** One row of `symbols` in the summary. */
+export interface SymbolReport extends SeriesRow {
   [extra: string]: unknown;
 }
 

@@ -4,19 +4,11 @@
 // nothing. Market capitalisation moves every day, so it is recorded with each version but never opens one.
 // Pure functions: the pipeline reads the history through the Store, applies a scan, and stages the result.
 
+/** The text fields of a symbol's metadata: screener columns of the same name, null when the screener is silent. */
+export const TEXT_FIELDS = ["name", "description", "type", "subtype", "exchange", "currency", "country", "sector", "industry"] as const;
+
 /** The screener columns the catalog records (TradingView field names). */
-export const METADATA_COLUMNS = [
-  "name",
-  "description",
-  "type",
-  "subtype",
-  "exchange",
-  "currency",
-  "country",
-  "sector",
-  "industry",
-  "market_cap_basic",
-] as const;
+export const METADATA_COLUMNS = [...TEXT_FIELDS, "market_cap_basic"] as const;
 
 /** Whether the screener still lists the symbol. */
 export type Listing = "listed" | "delisted";
@@ -52,7 +44,7 @@ export interface Observation {
 }
 
 /** The fields whose change opens a new version. */
-export const TRACKED = ["name", "description", "type", "subtype", "exchange", "currency", "country", "sector", "industry", "status"] as const;
+export const TRACKED = [...TEXT_FIELDS, "status"] as const;
 
 const text = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 

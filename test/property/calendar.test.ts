@@ -7,7 +7,7 @@ import { offCalendar } from "../../src/checks/off_calendar.ts";
 import { stale } from "../../src/checks/stale.ts";
 import { INTERVAL_NAMES, type Interval, intervalMs } from "../../src/model/interval.ts";
 import { PROFILES, type Profile } from "../../src/model/profile.ts";
-import { naiveMissingRuns } from "../helpers/missing-runs.ts";
+import { keepMask, naiveMissingRuns } from "../helpers/missing-runs.ts";
 import { inputFor, opts, wall } from "../unit/calendar/_helpers.ts";
 
 fc.configureGlobal({ seed: 42, numRuns: 20 });
@@ -107,11 +107,7 @@ for (const profile of PROFILES) {
           fc.property(startDay, removals, extras, fc.array(fc.nat(), { maxLength: 5 }), (start, cuts, adds, dupes) => {
             const exp = windowOf(start);
             fc.pre(exp.length > 2);
-            const keep = new Array<boolean>(exp.length).fill(true);
-            for (const c of cuts) {
-              const i0 = Math.floor(c.at * (exp.length - 1));
-              for (let i = i0; i < Math.min(i0 + c.len, exp.length - 1); i++) keep[i] = false;
-            }
+            const keep = keepMask(exp.length, cuts);
             const kept = [...exp].filter((_, i) => keep[i]);
             const genesisMs = exp[0]!;
             const want = naiveMissingRuns(exp, keep);

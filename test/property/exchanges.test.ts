@@ -11,7 +11,7 @@ import { offCalendar } from "../../src/checks/off_calendar.ts";
 import { normalizeBars } from "../../src/model/bars.ts";
 import type { Interval } from "../../src/model/interval.ts";
 import { localClock } from "../helpers/answers.ts";
-import { naiveMissingRuns } from "../helpers/missing-runs.ts";
+import { keepMask, naiveMissingRuns } from "../helpers/missing-runs.ts";
 import { barsAt, opts } from "../unit/calendar/_helpers.ts";
 
 fc.configureGlobal({ seed: 20260316, numRuns: 12 });
@@ -89,11 +89,7 @@ for (const spec of BUILT_IN) {
             (start, cuts) => {
               const exp = cal.expected(interval, start, start + (interval === "1d" ? SPAN : 20 * DAY));
               fc.pre(exp.length > 2);
-              const keep = new Array<boolean>(exp.length).fill(true);
-              for (const c of cuts) {
-                const i0 = Math.floor(c.at * (exp.length - 1));
-                for (let i = i0; i < Math.min(i0 + c.len, exp.length - 1); i++) keep[i] = false;
-              }
+              const keep = keepMask(exp.length, cuts);
               const kept = [...exp].filter((_, i) => keep[i]);
               const raw = barsAt(kept);
               const input = {

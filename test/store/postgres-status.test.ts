@@ -4,12 +4,12 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { parseSymbol } from "../../src/model/symbol.ts";
 import { SCHEMA_VERSION } from "../../src/store/postgres/schema.ts";
 import { PgStore } from "../../src/store/postgres/store.ts";
-import type { WriterRequest } from "../../src/store/types.ts";
 import { pgReady, pgSchema } from "../helpers/pg.ts";
+import { stageWithEntry, writerRequest } from "../helpers/stage.ts";
 
 const ready = await pgReady("PostgreSQL store status");
 const BTC = parseSymbol("BINANCE:BTCUSDT");
-const req: WriterRequest = { command: "ingest", waitMs: 0, recovery: { profileOf: () => "crypto", now: new Date(), log() {} } };
+const req = writerRequest(0, "ingest");
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
@@ -27,29 +27,8 @@ describe.skipIf(!ready)("PostgreSQL store status", () => {
     const t = Float64Array.of(Date.UTC(2025, 0, 1));
     const w1 = await store.openWriter(req);
     await w1.claim(BTC.id);
-    const { sha256 } = w1.stageSeries(BTC, "1d", {
-      timestamp: t,
-      open: t.map(() => 1),
-      high: t.map(() => 1),
-      low: t.map(() => 1),
-      close: t.map(() => 1),
-      volume: t.map(() => 1),
-    });
-    w1.catalog.set({
-      symbol: BTC.id,
-      interval: "1d",
-      profile: "crypto",
-      path: "x",
-      rows: 1,
-      start: null,
-      end: null,
-      genesis: null,
-      sha256,
-      source: "t",
-      ingestedAt: new Date().toISOString(),
-      qualityScore: null,
-    });
-    w1.touchCatalog(BTC.id, "1d");
+    const one = () => t.map(() => 1);
+    stageWithEntry(w1, BTC, { timestamp: t, open: one(), high: one(), low: one(), close: one(), volume: one() });
     await w1.commit();
     const held = await store.status();
     expect(held).toMatchObject({ exists: true, version: SCHEMA_VERSION });

@@ -7,8 +7,9 @@ import type { Bars } from "../../src/model/bars.ts";
 import { parseSymbol } from "../../src/model/symbol.ts";
 import { contentVersion } from "../../src/store/content.ts";
 import { PgStore } from "../../src/store/postgres/store.ts";
-import type { StoreWriter, WriterRequest } from "../../src/store/types.ts";
+import type { StoreWriter } from "../../src/store/types.ts";
 import { pgAdmin, pgReady, pgSchema } from "../helpers/pg.ts";
+import { stageWithEntry, writerRequest } from "../helpers/stage.ts";
 
 const ready = await pgReady("PostgreSQL store");
 const DAY = 86_400_000;
@@ -22,7 +23,7 @@ function bars(n: number, from = 0, price = 100): Bars {
   return { timestamp: ts, open: p, high: p.map((x) => x + 1), low: p.map((x) => x - 1), close: p, volume: new Float64Array(n).fill(10) };
 }
 
-const req = (waitMs = 0): WriterRequest => ({ command: "test", waitMs, recovery: { profileOf: () => "crypto", now: new Date(), log() {} } });
+const req = writerRequest;
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0)) await f();
@@ -42,23 +43,7 @@ async function freshStore(tag: string): Promise<PgStore> {
 /** Stage a series with its catalog entry, as commitSeries does, and commit. */
 async function write(w: StoreWriter, sym = BTC, b: Bars = bars(10)): Promise<string> {
   await w.claim(sym.id);
-  const { sha256 } = w.stageSeries(sym, "1d", b);
-  const n = b.timestamp.length;
-  w.catalog.set({
-    symbol: sym.id,
-    interval: "1d",
-    profile: "crypto",
-    path: "x.parquet",
-    rows: n,
-    start: new Date(b.timestamp[0]!).toISOString(),
-    end: new Date(b.timestamp[n - 1]!).toISOString(),
-    genesis: null,
-    sha256,
-    source: "test",
-    ingestedAt: new Date().toISOString(),
-    qualityScore: null,
-  });
-  w.touchCatalog(sym.id, "1d");
+  const sha256 = stageWithEntry(w, sym, b);
   w.health.ensure(sym.id).status = "healthy";
   w.touchHealth(sym.id);
   await w.commit();

@@ -17,15 +17,15 @@ import { type Profile, profileForExchange } from "../../src/model/profile.ts";
 import { parseSymbol, type SymbolId } from "../../src/model/symbol.ts";
 import { evidenceOf, pushdownCall, pushedAt } from "../../src/pipeline/audit-pushdown.ts";
 import { PgStore } from "../../src/store/postgres/store.ts";
-import type { WriterRequest } from "../../src/store/types.ts";
 import { pgReady, pgSchema } from "../helpers/pg.ts";
+import { stageWithEntry, writerRequest } from "../helpers/stage.ts";
 
 const ready = await pgReady("PostgreSQL pushdown");
 const SEED = 19;
 const DEMO = join(import.meta.dir, "../../fixtures/demo");
 const NOW = Date.UTC(2026, 10, 21);
 const options = resolveCheckOptions({} as never);
-const req: WriterRequest = { command: "test", waitMs: 5_000, recovery: { profileOf: () => "crypto", now: new Date(), log() {} } };
+const req = writerRequest(5_000);
 
 /** A demo CSV as bars (header names matched case-insensitively, an empty cell is NaN), sorted and unique as stored. */
 function csvBars(text: string): Bars {
@@ -135,23 +135,7 @@ describe.skipIf(!ready)("checks pushed down to PostgreSQL", () => {
     const w = await store.openWriter(req);
     try {
       await w.claim(sym.id);
-      const { sha256 } = w.stageSeries(sym, who.interval, bars);
-      const n = bars.timestamp.length;
-      w.catalog.set({
-        symbol: sym.id,
-        interval: who.interval,
-        profile: who.profile,
-        path: "x.parquet",
-        rows: n,
-        start: new Date(bars.timestamp[0]!).toISOString(),
-        end: new Date(bars.timestamp[n - 1]!).toISOString(),
-        genesis: null,
-        sha256,
-        source: "test",
-        ingestedAt: new Date().toISOString(),
-        qualityScore: null,
-      });
-      w.touchCatalog(sym.id, who.interval);
+      stageWithEntry(w, sym, bars, { interval: who.interval, profile: who.profile });
       await w.commit();
     } finally {
       await w.release();

@@ -1,9 +1,7 @@
 // `--report FILE.html` and `dqctl report`: the run's summary drawn as one self-contained page.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { RunContext } from "../../context.ts";
 import { InputError } from "../../errors.ts";
-import { writeFileAtomic } from "../../lakehouse/atomic.ts";
+import { writeOutputFile } from "../../lakehouse/atomic.ts";
 import type { Summary } from "../summary.ts";
 import { buildReportDoc } from "./model.ts";
 import { renderHtml } from "./page.ts";
@@ -15,8 +13,7 @@ import { renderHtml } from "./page.ts";
 export async function writeHtmlReport(ctx: RunContext, summary: Summary, path: string): Promise<number> {
   const html = renderHtml(summary, await buildReportDoc(ctx, summary));
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic(path, html);
+    writeOutputFile(path, html);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "error";
     throw new InputError(`--report ${path}: cannot write the HTML report (${code})`, "choose a writable path for the report", { cause: err });

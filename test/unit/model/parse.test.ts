@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { ConfigError } from "../../../src/errors.ts";
-import { endOfDay, parseCount, parseDate, parseDuration, parseInstant, parseNumber } from "../../../src/model/parse.ts";
+import { endOfDay, parseCount, parseDate, parseDuration, parseInstant, parseList, parseNumber } from "../../../src/model/parse.ts";
 
 const refused = (f: () => unknown, text: string) => {
   expect(f).toThrow(ConfigError);
@@ -98,5 +98,14 @@ describe("numbers", () => {
     } catch (e) {
       expect((e as ConfigError).advice).toBe("write e.g. --minimum-coverage 0.9");
     }
+  });
+});
+
+describe("lists", () => {
+  test("comma-separated items are trimmed and empty ones dropped; no value is undefined", () => {
+    expect(parseList(" NASDAQ:AAPL, NYSE:IBM ,,")).toEqual(["NASDAQ:AAPL", "NYSE:IBM"]);
+    expect(parseList("")).toEqual([]);
+    expect(parseList(" , ")).toEqual([]);
+    expect(parseList(undefined)).toBeUndefined();
   });
 });

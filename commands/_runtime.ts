@@ -1,5 +1,5 @@
 // Shared command plumbing: resolve flags + config into a RunContext, and finish with the one summary.
-import type { ConsolaInstance } from "consola";
+import type { ConsolaInstance } from "consola/core";
 import { withCacheSection } from "../src/cache/summary.ts";
 import { loadConfig } from "../src/config/load.ts";
 import type { Config } from "../src/config/schema.ts";

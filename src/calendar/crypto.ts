@@ -13,12 +13,18 @@ export class CryptoCalendar implements MarketCalendar {
 
   expected(interval: Interval, fromMs: number, toMs: number): Float64Array {
     const step = intervalMs(interval);
-    if (!(fromMs <= toMs)) return new Float64Array(0);
     const first = Math.ceil(fromMs / step) * step;
-    const n = first > toMs ? 0 : Math.floor((toMs - first) / step) + 1;
+    const n = this.count(interval, fromMs, toMs);
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = first + i * step;
     return out;
+  }
+
+  count(interval: Interval, fromMs: number, toMs: number): number {
+    const step = intervalMs(interval);
+    if (!(fromMs <= toMs)) return 0;
+    const first = Math.ceil(fromMs / step) * step;
+    return first > toMs ? 0 : Math.floor((toMs - first) / step) + 1;
   }
 
   isExpected(interval: Interval, ts: number): boolean {

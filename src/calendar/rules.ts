@@ -85,14 +85,22 @@ export function computed(name: string, fn: (year: number) => number | undefined,
 
 /** Dates as the exchange announced them ("YYYY-MM-DD"): one-off closures, lunar holidays. */
 export function dates(name: string, list: readonly string[]): Rule {
-  const byYear = new Map<number, number[]>();
-  for (const s of list) {
-    const d = parseDateKey(s);
-    if (Number.isNaN(d)) throw new RangeError(`${name}: "${s}" is not a date`);
-    const y = new Date(d).getUTCFullYear();
-    byYear.set(y, [...(byYear.get(y) ?? []), d]);
-  }
-  return { name, dates: (year) => byYear.get(year) ?? [] };
+  // Indexed on first use: every calendar's lists are built when the calendars module loads, and parsing them all
+  // there cost ~10 ms of every command's start, most of which never asks for a holiday.
+  let byYear: Map<number, number[]> | undefined;
+  const index = () => {
+    const m = new Map<number, number[]>();
+    for (const s of list) {
+      const d = parseDateKey(s);
+      if (Number.isNaN(d)) throw new RangeError(`${name}: "${s}" is not a date`);
+      const y = new Date(d).getUTCFullYear();
+      const at = m.get(y);
+      if (at) at.push(d);
+      else m.set(y, [d]);
+    }
+    return m;
+  };
+  return { name, dates: (year) => (byYear ??= index()).get(year) ?? [] };
 }
 
 /** The first trading day of each year (after the New Year holidays), from `from` on. */

@@ -6,6 +6,8 @@ export interface Calendar {
   readonly profile: Profile;
   /** Expected bar opens in [fromMs, toMs] (inclusive), ascending. Daily bars are session dates at 00:00 UTC. */
   expected(interval: Interval, fromMs: number, toMs: number): Float64Array;
+  /** How many bars `expected` lists, where the calendar can tell without listing them (24/7: arithmetic). */
+  count?(interval: Interval, fromMs: number, toMs: number): number;
   /** True when a bar opening at `ts` is expected (in session, on the interval grid). */
   isExpected(interval: Interval, ts: number): boolean;
   /** Open time of the last expected bar that has fully completed by `nowMs`, if any. */

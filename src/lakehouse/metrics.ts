@@ -25,7 +25,7 @@ export async function appendMetricFile(root: string, rows: readonly MetricRow[])
   }
   let path = join(dir, `${stem}.parquet`);
   for (let k = 2; existsSync(path); k++) path = join(dir, `${stem}.${k}.parquet`);
-  const str = (f: (r: MetricRow) => string) => arrow.vectorFromArray(rows.map(f), new arrow.Utf8());
+  const str = (f: (r: MetricRow) => string) => utf8Vector(rows.map(f));
   const table = new arrow.Table({
     run_id: str((r) => r.runId),
     command: str((r) => r.command),
@@ -79,7 +79,10 @@ function rowsOf(table: arrow.Table, filter: MetricFilter, out: MetricRow[]): voi
   const times = Float64Array.from({ length: n }, (_, i) => Number(at?.[i]));
   const inRange = (ms: number) => !((filter.sinceMs !== undefined && ms < filter.sinceMs) || (filter.beforeMs !== undefined && ms >= filter.beforeMs));
   if (!times.some(inRange)) return;
-  const column = (name: string): ArrayLike<unknown> => table.getChild(name)?.toArray() ?? [];
+  const column = (name: string): ArrayLike<unknown> => {
+    const v = table.getChild(name);
+    return v ? (arrow.DataType.isUtf8(v.type) ? utf8Strings(v as arrow.Vector<arrow.Utf8>) : v.toArray()) : [];
+  };
   const [runId, command, vendor, symbol, interval, metric, value] = ["run_id", "command", "vendor", "symbol", "interval", "metric", "value"].map(column);
   for (let i = 0; i < n; i++) {
     if (!inRange(times[i]!)) continue;
@@ -95,4 +98,62 @@ function rowsOf(table: arrow.Table, filter: MetricFilter, out: MetricRow[]): voi
     };
     if (metricMatches(r, filter)) out.push(r);
   }
+}
+
+const utf8 = new TextDecoder();
+const toUtf8 = new TextEncoder();
+
+/** A non-null string column built in one pass, each distinct string encoded once (Arrow's builder costs ~10× more). */
+function utf8Vector(values: readonly string[]): arrow.Vector<arrow.Utf8> {
+  const encoded = new Map<string, Uint8Array>();
+  const parts = values.map((v) => {
+    let b = encoded.get(v);
+    if (!b) encoded.set(v, (b = toUtf8.encode(v)));
+    return b;
+  });
+  const valueOffsets = new Int32Array(values.length + 1);
+  for (let i = 0; i < parts.length; i++) valueOffsets[i + 1] = valueOffsets[i]! + parts[i]!.length;
+  const data = new Uint8Array(valueOffsets[values.length]!);
+  for (let i = 0; i < parts.length; i++) data.set(parts[i]!, valueOffsets[i]!);
+  return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: values.length, nullCount: 0, valueOffsets, data }));
+}
+
+/**
+ * A string column's values (null as "null", as String(null) reads), each distinct byte string decoded once: a
+ * metrics file repeats a handful of run ids, commands, vendors, intervals and metric names and a few hundred symbols
+ * over thousands of rows, and decoding every row was most of reading the history.
+ */
+function utf8Strings(v: arrow.Vector<arrow.Utf8>): string[] {
+  const out: string[] = new Array(v.length);
+  let k = 0;
+  for (const d of v.data) {
+    const offsets = d.valueOffsets;
+    const values = d.values;
+    // By FNV-1a hash of the bytes: where the first string with that hash starts and ends, and its text.
+    const seen = new Map<number, { from: number; to: number; text: string }>();
+    for (let i = 0; i < d.length; i++, k++) {
+      if (d.nullCount > 0 && !d.getValid(i)) {
+        out[k] = "null";
+        continue;
+      }
+      const from = offsets[d.offset + i]!;
+      const to = offsets[d.offset + i + 1]!;
+      let h = 0x811c9dc5 ^ (to - from);
+      for (let j = from; j < to; j++) h = Math.imul(h ^ values[j]!, 0x01000193);
+      const hit = seen.get(h);
+      if (hit && sameBytes(values, hit.from, hit.to, from, to)) out[k] = hit.text;
+      else {
+        const text = utf8.decode(values.subarray(from, to));
+        if (!hit) seen.set(h, { from, to, text });
+        out[k] = text;
+      }
+    }
+  }
+  return out;
+}
+
+function sameBytes(b: Uint8Array, aFrom: number, aTo: number, from: number, to: number): boolean {
+  if (aTo - aFrom !== to - from) return false;
+  for (let i = 0; i < to - from; i++) if (b[aFrom + i] !== b[from + i]) return false;
+  return true;
 }

@@ -79,13 +79,36 @@ export function metricsOf(
   return out;
 }
 
+type CalendarMetrics = { coverage?: number | undefined; lagSessions?: number };
+/** Per run, what calendarMetrics answered: an audit asks twice for every series (its history's judge, then its record). */
+const memo = new WeakMap<RunContext, Map<string, CalendarMetrics>>();
+
 /** Coverage (bars ÷ expected bars between the first and last bar) and sessions behind the last closed one (crypto: days). */
-function calendarMetrics(ctx: RunContext, symbol: string, interval: Interval, profile: Profile, rows: number, first: number, last: number) {
+function calendarMetrics(ctx: RunContext, symbol: string, interval: Interval, profile: Profile, rows: number, first: number, last: number): CalendarMetrics {
+  const key = `${symbol} ${interval} ${profile} ${rows} ${first} ${last} ${ctx.now.getTime()}`;
+  let known = memo.get(ctx);
+  if (!known) memo.set(ctx, (known = new Map()));
+  const hit = known.get(key);
+  if (hit) return hit;
+  const out = computeCalendarMetrics(ctx, symbol, interval, profile, rows, first, last);
+  known.set(key, out);
+  return out;
+}
+
+function computeCalendarMetrics(
+  ctx: RunContext,
+  symbol: string,
+  interval: Interval,
+  profile: Profile,
+  rows: number,
+  first: number,
+  last: number,
+): CalendarMetrics {
   const sym = parseSymbol(symbol);
   const choice = seriesCalendar(ctx, sym, undefined);
   if (isUnknown(choice)) return {};
   const calendar = calendarFor(choice.calendar, ctx.reference);
-  const expected = calendar.expected(interval, first, last).length;
+  const expected = calendar.count?.(interval, first, last) ?? calendar.expected(interval, first, last).length;
   // Off-calendar bars are not coverage: the ratio is capped at 1.
   const coverage = expected ? Math.min(1, rows / expected) : undefined;
   const lagSessions =

@@ -40,12 +40,14 @@ export async function recordAudit(ctx: RunContext, unlocked: AuditedSeries[], r:
     for (const symbol of [...new Set(unlocked.map((one) => one.target.sym.id))].sort()) await s.writer.claim(symbol);
     const series: AuditedSeries[] = [];
     for (const one of unlocked) {
-      s.writer.heartbeat();
       const entry = s.catalog.get(one.target.sym.id, one.target.interval);
       if (!one.corrupt && (entry?.sha256 ?? null) === one.catalogSha) {
         series.push(one);
         continue;
       }
+      // Only a re-check is long work: the lease is renewed (and checked) before each, and by the commit, not for
+      // each of thousands of series that are merely compared (a lock-file read and a futimes each).
+      s.writer.heartbeat();
       const { entry: _stale, ...target } = one.target;
       series.push(await r.recheck(entry ? { ...target, entry } : target, s.health));
     }
@@ -61,8 +63,9 @@ export async function recordAudit(ctx: RunContext, unlocked: AuditedSeries[], r:
     const bySymbol = new Map<string, AuditedSeries[]>();
     for (const one of series) bySymbol.set(one.target.sym.id, [...(bySymbol.get(one.target.sym.id) ?? []), one]);
     for (const [symbol, list] of bySymbol) {
+      const before = s.health.get(symbol);
+      const was = before ? JSON.stringify(before) : undefined;
       const e = s.health.ensure(symbol);
-      s.writer.touchHealth(symbol);
       const quarantinedToxic = e.is_toxic && (e.quarantined?.length ?? 0) > 0;
       e.intervals ??= {};
       for (const one of list) {
@@ -88,6 +91,9 @@ export async function recordAudit(ctx: RunContext, unlocked: AuditedSeries[], r:
       // An ingest-time quarantine stays toxic until a forced re-ingest clears it; the audit only adds marks.
       e.is_toxic = quarantinedToxic || list.some((one) => one.toxic);
       if (e.is_toxic) e.status = "toxic";
+      // Only an entry this audit changed is journaled and written: an audit that finds what the last one did at the
+      // same --now commits nothing (no journal, registry or catalog rewrite, no fsync).
+      if (JSON.stringify(e) !== was) s.writer.touchHealth(symbol);
     }
     await commitBatch(s);
     // The audit state is a cache beside the commit (lose it and the next audit is full), so it is not journaled.

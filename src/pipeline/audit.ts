@@ -73,6 +73,7 @@ export async function runAudit(ctx: RunContext, opts: AuditOptions = {}): Promis
     full: opts.full === true,
     state: await loadAuditState(ctx.store),
     pushed: new Map(),
+    decodes: new Map(),
   };
   // A store that answers checks in its own query language does so for every series to decode, in one call.
   const decoded = targets.filter((t) => needsDecode(ctx, t, run));
@@ -129,11 +130,18 @@ interface SeriesRun {
   state: AuditState;
   /** What the store computed itself, by pushdownKey (Store.pushdown). */
   pushed: Map<string, PushedEvidence>;
+  /** needsDecode's answer per target (asked by the pushdown and by the pool; each is a hash of the series' inputs). */
+  decodes: Map<Target, boolean>;
 }
 
 /** True unless the target's audit state matches its catalog version (then it is only hashed, not decoded). */
 function needsDecode(ctx: RunContext, t: Target, r: SeriesRun): boolean {
-  return r.full || !t.entry || r.state.get(stateKeyOf(t))?.key !== seriesStateKey(ctx, t, t.entry.sha256, r.run);
+  let v = r.decodes.get(t);
+  if (v === undefined) {
+    v = r.full || !t.entry || r.state.get(stateKeyOf(t))?.key !== seriesStateKey(ctx, t, t.entry.sha256, r.run);
+    r.decodes.set(t, v);
+  }
+  return v;
 }
 
 const seriesOptions = (r: SeriesRun, t: Target): SeriesCheckOptions => {

@@ -180,7 +180,12 @@ describe("incremental audit", () => {
           );
           now += DAY * (1 + (ops.length % 3));
           const incremental = await audit(dir, now, { jobs: 2 });
+          const registry = readFileSync(join(dir, "foundation_health.json"), "utf8");
           const full = await audit(dir, now, { full: true, jobs: 1, readOnly: true });
+          // The registry the incremental audit recorded (only the entries it changed are rewritten) is the one a
+          // full, recording audit leaves.
+          await audit(dir, now, { full: true, jobs: 1 });
+          expect(readFileSync(join(dir, "foundation_health.json"), "utf8")).toBe(registry);
           expect(incremental.symbols).toEqual(full.symbols);
           expect(incremental.findings).toEqual(full.findings);
           expect(incremental.counts).toEqual(full.counts);
@@ -235,6 +240,30 @@ describe("incremental audit", () => {
     apply(dir, { kind: "deleteSeries", series: 0 }, alive);
     await audit(dir, now, { jobs: 2 });
     expect(written().text).not.toBe(first.text);
+  });
+});
+
+describe("recording", () => {
+  test("an audit that changes no registry entry commits nothing; one at a later now records every entry again", async () => {
+    const dir = join(work.dir, "unchanged-registry");
+    mkdirSync(dir, { recursive: true });
+    const alive = new Set<number>();
+    for (let i = 0; i < 4; i++) apply(dir, { kind: "restore", series: i }, alive);
+    const now = START + 300 * DAY;
+    await audit(dir, now, { jobs: 1 });
+    const files = ["foundation_health.json", "catalog.json"].map((f) => join(dir, f));
+    const written = () =>
+      files.map((f) => {
+        const st = statSync(f, { bigint: true });
+        return { ino: st.ino, mtimeNs: st.mtimeNs, text: readFileSync(f, "utf8") };
+      });
+    const first = written();
+    expect((await audit(dir, now, { jobs: 1 })).reused).toBe(4);
+    expect(written()).toEqual(first);
+    const later = now + 3_600_000;
+    await audit(dir, later, { jobs: 1 });
+    const registry = JSON.parse(readFileSync(files[0]!, "utf8")) as Record<string, { last_audit: string }>;
+    expect(Object.values(registry).map((e) => e.last_audit)).toEqual(Array(4).fill(new Date(later).toISOString()));
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { calendarFor } from "../../../src/calendar/index.ts";
+import type { Interval } from "../../../src/model/interval.ts";
 import { ISO, T } from "./_helpers.ts";
 
 const crypto = calendarFor("crypto");
@@ -11,6 +12,19 @@ describe("crypto 24/7", () => {
       ["04", "08", "12", "16", "20"].map((h) => `2024-03-09T${h}:00:00.000Z`).concat("2024-03-10T00:00:00.000Z"),
     );
     expect(crypto.expected("1d", T("2024-03-01"), T("2024-03-31")).length).toBe(31);
+  });
+
+  test("count is the length of expected, without listing the bars", () => {
+    const cases: [Interval, string, string][] = [
+      ["1m", "2024-03-09", "2024-03-10T00:00:00.000Z"],
+      ["4h", "2024-03-09T01:00:00Z", "2024-03-10"],
+      ["1d", "2024-03-01T00:00:00.001Z", "2024-03-31"],
+      ["1d", "2024-03-31", "2024-03-01"],
+      ["1h", "2024-03-09T00:30:00Z", "2024-03-09T00:59:00Z"],
+    ];
+    const count = crypto.count!.bind(crypto);
+    for (const [iv, from, to] of cases) expect(count(iv, T(from), T(to))).toBe(crypto.expected(iv, T(from), T(to)).length);
+    expect(count("1d", T("2016-11-21"), T("2026-11-20"))).toBe(3652);
   });
 
   test("isExpected is grid membership", () => {

@@ -107,7 +107,10 @@ async function sideBySide(label: string, dir: string, series: number, interval: 
     `  → workers ${(one.ms / all.ms).toFixed(2)}× (1 → ${cores}; CPU time, user+sys, ${(all.cpuMs / 1000).toFixed(2)} s vs ${(one.cpuMs / 1000).toFixed(2)} s: ${(all.cpuMs / one.cpuMs).toFixed(2)}× — the parallel overhead, shown even on a busy machine); no change ${(pct("dqctl audit, nothing") * 100).toFixed(1)} % of full; one bar appended ${(pct("dqctl audit after") * 100).toFixed(1)} % of full; DuckDB ${pct("DuckDB").toFixed(2)}× slower`,
   );
   if (interval === "1m") console.log("  (series of 100,000+ bars are checked one at a time on the main thread, whatever --jobs says: memory stays flat)");
-  if (!py) console.log("  pandas reference: not run — no Python with pandas, pyarrow and numpy on this machine (and PyPI is not reachable here)");
+  if (!py)
+    console.log(
+      "  pandas reference: not run — no Python with pandas, pyarrow and numpy here (where pip has a local index: `pip install pandas pyarrow numpy`)",
+    );
 }
 
 const catalogRows = (dir: string) =>

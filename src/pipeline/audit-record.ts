@@ -127,9 +127,11 @@ function nextState(prev: AuditState, series: AuditedSeries[], catalog: Catalog):
  * Whether two states hold the same data. A state that crossed from a worker (structured clone) or was rebuilt by a
  * full check is another object with the same content, so identity is only the cheap first answer; the content is
  * compared as the JSON it is stored as, key order aside (a PostgreSQL store hands back jsonb in its own key order).
+ * The same plain JSON (native, ~10× cheaper) already proves it for the usual case of the same key order; only
+ * states that differ there are compared canonically.
  */
 function sameState(a: SeriesState | undefined, b: SeriesState): boolean {
-  return a === b || (a !== undefined && a.key === b.key && canonicalJson(a) === canonicalJson(b));
+  return a === b || (a !== undefined && a.key === b.key && (JSON.stringify(a) === JSON.stringify(b) || canonicalJson(a) === canonicalJson(b)));
 }
 
 /** The most severe of several series statuses (SERIES_STATUSES lists them most severe first). */
